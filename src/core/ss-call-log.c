@@ -1,0 +1,100 @@
+/* ss-call-log.c — every call made through the window, in order
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-core"
+
+#include "config.h"
+
+#include "ss-call-log.h"
+
+struct _SsCallLog
+{
+  GObject    parent_instance;
+  GPtrArray *calls;
+};
+
+static GType
+ss_call_log_get_item_type (GListModel *model)
+{
+  return SS_TYPE_CALL;
+}
+
+static guint
+ss_call_log_get_n_items (GListModel *model)
+{
+  return SS_CALL_LOG (model)->calls->len;
+}
+
+static gpointer
+ss_call_log_get_item (GListModel *model,
+                      guint       position)
+{
+  SsCallLog *self = SS_CALL_LOG (model);
+
+  if (position >= self->calls->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->calls, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = ss_call_log_get_item_type;
+  iface->get_n_items = ss_call_log_get_n_items;
+  iface->get_item = ss_call_log_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SsCallLog, ss_call_log, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static void
+ss_call_log_finalize (GObject *object)
+{
+  g_ptr_array_unref (SS_CALL_LOG (object)->calls);
+  G_OBJECT_CLASS (ss_call_log_parent_class)->finalize (object);
+}
+
+static void
+ss_call_log_class_init (SsCallLogClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ss_call_log_finalize;
+}
+
+static void
+ss_call_log_init (SsCallLog *self)
+{
+  self->calls = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+SsCallLog *
+ss_call_log_new (void)
+{
+  return g_object_new (SS_TYPE_CALL_LOG, NULL);
+}
+
+/**
+ * ss_call_log_record:
+ *
+ * Appends a call (see ss_call_new() for the arguments).
+ *
+ * Returns: (transfer none): the recorded call
+ */
+SsCall *
+ss_call_log_record (SsCallLog  *self,
+                    int         fd,
+                    const char *name,
+                    const char *args,
+                    const char *python,
+                    gint64      result,
+                    int         errsv)
+{
+  SsCall *call;
+
+  g_return_val_if_fail (SS_IS_CALL_LOG (self), NULL);
+
+  call = ss_call_new (fd, name, args, python, result, errsv);
+  g_ptr_array_add (self->calls, call);
+  g_list_model_items_changed (G_LIST_MODEL (self), self->calls->len - 1, 0, 1);
+  return call;
+}

@@ -1,0 +1,138 @@
+/* ss-call.c — one socket call as it was made: arguments, result, errno
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-core"
+
+#include "config.h"
+
+#include "ss-call.h"
+#include "ss-constants.h"
+
+struct _SsCall
+{
+  GObject  parent_instance;
+  gint64   time;
+  int      fd;
+  int      errsv;
+  gint64   result;
+  char    *name;
+  char    *args;
+  char    *python;
+};
+
+G_DEFINE_FINAL_TYPE (SsCall, ss_call, G_TYPE_OBJECT)
+
+static void
+ss_call_finalize (GObject *object)
+{
+  SsCall *self = SS_CALL (object);
+
+  g_free (self->name);
+  g_free (self->args);
+  g_free (self->python);
+
+  G_OBJECT_CLASS (ss_call_parent_class)->finalize (object);
+}
+
+static void
+ss_call_class_init (SsCallClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ss_call_finalize;
+}
+
+static void
+ss_call_init (SsCall *self)
+{
+}
+
+/**
+ * ss_call_new:
+ * @fd: the descriptor the call was made on, or -1 (socket() itself)
+ * @args: the arguments in C notation, without parentheses
+ * @python: the same call as the seed writes it in Python
+ * @result: what the call returned (-1 on failure)
+ * @errsv: errno on failure, 0 on success
+ */
+SsCall *
+ss_call_new (int         fd,
+             const char *name,
+             const char *args,
+             const char *python,
+             gint64      result,
+             int         errsv)
+{
+  SsCall *self = g_object_new (SS_TYPE_CALL, NULL);
+
+  self->time = g_get_real_time ();
+  self->fd = fd;
+  self->name = g_strdup (name);
+  self->args = g_strdup (args);
+  self->python = g_strdup (python);
+  self->result = result;
+  self->errsv = errsv;
+  return self;
+}
+
+gint64
+ss_call_get_time (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), 0);
+  return self->time;
+}
+
+int
+ss_call_get_fd (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), -1);
+  return self->fd;
+}
+
+const char *
+ss_call_get_name (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), NULL);
+  return self->name;
+}
+
+const char *
+ss_call_get_args (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), NULL);
+  return self->args;
+}
+
+const char *
+ss_call_get_python (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), NULL);
+  return self->python;
+}
+
+gint64
+ss_call_get_result (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), -1);
+  return self->result;
+}
+
+int
+ss_call_get_errno (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), 0);
+  return self->errsv;
+}
+
+/* "connect(3, 127.0.0.1:1) = -1 ECONNREFUSED (Connection refused)" */
+char *
+ss_call_to_c (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), NULL);
+
+  if (self->errsv != 0)
+    return g_strdup_printf ("%s(%s) = %" G_GINT64_FORMAT " %s (%s)",
+                            self->name, self->args, self->result,
+                            ss_errno_name (self->errsv), g_strerror (self->errsv));
+  return g_strdup_printf ("%s(%s) = %" G_GINT64_FORMAT,
+                          self->name, self->args, self->result);
+}

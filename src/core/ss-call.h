@@ -1,0 +1,30 @@
+/* ss-call.h — one socket call as it was made: arguments, result, errno
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define SS_TYPE_CALL (ss_call_get_type ())
+
+G_DECLARE_FINAL_TYPE (SsCall, ss_call, SS, CALL, GObject)
+
+SsCall     *ss_call_new         (int         fd,
+                                 const char *name,
+                                 const char *args,
+                                 const char *python,
+                                 gint64      result,
+                                 int         errsv);
+gint64      ss_call_get_time    (SsCall     *self);
+int         ss_call_get_fd      (SsCall     *self);
+const char *ss_call_get_name    (SsCall     *self);
+const char *ss_call_get_args    (SsCall     *self);
+const char *ss_call_get_python  (SsCall     *self);
+gint64      ss_call_get_result  (SsCall     *self);
+int         ss_call_get_errno   (SsCall     *self);
+char       *ss_call_to_c        (SsCall     *self);
+
+G_END_DECLS

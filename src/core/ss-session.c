@@ -1,0 +1,217 @@
+/* ss-session.c — the sockets of one window and the calls made on them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-core"
+
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include "ss-address.h"
+#include "ss-session.h"
+
+struct _SsSession
+{
+  GObject     parent_instance;
+  GListStore *sockets;
+  SsCallLog  *calls;
+};
+
+G_DEFINE_FINAL_TYPE (SsSession, ss_session, G_TYPE_OBJECT)
+
+static void
+ss_session_dispose (GObject *object)
+{
+  SsSession *self = SS_SESSION (object);
+
+  g_clear_object (&self->sockets);
+  g_clear_object (&self->calls);
+
+  G_OBJECT_CLASS (ss_session_parent_class)->dispose (object);
+}
+
+static void
+ss_session_class_init (SsSessionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = ss_session_dispose;
+}
+
+static void
+ss_session_init (SsSession *self)
+{
+  self->sockets = g_list_store_new (SS_TYPE_SOCKET);
+  self->calls = ss_call_log_new ();
+}
+
+SsSession *
+ss_session_new (void)
+{
+  return g_object_new (SS_TYPE_SESSION, NULL);
+}
+
+/**
+ * ss_session_get_sockets:
+ *
+ * Returns: (transfer none): the sockets made in this session; accepted
+ *   connections are under their listener (ss_socket_get_connections())
+ */
+GListModel *
+ss_session_get_sockets (SsSession *self)
+{
+  g_return_val_if_fail (SS_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->sockets);
+}
+
+/**
+ * ss_session_get_calls:
+ *
+ * Returns: (transfer none): every call made, in order, on every socket
+ */
+SsCallLog *
+ss_session_get_calls (SsSession *self)
+{
+  g_return_val_if_fail (SS_IS_SESSION (self), NULL);
+  return self->calls;
+}
+
+/**
+ * ss_session_create_socket:
+ *
+ * Returns: (transfer none) (nullable): the new socket, or %NULL with the
+ *   kernel's error (the failed call is in the call log too)
+ */
+SsSocket *
+ss_session_create_socket (SsSession  *self,
+                          int         family,
+                          int         type,
+                          int         protocol,
+                          GError    **error)
+{
+  g_autoptr(SsSocket) socket = NULL;
+
+  g_return_val_if_fail (SS_IS_SESSION (self), NULL);
+
+  socket = ss_socket_new (self->calls, family, type, protocol, error);
+  if (socket == NULL)
+    return NULL;
+  g_list_store_append (self->sockets, socket);
+  return socket;
+}
+
+void
+ss_session_remove_socket (SsSession *self,
+                          SsSocket  *socket)
+{
+  guint position;
+
+  g_return_if_fail (SS_IS_SESSION (self));
+  g_return_if_fail (SS_IS_SOCKET (socket));
+
+  if (g_list_store_find (self->sockets, socket, &position))
+    g_list_store_remove (self->sockets, position);
+}
+
+static void
+open_connected_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (ss_socket_connect_finish (SS_SOCKET (object), result, &error))
+    g_task_return_pointer (task, g_object_ref (object), g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+open_resolved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SsSession *self = g_task_get_source_object (task);
+  const SsSpec *spec = g_task_get_task_data (task);
+  g_autoptr(SsAddress) address = NULL;
+  SsSocket *socket;
+  GError *error = NULL;
+
+  address = ss_address_resolve_finish (result, &error);
+  if (address == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  socket = ss_session_create_socket (self, ss_address_get_family (address), SOCK_STREAM, 0, &error);
+  if (socket == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (spec->kind == SS_SPEC_TCP_CONNECT)
+    {
+      ss_socket_connect (socket, address, g_task_get_cancellable (task),
+                         open_connected_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  if (ss_socket_bind (socket, address, &error) &&
+      ss_socket_listen (socket, SS_SESSION_DEFAULT_BACKLOG, &error))
+    g_task_return_pointer (task, g_object_ref (socket), g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static SsSpec *
+spec_copy (const SsSpec *spec)
+{
+  SsSpec *copy = g_new0 (SsSpec, 1);
+
+  copy->kind = spec->kind;
+  copy->address = g_strdup (spec->address);
+  return copy;
+}
+
+/**
+ * ss_session_open_async:
+ *
+ * Runs the seed's recipe for @spec, each step a recorded call as if
+ * clicked: socket → bind → listen for tcp-listen (loopback when no host
+ * is given), socket → connect for tcp.
+ */
+void
+ss_session_open_async (SsSession           *self,
+                       const SsSpec        *spec,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SS_IS_SESSION (self));
+  g_return_if_fail (spec != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ss_session_open_async);
+  g_task_set_task_data (task, spec_copy (spec), (GDestroyNotify) ss_spec_free);
+  ss_address_resolve_async (spec->address, AF_UNSPEC, "127.0.0.1", cancellable,
+                            open_resolved_cb, task);
+}
+
+/**
+ * ss_session_open_finish:
+ *
+ * Returns: (transfer full) (nullable): the listening or connected socket
+ */
+SsSocket *
+ss_session_open_finish (SsSession     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,42 @@
+/* ss-session.h — the sockets of one window and the calls made on them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ss-call-log.h"
+#include "ss-socket.h"
+#include "ss-spec.h"
+
+G_BEGIN_DECLS
+
+#define SS_TYPE_SESSION (ss_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (SsSession, ss_session, SS, SESSION, GObject)
+
+/* The backlog of listeners opened from the command line, as Python's
+ * listen() without an argument uses. */
+#define SS_SESSION_DEFAULT_BACKLOG 128
+
+SsSession  *ss_session_new           (void);
+GListModel *ss_session_get_sockets   (SsSession      *self);
+SsCallLog  *ss_session_get_calls     (SsSession      *self);
+SsSocket   *ss_session_create_socket (SsSession      *self,
+                                      int             family,
+                                      int             type,
+                                      int             protocol,
+                                      GError        **error);
+void        ss_session_remove_socket (SsSession      *self,
+                                      SsSocket       *socket);
+void        ss_session_open_async    (SsSession      *self,
+                                      const SsSpec   *spec,
+                                      GCancellable   *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer        user_data);
+SsSocket   *ss_session_open_finish   (SsSession      *self,
+                                      GAsyncResult   *result,
+                                      GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,97 @@
+/* ss-socket-private.h — what ss-socket.c and ss-socket-io.c share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ss-socket.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SS_SOCKET_PROP_0,
+  SS_SOCKET_PROP_FD,
+  SS_SOCKET_PROP_FAMILY,
+  SS_SOCKET_PROP_SOCKET_TYPE,
+  SS_SOCKET_PROP_STATE,
+  SS_SOCKET_PROP_LOCAL_ADDRESS,
+  SS_SOCKET_PROP_PEER_ADDRESS,
+  SS_SOCKET_PROP_BYTES_IN,
+  SS_SOCKET_PROP_BYTES_OUT,
+  SS_SOCKET_PROP_QUEUED,
+  SS_SOCKET_PROP_PEER_CLOSED,
+  SS_SOCKET_PROP_FAILURE,
+  SS_SOCKET_PROP_AUTO_ACCEPT,
+  SS_SOCKET_PROP_LISTENER,
+  SS_SOCKET_N_PROPS
+} SsSocketProp;
+
+enum
+{
+  SS_SOCKET_SIGNAL_ACCEPTED,
+  SS_SOCKET_N_SIGNALS
+};
+
+struct _SsSocket
+{
+  GObject        parent_instance;
+
+  int            fd;
+  int            family;
+  int            type;
+  int            protocol;
+  SsSocketState  state;
+  SsSocketState  state_before_connect;
+
+  SsCallLog     *calls;
+  SsTrafficLog  *traffic;
+  GListStore    *connections;
+  SsSocket      *listener;      /* weak */
+
+  char          *local_address;
+  char          *peer_address;
+
+  GSource       *source;
+  gpointer       fd_tag;
+  GIOCondition   watching;
+  guint          accept_retry_id;
+
+  GQueue         send_queue;    /* of GBytes, the head partly sent */
+  gsize          send_offset;
+  guint64        queued;
+
+  GTask         *connect_task;
+  char          *connect_args;
+  char          *connect_python;
+
+  int            failure;       /* errno that ended the connection */
+  guint          peer_closed : 1;
+  guint          auto_accept : 1;
+};
+
+extern GParamSpec *ss_socket_properties[SS_SOCKET_N_PROPS];
+extern guint ss_socket_signals[SS_SOCKET_N_SIGNALS];
+
+SsSocket *ss_socket_new_for_fd        (SsCallLog     *calls,
+                                       int            fd,
+                                       int            family,
+                                       int            type,
+                                       int            protocol,
+                                       SsSocketState  state);
+void      ss_socket_set_state         (SsSocket      *self,
+                                       SsSocketState  state);
+void      ss_socket_update_addresses  (SsSocket      *self);
+gboolean  ss_socket_record            (SsSocket      *self,
+                                       const char    *name,
+                                       const char    *args,
+                                       const char    *python,
+                                       gint64         result,
+                                       int            errsv,
+                                       GError       **error);
+
+void      ss_socket_io_start          (SsSocket      *self);
+void      ss_socket_io_stop           (SsSocket      *self);
+void      ss_socket_io_update_watch   (SsSocket      *self);
+
+G_END_DECLS

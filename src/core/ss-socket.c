@@ -1,0 +1,631 @@
+/* ss-socket.c — one socket(2) descriptor, driven from the main loop
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-core"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib-unix.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ss-constants.h"
+#include "ss-error.h"
+#include "ss-escape.h"
+#include "ss-socket-private.h"
+
+/* The descriptor is always non-blocking at the kernel: every call either
+ * completes at once or is finished later from the fd source, so nothing in
+ * here ever blocks the main loop. */
+
+G_DEFINE_ENUM_TYPE (SsSocketState, ss_socket_state,
+                    G_DEFINE_ENUM_VALUE (SS_SOCKET_CREATED, "created"),
+                    G_DEFINE_ENUM_VALUE (SS_SOCKET_BOUND, "bound"),
+                    G_DEFINE_ENUM_VALUE (SS_SOCKET_LISTENING, "listening"),
+                    G_DEFINE_ENUM_VALUE (SS_SOCKET_CONNECTING, "connecting"),
+                    G_DEFINE_ENUM_VALUE (SS_SOCKET_CONNECTED, "connected"),
+                    G_DEFINE_ENUM_VALUE (SS_SOCKET_CLOSED, "closed"))
+
+G_DEFINE_FINAL_TYPE (SsSocket, ss_socket, G_TYPE_OBJECT)
+
+GParamSpec *ss_socket_properties[SS_SOCKET_N_PROPS];
+guint ss_socket_signals[SS_SOCKET_N_SIGNALS];
+
+static void
+ss_socket_dispose (GObject *object)
+{
+  SsSocket *self = SS_SOCKET (object);
+
+  ss_socket_io_stop (self);
+  g_clear_object (&self->connections);
+
+  G_OBJECT_CLASS (ss_socket_parent_class)->dispose (object);
+}
+
+static void
+ss_socket_finalize (GObject *object)
+{
+  SsSocket *self = SS_SOCKET (object);
+
+  /* Nobody can see this socket any more: release the descriptor quietly. */
+  if (self->state != SS_SOCKET_CLOSED && self->fd >= 0)
+    close (self->fd);
+
+  g_clear_weak_pointer (&self->listener);
+  g_clear_object (&self->calls);
+  g_clear_object (&self->traffic);
+  g_free (self->local_address);
+  g_free (self->peer_address);
+
+  G_OBJECT_CLASS (ss_socket_parent_class)->finalize (object);
+}
+
+static void
+ss_socket_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SsSocket *self = SS_SOCKET (object);
+
+  switch (prop_id)
+    {
+    case SS_SOCKET_PROP_FD:
+      g_value_set_int (value, self->fd);
+      break;
+    case SS_SOCKET_PROP_FAMILY:
+      g_value_set_int (value, self->family);
+      break;
+    case SS_SOCKET_PROP_SOCKET_TYPE:
+      g_value_set_int (value, self->type);
+      break;
+    case SS_SOCKET_PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case SS_SOCKET_PROP_LOCAL_ADDRESS:
+      g_value_set_string (value, self->local_address);
+      break;
+    case SS_SOCKET_PROP_PEER_ADDRESS:
+      g_value_set_string (value, self->peer_address);
+      break;
+    case SS_SOCKET_PROP_BYTES_IN:
+      g_value_set_uint64 (value, ss_socket_get_bytes_in (self));
+      break;
+    case SS_SOCKET_PROP_BYTES_OUT:
+      g_value_set_uint64 (value, ss_socket_get_bytes_out (self));
+      break;
+    case SS_SOCKET_PROP_QUEUED:
+      g_value_set_uint64 (value, self->queued);
+      break;
+    case SS_SOCKET_PROP_PEER_CLOSED:
+      g_value_set_boolean (value, self->peer_closed);
+      break;
+    case SS_SOCKET_PROP_FAILURE:
+      g_value_set_int (value, self->failure);
+      break;
+    case SS_SOCKET_PROP_AUTO_ACCEPT:
+      g_value_set_boolean (value, self->auto_accept);
+      break;
+    case SS_SOCKET_PROP_LISTENER:
+      g_value_set_object (value, self->listener);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ss_socket_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  SsSocket *self = SS_SOCKET (object);
+
+  switch (prop_id)
+    {
+    case SS_SOCKET_PROP_AUTO_ACCEPT:
+      ss_socket_set_auto_accept (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ss_socket_class_init (SsSocketClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = ss_socket_dispose;
+  object_class->finalize = ss_socket_finalize;
+  object_class->get_property = ss_socket_get_property;
+  object_class->set_property = ss_socket_set_property;
+
+  ss_socket_properties[SS_SOCKET_PROP_FD] =
+    g_param_spec_int ("fd", NULL, NULL, -1, G_MAXINT, -1, ro);
+  ss_socket_properties[SS_SOCKET_PROP_FAMILY] =
+    g_param_spec_int ("family", NULL, NULL, 0, G_MAXINT, 0, ro);
+  ss_socket_properties[SS_SOCKET_PROP_SOCKET_TYPE] =
+    g_param_spec_int ("socket-type", NULL, NULL, 0, G_MAXINT, 0, ro);
+  ss_socket_properties[SS_SOCKET_PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, SS_TYPE_SOCKET_STATE, SS_SOCKET_CREATED, ro);
+  ss_socket_properties[SS_SOCKET_PROP_LOCAL_ADDRESS] =
+    g_param_spec_string ("local-address", NULL, NULL, NULL, ro);
+  ss_socket_properties[SS_SOCKET_PROP_PEER_ADDRESS] =
+    g_param_spec_string ("peer-address", NULL, NULL, NULL, ro);
+  ss_socket_properties[SS_SOCKET_PROP_BYTES_IN] =
+    g_param_spec_uint64 ("bytes-in", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  ss_socket_properties[SS_SOCKET_PROP_BYTES_OUT] =
+    g_param_spec_uint64 ("bytes-out", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  ss_socket_properties[SS_SOCKET_PROP_QUEUED] =
+    g_param_spec_uint64 ("queued", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  ss_socket_properties[SS_SOCKET_PROP_PEER_CLOSED] =
+    g_param_spec_boolean ("peer-closed", NULL, NULL, FALSE, ro);
+  ss_socket_properties[SS_SOCKET_PROP_FAILURE] =
+    g_param_spec_int ("failure", NULL, NULL, 0, G_MAXINT, 0, ro);
+  ss_socket_properties[SS_SOCKET_PROP_AUTO_ACCEPT] =
+    g_param_spec_boolean ("auto-accept", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  ss_socket_properties[SS_SOCKET_PROP_LISTENER] =
+    g_param_spec_object ("listener", NULL, NULL, SS_TYPE_SOCKET, ro);
+
+  g_object_class_install_properties (object_class, SS_SOCKET_N_PROPS, ss_socket_properties);
+
+  /**
+   * SsSocket::accepted:
+   * @connection: the new socket, already in the listener's connections
+   */
+  ss_socket_signals[SS_SOCKET_SIGNAL_ACCEPTED] =
+    g_signal_new ("accepted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, SS_TYPE_SOCKET);
+}
+
+static void
+ss_socket_init (SsSocket *self)
+{
+  self->fd = -1;
+  self->auto_accept = TRUE;
+  self->traffic = ss_traffic_log_new ();
+  self->connections = g_list_store_new (SS_TYPE_SOCKET);
+  g_queue_init (&self->send_queue);
+}
+
+SsSocket *
+ss_socket_new_for_fd (SsCallLog     *calls,
+                      int            fd,
+                      int            family,
+                      int            type,
+                      int            protocol,
+                      SsSocketState  state)
+{
+  SsSocket *self = g_object_new (SS_TYPE_SOCKET, NULL);
+
+  self->calls = calls ? g_object_ref (calls) : ss_call_log_new ();
+  self->fd = fd;
+  self->family = family;
+  self->type = type;
+  self->protocol = protocol;
+  self->state = state;
+  ss_socket_io_start (self);
+  ss_socket_update_addresses (self);
+  return self;
+}
+
+/**
+ * ss_socket_new:
+ * @calls: (nullable): where the calls on this socket are recorded
+ *
+ * Makes a socket with socket(2). A family or type the kernel refuses gives
+ * its error (EAFNOSUPPORT, ESOCKTNOSUPPORT, …), recorded like any call.
+ *
+ * Returns: (transfer full) (nullable): the socket, or %NULL with @error set
+ */
+SsSocket *
+ss_socket_new (SsCallLog  *calls,
+               int         family,
+               int         type,
+               int         protocol,
+               GError    **error)
+{
+  g_autofree char *args = NULL;
+  g_autofree char *python = NULL;
+  int fd, errsv;
+
+  g_return_val_if_fail (calls == NULL || SS_IS_CALL_LOG (calls), NULL);
+
+  fd = socket (family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  errsv = fd < 0 ? errno : 0;
+
+  args = g_strdup_printf ("%s, %s|SOCK_NONBLOCK|SOCK_CLOEXEC, %d",
+                          ss_family_name (family), ss_type_name (type), protocol);
+  python = g_strdup_printf ("sk%d = socket.socket(socket.%s, socket.%s)",
+                            MAX (fd, 0), ss_family_name (family), ss_type_name (type));
+  if (calls != NULL)
+    ss_call_log_record (calls, -1, "socket", args, python, fd, errsv);
+
+  if (fd < 0)
+    {
+      ss_set_errno_error (error, errsv, "socket");
+      return NULL;
+    }
+
+  return ss_socket_new_for_fd (calls, fd, family, type, protocol, SS_SOCKET_CREATED);
+}
+
+void
+ss_socket_set_state (SsSocket      *self,
+                     SsSocketState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  ss_socket_io_update_watch (self);
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_STATE]);
+}
+
+static void
+set_string_property (SsSocket    *self,
+                     char       **field,
+                     char        *value,
+                     SsSocketProp prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    {
+      g_free (value);
+      return;
+    }
+  g_free (*field);
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[prop]);
+}
+
+/* getsockname() and getpeername(): the kernel's word, after every call that
+ * may change them (port 0 becomes a real port at bind). */
+void
+ss_socket_update_addresses (SsSocket *self)
+{
+  struct sockaddr_storage storage;
+  socklen_t len;
+  char *local = NULL, *peer = NULL;
+
+  if (self->state == SS_SOCKET_CLOSED)
+    return;
+
+  len = sizeof storage;
+  if (getsockname (self->fd, (struct sockaddr *) &storage, &len) == 0)
+    {
+      g_autoptr(SsAddress) address = ss_address_new ((struct sockaddr *) &storage, len);
+      local = ss_address_to_string (address);
+    }
+
+  len = sizeof storage;
+  if (getpeername (self->fd, (struct sockaddr *) &storage, &len) == 0)
+    {
+      g_autoptr(SsAddress) address = ss_address_new ((struct sockaddr *) &storage, len);
+      peer = ss_address_to_string (address);
+    }
+
+  set_string_property (self, &self->local_address, local, SS_SOCKET_PROP_LOCAL_ADDRESS);
+  set_string_property (self, &self->peer_address, peer, SS_SOCKET_PROP_PEER_ADDRESS);
+}
+
+/* Records the call, and turns a failure into @error. */
+gboolean
+ss_socket_record (SsSocket    *self,
+                  const char  *name,
+                  const char  *args,
+                  const char  *python,
+                  gint64       result,
+                  int          errsv,
+                  GError     **error)
+{
+  ss_call_log_record (self->calls, self->fd, name, args, python, result, errsv);
+  if (errsv == 0)
+    return TRUE;
+  ss_set_errno_error (error, errsv, name);
+  return FALSE;
+}
+
+/* "sk3" for sockets the person made, "conn5" for accepted ones, as the seed
+ * names them. */
+char *
+ss_socket_dup_python_name (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return g_strdup_printf ("%s%d", self->listener ? "conn" : "sk", self->fd);
+}
+
+static gboolean
+check_open (SsSocket    *self,
+            const char  *call,
+            GError     **error)
+{
+  if (self->state != SS_SOCKET_CLOSED)
+    return TRUE;
+  g_set_error (error, SS_ERRNO_ERROR, EBADF,
+               _("%s: the socket is closed (EBADF)"), call);
+  return FALSE;
+}
+
+gboolean
+ss_socket_bind (SsSocket         *self,
+                const SsAddress  *address,
+                GError          **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *python_address = NULL;
+  g_autofree char *args = NULL;
+  g_autofree char *python = NULL;
+  g_autofree char *name = NULL;
+  int result, errsv;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  if (!check_open (self, "bind", error))
+    return FALSE;
+
+  result = bind (self->fd, (const struct sockaddr *) &address->storage, address->len);
+  errsv = result < 0 ? errno : 0;
+
+  text = ss_address_to_string (address);
+  python_address = ss_address_to_python (address);
+  name = ss_socket_dup_python_name (self);
+  args = g_strdup_printf ("%d, {%s, %s}, %u", self->fd,
+                          ss_family_name (ss_address_get_family (address)), text, address->len);
+  python = g_strdup_printf ("%s.bind(%s)", name, python_address);
+
+  if (!ss_socket_record (self, "bind", args, python, result, errsv, error))
+    return FALSE;
+
+  ss_socket_update_addresses (self);
+  if (self->state == SS_SOCKET_CREATED)
+    ss_socket_set_state (self, SS_SOCKET_BOUND);
+  ss_traffic_log_append_event (self->traffic, _("Bound to %s"), self->local_address);
+  ss_traffic_log_flush (self->traffic);
+  return TRUE;
+}
+
+static void
+bind_resolved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(SsAddress) address = NULL;
+  GError *error = NULL;
+
+  address = ss_address_resolve_finish (result, &error);
+  if (address == NULL || !ss_socket_bind (g_task_get_source_object (task), address, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ss_socket_bind_async:
+ * @address: what the person typed: "127.0.0.1:0", "[::1]:8000", ":8000"
+ *   (all interfaces), a host name, or a path for a Unix socket
+ *
+ * Parses and, for a host name, looks it up without blocking, then binds.
+ */
+void
+ss_socket_bind_async (SsSocket            *self,
+                      const char          *address,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SS_IS_SOCKET (self));
+  g_return_if_fail (address != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ss_socket_bind_async);
+  ss_address_resolve_async (address, self->family, NULL, cancellable, bind_resolved_cb, task);
+}
+
+gboolean
+ss_socket_bind_finish (SsSocket      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+ss_socket_listen (SsSocket  *self,
+                  int        backlog,
+                  GError   **error)
+{
+  g_autofree char *args = NULL;
+  g_autofree char *python = NULL;
+  g_autofree char *name = NULL;
+  int result, errsv;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+
+  if (!check_open (self, "listen", error))
+    return FALSE;
+
+  result = listen (self->fd, backlog);
+  errsv = result < 0 ? errno : 0;
+
+  name = ss_socket_dup_python_name (self);
+  args = g_strdup_printf ("%d, %d", self->fd, backlog);
+  python = g_strdup_printf ("%s.listen(%d)", name, backlog);
+  if (!ss_socket_record (self, "listen", args, python, result, errsv, error))
+    return FALSE;
+
+  /* listen() on an unbound socket binds it to a port of the kernel's choice. */
+  ss_socket_update_addresses (self);
+  ss_socket_set_state (self, SS_SOCKET_LISTENING);
+  ss_traffic_log_append_event (self->traffic, _("Listening on %s (backlog %d)"),
+                               self->local_address, backlog);
+  ss_traffic_log_flush (self->traffic);
+  return TRUE;
+}
+
+int
+ss_socket_get_fd (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
+  return self->fd;
+}
+
+int
+ss_socket_get_family (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), 0);
+  return self->family;
+}
+
+int
+ss_socket_get_socket_type (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), 0);
+  return self->type;
+}
+
+SsSocketState
+ss_socket_get_state (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), SS_SOCKET_CLOSED);
+  return self->state;
+}
+
+const char *
+ss_socket_get_local_address (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return self->local_address;
+}
+
+const char *
+ss_socket_get_peer_address (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return self->peer_address;
+}
+
+guint64
+ss_socket_get_bytes_in (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), 0);
+  return ss_traffic_log_get_bytes (self->traffic, SS_TRAFFIC_RECEIVED);
+}
+
+guint64
+ss_socket_get_bytes_out (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), 0);
+  return ss_traffic_log_get_bytes (self->traffic, SS_TRAFFIC_SENT);
+}
+
+gsize
+ss_socket_get_queued (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), 0);
+  return self->queued;
+}
+
+gboolean
+ss_socket_get_peer_closed (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  return self->peer_closed;
+}
+
+gboolean
+ss_socket_get_auto_accept (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  return self->auto_accept;
+}
+
+void
+ss_socket_set_auto_accept (SsSocket *self,
+                           gboolean  auto_accept)
+{
+  g_return_if_fail (SS_IS_SOCKET (self));
+
+  auto_accept = !!auto_accept;
+  if (self->auto_accept == auto_accept)
+    return;
+  self->auto_accept = auto_accept;
+  ss_socket_io_update_watch (self);
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_AUTO_ACCEPT]);
+}
+
+/**
+ * ss_socket_get_listener:
+ *
+ * Returns: (transfer none) (nullable): the listener this connection was
+ *   accepted from
+ */
+SsSocket *
+ss_socket_get_listener (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return self->listener;
+}
+
+/**
+ * ss_socket_get_connections:
+ *
+ * Returns: (transfer none): the sockets accepted from this listener
+ */
+GListModel *
+ss_socket_get_connections (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return G_LIST_MODEL (self->connections);
+}
+
+/**
+ * ss_socket_get_traffic:
+ *
+ * Returns: (transfer none): every chunk and event of this socket
+ */
+SsTrafficLog *
+ss_socket_get_traffic (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return self->traffic;
+}
+
+void
+ss_socket_close (SsSocket *self)
+{
+  g_autofree char *args = NULL;
+  g_autofree char *python = NULL;
+  g_autofree char *name = NULL;
+  int result, errsv;
+
+  g_return_if_fail (SS_IS_SOCKET (self));
+
+  if (self->state == SS_SOCKET_CLOSED)
+    return;
+
+  g_object_ref (self);
+  ss_socket_io_stop (self);
+
+  result = close (self->fd);
+  errsv = result < 0 ? errno : 0;
+  name = ss_socket_dup_python_name (self);
+  args = g_strdup_printf ("%d", self->fd);
+  python = g_strdup_printf ("%s.close()", name);
+  ss_socket_record (self, "close", args, python, result, errsv, NULL);
+
+  ss_socket_set_state (self, SS_SOCKET_CLOSED);
+  ss_traffic_log_append_event (self->traffic, _("Closed"));
+  ss_traffic_log_flush (self->traffic);
+  g_object_unref (self);
+}

@@ -1,0 +1,89 @@
+/* ss-socket.h — one socket(2) descriptor, driven from the main loop
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ss-address.h"
+#include "ss-call-log.h"
+#include "ss-traffic-log.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SS_SOCKET_CREATED,
+  SS_SOCKET_BOUND,
+  SS_SOCKET_LISTENING,
+  SS_SOCKET_CONNECTING,
+  SS_SOCKET_CONNECTED,
+  SS_SOCKET_CLOSED,
+} SsSocketState;
+
+#define SS_TYPE_SOCKET_STATE (ss_socket_state_get_type ())
+#define SS_TYPE_SOCKET       (ss_socket_get_type ())
+
+GType ss_socket_state_get_type (void) G_GNUC_CONST;
+
+G_DECLARE_FINAL_TYPE (SsSocket, ss_socket, SS, SOCKET, GObject)
+
+SsSocket      *ss_socket_new               (SsCallLog      *calls,
+                                            int             family,
+                                            int             type,
+                                            int             protocol,
+                                            GError        **error);
+int            ss_socket_get_fd            (SsSocket       *self);
+int            ss_socket_get_family        (SsSocket       *self);
+int            ss_socket_get_socket_type   (SsSocket       *self);
+SsSocketState  ss_socket_get_state         (SsSocket       *self);
+const char    *ss_socket_get_local_address (SsSocket       *self);
+const char    *ss_socket_get_peer_address  (SsSocket       *self);
+guint64        ss_socket_get_bytes_in      (SsSocket       *self);
+guint64        ss_socket_get_bytes_out     (SsSocket       *self);
+gboolean       ss_socket_get_peer_closed   (SsSocket       *self);
+gboolean       ss_socket_get_auto_accept   (SsSocket       *self);
+void           ss_socket_set_auto_accept   (SsSocket       *self,
+                                            gboolean        auto_accept);
+SsSocket      *ss_socket_get_listener      (SsSocket       *self);
+GListModel    *ss_socket_get_connections   (SsSocket       *self);
+SsTrafficLog  *ss_socket_get_traffic       (SsSocket       *self);
+char          *ss_socket_dup_python_name   (SsSocket       *self);
+
+gboolean       ss_socket_bind              (SsSocket       *self,
+                                            const SsAddress *address,
+                                            GError        **error);
+void           ss_socket_bind_async        (SsSocket       *self,
+                                            const char     *address,
+                                            GCancellable   *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer        user_data);
+gboolean       ss_socket_bind_finish       (SsSocket       *self,
+                                            GAsyncResult   *result,
+                                            GError        **error);
+gboolean       ss_socket_listen            (SsSocket       *self,
+                                            int             backlog,
+                                            GError        **error);
+SsSocket      *ss_socket_accept            (SsSocket       *self,
+                                            GError        **error);
+void           ss_socket_connect           (SsSocket       *self,
+                                            const SsAddress *address,
+                                            GCancellable   *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer        user_data);
+void           ss_socket_connect_async     (SsSocket       *self,
+                                            const char     *address,
+                                            GCancellable   *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer        user_data);
+gboolean       ss_socket_connect_finish    (SsSocket       *self,
+                                            GAsyncResult   *result,
+                                            GError        **error);
+gboolean       ss_socket_send              (SsSocket       *self,
+                                            GBytes         *bytes,
+                                            GError        **error);
+gsize          ss_socket_get_queued        (SsSocket       *self);
+void           ss_socket_close             (SsSocket       *self);
+
+G_END_DECLS

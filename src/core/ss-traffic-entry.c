@@ -1,0 +1,113 @@
+/* ss-traffic-entry.c — one row of a traffic log, made on demand
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-core"
+
+#include "config.h"
+
+#include "ss-escape.h"
+#include "ss-traffic-entry.h"
+
+struct _SsTrafficEntry
+{
+  GObject        parent_instance;
+  SsTrafficKind  kind;
+  gint64         time;
+  GBytes        *bytes;
+};
+
+G_DEFINE_ENUM_TYPE (SsTrafficKind, ss_traffic_kind,
+                    G_DEFINE_ENUM_VALUE (SS_TRAFFIC_RECEIVED, "received"),
+                    G_DEFINE_ENUM_VALUE (SS_TRAFFIC_SENT, "sent"),
+                    G_DEFINE_ENUM_VALUE (SS_TRAFFIC_EVENT, "event"))
+
+G_DEFINE_FINAL_TYPE (SsTrafficEntry, ss_traffic_entry, G_TYPE_OBJECT)
+
+static void
+ss_traffic_entry_finalize (GObject *object)
+{
+  g_bytes_unref (SS_TRAFFIC_ENTRY (object)->bytes);
+  G_OBJECT_CLASS (ss_traffic_entry_parent_class)->finalize (object);
+}
+
+static void
+ss_traffic_entry_class_init (SsTrafficEntryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ss_traffic_entry_finalize;
+}
+
+static void
+ss_traffic_entry_init (SsTrafficEntry *self)
+{
+}
+
+/**
+ * ss_traffic_entry_new:
+ * @bytes: the payload; for an event, its UTF-8 description
+ */
+SsTrafficEntry *
+ss_traffic_entry_new (SsTrafficKind  kind,
+                      gint64         time,
+                      GBytes        *bytes)
+{
+  SsTrafficEntry *self = g_object_new (SS_TYPE_TRAFFIC_ENTRY, NULL);
+
+  self->kind = kind;
+  self->time = time;
+  self->bytes = g_bytes_ref (bytes);
+  return self;
+}
+
+SsTrafficKind
+ss_traffic_entry_get_kind (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), SS_TRAFFIC_EVENT);
+  return self->kind;
+}
+
+gint64
+ss_traffic_entry_get_time (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), 0);
+  return self->time;
+}
+
+/**
+ * ss_traffic_entry_get_bytes:
+ *
+ * Returns: (transfer none): exactly the bytes that crossed the socket
+ */
+GBytes *
+ss_traffic_entry_get_bytes (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), NULL);
+  return self->bytes;
+}
+
+gsize
+ss_traffic_entry_get_length (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), 0);
+  return g_bytes_get_size (self->bytes);
+}
+
+/**
+ * ss_traffic_entry_dup_text:
+ * @max_len: at most this many payload bytes are shown, 0 for all
+ *
+ * Returns: (transfer full): the payload as text that is safe for GTK
+ *   (see ss_escape_bytes()); events are their description.
+ */
+char *
+ss_traffic_entry_dup_text (SsTrafficEntry *self,
+                           gsize           max_len)
+{
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), NULL);
+
+  data = g_bytes_get_data (self->bytes, &len);
+  return ss_escape_bytes (data, len, max_len, FALSE);
+}

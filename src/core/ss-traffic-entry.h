@@ -1,0 +1,35 @@
+/* ss-traffic-entry.h — one row of a traffic log, made on demand
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SS_TRAFFIC_RECEIVED,
+  SS_TRAFFIC_SENT,
+  SS_TRAFFIC_EVENT,
+} SsTrafficKind;
+
+#define SS_TYPE_TRAFFIC_KIND  (ss_traffic_kind_get_type ())
+#define SS_TYPE_TRAFFIC_ENTRY (ss_traffic_entry_get_type ())
+
+GType ss_traffic_kind_get_type (void) G_GNUC_CONST;
+
+G_DECLARE_FINAL_TYPE (SsTrafficEntry, ss_traffic_entry, SS, TRAFFIC_ENTRY, GObject)
+
+SsTrafficEntry *ss_traffic_entry_new        (SsTrafficKind   kind,
+                                             gint64          time,
+                                             GBytes         *bytes);
+SsTrafficKind   ss_traffic_entry_get_kind   (SsTrafficEntry *self);
+gint64          ss_traffic_entry_get_time   (SsTrafficEntry *self);
+GBytes         *ss_traffic_entry_get_bytes  (SsTrafficEntry *self);
+gsize           ss_traffic_entry_get_length (SsTrafficEntry *self);
+char           *ss_traffic_entry_dup_text   (SsTrafficEntry *self,
+                                             gsize           max_len);
+
+G_END_DECLS

@@ -1,0 +1,31 @@
+/* ss-traffic-log.h — a socket's bytes and events, compactly stored
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ss-traffic-entry.h"
+
+G_BEGIN_DECLS
+
+#define SS_TYPE_TRAFFIC_LOG (ss_traffic_log_get_type ())
+
+G_DECLARE_FINAL_TYPE (SsTrafficLog, ss_traffic_log, SS, TRAFFIC_LOG, GObject)
+
+SsTrafficLog *ss_traffic_log_new          (void);
+void          ss_traffic_log_append       (SsTrafficLog  *self,
+                                           SsTrafficKind  kind,
+                                           const guint8  *data,
+                                           gsize          len);
+void          ss_traffic_log_append_event (SsTrafficLog  *self,
+                                           const char    *format,
+                                           ...) G_GNUC_PRINTF (2, 3);
+void          ss_traffic_log_flush        (SsTrafficLog  *self);
+guint64       ss_traffic_log_get_bytes    (SsTrafficLog  *self,
+                                           SsTrafficKind  kind);
+GBytes       *ss_traffic_log_dup_payload  (SsTrafficLog  *self,
+                                           SsTrafficKind  kind);
+
+G_END_DECLS
