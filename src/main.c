@@ -1,1 +1,25 @@
-int main(void){return 0;}
+/* main.c — gettext set-up and the application run
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "ss-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(SsApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = ss_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -10,29 +10,31 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "ss-constants.h"
 
 /* Every family on the seed sheet, in the seed's order after the two a user
  * reaches for first, plus AF_UNIX which Linux users need. The values come
  * from this platform's headers: the seed lists Windows numbers. */
 static const SsConstant families[] = {
-  { "AF_INET",      AF_INET,      "IPv4" },
-  { "AF_INET6",     AF_INET6,     "IPv6" },
-  { "AF_UNIX",      AF_UNIX,      "Unix domain" },
-  { "AF_UNSPEC",    AF_UNSPEC,    "Unspecified" },
-  { "AF_APPLETALK", AF_APPLETALK, "AppleTalk" },
-  { "AF_DECnet",    AF_DECnet,    "DECnet" },
-  { "AF_IPX",       AF_IPX,       "IPX" },
-  { "AF_IRDA",      AF_IRDA,      "IrDA" },
-  { "AF_SNA",       AF_SNA,       "SNA" },
+  { "AF_INET",      AF_INET,      N_("IPv4") },
+  { "AF_INET6",     AF_INET6,     N_("IPv6") },
+  { "AF_UNIX",      AF_UNIX,      N_("Unix domain") },
+  { "AF_UNSPEC",    AF_UNSPEC,    N_("Unspecified") },
+  { "AF_APPLETALK", AF_APPLETALK, N_("AppleTalk") },
+  { "AF_DECnet",    AF_DECnet,    N_("DECnet") },
+  { "AF_IPX",       AF_IPX,       N_("IPX") },
+  { "AF_IRDA",      AF_IRDA,      N_("IrDA") },
+  { "AF_SNA",       AF_SNA,       N_("SNA") },
 };
 
 static const SsConstant types[] = {
-  { "SOCK_STREAM",    SOCK_STREAM,    "Stream (TCP)" },
-  { "SOCK_DGRAM",     SOCK_DGRAM,     "Datagram (UDP)" },
-  { "SOCK_RAW",       SOCK_RAW,       "Raw" },
-  { "SOCK_RDM",       SOCK_RDM,       "Reliable datagram" },
-  { "SOCK_SEQPACKET", SOCK_SEQPACKET, "Sequenced packet" },
+  { "SOCK_STREAM",    SOCK_STREAM,    N_("Stream (TCP)") },
+  { "SOCK_DGRAM",     SOCK_DGRAM,     N_("Datagram (UDP)") },
+  { "SOCK_RAW",       SOCK_RAW,       N_("Raw") },
+  { "SOCK_RDM",       SOCK_RDM,       N_("Reliable datagram") },
+  { "SOCK_SEQPACKET", SOCK_SEQPACKET, N_("Sequenced packet") },
 };
 
 const SsConstant *

@@ -12,7 +12,7 @@ typedef struct
 {
   const char *name;   /* "AF_INET" */
   int         value;  /* this platform's number, not the seed's Windows one */
-  const char *label;  /* untranslated plain words: "IPv4" */
+  const char *label;  /* plain words, marked with N_(): "IPv4" */
 } SsConstant;
 
 const SsConstant *ss_constants_families  (guint *n_families);

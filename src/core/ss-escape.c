@@ -111,17 +111,29 @@ ss_escape_literal (const guint8 *data,
   for (gsize i = 0; i < end; i++)
     {
       guint8 byte = data[i];
+      gboolean hex = FALSE;
 
       if (byte == quote || byte == '\\')
         g_string_append_printf (out, "\\%c", byte);
       else if (byte >= 0x20 && byte < 0x7f)
         g_string_append_c (out, byte);
       else if (byte == '\0' && !python)
-        g_string_append (out, "\\x00");
+        {
+          g_string_append (out, "\\x00");
+          hex = TRUE;
+        }
       else if (byte != '\0' && byte < 0x20 && strchr ("\t\r\n", byte))
         append_control (out, byte);
       else
-        g_string_append_printf (out, "\\x%02x", byte);
+        {
+          g_string_append_printf (out, "\\x%02x", byte);
+          hex = TRUE;
+        }
+
+      /* C's "\x" takes every hex digit that follows ("\xffab" is one
+       * escape, out of range): end the literal there and start another. */
+      if (hex && !python && i + 1 < end && g_ascii_isxdigit (data[i + 1]))
+        g_string_append (out, "\"\"");
     }
   g_string_append_c (out, quote);
   if (end < len)

@@ -154,7 +154,10 @@ open_resolved_cb (GObject      *object,
 
   if (spec->kind == SS_SPEC_TCP_CONNECT)
     {
-      ss_socket_connect (socket, address, g_task_get_cancellable (task),
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      /* read before: g_steal_pointer() may be evaluated first */
+      ss_socket_connect (socket, address, cancellable,
                          open_connected_cb, g_steal_pointer (&task));
       return;
     }

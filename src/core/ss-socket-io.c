@@ -91,8 +91,13 @@ fail_connect_task (SsSocket   *self,
 static void
 drop_send_queue (SsSocket *self)
 {
+  /* an empty payload queues nothing but is in the queue all the same */
   if (self->queued == 0)
-    return;
+    {
+      g_queue_clear_full (&self->send_queue, (GDestroyNotify) g_bytes_unref);
+      self->send_offset = 0;
+      return;
+    }
 
   ss_traffic_log_append_event (self->traffic,
                                g_dngettext (GETTEXT_PACKAGE,
@@ -287,7 +292,10 @@ pump_send (SsSocket *self)
       const guint8 *data = g_bytes_get_data (head, &len);
       gssize n;
 
-      n = send (self->fd, data + self->send_offset, len - self->send_offset, MSG_NOSIGNAL);
+      /* an empty GBytes has no data: NULL + 0 is undefined in C */
+      if (data != NULL)
+        data += self->send_offset;
+      n = send (self->fd, data, len - self->send_offset, MSG_NOSIGNAL);
       if (n < 0)
         {
           if (errno == EINTR)
@@ -296,11 +304,17 @@ pump_send (SsSocket *self)
             break;
           errsv = errno;
           record_sendall (self, head, self->send_offset, errsv);
-          connection_failed (self, errsv, "send");
+          /* Before there is a connection (send before connect) the error
+           * is only this call's answer: it must not mark a connection
+           * made later as failed. */
+          if (self->state == SS_SOCKET_CONNECTED)
+            connection_failed (self, errsv, "send");
+          else
+            drop_send_queue (self);
           break;
         }
 
-      ss_traffic_log_append (self->traffic, SS_TRAFFIC_SENT, data + self->send_offset, n);
+      ss_traffic_log_append (self->traffic, SS_TRAFFIC_SENT, data, n);
       self->send_offset += n;
       self->queued -= n;
       if (self->send_offset == len)
@@ -355,9 +369,12 @@ ss_socket_send (SsSocket  *self,
   g_queue_push_tail (&self->send_queue, g_bytes_ref (bytes));
   self->queued += g_bytes_get_size (bytes);
 
-  /* An empty payload still makes the call, as Python would. */
+  /* An empty payload still makes the call, as Python would. pump_send()
+   * records it itself when send() returned 0; only one it left queued
+   * (EAGAIN) is recorded here. */
   errsv = was_idle ? pump_send (self) : 0;
-  if (was_idle && g_bytes_get_size (bytes) == 0 && errsv == 0)
+  if (was_idle && g_bytes_get_size (bytes) == 0 && errsv == 0 &&
+      g_queue_peek_head (&self->send_queue) == bytes)
     {
       record_sendall (self, bytes, 0, 0);
       g_bytes_unref (g_queue_pop_head (&self->send_queue));
@@ -621,6 +638,7 @@ connect_resolved_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SsSocket *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(SsAddress) address = NULL;
   GError *error = NULL;
 
@@ -630,7 +648,9 @@ connect_resolved_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  ss_socket_connect (self, address, g_task_get_cancellable (task),
+  /* the cancellable is read before: argument order is unspecified, and
+   * g_steal_pointer() may run first */
+  ss_socket_connect (self, address, cancellable,
                      connect_done_cb, g_steal_pointer (&task));
 }
 

@@ -148,7 +148,9 @@ ss_traffic_log_append (SsTrafficLog  *self,
   g_return_if_fail (len <= G_MAXUINT32);
 
   block = block_for (self, len);
-  memcpy (block->data + block->used, data, len);
+  /* an empty payload (sendall(b''), an empty datagram) may have no data */
+  if (len > 0)
+    memcpy (block->data + block->used, data, len);
 
   record.time = g_get_real_time ();
   record.block = self->blocks->len - 1;

@@ -1,0 +1,201 @@
+/* ss-application.c — the application: command line, app actions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ss-application.h"
+#include "ss-spec.h"
+#include "ss-window.h"
+
+struct _SsApplication
+{
+  GtkApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (SsApplication, ss_application, GTK_TYPE_APPLICATION)
+
+static const GOptionEntry main_entries[] = {
+  { "version", 'v', 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
+  { NULL }
+};
+
+static SsWindow *
+get_window (SsApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (ss_window_new (self));
+  return SS_WINDOW (window);
+}
+
+static void
+ss_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (get_window (SS_APPLICATION (app))));
+}
+
+static GPtrArray *
+parse_specs (GVariantDict  *options,
+             GError       **error)
+{
+  g_autofree const char **args = NULL;
+  g_autoptr(GPtrArray) specs = g_ptr_array_new_with_free_func ((GDestroyNotify) ss_spec_free);
+
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &args);
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    {
+      SsSpec *spec = ss_spec_parse (args[i], error);
+
+      if (spec == NULL)
+        return NULL;
+      g_ptr_array_add (specs, spec);
+    }
+  return g_steal_pointer (&specs);
+}
+
+/* Every spec is checked here, before a display or a window is needed, so
+ * a typing mistake gives one clear message and a non-zero exit. */
+static int
+ss_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  g_autoptr(GPtrArray) specs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("sockscope %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  specs = parse_specs (options, &error);
+  if (specs == NULL)
+    {
+      g_printerr ("sockscope: %s\n", error->message);
+      return 1;
+    }
+  return -1;
+}
+
+static int
+ss_application_command_line (GApplication            *app,
+                             GApplicationCommandLine *command_line)
+{
+  SsApplication *self = SS_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autoptr(GPtrArray) specs = NULL;
+  g_autoptr(GError) error = NULL;
+  SsWindow *window;
+
+  specs = parse_specs (options, &error);
+  if (specs == NULL)
+    {
+      g_application_command_line_printerr (command_line, "sockscope: %s\n", error->message);
+      return 1;
+    }
+
+  window = get_window (self);
+  for (guint i = 0; i < specs->len; i++)
+    ss_window_open_spec (window, g_ptr_array_index (specs, i));
+  gtk_window_present (GTK_WINDOW (window));
+  return 0;
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+
+  /* Close windows first so they save their size. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+      gtk_window_destroy (windows->data);
+      windows = next;
+    }
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  static const char *developers[] = { "Sockscope developers", NULL };
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_show_about_dialog (window,
+                         "program-name", _("Sockscope"),
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Work with sockets by hand and watch every byte and every call"),
+                         "website", "https://github.com/sockscope/sockscope",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", developers,
+                         /* Translators: your names, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+};
+
+static void
+ss_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Primary>q", NULL };
+  static const char *new_accels[] = { "<Primary>n", NULL };
+  static const char *close_accels[] = { "<Primary>w", NULL };
+
+  G_APPLICATION_CLASS (ss_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_entries, G_N_ELEMENTS (app_entries), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new-socket", new_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.close-socket", close_accels);
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+ss_application_class_init (SsApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = ss_application_activate;
+  app_class->startup = ss_application_startup;
+  app_class->command_line = ss_application_command_line;
+  app_class->handle_local_options = ss_application_handle_local_options;
+}
+
+static void
+ss_application_init (SsApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[SPEC…]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+    _("Open a socket inspector window. Each SPEC opens a socket as if clicked:\n"
+      "  tcp-listen:[HOST:]PORT   socket, bind and listen (HOST defaults to 127.0.0.1)\n"
+      "  tcp:HOST:PORT            socket and connect\n"
+      "IPv6 hosts go in brackets: tcp-listen:[::1]:8000"));
+}
+
+SsApplication *
+ss_application_new (void)
+{
+  return g_object_new (SS_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+}

@@ -1,0 +1,152 @@
+/* ss-call-view.c — the call log, in C or in the seed's Python
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ss-call-view.h"
+#include "ss-constants.h"
+#include "ss-follow-tail.h"
+#include "ss-format.h"
+
+enum {
+  NOTATION_C,
+  NOTATION_PYTHON,
+};
+
+struct _SsCallView
+{
+  GtkWidget          parent_instance;
+
+  GtkDropDown       *notation_dropdown;
+  GtkScrolledWindow *scrolled_window;
+  GtkListView       *list_view;
+};
+
+G_DEFINE_FINAL_TYPE (SsCallView, ss_call_view, GTK_TYPE_WIDGET)
+
+/**
+ * ss_call_view_format:
+ *
+ * Returns: (transfer full): the call as its row shows it, in the chosen
+ *   notation, with the time in front
+ */
+char *
+ss_call_view_format (SsCallView *self,
+                     SsCall     *call)
+{
+  g_autofree char *time = ss_format_time (ss_call_get_time (call));
+  g_autofree char *body = NULL;
+  int errsv = ss_call_get_errno (call);
+
+  if (gtk_drop_down_get_selected (self->notation_dropdown) == NOTATION_PYTHON)
+    {
+      if (errsv != 0)
+        body = g_strdup_printf ("%s  # OSError: [Errno %d] %s (%s)", ss_call_get_python (call),
+                                errsv, g_strerror (errsv), ss_errno_name (errsv));
+      else
+        body = g_strdup (ss_call_get_python (call));
+    }
+  else
+    body = ss_call_to_c (call);
+
+  return g_strdup_printf ("%s  %s", time, body);
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          SsCallView               *self)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, "call-text");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         SsCallView               *self)
+{
+  SsCall *call = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  g_autofree char *text = ss_call_view_format (self, call);
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, text);
+  if (ss_call_get_errno (call) != 0)
+    gtk_widget_add_css_class (label, "call-failed");
+  else
+    gtk_widget_remove_css_class (label, "call-failed");
+}
+
+/* Rebinding every row is how a list view redraws in the new notation. */
+static void
+notation_changed_cb (SsCallView *self)
+{
+  GtkSelectionModel *model = gtk_list_view_get_model (self->list_view);
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
+  if (model == NULL)
+    return;
+  factory = g_object_ref (gtk_list_view_get_factory (self->list_view));
+  gtk_list_view_set_factory (self->list_view, NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+}
+
+void
+ss_call_view_set_calls (SsCallView *self,
+                        SsCallLog  *calls)
+{
+  g_autoptr(GtkSelectionModel) selection = NULL;
+
+  g_return_if_fail (SS_IS_CALL_VIEW (self));
+
+  if (calls != NULL)
+    selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (calls))));
+  gtk_list_view_set_model (self->list_view, selection);
+}
+
+static void
+ss_call_view_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_CALL_VIEW);
+  G_OBJECT_CLASS (ss_call_view_parent_class)->dispose (object);
+}
+
+static void
+ss_call_view_class_init (SsCallViewClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ss_call_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-call-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsCallView, notation_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsCallView, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, SsCallView, list_view);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ss_call_view_init (SsCallView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_signal_connect_swapped (self->notation_dropdown, "notify::selected",
+                            G_CALLBACK (notation_changed_cb), self);
+  ss_follow_tail_attach (self->scrolled_window);
+}

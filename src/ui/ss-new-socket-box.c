@@ -1,0 +1,187 @@
+/* ss-new-socket-box.c — the "New socket" form: family and type dropdowns
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ss-constants.h"
+#include "ss-new-socket-box.h"
+
+struct _SsNewSocketBox
+{
+  GtkWidget    parent_instance;
+
+  GtkDropDown *family_dropdown;
+  GtkDropDown *type_dropdown;
+  GtkButton   *create_button;
+  GtkLabel    *error_label;
+};
+
+enum {
+  CREATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (SsNewSocketBox, ss_new_socket_box, GTK_TYPE_WIDGET)
+
+/* "AF_INET (2) — IPv4": the name the seed uses, this system's number,
+ * and what it is. */
+static GListModel *
+model_for (const SsConstant *table,
+           guint             n)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%s (%d) — %s", table[i].name, table[i].value,
+                                               _(table[i].label));
+      gtk_string_list_append (list, text);
+    }
+  return G_LIST_MODEL (list);
+}
+
+static const SsConstant *
+selected (GtkDropDown      *dropdown,
+          const SsConstant *table,
+          guint             n)
+{
+  guint position = gtk_drop_down_get_selected (dropdown);
+
+  return &table[MIN (position, n - 1)];
+}
+
+const char *
+ss_new_socket_box_get_family_name (SsNewSocketBox *self)
+{
+  guint n;
+  const SsConstant *families = ss_constants_families (&n);
+
+  g_return_val_if_fail (SS_IS_NEW_SOCKET_BOX (self), NULL);
+  return selected (self->family_dropdown, families, n)->name;
+}
+
+const char *
+ss_new_socket_box_get_type_name (SsNewSocketBox *self)
+{
+  guint n;
+  const SsConstant *types = ss_constants_types (&n);
+
+  g_return_val_if_fail (SS_IS_NEW_SOCKET_BOX (self), NULL);
+  return selected (self->type_dropdown, types, n)->name;
+}
+
+static void
+select_by_name (GtkDropDown      *dropdown,
+                const SsConstant *table,
+                guint             n,
+                const char       *name)
+{
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (table[i].name, name) == 0)
+      gtk_drop_down_set_selected (dropdown, i);
+}
+
+/**
+ * ss_new_socket_box_select:
+ * @family_name: "AF_INET", …; an unknown name keeps the current choice
+ * @type_name: "SOCK_STREAM", …
+ */
+void
+ss_new_socket_box_select (SsNewSocketBox *self,
+                          const char     *family_name,
+                          const char     *type_name)
+{
+  guint n_families, n_types;
+  const SsConstant *families = ss_constants_families (&n_families);
+  const SsConstant *types = ss_constants_types (&n_types);
+
+  g_return_if_fail (SS_IS_NEW_SOCKET_BOX (self));
+
+  select_by_name (self->family_dropdown, families, n_families, family_name);
+  select_by_name (self->type_dropdown, types, n_types, type_name);
+}
+
+/**
+ * ss_new_socket_box_show_error:
+ * @message: (nullable): the kernel's answer to socket(), or %NULL to clear
+ */
+void
+ss_new_socket_box_show_error (SsNewSocketBox *self,
+                              const char     *message)
+{
+  g_return_if_fail (SS_IS_NEW_SOCKET_BOX (self));
+
+  gtk_label_set_text (self->error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+void
+ss_new_socket_box_focus (SsNewSocketBox *self)
+{
+  g_return_if_fail (SS_IS_NEW_SOCKET_BOX (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->family_dropdown));
+}
+
+static void
+create_clicked_cb (SsNewSocketBox *self)
+{
+  guint n_families, n_types;
+  const SsConstant *families = ss_constants_families (&n_families);
+  const SsConstant *types = ss_constants_types (&n_types);
+
+  g_signal_emit (self, signals[CREATE], 0,
+                 selected (self->family_dropdown, families, n_families)->value,
+                 selected (self->type_dropdown, types, n_types)->value);
+}
+
+static void
+ss_new_socket_box_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_NEW_SOCKET_BOX);
+  G_OBJECT_CLASS (ss_new_socket_box_parent_class)->dispose (object);
+}
+
+static void
+ss_new_socket_box_class_init (SsNewSocketBoxClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ss_new_socket_box_dispose;
+
+  /**
+   * SsNewSocketBox::create:
+   * @family: the chosen family's value
+   * @type: the chosen type's value
+   */
+  signals[CREATE] = g_signal_new ("create", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-new-socket-box.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, family_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, type_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, create_button);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, create_clicked_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ss_new_socket_box_init (SsNewSocketBox *self)
+{
+  guint n_families, n_types;
+  const SsConstant *families = ss_constants_families (&n_families);
+  const SsConstant *types = ss_constants_types (&n_types);
+  g_autoptr(GListModel) family_model = model_for (families, n_families);
+  g_autoptr(GListModel) type_model = model_for (types, n_types);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drop_down_set_model (self->family_dropdown, family_model);
+  gtk_drop_down_set_model (self->type_dropdown, type_model);
+}

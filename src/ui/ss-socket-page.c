@@ -1,0 +1,513 @@
+/* ss-socket-page.c — one socket's page: its calls, its facts, its traffic
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <sys/socket.h>
+
+#include "ss-constants.h"
+#include "ss-format.h"
+#include "ss-socket-page.h"
+#include "ss-traffic-view.h"
+
+typedef enum
+{
+  INFO_FD,
+  INFO_KIND,
+  INFO_STATE,
+  INFO_LOCAL,
+  INFO_PEER,
+  INFO_RECEIVED,
+  INFO_SENT,
+  INFO_QUEUED,
+  N_INFO
+} InfoRow;
+
+struct _SsSocketPage
+{
+  GtkWidget      parent_instance;
+
+  GtkRevealer   *error_revealer;
+  GtkLabel      *error_label;
+  GtkLabel      *title_label;
+  GtkEntry      *bind_entry;
+  GtkSpinButton *backlog_spin;
+  GtkSwitch     *auto_accept_switch;
+  GtkEntry      *connect_entry;
+  GtkGrid       *info_grid;
+  SsTrafficView *traffic_view;
+  GtkTextView   *send_text;
+  GtkDropDown   *line_ending_dropdown;
+
+  GtkLabel      *info_values[N_INFO];
+
+  SsSocket      *socket;
+  GSettings     *settings;
+  GCancellable  *cancellable;
+};
+
+enum {
+  PROP_0,
+  PROP_SOCKET,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (SsSocketPage, ss_socket_page, GTK_TYPE_WIDGET)
+
+/* The settings key values, in the order of the line-ending dropdown. */
+static const struct { const char *key; const char *bytes; } line_endings[] = {
+  { "none", "" },
+  { "lf",   "\n" },
+  { "crlf", "\r\n" },
+};
+
+static void
+show_error (SsSocketPage *self,
+            const GError *error)
+{
+  gtk_label_set_text (self->error_label, error->message);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static void
+dismiss_error_cb (SsSocketPage *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+static gboolean
+is_stream (SsSocket *socket)
+{
+  int type = ss_socket_get_socket_type (socket);
+  return type == SOCK_STREAM || type == SOCK_SEQPACKET;
+}
+
+/* Each call is enabled when it makes sense in the socket's state, so the
+ * page itself shows the seed's recipes step by step. */
+static void
+update_actions (SsSocketPage *self)
+{
+  SsSocketState state = ss_socket_get_state (self->socket);
+  gboolean accepted = ss_socket_get_listener (self->socket) != NULL;
+  gboolean stream = is_stream (self->socket);
+  gboolean can_bind = state == SS_SOCKET_CREATED && !accepted;
+  gboolean can_connect = (state == SS_SOCKET_CREATED || state == SS_SOCKET_BOUND) && !accepted;
+  gboolean can_listen = can_connect && stream;
+  int failure = 0;
+
+  g_object_get (self->socket, "failure", &failure, NULL);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.bind", can_bind);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.listen", can_listen);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.accept", state == SS_SOCKET_LISTENING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.connect", can_connect);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.close", state != SS_SOCKET_CLOSED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.send",
+                                 state == SS_SOCKET_CONNECTED && failure == 0);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->bind_entry), can_bind);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->backlog_spin), can_listen);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->connect_entry), can_connect);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->auto_accept_switch),
+                            can_listen || state == SS_SOCKET_LISTENING);
+}
+
+static void
+set_info (SsSocketPage *self,
+          InfoRow       row,
+          const char   *value)
+{
+  gtk_label_set_text (self->info_values[row], value && *value ? value : "—");
+}
+
+static void
+update_info (SsSocketPage *self)
+{
+  g_autofree char *kind = ss_format_kind (self->socket);
+  g_autofree char *fd = g_strdup_printf ("%d", ss_socket_get_fd (self->socket));
+  g_autofree char *family_type = g_strdup_printf ("%s, %s",
+                                                  ss_family_name (ss_socket_get_family (self->socket)),
+                                                  ss_type_name (ss_socket_get_socket_type (self->socket)));
+  g_autofree char *received = ss_format_bytes (ss_socket_get_bytes_in (self->socket));
+  g_autofree char *sent = ss_format_bytes (ss_socket_get_bytes_out (self->socket));
+  g_autofree char *queued = ss_format_bytes (ss_socket_get_queued (self->socket));
+
+  gtk_label_set_text (self->title_label, kind);
+  set_info (self, INFO_FD, fd);
+  set_info (self, INFO_KIND, family_type);
+  set_info (self, INFO_STATE, ss_format_state (self->socket));
+  set_info (self, INFO_LOCAL, ss_socket_get_local_address (self->socket));
+  set_info (self, INFO_PEER, ss_socket_get_peer_address (self->socket));
+  set_info (self, INFO_RECEIVED, received);
+  set_info (self, INFO_SENT, sent);
+  set_info (self, INFO_QUEUED, queued);
+}
+
+static void
+socket_changed_cb (SsSocketPage *self)
+{
+  update_info (self);
+  update_actions (self);
+}
+
+static void
+build_info_grid (SsSocketPage *self)
+{
+  const char *keys[N_INFO] = {
+    [INFO_FD] = _("Descriptor (fileno)"),
+    [INFO_KIND] = _("Family, type"),
+    [INFO_STATE] = _("State"),
+    [INFO_LOCAL] = _("Local (getsockname)"),
+    [INFO_PEER] = _("Peer (getpeername)"),
+    [INFO_RECEIVED] = _("Received"),
+    [INFO_SENT] = _("Sent"),
+    [INFO_QUEUED] = _("Waiting to send"),
+  };
+
+  for (guint i = 0; i < N_INFO; i++)
+    {
+      GtkWidget *key = gtk_label_new (keys[i]);
+      GtkWidget *value = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (key), 0);
+      gtk_widget_add_css_class (key, "info-key");
+      gtk_label_set_xalign (GTK_LABEL (value), 0);
+      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_widget_set_hexpand (value, TRUE);
+      gtk_grid_attach (self->info_grid, key, 0, i, 1, 1);
+      gtk_grid_attach (self->info_grid, value, 1, i, 1, 1);
+      self->info_values[i] = GTK_LABEL (value);
+    }
+}
+
+static void
+bind_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SsSocketPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ss_socket_bind_finish (SS_SOCKET (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+  g_settings_set_string (self->settings, "last-bind-address",
+                         gtk_editable_get_text (GTK_EDITABLE (self->bind_entry)));
+}
+
+static void
+bind_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+
+  dismiss_error_cb (self);
+  ss_socket_bind_async (self->socket, gtk_editable_get_text (GTK_EDITABLE (self->bind_entry)),
+                        self->cancellable, bind_done_cb, g_object_ref (self));
+}
+
+static void
+listen_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  int backlog = gtk_spin_button_get_value_as_int (self->backlog_spin);
+
+  dismiss_error_cb (self);
+  if (!ss_socket_listen (self->socket, backlog, &error))
+    show_error (self, error);
+  else
+    g_settings_set_int (self->settings, "last-backlog", backlog);
+}
+
+static void
+accept_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  dismiss_error_cb (self);
+  if (ss_socket_accept (self->socket, &error) == NULL)
+    show_error (self, error);
+}
+
+static void
+connect_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SsSocketPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ss_socket_connect_finish (SS_SOCKET (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+  g_settings_set_string (self->settings, "last-connect-address",
+                         gtk_editable_get_text (GTK_EDITABLE (self->connect_entry)));
+}
+
+static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+
+  dismiss_error_cb (self);
+  ss_socket_connect_async (self->socket, gtk_editable_get_text (GTK_EDITABLE (self->connect_entry)),
+                           self->cancellable, connect_done_cb, g_object_ref (self));
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+
+  dismiss_error_cb (self);
+  ss_socket_close (self->socket);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->send_text);
+  guint ending = gtk_drop_down_get_selected (self->line_ending_dropdown);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  GtkTextIter start, end;
+  GString *text;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  body = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  text = g_string_new (body);
+  if (ending < G_N_ELEMENTS (line_endings))
+    g_string_append (text, line_endings[ending].bytes);
+  payload = g_string_free_to_bytes (text);
+
+  dismiss_error_cb (self);
+  if (!ss_socket_send (self->socket, payload, &error))
+    show_error (self, error);
+}
+
+static void
+bind_entry_activate_cb (SsSocketPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "socket.bind", NULL);
+}
+
+static void
+connect_entry_activate_cb (SsSocketPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "socket.connect", NULL);
+}
+
+static void
+line_ending_changed_cb (SsSocketPage *self)
+{
+  guint ending = gtk_drop_down_get_selected (self->line_ending_dropdown);
+
+  if (ending < G_N_ELEMENTS (line_endings))
+    g_settings_set_string (self->settings, "line-ending", line_endings[ending].key);
+}
+
+static void
+load_settings (SsSocketPage *self)
+{
+  g_autofree char *bind_address = g_settings_get_string (self->settings, "last-bind-address");
+  g_autofree char *connect_address = g_settings_get_string (self->settings, "last-connect-address");
+  g_autofree char *ending = g_settings_get_string (self->settings, "line-ending");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->bind_entry), bind_address);
+  gtk_editable_set_text (GTK_EDITABLE (self->connect_entry), connect_address);
+  gtk_spin_button_set_value (self->backlog_spin, g_settings_get_int (self->settings, "last-backlog"));
+  for (guint i = 0; i < G_N_ELEMENTS (line_endings); i++)
+    if (g_str_equal (ending, line_endings[i].key))
+      gtk_drop_down_set_selected (self->line_ending_dropdown, i);
+  g_signal_connect_swapped (self->line_ending_dropdown, "notify::selected",
+                            G_CALLBACK (line_ending_changed_cb), self);
+
+  /* a socket made in this window takes the person's last choice; one
+   * already listening (from the command line) keeps its own */
+  if (ss_socket_get_state (self->socket) == SS_SOCKET_CREATED)
+    ss_socket_set_auto_accept (self->socket, g_settings_get_boolean (self->settings, "auto-accept"));
+  g_settings_bind (self->settings, "auto-accept", self->auto_accept_switch, "active",
+                   G_SETTINGS_BIND_SET);
+}
+
+static void
+ss_socket_page_constructed (GObject *object)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (object);
+  static const char *watched[] = {
+    "notify::state", "notify::local-address", "notify::peer-address",
+    "notify::bytes-in", "notify::bytes-out", "notify::queued",
+    "notify::peer-closed", "notify::failure",
+  };
+
+  G_OBJECT_CLASS (ss_socket_page_parent_class)->constructed (object);
+
+  load_settings (self);
+  g_object_bind_property (self->socket, "auto-accept", self->auto_accept_switch, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
+    g_signal_connect_object (self->socket, watched[i], G_CALLBACK (socket_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  ss_traffic_view_set_log (self->traffic_view, ss_socket_get_traffic (self->socket));
+  socket_changed_cb (self);
+}
+
+static void
+ss_socket_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOCKET:
+      g_value_set_object (value, self->socket);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ss_socket_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOCKET:
+      self->socket = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ss_socket_page_dispose (GObject *object)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_SOCKET_PAGE);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (ss_socket_page_parent_class)->dispose (object);
+}
+
+static void
+ss_socket_page_finalize (GObject *object)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (object);
+
+  g_clear_object (&self->socket);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (ss_socket_page_parent_class)->finalize (object);
+}
+
+static void
+ss_socket_page_class_init (SsSocketPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = ss_socket_page_constructed;
+  object_class->dispose = ss_socket_page_dispose;
+  object_class->finalize = ss_socket_page_finalize;
+  object_class->get_property = ss_socket_page_get_property;
+  object_class->set_property = ss_socket_page_set_property;
+
+  properties[PROP_SOCKET] =
+    g_param_spec_object ("socket", NULL, NULL, SS_TYPE_SOCKET,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SS_TYPE_TRAFFIC_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, bind_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, backlog_spin);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, auto_accept_switch);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, connect_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, info_grid);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, traffic_view);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, send_text);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, line_ending_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, dismiss_error_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, connect_entry_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "socket.bind", NULL, bind_action);
+  gtk_widget_class_install_action (widget_class, "socket.listen", NULL, listen_action);
+  gtk_widget_class_install_action (widget_class, "socket.accept", NULL, accept_action);
+  gtk_widget_class_install_action (widget_class, "socket.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "socket.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "socket.send", NULL, send_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ss_socket_page_init (SsSocketPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (APP_ID);
+  self->cancellable = g_cancellable_new ();
+  build_info_grid (self);
+}
+
+SsSocketPage *
+ss_socket_page_new (SsSocket *socket)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (socket), NULL);
+  return g_object_new (SS_TYPE_SOCKET_PAGE, "socket", socket, NULL);
+}
+
+/**
+ * ss_socket_page_get_socket:
+ *
+ * Returns: (transfer none): the socket this page shows
+ */
+SsSocket *
+ss_socket_page_get_socket (SsSocketPage *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET_PAGE (self), NULL);
+  return self->socket;
+}

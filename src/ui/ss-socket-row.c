@@ -1,0 +1,138 @@
+/* ss-socket-row.c — a socket in the sidebar: kind, address, state, fd
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ss-format.h"
+#include "ss-socket-row.h"
+
+struct _SsSocketRow
+{
+  GtkWidget  parent_instance;
+
+  GtkImage  *icon;
+  GtkLabel  *title_label;
+  GtkLabel  *subtitle_label;
+
+  SsSocket  *socket;
+};
+
+G_DEFINE_FINAL_TYPE (SsSocketRow, ss_socket_row, GTK_TYPE_WIDGET)
+
+static const char *
+icon_for (SsSocket *socket)
+{
+  switch (ss_socket_get_state (socket))
+    {
+    case SS_SOCKET_LISTENING:
+      return "network-server-symbolic";
+    case SS_SOCKET_CONNECTED:
+    case SS_SOCKET_CONNECTING:
+      return "network-transmit-receive-symbolic";
+    case SS_SOCKET_CLOSED:
+      return "network-offline-symbolic";
+    case SS_SOCKET_CREATED:
+    case SS_SOCKET_BOUND:
+    default:
+      return "network-wired-symbolic";
+    }
+}
+
+static void
+update (SsSocketRow *self)
+{
+  g_autofree char *kind = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *address;
+
+  if (self->socket == NULL)
+    return;
+
+  kind = ss_format_kind (self->socket);
+  /* a connection is best known by its peer, anything else by its own address */
+  address = ss_socket_get_peer_address (self->socket);
+  if (address == NULL || ss_socket_get_state (self->socket) == SS_SOCKET_LISTENING)
+    address = ss_socket_get_local_address (self->socket);
+  if (address != NULL && *address != '\0')
+    title = g_strdup_printf ("%s · %s", kind, address);
+  else
+    title = g_steal_pointer (&kind);
+
+  /* Translators: "connected · fd 5" */
+  subtitle = g_strdup_printf (_("%s · fd %d"), ss_format_state (self->socket),
+                              ss_socket_get_fd (self->socket));
+
+  gtk_label_set_text (self->title_label, title);
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_image_set_from_icon_name (self->icon, icon_for (self->socket));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), title);
+}
+
+/**
+ * ss_socket_row_set_socket:
+ * @socket: (nullable): the socket to show, %NULL when the row is recycled
+ */
+void
+ss_socket_row_set_socket (SsSocketRow *self,
+                          SsSocket    *socket)
+{
+  static const char *watched[] = {
+    "notify::state", "notify::local-address", "notify::peer-address",
+    "notify::peer-closed", "notify::failure",
+  };
+
+  g_return_if_fail (SS_IS_SOCKET_ROW (self));
+
+  if (self->socket == socket)
+    return;
+
+  if (self->socket != NULL)
+    g_signal_handlers_disconnect_by_func (self->socket, update, self);
+  g_set_object (&self->socket, socket);
+  if (socket != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
+      g_signal_connect_swapped (socket, watched[i], G_CALLBACK (update), self);
+  update (self);
+}
+
+static void
+ss_socket_row_dispose (GObject *object)
+{
+  SsSocketRow *self = SS_SOCKET_ROW (object);
+
+  ss_socket_row_set_socket (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_SOCKET_ROW);
+  G_OBJECT_CLASS (ss_socket_row_parent_class)->dispose (object);
+}
+
+static void
+ss_socket_row_class_init (SsSocketRowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ss_socket_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsSocketRow, icon);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketRow, subtitle_label);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ss_socket_row_init (SsSocketRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+SsSocketRow *
+ss_socket_row_new (void)
+{
+  return g_object_new (SS_TYPE_SOCKET_ROW, NULL);
+}

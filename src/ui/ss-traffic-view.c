@@ -1,0 +1,170 @@
+/* ss-traffic-view.c — a socket's traffic log as a table
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ss-follow-tail.h"
+#include "ss-format.h"
+#include "ss-traffic-view.h"
+
+/* A row shows the start of a chunk; the rest is one selection away. A
+ * label with megabytes of text would stall layout. */
+#define PREVIEW_BYTES 512
+
+typedef enum
+{
+  COLUMN_TIME,
+  COLUMN_DIRECTION,
+  COLUMN_LENGTH,
+  COLUMN_DATA,
+  N_COLUMNS
+} Column;
+
+struct _SsTrafficView
+{
+  GtkWidget          parent_instance;
+
+  GtkScrolledWindow *scrolled_window;
+  GtkColumnView     *column_view;
+};
+
+G_DEFINE_FINAL_TYPE (SsTrafficView, ss_traffic_view, GTK_TYPE_WIDGET)
+
+static const char *direction_classes[] = {
+  [SS_TRAFFIC_RECEIVED] = "direction-received",
+  [SS_TRAFFIC_SENT] = "direction-sent",
+  [SS_TRAFFIC_EVENT] = "direction-event",
+};
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_INT (user_data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_LENGTH ? 1 : 0);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (column == COLUMN_DATA)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (label, "traffic-data");
+    }
+  else
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_INT (user_data);
+  SsTrafficEntry *entry = gtk_list_item_get_item (item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  SsTrafficKind kind = ss_traffic_entry_get_kind (entry);
+  g_autofree char *text = NULL;
+
+  switch (column)
+    {
+    case COLUMN_TIME:
+      text = ss_format_time (ss_traffic_entry_get_time (entry));
+      break;
+    case COLUMN_DIRECTION:
+      text = g_strdup (kind == SS_TRAFFIC_RECEIVED ? _("← received")
+                       : kind == SS_TRAFFIC_SENT ? _("→ sent") : _("• event"));
+      break;
+    case COLUMN_LENGTH:
+      if (kind != SS_TRAFFIC_EVENT)
+        text = g_strdup_printf ("%" G_GSIZE_FORMAT, ss_traffic_entry_get_length (entry));
+      break;
+    case COLUMN_DATA:
+      /* events too: they quote addresses, and a Unix path is any bytes */
+      text = ss_traffic_entry_dup_text (entry, PREVIEW_BYTES);
+      break;
+    case N_COLUMNS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  gtk_label_set_text (label, text ? text : "");
+  if (column == COLUMN_DIRECTION || column == COLUMN_DATA)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (direction_classes); i++)
+        gtk_widget_remove_css_class (GTK_WIDGET (label), direction_classes[i]);
+      gtk_widget_add_css_class (GTK_WIDGET (label), direction_classes[kind]);
+    }
+}
+
+static void
+add_column (SsTrafficView *self,
+            Column         column,
+            const char    *title,
+            gboolean       expand)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) view_column = NULL;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GINT_TO_POINTER (column));
+  view_column = gtk_column_view_column_new (title, g_object_ref (factory));
+  gtk_column_view_column_set_expand (view_column, expand);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  gtk_column_view_append_column (self->column_view, view_column);
+}
+
+/**
+ * ss_traffic_view_set_log:
+ * @log: (nullable): the log to show
+ */
+void
+ss_traffic_view_set_log (SsTrafficView *self,
+                         SsTrafficLog  *log)
+{
+  g_autoptr(GtkSelectionModel) selection = NULL;
+
+  g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
+
+  if (log != NULL)
+    selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (log))));
+  gtk_column_view_set_model (self->column_view, selection);
+}
+
+static void
+ss_traffic_view_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_TRAFFIC_VIEW);
+  G_OBJECT_CLASS (ss_traffic_view_parent_class)->dispose (object);
+}
+
+static void
+ss_traffic_view_class_init (SsTrafficViewClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ss_traffic_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-traffic-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, column_view);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ss_traffic_view_init (SsTrafficView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  add_column (self, COLUMN_TIME, _("Time"), FALSE);
+  add_column (self, COLUMN_DIRECTION, _("Direction"), FALSE);
+  add_column (self, COLUMN_LENGTH, _("Bytes"), FALSE);
+  add_column (self, COLUMN_DATA, _("Data"), TRUE);
+  ss_follow_tail_attach (self->scrolled_window);
+}

@@ -1,0 +1,20 @@
+/* ss-traffic-view.h — a socket's traffic log as a table
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ss-traffic-log.h"
+
+G_BEGIN_DECLS
+
+#define SS_TYPE_TRAFFIC_VIEW (ss_traffic_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (SsTrafficView, ss_traffic_view, SS, TRAFFIC_VIEW, GtkWidget)
+
+void ss_traffic_view_set_log (SsTrafficView *self,
+                              SsTrafficLog  *log);
+
+G_END_DECLS

@@ -1,0 +1,358 @@
+/* ss-window.c — the main window: sidebar of sockets, a page each, the calls
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <sys/socket.h>
+
+#include "ss-call-view.h"
+#include "ss-new-socket-box.h"
+#include "ss-socket-page.h"
+#include "ss-socket-row.h"
+#include "ss-window.h"
+
+struct _SsWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GtkInfoBar           *error_bar;
+  GtkLabel             *error_label;
+  GtkPaned             *main_paned;
+  SsNewSocketBox       *new_socket_box;
+  GtkListView          *socket_list;
+  GtkStack             *pages;
+  SsCallView           *call_view;
+
+  SsSession            *session;
+  GtkSingleSelection   *selection;
+  GSettings            *settings;
+  GHashTable           *page_for_socket;
+};
+
+G_DEFINE_FINAL_TYPE (SsWindow, ss_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void
+show_error (SsWindow   *self,
+            const char *message)
+{
+  gtk_label_set_text (self->error_label, message);
+  gtk_info_bar_set_revealed (self->error_bar, TRUE);
+}
+
+static void
+error_bar_response_cb (SsWindow *self,
+                       int       response)
+{
+  gtk_info_bar_set_revealed (self->error_bar, FALSE);
+}
+
+/* Listeners show their accepted connections under them. A stream socket
+ * may become a listener later, so it always gets its (maybe empty) list. */
+static GListModel *
+create_children (gpointer item,
+                 gpointer user_data)
+{
+  SsSocket *socket = item;
+  int type = ss_socket_get_socket_type (socket);
+
+  if (ss_socket_get_listener (socket) != NULL || (type != SOCK_STREAM && type != SOCK_SEQPACKET))
+    return NULL;
+  return g_object_ref (ss_socket_get_connections (socket));
+}
+
+static void
+row_setup_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, GTK_WIDGET (ss_socket_row_new ()));
+}
+
+static void
+row_bind_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  g_autoptr(SsSocket) socket = gtk_tree_list_row_get_item (row);
+
+  ss_socket_row_set_socket (SS_SOCKET_ROW (child), socket);
+  gtk_widget_set_margin_start (child, 18 * gtk_tree_list_row_get_depth (row));
+}
+
+static void
+row_unbind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  ss_socket_row_set_socket (SS_SOCKET_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/**
+ * ss_window_get_selected_socket:
+ *
+ * Returns: (transfer full) (nullable): the socket whose page is shown
+ */
+SsSocket *
+ss_window_get_selected_socket (SsWindow *self)
+{
+  GtkTreeListRow *row;
+
+  g_return_val_if_fail (SS_IS_WINDOW (self), NULL);
+
+  row = gtk_single_selection_get_selected_item (self->selection);
+  return row ? gtk_tree_list_row_get_item (row) : NULL;
+}
+
+static void
+selection_changed_cb (SsWindow *self)
+{
+  g_autoptr(SsSocket) socket = ss_window_get_selected_socket (self);
+  GtkWidget *page;
+
+  if (socket == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->pages, "empty");
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-socket", FALSE);
+      return;
+    }
+
+  page = g_hash_table_lookup (self->page_for_socket, socket);
+  if (page == NULL)
+    {
+      page = GTK_WIDGET (ss_socket_page_new (socket));
+      gtk_stack_add_child (self->pages, page);
+      g_hash_table_insert (self->page_for_socket, g_object_ref (socket), page);
+    }
+  gtk_stack_set_visible_child (self->pages, page);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-socket", TRUE);
+}
+
+/**
+ * ss_window_select_socket:
+ *
+ * Shows @socket's page and its row in the sidebar.
+ */
+void
+ss_window_select_socket (SsWindow *self,
+                         SsSocket *socket)
+{
+  GListModel *rows = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (rows);
+
+  g_return_if_fail (SS_IS_WINDOW (self));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(SsSocket) item = gtk_tree_list_row_get_item (row);
+
+      if (item == socket)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return;
+        }
+    }
+}
+
+static void
+new_socket_box_create_cb (SsWindow       *self,
+                          int             family,
+                          int             type,
+                          SsNewSocketBox *box)
+{
+  g_autoptr(GError) error = NULL;
+  SsSocket *socket;
+
+  socket = ss_session_create_socket (self->session, family, type, 0, &error);
+  if (socket == NULL)
+    {
+      ss_new_socket_box_show_error (box, error->message);
+      return;
+    }
+
+  ss_new_socket_box_show_error (box, NULL);
+  g_settings_set_string (self->settings, "last-family", ss_new_socket_box_get_family_name (box));
+  g_settings_set_string (self->settings, "last-type", ss_new_socket_box_get_type_name (box));
+  ss_window_select_socket (self, socket);
+}
+
+static void
+open_spec_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SsWindow) self = user_data;
+  g_autoptr(SsSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+
+  socket = ss_session_open_finish (SS_SESSION (object), result, &error);
+  if (socket == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  ss_window_select_socket (self, socket);
+}
+
+/**
+ * ss_window_open_spec:
+ *
+ * Opens a socket from the command line, each step recorded as if clicked;
+ * a failure shows in the window.
+ */
+void
+ss_window_open_spec (SsWindow     *self,
+                     const SsSpec *spec)
+{
+  g_return_if_fail (SS_IS_WINDOW (self));
+  g_return_if_fail (spec != NULL);
+
+  ss_session_open_async (self->session, spec, NULL, open_spec_cb, g_object_ref (self));
+}
+
+SsSession *
+ss_window_get_session (SsWindow *self)
+{
+  g_return_val_if_fail (SS_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+static void
+new_socket_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ss_new_socket_box_focus (SS_WINDOW (widget)->new_socket_box);
+}
+
+static void
+close_socket_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  g_autoptr(SsSocket) socket = ss_window_get_selected_socket (SS_WINDOW (widget));
+
+  if (socket != NULL)
+    ss_socket_close (socket);
+}
+
+static gboolean
+ss_window_close_request (GtkWindow *window)
+{
+  SsWindow *self = SS_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_set_int (self->settings, "sidebar-width", gtk_paned_get_position (self->main_paned));
+
+  return GTK_WINDOW_CLASS (ss_window_parent_class)->close_request (window);
+}
+
+static void
+ss_window_dispose (GObject *object)
+{
+  SsWindow *self = SS_WINDOW (object);
+
+  g_clear_pointer (&self->page_for_socket, g_hash_table_unref);
+
+  G_OBJECT_CLASS (ss_window_parent_class)->dispose (object);
+}
+
+static void
+ss_window_finalize (GObject *object)
+{
+  SsWindow *self = SS_WINDOW (object);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (ss_window_parent_class)->finalize (object);
+}
+
+static void
+ss_window_class_init (SsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ss_window_dispose;
+  object_class->finalize = ss_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = ss_window_close_request;
+
+  g_type_ensure (SS_TYPE_CALL_VIEW);
+  g_type_ensure (SS_TYPE_NEW_SOCKET_BOX);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsWindow, error_bar);
+  gtk_widget_class_bind_template_child (widget_class, SsWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SsWindow, main_paned);
+  gtk_widget_class_bind_template_child (widget_class, SsWindow, new_socket_box);
+  gtk_widget_class_bind_template_child (widget_class, SsWindow, socket_list);
+  gtk_widget_class_bind_template_child (widget_class, SsWindow, pages);
+  gtk_widget_class_bind_template_child (widget_class, SsWindow, call_view);
+  gtk_widget_class_bind_template_callback (widget_class, error_bar_response_cb);
+  gtk_widget_class_bind_template_callback (widget_class, new_socket_box_create_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.new-socket", NULL, new_socket_action);
+  gtk_widget_class_install_action (widget_class, "win.close-socket", NULL, close_socket_action);
+}
+
+static void
+ss_window_init (SsWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autofree char *family = NULL;
+  g_autofree char *type = NULL;
+  GtkTreeListModel *tree;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  self->session = ss_session_new ();
+  self->page_for_socket = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  gtk_paned_set_position (self->main_paned, g_settings_get_int (self->settings, "sidebar-width"));
+
+  family = g_settings_get_string (self->settings, "last-family");
+  type = g_settings_get_string (self->settings, "last-type");
+  ss_new_socket_box_select (self->new_socket_box, family, type);
+
+  tree = gtk_tree_list_model_new (g_object_ref (ss_session_get_sockets (self->session)),
+                                  FALSE, TRUE, create_children, NULL, NULL);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (tree));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected-item",
+                            G_CALLBACK (selection_changed_cb), self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (row_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->socket_list, factory);
+  gtk_list_view_set_model (self->socket_list, GTK_SELECTION_MODEL (self->selection));
+
+  ss_call_view_set_calls (self->call_view, ss_session_get_calls (self->session));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-socket", FALSE);
+}
+
+SsWindow *
+ss_window_new (SsApplication *application)
+{
+  return g_object_new (SS_TYPE_WINDOW, "application", application, NULL);
+}

@@ -1,0 +1,86 @@
+/* ss-test-socket.h — driving SsSession and SsSocket in tests, with bounded
+ * waits and assertions on the call and traffic logs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sys/stat.h>
+
+#include "ss-session.h"
+#include "ss-test-util.h"
+
+G_BEGIN_DECLS
+
+SsSocket       *ss_test_create              (SsSession     *session,
+                                             int            family,
+                                             int            type);
+gboolean        ss_test_bind                (SsSocket      *socket,
+                                             const char    *address,
+                                             GError       **error);
+void            ss_test_bind_ok             (SsSocket      *socket,
+                                             const char    *address);
+gboolean        ss_test_connect             (SsSocket      *socket,
+                                             const char    *address,
+                                             GError       **error);
+void            ss_test_connect_ok          (SsSocket      *socket,
+                                             const char    *address);
+SsSocket       *ss_test_listener_new        (SsSession     *session,
+                                             int            family,
+                                             const char    *address);
+SsSocket       *ss_test_open_spec           (SsSession     *session,
+                                             const char    *text,
+                                             GError       **error);
+
+void            ss_test_wait_connections    (SsSocket      *listener,
+                                             guint          n);
+SsSocket       *ss_test_connection_at       (SsSocket      *listener,
+                                             guint          position);
+void            ss_test_wait_bytes_in       (SsSocket      *socket,
+                                             guint64        bytes);
+void            ss_test_wait_peer_closed    (SsSocket      *socket);
+void            ss_test_wait_failure        (SsSocket      *socket);
+int             ss_test_get_failure         (SsSocket      *socket);
+
+void            ss_test_send_ok             (SsSocket      *socket,
+                                             const void    *data,
+                                             gsize          len);
+void            ss_test_assert_payload      (SsSocket      *socket,
+                                             SsTrafficKind  kind,
+                                             const void    *expected,
+                                             gsize          expected_len);
+
+SsCall         *ss_test_find_call           (SsCallLog     *calls,
+                                             const char    *name,
+                                             int            fd,
+                                             guint         *position);
+guint           ss_test_count_calls         (SsCallLog     *calls,
+                                             const char    *name);
+guint           ss_test_assert_call         (SsCallLog     *calls,
+                                             const char    *name,
+                                             int            fd,
+                                             gint64         result,
+                                             int            errsv,
+                                             const char    *python);
+
+guint           ss_test_count_events        (SsSocket      *socket,
+                                             const char    *needle);
+void            ss_test_assert_event        (SsSocket      *socket,
+                                             const char    *needle);
+SsTrafficEntry *ss_test_last_entry          (SsSocket      *socket);
+
+GArray         *ss_test_watch_states        (SsSocket      *socket);
+void            ss_test_assert_states       (GArray        *states,
+                                             guint          n,
+                                             ...);
+void            ss_test_count_cb            (GObject       *object,
+                                             GParamSpec    *pspec,
+                                             guint         *count);
+
+void            ss_test_assert_fd_released  (int            fd,
+                                             const struct stat *before);
+void            ss_test_finalize_session    (SsSession     *session,
+                                             SsSocket      *socket1,
+                                             ...);
+
+G_END_DECLS

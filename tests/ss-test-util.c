@@ -1,0 +1,448 @@
+/* ss-test-util.c — bounded waits on the main context, raw loopback peers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-test"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ss-test-util.h"
+
+/* Conditions are normally changed by main-loop sources (fd sources,
+ * GTask completions, child watches), which wake the loop. The tick only
+ * makes sure a condition on state outside the loop is looked at again; it
+ * never decides an outcome. */
+#define TICK_MS 25
+
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+fd_ready_cb (int          fd,
+             GIOCondition condition,
+             gpointer     user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Returns FALSE on timeout; fails the test then when @file is set. */
+static gboolean
+wait_internal (SsTestCondition  condition,
+               gpointer         user_data,
+               guint            timeout_ms,
+               int              fd,
+               GIOCondition     fd_condition,
+               const char      *what,
+               const char      *file,
+               int              line,
+               const char      *func)
+{
+  gboolean expired = FALSE;
+  gboolean done;
+  guint guard_id, tick_id, fd_id = 0;
+
+  if (condition (user_data))
+    return TRUE;
+
+  guard_id = g_timeout_add (timeout_ms, set_flag_cb, &expired);
+  tick_id = g_timeout_add (TICK_MS, tick_cb, NULL);
+  if (fd >= 0)
+    fd_id = g_unix_fd_add (fd, fd_condition, fd_ready_cb, NULL);
+
+  while (!(done = condition (user_data)) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!expired)
+    g_source_remove (guard_id);
+  g_source_remove (tick_id);
+  if (fd_id != 0)
+    g_source_remove (fd_id);
+
+  if (!done && file != NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("timed out after %u ms waiting for %s",
+                                                  timeout_ms, what);
+      g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
+    }
+  return done;
+}
+
+gboolean
+ss_test_try_wait_until (SsTestCondition condition,
+                        gpointer        user_data,
+                        guint           timeout_ms)
+{
+  return wait_internal (condition, user_data, timeout_ms, -1, 0, NULL, NULL, 0, NULL);
+}
+
+void
+ss_test_wait_until_full (SsTestCondition  condition,
+                         gpointer         user_data,
+                         guint            timeout_ms,
+                         const char      *what,
+                         const char      *file,
+                         int              line,
+                         const char      *func)
+{
+  wait_internal (condition, user_data, timeout_ms, -1, 0, what, file, line, func);
+}
+
+void
+ss_test_drain_main_context (void)
+{
+  /* Bounded: a source that is always ready must not hang the test. */
+  for (guint i = 0; i < 1000 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+void
+ss_test_store_result_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GAsyncResult **location = user_data;
+
+  g_assert_null (*location);
+  *location = g_object_ref (result);
+}
+
+gboolean
+ss_test_pointer_is_set (gpointer pointer_location)
+{
+  return *(gpointer *) pointer_location != NULL;
+}
+
+gboolean
+ss_test_flag_is_set (gpointer gboolean_location)
+{
+  return *(gboolean *) gboolean_location;
+}
+
+static socklen_t
+loopback_address (int                      family,
+                  guint16                  port,
+                  struct sockaddr_storage *storage)
+{
+  memset (storage, 0, sizeof *storage);
+  if (family == AF_INET6)
+    {
+      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) storage;
+
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_port = htons (port);
+      sin6->sin6_addr = in6addr_loopback;
+      return sizeof *sin6;
+    }
+  else
+    {
+      struct sockaddr_in *sin = (struct sockaddr_in *) storage;
+
+      g_assert_cmpint (family, ==, AF_INET);
+      sin->sin_family = AF_INET;
+      sin->sin_port = htons (port);
+      sin->sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+      return sizeof *sin;
+    }
+}
+
+gboolean
+ss_test_have_ipv6_loopback (void)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = loopback_address (AF_INET6, 0, &storage);
+  int fd = socket (AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = bind (fd, (struct sockaddr *) &storage, len) == 0;
+  close (fd);
+  return ok;
+}
+
+guint16
+ss_test_fd_local_port (int fd)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = sizeof storage;
+
+  g_assert_no_errno (getsockname (fd, (struct sockaddr *) &storage, &len));
+  if (storage.ss_family == AF_INET6)
+    return ntohs (((struct sockaddr_in6 *) &storage)->sin6_port);
+  g_assert_cmpint (storage.ss_family, ==, AF_INET);
+  return ntohs (((struct sockaddr_in *) &storage)->sin_port);
+}
+
+static int
+raw_bound_socket (int      family,
+                  int      rcvbuf,
+                  guint16 *port)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = loopback_address (family, 0, &storage);
+  int fd = socket (family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+  g_assert_no_errno (fd);
+  /* Before listen(), so accepted sockets inherit it and the window is
+   * small from the handshake on. */
+  if (rcvbuf > 0)
+    g_assert_no_errno (setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf));
+  g_assert_no_errno (bind (fd, (struct sockaddr *) &storage, len));
+  if (port != NULL)
+    *port = ss_test_fd_local_port (fd);
+  return fd;
+}
+
+/**
+ * ss_test_raw_listener:
+ * @rcvbuf: SO_RCVBUF for the accepted sockets, or 0 for the default
+ *
+ * Returns: a non-blocking socket listening on loopback, port 0
+ */
+int
+ss_test_raw_listener (int      family,
+                      int      rcvbuf,
+                      guint16 *port)
+{
+  int fd = raw_bound_socket (family, rcvbuf, port);
+
+  g_assert_no_errno (listen (fd, 16));
+  return fd;
+}
+
+/**
+ * ss_test_unused_port:
+ *
+ * A port nobody listens on: a socket is bound to it and kept bound (not
+ * listening), so no other test can take it and a connect there is
+ * refused. The socket is leaked on purpose until the process ends.
+ */
+guint16
+ss_test_unused_port (int family)
+{
+  guint16 port;
+
+  raw_bound_socket (family, 0, &port);
+  return port;
+}
+
+typedef struct
+{
+  int listener;
+  int fd;
+} AcceptData;
+
+static gboolean
+try_accept (gpointer user_data)
+{
+  AcceptData *data = user_data;
+
+  data->fd = accept4 (data->listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (data->fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+    g_error ("accept4 on the raw listener: %s", g_strerror (errno));
+  return data->fd >= 0;
+}
+
+int
+ss_test_raw_accept (int   listener,
+                    guint timeout_ms)
+{
+  AcceptData data = { listener, -1 };
+
+  wait_internal (try_accept, &data, timeout_ms, listener, G_IO_IN,
+                 "a connection on the raw listener", __FILE__, __LINE__, G_STRFUNC);
+  return data.fd;
+}
+
+typedef struct
+{
+  int           fd;
+  const guint8 *data;
+  gsize         len;
+  gsize         sent;
+} SendData;
+
+static gboolean
+try_send (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  while (data->sent < data->len)
+    {
+      gssize n = send (data->fd, data->data + data->sent, data->len - data->sent, MSG_NOSIGNAL);
+
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return FALSE;
+      if (n < 0)
+        g_error ("send on a raw socket: %s", g_strerror (errno));
+      data->sent += n;
+    }
+  return TRUE;
+}
+
+void
+ss_test_raw_send_all (int         fd,
+                      const void *buffer,
+                      gsize       len,
+                      guint       timeout_ms)
+{
+  SendData data = { fd, buffer, len, 0 };
+
+  wait_internal (try_send, &data, timeout_ms, fd, G_IO_OUT,
+                 "the raw socket to take all bytes", __FILE__, __LINE__, G_STRFUNC);
+}
+
+typedef struct
+{
+  int         fd;
+  gsize       len;
+  gboolean    until_eof;
+  gboolean    done;
+  GByteArray *received;
+} RecvData;
+
+static gboolean
+try_recv (gpointer user_data)
+{
+  RecvData *data = user_data;
+  guint8 buffer[64 * 1024];
+
+  while (!data->done)
+    {
+      gsize want = sizeof buffer;
+      gssize n;
+
+      if (!data->until_eof)
+        want = MIN (want, data->len - data->received->len);
+      n = recv (data->fd, buffer, want, 0);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return FALSE;
+      if (n < 0)
+        g_error ("recv on a raw socket: %s", g_strerror (errno));
+      g_byte_array_append (data->received, buffer, n);
+      if (n == 0 || (!data->until_eof && data->received->len >= data->len))
+        data->done = TRUE;
+    }
+  return TRUE;
+}
+
+/**
+ * ss_test_raw_recv:
+ * @len: stop after this many bytes (unless @until_eof)
+ * @until_eof: read until the peer closes
+ *
+ * Returns: (transfer full): what was read, possibly less than @len when
+ *   the peer closed first; the caller compares
+ */
+GBytes *
+ss_test_raw_recv (int      fd,
+                  gsize    len,
+                  gboolean until_eof,
+                  guint    timeout_ms)
+{
+  RecvData data = { fd, len, until_eof, FALSE, g_byte_array_new () };
+
+  if (len == 0 && !until_eof)
+    data.done = TRUE;
+  wait_internal (try_recv, &data, timeout_ms, fd, G_IO_IN,
+                 until_eof ? "the raw peer to read until EOF" : "the raw peer to read its bytes",
+                 __FILE__, __LINE__, G_STRFUNC);
+  return g_byte_array_free_to_bytes (data.received);
+}
+
+/* SO_LINGER {1, 0}: close() sends a RST instead of a FIN. */
+void
+ss_test_raw_close_with_reset (int fd)
+{
+  struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+  g_assert_no_errno (setsockopt (fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger));
+  g_assert_no_errno (close (fd));
+}
+
+guint16
+ss_test_port_of (const char *address)
+{
+  const char *colon;
+  guint64 port;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (address);
+  colon = strrchr (address, ':');
+  g_assert_nonnull (colon);
+  g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, &error);
+  g_assert_no_error (error);
+  return port;
+}
+
+typedef struct
+{
+  GInputStream *stream;
+  GCancellable *cancellable;
+  gsize         len;
+  GByteArray   *received;
+  gboolean      done;
+  GError       *error;
+} StreamReadData;
+
+static void stream_read_next (StreamReadData *data);
+
+static void
+stream_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StreamReadData *data = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &data->error);
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      data->done = TRUE;
+      return;
+    }
+  g_byte_array_append (data->received, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  stream_read_next (data);
+}
+
+static void
+stream_read_next (StreamReadData *data)
+{
+  if (data->received->len >= data->len)
+    {
+      data->done = TRUE;
+      return;
+    }
+  g_input_stream_read_bytes_async (data->stream, data->len - data->received->len,
+                                   G_PRIORITY_DEFAULT, data->cancellable,
+                                   stream_read_cb, data);
+}
+
+GBytes *
+ss_test_stream_read (GInputStream *stream,
+                     gsize         len,
+                     guint         timeout_ms)
+{
+  StreamReadData data = { stream, g_cancellable_new (), len, g_byte_array_new (), FALSE, NULL };
+
+  stream_read_next (&data);
+  ss_test_wait_until (ss_test_flag_is_set, &data.done, timeout_ms);
+  g_assert_no_error (data.error);
+  g_object_unref (data.cancellable);
+  return g_byte_array_free_to_bytes (data.received);
+}

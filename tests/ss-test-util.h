@@ -1,0 +1,85 @@
+/* ss-test-util.h — bounded waits on the main context, raw loopback peers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Every wait in the tests is bounded by one of these; they are generous
+ * because a loaded CI machine (or a sanitizer build) is slow, and a test
+ * that passes never waits that long. */
+#define SS_TEST_TIMEOUT_MS      10000
+#define SS_TEST_LONG_TIMEOUT_MS 30000
+
+typedef gboolean (*SsTestCondition) (gpointer user_data);
+
+void      ss_test_wait_until_full      (SsTestCondition  condition,
+                                        gpointer         user_data,
+                                        guint            timeout_ms,
+                                        const char      *what,
+                                        const char      *file,
+                                        int              line,
+                                        const char      *func);
+
+/* Iterates the default main context until @condition returns TRUE; fails
+ * the test, naming the condition, when @timeout_ms pass first. */
+#define ss_test_wait_until(condition, user_data, timeout_ms) \
+  ss_test_wait_until_full ((condition), (user_data), (timeout_ms), \
+                           #condition, __FILE__, __LINE__, G_STRFUNC)
+
+/* The same, returning FALSE on timeout instead of failing, for a caller
+ * that must clean up first (kill a subprocess). */
+gboolean  ss_test_try_wait_until       (SsTestCondition  condition,
+                                        gpointer         user_data,
+                                        guint            timeout_ms);
+
+/* Iterates the default main context without blocking until nothing is
+ * ready, so pending idles (GTask completions, notifications) have run. */
+void      ss_test_drain_main_context   (void);
+
+/* A GAsyncReadyCallback storing a ref on the result into
+ * (GAsyncResult **) @user_data. */
+void      ss_test_store_result_cb      (GObject       *source,
+                                        GAsyncResult  *result,
+                                        gpointer       user_data);
+gboolean  ss_test_pointer_is_set       (gpointer       pointer_location);
+gboolean  ss_test_flag_is_set          (gpointer       gboolean_location);
+
+#define ss_test_wait_result(result_location, timeout_ms) \
+  ss_test_wait_until_full (ss_test_pointer_is_set, (result_location), (timeout_ms), \
+                           "async result " #result_location, \
+                           __FILE__, __LINE__, G_STRFUNC)
+
+/* Raw sockets as the other end of a connection: plain socket(2) calls,
+ * non-blocking, loopback only, port 0. */
+gboolean  ss_test_have_ipv6_loopback  (void);
+int       ss_test_raw_listener        (int            family,
+                                       int            rcvbuf,
+                                       guint16       *port);
+int       ss_test_raw_accept          (int            listener,
+                                       guint          timeout_ms);
+guint16   ss_test_fd_local_port       (int            fd);
+guint16   ss_test_unused_port         (int            family);
+void      ss_test_raw_send_all        (int            fd,
+                                       const void    *data,
+                                       gsize          len,
+                                       guint          timeout_ms);
+GBytes   *ss_test_raw_recv            (int            fd,
+                                       gsize          len,
+                                       gboolean       until_eof,
+                                       guint          timeout_ms);
+void      ss_test_raw_close_with_reset (int           fd);
+
+/* "127.0.0.1:40123" → 40123; fails the test on anything else. */
+guint16   ss_test_port_of             (const char    *address);
+
+/* Reads everything from a pipe (a subprocess's stdout) until @len bytes
+ * or EOF. */
+GBytes   *ss_test_stream_read         (GInputStream  *stream,
+                                       gsize          len,
+                                       guint          timeout_ms);
+
+G_END_DECLS

@@ -1,0 +1,124 @@
+/* test-spec.c — the command line's socket specs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-test"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "ss-spec.h"
+
+static void
+assert_spec (const char *text,
+             SsSpecKind  kind,
+             const char *address)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSpec) spec = NULL;
+
+  g_test_message ("spec “%s”", text);
+  spec = ss_spec_parse (text, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (spec);
+  g_assert_cmpint (spec->kind, ==, kind);
+  g_assert_cmpstr (spec->address, ==, address);
+}
+
+static void
+assert_spec_error (const char *text,
+                   const char *needle1,
+                   const char *needle2)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSpec) spec = NULL;
+
+  g_test_message ("spec “%s”", text);
+  spec = ss_spec_parse (text, &error);
+  g_assert_null (spec);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_test_message ("error: %s", error->message);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  if (strstr (error->message, needle1) == NULL)
+    g_error ("“%s” is not in the message “%s”", needle1, error->message);
+  if (needle2 != NULL && strstr (error->message, needle2) == NULL)
+    g_error ("“%s” is not in the message “%s”", needle2, error->message);
+}
+
+static void
+test_listen (void)
+{
+  assert_spec ("tcp-listen:8000", SS_SPEC_TCP_LISTEN, "8000");
+  assert_spec ("tcp-listen:0", SS_SPEC_TCP_LISTEN, "0");
+  assert_spec ("tcp-listen::8000", SS_SPEC_TCP_LISTEN, ":8000");
+  assert_spec ("tcp-listen:127.0.0.1:0", SS_SPEC_TCP_LISTEN, "127.0.0.1:0");
+  assert_spec ("tcp-listen:[::1]:9000", SS_SPEC_TCP_LISTEN, "[::1]:9000");
+  assert_spec ("tcp-listen:localhost:8000", SS_SPEC_TCP_LISTEN, "localhost:8000");
+  assert_spec ("TCP-LISTEN:8000", SS_SPEC_TCP_LISTEN, "8000");
+}
+
+static void
+test_connect (void)
+{
+  assert_spec ("tcp:localhost:80", SS_SPEC_TCP_CONNECT, "localhost:80");
+  assert_spec ("tcp:127.0.0.1:8000", SS_SPEC_TCP_CONNECT, "127.0.0.1:8000");
+  assert_spec ("tcp:[::1]:8000", SS_SPEC_TCP_CONNECT, "[::1]:8000");
+  assert_spec ("TCP:example.invalid:65535", SS_SPEC_TCP_CONNECT, "example.invalid:65535");
+}
+
+static void
+test_bad_kind (void)
+{
+  assert_spec_error ("garbage", "“garbage”", "not a socket spec");
+  assert_spec_error ("", "not a socket spec", NULL);
+  assert_spec_error ("udp:127.0.0.1:53", "“udp”", "udp:127.0.0.1:53");
+  assert_spec_error ("tcp-connect:127.0.0.1:80", "“tcp-connect”", NULL);
+  assert_spec_error ("tcplisten:80", "“tcplisten”", NULL);
+  assert_spec_error (":80", "“”", NULL);
+}
+
+static void
+test_bad_address (void)
+{
+  /* every address error is prefixed with the whole spec */
+  assert_spec_error ("tcp-listen:", "tcp-listen:: ", "empty");
+  assert_spec_error ("tcp-listen:localhost", "tcp-listen:localhost: ", "port is missing");
+  assert_spec_error ("tcp:localhost", "tcp:localhost: ", "port is missing");
+  assert_spec_error ("tcp:127.0.0.1:", "port is missing", NULL);
+  assert_spec_error ("tcp-listen:70000", "70000", "out of range");
+  assert_spec_error ("tcp:127.0.0.1:65536", "65536", "out of range");
+  assert_spec_error ("tcp:127.0.0.1:http", "“http”", "not a port number");
+  assert_spec_error ("tcp:[::1:80", "closing “]”", NULL);
+  assert_spec_error ("tcp:::1:80", "brackets", NULL);
+}
+
+static void
+test_bad_connect (void)
+{
+  assert_spec_error ("tcp:8000", "tcp:8000", "needs a host");
+  assert_spec_error ("tcp::8000", "tcp::8000", "needs a host");
+  assert_spec_error ("tcp:127.0.0.1:0", "tcp:127.0.0.1:0", "port 0");
+  assert_spec_error ("tcp:localhost:0", "port 0", NULL);
+}
+
+static void
+test_free_null (void)
+{
+  ss_spec_free (NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/spec/listen", test_listen);
+  g_test_add_func ("/spec/connect", test_connect);
+  g_test_add_func ("/spec/bad-kind", test_bad_kind);
+  g_test_add_func ("/spec/bad-address", test_bad_address);
+  g_test_add_func ("/spec/bad-connect", test_bad_connect);
+  g_test_add_func ("/spec/free-null", test_free_null);
+
+  return g_test_run ();
+}
