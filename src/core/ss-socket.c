@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -284,6 +285,25 @@ set_string_property (SsSocket    *self,
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[prop]);
 }
 
+/* An unbound socket's getsockname() is 0.0.0.0:0 (or [::]:0, or an empty
+ * Unix name): the window shows "no address" rather than that. */
+static gboolean
+is_unbound_address (const struct sockaddr_storage *storage,
+                    socklen_t                      len)
+{
+  if (storage->ss_family == AF_INET)
+    {
+      const struct sockaddr_in *sin = (const struct sockaddr_in *) storage;
+      return sin->sin_port == 0 && sin->sin_addr.s_addr == htonl (INADDR_ANY);
+    }
+  if (storage->ss_family == AF_INET6)
+    {
+      const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) storage;
+      return sin6->sin6_port == 0 && IN6_IS_ADDR_UNSPECIFIED (&sin6->sin6_addr);
+    }
+  return len <= sizeof (sa_family_t);
+}
+
 /* getsockname() and getpeername(): the kernel's word, after every call that
  * may change them (port 0 becomes a real port at bind). */
 void
@@ -297,7 +317,8 @@ ss_socket_update_addresses (SsSocket *self)
     return;
 
   len = sizeof storage;
-  if (getsockname (self->fd, (struct sockaddr *) &storage, &len) == 0)
+  if (getsockname (self->fd, (struct sockaddr *) &storage, &len) == 0 &&
+      !is_unbound_address (&storage, len))
     {
       g_autoptr(SsAddress) address = ss_address_new ((struct sockaddr *) &storage, len);
       local = ss_address_to_string (address);
