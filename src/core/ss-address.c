@@ -330,7 +330,7 @@ ss_address_parse_numeric (const char  *text,
   if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("Sockscope cannot write addresses of family %s"),
+                   _("Sockscope cannot parse addresses of family %s"),
                    ss_family_name (family));
       return NULL;
     }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
+#include <inttypes.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -101,8 +102,8 @@ drop_send_queue (SsSocket *self)
 
   ss_traffic_log_append_event (self->traffic,
                                g_dngettext (GETTEXT_PACKAGE,
-                                            "%" G_GUINT64_FORMAT " byte was not sent",
-                                            "%" G_GUINT64_FORMAT " bytes were not sent",
+                                            "%" PRIu64 " byte was not sent",
+                                            "%" PRIu64 " bytes were not sent",
                                             self->queued),
                                self->queued);
   g_queue_clear_full (&self->send_queue, (GDestroyNotify) g_bytes_unref);

@@ -119,6 +119,10 @@ static void
 ss_call_view_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_CALL_VIEW);
+  /* GTK 4.8 unparents only bound template children: the unnamed root box
+   * is still here (a "still has children left" warning at finalize) */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object)));)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (ss_call_view_parent_class)->dispose (object);
 }
 

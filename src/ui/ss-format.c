@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <sys/socket.h>
 
 #include "ss-format.h"
@@ -94,8 +95,8 @@ ss_format_bytes (guint64 bytes)
   g_autofree char *size = NULL;
 
   if (bytes < 1000)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " byte",
-                                         "%" G_GUINT64_FORMAT " bytes", bytes), bytes);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " byte",
+                                         "%" PRIu64 " bytes", bytes), bytes);
   size = g_format_size (bytes);
-  return g_strdup_printf (_("%s (%'" G_GUINT64_FORMAT " bytes)"), size, bytes);
+  return g_strdup_printf (_("%s (%'" PRIu64 " bytes)"), size, bytes);
 }

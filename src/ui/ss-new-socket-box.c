@@ -119,6 +119,7 @@ ss_new_socket_box_show_error (SsNewSocketBox *self,
   g_return_if_fail (SS_IS_NEW_SOCKET_BOX (self));
 
   gtk_label_set_text (self->error_label, message ? message : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->error_label), message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
 
@@ -145,6 +146,10 @@ static void
 ss_new_socket_box_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_NEW_SOCKET_BOX);
+  /* GTK 4.8 unparents only bound template children: the unnamed root box
+   * is still here (a "still has children left" warning at finalize) */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object)));)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (ss_new_socket_box_parent_class)->dispose (object);
 }
 

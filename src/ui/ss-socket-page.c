@@ -179,7 +179,9 @@ build_info_grid (SsSocketPage *self)
       gtk_widget_add_css_class (key, "info-key");
       gtk_label_set_xalign (GTK_LABEL (value), 0);
       gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_MIDDLE);
+      /* wrap, never cut: a Unix path or an IPv6 address can be long */
+      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
       gtk_widget_set_hexpand (value, TRUE);
       gtk_grid_attach (self->info_grid, key, 0, i, 1, 1);
       gtk_grid_attach (self->info_grid, value, 1, i, 1, 1);
@@ -423,6 +425,10 @@ ss_socket_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_SOCKET_PAGE);
+  /* GTK 4.8 unparents only bound template children: the unnamed root box
+   * is still here (a "still has children left" warning at finalize) */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object)));)
+    gtk_widget_unparent (child);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (ss_socket_page_parent_class)->dispose (object);

@@ -108,6 +108,10 @@ ss_socket_row_dispose (GObject *object)
 
   ss_socket_row_set_socket (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_SOCKET_ROW);
+  /* GTK 4.8 unparents only bound template children: the unnamed root box
+   * is still here (a "still has children left" warning at finalize) */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object)));)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (ss_socket_row_parent_class)->dispose (object);
 }
 
