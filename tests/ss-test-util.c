@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -266,6 +267,52 @@ ss_test_raw_accept (int   listener,
 
   wait_internal (try_accept, &data, timeout_ms, listener, G_IO_IN,
                  "a connection on the raw listener", __FILE__, __LINE__, G_STRFUNC);
+  return data.fd;
+}
+
+typedef struct
+{
+  int fd;
+  int error;
+} ConnectData;
+
+static gboolean
+connect_done (gpointer user_data)
+{
+  ConnectData *data = user_data;
+  struct pollfd pfd = { .fd = data->fd, .events = POLLOUT };
+  socklen_t len = sizeof data->error;
+
+  if (poll (&pfd, 1, 0) <= 0)
+    return FALSE;
+  g_assert_no_errno (getsockopt (data->fd, SOL_SOCKET, SO_ERROR, &data->error, &len));
+  return TRUE;
+}
+
+/**
+ * ss_test_raw_connect:
+ *
+ * Returns: a non-blocking socket connected to @port on loopback; fails
+ *   the test when the connection is refused or does not complete in time
+ */
+int
+ss_test_raw_connect (int     family,
+                     guint16 port,
+                     guint   timeout_ms)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = loopback_address (family, port, &storage);
+  ConnectData data = { socket (family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), 0 };
+
+  g_assert_no_errno (data.fd);
+  if (connect (data.fd, (struct sockaddr *) &storage, len) < 0)
+    {
+      g_assert_cmpint (errno, ==, EINPROGRESS);
+      wait_internal (connect_done, &data, timeout_ms, data.fd, G_IO_OUT,
+                     "the raw client to connect", __FILE__, __LINE__, G_STRFUNC);
+      if (data.error != 0)
+        g_error ("connect on the raw client: %s", g_strerror (data.error));
+    }
   return data.fd;
 }
 

@@ -61,6 +61,9 @@ int       ss_test_raw_listener        (int            family,
                                        guint16       *port);
 int       ss_test_raw_accept          (int            listener,
                                        guint          timeout_ms);
+int       ss_test_raw_connect         (int            family,
+                                       guint16        port,
+                                       guint          timeout_ms);
 guint16   ss_test_fd_local_port       (int            fd);
 guint16   ss_test_unused_port         (int            family);
 void      ss_test_raw_send_all        (int            fd,

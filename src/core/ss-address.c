@@ -140,7 +140,7 @@ parse_port (const char  *text,
   if (*text == '\0')
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("The port is missing: add “:PORT” (0 lets the kernel choose)"));
+                   _("The port is missing: add “:PORT”"));
       return FALSE;
     }
   if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &value, NULL))

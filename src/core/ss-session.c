@@ -208,13 +208,26 @@ ss_session_open_async (SsSession           *self,
 /**
  * ss_session_open_finish:
  *
- * Returns: (transfer full) (nullable): the listening or connected socket
+ * Returns: (transfer full) (nullable): the listening or connected socket;
+ *   an error names the spec it came from, since several may be opened
  */
 SsSocket *
 ss_session_open_finish (SsSession     *self,
                         GAsyncResult  *result,
                         GError       **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *spec = NULL;
+  SsSocket *socket;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+
+  socket = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (socket == NULL)
+    {
+      spec = ss_spec_to_string (g_task_get_task_data (G_TASK (result)));
+      g_prefix_error (&local_error, "%s: ", spec);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  return socket;
 }

@@ -81,6 +81,15 @@ ss_spec_parse (const char  *text,
   return self;
 }
 
+/* "tcp-listen:8000": the spec as it is typed */
+char *
+ss_spec_to_string (const SsSpec *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return g_strdup_printf ("%s:%s", self->kind == SS_SPEC_TCP_LISTEN ? "tcp-listen" : "tcp",
+                          self->address);
+}
+
 void
 ss_spec_free (SsSpec *self)
 {

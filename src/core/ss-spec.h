@@ -23,6 +23,7 @@ typedef struct
 SsSpec *ss_spec_parse (const char  *text,
                        GError     **error);
 void    ss_spec_free  (SsSpec      *self);
+char   *ss_spec_to_string (const SsSpec *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsSpec, ss_spec_free)
 

@@ -356,8 +356,15 @@ load_settings (SsSocketPage *self)
    * already listening (from the command line) keeps its own */
   if (ss_socket_get_state (self->socket) == SS_SOCKET_CREATED)
     ss_socket_set_auto_accept (self->socket, g_settings_get_boolean (self->settings, "auto-accept"));
-  g_settings_bind (self->settings, "auto-accept", self->auto_accept_switch, "active",
-                   G_SETTINGS_BIND_SET);
+}
+
+/* Remember the choice the person makes, not what a page merely shows. */
+static void
+auto_accept_toggled_cb (SsSocketPage *self)
+{
+  if (ss_socket_get_listener (self->socket) == NULL &&
+      ss_socket_get_auto_accept (self->socket) != g_settings_get_boolean (self->settings, "auto-accept"))
+    g_settings_set_boolean (self->settings, "auto-accept", ss_socket_get_auto_accept (self->socket));
 }
 
 static void
@@ -375,6 +382,8 @@ ss_socket_page_constructed (GObject *object)
   load_settings (self);
   g_object_bind_property (self->socket, "auto-accept", self->auto_accept_switch, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  g_signal_connect_object (self->auto_accept_switch, "notify::active",
+                           G_CALLBACK (auto_accept_toggled_cb), self, G_CONNECT_SWAPPED);
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     g_signal_connect_object (self->socket, watched[i], G_CALLBACK (socket_changed_cb),
                              self, G_CONNECT_SWAPPED);
