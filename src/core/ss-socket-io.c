@@ -21,9 +21,7 @@
 /* Bounded work per wake-up, so one busy socket cannot starve the others
  * or the window. */
 #define MAX_READS_PER_WAKEUP   16
-#define MAX_ACCEPTS_PER_WAKEUP 64
 #define RECV_BUFFER_SIZE       (64 * 1024)
-#define ACCEPT_RETRY_SECONDS   1
 
 /* Core runs on the main thread only, so one receive buffer serves every
  * socket: ten thousand idle connections must not cost 64 KiB each. */
@@ -73,23 +71,6 @@ ss_socket_io_start (SsSocket *self)
 }
 
 static void
-fail_connect_task (SsSocket   *self,
-                   GError     *error)
-{
-  GTask *task = g_steal_pointer (&self->connect_task);
-
-  g_clear_pointer (&self->connect_args, g_free);
-  g_clear_pointer (&self->connect_python, g_free);
-  if (task != NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-    }
-  else
-    g_error_free (error);
-}
-
-static void
 drop_send_queue (SsSocket *self)
 {
   /* an empty payload queues nothing but is in the queue all the same */
@@ -124,7 +105,7 @@ ss_socket_io_stop (SsSocket *self)
       self->watching = 0;
     }
   if (self->connect_task != NULL)
-    fail_connect_task (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+    ss_socket_fail_connect (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                           _("The socket was closed before it connected")));
   drop_send_queue (self);
 }
@@ -390,306 +371,6 @@ ss_socket_send (SsSocket  *self,
   return TRUE;
 }
 
-static SsSocket *
-accept_one (SsSocket  *self,
-            int       *errsv_out)
-{
-  struct sockaddr_storage storage;
-  socklen_t len = sizeof storage;
-  g_autofree char *args = NULL;
-  g_autofree char *python = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *peer = NULL;
-  SsSocket *connection;
-  int fd;
-
-  do
-    fd = accept4 (self->fd, (struct sockaddr *) &storage, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-  while (fd < 0 && errno == EINTR);
-
-  *errsv_out = fd < 0 ? errno : 0;
-  if (fd < 0)
-    return NULL;
-
-  {
-    g_autoptr(SsAddress) address = ss_address_new ((struct sockaddr *) &storage, len);
-    peer = ss_address_to_string (address);
-  }
-  name = ss_socket_dup_python_name (self);
-  args = g_strdup_printf ("%d, {%s, %s}, [%u]", self->fd,
-                          ss_family_name (storage.ss_family), peer, len);
-  python = g_strdup_printf ("conn%d, addr = %s.accept()", fd, name);
-  ss_socket_record (self, "accept4", args, python, fd, 0, NULL);
-
-  connection = ss_socket_new_for_fd (self->calls, fd, self->family, self->type,
-                                     self->protocol, SS_SOCKET_CONNECTED);
-  g_set_weak_pointer (&connection->listener, self);
-  ss_traffic_log_append_event (connection->traffic, _("Accepted from %s by the listener on fd %d"),
-                               peer, self->fd);
-  ss_traffic_log_flush (connection->traffic);
-  ss_traffic_log_append_event (self->traffic, _("Accepted a connection from %s as fd %d"), peer, fd);
-
-  g_list_store_append (self->connections, connection);
-  g_signal_emit (self, ss_socket_signals[SS_SOCKET_SIGNAL_ACCEPTED], 0, connection);
-  return connection;
-}
-
-static gboolean
-resume_accepting (gpointer user_data)
-{
-  SsSocket *self = user_data;
-
-  self->accept_retry_id = 0;
-  ss_socket_io_update_watch (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-record_failed_accept (SsSocket *self,
-                      int       errsv)
-{
-  g_autofree char *name = ss_socket_dup_python_name (self);
-  g_autofree char *args = g_strdup_printf ("%d, %p, %p", self->fd, NULL, NULL);
-  g_autofree char *python = g_strdup_printf ("conn, addr = %s.accept()", name);
-
-  ss_socket_record (self, "accept4", args, python, -1, errsv, NULL);
-}
-
-static void
-accept_ready (SsSocket *self)
-{
-  for (guint i = 0; i < MAX_ACCEPTS_PER_WAKEUP && self->state == SS_SOCKET_LISTENING; i++)
-    {
-      g_autoptr(SsSocket) connection = NULL;
-      int errsv;
-
-      connection = accept_one (self, &errsv);
-      if (connection != NULL)
-        continue;
-      if (errsv == EAGAIN || errsv == EWOULDBLOCK)
-        break;
-      if (errsv == ECONNABORTED)
-        continue;
-
-      /* Out of descriptors or memory: the connection stays queued in the
-       * kernel, so pause instead of waking up for it again at once. */
-      record_failed_accept (self, errsv);
-      ss_traffic_log_append_event (self->traffic,
-                                   _("accept failed: %s (%s); trying again in %d s"),
-                                   g_strerror (errsv), ss_errno_name (errsv),
-                                   ACCEPT_RETRY_SECONDS);
-      self->accept_retry_id = g_timeout_add_seconds (ACCEPT_RETRY_SECONDS, resume_accepting, self);
-      ss_socket_io_update_watch (self);
-      break;
-    }
-}
-
-/**
- * ss_socket_accept:
- *
- * One accept() call, as the Accept button makes it. With no connection
- * waiting it fails with EAGAIN at once.
- *
- * Returns: (transfer none) (nullable): the new connection, also added to
- *   ss_socket_get_connections()
- */
-SsSocket *
-ss_socket_accept (SsSocket  *self,
-                  GError   **error)
-{
-  g_autoptr(SsSocket) connection = NULL;
-  int errsv;
-
-  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
-
-  if (self->state == SS_SOCKET_CLOSED)
-    {
-      g_set_error (error, SS_ERRNO_ERROR, EBADF, _("accept: the socket is closed (EBADF)"));
-      return NULL;
-    }
-
-  connection = accept_one (self, &errsv);
-  ss_traffic_log_flush (self->traffic);
-  if (connection == NULL)
-    {
-      record_failed_accept (self, errsv);
-      ss_set_errno_error (error, errsv, "accept");
-      return NULL;
-    }
-  return connection;
-}
-
-static void
-finish_connect (SsSocket *self,
-                int       errsv)
-{
-  GTask *task = g_steal_pointer (&self->connect_task);
-  g_autofree char *args = g_steal_pointer (&self->connect_args);
-  g_autofree char *python = g_steal_pointer (&self->connect_python);
-  GError *error = NULL;
-
-  if (ss_socket_record (self, "connect", args, python, errsv ? -1 : 0, errsv, &error))
-    {
-      ss_socket_update_addresses (self);
-      ss_socket_set_state (self, SS_SOCKET_CONNECTED);
-      ss_traffic_log_append_event (self->traffic, _("Connected to %s from %s"),
-                                   self->peer_address, self->local_address);
-      g_task_return_boolean (task, TRUE);
-    }
-  else
-    {
-      ss_socket_set_state (self, self->state_before_connect);
-      ss_traffic_log_append_event (self->traffic, "%s", error->message);
-      g_task_return_error (task, error);
-    }
-  ss_traffic_log_flush (self->traffic);
-  g_object_unref (task);
-}
-
-static void
-connect_ready (SsSocket     *self,
-               GIOCondition  revents)
-{
-  int errsv = 0;
-  socklen_t len = sizeof errsv;
-
-  if (getsockopt (self->fd, SOL_SOCKET, SO_ERROR, &errsv, &len) < 0)
-    errsv = errno;
-  finish_connect (self, errsv);
-}
-
-/**
- * ss_socket_connect:
- *
- * Connects without blocking: the task completes when the kernel has
- * connected or refused. The call is recorded with its final result, as a
- * blocking connect() in the seed's recipe would return it.
- */
-void
-ss_socket_connect (SsSocket            *self,
-                   const SsAddress     *address,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *python_address = NULL;
-  int result;
-
-  g_return_if_fail (SS_IS_SOCKET (self));
-  g_return_if_fail (address != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ss_socket_connect);
-
-  if (self->state == SS_SOCKET_CLOSED)
-    {
-      g_task_return_new_error (task, SS_ERRNO_ERROR, EBADF,
-                               _("connect: the socket is closed (EBADF)"));
-      return;
-    }
-  if (self->connect_task != NULL)
-    {
-      g_task_return_new_error (task, SS_ERRNO_ERROR, EALREADY,
-                               _("connect: a connection attempt is already under way (EALREADY)"));
-      return;
-    }
-
-  text = ss_address_to_string (address);
-  self->connect_task = g_steal_pointer (&task);
-  self->connect_args = g_strdup_printf ("%d, {%s, %s}, %u", self->fd,
-                                        ss_family_name (ss_address_get_family (address)),
-                                        text, address->len);
-  python_address = ss_address_to_python (address);
-  {
-    g_autofree char *name = ss_socket_dup_python_name (self);
-    self->connect_python = g_strdup_printf ("%s.connect(%s)", name, python_address);
-  }
-  self->state_before_connect = self->state;
-
-  do
-    result = connect (self->fd, (const struct sockaddr *) &address->storage, address->len);
-  while (result < 0 && errno == EINTR);
-
-  if (result < 0 && errno == EINPROGRESS)
-    ss_socket_set_state (self, SS_SOCKET_CONNECTING);
-  else
-    finish_connect (self, result < 0 ? errno : 0);
-}
-
-static void
-connect_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-connect_resolved_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SsSocket *self = g_task_get_source_object (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(SsAddress) address = NULL;
-  GError *error = NULL;
-
-  address = ss_address_resolve_finish (result, &error);
-  if (address == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* the cancellable is read before: argument order is unspecified, and
-   * g_steal_pointer() may run first */
-  ss_socket_connect (self, address, cancellable,
-                     connect_done_cb, g_steal_pointer (&task));
-}
-
-/**
- * ss_socket_connect_async:
- * @address: what the person typed: "127.0.0.1:8000", "[::1]:8000",
- *   "localhost:8000", or a path for a Unix socket
- *
- * Parses and looks up @address without blocking, then connects.
- */
-void
-ss_socket_connect_async (SsSocket            *self,
-                         const char          *address,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (SS_IS_SOCKET (self));
-  g_return_if_fail (address != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ss_socket_connect_async);
-  ss_address_resolve_async (address, self->family,
-                            self->family == AF_INET6 ? "::1" : "127.0.0.1",
-                            cancellable, connect_resolved_cb, task);
-}
-
-gboolean
-ss_socket_connect_finish (SsSocket      *self,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 static void
 dispatch (SsSocket     *self,
           GIOCondition  revents)
@@ -697,10 +378,10 @@ dispatch (SsSocket     *self,
   switch (self->state)
     {
     case SS_SOCKET_LISTENING:
-      accept_ready (self);
+      ss_socket_accept_ready (self);
       break;
     case SS_SOCKET_CONNECTING:
-      connect_ready (self, revents);
+      ss_socket_connect_ready (self);
       break;
     case SS_SOCKET_BOUND:
     case SS_SOCKET_CONNECTED:

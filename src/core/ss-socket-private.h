@@ -93,5 +93,9 @@ gboolean  ss_socket_record            (SsSocket      *self,
 void      ss_socket_io_start          (SsSocket      *self);
 void      ss_socket_io_stop           (SsSocket      *self);
 void      ss_socket_io_update_watch   (SsSocket      *self);
+void      ss_socket_accept_ready      (SsSocket      *self);
+void      ss_socket_connect_ready     (SsSocket      *self);
+void      ss_socket_fail_connect      (SsSocket      *self,
+                                       GError        *error);
 
 G_END_DECLS

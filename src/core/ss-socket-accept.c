@@ -1,0 +1,147 @@
+/* ss-socket-accept.c — accept: by hand, or automatically as connections arrive
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-core"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <sys/socket.h>
+
+#include "ss-constants.h"
+#include "ss-error.h"
+#include "ss-socket-private.h"
+
+#define MAX_ACCEPTS_PER_WAKEUP 64
+#define ACCEPT_RETRY_SECONDS   1
+
+static SsSocket *
+accept_one (SsSocket  *self,
+            int       *errsv_out)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = sizeof storage;
+  g_autofree char *args = NULL;
+  g_autofree char *python = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *peer = NULL;
+  SsSocket *connection;
+  int fd;
+
+  do
+    fd = accept4 (self->fd, (struct sockaddr *) &storage, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+
+  *errsv_out = fd < 0 ? errno : 0;
+  if (fd < 0)
+    return NULL;
+
+  {
+    g_autoptr(SsAddress) address = ss_address_new ((struct sockaddr *) &storage, len);
+    peer = ss_address_to_string (address);
+  }
+  name = ss_socket_dup_python_name (self);
+  args = g_strdup_printf ("%d, {%s, %s}, [%u]", self->fd,
+                          ss_family_name (storage.ss_family), peer, len);
+  python = g_strdup_printf ("conn%d, addr = %s.accept()", fd, name);
+  ss_socket_record (self, "accept4", args, python, fd, 0, NULL);
+
+  connection = ss_socket_new_for_fd (self->calls, fd, self->family, self->type,
+                                     self->protocol, SS_SOCKET_CONNECTED);
+  g_set_weak_pointer (&connection->listener, self);
+  ss_traffic_log_append_event (connection->traffic, _("Accepted from %s by the listener on fd %d"),
+                               peer, self->fd);
+  ss_traffic_log_flush (connection->traffic);
+  ss_traffic_log_append_event (self->traffic, _("Accepted a connection from %s as fd %d"), peer, fd);
+
+  g_list_store_append (self->connections, connection);
+  g_signal_emit (self, ss_socket_signals[SS_SOCKET_SIGNAL_ACCEPTED], 0, connection);
+  return connection;
+}
+
+static gboolean
+resume_accepting (gpointer user_data)
+{
+  SsSocket *self = user_data;
+
+  self->accept_retry_id = 0;
+  ss_socket_io_update_watch (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+record_failed_accept (SsSocket *self,
+                      int       errsv)
+{
+  g_autofree char *name = ss_socket_dup_python_name (self);
+  g_autofree char *args = g_strdup_printf ("%d, %p, %p", self->fd, NULL, NULL);
+  g_autofree char *python = g_strdup_printf ("conn, addr = %s.accept()", name);
+
+  ss_socket_record (self, "accept4", args, python, -1, errsv, NULL);
+}
+
+void
+ss_socket_accept_ready (SsSocket *self)
+{
+  for (guint i = 0; i < MAX_ACCEPTS_PER_WAKEUP && self->state == SS_SOCKET_LISTENING; i++)
+    {
+      g_autoptr(SsSocket) connection = NULL;
+      int errsv;
+
+      connection = accept_one (self, &errsv);
+      if (connection != NULL)
+        continue;
+      if (errsv == EAGAIN || errsv == EWOULDBLOCK)
+        break;
+      if (errsv == ECONNABORTED)
+        continue;
+
+      /* Out of descriptors or memory: the connection stays queued in the
+       * kernel, so pause instead of waking up for it again at once. */
+      record_failed_accept (self, errsv);
+      ss_traffic_log_append_event (self->traffic,
+                                   _("accept failed: %s (%s); trying again in %d s"),
+                                   g_strerror (errsv), ss_errno_name (errsv),
+                                   ACCEPT_RETRY_SECONDS);
+      self->accept_retry_id = g_timeout_add_seconds (ACCEPT_RETRY_SECONDS, resume_accepting, self);
+      ss_socket_io_update_watch (self);
+      break;
+    }
+}
+
+/**
+ * ss_socket_accept:
+ *
+ * One accept() call, as the Accept button makes it. With no connection
+ * waiting it fails with EAGAIN at once.
+ *
+ * Returns: (transfer none) (nullable): the new connection, also added to
+ *   ss_socket_get_connections()
+ */
+SsSocket *
+ss_socket_accept (SsSocket  *self,
+                  GError   **error)
+{
+  g_autoptr(SsSocket) connection = NULL;
+  int errsv;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+
+  if (self->state == SS_SOCKET_CLOSED)
+    {
+      g_set_error (error, SS_ERRNO_ERROR, EBADF, _("accept: the socket is closed (EBADF)"));
+      return NULL;
+    }
+
+  connection = accept_one (self, &errsv);
+  ss_traffic_log_flush (self->traffic);
+  if (connection == NULL)
+    {
+      record_failed_accept (self, errsv);
+      ss_set_errno_error (error, errsv, "accept");
+      return NULL;
+    }
+  return connection;
+}

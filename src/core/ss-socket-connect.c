@@ -1,0 +1,203 @@
+/* ss-socket-connect.c — connect, finished from the fd source
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-core"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <sys/socket.h>
+
+#include "ss-constants.h"
+#include "ss-error.h"
+#include "ss-socket-private.h"
+
+/* Ends a pending connect with @error (taken). */
+void
+ss_socket_fail_connect (SsSocket *self,
+                        GError   *error)
+{
+  GTask *task = g_steal_pointer (&self->connect_task);
+
+  g_clear_pointer (&self->connect_args, g_free);
+  g_clear_pointer (&self->connect_python, g_free);
+  if (task != NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+    }
+  else
+    g_error_free (error);
+}
+
+static void
+finish_connect (SsSocket *self,
+                int       errsv)
+{
+  GTask *task = g_steal_pointer (&self->connect_task);
+  g_autofree char *args = g_steal_pointer (&self->connect_args);
+  g_autofree char *python = g_steal_pointer (&self->connect_python);
+  GError *error = NULL;
+
+  if (ss_socket_record (self, "connect", args, python, errsv ? -1 : 0, errsv, &error))
+    {
+      ss_socket_update_addresses (self);
+      ss_socket_set_state (self, SS_SOCKET_CONNECTED);
+      ss_traffic_log_append_event (self->traffic, _("Connected to %s from %s"),
+                                   self->peer_address, self->local_address);
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    {
+      ss_socket_set_state (self, self->state_before_connect);
+      ss_traffic_log_append_event (self->traffic, "%s", error->message);
+      g_task_return_error (task, error);
+    }
+  ss_traffic_log_flush (self->traffic);
+  g_object_unref (task);
+}
+
+void
+ss_socket_connect_ready (SsSocket *self)
+{
+  int errsv = 0;
+  socklen_t len = sizeof errsv;
+
+  if (getsockopt (self->fd, SOL_SOCKET, SO_ERROR, &errsv, &len) < 0)
+    errsv = errno;
+  finish_connect (self, errsv);
+}
+
+/**
+ * ss_socket_connect:
+ *
+ * Connects without blocking: the task completes when the kernel has
+ * connected or refused. The call is recorded with its final result, as a
+ * blocking connect() in the seed's recipe would return it.
+ */
+void
+ss_socket_connect (SsSocket            *self,
+                   const SsAddress     *address,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *python_address = NULL;
+  int result;
+
+  g_return_if_fail (SS_IS_SOCKET (self));
+  g_return_if_fail (address != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ss_socket_connect);
+
+  if (self->state == SS_SOCKET_CLOSED)
+    {
+      g_task_return_new_error (task, SS_ERRNO_ERROR, EBADF,
+                               _("connect: the socket is closed (EBADF)"));
+      return;
+    }
+  if (self->connect_task != NULL)
+    {
+      g_task_return_new_error (task, SS_ERRNO_ERROR, EALREADY,
+                               _("connect: a connection attempt is already under way (EALREADY)"));
+      return;
+    }
+
+  text = ss_address_to_string (address);
+  self->connect_task = g_steal_pointer (&task);
+  self->connect_args = g_strdup_printf ("%d, {%s, %s}, %u", self->fd,
+                                        ss_family_name (ss_address_get_family (address)),
+                                        text, address->len);
+  python_address = ss_address_to_python (address);
+  {
+    g_autofree char *name = ss_socket_dup_python_name (self);
+    self->connect_python = g_strdup_printf ("%s.connect(%s)", name, python_address);
+  }
+  self->state_before_connect = self->state;
+
+  do
+    result = connect (self->fd, (const struct sockaddr *) &address->storage, address->len);
+  while (result < 0 && errno == EINTR);
+
+  if (result < 0 && errno == EINPROGRESS)
+    ss_socket_set_state (self, SS_SOCKET_CONNECTING);
+  else
+    finish_connect (self, result < 0 ? errno : 0);
+}
+
+static void
+connect_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+connect_resolved_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SsSocket *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(SsAddress) address = NULL;
+  GError *error = NULL;
+
+  address = ss_address_resolve_finish (result, &error);
+  if (address == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* the cancellable is read before: argument order is unspecified, and
+   * g_steal_pointer() may run first */
+  ss_socket_connect (self, address, cancellable,
+                     connect_done_cb, g_steal_pointer (&task));
+}
+
+/**
+ * ss_socket_connect_async:
+ * @address: what the person typed: "127.0.0.1:8000", "[::1]:8000",
+ *   "localhost:8000", or a path for a Unix socket
+ *
+ * Parses and looks up @address without blocking, then connects.
+ */
+void
+ss_socket_connect_async (SsSocket            *self,
+                         const char          *address,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SS_IS_SOCKET (self));
+  g_return_if_fail (address != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ss_socket_connect_async);
+  ss_address_resolve_async (address, self->family,
+                            self->family == AF_INET6 ? "::1" : "127.0.0.1",
+                            cancellable, connect_resolved_cb, task);
+}
+
+gboolean
+ss_socket_connect_finish (SsSocket      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
