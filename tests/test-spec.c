@@ -67,11 +67,45 @@ test_connect (void)
 }
 
 static void
+test_datagram_and_unix (void)
+{
+  g_autoptr(SsSpec) udp = NULL;
+  g_autoptr(SsSpec) unix_listen = NULL;
+  g_autofree char *text = NULL;
+
+  assert_spec ("udp-listen:9000", SS_SPEC_UDP_LISTEN, "9000");
+  assert_spec ("udp:127.0.0.1:53", SS_SPEC_UDP_CONNECT, "127.0.0.1:53");
+  assert_spec ("unix-listen:/tmp/x.sock", SS_SPEC_UNIX_LISTEN, "/tmp/x.sock");
+  assert_spec ("unix:@abstract-name", SS_SPEC_UNIX_CONNECT, "@abstract-name");
+
+  udp = ss_spec_parse ("udp-listen:[::1]:0", NULL);
+  g_assert_true (ss_spec_is_listen (udp));
+  g_assert_false (ss_spec_is_unix (udp));
+  g_assert_cmpint (ss_spec_socket_type (udp), ==, 2 /* SOCK_DGRAM */);
+
+  unix_listen = ss_spec_parse ("unix-listen:@x", NULL);
+  g_assert_true (ss_spec_is_unix (unix_listen));
+  g_assert_cmpint (ss_spec_socket_type (unix_listen), ==, 1 /* SOCK_STREAM */);
+  text = ss_spec_to_string (unix_listen);
+  g_assert_cmpstr (text, ==, "unix-listen:@x");
+
+  assert_spec_error ("unix:", "unix:", "path is missing");
+  assert_spec_error ("unix-listen:@", "path is missing", NULL);
+  {
+    g_autofree char *long_path = g_strnfill (200, 'a');
+    g_autofree char *spec = g_strconcat ("unix:/", long_path, NULL);
+    assert_spec_error (spec, "too long", "107");
+  }
+  assert_spec_error ("udp:9000", "needs a host", NULL);
+  assert_spec_error ("udp-listen:99999", "out of range", NULL);
+}
+
+static void
 test_bad_kind (void)
 {
   assert_spec_error ("garbage", "“garbage”", "not a socket spec");
   assert_spec_error ("", "not a socket spec", NULL);
-  assert_spec_error ("udp:127.0.0.1:53", "“udp”", "udp:127.0.0.1:53");
+  assert_spec_error ("sctp:127.0.0.1:53", "“sctp”", "sctp:127.0.0.1:53");
   assert_spec_error ("tcp-connect:127.0.0.1:80", "“tcp-connect”", NULL);
   assert_spec_error ("tcplisten:80", "“tcplisten”", NULL);
   assert_spec_error (":80", "“”", NULL);
@@ -115,6 +149,7 @@ main (int   argc,
 
   g_test_add_func ("/spec/listen", test_listen);
   g_test_add_func ("/spec/connect", test_connect);
+  g_test_add_func ("/spec/datagram-and-unix", test_datagram_and_unix);
   g_test_add_func ("/spec/bad-kind", test_bad_kind);
   g_test_add_func ("/spec/bad-address", test_bad_address);
   g_test_add_func ("/spec/bad-connect", test_bad_connect);

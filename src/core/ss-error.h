@@ -16,5 +16,6 @@ GQuark ss_errno_error_quark (void);
 void   ss_set_errno_error   (GError     **error,
                              int          errsv,
                              const char  *call);
+const char *ss_errno_explain (int          errsv);
 
 G_END_DECLS

@@ -145,14 +145,15 @@ open_resolved_cb (GObject      *object,
       return;
     }
 
-  socket = ss_session_create_socket (self, ss_address_get_family (address), SOCK_STREAM, 0, &error);
+  socket = ss_session_create_socket (self, ss_address_get_family (address),
+                                     ss_spec_socket_type (spec), 0, &error);
   if (socket == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  if (spec->kind == SS_SPEC_TCP_CONNECT)
+  if (!ss_spec_is_listen (spec))
     {
       GCancellable *cancellable = g_task_get_cancellable (task);
 
@@ -162,8 +163,10 @@ open_resolved_cb (GObject      *object,
       return;
     }
 
+  /* a datagram "listener" is a bound socket: it receives without listen() */
   if (ss_socket_bind (socket, address, &error) &&
-      ss_socket_listen (socket, SS_SESSION_DEFAULT_BACKLOG, &error))
+      (ss_spec_socket_type (spec) == SOCK_DGRAM ||
+       ss_socket_listen (socket, SS_SESSION_DEFAULT_BACKLOG, &error)))
     g_task_return_pointer (task, g_object_ref (socket), g_object_unref);
   else
     g_task_return_error (task, error);
@@ -183,8 +186,9 @@ spec_copy (const SsSpec *spec)
  * ss_session_open_async:
  *
  * Runs the seed's recipe for @spec, each step a recorded call as if
- * clicked: socket → bind → listen for tcp-listen (loopback when no host
- * is given), socket → connect for tcp.
+ * clicked: socket → bind → listen for tcp-listen and unix-listen (loopback
+ * when no host is given), socket → bind for udp-listen, socket → connect
+ * for tcp, udp and unix.
  */
 void
 ss_session_open_async (SsSession           *self,
@@ -201,7 +205,8 @@ ss_session_open_async (SsSession           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ss_session_open_async);
   g_task_set_task_data (task, spec_copy (spec), (GDestroyNotify) ss_spec_free);
-  ss_address_resolve_async (spec->address, AF_UNSPEC, "127.0.0.1", cancellable,
+  ss_address_resolve_async (spec->address, ss_spec_is_unix (spec) ? AF_UNIX : AF_UNSPEC,
+                            "127.0.0.1", cancellable,
                             open_resolved_cb, task);
 }
 
@@ -230,4 +235,30 @@ ss_session_open_finish (SsSession     *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
     }
   return socket;
+}
+
+/**
+ * ss_session_create_pair:
+ * @type: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET
+ *
+ * socketpair(AF_UNIX, type): both ends are added to the session.
+ *
+ * Returns: (transfer none) (nullable): the first end, or %NULL with the
+ *   kernel's error
+ */
+SsSocket *
+ss_session_create_pair (SsSession  *self,
+                        int         type,
+                        GError    **error)
+{
+  g_autoptr(SsSocket) first = NULL;
+  g_autoptr(SsSocket) second = NULL;
+
+  g_return_val_if_fail (SS_IS_SESSION (self), NULL);
+
+  if (!ss_socket_new_pair (self->calls, type, &first, &second, error))
+    return NULL;
+  g_list_store_append (self->sockets, first);
+  g_list_store_append (self->sockets, second);
+  return first;
 }

@@ -28,6 +28,9 @@ SsSocket   *ss_session_create_socket (SsSession      *self,
                                       int             type,
                                       int             protocol,
                                       GError        **error);
+SsSocket   *ss_session_create_pair   (SsSession      *self,
+                                      int             type,
+                                      GError        **error);
 void        ss_session_remove_socket (SsSession      *self,
                                       SsSocket       *socket);
 void        ss_session_open_async    (SsSession      *self,

@@ -41,7 +41,9 @@ finish_connect (SsSocket *self,
   g_autofree char *python = g_steal_pointer (&self->connect_python);
   GError *error = NULL;
 
-  if (ss_socket_record (self, "connect", args, python, errsv ? -1 : 0, errsv, &error))
+  /* connect_ex() returns the error code itself instead of -1 */
+  if (ss_socket_record (self, self->connect_ex ? "connect_ex" : "connect", args, python,
+                        self->connect_ex ? errsv : (errsv ? -1 : 0), errsv, &error))
     {
       ss_socket_update_addresses (self);
       ss_socket_set_state (self, SS_SOCKET_CONNECTED);
@@ -77,12 +79,27 @@ ss_socket_connect_ready (SsSocket *self)
  * connected or refused. The call is recorded with its final result, as a
  * blocking connect() in the seed's recipe would return it.
  */
+static void connect_address (SsSocket *self, const SsAddress *address, gboolean as_ex,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data);
+
 void
 ss_socket_connect (SsSocket            *self,
                    const SsAddress     *address,
                    GCancellable        *cancellable,
                    GAsyncReadyCallback  callback,
                    gpointer             user_data)
+{
+  connect_address (self, address, FALSE, cancellable, callback, user_data);
+}
+
+static void
+connect_address (SsSocket            *self,
+                 const SsAddress     *address,
+                 gboolean             as_ex,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *text = NULL;
@@ -116,9 +133,11 @@ ss_socket_connect (SsSocket            *self,
   python_address = ss_address_to_python (address);
   {
     g_autofree char *name = ss_socket_dup_python_name (self);
-    self->connect_python = g_strdup_printf ("%s.connect(%s)", name, python_address);
+    self->connect_python = g_strdup_printf (as_ex ? "%s.connect_ex(%s)" : "%s.connect(%s)",
+                                            name, python_address);
   }
   self->state_before_connect = self->state;
+  self->connect_ex = as_ex;
 
   do
     result = connect (self->fd, (const struct sockaddr *) &address->storage, address->len);
@@ -152,6 +171,7 @@ connect_resolved_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   SsSocket *self = g_task_get_source_object (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
+  gboolean as_ex = g_task_get_source_tag (task) == ss_socket_connect_ex_async;
   g_autoptr(SsAddress) address = NULL;
   GError *error = NULL;
 
@@ -163,8 +183,24 @@ connect_resolved_cb (GObject      *object,
     }
   /* the cancellable is read before: argument order is unspecified, and
    * g_steal_pointer() may run first */
-  ss_socket_connect (self, address, cancellable,
-                     connect_done_cb, g_steal_pointer (&task));
+  connect_address (self, address, as_ex, cancellable, connect_done_cb, g_steal_pointer (&task));
+}
+
+/* An empty host means this machine, as connecting to 0.0.0.0 would. */
+static void
+resolve_and_connect (SsSocket            *self,
+                     const char          *address,
+                     gpointer             source_tag,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  ss_address_resolve_async (address, self->family,
+                            self->family == AF_INET6 ? "::1" : "127.0.0.1",
+                            cancellable, connect_resolved_cb, task);
 }
 
 /**
@@ -181,16 +217,10 @@ ss_socket_connect_async (SsSocket            *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (SS_IS_SOCKET (self));
   g_return_if_fail (address != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ss_socket_connect_async);
-  ss_address_resolve_async (address, self->family,
-                            self->family == AF_INET6 ? "::1" : "127.0.0.1",
-                            cancellable, connect_resolved_cb, task);
+  resolve_and_connect (self, address, ss_socket_connect_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -200,4 +230,47 @@ ss_socket_connect_finish (SsSocket      *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * ss_socket_connect_ex_async:
+ *
+ * Python's connect_ex(): like ss_socket_connect_async(), but the kernel's
+ * answer is a code (0, or an errno such as 111 ECONNREFUSED), not an
+ * error. Only a mistake in @address is an error.
+ */
+void
+ss_socket_connect_ex_async (SsSocket            *self,
+                            const char          *address,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (SS_IS_SOCKET (self));
+  g_return_if_fail (address != NULL);
+
+  resolve_and_connect (self, address, ss_socket_connect_ex_async, cancellable, callback, user_data);
+}
+
+/**
+ * ss_socket_connect_ex_finish:
+ *
+ * Returns: 0 when connected, the errno the kernel answered, or -1 with
+ *   @error set when the address itself was wrong
+ */
+int
+ss_socket_connect_ex_finish (SsSocket      *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  if (g_task_propagate_boolean (G_TASK (result), &local_error))
+    return 0;
+  if (local_error->domain == SS_ERRNO_ERROR)
+    return local_error->code;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return -1;
 }

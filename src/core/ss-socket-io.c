@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <inttypes.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -110,6 +113,14 @@ ss_socket_io_stop (SsSocket *self)
   drop_send_queue (self);
 }
 
+/* Sockets whose recv() returns 0 at the end: a datagram of length 0 is
+ * not an end. */
+static gboolean
+is_stream (SsSocket *self)
+{
+  return self->type == SOCK_STREAM || self->type == SOCK_SEQPACKET;
+}
+
 static GIOCondition
 wanted_condition (SsSocket *self)
 {
@@ -126,11 +137,11 @@ wanted_condition (SsSocket *self)
       break;
     case SS_SOCKET_BOUND:
       /* a bound datagram socket receives */
-      if (self->type != SOCK_STREAM && self->type != SOCK_SEQPACKET)
+      if (!is_stream (self) && self->auto_receive && !self->read_shut)
         want = G_IO_IN;
       break;
     case SS_SOCKET_CONNECTED:
-      if (self->failure == 0 && !self->peer_closed)
+      if (self->failure == 0 && !self->peer_closed && self->auto_receive && !self->read_shut)
         want |= G_IO_IN;
       if (self->failure == 0 && self->queued > 0)
         want |= G_IO_OUT;
@@ -170,12 +181,6 @@ ss_socket_io_update_watch (SsSocket *self)
   self->watching = want;
 }
 
-static gboolean
-is_stream (SsSocket *self)
-{
-  return self->type == SOCK_STREAM;
-}
-
 /* The connection is over on the kernel's side (reset, broken pipe, …):
  * say so in the log and stop watching it. The descriptor stays open until
  * the person closes it, as in the seed's recipes. */
@@ -208,33 +213,125 @@ peer_closed (SsSocket *self)
 }
 
 static void
+remember_sender (SsSocket                      *self,
+                 const struct sockaddr_storage *from,
+                 socklen_t                      from_len)
+{
+  if (self->last_sender != NULL &&
+      self->last_sender->len == from_len &&
+      memcmp (&self->last_sender->storage, from, from_len) == 0)
+    return;
+
+  g_clear_pointer (&self->last_sender, ss_address_free);
+  self->last_sender = ss_address_new ((const struct sockaddr *) from, from_len);
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_LAST_SENDER]);
+}
+
+/* One recv() (recvfrom() for datagrams, to learn the sender) of at most
+ * @bufsize bytes; what it read goes into the log. Returns the count, 0 at
+ * the end of a stream, or -1 with *errsv_out set. */
+static gssize
+receive_one (SsSocket *self,
+             gsize     bufsize,
+             int      *errsv_out)
+{
+  struct sockaddr_storage from;
+  socklen_t from_len = sizeof from;
+  g_autofree guint8 *large = NULL;
+  guint8 *buffer = recv_buffer;
+  gssize n;
+
+  /* a person may ask recv() for more than the shared buffer holds */
+  if (bufsize > sizeof recv_buffer)
+    buffer = large = g_malloc (bufsize);
+
+  do
+    n = recvfrom (self->fd, buffer, bufsize, 0, (struct sockaddr *) &from, &from_len);
+  while (n < 0 && errno == EINTR);
+
+  *errsv_out = n < 0 ? errno : 0;
+  if (n < 0)
+    return -1;
+  if (n == 0 && is_stream (self))
+    {
+      peer_closed (self);
+      return 0;
+    }
+
+  ss_traffic_log_append (self->traffic, SS_TRAFFIC_RECEIVED, buffer, n);
+  if (!is_stream (self) && from_len > sizeof (sa_family_t))
+    remember_sender (self, &from, from_len);
+  return n;
+}
+
+static void
 receive_ready (SsSocket *self)
 {
   guint64 before = ss_socket_get_bytes_in (self);
 
   for (guint i = 0; i < MAX_READS_PER_WAKEUP; i++)
     {
-      gssize n = recv (self->fd, recv_buffer, sizeof recv_buffer, 0);
+      int errsv;
+      gssize n = receive_one (self, sizeof recv_buffer, &errsv);
 
       if (n > 0 || (n == 0 && !is_stream (self)))
-        {
-          ss_traffic_log_append (self->traffic, SS_TRAFFIC_RECEIVED, recv_buffer, n);
-          continue;
-        }
-      if (n == 0)
-        {
-          peer_closed (self);
-          break;
-        }
-      if (errno == EINTR)
         continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
-        connection_failed (self, errno, "recv");
+      if (n < 0 && errsv != EAGAIN && errsv != EWOULDBLOCK)
+        connection_failed (self, errsv, "recv");
       break;
     }
 
   if (ss_socket_get_bytes_in (self) != before)
     g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_IN]);
+}
+
+/**
+ * ss_socket_recv:
+ * @bufsize: the most bytes to take, as in Python's recv(bufsize)
+ *
+ * One recv() call, as the Receive button makes it: with nothing waiting it
+ * fails with EAGAIN at once. For a datagram socket it is recvfrom(), and
+ * ss_socket_get_last_sender() tells who sent it.
+ *
+ * Returns: the byte count (0 when the peer closed a stream), or -1 with
+ *   @error set
+ */
+gssize
+ss_socket_recv (SsSocket  *self,
+                gsize      bufsize,
+                GError   **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *args = NULL;
+  g_autofree char *python = NULL;
+  const char *call;
+  guint64 before;
+  gssize n;
+  int errsv;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
+  g_return_val_if_fail (bufsize > 0, -1);
+
+  if (!ss_socket_check_open (self, "recv", error))
+    return -1;
+
+  before = ss_socket_get_bytes_in (self);
+  n = receive_one (self, bufsize, &errsv);
+
+  call = is_stream (self) ? "recv" : "recvfrom";
+  name = ss_socket_dup_python_name (self);
+  args = g_strdup_printf ("%d, buf, %" G_GSIZE_FORMAT ", 0", self->fd, bufsize);
+  python = is_stream (self)
+    ? g_strdup_printf ("data = %s.recv(%" G_GSIZE_FORMAT ")", name, bufsize)
+    : g_strdup_printf ("data, addr = %s.recvfrom(%" G_GSIZE_FORMAT ")", name, bufsize);
+  ss_socket_record (self, call, args, python, n, n < 0 ? errsv : 0, error);
+
+  if (n < 0 && errsv != EAGAIN && errsv != EWOULDBLOCK && self->state == SS_SOCKET_CONNECTED)
+    connection_failed (self, errsv, call);
+  if (ss_socket_get_bytes_in (self) != before)
+    g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_IN]);
+  ss_traffic_log_flush (self->traffic);
+  return n;
 }
 
 static void
@@ -286,6 +383,11 @@ pump_send (SsSocket *self)
             break;
           errsv = errno;
           record_sendall (self, head, self->send_offset, errsv);
+          if (self->write_shut)
+            {
+              drop_send_queue (self);
+              break;
+            }
           /* Before there is a connection (send before connect) the error
            * is only this call's answer: it must not mark a connection
            * made later as failed. */
@@ -397,4 +499,178 @@ dispatch (SsSocket     *self,
       break;
     }
   ss_traffic_log_flush (self->traffic);
+}
+
+/**
+ * ss_socket_send_once:
+ * @to: (nullable): the destination, for sendto() on a datagram socket
+ *
+ * One send() (or sendto()) call, as Python's send(): the kernel may take
+ * fewer bytes than given, and the count shows it. Nothing is queued.
+ *
+ * Returns: the bytes the kernel took, or -1 with @error set (EAGAIN when
+ *   its buffer is full)
+ */
+gssize
+ss_socket_send_once (SsSocket         *self,
+                     GBytes           *bytes,
+                     const SsAddress  *to,
+                     GError          **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *c_literal = NULL;
+  g_autofree char *py_literal = NULL;
+  g_autofree char *args = NULL;
+  g_autofree char *python = NULL;
+  const guint8 *data;
+  gsize len;
+  gssize n;
+  int errsv;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
+  g_return_val_if_fail (bytes != NULL, -1);
+
+  if (!ss_socket_check_open (self, to ? "sendto" : "send", error))
+    return -1;
+  if (self->queued > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("Send all is still sending %" PRIu64 " bytes: wait for it, or close the socket"),
+                   self->queued);
+      return -1;
+    }
+
+  data = g_bytes_get_data (bytes, &len);
+  do
+    n = to ? sendto (self->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT,
+                     (const struct sockaddr *) &to->storage, to->len)
+           : send (self->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  errsv = n < 0 ? errno : 0;
+
+  name = ss_socket_dup_python_name (self);
+  c_literal = ss_escape_literal (data, len, 64, FALSE);
+  py_literal = ss_escape_literal (data, len, 64, TRUE);
+  if (to != NULL)
+    {
+      g_autofree char *to_text = ss_address_to_string (to);
+      g_autofree char *to_python = ss_address_to_python (to);
+
+      args = g_strdup_printf ("%d, %s, %" G_GSIZE_FORMAT ", MSG_NOSIGNAL, {%s, %s}, %u", self->fd,
+                              c_literal, len, ss_family_name (ss_address_get_family (to)),
+                              to_text, to->len);
+      python = g_strdup_printf ("%s.sendto(%s, %s)", name, py_literal, to_python);
+    }
+  else
+    {
+      args = g_strdup_printf ("%d, %s, %" G_GSIZE_FORMAT ", MSG_NOSIGNAL", self->fd, c_literal, len);
+      python = g_strdup_printf ("%s.send(%s)", name, py_literal);
+    }
+  ss_socket_record (self, to ? "sendto" : "send", args, python, n, errsv, error);
+
+  if (n >= 0)
+    {
+      if (n > 0 || !is_stream (self))
+        ss_traffic_log_append (self->traffic, SS_TRAFFIC_SENT, data, n);
+      g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_OUT]);
+    }
+  else if (errsv != EAGAIN && errsv != EWOULDBLOCK && !self->write_shut &&
+           self->state == SS_SOCKET_CONNECTED && is_stream (self))
+    connection_failed (self, errsv, "send");
+  ss_traffic_log_flush (self->traffic);
+  return n;
+}
+
+static const char *
+shutdown_name (int how)
+{
+  switch (how)
+    {
+    case SHUT_RD:
+      return "SHUT_RD";
+    case SHUT_WR:
+      return "SHUT_WR";
+    default:
+      return "SHUT_RDWR";
+    }
+}
+
+/**
+ * ss_socket_shutdown:
+ * @how: SHUT_RD, SHUT_WR or SHUT_RDWR
+ *
+ * Ends one or both directions of the connection without closing the
+ * descriptor: after SHUT_WR the peer reads the end of the stream, and this
+ * side can still receive.
+ */
+gboolean
+ss_socket_shutdown (SsSocket  *self,
+                    int        how,
+                    GError   **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *args = NULL;
+  g_autofree char *python = NULL;
+  int result;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  g_return_val_if_fail (how == SHUT_RD || how == SHUT_WR || how == SHUT_RDWR, FALSE);
+
+  if (!ss_socket_check_open (self, "shutdown", error))
+    return FALSE;
+
+  result = shutdown (self->fd, how);
+  name = ss_socket_dup_python_name (self);
+  args = g_strdup_printf ("%d, %s", self->fd, shutdown_name (how));
+  python = g_strdup_printf ("%s.shutdown(socket.%s)", name, shutdown_name (how));
+  if (!ss_socket_record (self, "shutdown", args, python, result, result < 0 ? errno : 0, error))
+    return FALSE;
+
+  if (how != SHUT_WR)
+    self->read_shut = TRUE;
+  if (how != SHUT_RD)
+    self->write_shut = TRUE;
+  ss_traffic_log_append_event (self->traffic,
+                               how == SHUT_RD ? _("Shut down reading (SHUT_RD)")
+                               : how == SHUT_WR ? _("Shut down writing (SHUT_WR): the peer reads the end of the stream")
+                               : _("Shut down reading and writing (SHUT_RDWR)"));
+  ss_socket_io_update_watch (self);
+  ss_traffic_log_flush (self->traffic);
+  return TRUE;
+}
+
+/**
+ * ss_socket_get_readable:
+ *
+ * Returns: the bytes waiting in the kernel to be read (FIONREAD), or -1
+ *   when the kernel does not say
+ */
+int
+ss_socket_get_readable (SsSocket *self)
+{
+  int n = 0;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
+
+  if (self->state == SS_SOCKET_CLOSED || ioctl (self->fd, FIONREAD, &n) < 0)
+    return -1;
+  return n;
+}
+
+/**
+ * ss_socket_get_unsent:
+ *
+ * Returns: the bytes in the kernel's send buffer, not yet sent or not yet
+ *   acknowledged (SIOCOUTQ), or -1 when the kernel does not say
+ */
+int
+ss_socket_get_unsent (SsSocket *self)
+{
+  int n = 0;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
+
+  if (self->state == SS_SOCKET_CLOSED || ioctl (self->fd, SIOCOUTQ, &n) < 0)
+    return -1;
+  return n;
 }

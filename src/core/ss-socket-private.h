@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <sys/types.h>
+
 #include "ss-socket.h"
 
 G_BEGIN_DECLS
@@ -24,6 +26,8 @@ typedef enum
   SS_SOCKET_PROP_FAILURE,
   SS_SOCKET_PROP_AUTO_ACCEPT,
   SS_SOCKET_PROP_LISTENER,
+  SS_SOCKET_PROP_AUTO_RECEIVE,
+  SS_SOCKET_PROP_LAST_SENDER,
   SS_SOCKET_N_PROPS
 } SsSocketProp;
 
@@ -65,9 +69,19 @@ struct _SsSocket
   char          *connect_args;
   char          *connect_python;
 
+  SsAddress     *last_sender;   /* of the last datagram received */
+
+  char          *unix_path;     /* the socket file bind() made, removed at close */
+  dev_t          unix_dev;
+  ino_t          unix_ino;
+
   int            failure;       /* errno that ended the connection */
   guint          peer_closed : 1;
   guint          auto_accept : 1;
+  guint          auto_receive : 1;
+  guint          read_shut : 1;
+  guint          write_shut : 1;
+  guint          connect_ex : 1;
 };
 
 extern GParamSpec *ss_socket_properties[SS_SOCKET_N_PROPS];
@@ -82,6 +96,9 @@ SsSocket *ss_socket_new_for_fd        (SsCallLog     *calls,
 void      ss_socket_set_state         (SsSocket      *self,
                                        SsSocketState  state);
 void      ss_socket_update_addresses  (SsSocket      *self);
+gboolean  ss_socket_check_open        (SsSocket      *self,
+                                       const char    *call,
+                                       GError       **error);
 gboolean  ss_socket_record            (SsSocket      *self,
                                        const char    *name,
                                        const char    *args,

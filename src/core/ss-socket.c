@@ -10,6 +10,9 @@
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
 #include <netinet/in.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,6 +35,8 @@ G_DEFINE_ENUM_TYPE (SsSocketState, ss_socket_state,
 
 G_DEFINE_FINAL_TYPE (SsSocket, ss_socket, G_TYPE_OBJECT)
 
+static void remove_unix_file (SsSocket *self);
+
 GParamSpec *ss_socket_properties[SS_SOCKET_N_PROPS];
 guint ss_socket_signals[SS_SOCKET_N_SIGNALS];
 
@@ -53,13 +58,18 @@ ss_socket_finalize (GObject *object)
 
   /* Nobody can see this socket any more: release the descriptor quietly. */
   if (self->state != SS_SOCKET_CLOSED && self->fd >= 0)
-    close (self->fd);
+    {
+      close (self->fd);
+      remove_unix_file (self);
+    }
 
   g_clear_weak_pointer (&self->listener);
   g_clear_object (&self->calls);
   g_clear_object (&self->traffic);
   g_free (self->local_address);
   g_free (self->peer_address);
+  g_free (self->unix_path);
+  g_clear_pointer (&self->last_sender, ss_address_free);
 
   G_OBJECT_CLASS (ss_socket_parent_class)->finalize (object);
 }
@@ -113,6 +123,12 @@ ss_socket_get_property (GObject    *object,
     case SS_SOCKET_PROP_LISTENER:
       g_value_set_object (value, self->listener);
       break;
+    case SS_SOCKET_PROP_AUTO_RECEIVE:
+      g_value_set_boolean (value, self->auto_receive);
+      break;
+    case SS_SOCKET_PROP_LAST_SENDER:
+      g_value_set_boxed (value, self->last_sender);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -130,6 +146,9 @@ ss_socket_set_property (GObject      *object,
     {
     case SS_SOCKET_PROP_AUTO_ACCEPT:
       ss_socket_set_auto_accept (self, g_value_get_boolean (value));
+      break;
+    case SS_SOCKET_PROP_AUTO_RECEIVE:
+      ss_socket_set_auto_receive (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -174,6 +193,11 @@ ss_socket_class_init (SsSocketClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   ss_socket_properties[SS_SOCKET_PROP_LISTENER] =
     g_param_spec_object ("listener", NULL, NULL, SS_TYPE_SOCKET, ro);
+  ss_socket_properties[SS_SOCKET_PROP_AUTO_RECEIVE] =
+    g_param_spec_boolean ("auto-receive", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  ss_socket_properties[SS_SOCKET_PROP_LAST_SENDER] =
+    g_param_spec_boxed ("last-sender", NULL, NULL, SS_TYPE_ADDRESS, ro);
 
   g_object_class_install_properties (object_class, SS_SOCKET_N_PROPS, ss_socket_properties);
 
@@ -191,6 +215,7 @@ ss_socket_init (SsSocket *self)
 {
   self->fd = -1;
   self->auto_accept = TRUE;
+  self->auto_receive = TRUE;
   self->traffic = ss_traffic_log_new ();
   self->connections = g_list_store_new (SS_TYPE_SOCKET);
   g_queue_init (&self->send_queue);
@@ -361,8 +386,8 @@ ss_socket_dup_python_name (SsSocket *self)
   return g_strdup_printf ("%s%d", self->listener ? "conn" : "sk", self->fd);
 }
 
-static gboolean
-check_open (SsSocket    *self,
+gboolean
+ss_socket_check_open (SsSocket    *self,
             const char  *call,
             GError     **error)
 {
@@ -371,6 +396,44 @@ check_open (SsSocket    *self,
   g_set_error (error, SS_ERRNO_ERROR, EBADF,
                _("%s: the socket is closed (EBADF)"), call);
   return FALSE;
+}
+
+/* bind() made a socket file: remember which, so close removes that file
+ * and nothing else. */
+static void
+remember_unix_file (SsSocket        *self,
+                    const SsAddress *address)
+{
+  const struct sockaddr_un *sun = (const struct sockaddr_un *) &address->storage;
+  struct stat st;
+
+  if (ss_address_get_family (address) != AF_UNIX ||
+      address->len <= offsetof (struct sockaddr_un, sun_path) || sun->sun_path[0] == '\0')
+    return;
+
+  g_free (self->unix_path);
+  self->unix_path = g_strndup (sun->sun_path, address->len - offsetof (struct sockaddr_un, sun_path));
+  if (lstat (self->unix_path, &st) == 0)
+    {
+      self->unix_dev = st.st_dev;
+      self->unix_ino = st.st_ino;
+    }
+}
+
+/* Only the very socket file bind() made is removed: if the path is now
+ * something else (a new file, another socket), it stays. */
+static void
+remove_unix_file (SsSocket *self)
+{
+  g_autofree char *path = g_steal_pointer (&self->unix_path);
+  struct stat st;
+
+  if (path == NULL || lstat (path, &st) < 0)
+    return;
+  if (!S_ISSOCK (st.st_mode) || st.st_dev != self->unix_dev || st.st_ino != self->unix_ino)
+    return;
+  if (unlink (path) == 0 && self->traffic != NULL)
+    ss_traffic_log_append_event (self->traffic, _("Removed the socket file %s"), path);
 }
 
 gboolean
@@ -388,7 +451,7 @@ ss_socket_bind (SsSocket         *self,
   g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
 
-  if (!check_open (self, "bind", error))
+  if (!ss_socket_check_open (self, "bind", error))
     return FALSE;
 
   result = bind (self->fd, (const struct sockaddr *) &address->storage, address->len);
@@ -403,6 +466,8 @@ ss_socket_bind (SsSocket         *self,
 
   if (!ss_socket_record (self, "bind", args, python, result, errsv, error))
     return FALSE;
+
+  remember_unix_file (self, address);
 
   ss_socket_update_addresses (self);
   if (self->state == SS_SOCKET_CREATED)
@@ -473,7 +538,7 @@ ss_socket_listen (SsSocket  *self,
 
   g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
 
-  if (!check_open (self, "listen", error))
+  if (!ss_socket_check_open (self, "listen", error))
     return FALSE;
 
   result = listen (self->fd, backlog);
@@ -585,6 +650,45 @@ ss_socket_set_auto_accept (SsSocket *self,
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_AUTO_ACCEPT]);
 }
 
+gboolean
+ss_socket_get_auto_receive (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  return self->auto_receive;
+}
+
+/**
+ * ss_socket_set_auto_receive:
+ *
+ * With auto-receive off, data waits in the kernel (see
+ * ss_socket_get_readable()) until ss_socket_recv() takes it.
+ */
+void
+ss_socket_set_auto_receive (SsSocket *self,
+                            gboolean  auto_receive)
+{
+  g_return_if_fail (SS_IS_SOCKET (self));
+
+  auto_receive = !!auto_receive;
+  if (self->auto_receive == auto_receive)
+    return;
+  self->auto_receive = auto_receive;
+  ss_socket_io_update_watch (self);
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_AUTO_RECEIVE]);
+}
+
+/**
+ * ss_socket_get_last_sender:
+ *
+ * Returns: (transfer none) (nullable): who sent the last datagram received
+ */
+const SsAddress *
+ss_socket_get_last_sender (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return self->last_sender;
+}
+
 /**
  * ss_socket_get_listener:
  *
@@ -647,6 +751,51 @@ ss_socket_close (SsSocket *self)
 
   ss_socket_set_state (self, SS_SOCKET_CLOSED);
   ss_traffic_log_append_event (self->traffic, _("Closed"));
+  if (result == 0)
+    remove_unix_file (self);
   ss_traffic_log_flush (self->traffic);
   g_object_unref (self);
+}
+
+/**
+ * ss_socket_new_pair:
+ * @calls: (nullable): where the call is recorded
+ * @type: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET
+ * @first: (out) (transfer full): one end
+ * @second: (out) (transfer full): the other end
+ *
+ * socketpair(AF_UNIX, type): two sockets already connected to each other.
+ */
+gboolean
+ss_socket_new_pair (SsCallLog  *calls,
+                    int         type,
+                    SsSocket  **first,
+                    SsSocket  **second,
+                    GError    **error)
+{
+  g_autofree char *args = NULL;
+  g_autofree char *python = NULL;
+  int fds[2] = { -1, -1 };
+  int result, errsv;
+
+  g_return_val_if_fail (first != NULL && second != NULL, FALSE);
+
+  result = socketpair (AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds);
+  errsv = result < 0 ? errno : 0;
+
+  args = g_strdup_printf ("AF_UNIX, %s|SOCK_NONBLOCK|SOCK_CLOEXEC, 0, [%d, %d]",
+                          ss_type_name (type), fds[0], fds[1]);
+  python = g_strdup_printf ("sk%d, sk%d = socket.socketpair(socket.AF_UNIX, socket.%s)",
+                            MAX (fds[0], 0), MAX (fds[1], 0), ss_type_name (type));
+  if (calls != NULL)
+    ss_call_log_record (calls, -1, "socketpair", args, python, result, errsv);
+  if (result < 0)
+    {
+      ss_set_errno_error (error, errsv, "socketpair");
+      return FALSE;
+    }
+
+  *first = ss_socket_new_for_fd (calls, fds[0], AF_UNIX, type, 0, SS_SOCKET_CONNECTED);
+  *second = ss_socket_new_for_fd (calls, fds[1], AF_UNIX, type, 0, SS_SOCKET_CONNECTED);
+  return TRUE;
 }

@@ -84,6 +84,35 @@ gboolean       ss_socket_send              (SsSocket       *self,
                                             GBytes         *bytes,
                                             GError        **error);
 gsize          ss_socket_get_queued        (SsSocket       *self);
+gboolean       ss_socket_get_auto_receive  (SsSocket       *self);
+void           ss_socket_set_auto_receive  (SsSocket       *self,
+                                            gboolean        auto_receive);
+const SsAddress *ss_socket_get_last_sender (SsSocket       *self);
+int            ss_socket_get_readable      (SsSocket       *self);
+int            ss_socket_get_unsent        (SsSocket       *self);
+gboolean       ss_socket_new_pair          (SsCallLog      *calls,
+                                            int             type,
+                                            SsSocket      **first,
+                                            SsSocket      **second,
+                                            GError        **error);
+gssize         ss_socket_recv              (SsSocket       *self,
+                                            gsize           bufsize,
+                                            GError        **error);
+gssize         ss_socket_send_once         (SsSocket       *self,
+                                            GBytes         *bytes,
+                                            const SsAddress *to,
+                                            GError        **error);
+gboolean       ss_socket_shutdown          (SsSocket       *self,
+                                            int             how,
+                                            GError        **error);
+void           ss_socket_connect_ex_async  (SsSocket       *self,
+                                            const char     *address,
+                                            GCancellable   *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer        user_data);
+int            ss_socket_connect_ex_finish (SsSocket       *self,
+                                            GAsyncResult   *result,
+                                            GError        **error);
 void           ss_socket_close             (SsSocket       *self);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* ss-spec.c — the command line's socket specs: tcp-listen:[HOST:]PORT, tcp:HOST:PORT
+/* ss-spec.c — the command line's socket specs: tcp-listen:[HOST:]PORT, udp:HOST:PORT, unix:PATH, …
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,16 +9,106 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "ss-address.h"
 #include "ss-spec.h"
+
+static const struct
+{
+  const char *prefix;
+  SsSpecKind  kind;
+} kinds[] = {
+  { "tcp-listen",  SS_SPEC_TCP_LISTEN },
+  { "tcp",         SS_SPEC_TCP_CONNECT },
+  { "udp-listen",  SS_SPEC_UDP_LISTEN },
+  { "udp",         SS_SPEC_UDP_CONNECT },
+  { "unix-listen", SS_SPEC_UNIX_LISTEN },
+  { "unix",        SS_SPEC_UNIX_CONNECT },
+};
+
+#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH or unix:PATH")
+
+gboolean
+ss_spec_is_listen (const SsSpec *self)
+{
+  return self->kind == SS_SPEC_TCP_LISTEN || self->kind == SS_SPEC_UDP_LISTEN ||
+         self->kind == SS_SPEC_UNIX_LISTEN;
+}
+
+gboolean
+ss_spec_is_unix (const SsSpec *self)
+{
+  return self->kind == SS_SPEC_UNIX_LISTEN || self->kind == SS_SPEC_UNIX_CONNECT;
+}
+
+int
+ss_spec_socket_type (const SsSpec *self)
+{
+  return self->kind == SS_SPEC_UDP_LISTEN || self->kind == SS_SPEC_UDP_CONNECT
+         ? SOCK_DGRAM : SOCK_STREAM;
+}
+
+static gboolean
+check_unix_path (const char  *text,
+                 const char  *path,
+                 GError     **error)
+{
+  struct sockaddr_un sun;
+
+  if (*path == '\0' || g_str_equal (path, "@"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s: the path is missing: give a file path, or @name for an abstract socket"), text);
+      return FALSE;
+    }
+  if (strlen (path) >= sizeof sun.sun_path)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s: the path is too long: Unix socket paths hold at most %u bytes"),
+                   text, (guint) sizeof sun.sun_path - 1);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_inet (const char  *text,
+            const char  *rest,
+            gboolean     listen,
+            GError     **error)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (!ss_address_split (rest, &host, &port, error))
+    {
+      g_prefix_error (error, "%s: ", text);
+      return FALSE;
+    }
+  if (!listen && host == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s: a connect needs a host: HOST:PORT"), text);
+      return FALSE;
+    }
+  if (!listen && port == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s: port 0 cannot be connected to"), text);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 /**
  * ss_spec_parse:
  * @text: one command-line argument, socat-style
  *
- * Checks the whole spec (kind, host, port range) without looking anything
- * up, so a typing mistake is reported before any window opens.
+ * Checks the whole spec (kind, host, port range, path length) without
+ * looking anything up, so a typing mistake is reported before any window
+ * opens.
  *
  * Returns: (transfer full) (nullable): the spec, or %NULL with @error set
  */
@@ -26,12 +116,10 @@ SsSpec *
 ss_spec_parse (const char  *text,
                GError     **error)
 {
-  g_autofree char *host = NULL;
   const char *colon;
   const char *rest;
-  SsSpecKind kind;
-  guint16 port;
   SsSpec *self;
+  guint i;
 
   g_return_val_if_fail (text != NULL, NULL);
 
@@ -39,44 +127,31 @@ ss_spec_parse (const char  *text,
   if (colon == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not a socket spec: use tcp-listen:[HOST:]PORT or tcp:HOST:PORT"),
-                   text);
+                   _("“%s” is not a socket spec: %s"), text, _(USAGE));
       return NULL;
     }
 
-  rest = colon + 1;
-  if (colon - text == 10 && g_ascii_strncasecmp (text, "tcp-listen", 10) == 0)
-    kind = SS_SPEC_TCP_LISTEN;
-  else if (colon - text == 3 && g_ascii_strncasecmp (text, "tcp", 3) == 0)
-    kind = SS_SPEC_TCP_CONNECT;
-  else
+  for (i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (strlen (kinds[i].prefix) == (gsize) (colon - text) &&
+        g_ascii_strncasecmp (text, kinds[i].prefix, colon - text) == 0)
+      break;
+  if (i == G_N_ELEMENTS (kinds))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Unknown kind “%.*s” in “%s”: use tcp-listen:[HOST:]PORT or tcp:HOST:PORT"),
-                   (int) (colon - text), text, text);
-      return NULL;
-    }
-
-  if (!ss_address_split (rest, &host, &port, error))
-    {
-      g_prefix_error (error, "%s: ", text);
-      return NULL;
-    }
-  if (kind == SS_SPEC_TCP_CONNECT && host == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("%s: a connect needs a host: tcp:HOST:PORT"), text);
-      return NULL;
-    }
-  if (kind == SS_SPEC_TCP_CONNECT && port == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("%s: port 0 cannot be connected to"), text);
+                   _("Unknown kind “%.*s” in “%s”: %s"),
+                   (int) (colon - text), text, text, _(USAGE));
       return NULL;
     }
 
   self = g_new0 (SsSpec, 1);
-  self->kind = kind;
+  self->kind = kinds[i].kind;
+  rest = colon + 1;
+  if (ss_spec_is_unix (self) ? !check_unix_path (text, rest, error)
+                             : !check_inet (text, rest, ss_spec_is_listen (self), error))
+    {
+      ss_spec_free (self);
+      return NULL;
+    }
   self->address = g_strdup (rest);
   return self;
 }
@@ -86,8 +161,11 @@ char *
 ss_spec_to_string (const SsSpec *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return g_strdup_printf ("%s:%s", self->kind == SS_SPEC_TCP_LISTEN ? "tcp-listen" : "tcp",
-                          self->address);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (kinds[i].kind == self->kind)
+      return g_strdup_printf ("%s:%s", kinds[i].prefix, self->address);
+  g_return_val_if_reached (NULL);
 }
 
 void

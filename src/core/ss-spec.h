@@ -1,4 +1,4 @@
-/* ss-spec.h — the command line's socket specs: tcp-listen:[HOST:]PORT, tcp:HOST:PORT
+/* ss-spec.h — the command line's socket specs: tcp-listen:[HOST:]PORT, udp:HOST:PORT, unix:PATH, …
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,18 +12,25 @@ typedef enum
 {
   SS_SPEC_TCP_LISTEN,
   SS_SPEC_TCP_CONNECT,
+  SS_SPEC_UDP_LISTEN,
+  SS_SPEC_UDP_CONNECT,
+  SS_SPEC_UNIX_LISTEN,
+  SS_SPEC_UNIX_CONNECT,
 } SsSpecKind;
 
 typedef struct
 {
   SsSpecKind  kind;
-  char       *address;  /* "[HOST:]PORT", for ss_address_resolve_async() */
+  char       *address;  /* "[HOST:]PORT" or a Unix path, for ss_address_resolve_async() */
 } SsSpec;
 
-SsSpec *ss_spec_parse (const char  *text,
-                       GError     **error);
-void    ss_spec_free  (SsSpec      *self);
-char   *ss_spec_to_string (const SsSpec *self);
+SsSpec  *ss_spec_parse        (const char    *text,
+                               GError       **error);
+void     ss_spec_free         (SsSpec        *self);
+char    *ss_spec_to_string    (const SsSpec  *self);
+gboolean ss_spec_is_listen    (const SsSpec  *self);
+int      ss_spec_socket_type  (const SsSpec  *self);
+gboolean ss_spec_is_unix      (const SsSpec  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsSpec, ss_spec_free)
 

@@ -1,0 +1,388 @@
+/* test-socket-calls.c — each call of the socket API made one at a time
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-test"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ss-error.h"
+#include "ss-session.h"
+#include "ss-test-socket.h"
+#include "ss-test-util.h"
+
+#define TIMEOUT_MS 10000
+
+typedef struct
+{
+  SsSession *session;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->session = ss_session_new ();
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->session);
+}
+
+/* A connected pair: a Sockscope client and a raw peer on loopback. */
+static SsSocket *
+connect_to_raw_peer (Fixture *fixture,
+                     int     *peer_out)
+{
+  g_autofree char *address = NULL;
+  SsSocket *client;
+  guint16 port;
+  int listener;
+
+  listener = ss_test_raw_listener (AF_INET, 0, &port);
+  client = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
+  address = g_strdup_printf ("127.0.0.1:%u", port);
+  ss_test_connect_ok (client, address);
+  *peer_out = ss_test_raw_accept (listener, TIMEOUT_MS);
+  close (listener);
+  return client;
+}
+
+static int
+connect_ex_to (SsSocket   *socket,
+               const char *address)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int code;
+
+  ss_socket_connect_ex_async (socket, address, NULL, ss_test_store_result_cb, &result);
+  ss_test_wait_result (&result, TIMEOUT_MS);
+  code = ss_socket_connect_ex_finish (socket, result, &error);
+  g_assert_no_error (error);
+  return code;
+}
+
+static void
+test_connect_ex (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  SsCallLog *calls = ss_session_get_calls (fixture->session);
+  SsSocket *refused = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
+  SsSocket *ok = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
+  g_autofree char *closed = g_strdup_printf ("127.0.0.1:%u", ss_test_unused_port (AF_INET));
+  g_autofree char *open = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+  int listener = ss_test_raw_listener (AF_INET, 0, &port);
+
+  /* the kernel's answer is the returned code, not an error */
+  g_assert_cmpint (connect_ex_to (refused, closed), ==, ECONNREFUSED);
+  ss_test_assert_call (calls, "connect_ex", ss_socket_get_fd (refused), ECONNREFUSED, ECONNREFUSED, NULL);
+  g_assert_cmpint (ss_socket_get_state (refused), ==, SS_SOCKET_CREATED);
+
+  open = g_strdup_printf ("127.0.0.1:%u", port);
+  g_assert_cmpint (connect_ex_to (ok, open), ==, 0);
+  ss_test_assert_call (calls, "connect_ex", ss_socket_get_fd (ok), 0, 0, NULL);
+  g_assert_cmpint (ss_socket_get_state (ok), ==, SS_SOCKET_CONNECTED);
+
+  /* a mistake in the address is still an error */
+  ss_socket_connect_ex_async (refused, "nonsense", NULL, ss_test_store_result_cb, &result);
+  ss_test_wait_result (&result, TIMEOUT_MS);
+  g_assert_cmpint (ss_socket_connect_ex_finish (refused, result, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  close (listener);
+}
+
+static void
+test_send_once (Fixture       *fixture,
+                gconstpointer  data)
+{
+  SsCallLog *calls = ss_session_get_calls (fixture->session);
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hello", 5);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GError) error = NULL;
+  int peer;
+  SsSocket *client = connect_to_raw_peer (fixture, &peer);
+
+  g_assert_cmpint (ss_socket_send_once (client, hello, NULL, &error), ==, 5);
+  g_assert_no_error (error);
+  ss_test_assert_call (calls, "send", ss_socket_get_fd (client), 5, 0, NULL);
+  got = ss_test_raw_recv (peer, 5, FALSE, TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "hello", 5);
+  g_assert_cmpuint (ss_socket_get_bytes_out (client), ==, 5);
+  close (peer);
+}
+
+static gboolean
+has_readable (gpointer user_data)
+{
+  return ss_socket_get_readable (user_data) >= 10;
+}
+
+/* The peer's FIN is in: a recv() would not block. */
+static gboolean
+end_arrived (gpointer user_data)
+{
+  struct pollfd pfd = { .fd = ss_socket_get_fd (user_data), .events = POLLIN | POLLRDHUP };
+
+  return poll (&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP));
+}
+
+/* With auto-receive off the data waits in the kernel; each Receive is one
+ * recv() call, so a learner sees TCP keep no message boundaries. */
+static void
+test_manual_recv (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  SsCallLog *calls = ss_session_get_calls (fixture->session);
+  g_autoptr(GError) error = NULL;
+  int peer;
+  SsSocket *client = connect_to_raw_peer (fixture, &peer);
+
+  ss_socket_set_auto_receive (client, FALSE);
+  ss_test_raw_send_all (peer, "0123456789", 10, TIMEOUT_MS);
+  ss_test_wait_until (has_readable, client, TIMEOUT_MS);
+  ss_test_drain_main_context ();
+  g_assert_cmpuint (ss_socket_get_bytes_in (client), ==, 0);
+
+  g_assert_cmpint (ss_socket_recv (client, 4, &error), ==, 4);
+  g_assert_no_error (error);
+  ss_test_assert_call (calls, "recv", ss_socket_get_fd (client), 4, 0, NULL);
+  g_assert_cmpint (ss_socket_get_readable (client), ==, 6);
+  g_assert_cmpint (ss_socket_recv (client, 100, &error), ==, 6);
+  ss_test_assert_payload (client, SS_TRAFFIC_RECEIVED, "0123456789", 10);
+
+  g_assert_cmpint (ss_socket_recv (client, 100, &error), ==, -1);
+  g_assert_error (error, SS_ERRNO_ERROR, EAGAIN);
+  g_clear_error (&error);
+
+  /* the peer's close is recv() returning 0 */
+  close (peer);
+  ss_test_wait_until (end_arrived, client, TIMEOUT_MS);
+  g_assert_cmpint (ss_socket_recv (client, 100, &error), ==, 0);
+  g_assert_true (ss_socket_get_peer_closed (client));
+}
+
+static void
+test_shutdown_write (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) got = NULL;
+  int peer;
+  SsSocket *client = connect_to_raw_peer (fixture, &peer);
+
+  ss_test_send_ok (client, "bye", 3);
+  g_assert_true (ss_socket_shutdown (client, SHUT_WR, &error));
+  g_assert_no_error (error);
+  ss_test_assert_call (ss_session_get_calls (fixture->session), "shutdown",
+                       ss_socket_get_fd (client), 0, 0, NULL);
+
+  /* the peer reads the end of the stream; this side still receives */
+  got = ss_test_raw_recv (peer, 100, TRUE, TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "bye", 3);
+  ss_test_raw_send_all (peer, "still here", 10, TIMEOUT_MS);
+  ss_test_wait_bytes_in (client, 10);
+  ss_test_assert_payload (client, SS_TRAFFIC_RECEIVED, "still here", 10);
+  g_assert_cmpint (ss_test_get_failure (client), ==, 0);
+  close (peer);
+}
+
+static gboolean
+has_sender (gpointer user_data)
+{
+  return ss_socket_get_last_sender (user_data) != NULL;
+}
+
+static void
+test_udp_reply_to_sender (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  SsSocket *server = ss_test_create (fixture->session, AF_INET, SOCK_DGRAM);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pong = g_bytes_new_static ("pong", 4);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autofree char *sender = NULL;
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  struct sockaddr_in me = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t me_len = sizeof me;
+  char buffer[16];
+  int raw;
+
+  ss_test_bind_ok (server, "127.0.0.1:0");
+  to.sin_port = htons (ss_test_port_of (ss_socket_get_local_address (server)));
+
+  raw = socket (AF_INET, SOCK_DGRAM, 0);
+  g_assert_no_errno (bind (raw, (struct sockaddr *) &me, sizeof me));
+  g_assert_no_errno (getsockname (raw, (struct sockaddr *) &me, &me_len));
+  g_assert_cmpint (sendto (raw, "ping", 4, 0, (struct sockaddr *) &to, sizeof to), ==, 4);
+  g_assert_cmpint (sendto (raw, "", 0, 0, (struct sockaddr *) &to, sizeof to), ==, 0);
+
+  ss_test_wait_until (has_sender, server, TIMEOUT_MS);
+  ss_test_wait_bytes_in (server, 4);
+  sender = ss_address_to_string (ss_socket_get_last_sender (server));
+  g_assert_cmpuint (ss_test_port_of (sender), ==, ntohs (me.sin_port));
+
+  /* reply to the sender with sendto() */
+  g_assert_cmpint (ss_socket_send_once (server, pong, ss_socket_get_last_sender (server), &error), ==, 4);
+  g_assert_no_error (error);
+  g_assert_cmpint (recv (raw, buffer, sizeof buffer, 0), ==, 4);
+  g_assert_cmpmem (buffer, 4, "pong", 4);
+  ss_test_assert_call (ss_session_get_calls (fixture->session), "sendto",
+                       ss_socket_get_fd (server), 4, 0, NULL);
+
+  /* a datagram socket without a destination: the kernel's EDESTADDRREQ */
+  g_assert_cmpint (ss_socket_send_once (server, empty, NULL, &error), ==, -1);
+  g_assert_error (error, SS_ERRNO_ERROR, EDESTADDRREQ);
+  close (raw);
+}
+
+static void
+test_socketpair (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SsSocket *first = ss_session_create_pair (fixture->session, SOCK_STREAM, &error);
+  SsSocket *second;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (ss_session_get_sockets (fixture->session)), ==, 2);
+  second = g_list_model_get_item (ss_session_get_sockets (fixture->session), 1);
+  g_object_unref (second);
+  ss_test_assert_call (ss_session_get_calls (fixture->session), "socketpair", -1, 0, 0, NULL);
+
+  ss_test_send_ok (first, "to second", 9);
+  ss_test_send_ok (second, "to first", 8);
+  ss_test_wait_bytes_in (second, 9);
+  ss_test_wait_bytes_in (first, 8);
+  ss_test_assert_payload (second, SS_TRAFFIC_RECEIVED, "to second", 9);
+  ss_test_assert_payload (first, SS_TRAFFIC_RECEIVED, "to first", 8);
+}
+
+/* Sockscope removes the socket file it made, and never anything that has
+ * taken its place. */
+static void
+test_unix_file_replaced (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "server.sock", NULL);
+  SsSocket *server = ss_test_create (fixture->session, AF_UNIX, SOCK_STREAM);
+
+  ss_test_bind_ok (server, path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_no_errno (g_unlink (path));
+  g_assert_true (g_file_set_contents (path, "precious", -1, &error));
+
+  ss_socket_close (server);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_no_errno (g_unlink (path));
+  g_assert_no_errno (g_rmdir (dir));
+}
+
+/* Calls out of order reach the kernel, which answers with its own error. */
+static void
+test_kernel_errors (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hi", 2);
+  SsSocket *udp = ss_test_create (fixture->session, AF_INET, SOCK_DGRAM);
+  SsSocket *tcp = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
+
+  g_assert_false (ss_socket_listen (udp, 5, &error));
+  g_assert_error (error, SS_ERRNO_ERROR, EOPNOTSUPP);
+  g_clear_error (&error);
+
+  g_assert_cmpint (ss_socket_send_once (tcp, hello, NULL, &error), ==, -1);
+  g_assert_true (g_error_matches (error, SS_ERRNO_ERROR, EPIPE) ||
+                 g_error_matches (error, SS_ERRNO_ERROR, ENOTCONN));
+  g_clear_error (&error);
+
+  ss_test_bind_ok (tcp, "127.0.0.1:0");
+  g_assert_false (ss_test_bind (tcp, "127.0.0.1:0", &error));
+  g_assert_error (error, SS_ERRNO_ERROR, EINVAL);
+  g_clear_error (&error);
+
+  g_assert_false (ss_socket_shutdown (tcp, SHUT_RDWR, &error));
+  g_assert_error (error, SS_ERRNO_ERROR, ENOTCONN);
+}
+
+static void
+test_explanations (void)
+{
+  static const int common[] = {
+    ECONNREFUSED, EADDRINUSE, EACCES, EADDRNOTAVAIL, ECONNRESET, EPIPE, ETIMEDOUT,
+    ENETUNREACH, EAFNOSUPPORT, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EOPNOTSUPP, ENOTCONN,
+    EISCONN, EINVAL, EAGAIN, EINPROGRESS, EMFILE, EPERM,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+    {
+      const char *text = ss_errno_explain (common[i]);
+
+      g_assert_nonnull (text);
+      g_assert_cmpuint (strlen (text), >, 20);
+    }
+  g_assert_nonnull (strstr (ss_errno_explain (EADDRINUSE), "SO_REUSEADDR"));
+  g_assert_null (ss_errno_explain (0));
+}
+
+static void
+test_udp_specs (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SsSocket *server = ss_test_open_spec (fixture->session, "udp-listen:127.0.0.1:0", &error);
+  g_autofree char *spec = NULL;
+  SsSocket *client;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (ss_socket_get_state (server), ==, SS_SOCKET_BOUND);
+  g_assert_cmpint (ss_socket_get_socket_type (server), ==, SOCK_DGRAM);
+
+  spec = g_strdup_printf ("udp:%s", ss_socket_get_local_address (server));
+  client = ss_test_open_spec (fixture->session, spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ss_socket_get_state (client), ==, SS_SOCKET_CONNECTED);
+
+  ss_test_send_ok (client, "datagram", 8);
+  ss_test_wait_bytes_in (server, 8);
+  ss_test_assert_payload (server, SS_TRAFFIC_RECEIVED, "datagram", 8);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/socket-calls/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("connect-ex", test_connect_ex);
+  ADD ("send-once", test_send_once);
+  ADD ("manual-recv", test_manual_recv);
+  ADD ("shutdown-write", test_shutdown_write);
+  ADD ("udp-reply-to-sender", test_udp_reply_to_sender);
+  ADD ("socketpair", test_socketpair);
+  ADD ("unix-file-replaced", test_unix_file_replaced);
+  ADD ("kernel-errors", test_kernel_errors);
+  ADD ("udp-specs", test_udp_specs);
+#undef ADD
+  g_test_add_func ("/socket-calls/explanations", test_explanations);
+
+  return g_test_run ();
+}
