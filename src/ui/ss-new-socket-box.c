@@ -18,11 +18,13 @@ struct _SsNewSocketBox
   GtkDropDown *family_dropdown;
   GtkDropDown *type_dropdown;
   GtkButton   *create_button;
+  GtkButton   *pair_button;
   GtkLabel    *error_label;
 };
 
 enum {
   CREATE,
+  CREATE_PAIR,
   N_SIGNALS
 };
 
@@ -143,6 +145,23 @@ create_clicked_cb (SsNewSocketBox *self)
 }
 
 static void
+pair_clicked_cb (SsNewSocketBox *self)
+{
+  guint n_types;
+  const SsConstant *types = ss_constants_types (&n_types);
+
+  g_signal_emit (self, signals[CREATE_PAIR], 0, selected (self->type_dropdown, types, n_types)->value);
+}
+
+/* socketpair() makes Unix sockets only (on Linux): offer it there. */
+static void
+family_changed_cb (SsNewSocketBox *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->pair_button),
+                          g_str_equal (ss_new_socket_box_get_family_name (self), "AF_UNIX"));
+}
+
+static void
 ss_new_socket_box_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_NEW_SOCKET_BOX);
@@ -168,12 +187,21 @@ ss_new_socket_box_class_init (SsNewSocketBoxClass *klass)
   signals[CREATE] = g_signal_new ("create", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
 
+  /**
+   * SsNewSocketBox::create-pair:
+   * @type: the chosen type's value, for socketpair(AF_UNIX, type)
+   */
+  signals[CREATE_PAIR] = g_signal_new ("create-pair", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-new-socket-box.ui");
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, family_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, type_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, create_button);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, pair_button);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, error_label);
   gtk_widget_class_bind_template_callback (widget_class, create_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pair_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -189,4 +217,7 @@ ss_new_socket_box_init (SsNewSocketBox *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drop_down_set_model (self->family_dropdown, family_model);
   gtk_drop_down_set_model (self->type_dropdown, type_model);
+  g_signal_connect_swapped (self->family_dropdown, "notify::selected",
+                            G_CALLBACK (family_changed_cb), self);
+  family_changed_cb (self);
 }

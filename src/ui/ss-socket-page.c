@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "ss-constants.h"
+#include "ss-error.h"
 #include "ss-format.h"
 #include "ss-socket-page.h"
 #include "ss-traffic-view.h"
@@ -24,6 +25,8 @@ typedef enum
   INFO_RECEIVED,
   INFO_SENT,
   INFO_QUEUED,
+  INFO_READABLE,
+  INFO_UNSENT,
   N_INFO
 } InfoRow;
 
@@ -32,7 +35,14 @@ struct _SsSocketPage
   GtkWidget      parent_instance;
 
   GtkRevealer   *error_revealer;
+  GtkImage      *error_icon;
   GtkLabel      *error_label;
+  GtkLabel      *explanation_label;
+  GtkSwitch     *auto_receive_switch;
+  GtkSpinButton *recv_size_spin;
+  GtkDropDown   *shutdown_dropdown;
+  GtkWidget     *destination_box;
+  GtkEntry      *destination_entry;
   GtkLabel      *title_label;
   GtkEntry      *bind_entry;
   GtkSpinButton *backlog_spin;
@@ -48,6 +58,7 @@ struct _SsSocketPage
   SsSocket      *socket;
   GSettings     *settings;
   GCancellable  *cancellable;
+  guint          kernel_view_id;
 };
 
 enum {
@@ -68,11 +79,32 @@ static const struct { const char *key; const char *bytes; } line_endings[] = {
 };
 
 static void
+show_message (SsSocketPage *self,
+              const char   *message,
+              const char   *explanation,
+              gboolean      is_error)
+{
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->error_label), message);
+  gtk_label_set_text (self->explanation_label, explanation ? explanation : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->explanation_label), explanation);
+  gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), explanation != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_icon), is_error);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error-message");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->error_label), "error-message");
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+/* The kernel's answer, then in plain words what usually causes it. */
+static void
 show_error (SsSocketPage *self,
             const GError *error)
 {
-  gtk_label_set_text (self->error_label, error->message);
-  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+  const char *explanation = error->domain == SS_ERRNO_ERROR ? ss_errno_explain (error->code) : NULL;
+
+  show_message (self, error->message, explanation, TRUE);
 }
 
 static void
@@ -99,23 +131,45 @@ update_actions (SsSocketPage *self)
   gboolean can_bind = state == SS_SOCKET_CREATED && !accepted;
   gboolean can_connect = (state == SS_SOCKET_CREATED || state == SS_SOCKET_BOUND) && !accepted;
   gboolean can_listen = can_connect && stream;
+  gboolean learner = g_settings_get_boolean (self->settings, "learner-mode");
+  gboolean open = state != SS_SOCKET_CLOSED;
+  gboolean datagram = !stream;
+  gboolean can_send, can_receive;
   int failure = 0;
 
   g_object_get (self->socket, "failure", &failure, NULL);
+  can_send = (state == SS_SOCKET_CONNECTED && failure == 0) ||
+             (datagram && open && state != SS_SOCKET_CONNECTING);
+  can_receive = (state == SS_SOCKET_CONNECTED && failure == 0) ||
+                (datagram && state == SS_SOCKET_BOUND);
+
+  /* In learner mode every call stays clickable, so a call out of order
+   * reaches the kernel and its own error shows. */
+  if (learner)
+    can_bind = can_connect = can_listen = can_send = can_receive = TRUE;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.bind", can_bind);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.listen", can_listen);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.accept", state == SS_SOCKET_LISTENING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.accept", learner || state == SS_SOCKET_LISTENING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.connect", can_connect);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.close", state != SS_SOCKET_CLOSED);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.send",
-                                 state == SS_SOCKET_CONNECTED && failure == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.connect-ex", can_connect);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.close", learner || open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.shutdown",
+                                 learner || (state == SS_SOCKET_CONNECTED && stream));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.send", can_send);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.send-once", can_send);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.recv", can_receive);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.reply-to-sender",
+                                 datagram && ss_socket_get_last_sender (self->socket) != NULL && open);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->bind_entry), can_bind);
   gtk_widget_set_sensitive (GTK_WIDGET (self->backlog_spin), can_listen);
   gtk_widget_set_sensitive (GTK_WIDGET (self->connect_entry), can_connect);
   gtk_widget_set_sensitive (GTK_WIDGET (self->auto_accept_switch),
                             can_listen || state == SS_SOCKET_LISTENING);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->recv_size_spin), can_receive);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->auto_receive_switch), open);
+  gtk_widget_set_visible (self->destination_box, datagram);
 }
 
 static void
@@ -150,10 +204,53 @@ update_info (SsSocketPage *self)
 }
 
 static void
+set_kernel_count (SsSocketPage *self,
+                  InfoRow       row,
+                  int           count)
+{
+  g_autofree char *text = count >= 0 ? ss_format_bytes (count) : NULL;
+
+  set_info (self, row, text);
+}
+
+/* What the kernel holds for this socket changes without any event we are
+ * told of, so it is polled while the page is on screen. */
+static gboolean
+refresh_kernel_view (gpointer user_data)
+{
+  SsSocketPage *self = user_data;
+
+  set_kernel_count (self, INFO_READABLE, ss_socket_get_readable (self->socket));
+  set_kernel_count (self, INFO_UNSENT, ss_socket_get_unsent (self->socket));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ss_socket_page_map (GtkWidget *widget)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+
+  GTK_WIDGET_CLASS (ss_socket_page_parent_class)->map (widget);
+  refresh_kernel_view (self);
+  self->kernel_view_id = g_timeout_add (500, refresh_kernel_view, self);
+}
+
+static void
+ss_socket_page_unmap (GtkWidget *widget)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+
+  g_clear_handle_id (&self->kernel_view_id, g_source_remove);
+  GTK_WIDGET_CLASS (ss_socket_page_parent_class)->unmap (widget);
+}
+
+static void
 socket_changed_cb (SsSocketPage *self)
 {
   update_info (self);
   update_actions (self);
+  if (self->kernel_view_id != 0)
+    refresh_kernel_view (self);
 }
 
 static void
@@ -168,6 +265,8 @@ build_info_grid (SsSocketPage *self)
     [INFO_RECEIVED] = _("Received"),
     [INFO_SENT] = _("Sent"),
     [INFO_QUEUED] = _("Waiting to send"),
+    [INFO_READABLE] = _("Waiting to be read (FIONREAD)"),
+    [INFO_UNSENT] = _("In the send buffer (SIOCOUTQ)"),
   };
 
   for (guint i = 0; i < N_INFO; i++)
@@ -279,6 +378,75 @@ connect_action (GtkWidget  *widget,
 }
 
 static void
+connect_ex_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SsSocketPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  int code;
+
+  code = ss_socket_connect_ex_finish (SS_SOCKET (object), result, &error);
+  if (code < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+  if (code == 0)
+    text = g_strdup (_("connect_ex returned 0: connected"));
+  else
+    /* Translators: "connect_ex returned 111 (ECONNREFUSED): Connection refused" */
+    text = g_strdup_printf (_("connect_ex returned %d (%s): %s"), code, ss_errno_name (code),
+                            g_strerror (code));
+  show_message (self, text, code ? ss_errno_explain (code) : NULL, FALSE);
+}
+
+static void
+connect_ex_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+
+  dismiss_error_cb (self);
+  ss_socket_connect_ex_async (self->socket, gtk_editable_get_text (GTK_EDITABLE (self->connect_entry)),
+                              self->cancellable, connect_ex_done_cb, g_object_ref (self));
+}
+
+static void
+recv_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  int size = gtk_spin_button_get_value_as_int (self->recv_size_spin);
+
+  dismiss_error_cb (self);
+  if (ss_socket_recv (self->socket, size, &error) < 0)
+    show_error (self, error);
+  else
+    g_settings_set_int (self->settings, "recv-size", size);
+}
+
+static void
+shutdown_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  static const int how[] = { SHUT_WR, SHUT_RD, SHUT_RDWR };
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  guint selected = gtk_drop_down_get_selected (self->shutdown_dropdown);
+
+  dismiss_error_cb (self);
+  if (!ss_socket_shutdown (self->socket, how[MIN (selected, G_N_ELEMENTS (how) - 1)], &error))
+    show_error (self, error);
+}
+
+static void
 close_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -289,16 +457,12 @@ close_action (GtkWidget  *widget,
   ss_socket_close (self->socket);
 }
 
-static void
-send_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+/* The text box as bytes: UTF-8 text and the chosen line ending. */
+static GBytes *
+dup_payload (SsSocketPage *self)
 {
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->send_text);
   guint ending = gtk_drop_down_get_selected (self->line_ending_dropdown);
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *body = NULL;
   GtkTextIter start, end;
   GString *text;
@@ -308,11 +472,87 @@ send_action (GtkWidget  *widget,
   text = g_string_new (body);
   if (ending < G_N_ELEMENTS (line_endings))
     g_string_append (text, line_endings[ending].bytes);
-  payload = g_string_free_to_bytes (text);
+  return g_string_free_to_bytes (text);
+}
 
+/* One send() or sendto(): a datagram is all or nothing, so a destination
+ * always means one call. */
+static void
+send_once (SsSocketPage *self)
+{
+  const char *destination = gtk_editable_get_text (GTK_EDITABLE (self->destination_entry));
+  g_autoptr(GBytes) payload = dup_payload (self);
+  g_autoptr(SsAddress) to = NULL;
+  g_autoptr(GError) error = NULL;
+  gssize sent;
+
+  dismiss_error_cb (self);
+  if (gtk_widget_get_visible (self->destination_box) && *destination != '\0')
+    {
+      to = ss_address_parse_numeric (destination, ss_socket_get_family (self->socket),
+                                     "127.0.0.1", &error);
+      if (to == NULL)
+        {
+          show_error (self, error);
+          return;
+        }
+    }
+
+  sent = ss_socket_send_once (self->socket, payload, to, &error);
+  if (sent < 0)
+    show_error (self, error);
+  else if ((gsize) sent < g_bytes_get_size (payload))
+    {
+      g_autofree char *text = g_strdup_printf (_("send took %" G_GSSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes: the rest was not sent"),
+                                               sent, g_bytes_get_size (payload));
+      show_message (self, text, NULL, FALSE);
+    }
+}
+
+static void
+send_once_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  send_once (SS_SOCKET_PAGE (widget));
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (gtk_widget_get_visible (self->destination_box) &&
+      *gtk_editable_get_text (GTK_EDITABLE (self->destination_entry)) != '\0')
+    {
+      send_once (self);
+      return;
+    }
+
+  payload = dup_payload (self);
   dismiss_error_cb (self);
   if (!ss_socket_send (self->socket, payload, &error))
     show_error (self, error);
+}
+
+static void
+reply_to_sender_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  const SsAddress *sender = ss_socket_get_last_sender (self->socket);
+  g_autofree char *text = NULL;
+
+  if (sender == NULL)
+    return;
+  text = ss_address_to_string (sender);
+  gtk_editable_set_text (GTK_EDITABLE (self->destination_entry), text);
+  send_once (self);
 }
 
 static void
@@ -356,6 +596,19 @@ load_settings (SsSocketPage *self)
    * already listening (from the command line) keeps its own */
   if (ss_socket_get_state (self->socket) == SS_SOCKET_CREATED)
     ss_socket_set_auto_accept (self->socket, g_settings_get_boolean (self->settings, "auto-accept"));
+  /* likewise for receiving, on a socket that has not received yet */
+  if (ss_socket_get_bytes_in (self->socket) == 0)
+    ss_socket_set_auto_receive (self->socket, g_settings_get_boolean (self->settings, "auto-receive"));
+  gtk_spin_button_set_value (self->recv_size_spin, g_settings_get_int (self->settings, "recv-size"));
+}
+
+static void
+auto_receive_toggled_cb (SsSocketPage *self)
+{
+  gboolean active = ss_socket_get_auto_receive (self->socket);
+
+  if (active != g_settings_get_boolean (self->settings, "auto-receive"))
+    g_settings_set_boolean (self->settings, "auto-receive", active);
 }
 
 /* Remember the choice the person makes, not what a page merely shows. */
@@ -374,7 +627,7 @@ ss_socket_page_constructed (GObject *object)
   static const char *watched[] = {
     "notify::state", "notify::local-address", "notify::peer-address",
     "notify::bytes-in", "notify::bytes-out", "notify::queued",
-    "notify::peer-closed", "notify::failure",
+    "notify::peer-closed", "notify::failure", "notify::last-sender",
   };
 
   G_OBJECT_CLASS (ss_socket_page_parent_class)->constructed (object);
@@ -384,6 +637,12 @@ ss_socket_page_constructed (GObject *object)
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_signal_connect_object (self->auto_accept_switch, "notify::active",
                            G_CALLBACK (auto_accept_toggled_cb), self, G_CONNECT_SWAPPED);
+  g_object_bind_property (self->socket, "auto-receive", self->auto_receive_switch, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  g_signal_connect_object (self->auto_receive_switch, "notify::active",
+                           G_CALLBACK (auto_receive_toggled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::learner-mode",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     g_signal_connect_object (self->socket, watched[i], G_CALLBACK (socket_changed_cb),
                              self, G_CONNECT_SWAPPED);
@@ -433,6 +692,7 @@ ss_socket_page_dispose (GObject *object)
   SsSocketPage *self = SS_SOCKET_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->kernel_view_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_SOCKET_PAGE);
   /* GTK 4.8 unparents only bound template children: the unnamed root box
    * is still here (a "still has children left" warning at finalize) */
@@ -465,6 +725,8 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   object_class->finalize = ss_socket_page_finalize;
   object_class->get_property = ss_socket_page_get_property;
   object_class->set_property = ss_socket_page_set_property;
+  widget_class->map = ss_socket_page_map;
+  widget_class->unmap = ss_socket_page_unmap;
 
   properties[PROP_SOCKET] =
     g_param_spec_object ("socket", NULL, NULL, SS_TYPE_SOCKET,
@@ -476,6 +738,13 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_icon);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, explanation_label);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, auto_receive_switch);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, recv_size_spin);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, shutdown_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_box);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, bind_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, backlog_spin);
@@ -495,6 +764,11 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_install_action (widget_class, "socket.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "socket.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "socket.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "socket.send-once", NULL, send_once_action);
+  gtk_widget_class_install_action (widget_class, "socket.connect-ex", NULL, connect_ex_action);
+  gtk_widget_class_install_action (widget_class, "socket.recv", NULL, recv_action);
+  gtk_widget_class_install_action (widget_class, "socket.shutdown", NULL, shutdown_action);
+  gtk_widget_class_install_action (widget_class, "socket.reply-to-sender", NULL, reply_to_sender_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

@@ -183,6 +183,20 @@ new_socket_box_create_cb (SsWindow       *self,
 }
 
 static void
+new_socket_box_create_pair_cb (SsWindow       *self,
+                               int             type,
+                               SsNewSocketBox *box)
+{
+  g_autoptr(GError) error = NULL;
+  SsSocket *socket;
+
+  socket = ss_session_create_pair (self->session, type, &error);
+  ss_new_socket_box_show_error (box, socket ? NULL : error->message);
+  if (socket != NULL)
+    ss_window_select_socket (self, socket);
+}
+
+static void
 open_spec_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -302,6 +316,7 @@ ss_window_class_init (SsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsWindow, call_view);
   gtk_widget_class_bind_template_callback (widget_class, error_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_socket_box_create_cb);
+  gtk_widget_class_bind_template_callback (widget_class, new_socket_box_create_pair_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-socket", NULL, new_socket_action);
   gtk_widget_class_install_action (widget_class, "win.close-socket", NULL, close_socket_action);
@@ -313,6 +328,7 @@ ss_window_init (SsWindow *self)
   g_autoptr(GtkListItemFactory) factory = NULL;
   g_autofree char *family = NULL;
   g_autofree char *type = NULL;
+  g_autoptr(GAction) learner_mode = NULL;
   GtkTreeListModel *tree;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -348,6 +364,9 @@ ss_window_init (SsWindow *self)
   gtk_list_view_set_model (self->socket_list, GTK_SELECTION_MODEL (self->selection));
 
   ss_call_view_set_calls (self->call_view, ss_session_get_calls (self->session));
+
+  learner_mode = g_settings_create_action (self->settings, "learner-mode");
+  g_action_map_add_action (G_ACTION_MAP (self), learner_mode);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-socket", FALSE);
 }
 
