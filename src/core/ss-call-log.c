@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "ss-call-log.h"
+#include "ss-constants.h"
 
 struct _SsCallLog
 {
@@ -89,12 +90,72 @@ ss_call_log_record (SsCallLog  *self,
                     gint64      result,
                     int         errsv)
 {
+  return ss_call_log_record_payload (self, fd, name, args, python, NULL, result, errsv);
+}
+
+/**
+ * ss_call_log_record_payload:
+ * @python: the call in Python, SS_CALL_PAYLOAD where @payload goes
+ * @payload: the bytes the call sent
+ *
+ * Like ss_call_log_record(), for a call that sent bytes.
+ *
+ * Returns: (transfer none): the recorded call
+ */
+SsCall *
+ss_call_log_record_payload (SsCallLog  *self,
+                            int         fd,
+                            const char *name,
+                            const char *args,
+                            const char *python,
+                            GBytes     *payload,
+                            gint64      result,
+                            int         errsv)
+{
   SsCall *call;
 
   g_return_val_if_fail (SS_IS_CALL_LOG (self), NULL);
 
-  call = ss_call_new (fd, name, args, python, result, errsv);
+  call = ss_call_new (fd, name, args, python, payload, result, errsv);
   g_ptr_array_add (self->calls, call);
   g_list_model_items_changed (G_LIST_MODEL (self), self->calls->len - 1, 0, 1);
   return call;
+}
+
+/**
+ * ss_call_log_to_python:
+ *
+ * The session as a runnable Python script: every call in order, with the
+ * same payloads. A call that failed in the session is wrapped so the
+ * script goes on past it, as the session did.
+ *
+ * Returns: (transfer full): the script
+ */
+char *
+ss_call_log_to_python (SsCallLog *self)
+{
+  GString *script;
+
+  g_return_val_if_fail (SS_IS_CALL_LOG (self), NULL);
+
+  script = g_string_new ("#!/usr/bin/env python3\n"
+                         "# Exported by Sockscope: the socket calls of a session, in order.\n"
+                         "import socket\n\n");
+  for (guint i = 0; i < self->calls->len; i++)
+    {
+      SsCall *call = g_ptr_array_index (self->calls, i);
+      g_autofree char *line = ss_call_dup_script (call);
+      int errsv = ss_call_get_errno (call);
+
+      if (errsv == 0)
+        g_string_append_printf (script, "%s\n", line);
+      else
+        g_string_append_printf (script,
+                                "try:\n"
+                                "    %s\n"
+                                "except OSError as error:  # the session got %s\n"
+                                "    print(error)\n",
+                                line, ss_errno_name (errsv));
+    }
+  return g_string_free (script, FALSE);
 }

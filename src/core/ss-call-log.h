@@ -22,5 +22,14 @@ SsCall    *ss_call_log_record (SsCallLog  *self,
                                const char *python,
                                gint64      result,
                                int         errsv);
+SsCall    *ss_call_log_record_payload (SsCallLog  *self,
+                                       int         fd,
+                                       const char *name,
+                                       const char *args,
+                                       const char *python,
+                                       GBytes     *payload,
+                                       gint64      result,
+                                       int         errsv);
+char      *ss_call_log_to_python      (SsCallLog  *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "ss-call.h"
 #include "ss-constants.h"
+#include "ss-escape.h"
 
 struct _SsCall
 {
@@ -18,7 +19,9 @@ struct _SsCall
   gint64   result;
   char    *name;
   char    *args;
-  char    *python;
+  char    *python;      /* with the payload cut short, for reading */
+  char    *template;    /* with SS_CALL_PAYLOAD where the payload goes */
+  GBytes  *payload;
 };
 
 G_DEFINE_FINAL_TYPE (SsCall, ss_call, G_TYPE_OBJECT)
@@ -31,6 +34,8 @@ ss_call_finalize (GObject *object)
   g_free (self->name);
   g_free (self->args);
   g_free (self->python);
+  g_free (self->template);
+  g_clear_pointer (&self->payload, g_bytes_unref);
 
   G_OBJECT_CLASS (ss_call_parent_class)->finalize (object);
 }
@@ -46,11 +51,30 @@ ss_call_init (SsCall *self)
 {
 }
 
+static char *
+with_payload (const char *template,
+              GBytes     *payload,
+              gsize       max_len)
+{
+  g_auto(GStrv) parts = g_strsplit (template, SS_CALL_PAYLOAD, 2);
+  g_autofree char *literal = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (payload, &len);
+
+  if (parts[1] == NULL)
+    return g_strdup (template);
+  literal = ss_escape_literal (data, len, max_len, TRUE);
+  return g_strconcat (parts[0], literal, parts[1], NULL);
+}
+
 /**
  * ss_call_new:
  * @fd: the descriptor the call was made on, or -1 (socket() itself)
  * @args: the arguments in C notation, without parentheses
- * @python: the same call as the seed writes it in Python
+ * @python: the same call as the seed writes it in Python; with a @payload,
+ *   SS_CALL_PAYLOAD marks where its literal goes
+ * @payload: (nullable): the bytes the call sent, kept for the exported
+ *   script (shared, not copied)
  * @result: what the call returned (-1 on failure)
  * @errsv: errno on failure, 0 on success
  */
@@ -59,6 +83,7 @@ ss_call_new (int         fd,
              const char *name,
              const char *args,
              const char *python,
+             GBytes     *payload,
              gint64      result,
              int         errsv)
 {
@@ -68,7 +93,15 @@ ss_call_new (int         fd,
   self->fd = fd;
   self->name = g_strdup (name);
   self->args = g_strdup (args);
-  self->python = g_strdup (python);
+  if (payload != NULL)
+    {
+      self->payload = g_bytes_ref (payload);
+      self->template = g_strdup (python);
+      /* long payloads are cut short where people read them */
+      self->python = with_payload (python, payload, 64);
+    }
+  else
+    self->python = g_strdup (python);
   self->result = result;
   self->errsv = errsv;
   return self;
@@ -135,4 +168,32 @@ ss_call_to_c (SsCall *self)
                             ss_errno_name (self->errsv), g_strerror (self->errsv));
   return g_strdup_printf ("%s(%s) = %" G_GINT64_FORMAT,
                           self->name, self->args, self->result);
+}
+
+/**
+ * ss_call_get_payload:
+ *
+ * Returns: (transfer none) (nullable): the bytes a send call sent
+ */
+GBytes *
+ss_call_get_payload (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), NULL);
+  return self->payload;
+}
+
+/**
+ * ss_call_dup_script:
+ *
+ * Returns: (transfer full): the call in Python with its whole payload, for
+ *   a script that repeats it
+ */
+char *
+ss_call_dup_script (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), NULL);
+
+  if (self->payload == NULL)
+    return g_strdup (self->python);
+  return with_payload (self->template, self->payload, 0);
 }

@@ -12,10 +12,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SsCall, ss_call, SS, CALL, GObject)
 
+/* Where a payload's Python literal goes in a call's Python text. */
+#define SS_CALL_PAYLOAD "{payload}"
+
 SsCall     *ss_call_new         (int         fd,
                                  const char *name,
                                  const char *args,
                                  const char *python,
+                                 GBytes     *payload,
                                  gint64      result,
                                  int         errsv);
 gint64      ss_call_get_time    (SsCall     *self);
@@ -26,5 +30,7 @@ const char *ss_call_get_python  (SsCall     *self);
 gint64      ss_call_get_result  (SsCall     *self);
 int         ss_call_get_errno   (SsCall     *self);
 char       *ss_call_to_c        (SsCall     *self);
+GBytes     *ss_call_get_payload (SsCall     *self);
+char       *ss_call_dup_script  (SsCall     *self);
 
 G_END_DECLS

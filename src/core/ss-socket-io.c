@@ -342,17 +342,16 @@ record_sendall (SsSocket   *self,
 {
   g_autofree char *name = ss_socket_dup_python_name (self);
   g_autofree char *c_literal = NULL;
-  g_autofree char *py_literal = NULL;
   g_autofree char *args = NULL;
   g_autofree char *python = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
 
   c_literal = ss_escape_literal (data, len, 64, FALSE);
-  py_literal = ss_escape_literal (data, len, 64, TRUE);
   args = g_strdup_printf ("%d, %s, %" G_GSIZE_FORMAT, self->fd, c_literal, len);
-  python = g_strdup_printf ("%s.sendall(%s)", name, py_literal);
-  ss_socket_record (self, "sendall", args, python, errsv ? -1 : (gint64) sent, errsv, NULL);
+  python = g_strdup_printf ("%s.sendall(" SS_CALL_PAYLOAD ")", name);
+  ss_socket_record_payload (self, "sendall", args, python, bytes,
+                            errsv ? -1 : (gint64) sent, errsv, NULL);
 }
 
 /* Sends from the queue until it is empty or the kernel's buffer is full;
@@ -519,7 +518,6 @@ ss_socket_send_once (SsSocket         *self,
 {
   g_autofree char *name = NULL;
   g_autofree char *c_literal = NULL;
-  g_autofree char *py_literal = NULL;
   g_autofree char *args = NULL;
   g_autofree char *python = NULL;
   const guint8 *data;
@@ -550,7 +548,6 @@ ss_socket_send_once (SsSocket         *self,
 
   name = ss_socket_dup_python_name (self);
   c_literal = ss_escape_literal (data, len, 64, FALSE);
-  py_literal = ss_escape_literal (data, len, 64, TRUE);
   if (to != NULL)
     {
       g_autofree char *to_text = ss_address_to_string (to);
@@ -559,14 +556,14 @@ ss_socket_send_once (SsSocket         *self,
       args = g_strdup_printf ("%d, %s, %" G_GSIZE_FORMAT ", MSG_NOSIGNAL, {%s, %s}, %u", self->fd,
                               c_literal, len, ss_family_name (ss_address_get_family (to)),
                               to_text, to->len);
-      python = g_strdup_printf ("%s.sendto(%s, %s)", name, py_literal, to_python);
+      python = g_strdup_printf ("%s.sendto(" SS_CALL_PAYLOAD ", %s)", name, to_python);
     }
   else
     {
       args = g_strdup_printf ("%d, %s, %" G_GSIZE_FORMAT ", MSG_NOSIGNAL", self->fd, c_literal, len);
-      python = g_strdup_printf ("%s.send(%s)", name, py_literal);
+      python = g_strdup_printf ("%s.send(" SS_CALL_PAYLOAD ")", name);
     }
-  ss_socket_record (self, to ? "sendto" : "send", args, python, n, errsv, error);
+  ss_socket_record_payload (self, to ? "sendto" : "send", args, python, bytes, n, errsv, error);
 
   if (n >= 0)
     {

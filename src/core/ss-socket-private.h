@@ -99,6 +99,14 @@ void      ss_socket_update_addresses  (SsSocket      *self);
 gboolean  ss_socket_check_open        (SsSocket      *self,
                                        const char    *call,
                                        GError       **error);
+gboolean  ss_socket_record_payload    (SsSocket      *self,
+                                       const char    *name,
+                                       const char    *args,
+                                       const char    *python,
+                                       GBytes        *payload,
+                                       gint64         result,
+                                       int            errsv,
+                                       GError       **error);
 gboolean  ss_socket_record            (SsSocket      *self,
                                        const char    *name,
                                        const char    *args,

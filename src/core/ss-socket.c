@@ -370,7 +370,21 @@ ss_socket_record (SsSocket    *self,
                   int          errsv,
                   GError     **error)
 {
-  ss_call_log_record (self->calls, self->fd, name, args, python, result, errsv);
+  return ss_socket_record_payload (self, name, args, python, NULL, result, errsv, error);
+}
+
+/* The same, for a call that sent @payload (SS_CALL_PAYLOAD in @python). */
+gboolean
+ss_socket_record_payload (SsSocket    *self,
+                          const char  *name,
+                          const char  *args,
+                          const char  *python,
+                          GBytes      *payload,
+                          gint64       result,
+                          int          errsv,
+                          GError     **error)
+{
+  ss_call_log_record_payload (self->calls, self->fd, name, args, python, payload, result, errsv);
   if (errsv == 0)
     return TRUE;
   ss_set_errno_error (error, errsv, name);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "ss-call-view.h"
@@ -256,6 +257,66 @@ close_socket_action (GtkWidget  *widget,
     ss_socket_close (socket);
 }
 
+static void
+script_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      g_autofree char *name = g_file_get_parse_name (G_FILE (object));
+      g_autofree char *message = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
+      show_error (self, message);
+    }
+}
+
+static GBytes *
+string_to_bytes (char *text)
+{
+  gsize len = strlen (text);
+
+  return g_bytes_new_take (text, len);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    SsWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) script = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_object_unref (dialog);
+  if (file == NULL)
+    return;
+
+  /* written to a temporary file and renamed: a crash leaves the old file */
+  script = string_to_bytes (ss_call_log_to_python (ss_session_get_calls (self->session)));
+  g_file_replace_contents_bytes_async (file, script, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                       script_saved_cb, g_object_ref (self));
+}
+
+static void
+export_script_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SsWindow *self = SS_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Export Calls as Python Script"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "sockscope-session.py");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static gboolean
 ss_window_close_request (GtkWindow *window)
 {
@@ -320,6 +381,7 @@ ss_window_class_init (SsWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-socket", NULL, new_socket_action);
   gtk_widget_class_install_action (widget_class, "win.close-socket", NULL, close_socket_action);
+  gtk_widget_class_install_action (widget_class, "win.export-script", NULL, export_script_action);
 }
 
 static void
