@@ -12,6 +12,7 @@
 #include "ss-constants.h"
 #include "ss-error.h"
 #include "ss-format.h"
+#include "ss-options-panel.h"
 #include "ss-socket-page.h"
 #include "ss-traffic-view.h"
 
@@ -49,6 +50,7 @@ struct _SsSocketPage
   GtkSwitch     *auto_accept_switch;
   GtkEntry      *connect_entry;
   GtkGrid       *info_grid;
+  SsOptionsPanel *options_panel;
   SsTrafficView *traffic_view;
   GtkTextView   *send_text;
   GtkDropDown   *line_ending_dropdown;
@@ -111,6 +113,14 @@ static void
 dismiss_error_cb (SsSocketPage *self)
 {
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+static void
+option_failed_cb (SsSocketPage   *self,
+                  GError         *error,
+                  SsOptionsPanel *panel)
+{
+  show_error (self, error);
 }
 
 static gboolean
@@ -232,6 +242,7 @@ ss_socket_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (ss_socket_page_parent_class)->map (widget);
   refresh_kernel_view (self);
+  ss_options_panel_refresh (self->options_panel);
   self->kernel_view_id = g_timeout_add (500, refresh_kernel_view, self);
 }
 
@@ -647,6 +658,10 @@ ss_socket_page_constructed (GObject *object)
     g_signal_connect_object (self->socket, watched[i], G_CALLBACK (socket_changed_cb),
                              self, G_CONNECT_SWAPPED);
   ss_traffic_view_set_log (self->traffic_view, ss_socket_get_traffic (self->socket));
+  ss_options_panel_set_socket (self->options_panel, self->socket);
+  /* bind, connect and close change what applies and what the kernel holds */
+  g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (ss_options_panel_refresh),
+                           self->options_panel, G_CONNECT_SWAPPED);
   socket_changed_cb (self);
 }
 
@@ -734,6 +749,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SS_TYPE_TRAFFIC_VIEW);
+  g_type_ensure (SS_TYPE_OPTIONS_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_revealer);
@@ -751,10 +767,12 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, auto_accept_switch);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, connect_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, info_grid);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, options_panel);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, traffic_view);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, send_text);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, line_ending_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, dismiss_error_cb);
+  gtk_widget_class_bind_template_callback (widget_class, option_failed_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, connect_entry_activate_cb);
 
