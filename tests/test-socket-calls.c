@@ -321,6 +321,51 @@ test_kernel_errors (Fixture       *fixture,
   g_assert_error (error, SS_ERRNO_ERROR, ENOTCONN);
 }
 
+static gboolean
+queue_has_two (gpointer user_data)
+{
+  SsTcpInfo info;
+
+  return ss_socket_get_tcp_info (user_data, &info) && info.queue == 2;
+}
+
+/* With auto-accept off the connections wait in the kernel's accept queue,
+ * which TCP_INFO shows, and each Accept takes one. */
+static void
+test_accept_queue (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SsSocket *listener = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
+  SsTcpInfo info;
+  guint16 port;
+  int clients[2];
+
+  ss_socket_set_auto_accept (listener, FALSE);
+  ss_test_bind_ok (listener, "127.0.0.1:0");
+  g_assert_true (ss_socket_listen (listener, 5, &error));
+  g_assert_true (ss_socket_get_tcp_info (listener, &info));
+  g_assert_cmpstr (info.state, ==, "LISTEN");
+  g_assert_cmpuint (info.backlog, ==, 5);
+  g_assert_cmpuint (info.queue, ==, 0);
+
+  port = ss_test_port_of (ss_socket_get_local_address (listener));
+  clients[0] = ss_test_raw_connect (AF_INET, port, TIMEOUT_MS);
+  clients[1] = ss_test_raw_connect (AF_INET, port, TIMEOUT_MS);
+  ss_test_wait_until (queue_has_two, listener, TIMEOUT_MS);
+  g_assert_cmpuint (g_list_model_get_n_items (ss_socket_get_connections (listener)), ==, 0);
+
+  g_assert_nonnull (ss_socket_accept (listener, &error));
+  g_assert_no_error (error);
+  g_assert_true (ss_socket_get_tcp_info (listener, &info));
+  g_assert_cmpuint (info.queue, ==, 1);
+  g_assert_true (ss_socket_get_tcp_info (ss_test_connection_at (listener, 0), &info));
+  g_assert_cmpstr (info.state, ==, "ESTABLISHED");
+
+  close (clients[0]);
+  close (clients[1]);
+}
+
 static void
 test_explanations (void)
 {
@@ -381,6 +426,7 @@ main (int   argc,
   ADD ("unix-file-replaced", test_unix_file_replaced);
   ADD ("kernel-errors", test_kernel_errors);
   ADD ("udp-specs", test_udp_specs);
+  ADD ("accept-queue", test_accept_queue);
 #undef ADD
   g_test_add_func ("/socket-calls/explanations", test_explanations);
 

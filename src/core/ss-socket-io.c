@@ -11,6 +11,8 @@
 #include <glib-unix.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <linux/sockios.h>
 #include <inttypes.h>
 #include <sys/socket.h>
@@ -670,4 +672,48 @@ ss_socket_get_unsent (SsSocket *self)
   if (self->state == SS_SOCKET_CLOSED || ioctl (self->fd, SIOCOUTQ, &n) < 0)
     return -1;
   return n;
+}
+
+static const char *tcp_states[] = {
+  [TCP_ESTABLISHED] = "ESTABLISHED",
+  [TCP_SYN_SENT] = "SYN_SENT",
+  [TCP_SYN_RECV] = "SYN_RECV",
+  [TCP_FIN_WAIT1] = "FIN_WAIT1",
+  [TCP_FIN_WAIT2] = "FIN_WAIT2",
+  [TCP_TIME_WAIT] = "TIME_WAIT",
+  [TCP_CLOSE] = "CLOSE",
+  [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+  [TCP_LAST_ACK] = "LAST_ACK",
+  [TCP_LISTEN] = "LISTEN",
+  [TCP_CLOSING] = "CLOSING",
+};
+
+/**
+ * ss_socket_get_tcp_info:
+ * @info: (out): the kernel's view of the connection
+ *
+ * Returns: %FALSE when this is no TCP socket or the kernel does not say
+ */
+gboolean
+ss_socket_get_tcp_info (SsSocket  *self,
+                        SsTcpInfo *info)
+{
+  struct tcp_info tcp = { 0 };
+  socklen_t len = sizeof tcp;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  if (self->state == SS_SOCKET_CLOSED || self->type != SOCK_STREAM ||
+      (self->family != AF_INET && self->family != AF_INET6) ||
+      getsockopt (self->fd, IPPROTO_TCP, TCP_INFO, &tcp, &len) < 0)
+    return FALSE;
+
+  info->state = tcp.tcpi_state < G_N_ELEMENTS (tcp_states) && tcp_states[tcp.tcpi_state]
+                ? tcp_states[tcp.tcpi_state] : "?";
+  info->rtt_us = tcp.tcpi_rtt;
+  /* for a listener, Linux reports the accept queue in these two fields */
+  info->queue = tcp.tcpi_state == TCP_LISTEN ? tcp.tcpi_unacked : 0;
+  info->backlog = tcp.tcpi_state == TCP_LISTEN ? tcp.tcpi_sacked : 0;
+  return TRUE;
 }

@@ -29,6 +29,15 @@ GType ss_socket_state_get_type (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (SsSocket, ss_socket, SS, SOCKET, GObject)
 
+/* What TCP_INFO tells of a TCP socket. */
+typedef struct
+{
+  const char *state;     /* "ESTABLISHED", "LISTEN", … */
+  guint       rtt_us;    /* smoothed round-trip time */
+  guint       queue;     /* a listener: connections waiting for accept() */
+  guint       backlog;   /* a listener: how many may wait */
+} SsTcpInfo;
+
 SsSocket      *ss_socket_new               (SsCallLog      *calls,
                                             int             family,
                                             int             type,
@@ -90,6 +99,8 @@ void           ss_socket_set_auto_receive  (SsSocket       *self,
 const SsAddress *ss_socket_get_last_sender (SsSocket       *self);
 int            ss_socket_get_readable      (SsSocket       *self);
 int            ss_socket_get_unsent        (SsSocket       *self);
+gboolean       ss_socket_get_tcp_info      (SsSocket       *self,
+                                            SsTcpInfo      *info);
 gboolean       ss_socket_new_pair          (SsCallLog      *calls,
                                             int             type,
                                             SsSocket      **first,

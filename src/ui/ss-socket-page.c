@@ -28,6 +28,9 @@ typedef enum
   INFO_QUEUED,
   INFO_READABLE,
   INFO_UNSENT,
+  INFO_TCP_STATE,
+  INFO_RTT,
+  INFO_ACCEPT_QUEUE,
   N_INFO
 } InfoRow;
 
@@ -223,6 +226,30 @@ set_kernel_count (SsSocketPage *self,
   set_info (self, row, text);
 }
 
+static void
+refresh_tcp_info (SsSocketPage *self)
+{
+  g_autofree char *rtt = NULL;
+  g_autofree char *queue = NULL;
+  SsTcpInfo info;
+
+  if (!ss_socket_get_tcp_info (self->socket, &info))
+    {
+      set_info (self, INFO_TCP_STATE, NULL);
+      set_info (self, INFO_RTT, NULL);
+      set_info (self, INFO_ACCEPT_QUEUE, NULL);
+      return;
+    }
+
+  rtt = g_strdup_printf (_("%.3f ms"), info.rtt_us / 1000.0);
+  if (g_str_equal (info.state, "LISTEN"))
+    /* Translators: the accept queue: "2 waiting of at most 5" */
+    queue = g_strdup_printf (_("%u waiting of at most %u"), info.queue, info.backlog);
+  set_info (self, INFO_TCP_STATE, info.state);
+  set_info (self, INFO_RTT, g_str_equal (info.state, "LISTEN") ? NULL : rtt);
+  set_info (self, INFO_ACCEPT_QUEUE, queue);
+}
+
 /* What the kernel holds for this socket changes without any event we are
  * told of, so it is polled while the page is on screen. */
 static gboolean
@@ -232,6 +259,7 @@ refresh_kernel_view (gpointer user_data)
 
   set_kernel_count (self, INFO_READABLE, ss_socket_get_readable (self->socket));
   set_kernel_count (self, INFO_UNSENT, ss_socket_get_unsent (self->socket));
+  refresh_tcp_info (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -278,6 +306,9 @@ build_info_grid (SsSocketPage *self)
     [INFO_QUEUED] = _("Waiting to send"),
     [INFO_READABLE] = _("Waiting to be read (FIONREAD)"),
     [INFO_UNSENT] = _("In the send buffer (SIOCOUTQ)"),
+    [INFO_TCP_STATE] = _("TCP state (TCP_INFO)"),
+    [INFO_RTT] = _("Round-trip time"),
+    [INFO_ACCEPT_QUEUE] = _("Accept queue"),
   };
 
   for (guint i = 0; i < N_INFO; i++)
