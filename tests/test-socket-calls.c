@@ -366,6 +366,130 @@ test_accept_queue (Fixture       *fixture,
   close (clients[1]);
 }
 
+/* Blocking mode, Python's default: a recv() by hand with nothing waiting
+ * waits (the main loop does not), and only its outcome is recorded. */
+static void
+test_blocking_recv (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  SsCallLog *calls = ss_session_get_calls (fixture->session);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int peer;
+  SsSocket *client = connect_to_raw_peer (fixture, &peer);
+
+  ss_socket_set_auto_receive (client, FALSE);
+  g_assert_cmpfloat (ss_socket_get_timeout (client), <, 0);
+  ss_socket_recv_async (client, 4, NULL, ss_test_store_result_cb, &result);
+  ss_test_drain_main_context ();
+  g_assert_null (result);
+  g_assert_true (ss_socket_get_waiting (client));
+  g_assert_cmpuint (ss_test_count_calls (calls, "recv"), ==, 0);
+
+  ss_test_raw_send_all (peer, "abcdef", 6, TIMEOUT_MS);
+  ss_test_wait_result (&result, TIMEOUT_MS);
+  g_assert_cmpint (ss_socket_recv_finish (client, result, &error), ==, 4);
+  g_assert_no_error (error);
+  g_assert_false (ss_socket_get_waiting (client));
+  g_assert_cmpuint (ss_test_count_calls (calls, "recv"), ==, 1);
+  ss_test_assert_payload (client, SS_TRAFFIC_RECEIVED, "abcd", 4);
+  close (peer);
+}
+
+static void
+test_timeout_recv (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  SsCallLog *calls = ss_session_get_calls (fixture->session);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int peer;
+  SsSocket *client = connect_to_raw_peer (fixture, &peer);
+
+  ss_socket_set_auto_receive (client, FALSE);
+  ss_socket_set_timeout (client, 0.05);
+  ss_test_assert_call (calls, "settimeout", ss_socket_get_fd (client), 0, 0, NULL);
+  ss_socket_recv_async (client, 100, NULL, ss_test_store_result_cb, &result);
+  ss_test_wait_result (&result, TIMEOUT_MS);
+  g_assert_cmpint (ss_socket_recv_finish (client, result, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  ss_test_assert_call (calls, "recv", ss_socket_get_fd (client), -1, ETIMEDOUT, NULL);
+  close (peer);
+}
+
+static void
+test_blocking_accept_cancelled (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSocket) connection = NULL;
+  SsSocket *listener = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
+  guint16 port;
+  int client;
+
+  ss_socket_set_auto_accept (listener, FALSE);
+  ss_test_bind_ok (listener, "127.0.0.1:0");
+  g_assert_true (ss_socket_listen (listener, 5, &error));
+  port = ss_test_port_of (ss_socket_get_local_address (listener));
+
+  /* a waiting accept() can be given up */
+  ss_socket_accept_async (listener, cancellable, ss_test_store_result_cb, &first);
+  ss_test_drain_main_context ();
+  g_assert_true (ss_socket_get_waiting (listener));
+  g_cancellable_cancel (cancellable);
+  ss_test_wait_result (&first, TIMEOUT_MS);
+  g_assert_null (ss_socket_accept_finish (listener, first, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* and one that waits gets the connection when it comes */
+  ss_socket_accept_async (listener, NULL, ss_test_store_result_cb, &second);
+  client = ss_test_raw_connect (AF_INET, port, TIMEOUT_MS);
+  ss_test_wait_result (&second, TIMEOUT_MS);
+  connection = ss_socket_accept_finish (listener, second, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (connection);
+  g_assert_cmpint (ss_socket_get_state (connection), ==, SS_SOCKET_CONNECTED);
+  close (client);
+}
+
+static gboolean
+is_connected (gpointer user_data)
+{
+  return ss_socket_get_state (user_data) == SS_SOCKET_CONNECTED;
+}
+
+/* Non-blocking mode: connect() answers EINPROGRESS at once, as Python
+ * raises it, and the connection completes in the background. */
+static void
+test_nonblocking_connect (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  SsCallLog *calls = ss_session_get_calls (fixture->session);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  SsSocket *client = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
+  guint16 port;
+  int listener = ss_test_raw_listener (AF_INET, 0, &port);
+
+  ss_socket_set_timeout (client, 0);
+  ss_test_assert_call (calls, "setblocking", ss_socket_get_fd (client), 0, 0, NULL);
+  address = g_strdup_printf ("127.0.0.1:%u", port);
+  if (ss_test_connect (client, address, &error))
+    g_test_message ("the kernel connected at once");
+  else
+    {
+      g_assert_error (error, SS_ERRNO_ERROR, EINPROGRESS);
+      ss_test_assert_call (calls, "connect", ss_socket_get_fd (client), -1, EINPROGRESS, NULL);
+      ss_test_wait_until (is_connected, client, TIMEOUT_MS);
+      ss_test_assert_event (client, "Connected to");
+    }
+  close (listener);
+}
+
 static void
 test_explanations (void)
 {
@@ -427,6 +551,10 @@ main (int   argc,
   ADD ("kernel-errors", test_kernel_errors);
   ADD ("udp-specs", test_udp_specs);
   ADD ("accept-queue", test_accept_queue);
+  ADD ("blocking-recv", test_blocking_recv);
+  ADD ("timeout-recv", test_timeout_recv);
+  ADD ("blocking-accept-cancelled", test_blocking_accept_cancelled);
+  ADD ("nonblocking-connect", test_nonblocking_connect);
 #undef ADD
   g_test_add_func ("/socket-calls/explanations", test_explanations);
 

@@ -200,11 +200,12 @@ test_accept_by_hand (SsTestWindow  *f,
   g_assert_false (gtk_revealer_get_reveal_child (ss_test_page_child (page, "error_revealer")));
   ss_test_assert_calls (f, "socket listen accept4");
 
-  /* nothing waiting: accept() fails at once, and says why */
+  /* non-blocking, with nothing waiting: accept() fails at once, and says why */
+  gtk_drop_down_set_selected (ss_test_page_child (page, "mode_dropdown"), 2);
   ss_test_click (page, "socket.accept");
   ss_test_wait_page_error (page, "EAGAIN", NULL);
-  ss_test_assert_calls (f, "socket listen accept4 accept4");
-  failed = ss_test_call_at (f, 3);
+  ss_test_assert_calls (f, "socket listen accept4 setblocking accept4");
+  failed = ss_test_call_at (f, 4);
   g_assert_cmpint (ss_call_get_errno (failed), ==, EAGAIN);
   ss_test_wait_sidebar (f, listener_title, 0, connection_title, 1, NULL);
 

@@ -124,10 +124,19 @@ SsSocket *
 ss_socket_accept (SsSocket  *self,
                   GError   **error)
 {
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+
+  return ss_socket_try_accept (self, TRUE, error);
+}
+
+/* One accept() by hand; see ss_socket_try_recv() for @record_would_block. */
+SsSocket *
+ss_socket_try_accept (SsSocket  *self,
+                      gboolean   record_would_block,
+                      GError   **error)
+{
   g_autoptr(SsSocket) connection = NULL;
   int errsv;
-
-  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
 
   if (self->state == SS_SOCKET_CLOSED)
     {
@@ -139,7 +148,8 @@ ss_socket_accept (SsSocket  *self,
   ss_traffic_log_flush (self->traffic);
   if (connection == NULL)
     {
-      record_failed_accept (self, errsv);
+      if (record_would_block || (errsv != EAGAIN && errsv != EWOULDBLOCK))
+        record_failed_accept (self, errsv);
       ss_set_errno_error (error, errsv, "accept");
       return NULL;
     }

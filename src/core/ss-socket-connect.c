@@ -21,6 +21,8 @@ ss_socket_fail_connect (SsSocket *self,
 {
   GTask *task = g_steal_pointer (&self->connect_task);
 
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+  self->connect_waited = FALSE;
   g_clear_pointer (&self->connect_args, g_free);
   g_clear_pointer (&self->connect_python, g_free);
   if (task != NULL)
@@ -39,26 +41,78 @@ finish_connect (SsSocket *self,
   GTask *task = g_steal_pointer (&self->connect_task);
   g_autofree char *args = g_steal_pointer (&self->connect_args);
   g_autofree char *python = g_steal_pointer (&self->connect_python);
+  gboolean answered = self->connect_waited;
   GError *error = NULL;
 
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+  self->connect_waited = FALSE;
+
+  /* A caller already answered (non-blocking mode, or a timeout) made no
+   * call that learns the outcome: the log says it as an event. */
+  if (answered)
+    {
+      if (errsv == 0)
+        ss_socket_update_addresses (self);
+      else
+        ss_set_errno_error (&error, errsv, "connect");
+    }
   /* connect_ex() returns the error code itself instead of -1 */
-  if (ss_socket_record (self, self->connect_ex ? "connect_ex" : "connect", args, python,
-                        self->connect_ex ? errsv : (errsv ? -1 : 0), errsv, &error))
+  else
+    ss_socket_record (self, self->connect_ex ? "connect_ex" : "connect", args, python,
+                      self->connect_ex ? errsv : (errsv ? -1 : 0), errsv, &error);
+
+  if (error == NULL)
     {
       ss_socket_update_addresses (self);
       ss_socket_set_state (self, SS_SOCKET_CONNECTED);
       ss_traffic_log_append_event (self->traffic, _("Connected to %s from %s"),
                                    self->peer_address, self->local_address);
-      g_task_return_boolean (task, TRUE);
+      if (task != NULL)
+        g_task_return_boolean (task, TRUE);
     }
   else
     {
       ss_socket_set_state (self, self->state_before_connect);
       ss_traffic_log_append_event (self->traffic, "%s", error->message);
-      g_task_return_error (task, error);
+      if (task != NULL)
+        g_task_return_error (task, error);
+      else
+        g_error_free (error);
     }
   ss_traffic_log_flush (self->traffic);
+  g_clear_object (&task);
+}
+
+/* The caller gets its answer now; the kernel goes on connecting and the
+ * outcome shows in the traffic log. */
+static void
+answer_early (SsSocket   *self,
+              int         errsv,
+              GError     *error)
+{
+  GTask *task = g_steal_pointer (&self->connect_task);
+
+  ss_socket_record (self, self->connect_ex ? "connect_ex" : "connect", self->connect_args,
+                    self->connect_python, self->connect_ex ? errsv : -1, errsv, NULL);
+  self->connect_waited = TRUE;
+  if (self->connect_ex)
+    g_task_return_new_error (task, SS_ERRNO_ERROR, errsv, "%s", error->message);
+  else
+    g_task_return_error (task, g_error_copy (error));
   g_object_unref (task);
+  g_error_free (error);
+}
+
+static gboolean
+connect_timed_out (gpointer user_data)
+{
+  SsSocket *self = user_data;
+
+  self->connect_timeout_id = 0;
+  answer_early (self, ETIMEDOUT,
+                g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                             _("connect: timed out after %g s (socket.timeout)"), self->timeout));
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -118,7 +172,7 @@ connect_address (SsSocket            *self,
                                _("connect: the socket is closed (EBADF)"));
       return;
     }
-  if (self->connect_task != NULL)
+  if (self->connect_task != NULL || self->connect_waited)
     {
       g_task_return_new_error (task, SS_ERRNO_ERROR, EALREADY,
                                _("connect: a connection attempt is already under way (EALREADY)"));
@@ -144,7 +198,20 @@ connect_address (SsSocket            *self,
   while (result < 0 && errno == EINTR);
 
   if (result < 0 && errno == EINPROGRESS)
-    ss_socket_set_state (self, SS_SOCKET_CONNECTING);
+    {
+      ss_socket_set_state (self, SS_SOCKET_CONNECTING);
+      /* non-blocking: EINPROGRESS at once, as Python raises it */
+      if (self->timeout == 0)
+        {
+          GError *error = NULL;
+
+          ss_set_errno_error (&error, EINPROGRESS, "connect");
+          answer_early (self, EINPROGRESS, error);
+        }
+      else if (self->timeout > 0)
+        self->connect_timeout_id = g_timeout_add ((guint) (self->timeout * 1000),
+                                                  connect_timed_out, self);
+    }
   else
     finish_connect (self, result < 0 ? errno : 0);
 }

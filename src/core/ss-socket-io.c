@@ -102,6 +102,7 @@ void
 ss_socket_io_stop (SsSocket *self)
 {
   g_clear_handle_id (&self->accept_retry_id, g_source_remove);
+  ss_socket_wait_cancel (self);
   if (self->source != NULL)
     {
       g_source_destroy (self->source);
@@ -109,7 +110,7 @@ ss_socket_io_stop (SsSocket *self)
       self->fd_tag = NULL;
       self->watching = 0;
     }
-  if (self->connect_task != NULL)
+  if (self->connect_task != NULL || self->connect_waited)
     ss_socket_fail_connect (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                           _("The socket was closed before it connected")));
   drop_send_queue (self);
@@ -153,6 +154,9 @@ wanted_condition (SsSocket *self)
     default:
       break;
     }
+  /* a call by hand waiting in blocking mode */
+  if (self->wait_task != NULL)
+    want |= G_IO_IN;
   return want;
 }
 
@@ -303,6 +307,20 @@ ss_socket_recv (SsSocket  *self,
                 gsize      bufsize,
                 GError   **error)
 {
+  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
+  g_return_val_if_fail (bufsize > 0, -1);
+
+  return ss_socket_try_recv (self, bufsize, TRUE, error);
+}
+
+/* One recv() by hand. With @record_would_block FALSE an EAGAIN is not
+ * recorded: a blocking call that waits records only its outcome. */
+gssize
+ss_socket_try_recv (SsSocket  *self,
+                    gsize      bufsize,
+                    gboolean   record_would_block,
+                    GError   **error)
+{
   g_autofree char *name = NULL;
   g_autofree char *args = NULL;
   g_autofree char *python = NULL;
@@ -311,14 +329,16 @@ ss_socket_recv (SsSocket  *self,
   gssize n;
   int errsv;
 
-  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
-  g_return_val_if_fail (bufsize > 0, -1);
-
   if (!ss_socket_check_open (self, "recv", error))
     return -1;
 
   before = ss_socket_get_bytes_in (self);
   n = receive_one (self, bufsize, &errsv);
+  if (n < 0 && (errsv == EAGAIN || errsv == EWOULDBLOCK) && !record_would_block)
+    {
+      ss_set_errno_error (error, errsv, "recv");
+      return -1;
+    }
 
   call = is_stream (self) ? "recv" : "recvfrom";
   name = ss_socket_dup_python_name (self);
@@ -478,6 +498,14 @@ static void
 dispatch (SsSocket     *self,
           GIOCondition  revents)
 {
+  /* a waiting accept() or recv() goes first: it is what the person asked */
+  if (self->wait_task != NULL && (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR)) &&
+      ss_socket_wait_ready (self))
+    {
+      ss_traffic_log_flush (self->traffic);
+      return;
+    }
+
   switch (self->state)
     {
     case SS_SOCKET_LISTENING:

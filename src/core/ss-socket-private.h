@@ -28,6 +28,8 @@ typedef enum
   SS_SOCKET_PROP_LISTENER,
   SS_SOCKET_PROP_AUTO_RECEIVE,
   SS_SOCKET_PROP_LAST_SENDER,
+  SS_SOCKET_PROP_TIMEOUT,
+  SS_SOCKET_PROP_WAITING,
   SS_SOCKET_N_PROPS
 } SsSocketProp;
 
@@ -66,6 +68,15 @@ struct _SsSocket
   guint64        queued;
 
   GTask         *connect_task;
+  gboolean       connect_waited; /* the caller was answered before the end */
+  guint          connect_timeout_id;
+
+  double         timeout;       /* settimeout(): <0 blocking, 0 non-blocking */
+  GTask         *wait_task;     /* an accept() or recv() waiting by hand */
+  gsize          wait_bufsize;  /* 0 for accept */
+  guint          wait_timeout_id;
+  GCancellable  *wait_cancellable;
+  gulong         wait_cancel_id;
   char          *connect_args;
   char          *connect_python;
 
@@ -119,6 +130,15 @@ void      ss_socket_io_start          (SsSocket      *self);
 void      ss_socket_io_stop           (SsSocket      *self);
 void      ss_socket_io_update_watch   (SsSocket      *self);
 void      ss_socket_accept_ready      (SsSocket      *self);
+gssize    ss_socket_try_recv          (SsSocket      *self,
+                                       gsize          bufsize,
+                                       gboolean       record_would_block,
+                                       GError       **error);
+SsSocket *ss_socket_try_accept        (SsSocket      *self,
+                                       gboolean       record_would_block,
+                                       GError       **error);
+gboolean  ss_socket_wait_ready        (SsSocket      *self);
+void      ss_socket_wait_cancel       (SsSocket      *self);
 void      ss_socket_connect_ready     (SsSocket      *self);
 void      ss_socket_fail_connect      (SsSocket      *self,
                                        GError        *error);

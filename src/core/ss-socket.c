@@ -129,6 +129,12 @@ ss_socket_get_property (GObject    *object,
     case SS_SOCKET_PROP_LAST_SENDER:
       g_value_set_boxed (value, self->last_sender);
       break;
+    case SS_SOCKET_PROP_TIMEOUT:
+      g_value_set_double (value, self->timeout);
+      break;
+    case SS_SOCKET_PROP_WAITING:
+      g_value_set_boolean (value, self->wait_task != NULL);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -198,6 +204,10 @@ ss_socket_class_init (SsSocketClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   ss_socket_properties[SS_SOCKET_PROP_LAST_SENDER] =
     g_param_spec_boxed ("last-sender", NULL, NULL, SS_TYPE_ADDRESS, ro);
+  ss_socket_properties[SS_SOCKET_PROP_TIMEOUT] =
+    g_param_spec_double ("timeout", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  ss_socket_properties[SS_SOCKET_PROP_WAITING] =
+    g_param_spec_boolean ("waiting", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, SS_SOCKET_N_PROPS, ss_socket_properties);
 
@@ -216,6 +226,7 @@ ss_socket_init (SsSocket *self)
   self->fd = -1;
   self->auto_accept = TRUE;
   self->auto_receive = TRUE;
+  self->timeout = -1;
   self->traffic = ss_traffic_log_new ();
   self->connections = g_list_store_new (SS_TYPE_SOCKET);
   g_queue_init (&self->send_queue);

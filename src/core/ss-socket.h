@@ -113,6 +113,25 @@ gssize         ss_socket_send_once         (SsSocket       *self,
                                             GBytes         *bytes,
                                             const SsAddress *to,
                                             GError        **error);
+double         ss_socket_get_timeout       (SsSocket       *self);
+void           ss_socket_set_timeout       (SsSocket       *self,
+                                            double          timeout);
+gboolean       ss_socket_get_waiting       (SsSocket       *self);
+void           ss_socket_accept_async      (SsSocket       *self,
+                                            GCancellable   *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer        user_data);
+SsSocket      *ss_socket_accept_finish     (SsSocket       *self,
+                                            GAsyncResult   *result,
+                                            GError        **error);
+void           ss_socket_recv_async        (SsSocket       *self,
+                                            gsize           bufsize,
+                                            GCancellable   *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer        user_data);
+gssize         ss_socket_recv_finish       (SsSocket       *self,
+                                            GAsyncResult   *result,
+                                            GError        **error);
 gboolean       ss_socket_shutdown          (SsSocket       *self,
                                             int             how,
                                             GError        **error);

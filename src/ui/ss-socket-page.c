@@ -45,6 +45,9 @@ struct _SsSocketPage
   GtkSwitch     *auto_receive_switch;
   GtkSpinButton *recv_size_spin;
   GtkDropDown   *shutdown_dropdown;
+  GtkDropDown   *mode_dropdown;
+  GtkSpinButton *timeout_spin;
+  GCancellable  *wait_cancellable;
   GtkWidget     *destination_box;
   GtkEntry      *destination_entry;
   GtkLabel      *title_label;
@@ -112,10 +115,43 @@ show_error (SsSocketPage *self,
   show_message (self, error->message, explanation, TRUE);
 }
 
+/* Dismissing the message also stops a call that waits. */
 static void
 dismiss_error_cb (SsSocketPage *self)
 {
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  g_cancellable_cancel (self->wait_cancellable);
+  g_clear_object (&self->wait_cancellable);
+}
+
+static GCancellable *
+start_waiting (SsSocketPage *self)
+{
+  dismiss_error_cb (self);
+  self->wait_cancellable = g_cancellable_new ();
+  return self->wait_cancellable;
+}
+
+/* Said only when the call really waits, so a call that completes at once
+ * does not flash a message. */
+static void
+show_waiting (SsSocketPage *self,
+              const char   *call)
+{
+  g_autofree char *text = NULL;
+
+  if (!ss_socket_get_waiting (self->socket))
+    return;
+  /* Translators: %s is accept() or recv() */
+  text = g_strdup_printf (_("Waiting in %s… (the socket is blocking; dismiss to stop)"), call);
+  show_message (self, text, NULL, FALSE);
+}
+
+static void
+stop_waiting (SsSocketPage *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  g_clear_object (&self->wait_cancellable);
 }
 
 static void
@@ -377,16 +413,29 @@ listen_action (GtkWidget  *widget,
 }
 
 static void
+accept_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SsSocketPage) self = user_data;
+  g_autoptr(SsSocket) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stop_waiting (self);
+  connection = ss_socket_accept_finish (SS_SOCKET (object), result, &error);
+  if (connection == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, error);
+}
+
+static void
 accept_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  g_autoptr(GError) error = NULL;
 
-  dismiss_error_cb (self);
-  if (ss_socket_accept (self->socket, &error) == NULL)
-    show_error (self, error);
+  ss_socket_accept_async (self->socket, start_waiting (self), accept_done_cb, g_object_ref (self));
+  show_waiting (self, "accept()");
 }
 
 static void
@@ -458,19 +507,30 @@ connect_ex_action (GtkWidget  *widget,
 }
 
 static void
+recv_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SsSocketPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  stop_waiting (self);
+  if (ss_socket_recv_finish (SS_SOCKET (object), result, &error) < 0 &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, error);
+}
+
+static void
 recv_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  g_autoptr(GError) error = NULL;
   int size = gtk_spin_button_get_value_as_int (self->recv_size_spin);
 
-  dismiss_error_cb (self);
-  if (ss_socket_recv (self->socket, size, &error) < 0)
-    show_error (self, error);
-  else
-    g_settings_set_int (self->settings, "recv-size", size);
+  g_settings_set_int (self->settings, "recv-size", size);
+  ss_socket_recv_async (self->socket, size, start_waiting (self), recv_done_cb, g_object_ref (self));
+  show_waiting (self, "recv()");
 }
 
 static void
@@ -644,6 +704,32 @@ load_settings (SsSocketPage *self)
   gtk_spin_button_set_value (self->recv_size_spin, g_settings_get_int (self->settings, "recv-size"));
 }
 
+enum { MODE_BLOCKING, MODE_TIMEOUT, MODE_NONBLOCKING };
+
+static void
+mode_changed_cb (SsSocketPage *self)
+{
+  guint mode = gtk_drop_down_get_selected (self->mode_dropdown);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->timeout_spin), mode == MODE_TIMEOUT);
+  ss_socket_set_timeout (self->socket,
+                         mode == MODE_BLOCKING ? -1
+                         : mode == MODE_NONBLOCKING ? 0
+                         : gtk_spin_button_get_value (self->timeout_spin));
+}
+
+static void
+show_mode (SsSocketPage *self)
+{
+  double timeout = ss_socket_get_timeout (self->socket);
+
+  if (timeout > 0)
+    gtk_spin_button_set_value (self->timeout_spin, timeout);
+  gtk_drop_down_set_selected (self->mode_dropdown,
+                              timeout < 0 ? MODE_BLOCKING : timeout == 0 ? MODE_NONBLOCKING : MODE_TIMEOUT);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->timeout_spin), timeout > 0);
+}
+
 static void
 auto_receive_toggled_cb (SsSocketPage *self)
 {
@@ -683,6 +769,9 @@ ss_socket_page_constructed (GObject *object)
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_signal_connect_object (self->auto_receive_switch, "notify::active",
                            G_CALLBACK (auto_receive_toggled_cb), self, G_CONNECT_SWAPPED);
+  show_mode (self);
+  g_signal_connect_swapped (self->mode_dropdown, "notify::selected", G_CALLBACK (mode_changed_cb), self);
+  g_signal_connect_swapped (self->timeout_spin, "value-changed", G_CALLBACK (mode_changed_cb), self);
   g_signal_connect_object (self->settings, "changed::learner-mode",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
@@ -738,6 +827,8 @@ ss_socket_page_dispose (GObject *object)
   SsSocketPage *self = SS_SOCKET_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->wait_cancellable);
+  g_clear_object (&self->wait_cancellable);
   g_clear_handle_id (&self->kernel_view_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_SOCKET_PAGE);
   /* GTK 4.8 unparents only bound template children: the unnamed root box
@@ -790,6 +881,8 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, auto_receive_switch);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, recv_size_spin);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, shutdown_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, mode_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_box);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, title_label);
