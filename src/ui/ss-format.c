@@ -67,8 +67,9 @@ ss_format_kind (SsSocket *socket)
   if (ss_socket_get_state (socket) == SS_SOCKET_LISTENING)
     /* Translators: %s is TCP, UDP, Unix stream, … */
     return g_strdup_printf (_("%s listener"), protocol);
+  /* an unnamed Unix peer (a socketpair end) has an empty address */
   if (ss_socket_get_state (socket) == SS_SOCKET_CONNECTING ||
-      ss_socket_get_peer_address (socket) != NULL)
+      (ss_socket_get_peer_address (socket) != NULL && *ss_socket_get_peer_address (socket) != '\0'))
     /* Translators: %s is TCP, UDP, Unix stream, … */
     return g_strdup_printf (_("%s client"), protocol);
   /* Translators: %s is TCP, UDP, Unix stream, … */

@@ -338,6 +338,11 @@ ss_window_dispose (GObject *object)
   SsWindow *self = SS_WINDOW (object);
 
   g_clear_pointer (&self->page_for_socket, g_hash_table_unref);
+  /* The settings action follows the key for as long as it lives, and the
+   * "win" group may outlive the window (GTK's tooltip window can keep its
+   * action muxer): a change made elsewhere would then reach the freed
+   * window through the group. */
+  g_action_map_remove_action (G_ACTION_MAP (self), "learner-mode");
 
   G_OBJECT_CLASS (ss_window_parent_class)->dispose (object);
 }
