@@ -117,7 +117,10 @@ test_membership (void)
   if (!ss_socket_set_membership (udp, "239.1.2.3", TRUE, &error))
     g_test_message ("join: %s", error->message);
   g_clear_error (&error);
-  g_assert_nonnull (ss_test_find_call (calls, "setsockopt", ss_socket_get_fd (udp), NULL));
+  {
+    g_autoptr(SsCall) call = ss_test_find_call (calls, "setsockopt", ss_socket_get_fd (udp), NULL);
+    g_assert_nonnull (call);
+  }
 
   g_assert_false (ss_socket_set_membership (udp, "not-a-group", TRUE, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);

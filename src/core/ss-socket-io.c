@@ -75,16 +75,28 @@ ss_socket_io_start (SsSocket *self)
   ss_socket_io_update_watch (self);
 }
 
+static void record_sendall (SsSocket *self, GBytes *bytes, gsize sent, int errsv);
+
+/* Every sendall() still queued ends with @errsv, as Python's would raise:
+ * each is recorded with what it got out, and the log says what did not. */
 static void
-drop_send_queue (SsSocket *self)
+drop_send_queue (SsSocket *self,
+                 int       errsv)
 {
+  GBytes *bytes;
+  gsize sent = self->send_offset;
+
+  while ((bytes = g_queue_pop_head (&self->send_queue)) != NULL)
+    {
+      record_sendall (self, bytes, sent, errsv);
+      g_bytes_unref (bytes);
+      sent = 0;
+    }
+  self->send_offset = 0;
+
   /* an empty payload queues nothing but is in the queue all the same */
   if (self->queued == 0)
-    {
-      g_queue_clear_full (&self->send_queue, (GDestroyNotify) g_bytes_unref);
-      self->send_offset = 0;
-      return;
-    }
+    return;
 
   ss_traffic_log_append_event (self->traffic,
                                g_dngettext (GETTEXT_PACKAGE,
@@ -92,8 +104,6 @@ drop_send_queue (SsSocket *self)
                                             "%" PRIu64 " bytes were not sent",
                                             self->queued),
                                self->queued);
-  g_queue_clear_full (&self->send_queue, (GDestroyNotify) g_bytes_unref);
-  self->send_offset = 0;
   self->queued = 0;
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_QUEUED]);
 }
@@ -113,7 +123,8 @@ ss_socket_io_stop (SsSocket *self)
   if (self->connect_task != NULL || self->connect_waited)
     ss_socket_fail_connect (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                           _("The socket was closed before it connected")));
-  drop_send_queue (self);
+  /* closing cancels what is still queued */
+  drop_send_queue (self, ECANCELED);
 }
 
 /* Sockets whose recv() returns 0 at the end: a datagram of length 0 is
@@ -204,7 +215,7 @@ connection_failed (SsSocket   *self,
   else
     ss_traffic_log_append_event (self->traffic, _("%s failed: %s (%s)"),
                                  call, g_strerror (errsv), ss_errno_name (errsv));
-  drop_send_queue (self);
+  drop_send_queue (self, errsv);
   ss_socket_io_update_watch (self);
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_FAILURE]);
 }
@@ -239,20 +250,32 @@ remember_sender (SsSocket                      *self,
 static gssize
 receive_one (SsSocket *self,
              gsize     bufsize,
+             gboolean  whole_datagram,
              int      *errsv_out)
 {
   struct sockaddr_storage from;
   socklen_t from_len = sizeof from;
   g_autofree guint8 *large = NULL;
   guint8 *buffer = recv_buffer;
+  gboolean datagrams = self->type != SOCK_STREAM;
   gssize n;
 
+  /* Received automatically, a datagram is taken whole, however large; a
+   * person's recv(bufsize) takes what it asks, and the log says what the
+   * kernel dropped. */
+  if (datagrams && whole_datagram)
+    {
+      gssize next = recv (self->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+      if (next > (gssize) bufsize)
+        bufsize = next;
+    }
   /* a person may ask recv() for more than the shared buffer holds */
   if (bufsize > sizeof recv_buffer)
     buffer = large = g_malloc (bufsize);
 
   do
-    n = recvfrom (self->fd, buffer, bufsize, 0, (struct sockaddr *) &from, &from_len);
+    n = recvfrom (self->fd, buffer, bufsize, datagrams ? MSG_TRUNC : 0,
+                  (struct sockaddr *) &from, &from_len);
   while (n < 0 && errno == EINTR);
 
   *errsv_out = n < 0 ? errno : 0;
@@ -264,7 +287,16 @@ receive_one (SsSocket *self,
       return 0;
     }
 
-  ss_traffic_log_append (self->traffic, SS_TRAFFIC_RECEIVED, buffer, n);
+  if ((gsize) n > bufsize)
+    {
+      ss_traffic_log_append (self->traffic, SS_TRAFFIC_RECEIVED, buffer, bufsize);
+      ss_traffic_log_append_event (self->traffic,
+                                   _("The datagram had %" G_GSSIZE_FORMAT " bytes: recv(%" G_GSIZE_FORMAT ") took the first %" G_GSIZE_FORMAT " and the kernel dropped the rest"),
+                                   n, bufsize, bufsize);
+      n = bufsize;
+    }
+  else
+    ss_traffic_log_append (self->traffic, SS_TRAFFIC_RECEIVED, buffer, n);
   if (!is_stream (self) && from_len > sizeof (sa_family_t))
     remember_sender (self, &from, from_len);
   return n;
@@ -278,7 +310,7 @@ receive_ready (SsSocket *self)
   for (guint i = 0; i < MAX_READS_PER_WAKEUP; i++)
     {
       int errsv;
-      gssize n = receive_one (self, sizeof recv_buffer, &errsv);
+      gssize n = receive_one (self, sizeof recv_buffer, TRUE, &errsv);
 
       if (n > 0 || (n == 0 && !is_stream (self)))
         continue;
@@ -333,7 +365,7 @@ ss_socket_try_recv (SsSocket  *self,
     return -1;
 
   before = ss_socket_get_bytes_in (self);
-  n = receive_one (self, bufsize, &errsv);
+  n = receive_one (self, bufsize, FALSE, &errsv);
   if (n < 0 && (errsv == EAGAIN || errsv == EWOULDBLOCK) && !record_would_block)
     {
       ss_set_errno_error (error, errsv, "recv");
@@ -403,10 +435,9 @@ pump_send (SsSocket *self)
           if (errno == EAGAIN || errno == EWOULDBLOCK)
             break;
           errsv = errno;
-          record_sendall (self, head, self->send_offset, errsv);
           if (self->write_shut)
             {
-              drop_send_queue (self);
+              drop_send_queue (self, errsv);
               break;
             }
           /* Before there is a connection (send before connect) the error
@@ -415,7 +446,7 @@ pump_send (SsSocket *self)
           if (self->state == SS_SOCKET_CONNECTED)
             connection_failed (self, errsv, "send");
           else
-            drop_send_queue (self);
+            drop_send_queue (self, errsv);
           break;
         }
 
