@@ -35,7 +35,7 @@ static const struct
 } explanations[] = {
   { ECONNREFUSED, N_("Nothing is listening on that address and port: start the server first, or check the port.") },
   { EADDRINUSE, N_("Another socket holds this address, or a recent one is still in TIME_WAIT: pick another port, or set SO_REUSEADDR before bind.") },
-  { EACCES, N_("Ports below 1024 need privileges, and broadcast needs SO_BROADCAST: use a port of 1024 or more.") },
+  { EACCES, N_("Ports below 1024 need privileges, so use a port of 1024 or more; sending to a broadcast address also needs SO_BROADCAST.") },
   { EADDRNOTAVAIL, N_("This machine has no such address: bind to 127.0.0.1, to one of its own addresses, or to 0.0.0.0.") },
   { ECONNRESET, N_("The peer ended the connection abruptly (a reset), for example because it closed with unread data or crashed.") },
   { EPIPE, N_("The connection's sending side is closed: the peer went away, or this side called shutdown for writing.") },
@@ -54,7 +54,7 @@ static const struct
   { EALREADY, N_("A connection attempt on this socket is already under way.") },
   { EMFILE, N_("This process has as many open descriptors as it may (RLIMIT_NOFILE): close some sockets.") },
   { ENFILE, N_("The whole system has run out of open files.") },
-  { EPERM, N_("The system does not allow this to this process: raw sockets and some options need privileges (CAP_NET_RAW).") },
+  { EPERM, N_("The system does not allow this process to do that: raw sockets and some options need privileges (CAP_NET_RAW).") },
   { EBADF, N_("The descriptor is not open: the socket was closed.") },
   { EDESTADDRREQ, N_("A datagram socket needs a destination: fill in where to send, or connect it first.") },
   { EMSGSIZE, N_("The datagram is larger than the socket can send in one piece.") },

@@ -291,8 +291,8 @@ receive_one (SsSocket *self,
     {
       ss_traffic_log_append (self->traffic, SS_TRAFFIC_RECEIVED, buffer, bufsize);
       ss_traffic_log_append_event (self->traffic,
-                                   _("The datagram had %" G_GSSIZE_FORMAT " bytes: recv(%" G_GSIZE_FORMAT ") took the first %" G_GSIZE_FORMAT " and the kernel dropped the rest"),
-                                   n, bufsize, bufsize);
+                                   _("The datagram had %" PRIu64 " bytes: recv(%" PRIu64 ") took the first %" PRIu64 " and the kernel dropped the rest"),
+                                   (guint64) n, (guint64) bufsize, (guint64) bufsize);
       n = bufsize;
     }
   else
@@ -594,7 +594,10 @@ ss_socket_send_once (SsSocket         *self,
   if (self->queued > 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                   _("Send all is still sending %" PRIu64 " bytes: wait for it, or close the socket"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Send all is still sending %" PRIu64 " byte: wait for it, or close the socket",
+                                "Send all is still sending %" PRIu64 " bytes: wait for it, or close the socket",
+                                self->queued),
                    self->queued);
       return -1;
     }

@@ -81,8 +81,8 @@ refresh_row (OptionRow *row)
     }
   self->refreshing = FALSE;
 
-  /* Translators: the value the kernel holds for an option */
   {
+    /* Translators: the value the kernel holds for an option */
     g_autofree char *kernel = g_strdup_printf (_("kernel: %s"), text);
     gtk_label_set_text (row->kernel_label, kernel);
   }

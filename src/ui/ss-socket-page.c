@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <sys/socket.h>
 
 #include "ss-constants.h"
@@ -605,8 +606,8 @@ send_once (SsSocketPage *self)
     show_error (self, error);
   else if ((gsize) sent < g_bytes_get_size (payload))
     {
-      g_autofree char *text = g_strdup_printf (_("send took %" G_GSSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes: the rest was not sent"),
-                                               sent, g_bytes_get_size (payload));
+      g_autofree char *text = g_strdup_printf (_("send took %" PRIu64 " of %" PRIu64 " bytes: the rest was not sent"),
+                                               (guint64) sent, (guint64) g_bytes_get_size (payload));
       show_message (self, text, NULL, FALSE);
     }
 }
