@@ -281,28 +281,38 @@ ss_test_assert_call (SsCallLog  *calls,
   return position;
 }
 
-guint
-ss_test_count_events (SsSocket   *socket,
-                      const char *needle)
+/* The texts of the socket's events, in order. */
+GPtrArray *
+ss_test_dup_events (SsSocket *socket)
 {
   GListModel *traffic = G_LIST_MODEL (ss_socket_get_traffic (socket));
   guint n = g_list_model_get_n_items (traffic);
-  guint count = 0;
+  GPtrArray *events = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (traffic, i);
       gsize len;
       const char *data;
-      g_autofree char *text = NULL;
 
       if (ss_traffic_entry_get_kind (entry) != SS_TRAFFIC_EVENT)
         continue;
       data = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &len);
-      text = g_strndup (data, len);
-      if (strstr (text, needle) != NULL)
-        count++;
+      g_ptr_array_add (events, g_strndup (data, len));
     }
+  return events;
+}
+
+guint
+ss_test_count_events (SsSocket   *socket,
+                      const char *needle)
+{
+  g_autoptr(GPtrArray) events = ss_test_dup_events (socket);
+  guint count = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    if (strstr (g_ptr_array_index (events, i), needle) != NULL)
+      count++;
   return count;
 }
 

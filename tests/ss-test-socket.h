@@ -63,6 +63,7 @@ guint           ss_test_assert_call         (SsCallLog     *calls,
                                              int            errsv,
                                              const char    *python);
 
+GPtrArray      *ss_test_dup_events          (SsSocket      *socket);
 guint           ss_test_count_events        (SsSocket      *socket,
                                              const char    *needle);
 void            ss_test_assert_event        (SsSocket      *socket,

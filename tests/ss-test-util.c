@@ -134,8 +134,8 @@ ss_test_flag_is_set (gpointer gboolean_location)
   return *(gboolean *) gboolean_location;
 }
 
-static socklen_t
-loopback_address (int                      family,
+socklen_t
+ss_test_loopback_address (int                      family,
                   guint16                  port,
                   struct sockaddr_storage *storage)
 {
@@ -165,7 +165,7 @@ gboolean
 ss_test_have_ipv6_loopback (void)
 {
   struct sockaddr_storage storage;
-  socklen_t len = loopback_address (AF_INET6, 0, &storage);
+  socklen_t len = ss_test_loopback_address (AF_INET6, 0, &storage);
   int fd = socket (AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
   gboolean ok;
 
@@ -195,7 +195,7 @@ raw_bound_socket (int      family,
                   guint16 *port)
 {
   struct sockaddr_storage storage;
-  socklen_t len = loopback_address (family, 0, &storage);
+  socklen_t len = ss_test_loopback_address (family, 0, &storage);
   int fd = socket (family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
   g_assert_no_errno (fd);
@@ -301,7 +301,7 @@ ss_test_raw_connect (int     family,
                      guint   timeout_ms)
 {
   struct sockaddr_storage storage;
-  socklen_t len = loopback_address (family, port, &storage);
+  socklen_t len = ss_test_loopback_address (family, port, &storage);
   ConnectData data = { socket (family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), 0 };
 
   g_assert_no_errno (data.fd);

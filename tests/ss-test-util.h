@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <sys/socket.h>
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,9 @@ int       ss_test_raw_connect         (int            family,
                                        guint16        port,
                                        guint          timeout_ms);
 guint16   ss_test_fd_local_port       (int            fd);
+socklen_t ss_test_loopback_address    (int            family,
+                                       guint16        port,
+                                       struct sockaddr_storage *storage);
 guint16   ss_test_unused_port         (int            family);
 void      ss_test_raw_send_all        (int            fd,
                                        const void    *data,

@@ -60,32 +60,6 @@ entry_length (SsSocket *socket,
   g_assert_not_reached ();
 }
 
-static socklen_t
-loopback (int                      family,
-          guint16                  port,
-          struct sockaddr_storage *storage)
-{
-  memset (storage, 0, sizeof *storage);
-  if (family == AF_INET6)
-    {
-      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) storage;
-
-      sin6->sin6_family = AF_INET6;
-      sin6->sin6_port = htons (port);
-      sin6->sin6_addr = in6addr_loopback;
-      return sizeof *sin6;
-    }
-  else
-    {
-      struct sockaddr_in *sin = (struct sockaddr_in *) storage;
-
-      sin->sin_family = AF_INET;
-      sin->sin_port = htons (port);
-      sin->sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-      return sizeof *sin;
-    }
-}
-
 static void
 raw_sendto (int                            fd,
             const void                    *data,
@@ -124,7 +98,7 @@ check_empty_and_largest (int         family,
   };
 
   ss_test_bind_ok (receiver, bind_address);
-  to_len = loopback (family, ss_test_port_of (ss_socket_get_local_address (receiver)), &to);
+  to_len = ss_test_loopback_address (family, ss_test_port_of (ss_socket_get_local_address (receiver)), &to);
   sender = socket (family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   g_assert_no_errno (sender);
 
@@ -262,7 +236,7 @@ test_many_senders (void)
   GListModel *traffic;
 
   ss_test_bind_ok (receiver, "127.0.0.1:0");
-  to_len = loopback (AF_INET, ss_test_port_of (ss_socket_get_local_address (receiver)), &to);
+  to_len = ss_test_loopback_address (AF_INET, ss_test_port_of (ss_socket_get_local_address (receiver)), &to);
   for (guint i = 0; i < N_SENDERS; i++)
     {
       senders[i] = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
