@@ -68,6 +68,10 @@ ss_socket_io_start (SsSocket *self)
   /* Below GTK's layout and redraw priorities: however hard a peer floods,
    * the window still draws and takes input between batches. */
   g_source_set_priority ((GSource *) source, G_PRIORITY_DEFAULT_IDLE);
+  /* Without this GLib takes the fd out of the poll set around every
+   * dispatch and puts it back, waking the loop twice per batch. Nothing in
+   * a dispatch runs a nested main loop, so it never recurses. */
+  g_source_set_can_recurse ((GSource *) source, TRUE);
   g_source_set_static_name ((GSource *) source, "[sockscope] socket");
   g_source_attach ((GSource *) source, g_main_context_get_thread_default ());
   self->source = (GSource *) source;
@@ -263,7 +267,9 @@ receive_one (SsSocket *self,
   /* Received automatically, a datagram is taken whole, however large; a
    * person's recv(bufsize) takes what it asks, and the log says what the
    * kernel dropped. */
-  if (datagrams && whole_datagram)
+  /* a UDP payload always fits the shared buffer; only Unix datagrams
+   * can be larger, and only they pay for the probe */
+  if (datagrams && whole_datagram && self->family == AF_UNIX)
     {
       gssize next = recv (self->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
       if (next > (gssize) bufsize)

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ss-escape.h"
 #include "ss-traffic-entry.h"
 
@@ -15,6 +17,8 @@ struct _SsTrafficEntry
   SsTrafficKind  kind;
   gint64         time;
   GBytes        *bytes;
+  gsize          length;
+  gboolean       evicted;
 };
 
 G_DEFINE_ENUM_TYPE (SsTrafficKind, ss_traffic_kind,
@@ -56,6 +60,32 @@ ss_traffic_entry_new (SsTrafficKind  kind,
   self->kind = kind;
   self->time = time;
   self->bytes = g_bytes_ref (bytes);
+  self->length = g_bytes_get_size (bytes);
+  return self;
+}
+
+/**
+ * ss_traffic_entry_new_evicted:
+ * @length: how many bytes crossed the socket
+ *
+ * An entry whose payload the log no longer keeps in memory: its time, kind
+ * and length are known, its bytes are not.
+ */
+SsTrafficEntry *
+ss_traffic_entry_new_evicted (SsTrafficKind kind,
+                              gint64        time,
+                              gsize         length)
+{
+  SsTrafficEntry *self;
+
+  g_return_val_if_fail (kind != SS_TRAFFIC_EVENT, NULL);
+
+  self = g_object_new (SS_TYPE_TRAFFIC_ENTRY, NULL);
+  self->kind = kind;
+  self->time = time;
+  self->bytes = g_bytes_new (NULL, 0);
+  self->length = length;
+  self->evicted = TRUE;
   return self;
 }
 
@@ -76,7 +106,8 @@ ss_traffic_entry_get_time (SsTrafficEntry *self)
 /**
  * ss_traffic_entry_get_bytes:
  *
- * Returns: (transfer none): exactly the bytes that crossed the socket
+ * Returns: (transfer none): exactly the bytes that crossed the socket, or
+ *   none when they were evicted (see ss_traffic_entry_get_evicted())
  */
 GBytes *
 ss_traffic_entry_get_bytes (SsTrafficEntry *self)
@@ -85,11 +116,19 @@ ss_traffic_entry_get_bytes (SsTrafficEntry *self)
   return self->bytes;
 }
 
+/* The length that crossed the socket, evicted or not. */
 gsize
 ss_traffic_entry_get_length (SsTrafficEntry *self)
 {
   g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), 0);
-  return g_bytes_get_size (self->bytes);
+  return self->length;
+}
+
+gboolean
+ss_traffic_entry_get_evicted (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), FALSE);
+  return self->evicted;
 }
 
 /**
@@ -97,7 +136,8 @@ ss_traffic_entry_get_length (SsTrafficEntry *self)
  * @max_len: at most this many payload bytes are shown, 0 for all
  *
  * Returns: (transfer full): the payload as text that is safe for GTK
- *   (see ss_escape_bytes()); events are their description.
+ *   (see ss_escape_bytes()); events are their description; an evicted
+ *   payload says how much is not kept.
  */
 char *
 ss_traffic_entry_dup_text (SsTrafficEntry *self,
@@ -107,6 +147,15 @@ ss_traffic_entry_dup_text (SsTrafficEntry *self,
   const guint8 *data;
 
   g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), NULL);
+
+  if (self->evicted)
+    {
+      g_autofree char *size = g_format_size (self->length);
+
+      /* Translators: in place of bytes dropped from memory; %s is a size
+       * such as "64.0 kB" */
+      return g_strdup_printf (_("(%s not kept in memory)"), size);
+    }
 
   data = g_bytes_get_data (self->bytes, &len);
   return ss_escape_bytes (data, len, max_len, FALSE);

@@ -22,14 +22,18 @@ GType ss_traffic_kind_get_type (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (SsTrafficEntry, ss_traffic_entry, SS, TRAFFIC_ENTRY, GObject)
 
-SsTrafficEntry *ss_traffic_entry_new        (SsTrafficKind   kind,
-                                             gint64          time,
-                                             GBytes         *bytes);
-SsTrafficKind   ss_traffic_entry_get_kind   (SsTrafficEntry *self);
-gint64          ss_traffic_entry_get_time   (SsTrafficEntry *self);
-GBytes         *ss_traffic_entry_get_bytes  (SsTrafficEntry *self);
-gsize           ss_traffic_entry_get_length (SsTrafficEntry *self);
-char           *ss_traffic_entry_dup_text   (SsTrafficEntry *self,
-                                             gsize           max_len);
+SsTrafficEntry *ss_traffic_entry_new         (SsTrafficKind   kind,
+                                              gint64          time,
+                                              GBytes         *bytes);
+SsTrafficEntry *ss_traffic_entry_new_evicted (SsTrafficKind   kind,
+                                              gint64          time,
+                                              gsize           length);
+SsTrafficKind   ss_traffic_entry_get_kind    (SsTrafficEntry *self);
+gint64          ss_traffic_entry_get_time    (SsTrafficEntry *self);
+GBytes         *ss_traffic_entry_get_bytes   (SsTrafficEntry *self);
+gsize           ss_traffic_entry_get_length  (SsTrafficEntry *self);
+gboolean        ss_traffic_entry_get_evicted (SsTrafficEntry *self);
+char           *ss_traffic_entry_dup_text    (SsTrafficEntry *self,
+                                              gsize           max_len);
 
 G_END_DECLS

@@ -12,33 +12,120 @@
 
 /* Payload bytes go into large blocks and each entry is a small fixed
  * record, so a log of millions of chunks costs a few dozen bytes an entry,
- * not a GObject and an allocation each. Items are made when a view asks. */
-#define BLOCK_SIZE (1024 * 1024)
+ * not a GObject and an allocation each. Items are made when a view asks.
+ *
+ * The payload kept is bounded by a budget: when a chunk would exceed it,
+ * the oldest blocks go. Their records stay (time, kind, length), so the
+ * model never shrinks and the counters stay exact; only the bytes are gone,
+ * and the entries say so. The budget counts payload bytes, as a person
+ * setting it means; the blocks' unused tails come on top (a few percent
+ * for recv()-sized chunks, see ss_traffic_log_get_memory()). Event texts
+ * are not payload and are never evicted: they tell what happened to the
+ * socket. */
+#define BLOCK_SIZE       (1024 * 1024)
+/* a log that only ever sees a few small messages stays small */
+#define FIRST_BLOCK_SIZE (64 * 1024)
 
 typedef struct
 {
   gint64  time;
-  guint32 block;
-  guint32 offset;
+  guint32 block;   /* number of the block holding the payload */
+  guint32 offset;  /* in that block; for an event, in event_text */
   guint32 length;
   guint8  kind;
 } Record;
 
+/* The per-entry cost the issue allows is 64 bytes, array slack included. */
+G_STATIC_ASSERT (sizeof (Record) <= 24);
+
+/* Refcounted, so an entry a view holds keeps its bytes without a copy,
+ * even after the log has evicted the block. */
 typedef struct
 {
-  gsize  used;
-  gsize  size;
-  guint8 data[];
+  gatomicrefcount ref;
+  gsize           size;
+  gsize           used;
+  guint64         bytes[SS_TRAFFIC_EVENT];
+  guint8          data[];
 } Block;
 
 struct _SsTrafficLog
 {
-  GObject    parent_instance;
-  GArray    *records;
-  GPtrArray *blocks;
-  guint      n_published;
-  guint64    bytes[SS_TRAFFIC_EVENT];
+  GObject     parent_instance;
+
+  Record     *records;
+  guint       n_records;
+  guint       records_capacity;
+  guint       n_published;
+  /* every payload record before this one has been evicted */
+  guint       first_kept;
+
+  GPtrArray  *blocks;          /* kept, oldest first */
+  guint32     first_block;     /* the number of blocks[0] */
+  Block      *spare;           /* an evicted block, to be filled again */
+  gsize       next_block_size;
+  guint64     kept_size;       /* allocated size of blocks[] */
+  guint64     kept_payload;    /* chunk bytes in blocks[] */
+  guint64     budget;
+
+  GByteArray *event_text;
+
+  guint64     bytes[SS_TRAFFIC_EVENT];
+  guint64     evicted[SS_TRAFFIC_EVENT];
+  guint64     evicted_notified;
+  guint64     chunks[SS_TRAFFIC_EVENT + 1];
 };
+
+enum {
+  PROP_0,
+  PROP_BUDGET,
+  PROP_EVICTED_BYTES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static Block *
+block_new (gsize size)
+{
+  Block *block = g_malloc (sizeof (Block) + size);
+
+  g_atomic_ref_count_init (&block->ref);
+  block->size = size;
+  block->used = 0;
+  memset (block->bytes, 0, sizeof block->bytes);
+  return block;
+}
+
+static Block *
+block_ref (Block *block)
+{
+  g_atomic_ref_count_inc (&block->ref);
+  return block;
+}
+
+static void
+block_unref (gpointer data)
+{
+  Block *block = data;
+
+  if (g_atomic_ref_count_dec (&block->ref))
+    g_free (block);
+}
+
+static Block *
+last_block (SsTrafficLog *self)
+{
+  return self->blocks->len ? g_ptr_array_index (self->blocks, self->blocks->len - 1) : NULL;
+}
+
+static gboolean
+record_is_evicted (SsTrafficLog *self,
+                   const Record *record)
+{
+  return record->kind != SS_TRAFFIC_EVENT && record->length > 0 &&
+         record->block < self->first_block;
+}
 
 static GType
 ss_traffic_log_get_item_type (GListModel *model)
@@ -58,15 +145,25 @@ ss_traffic_log_get_item (GListModel *model,
 {
   SsTrafficLog *self = SS_TRAFFIC_LOG (model);
   const Record *record;
-  const Block *block;
   g_autoptr(GBytes) bytes = NULL;
 
   if (position >= self->n_published)
     return NULL;
 
-  record = &g_array_index (self->records, Record, position);
-  block = g_ptr_array_index (self->blocks, record->block);
-  bytes = g_bytes_new (block->data + record->offset, record->length);
+  record = &self->records[position];
+  if (record->kind == SS_TRAFFIC_EVENT)
+    bytes = g_bytes_new (self->event_text->data + record->offset, record->length);
+  else if (record_is_evicted (self, record))
+    return ss_traffic_entry_new_evicted (record->kind, record->time, record->length);
+  else if (record->length == 0)
+    bytes = g_bytes_new (NULL, 0);
+  else
+    {
+      Block *block = g_ptr_array_index (self->blocks, record->block - self->first_block);
+
+      bytes = g_bytes_new_with_free_func (block->data + record->offset, record->length,
+                                          block_unref, block_ref (block));
+    }
   return ss_traffic_entry_new (record->kind, record->time, bytes);
 }
 
@@ -86,23 +183,91 @@ ss_traffic_log_finalize (GObject *object)
 {
   SsTrafficLog *self = SS_TRAFFIC_LOG (object);
 
-  g_array_unref (self->records);
+  g_free (self->records);
   g_ptr_array_unref (self->blocks);
+  g_clear_pointer (&self->spare, block_unref);
+  g_byte_array_unref (self->event_text);
 
   G_OBJECT_CLASS (ss_traffic_log_parent_class)->finalize (object);
 }
 
 static void
+ss_traffic_log_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SsTrafficLog *self = SS_TRAFFIC_LOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUDGET:
+      g_value_set_uint64 (value, self->budget);
+      break;
+    case PROP_EVICTED_BYTES:
+      g_value_set_uint64 (value, self->evicted_notified);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ss_traffic_log_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  SsTrafficLog *self = SS_TRAFFIC_LOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUDGET:
+      ss_traffic_log_set_budget (self, g_value_get_uint64 (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ss_traffic_log_class_init (SsTrafficLogClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = ss_traffic_log_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ss_traffic_log_finalize;
+  object_class->get_property = ss_traffic_log_get_property;
+  object_class->set_property = ss_traffic_log_set_property;
+
+  /**
+   * SsTrafficLog:budget:
+   *
+   * The most payload bytes kept in memory; the oldest blocks of them are
+   * evicted beyond it. The block being written is always kept, so one
+   * chunk larger than the budget is kept until the next one arrives.
+   */
+  properties[PROP_BUDGET] =
+    g_param_spec_uint64 ("budget", NULL, NULL, 0, G_MAXUINT64, SS_TRAFFIC_LOG_DEFAULT_BUDGET,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * SsTrafficLog:evicted-bytes:
+   *
+   * Payload bytes of both directions no longer in memory, as of the last
+   * ss_traffic_log_flush(): notified with the batch that evicted them.
+   */
+  properties[PROP_EVICTED_BYTES] =
+    g_param_spec_uint64 ("evicted-bytes", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 ss_traffic_log_init (SsTrafficLog *self)
 {
-  self->records = g_array_new (FALSE, FALSE, sizeof (Record));
-  self->blocks = g_ptr_array_new_with_free_func (g_free);
+  self->blocks = g_ptr_array_new_with_free_func (block_unref);
+  self->event_text = g_byte_array_new ();
+  self->budget = SS_TRAFFIC_LOG_DEFAULT_BUDGET;
+  self->next_block_size = FIRST_BLOCK_SIZE;
 }
 
 SsTrafficLog *
@@ -111,22 +276,138 @@ ss_traffic_log_new (void)
   return g_object_new (SS_TYPE_TRAFFIC_LOG, NULL);
 }
 
+static void
+evict_oldest (SsTrafficLog *self)
+{
+  Block *block = g_ptr_array_steal_index (self->blocks, 0);
+
+  self->first_block++;
+  self->kept_size -= block->size;
+  for (guint kind = 0; kind < SS_TRAFFIC_EVENT; kind++)
+    {
+      self->evicted[kind] += block->bytes[kind];
+      self->kept_payload -= block->bytes[kind];
+    }
+
+  while (self->first_kept < self->n_records)
+    {
+      const Record *record = &self->records[self->first_kept];
+
+      if (record->kind != SS_TRAFFIC_EVENT && record->length > 0 &&
+          record->block >= self->first_block)
+        break;
+      self->first_kept++;
+    }
+
+  /* In a flood every block is full-sized: reusing one saves the page
+   * faults of a fresh megabyte each time. Not one a view still holds. */
+  if (self->spare == NULL && block->size == BLOCK_SIZE &&
+      g_atomic_ref_count_compare (&block->ref, 1))
+    {
+      block->used = 0;
+      memset (block->bytes, 0, sizeof block->bytes);
+      self->spare = block;
+    }
+  else
+    block_unref (block);
+}
+
 static Block *
-block_for (SsTrafficLog *self,
+add_block (SsTrafficLog *self,
            gsize         len)
 {
-  Block *block = self->blocks->len ? g_ptr_array_index (self->blocks, self->blocks->len - 1) : NULL;
+  gsize size = MAX (self->next_block_size, len);
+  Block *block;
 
-  if (block == NULL || block->size - block->used < len)
-    {
-      gsize size = MAX (BLOCK_SIZE, len);
-
-      block = g_malloc (sizeof (Block) + size);
-      block->used = 0;
-      block->size = size;
-      g_ptr_array_add (self->blocks, block);
-    }
+  if (size == BLOCK_SIZE && self->spare != NULL)
+    block = g_steal_pointer (&self->spare);
+  else
+    block = block_new (size);
+  g_ptr_array_add (self->blocks, block);
+  self->kept_size += block->size;
+  self->next_block_size = MIN (self->next_block_size * 2, BLOCK_SIZE);
   return block;
+}
+
+static Record *
+add_record (SsTrafficLog  *self,
+            SsTrafficKind  kind,
+            guint32        offset,
+            guint32        length)
+{
+  Record *record;
+
+  if (self->n_records == self->records_capacity)
+    {
+      /* doubling: a million entries cost a dozen reallocations, and glibc
+       * moves large ones with mremap() rather than copying them */
+      g_return_val_if_fail (self->records_capacity < G_MAXUINT, NULL);
+      self->records_capacity = self->records_capacity == 0 ? 256
+        : self->records_capacity <= G_MAXUINT / 2 ? self->records_capacity * 2 : G_MAXUINT;
+      self->records = g_renew (Record, self->records, self->records_capacity);
+    }
+
+  record = &self->records[self->n_records++];
+  record->time = g_get_real_time ();
+  record->block = self->first_block + self->blocks->len - 1;
+  record->offset = offset;
+  record->length = length;
+  record->kind = kind;
+  self->chunks[kind]++;
+  return record;
+}
+
+/* Room for a chunk of @len bytes at the end of the newest block, after
+ * evicting what the budget requires. (recv() straight into this room was
+ * tried and measured slower than recv() into a small hot buffer and a
+ * memcpy() here: the kernel's copy into cold memory costs more.) */
+static guint8 *
+reserve (SsTrafficLog *self,
+         gsize         len)
+{
+  Block *block = last_block (self);
+
+  g_assert (len > 0);
+
+  if (block != NULL && block->size - block->used < len)
+    block = NULL;
+
+  /* evict first, so the payload kept never exceeds the budget; the block
+   * about to take the chunk stays */
+  while (self->blocks->len > (block ? 1 : 0) && self->kept_payload + len > self->budget)
+    evict_oldest (self);
+
+  if (block == NULL)
+    block = add_block (self, len);
+  return block->data + block->used;
+}
+
+/* Stores the chunk just written into the room reserve() gave. */
+static void
+commit (SsTrafficLog  *self,
+        SsTrafficKind  kind,
+        gsize          len)
+{
+  Block *block = len > 0 ? last_block (self) : NULL;
+
+  self->bytes[kind] += len;
+  if (add_record (self, kind, block ? block->used : 0, len) == NULL || block == NULL)
+    return;
+
+  block->used += len;
+  block->bytes[kind] += len;
+  self->kept_payload += len;
+}
+
+static void
+add_event (SsTrafficLog *self,
+           const guint8 *text,
+           gsize         len)
+{
+  g_return_if_fail (len <= G_MAXUINT32 - self->event_text->len);
+
+  if (add_record (self, SS_TRAFFIC_EVENT, self->event_text->len, len) != NULL)
+    g_byte_array_append (self->event_text, text, len);
 }
 
 /**
@@ -141,27 +422,19 @@ ss_traffic_log_append (SsTrafficLog  *self,
                        const guint8  *data,
                        gsize          len)
 {
-  Block *block;
-  Record record;
-
   g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
+  g_return_if_fail (kind <= SS_TRAFFIC_EVENT);
   g_return_if_fail (len <= G_MAXUINT32);
 
-  block = block_for (self, len);
+  if (kind == SS_TRAFFIC_EVENT)
+    {
+      add_event (self, data, len);
+      return;
+    }
   /* an empty payload (sendall(b''), an empty datagram) may have no data */
   if (len > 0)
-    memcpy (block->data + block->used, data, len);
-
-  record.time = g_get_real_time ();
-  record.block = self->blocks->len - 1;
-  record.offset = block->used;
-  record.length = len;
-  record.kind = kind;
-  g_array_append_val (self->records, record);
-
-  block->used += len;
-  if (kind != SS_TRAFFIC_EVENT)
-    self->bytes[kind] += len;
+    memcpy (reserve (self, len), data, len);
+  commit (self, kind, len);
 }
 
 void
@@ -172,29 +445,39 @@ ss_traffic_log_append_event (SsTrafficLog *self,
   g_autofree char *text = NULL;
   va_list args;
 
+  g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
+
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
 
-  ss_traffic_log_append (self, SS_TRAFFIC_EVENT, (const guint8 *) text, strlen (text));
+  add_event (self, (const guint8 *) text, strlen (text));
 }
 
 void
 ss_traffic_log_flush (SsTrafficLog *self)
 {
   guint added;
+  guint64 evicted;
 
   g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
 
-  added = self->records->len - self->n_published;
-  if (added == 0)
-    return;
+  added = self->n_records - self->n_published;
+  if (added > 0)
+    {
+      self->n_published = self->n_records;
+      g_list_model_items_changed (G_LIST_MODEL (self), self->n_published - added, 0, added);
+    }
 
-  self->n_published = self->records->len;
-  g_list_model_items_changed (G_LIST_MODEL (self), self->n_published - added, 0, added);
+  evicted = self->evicted[SS_TRAFFIC_RECEIVED] + self->evicted[SS_TRAFFIC_SENT];
+  if (evicted != self->evicted_notified)
+    {
+      self->evicted_notified = evicted;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVICTED_BYTES]);
+    }
 }
 
-/* Exact byte counts, including what is not yet published. */
+/* Exact byte counts, including what is not yet published or was evicted. */
 guint64
 ss_traffic_log_get_bytes (SsTrafficLog  *self,
                           SsTrafficKind  kind)
@@ -205,26 +488,143 @@ ss_traffic_log_get_bytes (SsTrafficLog  *self,
 }
 
 /**
+ * ss_traffic_log_get_chunks:
+ *
+ * Returns: how many entries of @kind were appended (recv or send calls
+ *   that moved bytes, datagrams, or events), published or not
+ */
+guint64
+ss_traffic_log_get_chunks (SsTrafficLog  *self,
+                           SsTrafficKind  kind)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_LOG (self), 0);
+  g_return_val_if_fail (kind <= SS_TRAFFIC_EVENT, 0);
+  return self->chunks[kind];
+}
+
+/**
+ * ss_traffic_log_get_evicted_bytes:
+ *
+ * Returns: how many of the first bytes of one direction are no longer in
+ *   memory; the rest, ss_traffic_log_get_bytes() minus these, are
+ */
+guint64
+ss_traffic_log_get_evicted_bytes (SsTrafficLog  *self,
+                                  SsTrafficKind  kind)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_LOG (self), 0);
+  g_return_val_if_fail (kind < SS_TRAFFIC_EVENT, 0);
+  return self->evicted[kind];
+}
+
+/**
+ * ss_traffic_log_dup_payload_full:
+ * @evicted: (out) (optional): how many bytes before the ones returned were
+ *   evicted, which is also where the returned bytes start in the stream
+ *
+ * Returns: (transfer full): the bytes of one direction still in memory,
+ *   in order: the whole stream when nothing was evicted, else its tail.
+ *   For %SS_TRAFFIC_EVENT, every event's text run together.
+ */
+GBytes *
+ss_traffic_log_dup_payload_full (SsTrafficLog  *self,
+                                 SsTrafficKind  kind,
+                                 guint64       *evicted)
+{
+  guint64 kept;
+  guint8 *out;
+  gsize len = 0;
+
+  g_return_val_if_fail (SS_IS_TRAFFIC_LOG (self), NULL);
+  g_return_val_if_fail (kind <= SS_TRAFFIC_EVENT, NULL);
+
+  if (evicted != NULL)
+    *evicted = kind < SS_TRAFFIC_EVENT ? self->evicted[kind] : 0;
+  if (kind == SS_TRAFFIC_EVENT)
+    return g_bytes_new (self->event_text->data, self->event_text->len);
+
+  kept = self->bytes[kind] - self->evicted[kind];
+  g_return_val_if_fail (kept <= G_MAXSIZE, NULL);
+  out = g_malloc (kept);
+  for (guint i = self->first_kept; i < self->n_records; i++)
+    {
+      const Record *record = &self->records[i];
+      const Block *block;
+
+      if (record->kind != kind || record->length == 0)
+        continue;
+      g_assert (!record_is_evicted (self, record));
+      block = g_ptr_array_index (self->blocks, record->block - self->first_block);
+      memcpy (out + len, block->data + record->offset, record->length);
+      len += record->length;
+    }
+  g_assert (len == kept);
+  return g_bytes_new_take (out, len);
+}
+
+/**
  * ss_traffic_log_dup_payload:
  *
- * Returns: (transfer full): every byte of one direction, in order
+ * Returns: (transfer full): the bytes of one direction still in memory;
+ *   see ss_traffic_log_dup_payload_full() to learn whether that is all
  */
 GBytes *
 ss_traffic_log_dup_payload (SsTrafficLog  *self,
                             SsTrafficKind  kind)
 {
-  GByteArray *out;
+  return ss_traffic_log_dup_payload_full (self, kind, NULL);
+}
 
-  g_return_val_if_fail (SS_IS_TRAFFIC_LOG (self), NULL);
+guint64
+ss_traffic_log_get_budget (SsTrafficLog *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_LOG (self), 0);
+  return self->budget;
+}
 
-  out = g_byte_array_sized_new (kind < SS_TRAFFIC_EVENT ? self->bytes[kind] : 0);
-  for (guint i = 0; i < self->records->len; i++)
-    {
-      const Record *record = &g_array_index (self->records, Record, i);
-      const Block *block = g_ptr_array_index (self->blocks, record->block);
+/**
+ * ss_traffic_log_set_budget:
+ * @bytes: the most payload bytes to keep in memory, or
+ *   %SS_TRAFFIC_LOG_UNLIMITED
+ *
+ * A smaller budget evicts at once, all but the block being written.
+ * Entries already made keep their bytes; the counters stay exact.
+ */
+void
+ss_traffic_log_set_budget (SsTrafficLog *self,
+                           guint64       bytes)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
 
-      if (record->kind == kind)
-        g_byte_array_append (out, block->data + record->offset, record->length);
-    }
-  return g_byte_array_free_to_bytes (out);
+  if (self->budget == bytes)
+    return;
+
+  self->budget = bytes;
+  /* the block being written stays */
+  while (self->blocks->len > 1 && self->kept_payload > self->budget)
+    evict_oldest (self);
+  g_clear_pointer (&self->spare, block_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUDGET]);
+}
+
+/**
+ * ss_traffic_log_get_memory:
+ * @payload: (out) (optional): bytes allocated for the payload kept, the
+ *   blocks' unused tails included
+ * @overhead: (out) (optional): bytes allocated for everything else: the
+ *   entries' records (the array's capacity, not its length) and event texts
+ *
+ * What the log holds, without what views hold through entries they made.
+ */
+void
+ss_traffic_log_get_memory (SsTrafficLog *self,
+                           guint64      *payload,
+                           guint64      *overhead)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
+
+  if (payload != NULL)
+    *payload = self->kept_size + (self->spare ? self->spare->size : 0);
+  if (overhead != NULL)
+    *overhead = (guint64) self->records_capacity * sizeof (Record) + self->event_text->len;
 }

@@ -12,20 +12,40 @@ G_BEGIN_DECLS
 
 #define SS_TYPE_TRAFFIC_LOG (ss_traffic_log_get_type ())
 
+/* Payload kept in memory per log unless told otherwise. */
+#define SS_TRAFFIC_LOG_DEFAULT_BUDGET ((guint64) 64 * 1024 * 1024)
+/* A budget that never evicts. */
+#define SS_TRAFFIC_LOG_UNLIMITED      G_MAXUINT64
+
 G_DECLARE_FINAL_TYPE (SsTrafficLog, ss_traffic_log, SS, TRAFFIC_LOG, GObject)
 
-SsTrafficLog *ss_traffic_log_new          (void);
-void          ss_traffic_log_append       (SsTrafficLog  *self,
-                                           SsTrafficKind  kind,
-                                           const guint8  *data,
-                                           gsize          len);
-void          ss_traffic_log_append_event (SsTrafficLog  *self,
-                                           const char    *format,
-                                           ...) G_GNUC_PRINTF (2, 3);
-void          ss_traffic_log_flush        (SsTrafficLog  *self);
-guint64       ss_traffic_log_get_bytes    (SsTrafficLog  *self,
-                                           SsTrafficKind  kind);
-GBytes       *ss_traffic_log_dup_payload  (SsTrafficLog  *self,
-                                           SsTrafficKind  kind);
+SsTrafficLog *ss_traffic_log_new               (void);
+void          ss_traffic_log_append            (SsTrafficLog  *self,
+                                                SsTrafficKind  kind,
+                                                const guint8  *data,
+                                                gsize          len);
+void          ss_traffic_log_append_event      (SsTrafficLog  *self,
+                                                const char    *format,
+                                                ...) G_GNUC_PRINTF (2, 3);
+void          ss_traffic_log_flush             (SsTrafficLog  *self);
+
+guint64       ss_traffic_log_get_bytes         (SsTrafficLog  *self,
+                                                SsTrafficKind  kind);
+guint64       ss_traffic_log_get_chunks        (SsTrafficLog  *self,
+                                                SsTrafficKind  kind);
+guint64       ss_traffic_log_get_evicted_bytes (SsTrafficLog  *self,
+                                                SsTrafficKind  kind);
+GBytes       *ss_traffic_log_dup_payload       (SsTrafficLog  *self,
+                                                SsTrafficKind  kind);
+GBytes       *ss_traffic_log_dup_payload_full  (SsTrafficLog  *self,
+                                                SsTrafficKind  kind,
+                                                guint64       *evicted);
+
+guint64       ss_traffic_log_get_budget        (SsTrafficLog  *self);
+void          ss_traffic_log_set_budget        (SsTrafficLog  *self,
+                                                guint64        bytes);
+void          ss_traffic_log_get_memory        (SsTrafficLog  *self,
+                                                guint64       *payload,
+                                                guint64       *overhead);
 
 G_END_DECLS
