@@ -234,6 +234,18 @@ test_udp_reply_to_sender (Fixture       *fixture,
   ss_test_wait_bytes_in (server, 4);
   sender = ss_address_to_string (ss_socket_get_last_sender (server));
   g_assert_cmpuint (ss_test_port_of (sender), ==, ntohs (me.sin_port));
+  /* each datagram's entry names its sender */
+  {
+    GListModel *traffic = G_LIST_MODEL (ss_socket_get_traffic (server));
+    guint n = g_list_model_get_n_items (traffic);
+    g_autoptr(SsTrafficEntry) empty_one = g_list_model_get_item (traffic, n - 1);
+    g_autoptr(SsTrafficEntry) ping = g_list_model_get_item (traffic, n - 2);
+
+    g_assert_cmpuint (ss_traffic_entry_get_length (ping), ==, 4);
+    g_assert_cmpstr (ss_traffic_entry_get_peer (ping), ==, sender);
+    g_assert_cmpuint (ss_traffic_entry_get_length (empty_one), ==, 0);
+    g_assert_cmpstr (ss_traffic_entry_get_peer (empty_one), ==, sender);
+  }
 
   /* reply to the sender with sendto() */
   g_assert_cmpint (ss_socket_send_once (server, pong, ss_socket_get_last_sender (server), &error), ==, 4);

@@ -262,6 +262,8 @@ receive_one (SsSocket *self,
   g_autofree guint8 *large = NULL;
   guint8 *buffer = recv_buffer;
   gboolean datagrams = self->type != SOCK_STREAM;
+  SsAddress sender;
+  const SsAddress *peer = NULL;
   gssize n;
 
   /* Received automatically, a datagram is taken whole, however large; a
@@ -293,17 +295,24 @@ receive_one (SsSocket *self,
       return 0;
     }
 
+  if (!is_stream (self) && from_len > sizeof (sa_family_t))
+    {
+      sender.len = from_len;
+      memcpy (&sender.storage, &from, from_len);
+      peer = &sender;
+    }
+
   if ((gsize) n > bufsize)
     {
-      ss_traffic_log_append (self->traffic, SS_TRAFFIC_RECEIVED, buffer, bufsize);
+      ss_traffic_log_append_from (self->traffic, SS_TRAFFIC_RECEIVED, buffer, bufsize, peer);
       ss_traffic_log_append_event (self->traffic,
                                    _("The datagram had %" PRIu64 " bytes: recv(%" PRIu64 ") took the first %" PRIu64 " and the kernel dropped the rest"),
                                    (guint64) n, (guint64) bufsize, (guint64) bufsize);
       n = bufsize;
     }
   else
-    ss_traffic_log_append (self->traffic, SS_TRAFFIC_RECEIVED, buffer, n);
-  if (!is_stream (self) && from_len > sizeof (sa_family_t))
+    ss_traffic_log_append_from (self->traffic, SS_TRAFFIC_RECEIVED, buffer, n, peer);
+  if (peer != NULL)
     remember_sender (self, &from, from_len);
   return n;
 }
@@ -638,7 +647,7 @@ ss_socket_send_once (SsSocket         *self,
   if (n >= 0)
     {
       if (n > 0 || !is_stream (self))
-        ss_traffic_log_append (self->traffic, SS_TRAFFIC_SENT, data, n);
+        ss_traffic_log_append_from (self->traffic, SS_TRAFFIC_SENT, data, n, to);
       g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_OUT]);
     }
   else if (errsv != EAGAIN && errsv != EWOULDBLOCK && !self->write_shut &&

@@ -19,6 +19,7 @@ struct _SsTrafficEntry
   GBytes        *bytes;
   gsize          length;
   gboolean       evicted;
+  char          *peer;
 };
 
 G_DEFINE_ENUM_TYPE (SsTrafficKind, ss_traffic_kind,
@@ -31,6 +32,7 @@ G_DEFINE_FINAL_TYPE (SsTrafficEntry, ss_traffic_entry, G_TYPE_OBJECT)
 static void
 ss_traffic_entry_finalize (GObject *object)
 {
+  g_free (SS_TRAFFIC_ENTRY (object)->peer);
   g_bytes_unref (SS_TRAFFIC_ENTRY (object)->bytes);
   G_OBJECT_CLASS (ss_traffic_entry_parent_class)->finalize (object);
 }
@@ -159,4 +161,31 @@ ss_traffic_entry_dup_text (SsTrafficEntry *self,
 
   data = g_bytes_get_data (self->bytes, &len);
   return ss_escape_bytes (data, len, max_len, FALSE);
+}
+
+/**
+ * ss_traffic_entry_set_peer:
+ * @peer: the datagram's sender or destination, as text
+ */
+void
+ss_traffic_entry_set_peer (SsTrafficEntry *self,
+                           const char     *peer)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_ENTRY (self));
+
+  g_free (self->peer);
+  self->peer = g_strdup (peer);
+}
+
+/**
+ * ss_traffic_entry_get_peer:
+ *
+ * Returns: (nullable): who sent this datagram, or where it went; %NULL
+ *   for a stream's chunks and for events
+ */
+const char *
+ss_traffic_entry_get_peer (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), NULL);
+  return self->peer;
 }

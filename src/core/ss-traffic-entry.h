@@ -36,4 +36,8 @@ gboolean        ss_traffic_entry_get_evicted (SsTrafficEntry *self);
 char           *ss_traffic_entry_dup_text    (SsTrafficEntry *self,
                                               gsize           max_len);
 
+void            ss_traffic_entry_set_peer   (SsTrafficEntry *self,
+                                             const char     *peer);
+const char     *ss_traffic_entry_get_peer   (SsTrafficEntry *self);
+
 G_END_DECLS

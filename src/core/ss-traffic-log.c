@@ -33,6 +33,10 @@ typedef struct
   guint32 offset;  /* in that block; for an event, in event_text */
   guint32 length;
   guint8  kind;
+  /* the datagram's sender or destination: an index into peers, split to
+   * fit the record's padding (0: none) */
+  guint8  peer_high;
+  guint16 peer_low;
 } Record;
 
 /* The per-entry cost the issue allows is 64 bytes, array slack included. */
@@ -74,7 +78,16 @@ struct _SsTrafficLog
   guint64     evicted[SS_TRAFFIC_EVENT];
   guint64     evicted_notified;
   guint64     chunks[SS_TRAFFIC_EVENT + 1];
+
+  /* Each distinct datagram peer once, as text; the last one is looked up
+   * without hashing, since a flood comes from one sender. */
+  GPtrArray  *peers;
+  GHashTable *peer_index;      /* GBytes of the sockaddr → index + 1 */
+  SsAddress   last_peer;
+  guint       last_peer_index;
 };
+
+#define MAX_PEERS 0xffffff
 
 enum {
   PROP_0,
@@ -144,8 +157,10 @@ ss_traffic_log_get_item (GListModel *model,
                          guint       position)
 {
   SsTrafficLog *self = SS_TRAFFIC_LOG (model);
-  const Record *record;
   g_autoptr(GBytes) bytes = NULL;
+  SsTrafficEntry *entry;
+  const Record *record;
+  guint peer;
 
   if (position >= self->n_published)
     return NULL;
@@ -153,18 +168,22 @@ ss_traffic_log_get_item (GListModel *model,
   record = &self->records[position];
   if (record->kind == SS_TRAFFIC_EVENT)
     bytes = g_bytes_new (self->event_text->data + record->offset, record->length);
-  else if (record_is_evicted (self, record))
-    return ss_traffic_entry_new_evicted (record->kind, record->time, record->length);
   else if (record->length == 0)
     bytes = g_bytes_new (NULL, 0);
-  else
+  else if (!record_is_evicted (self, record))
     {
       Block *block = g_ptr_array_index (self->blocks, record->block - self->first_block);
 
       bytes = g_bytes_new_with_free_func (block->data + record->offset, record->length,
                                           block_unref, block_ref (block));
     }
-  return ss_traffic_entry_new (record->kind, record->time, bytes);
+
+  entry = bytes != NULL ? ss_traffic_entry_new (record->kind, record->time, bytes)
+                        : ss_traffic_entry_new_evicted (record->kind, record->time, record->length);
+  peer = (guint) record->peer_high << 16 | record->peer_low;
+  if (peer != 0)
+    ss_traffic_entry_set_peer (entry, g_ptr_array_index (self->peers, peer - 1));
+  return entry;
 }
 
 static void
@@ -187,6 +206,8 @@ ss_traffic_log_finalize (GObject *object)
   g_ptr_array_unref (self->blocks);
   g_clear_pointer (&self->spare, block_unref);
   g_byte_array_unref (self->event_text);
+  g_ptr_array_unref (self->peers);
+  g_hash_table_unref (self->peer_index);
 
   G_OBJECT_CLASS (ss_traffic_log_parent_class)->finalize (object);
 }
@@ -268,6 +289,9 @@ ss_traffic_log_init (SsTrafficLog *self)
   self->event_text = g_byte_array_new ();
   self->budget = SS_TRAFFIC_LOG_DEFAULT_BUDGET;
   self->next_block_size = FIRST_BLOCK_SIZE;
+  self->peers = g_ptr_array_new_with_free_func (g_free);
+  self->peer_index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                            (GDestroyNotify) g_bytes_unref, NULL);
 }
 
 SsTrafficLog *
@@ -353,6 +377,8 @@ add_record (SsTrafficLog  *self,
   record->offset = offset;
   record->length = length;
   record->kind = kind;
+  record->peer_high = 0;
+  record->peer_low = 0;
   self->chunks[kind]++;
   return record;
 }
@@ -386,12 +412,19 @@ reserve (SsTrafficLog *self,
 static void
 commit (SsTrafficLog  *self,
         SsTrafficKind  kind,
-        gsize          len)
+        gsize          len,
+        guint          peer)
 {
   Block *block = len > 0 ? last_block (self) : NULL;
+  Record *record;
 
   self->bytes[kind] += len;
-  if (add_record (self, kind, block ? block->used : 0, len) == NULL || block == NULL)
+  record = add_record (self, kind, block ? block->used : 0, len);
+  if (record == NULL)
+    return;
+  record->peer_high = peer >> 16;
+  record->peer_low = peer & 0xffff;
+  if (block == NULL)
     return;
 
   block->used += len;
@@ -422,6 +455,52 @@ ss_traffic_log_append (SsTrafficLog  *self,
                        const guint8  *data,
                        gsize          len)
 {
+  ss_traffic_log_append_from (self, kind, data, len, NULL);
+}
+
+/* The index + 1 of @peer in peers, adding it the first time. */
+static guint
+peer_index (SsTrafficLog    *self,
+            const SsAddress *peer)
+{
+  g_autoptr(GBytes) key = NULL;
+  gpointer found;
+
+  if (peer == NULL)
+    return 0;
+  if (self->last_peer_index != 0 && self->last_peer.len == peer->len &&
+      memcmp (&self->last_peer.storage, &peer->storage, peer->len) == 0)
+    return self->last_peer_index;
+
+  key = g_bytes_new (&peer->storage, peer->len);
+  found = g_hash_table_lookup (self->peer_index, key);
+  if (found == NULL)
+    {
+      if (self->peers->len >= MAX_PEERS)
+        return 0;
+      g_ptr_array_add (self->peers, ss_address_to_string (peer));
+      found = GUINT_TO_POINTER (self->peers->len);
+      g_hash_table_insert (self->peer_index, g_steal_pointer (&key), found);
+    }
+  self->last_peer = *peer;
+  self->last_peer_index = GPOINTER_TO_UINT (found);
+  return self->last_peer_index;
+}
+
+/**
+ * ss_traffic_log_append_from:
+ * @peer: (nullable): who sent a received datagram, or where a sent one
+ *   went
+ *
+ * Like ss_traffic_log_append(), for a datagram: the entry shows @peer.
+ */
+void
+ss_traffic_log_append_from (SsTrafficLog    *self,
+                            SsTrafficKind    kind,
+                            const guint8    *data,
+                            gsize            len,
+                            const SsAddress *peer)
+{
   g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
   g_return_if_fail (kind <= SS_TRAFFIC_EVENT);
   g_return_if_fail (len <= G_MAXUINT32);
@@ -434,7 +513,7 @@ ss_traffic_log_append (SsTrafficLog  *self,
   /* an empty payload (sendall(b''), an empty datagram) may have no data */
   if (len > 0)
     memcpy (reserve (self, len), data, len);
-  commit (self, kind, len);
+  commit (self, kind, len, peer_index (self, peer));
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "ss-address.h"
 #include "ss-traffic-entry.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,11 @@ void          ss_traffic_log_append            (SsTrafficLog  *self,
                                                 SsTrafficKind  kind,
                                                 const guint8  *data,
                                                 gsize          len);
+void          ss_traffic_log_append_from  (SsTrafficLog    *self,
+                                           SsTrafficKind    kind,
+                                           const guint8    *data,
+                                           gsize            len,
+                                           const SsAddress *peer);
 void          ss_traffic_log_append_event      (SsTrafficLog  *self,
                                                 const char    *format,
                                                 ...) G_GNUC_PRINTF (2, 3);

@@ -779,6 +779,7 @@ ss_socket_page_constructed (GObject *object)
     g_signal_connect_object (self->socket, watched[i], G_CALLBACK (socket_changed_cb),
                              self, G_CONNECT_SWAPPED);
   ss_traffic_view_set_log (self->traffic_view, ss_socket_get_traffic (self->socket));
+  ss_traffic_view_set_show_peer (self->traffic_view, !is_stream (self->socket));
   ss_options_panel_set_socket (self->options_panel, self->socket);
   /* bind, connect and close change what applies and what the kernel holds */
   g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (ss_options_panel_refresh),

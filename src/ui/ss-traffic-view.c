@@ -22,6 +22,7 @@ typedef enum
   COLUMN_TIME,
   COLUMN_DIRECTION,
   COLUMN_LENGTH,
+  COLUMN_PEER,
   COLUMN_DATA,
   N_COLUMNS
 } Column;
@@ -32,6 +33,7 @@ struct _SsTrafficView
 
   GtkScrolledWindow *scrolled_window;
   GtkColumnView     *column_view;
+  GtkColumnViewColumn *peer_column;
 };
 
 G_DEFINE_FINAL_TYPE (SsTrafficView, ss_traffic_view, GTK_TYPE_WIDGET)
@@ -86,6 +88,11 @@ bind_cb (GtkSignalListItemFactory *factory,
       if (kind != SS_TRAFFIC_EVENT)
         text = g_strdup_printf ("%" G_GSIZE_FORMAT, ss_traffic_entry_get_length (entry));
       break;
+    case COLUMN_PEER:
+      /* addresses are ASCII, but a Unix path is any bytes */
+      if (ss_traffic_entry_get_peer (entry) != NULL)
+        text = g_utf8_make_valid (ss_traffic_entry_get_peer (entry), -1);
+      break;
     case COLUMN_DATA:
       /* events too: they quote addresses, and a Unix path is any bytes */
       text = ss_traffic_entry_dup_text (entry, PREVIEW_BYTES);
@@ -110,7 +117,7 @@ bind_cb (GtkSignalListItemFactory *factory,
     }
 }
 
-static void
+static GtkColumnViewColumn *
 add_column (SsTrafficView *self,
             Column         column,
             const char    *title,
@@ -125,12 +132,26 @@ add_column (SsTrafficView *self,
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_resizable (view_column, TRUE);
   gtk_column_view_append_column (self->column_view, view_column);
+  return view_column;
 }
 
 /**
  * ss_traffic_view_set_log:
  * @log: (nullable): the log to show
  */
+/**
+ * ss_traffic_view_set_show_peer:
+ *
+ * Shows who sent each datagram (or where it went): for datagram sockets.
+ */
+void
+ss_traffic_view_set_show_peer (SsTrafficView *self,
+                               gboolean       show_peer)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
+  gtk_column_view_column_set_visible (self->peer_column, show_peer);
+}
+
 void
 ss_traffic_view_set_log (SsTrafficView *self,
                          SsTrafficLog  *log)
@@ -172,6 +193,8 @@ ss_traffic_view_init (SsTrafficView *self)
   add_column (self, COLUMN_TIME, _("Time"), FALSE);
   add_column (self, COLUMN_DIRECTION, _("Direction"), FALSE);
   add_column (self, COLUMN_LENGTH, _("Bytes"), FALSE);
+  self->peer_column = add_column (self, COLUMN_PEER, _("Peer"), FALSE);
+  gtk_column_view_column_set_visible (self->peer_column, FALSE);
   add_column (self, COLUMN_DATA, _("Data"), TRUE);
   ss_follow_tail_attach (self->scrolled_window);
 }

@@ -17,4 +17,7 @@ G_DECLARE_FINAL_TYPE (SsTrafficView, ss_traffic_view, SS, TRAFFIC_VIEW, GtkWidge
 void ss_traffic_view_set_log (SsTrafficView *self,
                               SsTrafficLog  *log);
 
+void ss_traffic_view_set_show_peer (SsTrafficView *self,
+                                    gboolean       show_peer);
+
 G_END_DECLS
