@@ -502,6 +502,51 @@ test_nonblocking_connect (Fixture       *fixture,
   close (listener);
 }
 
+/* A ping socket: ICMP echo without privileges where the system allows it
+ * (net.ipv4.ping_group_range); elsewhere the kernel's refusal, explained. */
+static void
+test_ping_socket (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const guint8 echo[] = { 8, 0, 0, 0, 0, 0, 0, 1, 'p', 'i', 'n', 'g' };
+  SsCallLog *calls = ss_session_get_calls (fixture->session);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) request = g_bytes_new_static (echo, sizeof echo);
+  g_autoptr(SsAddress) to = NULL;
+  g_autoptr(SsCall) call = NULL;
+  SsSocket *ping;
+
+  ping = ss_session_create_socket (fixture->session, AF_INET, SOCK_DGRAM, IPPROTO_ICMP, &error);
+  call = ss_test_find_call (calls, "socket", -1, NULL);
+  g_assert_nonnull (strstr (ss_call_get_args (call), "IPPROTO_ICMP"));
+  g_assert_nonnull (strstr (ss_call_get_python (call), "socket.IPPROTO_ICMP"));
+  if (ping == NULL)
+    {
+      g_assert_true (g_error_matches (error, SS_ERRNO_ERROR, EACCES) ||
+                     g_error_matches (error, SS_ERRNO_ERROR, EPERM));
+      g_assert_nonnull (ss_errno_explain (error->code));
+      g_test_message ("ping sockets are not allowed here: %s", error->message);
+      return;
+    }
+
+  /* the kernel fills in the identifier and the checksum */
+  to = ss_address_parse_numeric ("127.0.0.1:0", AF_INET, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ss_socket_send_once (ping, request, to, &error), ==, sizeof echo);
+  g_assert_no_error (error);
+  ss_test_wait_bytes_in (ping, sizeof echo);
+  {
+    g_autoptr(GBytes) reply = ss_traffic_log_dup_payload (ss_socket_get_traffic (ping),
+                                                          SS_TRAFFIC_RECEIVED);
+    gsize len;
+    const guint8 *bytes = g_bytes_get_data (reply, &len);
+
+    g_assert_cmpuint (len, ==, sizeof echo);
+    g_assert_cmpuint (bytes[0], ==, 0);  /* echo reply */
+    g_assert_cmpmem (bytes + 8, 4, "ping", 4);
+  }
+}
+
 static void
 test_explanations (void)
 {
@@ -567,6 +612,7 @@ main (int   argc,
   ADD ("timeout-recv", test_timeout_recv);
   ADD ("blocking-accept-cancelled", test_blocking_accept_cancelled);
   ADD ("nonblocking-connect", test_nonblocking_connect);
+  ADD ("ping-socket", test_ping_socket);
 #undef ADD
   g_test_add_func ("/socket-calls/explanations", test_explanations);
 

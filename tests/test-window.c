@@ -78,6 +78,8 @@ test_listen_and_receive (SsTestWindow  *f,
   g_assert_false (ss_test_button_sensitive (page, "socket.bind"));
   g_assert_false (gtk_widget_get_sensitive (ss_test_page_child (page, "bind_entry")));
   g_assert_true (ss_test_button_sensitive (page, "socket.listen"));
+  /* loopback: no note that other machines can connect */
+  g_assert_false (gtk_widget_get_visible (ss_test_page_child (page, "exposure_label")));
 
   /* listen */
   ss_test_click (page, "socket.listen");
@@ -181,6 +183,8 @@ test_accept_by_hand (SsTestWindow  *f,
   ss_test_click (page, "socket.listen");
   ss_test_wait_info (page, SS_TEST_INFO_STATE, "listening");
   ss_test_wait_info_prefix (page, SS_TEST_INFO_LOCAL, "0.0.0.0:");
+  /* all interfaces: the page says other machines can now connect */
+  g_assert_true (gtk_widget_get_visible (ss_test_page_child (page, "exposure_label")));
   local = g_strdup (ss_test_info_value (page, SS_TEST_INFO_LOCAL));
   port = ss_test_port_of (local);
   g_assert_cmpuint (port, ==, ss_test_fd_local_port (ss_socket_get_fd (listener)));

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <glib/gi18n-lib.h>
@@ -75,6 +76,31 @@ lookup_value (const SsConstant *table,
         return TRUE;
       }
   return FALSE;
+}
+
+/* 0 lets the kernel pick the usual protocol of the family and type; the
+ * others are for raw sockets and ping sockets (SOCK_DGRAM + ICMP). */
+static const SsConstant protocols[] = {
+  { "0",              0,              N_("Default for the type") },
+  { "IPPROTO_TCP",    IPPROTO_TCP,    N_("TCP") },
+  { "IPPROTO_UDP",    IPPROTO_UDP,    N_("UDP") },
+  { "IPPROTO_ICMP",   IPPROTO_ICMP,   N_("ICMP (ping)") },
+  { "IPPROTO_ICMPV6", IPPROTO_ICMPV6, N_("ICMPv6 (ping)") },
+  { "IPPROTO_RAW",    IPPROTO_RAW,    N_("Raw IP") },
+};
+
+const SsConstant *
+ss_constants_protocols (guint *n_protocols)
+{
+  *n_protocols = G_N_ELEMENTS (protocols);
+  return protocols;
+}
+
+const char *
+ss_protocol_name (int protocol)
+{
+  const char *name = lookup_name (protocols, G_N_ELEMENTS (protocols), protocol);
+  return name ? name : "?";
 }
 
 const char *

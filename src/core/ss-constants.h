@@ -17,6 +17,8 @@ typedef struct
 
 const SsConstant *ss_constants_families  (guint *n_families);
 const SsConstant *ss_constants_types     (guint *n_types);
+const SsConstant *ss_constants_protocols (guint *n_protocols);
+const char       *ss_protocol_name       (int    protocol);
 const char       *ss_family_name         (int family);
 const char       *ss_type_name           (int type);
 gboolean          ss_family_from_name    (const char *name,

@@ -35,7 +35,7 @@ static const struct
 } explanations[] = {
   { ECONNREFUSED, N_("Nothing is listening on that address and port: start the server first, or check the port.") },
   { EADDRINUSE, N_("Another socket holds this address, or a recent one is still in TIME_WAIT: pick another port, or set SO_REUSEADDR before bind.") },
-  { EACCES, N_("Ports below 1024 need privileges, so use a port of 1024 or more; sending to a broadcast address also needs SO_BROADCAST.") },
+  { EACCES, N_("Not allowed: ports below 1024 need privileges (use 1024 or more), a broadcast needs SO_BROADCAST, and a ping socket needs the user's group in net.ipv4.ping_group_range.") },
   { EADDRNOTAVAIL, N_("This machine has no such address: bind to 127.0.0.1, to one of its own addresses, or to 0.0.0.0.") },
   { ECONNRESET, N_("The peer ended the connection abruptly (a reset), for example because it closed with unread data or crashed.") },
   { EPIPE, N_("The connection's sending side is closed: the peer went away, or this side called shutdown for writing.") },

@@ -278,10 +278,15 @@ ss_socket_new (SsCallLog  *calls,
   fd = socket (family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
   errsv = fd < 0 ? errno : 0;
 
-  args = g_strdup_printf ("%s, %s|SOCK_NONBLOCK|SOCK_CLOEXEC, %d",
-                          ss_family_name (family), ss_type_name (type), protocol);
-  python = g_strdup_printf ("sk%d = socket.socket(socket.%s, socket.%s)",
-                            MAX (fd, 0), ss_family_name (family), ss_type_name (type));
+  args = g_strdup_printf ("%s, %s|SOCK_NONBLOCK|SOCK_CLOEXEC, %s",
+                          ss_family_name (family), ss_type_name (type), ss_protocol_name (protocol));
+  if (protocol == 0)
+    python = g_strdup_printf ("sk%d = socket.socket(socket.%s, socket.%s)",
+                              MAX (fd, 0), ss_family_name (family), ss_type_name (type));
+  else
+    python = g_strdup_printf ("sk%d = socket.socket(socket.%s, socket.%s, socket.%s)",
+                              MAX (fd, 0), ss_family_name (family), ss_type_name (type),
+                              ss_protocol_name (protocol));
   if (calls != NULL)
     ss_call_log_record (calls, -1, "socket", args, python, fd, errsv);
 

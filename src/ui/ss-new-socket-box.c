@@ -17,6 +17,7 @@ struct _SsNewSocketBox
 
   GtkDropDown *family_dropdown;
   GtkDropDown *type_dropdown;
+  GtkDropDown *protocol_dropdown;
   GtkButton   *create_button;
   GtkButton   *pair_button;
   GtkLabel    *error_label;
@@ -33,7 +34,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (SsNewSocketBox, ss_new_socket_box, GTK_TYPE_WIDGET)
 
 /* "AF_INET (2) — IPv4": the name the seed uses, this system's number,
- * and what it is. */
+ * and what it is. A protocol of 0 is just "0 — Default for the type". */
 static GListModel *
 model_for (const SsConstant *table,
            guint             n)
@@ -42,8 +43,10 @@ model_for (const SsConstant *table,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *text = g_strdup_printf ("%s (%d) — %s", table[i].name, table[i].value,
-                                               _(table[i].label));
+      g_autofree char *text = table[i].value == 0 && g_str_equal (table[i].name, "0")
+                              ? g_strdup_printf ("0 — %s", _(table[i].label))
+                              : g_strdup_printf ("%s (%d) — %s", table[i].name, table[i].value,
+                                                 _(table[i].label));
       gtk_string_list_append (list, text);
     }
   return G_LIST_MODEL (list);
@@ -135,13 +138,15 @@ ss_new_socket_box_focus (SsNewSocketBox *self)
 static void
 create_clicked_cb (SsNewSocketBox *self)
 {
-  guint n_families, n_types;
+  guint n_families, n_types, n_protocols;
   const SsConstant *families = ss_constants_families (&n_families);
   const SsConstant *types = ss_constants_types (&n_types);
+  const SsConstant *protocols = ss_constants_protocols (&n_protocols);
 
   g_signal_emit (self, signals[CREATE], 0,
                  selected (self->family_dropdown, families, n_families)->value,
-                 selected (self->type_dropdown, types, n_types)->value);
+                 selected (self->type_dropdown, types, n_types)->value,
+                 selected (self->protocol_dropdown, protocols, n_protocols)->value);
 }
 
 static void
@@ -183,9 +188,11 @@ ss_new_socket_box_class_init (SsNewSocketBoxClass *klass)
    * SsNewSocketBox::create:
    * @family: the chosen family's value
    * @type: the chosen type's value
+   * @protocol: the chosen protocol's value, 0 for the type's default
    */
   signals[CREATE] = g_signal_new ("create", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                  G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);
 
   /**
    * SsNewSocketBox::create-pair:
@@ -197,6 +204,7 @@ ss_new_socket_box_class_init (SsNewSocketBoxClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-new-socket-box.ui");
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, family_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, type_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, protocol_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, create_button);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, pair_button);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, error_label);
@@ -213,10 +221,14 @@ ss_new_socket_box_init (SsNewSocketBox *self)
   const SsConstant *types = ss_constants_types (&n_types);
   g_autoptr(GListModel) family_model = model_for (families, n_families);
   g_autoptr(GListModel) type_model = model_for (types, n_types);
+  guint n_protocols;
+  const SsConstant *protocols = ss_constants_protocols (&n_protocols);
+  g_autoptr(GListModel) protocol_model = model_for (protocols, n_protocols);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drop_down_set_model (self->family_dropdown, family_model);
   gtk_drop_down_set_model (self->type_dropdown, type_model);
+  gtk_drop_down_set_model (self->protocol_dropdown, protocol_model);
   g_signal_connect_swapped (self->family_dropdown, "notify::selected",
                             G_CALLBACK (family_changed_cb), self);
   family_changed_cb (self);

@@ -52,6 +52,7 @@ struct _SsSocketPage
   GtkWidget     *destination_box;
   GtkEntry      *destination_entry;
   GtkLabel      *title_label;
+  GtkWidget     *exposure_label;
   GtkEntry      *bind_entry;
   GtkSpinButton *backlog_spin;
   GtkSwitch     *auto_accept_switch;
@@ -230,6 +231,17 @@ set_info (SsSocketPage *self,
   gtk_label_set_text (self->info_values[row], value && *value ? value : "—");
 }
 
+/* Safe by default means loopback; binding to 0.0.0.0 or [::] is one
+ * choice away, and then the page says what it means. */
+static gboolean
+is_exposed (SsSocket *socket)
+{
+  const char *local = ss_socket_get_local_address (socket);
+
+  return ss_socket_get_state (socket) != SS_SOCKET_CLOSED && local != NULL &&
+         (g_str_has_prefix (local, "0.0.0.0:") || g_str_has_prefix (local, "[::]:"));
+}
+
 static void
 update_info (SsSocketPage *self)
 {
@@ -243,6 +255,7 @@ update_info (SsSocketPage *self)
   g_autofree char *queued = ss_format_bytes (ss_socket_get_queued (self->socket));
 
   gtk_label_set_text (self->title_label, kind);
+  gtk_widget_set_visible (self->exposure_label, is_exposed (self->socket));
   set_info (self, INFO_FD, fd);
   set_info (self, INFO_KIND, family_type);
   set_info (self, INFO_STATE, ss_format_state (self->socket));
@@ -888,6 +901,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_box);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, exposure_label);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, bind_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, backlog_spin);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, auto_accept_switch);

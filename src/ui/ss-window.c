@@ -165,12 +165,13 @@ static void
 new_socket_box_create_cb (SsWindow       *self,
                           int             family,
                           int             type,
+                          int             protocol,
                           SsNewSocketBox *box)
 {
   g_autoptr(GError) error = NULL;
   SsSocket *socket;
 
-  socket = ss_session_create_socket (self->session, family, type, 0, &error);
+  socket = ss_session_create_socket (self->session, family, type, protocol, &error);
   if (socket == NULL)
     {
       ss_new_socket_box_show_error (box, error->message);
