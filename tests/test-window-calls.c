@@ -701,6 +701,51 @@ test_socket_pair (SsTestWindow  *f,
 }
 
 /* ------------------------------------------------------------------ */
+/* 8. a Send all the peer never reads: progress, and Stop               */
+
+static gboolean
+progress_shown (gpointer page)
+{
+  return gtk_widget_get_visible (ss_test_page_child (page, "send_progress_box"));
+}
+
+static void
+test_stop_send (SsTestWindow  *f,
+                gconstpointer  data)
+{
+  const gsize size = 32 * 1024 * 1024;
+  g_autofree char *payload = g_malloc0 (size);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsCall) call = NULL;
+  SsSocketPage *page;
+  SsSocket *client;
+  int listener, peer;
+
+  page = connected_client (f, &client, &listener, &peer);
+  g_assert_false (progress_shown (page));
+  g_assert_false (ss_test_button_sensitive (page, "socket.stop-send"));
+
+  /* the peer never reads: the kernel's buffers fill and the rest waits */
+  bytes = g_bytes_new_take (g_steal_pointer (&payload), size);
+  g_assert_true (ss_socket_send (client, bytes, &error));
+  g_assert_no_error (error);
+  ss_test_wait_until (progress_shown, page, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpuint (ss_socket_get_queued (client), >, 0);
+
+  ss_test_click (page, "socket.stop-send");
+  g_assert_cmpuint (ss_socket_get_queued (client), ==, 0);
+  g_assert_false (progress_shown (page));
+  ss_test_assert_calls (f, "socket connect sendall");
+  call = ss_test_call_at (f, 2);
+  g_assert_cmpint (ss_call_get_errno (call), ==, ECANCELED);
+  g_assert_cmpstr (ss_test_info_value (page, SS_TEST_INFO_STATE), ==, "connected");
+
+  g_assert_no_errno (close (peer));
+  g_assert_no_errno (close (listener));
+}
+
+/* ------------------------------------------------------------------ */
 
 int
 main (int   argc,
@@ -720,6 +765,7 @@ main (int   argc,
   ADD ("/window-calls/shutdown-write", test_shutdown_write);
   ADD ("/window-calls/learner-mode", test_learner_mode);
   ADD ("/window-calls/socket-pair", test_socket_pair);
+  ADD ("/window-calls/stop-send", test_stop_send);
 
 #undef ADD
 

@@ -794,3 +794,22 @@ ss_socket_get_tcp_info (SsSocket  *self,
   info->backlog = tcp.tcpi_state == TCP_LISTEN ? tcp.tcpi_sacked : 0;
   return TRUE;
 }
+
+/**
+ * ss_socket_cancel_send:
+ *
+ * Stops a Send all under way: what the kernel has taken is gone, the rest
+ * is dropped and the log says how much; each sendall() ends with
+ * ECANCELED in the call log.
+ */
+void
+ss_socket_cancel_send (SsSocket *self)
+{
+  g_return_if_fail (SS_IS_SOCKET (self));
+
+  if (g_queue_is_empty (&self->send_queue))
+    return;
+  drop_send_queue (self, ECANCELED);
+  ss_socket_io_update_watch (self);
+  ss_traffic_log_flush (self->traffic);
+}

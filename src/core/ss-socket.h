@@ -93,6 +93,7 @@ gboolean       ss_socket_send              (SsSocket       *self,
                                             GBytes         *bytes,
                                             GError        **error);
 gsize          ss_socket_get_queued        (SsSocket       *self);
+void           ss_socket_cancel_send       (SsSocket       *self);
 gboolean       ss_socket_get_auto_receive  (SsSocket       *self);
 void           ss_socket_set_auto_receive  (SsSocket       *self,
                                             gboolean        auto_receive);

@@ -50,6 +50,9 @@ struct _SsSocketPage
   GtkSpinButton *timeout_spin;
   GCancellable  *wait_cancellable;
   GtkWidget     *destination_box;
+  GtkWidget     *send_progress_box;
+  GtkProgressBar *send_progress;
+  guint64        send_peak;     /* the most queued since the queue was empty */
   GtkEntry      *destination_entry;
   GtkLabel      *title_label;
   GtkWidget     *exposure_label;
@@ -333,9 +336,39 @@ ss_socket_page_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (ss_socket_page_parent_class)->unmap (widget);
 }
 
+/* Send all of a large payload: how far it is, and a way to stop it. */
+static void
+update_send_progress (SsSocketPage *self)
+{
+  guint64 queued = ss_socket_get_queued (self->socket);
+  g_autofree char *left = NULL;
+  g_autofree char *text = NULL;
+
+  self->send_peak = queued == 0 ? 0 : MAX (self->send_peak, queued);
+  gtk_widget_set_visible (self->send_progress_box, queued > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.stop-send", queued > 0);
+  if (queued == 0)
+    return;
+
+  left = ss_format_bytes (queued);
+  /* Translators: %s is a size, "1.5 MB (1,572,864 bytes)" */
+  text = g_strdup_printf (_("%s still to send"), left);
+  gtk_progress_bar_set_fraction (self->send_progress, 1.0 - (double) queued / self->send_peak);
+  gtk_progress_bar_set_text (self->send_progress, text);
+}
+
+static void
+stop_send_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ss_socket_cancel_send (SS_SOCKET_PAGE (widget)->socket);
+}
+
 static void
 socket_changed_cb (SsSocketPage *self)
 {
+  update_send_progress (self);
   update_info (self);
   update_actions (self);
   if (self->kernel_view_id != 0)
@@ -899,6 +932,8 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, mode_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_box);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, send_progress_box);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, send_progress);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, exposure_label);
@@ -923,6 +958,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_install_action (widget_class, "socket.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "socket.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "socket.send-once", NULL, send_once_action);
+  gtk_widget_class_install_action (widget_class, "socket.stop-send", NULL, stop_send_action);
   gtk_widget_class_install_action (widget_class, "socket.connect-ex", NULL, connect_ex_action);
   gtk_widget_class_install_action (widget_class, "socket.recv", NULL, recv_action);
   gtk_widget_class_install_action (widget_class, "socket.shutdown", NULL, shutdown_action);
