@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ss-error.h"
+#include "ss-icmp.h"
 #include "ss-session.h"
 #include "ss-test-socket.h"
 #include "ss-test-util.h"
@@ -548,6 +549,74 @@ test_ping_socket (Fixture       *fixture,
 }
 
 static void
+test_icmp_checksum (void)
+{
+  g_autoptr(GBytes) request = ss_icmp_echo_request (AF_INET, 0x1234, 7, (const guint8 *) "ping", 4);
+  g_autoptr(GBytes) request6 = ss_icmp_echo_request (AF_INET6, 0, 1, NULL, 0);
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (request, &len);
+
+  g_assert_cmpuint (len, ==, 12);
+  g_assert_cmpuint (bytes[0], ==, 8);
+  g_assert_cmpuint (bytes[4] << 8 | bytes[5], ==, 0x1234);
+  g_assert_cmpuint (bytes[6] << 8 | bytes[7], ==, 7);
+  /* a message with its checksum in place sums to zero */
+  g_assert_cmpuint (ss_icmp_checksum (bytes, len), ==, 0);
+  /* RFC 1071's example: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2 */
+  g_assert_cmpuint (ss_icmp_checksum ((const guint8 *) "\x00\x01\xf2\x03\xf4\xf5\xf6\xf7", 8),
+                    ==, (guint16) ~0xddf2);
+  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (request6, NULL))[0], ==, 128);
+}
+
+static gboolean
+has_echo_reply (gpointer user_data)
+{
+  GListModel *traffic = G_LIST_MODEL (ss_socket_get_traffic (user_data));
+  guint n = g_list_model_get_n_items (traffic);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (traffic, i);
+      gsize len;
+      const guint8 *bytes = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &len);
+      gsize header = len > 0 ? (bytes[0] & 0x0f) * 4 : 0;
+
+      /* a received IPv4 packet: the IP header, then the ICMP message */
+      if (ss_traffic_entry_get_kind (entry) == SS_TRAFFIC_RECEIVED &&
+          len == header + 17 && bytes[header] == 0 &&
+          memcmp (bytes + header + 8, "sockscope", 9) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A raw ICMP socket (root here; otherwise the kernel's EPERM, explained)
+ * sees the echo request go out and the reply come back on loopback. */
+static void
+test_raw_echo (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) request = ss_icmp_echo_request (AF_INET, 0x5353, 1, (const guint8 *) "sockscope", 9);
+  g_autoptr(SsAddress) to = ss_address_parse_numeric ("127.0.0.1:0", AF_INET, NULL, NULL);
+  SsSocket *raw;
+
+  raw = ss_session_create_socket (fixture->session, AF_INET, SOCK_RAW, IPPROTO_ICMP, &error);
+  if (raw == NULL)
+    {
+      g_assert_true (g_error_matches (error, SS_ERRNO_ERROR, EPERM) ||
+                     g_error_matches (error, SS_ERRNO_ERROR, EACCES));
+      g_assert_nonnull (ss_errno_explain (error->code));
+      g_test_skip ("raw sockets need CAP_NET_RAW");
+      return;
+    }
+
+  g_assert_cmpint (ss_socket_send_once (raw, request, to, &error), ==, 17);
+  g_assert_no_error (error);
+  ss_test_wait_until (has_echo_reply, raw, TIMEOUT_MS);
+}
+
+static void
 test_explanations (void)
 {
   static const int common[] = {
@@ -613,8 +682,10 @@ main (int   argc,
   ADD ("blocking-accept-cancelled", test_blocking_accept_cancelled);
   ADD ("nonblocking-connect", test_nonblocking_connect);
   ADD ("ping-socket", test_ping_socket);
+  ADD ("raw-echo", test_raw_echo);
 #undef ADD
   g_test_add_func ("/socket-calls/explanations", test_explanations);
+  g_test_add_func ("/socket-calls/icmp-checksum", test_icmp_checksum);
 
   return g_test_run ();
 }

@@ -153,8 +153,11 @@ wanted_condition (SsSocket *self)
     case SS_SOCKET_CONNECTING:
       want = G_IO_OUT;
       break;
+    case SS_SOCKET_CREATED:
     case SS_SOCKET_BOUND:
-      /* a bound datagram socket receives */
+      /* A datagram socket receives once it has an address: bound, or
+       * given one by its first sendto(); a raw socket, always. Watching an
+       * unbound one costs nothing, since nothing can arrive. */
       if (!is_stream (self) && self->auto_receive && !self->read_shut)
         want = G_IO_IN;
       break;
@@ -164,7 +167,6 @@ wanted_condition (SsSocket *self)
       if (self->failure == 0 && self->queued > 0)
         want |= G_IO_OUT;
       break;
-    case SS_SOCKET_CREATED:
     case SS_SOCKET_CLOSED:
     default:
       break;
@@ -560,6 +562,7 @@ dispatch (SsSocket     *self,
     case SS_SOCKET_CONNECTING:
       ss_socket_connect_ready (self);
       break;
+    case SS_SOCKET_CREATED:
     case SS_SOCKET_BOUND:
     case SS_SOCKET_CONNECTED:
       if ((self->watching & G_IO_IN) && (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
@@ -568,7 +571,6 @@ dispatch (SsSocket     *self,
           (revents & (G_IO_OUT | G_IO_HUP | G_IO_ERR)))
         pump_send (self);
       break;
-    case SS_SOCKET_CREATED:
     case SS_SOCKET_CLOSED:
     default:
       break;

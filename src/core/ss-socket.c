@@ -610,6 +610,13 @@ ss_socket_get_socket_type (SsSocket *self)
   return self->type;
 }
 
+int
+ss_socket_get_protocol (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), 0);
+  return self->protocol;
+}
+
 SsSocketState
 ss_socket_get_state (SsSocket *self)
 {

@@ -46,6 +46,7 @@ SsSocket      *ss_socket_new               (SsCallLog      *calls,
 int            ss_socket_get_fd            (SsSocket       *self);
 int            ss_socket_get_family        (SsSocket       *self);
 int            ss_socket_get_socket_type   (SsSocket       *self);
+int            ss_socket_get_protocol      (SsSocket       *self);
 SsSocketState  ss_socket_get_state         (SsSocket       *self);
 const char    *ss_socket_get_local_address (SsSocket       *self);
 const char    *ss_socket_get_peer_address  (SsSocket       *self);

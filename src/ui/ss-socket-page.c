@@ -8,11 +8,14 @@
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "ss-constants.h"
 #include "ss-error.h"
 #include "ss-format.h"
+#include "ss-icmp.h"
 #include "ss-options-panel.h"
 #include "ss-socket-page.h"
 #include "ss-traffic-view.h"
@@ -51,6 +54,8 @@ struct _SsSocketPage
   GCancellable  *wait_cancellable;
   GtkWidget     *destination_box;
   GtkWidget     *send_progress_box;
+  GtkWidget     *echo_button;
+  guint16        echo_sequence;
   GtkProgressBar *send_progress;
   guint64        send_peak;     /* the most queued since the queue was empty */
   GtkEntry      *destination_entry;
@@ -174,6 +179,13 @@ is_stream (SsSocket *socket)
   return type == SOCK_STREAM || type == SOCK_SEQPACKET;
 }
 
+static gboolean
+is_icmp (SsSocket *socket)
+{
+  int protocol = ss_socket_get_protocol (socket);
+  return protocol == IPPROTO_ICMP || protocol == IPPROTO_ICMPV6;
+}
+
 /* Each call is enabled when it makes sense in the socket's state, so the
  * page itself shows the seed's recipes step by step. */
 static void
@@ -224,6 +236,8 @@ update_actions (SsSocketPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->recv_size_spin), can_receive);
   gtk_widget_set_sensitive (GTK_WIDGET (self->auto_receive_switch), open);
   gtk_widget_set_visible (self->destination_box, datagram);
+  gtk_widget_set_visible (self->echo_button, is_icmp (self->socket));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.echo", learner || (open && is_icmp (self->socket)));
 }
 
 static void
@@ -688,6 +702,45 @@ send_action (GtkWidget  *widget,
     show_error (self, error);
 }
 
+/* A ping: the payload needs an ICMP header a text box cannot type. */
+static void
+echo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  int family = ss_socket_get_family (self->socket);
+  const char *destination = gtk_editable_get_text (GTK_EDITABLE (self->destination_entry));
+  g_autoptr(GBytes) text = dup_payload (self);
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(SsAddress) to = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (text, &len);
+
+  dismiss_error_cb (self);
+  if (*destination == '\0')
+    destination = family == AF_INET6 ? "[::1]:0" : "127.0.0.1:0";
+  /* a bare host is fine here: ICMP has no ports */
+  to = ss_address_parse_numeric (destination, family, NULL, &error);
+  if (to == NULL && strchr (destination, ':') == NULL)
+    {
+      g_autofree char *with_port = g_strdup_printf ("%s:0", destination);
+
+      g_clear_error (&error);
+      to = ss_address_parse_numeric (with_port, family, NULL, &error);
+    }
+  if (to == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  request = ss_icmp_echo_request (family, 0, ++self->echo_sequence, data, len);
+  if (ss_socket_send_once (self->socket, request, to, &error) < 0)
+    show_error (self, error);
+}
+
 static void
 reply_to_sender_action (GtkWidget  *widget,
                         const char *action_name,
@@ -933,6 +986,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_box);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, send_progress_box);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, echo_button);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, send_progress);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, title_label);
@@ -959,6 +1013,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_install_action (widget_class, "socket.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "socket.send-once", NULL, send_once_action);
   gtk_widget_class_install_action (widget_class, "socket.stop-send", NULL, stop_send_action);
+  gtk_widget_class_install_action (widget_class, "socket.echo", NULL, echo_action);
   gtk_widget_class_install_action (widget_class, "socket.connect-ex", NULL, connect_ex_action);
   gtk_widget_class_install_action (widget_class, "socket.recv", NULL, recv_action);
   gtk_widget_class_install_action (widget_class, "socket.shutdown", NULL, shutdown_action);
