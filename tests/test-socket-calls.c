@@ -469,6 +469,44 @@ test_blocking_accept_cancelled (Fixture       *fixture,
   close (client);
 }
 
+/* Blocking send(): with the kernel's buffer full it waits until the peer
+ * reads, then takes some bytes. */
+static void
+test_blocking_send (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) chunk = g_bytes_new_take (g_malloc0 (65536), 65536);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint sends = 0;
+  int peer;
+  SsSocket *client = connect_to_raw_peer (fixture, &peer);
+
+  /* fill the buffers with non-blocking sends, bounded */
+  ss_socket_set_timeout (client, 0);
+  while (ss_socket_send_once (client, chunk, NULL, &error) > 0 && sends < 10000)
+    sends++;
+  g_assert_error (error, SS_ERRNO_ERROR, EAGAIN);
+  g_clear_error (&error);
+
+  ss_socket_set_timeout (client, -1);
+  ss_socket_send_async (client, chunk, NULL, NULL, ss_test_store_result_cb, &result);
+  ss_test_drain_main_context ();
+  g_assert_null (result);
+  g_assert_true (ss_socket_get_waiting (client));
+
+  /* the peer reads, a chunk at a time, until the waiting send goes */
+  for (guint i = 0; i < 1000 && result == NULL; i++)
+    {
+      g_autoptr(GBytes) drained = ss_test_raw_recv (peer, 65536, FALSE, TIMEOUT_MS);
+      ss_test_drain_main_context ();
+    }
+  ss_test_wait_result (&result, TIMEOUT_MS);
+  g_assert_cmpint (ss_socket_send_finish (client, result, &error), >, 0);
+  g_assert_no_error (error);
+  close (peer);
+}
+
 static gboolean
 is_connected (gpointer user_data)
 {
@@ -681,6 +719,7 @@ main (int   argc,
   ADD ("timeout-recv", test_timeout_recv);
   ADD ("blocking-accept-cancelled", test_blocking_accept_cancelled);
   ADD ("nonblocking-connect", test_nonblocking_connect);
+  ADD ("blocking-send", test_blocking_send);
   ADD ("ping-socket", test_ping_socket);
   ADD ("raw-echo", test_raw_echo);
 #undef ADD

@@ -173,7 +173,7 @@ wanted_condition (SsSocket *self)
     }
   /* a call by hand waiting in blocking mode */
   if (self->wait_task != NULL)
-    want |= G_IO_IN;
+    want |= self->wait_kind == SS_WAIT_SEND ? G_IO_OUT : G_IO_IN;
   return want;
 }
 
@@ -547,7 +547,7 @@ dispatch (SsSocket     *self,
           GIOCondition  revents)
 {
   /* a waiting accept() or recv() goes first: it is what the person asked */
-  if (self->wait_task != NULL && (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR)) &&
+  if (self->wait_task != NULL && (revents & (G_IO_IN | G_IO_OUT | G_IO_HUP | G_IO_ERR)) &&
       ss_socket_wait_ready (self))
     {
       ss_traffic_log_flush (self->traffic);
@@ -594,6 +594,20 @@ ss_socket_send_once (SsSocket         *self,
                      const SsAddress  *to,
                      GError          **error)
 {
+  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
+  g_return_val_if_fail (bytes != NULL, -1);
+
+  return ss_socket_try_send (self, bytes, to, TRUE, error);
+}
+
+/* One send() by hand; see ss_socket_try_recv() for @record_would_block. */
+gssize
+ss_socket_try_send (SsSocket         *self,
+                    GBytes           *bytes,
+                    const SsAddress  *to,
+                    gboolean          record_would_block,
+                    GError          **error)
+{
   g_autofree char *name = NULL;
   g_autofree char *c_literal = NULL;
   g_autofree char *args = NULL;
@@ -602,9 +616,6 @@ ss_socket_send_once (SsSocket         *self,
   gsize len;
   gssize n;
   int errsv;
-
-  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
-  g_return_val_if_fail (bytes != NULL, -1);
 
   if (!ss_socket_check_open (self, to ? "sendto" : "send", error))
     return -1;
@@ -626,6 +637,11 @@ ss_socket_send_once (SsSocket         *self,
            : send (self->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
   while (n < 0 && errno == EINTR);
   errsv = n < 0 ? errno : 0;
+  if (n < 0 && (errsv == EAGAIN || errsv == EWOULDBLOCK) && !record_would_block)
+    {
+      ss_set_errno_error (error, errsv, to ? "sendto" : "send");
+      return -1;
+    }
 
   name = ss_socket_dup_python_name (self);
   c_literal = ss_escape_literal (data, len, 64, FALSE);

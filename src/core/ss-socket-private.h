@@ -12,6 +12,13 @@ G_BEGIN_DECLS
 
 typedef enum
 {
+  SS_WAIT_ACCEPT,
+  SS_WAIT_RECV,
+  SS_WAIT_SEND,
+} SsWaitKind;
+
+typedef enum
+{
   SS_SOCKET_PROP_0,
   SS_SOCKET_PROP_FD,
   SS_SOCKET_PROP_FAMILY,
@@ -73,7 +80,10 @@ struct _SsSocket
 
   double         timeout;       /* settimeout(): <0 blocking, 0 non-blocking */
   GTask         *wait_task;     /* an accept() or recv() waiting by hand */
-  gsize          wait_bufsize;  /* 0 for accept */
+  SsWaitKind     wait_kind;
+  gsize          wait_bufsize;  /* for recv */
+  GBytes        *wait_bytes;    /* for send */
+  SsAddress     *wait_to;       /* for sendto */
   guint          wait_timeout_id;
   GCancellable  *wait_cancellable;
   gulong         wait_cancel_id;
@@ -132,6 +142,11 @@ void      ss_socket_io_update_watch   (SsSocket      *self);
 void      ss_socket_accept_ready      (SsSocket      *self);
 gssize    ss_socket_try_recv          (SsSocket      *self,
                                        gsize          bufsize,
+                                       gboolean       record_would_block,
+                                       GError       **error);
+gssize    ss_socket_try_send          (SsSocket      *self,
+                                       GBytes        *bytes,
+                                       const SsAddress *to,
                                        gboolean       record_would_block,
                                        GError       **error);
 SsSocket *ss_socket_try_accept        (SsSocket      *self,

@@ -78,8 +78,16 @@ ss_socket_get_waiting (SsSocket *self)
 }
 
 static void
+clear_wait_call (SsSocket *self)
+{
+  g_clear_pointer (&self->wait_bytes, g_bytes_unref);
+  g_clear_pointer (&self->wait_to, ss_address_free);
+}
+
+static void
 finish_wait (SsSocket *self)
 {
+  clear_wait_call (self);
   g_clear_handle_id (&self->wait_timeout_id, g_source_remove);
   if (self->wait_cancellable != NULL)
     {
@@ -100,17 +108,43 @@ return_error (SsSocket *self,
   g_task_return_error (task, error);
 }
 
+static const char *
+wait_call_name (SsSocket *self)
+{
+  switch (self->wait_kind)
+    {
+    case SS_WAIT_ACCEPT:
+      return "accept";
+    case SS_WAIT_RECV:
+      return "recv";
+    case SS_WAIT_SEND:
+    default:
+      return self->wait_to ? "sendto" : "send";
+    }
+}
+
 static gboolean
 wait_timed_out (gpointer user_data)
 {
   SsSocket *self = user_data;
-  gboolean accepting = self->wait_bufsize == 0;
-  const char *call = accepting ? "accept" : "recv";
+  const char *call = wait_call_name (self);
   g_autofree char *name = ss_socket_dup_python_name (self);
   g_autofree char *args = g_strdup_printf ("%d", self->fd);
-  g_autofree char *python = accepting
-    ? g_strdup_printf ("conn, addr = %s.accept()", name)
-    : g_strdup_printf ("data = %s.recv(%" G_GSIZE_FORMAT ")", name, self->wait_bufsize);
+  g_autofree char *python = NULL;
+
+  switch (self->wait_kind)
+    {
+    case SS_WAIT_ACCEPT:
+      python = g_strdup_printf ("conn, addr = %s.accept()", name);
+      break;
+    case SS_WAIT_RECV:
+      python = g_strdup_printf ("data = %s.recv(%" G_GSIZE_FORMAT ")", name, self->wait_bufsize);
+      break;
+    case SS_WAIT_SEND:
+    default:
+      python = g_strdup_printf ("%s.%s(…)", name, call);
+      break;
+    }
 
   self->wait_timeout_id = 0;
   /* Python raises socket.timeout; the kernel was never asked to wait, so
@@ -120,6 +154,55 @@ wait_timed_out (gpointer user_data)
                                    _("%s: timed out after %g s (socket.timeout)"),
                                    call, self->timeout));
   return G_SOURCE_REMOVE;
+}
+
+/* What one attempt at the waiting call gave. */
+typedef struct
+{
+  SsSocket *connection;
+  gssize    count;
+  GError   *error;
+} Outcome;
+
+static Outcome
+attempt (SsSocket *self,
+         gboolean  record_would_block)
+{
+  Outcome outcome = { NULL, -1, NULL };
+
+  switch (self->wait_kind)
+    {
+    case SS_WAIT_ACCEPT:
+      outcome.connection = ss_socket_try_accept (self, record_would_block, &outcome.error);
+      break;
+    case SS_WAIT_RECV:
+      outcome.count = ss_socket_try_recv (self, self->wait_bufsize, record_would_block, &outcome.error);
+      break;
+    case SS_WAIT_SEND:
+    default:
+      outcome.count = ss_socket_try_send (self, self->wait_bytes, self->wait_to,
+                                          record_would_block, &outcome.error);
+      break;
+    }
+  return outcome;
+}
+
+static gboolean
+would_block (const Outcome *outcome)
+{
+  return g_error_matches (outcome->error, SS_ERRNO_ERROR, EAGAIN);
+}
+
+static void
+answer (GTask   *task,
+        Outcome *outcome)
+{
+  if (outcome->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&outcome->error));
+  else if (outcome->connection != NULL)
+    g_task_return_pointer (task, g_object_ref (outcome->connection), g_object_unref);
+  else
+    g_task_return_int (task, outcome->count);
 }
 
 static void
@@ -144,12 +227,15 @@ watch_cancellable (SsSocket     *self,
 
 /* Starts waiting for @task, or answers it at once. */
 static void
-wait_or_return (SsSocket *self,
-                GTask    *task,
-                gsize     bufsize)
+wait_or_return (SsSocket        *self,
+                GTask           *task,
+                SsWaitKind       kind,
+                gsize            bufsize,
+                GBytes          *bytes,
+                const SsAddress *to)
 {
-  g_autoptr(GError) error = NULL;
   gboolean blocking = self->timeout != 0;
+  Outcome outcome;
 
   if (self->wait_task != NULL)
     {
@@ -158,35 +244,22 @@ wait_or_return (SsSocket *self,
       return;
     }
 
-  if (bufsize == 0)
-    {
-      SsSocket *connection = ss_socket_try_accept (self, !blocking, &error);
-      if (connection != NULL)
-        {
-          g_task_return_pointer (task, g_object_ref (connection), g_object_unref);
-          return;
-        }
-    }
-  else
-    {
-      gssize n = ss_socket_try_recv (self, bufsize, !blocking, &error);
-      if (n >= 0)
-        {
-          g_task_return_int (task, n);
-          return;
-        }
-    }
+  self->wait_kind = kind;
+  self->wait_bufsize = bufsize;
+  self->wait_bytes = bytes ? g_bytes_ref (bytes) : NULL;
+  self->wait_to = to ? ss_address_copy (to) : NULL;
 
-  if (!blocking || !g_error_matches (error, SS_ERRNO_ERROR, EAGAIN))
+  outcome = attempt (self, !blocking);
+  if (!blocking || !would_block (&outcome) || g_task_return_error_if_cancelled (task))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      clear_wait_call (self);
+      answer (task, &outcome);
+      g_clear_error (&outcome.error);
       return;
     }
+  g_clear_error (&outcome.error);
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
   self->wait_task = g_object_ref (task);
-  self->wait_bufsize = bufsize;
   watch_cancellable (self, g_task_get_cancellable (task));
   if (self->timeout > 0)
     self->wait_timeout_id = g_timeout_add ((guint) (self->timeout * 1000), wait_timed_out, self);
@@ -194,40 +267,24 @@ wait_or_return (SsSocket *self,
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_WAITING]);
 }
 
-/* The fd is readable while a call waits: try it again. Returns whether
- * the call is over (the wake-up was used). */
+/* The fd is ready while a call waits: try it again. Returns whether the
+ * call is over (the wake-up was used). */
 gboolean
 ss_socket_wait_ready (SsSocket *self)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
+  Outcome outcome = attempt (self, FALSE);
 
-  if (self->wait_bufsize == 0)
+  if (would_block (&outcome))
     {
-      SsSocket *connection = ss_socket_try_accept (self, FALSE, &error);
-
-      if (connection == NULL && g_error_matches (error, SS_ERRNO_ERROR, EAGAIN))
-        return FALSE;
-      task = g_steal_pointer (&self->wait_task);
-      finish_wait (self);
-      if (connection != NULL)
-        g_task_return_pointer (task, g_object_ref (connection), g_object_unref);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
+      g_clear_error (&outcome.error);
+      return FALSE;
     }
-  else
-    {
-      gssize n = ss_socket_try_recv (self, self->wait_bufsize, FALSE, &error);
 
-      if (n < 0 && g_error_matches (error, SS_ERRNO_ERROR, EAGAIN))
-        return FALSE;
-      task = g_steal_pointer (&self->wait_task);
-      finish_wait (self);
-      if (n >= 0)
-        g_task_return_int (task, n);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-    }
+  /* the wait is over before the caller hears, so it may start another */
+  task = g_steal_pointer (&self->wait_task);
+  finish_wait (self);
+  answer (task, &outcome);
   return TRUE;
 }
 
@@ -270,7 +327,7 @@ ss_socket_accept_async (SsSocket            *self,
   g_return_if_fail (SS_IS_SOCKET (self));
 
   task = new_wait_task (self, ss_socket_accept_async, cancellable, callback, user_data);
-  wait_or_return (self, task, 0);
+  wait_or_return (self, task, SS_WAIT_ACCEPT, 0, NULL, NULL);
 }
 
 /**
@@ -305,7 +362,7 @@ ss_socket_recv_async (SsSocket            *self,
   g_return_if_fail (bufsize > 0);
 
   task = new_wait_task (self, ss_socket_recv_async, cancellable, callback, user_data);
-  wait_or_return (self, task, bufsize);
+  wait_or_return (self, task, SS_WAIT_RECV, bufsize, NULL, NULL);
 }
 
 /**
@@ -315,6 +372,45 @@ ss_socket_recv_async (SsSocket            *self,
  */
 gssize
 ss_socket_recv_finish (SsSocket      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/**
+ * ss_socket_send_async:
+ * @to: (nullable): the destination, for sendto()
+ *
+ * One send() as the socket's mode says: with the kernel's buffer full, a
+ * blocking socket waits until it takes some bytes; a non-blocking one
+ * answers EAGAIN at once.
+ */
+void
+ss_socket_send_async (SsSocket            *self,
+                      GBytes              *bytes,
+                      const SsAddress     *to,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SS_IS_SOCKET (self));
+  g_return_if_fail (bytes != NULL);
+
+  task = new_wait_task (self, ss_socket_send_async, cancellable, callback, user_data);
+  wait_or_return (self, task, SS_WAIT_SEND, 0, bytes, to);
+}
+
+/**
+ * ss_socket_send_finish:
+ *
+ * Returns: the bytes the kernel took, or -1 with @error
+ */
+gssize
+ss_socket_send_finish (SsSocket      *self,
                        GAsyncResult  *result,
                        GError       **error)
 {

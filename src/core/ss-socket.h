@@ -131,6 +131,15 @@ void           ss_socket_recv_async        (SsSocket       *self,
                                             GCancellable   *cancellable,
                                             GAsyncReadyCallback callback,
                                             gpointer        user_data);
+void           ss_socket_send_async        (SsSocket       *self,
+                                            GBytes         *bytes,
+                                            const SsAddress *to,
+                                            GCancellable   *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer        user_data);
+gssize         ss_socket_send_finish       (SsSocket       *self,
+                                            GAsyncResult   *result,
+                                            GError        **error);
 gssize         ss_socket_recv_finish       (SsSocket       *self,
                                             GAsyncResult   *result,
                                             GError        **error);

@@ -56,6 +56,7 @@ struct _SsSocketPage
   GtkWidget     *send_progress_box;
   GtkWidget     *echo_button;
   guint16        echo_sequence;
+  guint64        send_size;     /* of the send() under way, for its message */
   GtkProgressBar *send_progress;
   guint64        send_peak;     /* the most queued since the queue was empty */
   GtkEntry      *destination_entry;
@@ -638,6 +639,30 @@ dup_payload (SsSocketPage *self)
   return g_string_free_to_bytes (text);
 }
 
+static void
+send_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SsSocketPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize sent;
+
+  stop_waiting (self);
+  sent = ss_socket_send_finish (SS_SOCKET (object), result, &error);
+  if (sent < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+    }
+  else if ((guint64) sent < self->send_size)
+    {
+      g_autofree char *text = g_strdup_printf (_("send took %" PRIu64 " of %" PRIu64 " bytes: the rest was not sent"),
+                                               (guint64) sent, self->send_size);
+      show_message (self, text, NULL, FALSE);
+    }
+}
+
 /* One send() or sendto(): a datagram is all or nothing, so a destination
  * always means one call. */
 static void
@@ -647,7 +672,6 @@ send_once (SsSocketPage *self)
   g_autoptr(GBytes) payload = dup_payload (self);
   g_autoptr(SsAddress) to = NULL;
   g_autoptr(GError) error = NULL;
-  gssize sent;
 
   dismiss_error_cb (self);
   if (gtk_widget_get_visible (self->destination_box) && *destination != '\0')
@@ -661,15 +685,9 @@ send_once (SsSocketPage *self)
         }
     }
 
-  sent = ss_socket_send_once (self->socket, payload, to, &error);
-  if (sent < 0)
-    show_error (self, error);
-  else if ((gsize) sent < g_bytes_get_size (payload))
-    {
-      g_autofree char *text = g_strdup_printf (_("send took %" PRIu64 " of %" PRIu64 " bytes: the rest was not sent"),
-                                               (guint64) sent, (guint64) g_bytes_get_size (payload));
-      show_message (self, text, NULL, FALSE);
-    }
+  self->send_size = g_bytes_get_size (payload);
+  ss_socket_send_async (self->socket, payload, to, start_waiting (self), send_done_cb, g_object_ref (self));
+  show_waiting (self, "send()");
 }
 
 static void
