@@ -105,32 +105,24 @@ ss_socket_get_option (SsSocket        *self,
   if (!ss_socket_check_open (self, "getsockopt", error))
     return FALSE;
 
-  if (option->kind == SS_OPTION_LINGER)
-    {
-      struct linger linger = { 0 };
-      socklen_t len = sizeof linger;
+  {
+    struct linger linger = { 0 };
+    int number = 0;
+    gboolean is_linger = option->kind == SS_OPTION_LINGER;
+    socklen_t len = is_linger ? sizeof linger : sizeof number;
 
-      if (getsockopt (self->fd, option->level, option->optname, &linger, &len) < 0)
-        {
-          ss_set_errno_error (error, errno, "getsockopt");
-          return FALSE;
-        }
+    if (getsockopt (self->fd, option->level, option->optname,
+                    is_linger ? (void *) &linger : (void *) &number, &len) < 0)
+      {
+        ss_set_errno_error (error, errno, "getsockopt");
+        return FALSE;
+      }
+    if (is_linger)
       *value = linger.l_onoff ? linger.l_linger : -1;
-      return TRUE;
-    }
-  else
-    {
-      int number = 0;
-      socklen_t len = sizeof number;
-
-      if (getsockopt (self->fd, option->level, option->optname, &number, &len) < 0)
-        {
-          ss_set_errno_error (error, errno, "getsockopt");
-          return FALSE;
-        }
+    else
       *value = option->kind == SS_OPTION_BOOL ? number != 0 : number;
-      return TRUE;
-    }
+  }
+  return TRUE;
 }
 
 /**
