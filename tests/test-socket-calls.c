@@ -654,6 +654,37 @@ test_raw_echo (Fixture       *fixture,
   ss_test_wait_until (has_echo_reply, raw, TIMEOUT_MS);
 }
 
+/* Unix sockets from the command line's specs, and a seqpacket pair that
+ * keeps message boundaries as a stream does not. */
+static void
+test_unix_specs_and_seqpacket (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("unix-listen:@sockscope-test-%d", getpid ());
+  g_autofree char *target = g_strdup_printf ("unix:@sockscope-test-%d", getpid ());
+  SsSocket *listener = ss_test_open_spec (fixture->session, name, &error);
+  SsSocket *client, *first, *second;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (ss_socket_get_state (listener), ==, SS_SOCKET_LISTENING);
+  g_assert_cmpint (ss_socket_get_family (listener), ==, AF_UNIX);
+  client = ss_test_open_spec (fixture->session, target, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ss_socket_get_state (client), ==, SS_SOCKET_CONNECTED);
+  ss_test_wait_connections (listener, 1);
+
+  first = ss_session_create_pair (fixture->session, SOCK_SEQPACKET, &error);
+  g_assert_no_error (error);
+  second = g_list_model_get_item (ss_session_get_sockets (fixture->session), 3);
+  g_object_unref (second);
+  ss_test_send_ok (first, "one", 3);
+  ss_test_send_ok (first, "two!", 4);
+  ss_test_wait_bytes_in (second, 7);
+  /* two messages, two entries: seqpacket keeps boundaries */
+  g_assert_cmpuint (ss_traffic_log_get_chunks (ss_socket_get_traffic (second), SS_TRAFFIC_RECEIVED), ==, 2);
+}
+
 static void
 test_explanations (void)
 {
@@ -722,6 +753,7 @@ main (int   argc,
   ADD ("blocking-send", test_blocking_send);
   ADD ("ping-socket", test_ping_socket);
   ADD ("raw-echo", test_raw_echo);
+  ADD ("unix-specs-and-seqpacket", test_unix_specs_and_seqpacket);
 #undef ADD
   g_test_add_func ("/socket-calls/explanations", test_explanations);
   g_test_add_func ("/socket-calls/icmp-checksum", test_icmp_checksum);

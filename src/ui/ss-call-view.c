@@ -48,6 +48,10 @@ ss_call_view_format (SsCallView *self,
       if (errsv != 0)
         body = g_strdup_printf ("%s  # OSError: [Errno %d] %s (%s)", ss_call_get_python (call),
                                 errsv, g_strerror (errsv), ss_errno_name (errsv));
+      else if (ss_call_get_result (call) != 0)
+        /* the kernel's answer as a comment: the new descriptor, the byte count */
+        body = g_strdup_printf ("%s  # → %" G_GINT64_FORMAT, ss_call_get_python (call),
+                                ss_call_get_result (call));
       else
         body = g_strdup (ss_call_get_python (call));
     }

@@ -298,7 +298,8 @@ export_response_cb (GtkNativeDialog *dialog,
 
   /* written to a temporary file and renamed: a crash leaves the old file */
   script = string_to_bytes (ss_call_log_to_python (ss_session_get_calls (self->session)));
-  g_file_replace_contents_bytes_async (file, script, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+  /* private: the script holds the payloads the session sent */
+  g_file_replace_contents_bytes_async (file, script, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL,
                                        script_saved_cb, g_object_ref (self));
 }
 
