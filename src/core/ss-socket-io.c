@@ -133,11 +133,12 @@ ss_socket_io_stop (SsSocket *self)
 
 /* Sockets whose recv() returns 0 at the end: a datagram of length 0 is
  * not an end. */
-static gboolean
-is_stream (SsSocket *self)
+gboolean
+ss_socket_is_stream (SsSocket *self)
 {
   return self->type == SOCK_STREAM || self->type == SOCK_SEQPACKET;
 }
+
 
 static GIOCondition
 wanted_condition (SsSocket *self)
@@ -158,7 +159,7 @@ wanted_condition (SsSocket *self)
       /* A datagram socket receives once it has an address: bound, or
        * given one by its first sendto(); a raw socket, always. Watching an
        * unbound one costs nothing, since nothing can arrive. */
-      if (!is_stream (self) && self->auto_receive && !self->read_shut)
+      if (!ss_socket_is_stream (self) && self->auto_receive && !self->read_shut)
         want = G_IO_IN;
       break;
     case SS_SOCKET_CONNECTED:
@@ -207,8 +208,8 @@ ss_socket_io_update_watch (SsSocket *self)
 /* The connection is over on the kernel's side (reset, broken pipe, …):
  * say so in the log and stop watching it. The descriptor stays open until
  * the person closes it, as in the seed's recipes. */
-static void
-connection_failed (SsSocket   *self,
+void
+ss_socket_connection_failed (SsSocket   *self,
                    int         errsv,
                    const char *call)
 {
@@ -291,13 +292,13 @@ receive_one (SsSocket *self,
   *errsv_out = n < 0 ? errno : 0;
   if (n < 0)
     return -1;
-  if (n == 0 && is_stream (self))
+  if (n == 0 && ss_socket_is_stream (self))
     {
       peer_closed (self);
       return 0;
     }
 
-  if (!is_stream (self) && from_len > sizeof (sa_family_t))
+  if (!ss_socket_is_stream (self) && from_len > sizeof (sa_family_t))
     {
       sender.len = from_len;
       memcpy (&sender.storage, &from, from_len);
@@ -329,10 +330,10 @@ receive_ready (SsSocket *self)
       int errsv;
       gssize n = receive_one (self, sizeof recv_buffer, TRUE, &errsv);
 
-      if (n > 0 || (n == 0 && !is_stream (self)))
+      if (n > 0 || (n == 0 && !ss_socket_is_stream (self)))
         continue;
       if (n < 0 && errsv != EAGAIN && errsv != EWOULDBLOCK)
-        connection_failed (self, errsv, "recv");
+        ss_socket_connection_failed (self, errsv, "recv");
       break;
     }
 
@@ -389,16 +390,16 @@ ss_socket_try_recv (SsSocket  *self,
       return -1;
     }
 
-  call = is_stream (self) ? "recv" : "recvfrom";
+  call = ss_socket_is_stream (self) ? "recv" : "recvfrom";
   name = ss_socket_dup_python_name (self);
   args = g_strdup_printf ("%d, buf, %" G_GSIZE_FORMAT ", 0", self->fd, bufsize);
-  python = is_stream (self)
+  python = ss_socket_is_stream (self)
     ? g_strdup_printf ("data = %s.recv(%" G_GSIZE_FORMAT ")", name, bufsize)
     : g_strdup_printf ("data, addr = %s.recvfrom(%" G_GSIZE_FORMAT ")", name, bufsize);
   ss_socket_record (self, call, args, python, n, n < 0 ? errsv : 0, error);
 
   if (n < 0 && errsv != EAGAIN && errsv != EWOULDBLOCK && self->state == SS_SOCKET_CONNECTED)
-    connection_failed (self, errsv, call);
+    ss_socket_connection_failed (self, errsv, call);
   if (ss_socket_get_bytes_in (self) != before)
     g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_IN]);
   ss_traffic_log_flush (self->traffic);
@@ -461,7 +462,7 @@ pump_send (SsSocket *self)
            * is only this call's answer: it must not mark a connection
            * made later as failed. */
           if (self->state == SS_SOCKET_CONNECTED)
-            connection_failed (self, errsv, "send");
+            ss_socket_connection_failed (self, errsv, "send");
           else
             drop_send_queue (self, errsv);
           break;
@@ -578,103 +579,6 @@ dispatch (SsSocket     *self,
   ss_traffic_log_flush (self->traffic);
 }
 
-/**
- * ss_socket_send_once:
- * @to: (nullable): the destination, for sendto() on a datagram socket
- *
- * One send() (or sendto()) call, as Python's send(): the kernel may take
- * fewer bytes than given, and the count shows it. Nothing is queued.
- *
- * Returns: the bytes the kernel took, or -1 with @error set (EAGAIN when
- *   its buffer is full)
- */
-gssize
-ss_socket_send_once (SsSocket         *self,
-                     GBytes           *bytes,
-                     const SsAddress  *to,
-                     GError          **error)
-{
-  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
-  g_return_val_if_fail (bytes != NULL, -1);
-
-  return ss_socket_try_send (self, bytes, to, TRUE, error);
-}
-
-/* One send() by hand; see ss_socket_try_recv() for @record_would_block. */
-gssize
-ss_socket_try_send (SsSocket         *self,
-                    GBytes           *bytes,
-                    const SsAddress  *to,
-                    gboolean          record_would_block,
-                    GError          **error)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *c_literal = NULL;
-  g_autofree char *args = NULL;
-  g_autofree char *python = NULL;
-  const guint8 *data;
-  gsize len;
-  gssize n;
-  int errsv;
-
-  if (!ss_socket_check_open (self, to ? "sendto" : "send", error))
-    return -1;
-  if (self->queued > 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "Send all is still sending %" PRIu64 " byte: wait for it, or close the socket",
-                                "Send all is still sending %" PRIu64 " bytes: wait for it, or close the socket",
-                                self->queued),
-                   self->queued);
-      return -1;
-    }
-
-  data = g_bytes_get_data (bytes, &len);
-  do
-    n = to ? sendto (self->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT,
-                     (const struct sockaddr *) &to->storage, to->len)
-           : send (self->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-  while (n < 0 && errno == EINTR);
-  errsv = n < 0 ? errno : 0;
-  if (n < 0 && (errsv == EAGAIN || errsv == EWOULDBLOCK) && !record_would_block)
-    {
-      ss_set_errno_error (error, errsv, to ? "sendto" : "send");
-      return -1;
-    }
-
-  name = ss_socket_dup_python_name (self);
-  c_literal = ss_escape_literal (data, len, 64, FALSE);
-  if (to != NULL)
-    {
-      g_autofree char *to_text = ss_address_to_string (to);
-      g_autofree char *to_python = ss_address_to_python (to);
-
-      args = g_strdup_printf ("%d, %s, %" G_GSIZE_FORMAT ", MSG_NOSIGNAL, {%s, %s}, %u", self->fd,
-                              c_literal, len, ss_family_name (ss_address_get_family (to)),
-                              to_text, to->len);
-      python = g_strdup_printf ("%s.sendto(" SS_CALL_PAYLOAD ", %s)", name, to_python);
-    }
-  else
-    {
-      args = g_strdup_printf ("%d, %s, %" G_GSIZE_FORMAT ", MSG_NOSIGNAL", self->fd, c_literal, len);
-      python = g_strdup_printf ("%s.send(" SS_CALL_PAYLOAD ")", name);
-    }
-  ss_socket_record_payload (self, to ? "sendto" : "send", args, python, bytes, n, errsv, error);
-
-  if (n >= 0)
-    {
-      if (n > 0 || !is_stream (self))
-        ss_traffic_log_append_from (self->traffic, SS_TRAFFIC_SENT, data, n, to);
-      g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_OUT]);
-    }
-  else if (errsv != EAGAIN && errsv != EWOULDBLOCK && !self->write_shut &&
-           self->state == SS_SOCKET_CONNECTED && is_stream (self))
-    connection_failed (self, errsv, "send");
-  ss_traffic_log_flush (self->traffic);
-  return n;
-}
-
 static const char *
 shutdown_name (int how)
 {
@@ -730,86 +634,6 @@ ss_socket_shutdown (SsSocket  *self,
                                : _("Shut down reading and writing (SHUT_RDWR)"));
   ss_socket_io_update_watch (self);
   ss_traffic_log_flush (self->traffic);
-  return TRUE;
-}
-
-/**
- * ss_socket_get_readable:
- *
- * Returns: the bytes waiting in the kernel to be read (FIONREAD), or -1
- *   when the kernel does not say
- */
-int
-ss_socket_get_readable (SsSocket *self)
-{
-  int n = 0;
-
-  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
-
-  if (self->state == SS_SOCKET_CLOSED || ioctl (self->fd, FIONREAD, &n) < 0)
-    return -1;
-  return n;
-}
-
-/**
- * ss_socket_get_unsent:
- *
- * Returns: the bytes in the kernel's send buffer, not yet sent or not yet
- *   acknowledged (SIOCOUTQ), or -1 when the kernel does not say
- */
-int
-ss_socket_get_unsent (SsSocket *self)
-{
-  int n = 0;
-
-  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
-
-  if (self->state == SS_SOCKET_CLOSED || ioctl (self->fd, SIOCOUTQ, &n) < 0)
-    return -1;
-  return n;
-}
-
-static const char *tcp_states[] = {
-  [TCP_ESTABLISHED] = "ESTABLISHED",
-  [TCP_SYN_SENT] = "SYN_SENT",
-  [TCP_SYN_RECV] = "SYN_RECV",
-  [TCP_FIN_WAIT1] = "FIN_WAIT1",
-  [TCP_FIN_WAIT2] = "FIN_WAIT2",
-  [TCP_TIME_WAIT] = "TIME_WAIT",
-  [TCP_CLOSE] = "CLOSE",
-  [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-  [TCP_LAST_ACK] = "LAST_ACK",
-  [TCP_LISTEN] = "LISTEN",
-  [TCP_CLOSING] = "CLOSING",
-};
-
-/**
- * ss_socket_get_tcp_info:
- * @info: (out): the kernel's view of the connection
- *
- * Returns: %FALSE when this is no TCP socket or the kernel does not say
- */
-gboolean
-ss_socket_get_tcp_info (SsSocket  *self,
-                        SsTcpInfo *info)
-{
-  struct tcp_info tcp = { 0 };
-  socklen_t len = sizeof tcp;
-
-  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
-  g_return_val_if_fail (info != NULL, FALSE);
-
-  if (self->state == SS_SOCKET_CLOSED || self->type != SOCK_STREAM ||
-      (self->family != AF_INET && self->family != AF_INET6) ||
-      getsockopt (self->fd, IPPROTO_TCP, TCP_INFO, &tcp, &len) < 0)
-    return FALSE;
-
-  info->state = tcp.tcpi_state < G_N_ELEMENTS (tcp_states) && tcp_states[tcp.tcpi_state]
-                ? tcp_states[tcp.tcpi_state] : "?";
-  info->rtt_us = tcp.tcpi_rtt;
-  /* for a listener, Linux reports the accept queue in these two fields */
-  info->queue = tcp.tcpi_state == TCP_LISTEN ? tcp.tcpi_unacked : 0;
-  info->backlog = tcp.tcpi_state == TCP_LISTEN ? tcp.tcpi_sacked : 0;
   return TRUE;
 }
 

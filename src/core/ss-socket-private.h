@@ -140,6 +140,10 @@ void      ss_socket_io_start          (SsSocket      *self);
 void      ss_socket_io_stop           (SsSocket      *self);
 void      ss_socket_io_update_watch   (SsSocket      *self);
 void      ss_socket_accept_ready      (SsSocket      *self);
+gboolean  ss_socket_is_stream         (SsSocket      *self);
+void      ss_socket_connection_failed (SsSocket      *self,
+                                       int            errsv,
+                                       const char    *call);
 gssize    ss_socket_try_recv          (SsSocket      *self,
                                        gsize          bufsize,
                                        gboolean       record_would_block,
