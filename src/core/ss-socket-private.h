@@ -141,6 +141,7 @@ void      ss_socket_io_stop           (SsSocket      *self);
 void      ss_socket_io_update_watch   (SsSocket      *self);
 void      ss_socket_accept_ready      (SsSocket      *self);
 gboolean  ss_socket_is_stream         (SsSocket      *self);
+void      ss_socket_remove_unix_file  (SsSocket      *self);
 void      ss_socket_connection_failed (SsSocket      *self,
                                        int            errsv,
                                        const char    *call);
