@@ -1,4 +1,5 @@
-/* ss-traffic-view.c — a socket's traffic log as a table
+/* ss-traffic-view.c — a socket's traffic log as a table, filtered by
+ * direction, with the selected entry's full content below it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,12 +11,23 @@
 
 #include "ss-follow-tail.h"
 #include "ss-format.h"
+#include "ss-payload-format.h"
 #include "ss-traffic-view.h"
 
 /* A row shows the start of a chunk; the rest is one selection away. A
  * label with megabytes of text would stall layout. */
 #define PREVIEW_BYTES 512
 #define TOOLTIP_BYTES 4096
+/* The details show the rest, up to what a text view lays out quickly. */
+#define DETAILS_BYTES (1024 * 1024)
+
+/* the items of direction_dropdown, in order */
+typedef enum
+{
+  DIRECTION_BOTH,
+  DIRECTION_RECEIVED,
+  DIRECTION_SENT,
+} Direction;
 
 typedef enum
 {
@@ -31,9 +43,15 @@ struct _SsTrafficView
 {
   GtkWidget          parent_instance;
 
+  GtkWidget         *content;
   GtkScrolledWindow *scrolled_window;
   GtkColumnView     *column_view;
   GtkColumnViewColumn *peer_column;
+  GtkDropDown       *direction_dropdown;
+  GtkDropDown       *format_dropdown;
+  GtkTextView       *details_view;
+
+  GtkFilter         *direction_filter;
 };
 
 G_DEFINE_FINAL_TYPE (SsTrafficView, ss_traffic_view, GTK_TYPE_WIDGET)
@@ -135,6 +153,91 @@ add_column (SsTrafficView *self,
   return view_column;
 }
 
+/* Events (connected, closed, errors) stay whatever the direction. */
+static gboolean
+direction_filter_func (gpointer item,
+                       gpointer user_data)
+{
+  SsTrafficView *self = user_data;
+  SsTrafficKind kind = ss_traffic_entry_get_kind (item);
+
+  switch (gtk_drop_down_get_selected (self->direction_dropdown))
+    {
+    case DIRECTION_RECEIVED:
+      return kind != SS_TRAFFIC_SENT;
+    case DIRECTION_SENT:
+      return kind != SS_TRAFFIC_RECEIVED;
+    case DIRECTION_BOTH:
+    default:
+      return TRUE;
+    }
+}
+
+static GtkFilterListModel *
+get_filter_model (SsTrafficView *self)
+{
+  GtkSelectionModel *selection = gtk_column_view_get_model (self->column_view);
+
+  if (selection == NULL)
+    return NULL;
+  return GTK_FILTER_LIST_MODEL (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection)));
+}
+
+static void
+direction_changed_cb (SsTrafficView *self)
+{
+  GtkFilterListModel *filter_model = get_filter_model (self);
+  gboolean both = gtk_drop_down_get_selected (self->direction_dropdown) == DIRECTION_BOTH;
+
+  if (filter_model == NULL)
+    return;
+  /* no filter at all for "Both": a million rows need no test each */
+  gtk_filter_list_model_set_filter (filter_model, both ? NULL : self->direction_filter);
+  if (!both)
+    gtk_filter_changed (self->direction_filter, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static char *
+dup_details (SsTrafficView  *self,
+             SsTrafficEntry *entry)
+{
+  SsPayloadFormat format = gtk_drop_down_get_selected (self->format_dropdown);
+  const guint8 *data;
+  gsize len;
+
+  if (ss_traffic_entry_get_kind (entry) == SS_TRAFFIC_EVENT ||
+      ss_traffic_entry_get_evicted (entry))
+    return ss_traffic_entry_dup_text (entry, 0);
+
+  data = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &len);
+  return ss_payload_format (data, len, format, DETAILS_BYTES);
+}
+
+static void
+update_details (SsTrafficView *self)
+{
+  GtkSelectionModel *selection = gtk_column_view_get_model (self->column_view);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->details_view);
+  SsTrafficEntry *entry = NULL;
+  g_autofree char *text = NULL;
+
+  /* a hex dump or source code keeps its columns; text wraps */
+  gtk_text_view_set_wrap_mode (self->details_view,
+                               gtk_drop_down_get_selected (self->format_dropdown) == SS_PAYLOAD_TEXT
+                               ? GTK_WRAP_CHAR : GTK_WRAP_NONE);
+  if (selection != NULL)
+    entry = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+  if (entry != NULL)
+    text = dup_details (self, entry);
+  gtk_text_buffer_set_text (buffer, text ? text : "", -1);
+}
+
+static void
+format_changed_cb (SsTrafficView *self)
+{
+  update_details (self);
+}
+
 /**
  * ss_traffic_view_set_log:
  * @log: (nullable): the log to show
@@ -156,19 +259,34 @@ void
 ss_traffic_view_set_log (SsTrafficView *self,
                          SsTrafficLog  *log)
 {
-  g_autoptr(GtkSelectionModel) selection = NULL;
+  g_autoptr(GtkSingleSelection) selection = NULL;
 
   g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
 
   if (log != NULL)
-    selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (log))));
-  gtk_column_view_set_model (self->column_view, selection);
+    {
+      GtkFilterListModel *filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (log)),
+                                                                    NULL);
+
+      selection = gtk_single_selection_new (G_LIST_MODEL (filter_model));
+      gtk_single_selection_set_autoselect (selection, FALSE);
+      gtk_single_selection_set_can_unselect (selection, TRUE);
+      gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+      g_signal_connect_object (selection, "notify::selected-item",
+                               G_CALLBACK (update_details), self, G_CONNECT_SWAPPED);
+    }
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  direction_changed_cb (self);
+  update_details (self);
 }
 
 static void
 ss_traffic_view_dispose (GObject *object)
 {
+  SsTrafficView *self = SS_TRAFFIC_VIEW (object);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_TRAFFIC_VIEW);
+  g_clear_object (&self->direction_filter);
   G_OBJECT_CLASS (ss_traffic_view_parent_class)->dispose (object);
 }
 
@@ -180,8 +298,14 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
   G_OBJECT_CLASS (klass)->dispose = ss_traffic_view_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-traffic-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, content);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, direction_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, format_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, details_view);
+  gtk_widget_class_bind_template_callback (widget_class, direction_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, format_changed_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -189,6 +313,7 @@ static void
 ss_traffic_view_init (SsTrafficView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->direction_filter = GTK_FILTER (gtk_custom_filter_new (direction_filter_func, self, NULL));
 
   add_column (self, COLUMN_TIME, _("Time"), FALSE);
   add_column (self, COLUMN_DIRECTION, _("Direction"), FALSE);
