@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <inttypes.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,70 +14,7 @@
 #include "ss-constants.h"
 #include "ss-error.h"
 #include "ss-format.h"
-#include "ss-icmp.h"
-#include "ss-options-panel.h"
-#include "ss-socket-page.h"
-#include "ss-traffic-view.h"
-
-typedef enum
-{
-  INFO_FD,
-  INFO_KIND,
-  INFO_STATE,
-  INFO_LOCAL,
-  INFO_PEER,
-  INFO_RECEIVED,
-  INFO_SENT,
-  INFO_QUEUED,
-  INFO_READABLE,
-  INFO_UNSENT,
-  INFO_TCP_STATE,
-  INFO_RTT,
-  INFO_ACCEPT_QUEUE,
-  N_INFO
-} InfoRow;
-
-struct _SsSocketPage
-{
-  GtkWidget      parent_instance;
-
-  GtkRevealer   *error_revealer;
-  GtkImage      *error_icon;
-  GtkLabel      *error_label;
-  GtkLabel      *explanation_label;
-  GtkSwitch     *auto_receive_switch;
-  GtkSpinButton *recv_size_spin;
-  GtkDropDown   *shutdown_dropdown;
-  GtkDropDown   *mode_dropdown;
-  GtkSpinButton *timeout_spin;
-  GCancellable  *wait_cancellable;
-  GtkWidget     *destination_box;
-  GtkWidget     *send_progress_box;
-  GtkWidget     *echo_button;
-  guint16        echo_sequence;
-  guint64        send_size;     /* of the send() under way, for its message */
-  GtkProgressBar *send_progress;
-  guint64        send_peak;     /* the most queued since the queue was empty */
-  GtkEntry      *destination_entry;
-  GtkLabel      *title_label;
-  GtkWidget     *exposure_label;
-  GtkEntry      *bind_entry;
-  GtkSpinButton *backlog_spin;
-  GtkSwitch     *auto_accept_switch;
-  GtkEntry      *connect_entry;
-  GtkGrid       *info_grid;
-  SsOptionsPanel *options_panel;
-  SsTrafficView *traffic_view;
-  GtkTextView   *send_text;
-  GtkDropDown   *line_ending_dropdown;
-
-  GtkLabel      *info_values[N_INFO];
-
-  SsSocket      *socket;
-  GSettings     *settings;
-  GCancellable  *cancellable;
-  guint          kernel_view_id;
-};
+#include "ss-socket-page-private.h"
 
 enum {
   PROP_0,
@@ -97,8 +33,8 @@ static const struct { const char *key; const char *bytes; } line_endings[] = {
   { "crlf", "\r\n" },
 };
 
-static void
-show_message (SsSocketPage *self,
+void
+ss_socket_page_show_message (SsSocketPage *self,
               const char   *message,
               const char   *explanation,
               gboolean      is_error)
@@ -117,36 +53,45 @@ show_message (SsSocketPage *self,
 }
 
 /* The kernel's answer, then in plain words what usually causes it. */
-static void
-show_error (SsSocketPage *self,
+void
+ss_socket_page_show_error (SsSocketPage *self,
             const GError *error)
 {
   const char *explanation = error->domain == SS_ERRNO_ERROR ? ss_errno_explain (error->code) : NULL;
 
-  show_message (self, error->message, explanation, TRUE);
+  ss_socket_page_show_message (self, error->message, explanation, TRUE);
+}
+
+/* The bytes the line-ending dropdown adds after the text. */
+const char *
+ss_socket_page_get_line_ending (SsSocketPage *self)
+{
+  guint ending = gtk_drop_down_get_selected (self->line_ending_dropdown);
+
+  return ending < G_N_ELEMENTS (line_endings) ? line_endings[ending].bytes : "";
 }
 
 /* Dismissing the message also stops a call that waits. */
-static void
-dismiss_error_cb (SsSocketPage *self)
+void
+ss_socket_page_dismiss_message (SsSocketPage *self)
 {
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   g_cancellable_cancel (self->wait_cancellable);
   g_clear_object (&self->wait_cancellable);
 }
 
-static GCancellable *
-start_waiting (SsSocketPage *self)
+GCancellable *
+ss_socket_page_start_waiting (SsSocketPage *self)
 {
-  dismiss_error_cb (self);
+  ss_socket_page_dismiss_message (self);
   self->wait_cancellable = g_cancellable_new ();
   return self->wait_cancellable;
 }
 
 /* Said only when the call really waits, so a call that completes at once
  * does not flash a message. */
-static void
-show_waiting (SsSocketPage *self,
+void
+ss_socket_page_show_waiting (SsSocketPage *self,
               const char   *call)
 {
   g_autofree char *text = NULL;
@@ -155,11 +100,11 @@ show_waiting (SsSocketPage *self,
     return;
   /* Translators: %s is accept() or recv() */
   text = g_strdup_printf (_("Waiting in %s… (the socket is blocking; dismiss to stop)"), call);
-  show_message (self, text, NULL, FALSE);
+  ss_socket_page_show_message (self, text, NULL, FALSE);
 }
 
-static void
-stop_waiting (SsSocketPage *self)
+void
+ss_socket_page_stop_waiting (SsSocketPage *self)
 {
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   g_clear_object (&self->wait_cancellable);
@@ -170,7 +115,7 @@ option_failed_cb (SsSocketPage   *self,
                   GError         *error,
                   SsOptionsPanel *panel)
 {
-  show_error (self, error);
+  ss_socket_page_show_error (self, error);
 }
 
 static gboolean
@@ -373,14 +318,6 @@ update_send_progress (SsSocketPage *self)
 }
 
 static void
-stop_send_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  ss_socket_cancel_send (SS_SOCKET_PAGE (widget)->socket);
-}
-
-static void
 socket_changed_cb (SsSocketPage *self)
 {
   update_send_progress (self);
@@ -426,353 +363,6 @@ build_info_grid (SsSocketPage *self)
       gtk_grid_attach (self->info_grid, value, 1, i, 1, 1);
       self->info_values[i] = GTK_LABEL (value);
     }
-}
-
-static void
-bind_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(SsSocketPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ss_socket_bind_finish (SS_SOCKET (object), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error);
-      return;
-    }
-  g_settings_set_string (self->settings, "last-bind-address",
-                         gtk_editable_get_text (GTK_EDITABLE (self->bind_entry)));
-}
-
-static void
-bind_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-
-  dismiss_error_cb (self);
-  ss_socket_bind_async (self->socket, gtk_editable_get_text (GTK_EDITABLE (self->bind_entry)),
-                        self->cancellable, bind_done_cb, g_object_ref (self));
-}
-
-static void
-listen_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  g_autoptr(GError) error = NULL;
-  int backlog = gtk_spin_button_get_value_as_int (self->backlog_spin);
-
-  dismiss_error_cb (self);
-  if (!ss_socket_listen (self->socket, backlog, &error))
-    show_error (self, error);
-  else
-    g_settings_set_int (self->settings, "last-backlog", backlog);
-}
-
-static void
-accept_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(SsSocketPage) self = user_data;
-  g_autoptr(SsSocket) connection = NULL;
-  g_autoptr(GError) error = NULL;
-
-  stop_waiting (self);
-  connection = ss_socket_accept_finish (SS_SOCKET (object), result, &error);
-  if (connection == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_error (self, error);
-}
-
-static void
-accept_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-
-  ss_socket_accept_async (self->socket, start_waiting (self), accept_done_cb, g_object_ref (self));
-  show_waiting (self, "accept()");
-}
-
-static void
-connect_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(SsSocketPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ss_socket_connect_finish (SS_SOCKET (object), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error);
-      return;
-    }
-  g_settings_set_string (self->settings, "last-connect-address",
-                         gtk_editable_get_text (GTK_EDITABLE (self->connect_entry)));
-}
-
-static void
-connect_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-
-  dismiss_error_cb (self);
-  ss_socket_connect_async (self->socket, gtk_editable_get_text (GTK_EDITABLE (self->connect_entry)),
-                           self->cancellable, connect_done_cb, g_object_ref (self));
-}
-
-static void
-connect_ex_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(SsSocketPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  int code;
-
-  code = ss_socket_connect_ex_finish (SS_SOCKET (object), result, &error);
-  if (code < 0)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error);
-      return;
-    }
-  if (code == 0)
-    text = g_strdup (_("connect_ex returned 0: connected"));
-  else
-    /* Translators: "connect_ex returned 111 (ECONNREFUSED): Connection refused" */
-    text = g_strdup_printf (_("connect_ex returned %d (%s): %s"), code, ss_errno_name (code),
-                            g_strerror (code));
-  show_message (self, text, code ? ss_errno_explain (code) : NULL, FALSE);
-}
-
-static void
-connect_ex_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-
-  dismiss_error_cb (self);
-  ss_socket_connect_ex_async (self->socket, gtk_editable_get_text (GTK_EDITABLE (self->connect_entry)),
-                              self->cancellable, connect_ex_done_cb, g_object_ref (self));
-}
-
-static void
-recv_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(SsSocketPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  stop_waiting (self);
-  if (ss_socket_recv_finish (SS_SOCKET (object), result, &error) < 0 &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_error (self, error);
-}
-
-static void
-recv_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  int size = gtk_spin_button_get_value_as_int (self->recv_size_spin);
-
-  g_settings_set_int (self->settings, "recv-size", size);
-  ss_socket_recv_async (self->socket, size, start_waiting (self), recv_done_cb, g_object_ref (self));
-  show_waiting (self, "recv()");
-}
-
-static void
-shutdown_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  static const int how[] = { SHUT_WR, SHUT_RD, SHUT_RDWR };
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  g_autoptr(GError) error = NULL;
-  guint selected = gtk_drop_down_get_selected (self->shutdown_dropdown);
-
-  dismiss_error_cb (self);
-  if (!ss_socket_shutdown (self->socket, how[MIN (selected, G_N_ELEMENTS (how) - 1)], &error))
-    show_error (self, error);
-}
-
-static void
-close_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-
-  dismiss_error_cb (self);
-  ss_socket_close (self->socket);
-}
-
-/* The text box as bytes: UTF-8 text and the chosen line ending. */
-static GBytes *
-dup_payload (SsSocketPage *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->send_text);
-  guint ending = gtk_drop_down_get_selected (self->line_ending_dropdown);
-  g_autofree char *body = NULL;
-  GtkTextIter start, end;
-  GString *text;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  body = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  text = g_string_new (body);
-  if (ending < G_N_ELEMENTS (line_endings))
-    g_string_append (text, line_endings[ending].bytes);
-  return g_string_free_to_bytes (text);
-}
-
-static void
-send_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(SsSocketPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gssize sent;
-
-  stop_waiting (self);
-  sent = ss_socket_send_finish (SS_SOCKET (object), result, &error);
-  if (sent < 0)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error);
-    }
-  else if ((guint64) sent < self->send_size)
-    {
-      g_autofree char *text = g_strdup_printf (_("send took %" PRIu64 " of %" PRIu64 " bytes: the rest was not sent"),
-                                               (guint64) sent, self->send_size);
-      show_message (self, text, NULL, FALSE);
-    }
-}
-
-/* One send() or sendto(): a datagram is all or nothing, so a destination
- * always means one call. */
-static void
-send_once (SsSocketPage *self)
-{
-  const char *destination = gtk_editable_get_text (GTK_EDITABLE (self->destination_entry));
-  g_autoptr(GBytes) payload = dup_payload (self);
-  g_autoptr(SsAddress) to = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dismiss_error_cb (self);
-  if (gtk_widget_get_visible (self->destination_box) && *destination != '\0')
-    {
-      to = ss_address_parse_numeric (destination, ss_socket_get_family (self->socket),
-                                     "127.0.0.1", &error);
-      if (to == NULL)
-        {
-          show_error (self, error);
-          return;
-        }
-    }
-
-  self->send_size = g_bytes_get_size (payload);
-  ss_socket_send_async (self->socket, payload, to, start_waiting (self), send_done_cb, g_object_ref (self));
-  show_waiting (self, "send()");
-}
-
-static void
-send_once_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  send_once (SS_SOCKET_PAGE (widget));
-}
-
-static void
-send_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (gtk_widget_get_visible (self->destination_box) &&
-      *gtk_editable_get_text (GTK_EDITABLE (self->destination_entry)) != '\0')
-    {
-      send_once (self);
-      return;
-    }
-
-  payload = dup_payload (self);
-  dismiss_error_cb (self);
-  if (!ss_socket_send (self->socket, payload, &error))
-    show_error (self, error);
-}
-
-/* A ping: the payload needs an ICMP header a text box cannot type. */
-static void
-echo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  int family = ss_socket_get_family (self->socket);
-  const char *destination = gtk_editable_get_text (GTK_EDITABLE (self->destination_entry));
-  g_autoptr(GBytes) text = dup_payload (self);
-  g_autoptr(GBytes) request = NULL;
-  g_autoptr(SsAddress) to = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize len;
-  const guint8 *data = g_bytes_get_data (text, &len);
-
-  dismiss_error_cb (self);
-  if (*destination == '\0')
-    destination = family == AF_INET6 ? "[::1]:0" : "127.0.0.1:0";
-  /* a bare host is fine here: ICMP has no ports */
-  to = ss_address_parse_numeric (destination, family, NULL, &error);
-  if (to == NULL && strchr (destination, ':') == NULL)
-    {
-      g_autofree char *with_port = g_strdup_printf ("%s:0", destination);
-
-      g_clear_error (&error);
-      to = ss_address_parse_numeric (with_port, family, NULL, &error);
-    }
-  if (to == NULL)
-    {
-      show_error (self, error);
-      return;
-    }
-
-  request = ss_icmp_echo_request (family, 0, ++self->echo_sequence, data, len);
-  if (ss_socket_send_once (self->socket, request, to, &error) < 0)
-    show_error (self, error);
-}
-
-static void
-reply_to_sender_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  const SsAddress *sender = ss_socket_get_last_sender (self->socket);
-  g_autofree char *text = NULL;
-
-  if (sender == NULL)
-    return;
-  text = ss_address_to_string (sender);
-  gtk_editable_set_text (GTK_EDITABLE (self->destination_entry), text);
-  send_once (self);
 }
 
 static void
@@ -1018,24 +608,13 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, traffic_view);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, send_text);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, line_ending_dropdown);
-  gtk_widget_class_bind_template_callback (widget_class, dismiss_error_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "dismiss_error_cb",
+                                                G_CALLBACK (ss_socket_page_dismiss_message));
+  ss_socket_page_install_actions (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, option_failed_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, connect_entry_activate_cb);
 
-  gtk_widget_class_install_action (widget_class, "socket.bind", NULL, bind_action);
-  gtk_widget_class_install_action (widget_class, "socket.listen", NULL, listen_action);
-  gtk_widget_class_install_action (widget_class, "socket.accept", NULL, accept_action);
-  gtk_widget_class_install_action (widget_class, "socket.connect", NULL, connect_action);
-  gtk_widget_class_install_action (widget_class, "socket.close", NULL, close_action);
-  gtk_widget_class_install_action (widget_class, "socket.send", NULL, send_action);
-  gtk_widget_class_install_action (widget_class, "socket.send-once", NULL, send_once_action);
-  gtk_widget_class_install_action (widget_class, "socket.stop-send", NULL, stop_send_action);
-  gtk_widget_class_install_action (widget_class, "socket.echo", NULL, echo_action);
-  gtk_widget_class_install_action (widget_class, "socket.connect-ex", NULL, connect_ex_action);
-  gtk_widget_class_install_action (widget_class, "socket.recv", NULL, recv_action);
-  gtk_widget_class_install_action (widget_class, "socket.shutdown", NULL, shutdown_action);
-  gtk_widget_class_install_action (widget_class, "socket.reply-to-sender", NULL, reply_to_sender_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

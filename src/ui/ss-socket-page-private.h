@@ -1,0 +1,87 @@
+/* ss-socket-page-private.h — what ss-socket-page.c and its actions share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ss-options-panel.h"
+#include "ss-socket-page.h"
+#include "ss-traffic-view.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  INFO_FD,
+  INFO_KIND,
+  INFO_STATE,
+  INFO_LOCAL,
+  INFO_PEER,
+  INFO_RECEIVED,
+  INFO_SENT,
+  INFO_QUEUED,
+  INFO_READABLE,
+  INFO_UNSENT,
+  INFO_TCP_STATE,
+  INFO_RTT,
+  INFO_ACCEPT_QUEUE,
+  N_INFO
+} InfoRow;
+
+struct _SsSocketPage
+{
+  GtkWidget      parent_instance;
+
+  GtkRevealer   *error_revealer;
+  GtkImage      *error_icon;
+  GtkLabel      *error_label;
+  GtkLabel      *explanation_label;
+  GtkSwitch     *auto_receive_switch;
+  GtkSpinButton *recv_size_spin;
+  GtkDropDown   *shutdown_dropdown;
+  GtkDropDown   *mode_dropdown;
+  GtkSpinButton *timeout_spin;
+  GCancellable  *wait_cancellable;
+  GtkWidget     *destination_box;
+  GtkWidget     *send_progress_box;
+  GtkWidget     *echo_button;
+  guint16        echo_sequence;
+  guint64        send_size;     /* of the send() under way, for its message */
+  GtkProgressBar *send_progress;
+  guint64        send_peak;     /* the most queued since the queue was empty */
+  GtkEntry      *destination_entry;
+  GtkLabel      *title_label;
+  GtkWidget     *exposure_label;
+  GtkEntry      *bind_entry;
+  GtkSpinButton *backlog_spin;
+  GtkSwitch     *auto_accept_switch;
+  GtkEntry      *connect_entry;
+  GtkGrid       *info_grid;
+  SsOptionsPanel *options_panel;
+  SsTrafficView *traffic_view;
+  GtkTextView   *send_text;
+  GtkDropDown   *line_ending_dropdown;
+
+  GtkLabel      *info_values[N_INFO];
+
+  SsSocket      *socket;
+  GSettings     *settings;
+  GCancellable  *cancellable;
+  guint          kernel_view_id;
+};
+
+void          ss_socket_page_install_actions  (GtkWidgetClass *widget_class);
+const char   *ss_socket_page_get_line_ending  (SsSocketPage   *self);
+void          ss_socket_page_show_message     (SsSocketPage   *self,
+                                               const char     *message,
+                                               const char     *explanation,
+                                               gboolean        is_error);
+void          ss_socket_page_show_error       (SsSocketPage   *self,
+                                               const GError   *error);
+void          ss_socket_page_dismiss_message  (SsSocketPage   *self);
+GCancellable *ss_socket_page_start_waiting    (SsSocketPage   *self);
+void          ss_socket_page_show_waiting     (SsSocketPage   *self,
+                                               const char     *call);
+void          ss_socket_page_stop_waiting     (SsSocketPage   *self);
+
+G_END_DECLS
