@@ -31,6 +31,10 @@ typedef struct
   GtkLabel       *error_label;
 } SsTestWindow;
 
+/* Adds a test case that gets a fresh window (setup and teardown). */
+#define ss_test_window_add(path, func) \
+  g_test_add ((path), SsTestWindow, NULL, ss_test_window_setup, (func), ss_test_window_teardown)
+
 void            ss_test_window_init          (int            *argc,
                                               char         ***argv);
 void            ss_test_window_shutdown      (void);

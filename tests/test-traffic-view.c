@@ -194,8 +194,7 @@ main (int   argc,
   int status;
 
   ss_test_window_init (&argc, &argv);
-  g_test_add ("/traffic-view/details-and-filter", SsTestWindow, NULL,
-              ss_test_window_setup, test_details_and_filter, ss_test_window_teardown);
+  ss_test_window_add ("/traffic-view/details-and-filter", test_details_and_filter);
   status = g_test_run ();
   ss_test_window_shutdown ();
   return status;

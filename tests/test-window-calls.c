@@ -755,19 +755,15 @@ main (int   argc,
 
   ss_test_window_init (&argc, &argv);
 
-#define ADD(path, func) \
-  g_test_add ((path), SsTestWindow, NULL, ss_test_window_setup, (func), ss_test_window_teardown)
+  ss_test_window_add ("/window-calls/udp-reply-to-sender", test_udp_reply);
+  ss_test_window_add ("/window-calls/manual-accept", test_manual_accept);
+  ss_test_window_add ("/window-calls/manual-receive", test_manual_receive);
+  ss_test_window_add ("/window-calls/connect-ex-refused", test_connect_ex_refused);
+  ss_test_window_add ("/window-calls/shutdown-write", test_shutdown_write);
+  ss_test_window_add ("/window-calls/learner-mode", test_learner_mode);
+  ss_test_window_add ("/window-calls/socket-pair", test_socket_pair);
+  ss_test_window_add ("/window-calls/stop-send", test_stop_send);
 
-  ADD ("/window-calls/udp-reply-to-sender", test_udp_reply);
-  ADD ("/window-calls/manual-accept", test_manual_accept);
-  ADD ("/window-calls/manual-receive", test_manual_receive);
-  ADD ("/window-calls/connect-ex-refused", test_connect_ex_refused);
-  ADD ("/window-calls/shutdown-write", test_shutdown_write);
-  ADD ("/window-calls/learner-mode", test_learner_mode);
-  ADD ("/window-calls/socket-pair", test_socket_pair);
-  ADD ("/window-calls/stop-send", test_stop_send);
-
-#undef ADD
 
   status = g_test_run ();
   ss_test_window_shutdown ();

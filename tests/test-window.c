@@ -610,19 +610,15 @@ main (int   argc,
 
   ss_test_window_init (&argc, &argv);
 
-#define ADD(path, func) \
-  g_test_add ((path), SsTestWindow, NULL, ss_test_window_setup, (func), ss_test_window_teardown)
+  ss_test_window_add ("/window/listen-and-receive", test_listen_and_receive);
+  ss_test_window_add ("/window/accept-by-hand", test_accept_by_hand);
+  ss_test_window_add ("/window/refused-family", test_refused_family);
+  ss_test_window_add ("/window/connect-and-send", test_connect_and_send);
+  ss_test_window_add ("/window/connect-errors", test_connect_errors);
+  ss_test_window_add ("/window/open-spec", test_open_spec);
+  ss_test_window_add ("/window/call-notation", test_call_notation);
+  ss_test_window_add ("/window/window-actions", test_window_actions);
 
-  ADD ("/window/listen-and-receive", test_listen_and_receive);
-  ADD ("/window/accept-by-hand", test_accept_by_hand);
-  ADD ("/window/refused-family", test_refused_family);
-  ADD ("/window/connect-and-send", test_connect_and_send);
-  ADD ("/window/connect-errors", test_connect_errors);
-  ADD ("/window/open-spec", test_open_spec);
-  ADD ("/window/call-notation", test_call_notation);
-  ADD ("/window/window-actions", test_window_actions);
-
-#undef ADD
 
   status = g_test_run ();
   ss_test_window_shutdown ();
