@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "sockscope-test"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -746,6 +747,43 @@ test_stop_send (SsTestWindow  *f,
 }
 
 /* ------------------------------------------------------------------ */
+/* 9. recording: the button says what it will do                        */
+
+static void
+test_record_button (SsTestWindow  *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-record-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "capture.pcapng", NULL);
+  SsSocketPage *page;
+  SsSocket *client;
+  GtkButton *button;
+  int listener, peer;
+
+  page = connected_client (f, &client, &listener, &peer);
+  button = ss_test_page_child (page, "record_button");
+  g_assert_true (ss_test_button_sensitive (page, "socket.record"));
+  g_assert_nonnull (strstr (gtk_button_get_label (button), "File"));
+
+  /* the file dialog picks the path; here it is given directly */
+  g_assert_true (ss_socket_start_recording (client, path, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (gtk_button_get_label (button), "Stop"));
+
+  /* the same button stops it */
+  ss_test_click (page, "socket.record");
+  g_assert_false (ss_socket_get_recording (client));
+  g_assert_nonnull (strstr (gtk_button_get_label (button), "File"));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  g_assert_no_errno (g_unlink (path));
+  g_assert_no_errno (g_rmdir (dir));
+  g_assert_no_errno (close (peer));
+  g_assert_no_errno (close (listener));
+}
+
+/* ------------------------------------------------------------------ */
 
 int
 main (int   argc,
@@ -763,6 +801,7 @@ main (int   argc,
   ss_test_window_add ("/window-calls/learner-mode", test_learner_mode);
   ss_test_window_add ("/window-calls/socket-pair", test_socket_pair);
   ss_test_window_add ("/window-calls/stop-send", test_stop_send);
+  ss_test_window_add ("/window-calls/record-button", test_record_button);
 
 
   status = g_test_run ();

@@ -307,14 +307,14 @@ receive_one (SsSocket *self,
 
   if ((gsize) n > bufsize)
     {
-      ss_traffic_log_append_from (self->traffic, SS_TRAFFIC_RECEIVED, buffer, bufsize, peer);
+      ss_socket_log_chunk (self, SS_TRAFFIC_RECEIVED, buffer, bufsize, peer);
       ss_traffic_log_append_event (self->traffic,
                                    _("The datagram had %" PRIu64 " bytes: recv(%" PRIu64 ") took the first %" PRIu64 " and the kernel dropped the rest"),
                                    (guint64) n, (guint64) bufsize, (guint64) bufsize);
       n = bufsize;
     }
   else
-    ss_traffic_log_append_from (self->traffic, SS_TRAFFIC_RECEIVED, buffer, n, peer);
+    ss_socket_log_chunk (self, SS_TRAFFIC_RECEIVED, buffer, n, peer);
   if (peer != NULL)
     remember_sender (self, &from, from_len);
   return n;
@@ -468,7 +468,7 @@ pump_send (SsSocket *self)
           break;
         }
 
-      ss_traffic_log_append (self->traffic, SS_TRAFFIC_SENT, data, n);
+      ss_socket_log_chunk (self, SS_TRAFFIC_SENT, data, n, NULL);
       self->send_offset += n;
       self->queued -= n;
       if (self->send_offset == len)

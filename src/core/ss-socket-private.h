@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include "ss-recorder.h"
 #include "ss-socket.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,7 @@ typedef enum
   SS_SOCKET_PROP_LAST_SENDER,
   SS_SOCKET_PROP_TIMEOUT,
   SS_SOCKET_PROP_WAITING,
+  SS_SOCKET_PROP_RECORDING,
   SS_SOCKET_N_PROPS
 } SsSocketProp;
 
@@ -92,6 +94,9 @@ struct _SsSocket
 
   SsAddress     *last_sender;   /* of the last datagram received */
 
+  SsRecorder    *recorder;      /* while recording to a file */
+  char          *record_path;
+
   char          *unix_path;     /* the socket file bind() made, removed at close */
   dev_t          unix_dev;
   ino_t          unix_ino;
@@ -135,6 +140,12 @@ gboolean  ss_socket_record            (SsSocket      *self,
                                        gint64         result,
                                        int            errsv,
                                        GError       **error);
+
+void      ss_socket_log_chunk         (SsSocket      *self,
+                                       SsTrafficKind  kind,
+                                       const guint8  *data,
+                                       gsize          len,
+                                       const SsAddress *peer);
 
 void      ss_socket_io_start          (SsSocket      *self);
 void      ss_socket_io_stop           (SsSocket      *self);

@@ -103,7 +103,7 @@ ss_socket_try_send (SsSocket         *self,
   if (n >= 0)
     {
       if (n > 0 || !ss_socket_is_stream (self))
-        ss_traffic_log_append_from (self->traffic, SS_TRAFFIC_SENT, data, n, to);
+        ss_socket_log_chunk (self, SS_TRAFFIC_SENT, data, n, to);
       g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_OUT]);
     }
   else if (errsv != EAGAIN && errsv != EWOULDBLOCK && !self->write_shut &&

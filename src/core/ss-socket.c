@@ -69,6 +69,8 @@ ss_socket_finalize (GObject *object)
   g_free (self->peer_address);
   g_free (self->unix_path);
   g_clear_pointer (&self->last_sender, ss_address_free);
+  g_clear_pointer (&self->recorder, ss_recorder_free);
+  g_free (self->record_path);
 
   G_OBJECT_CLASS (ss_socket_parent_class)->finalize (object);
 }
@@ -133,6 +135,9 @@ ss_socket_get_property (GObject    *object,
       break;
     case SS_SOCKET_PROP_WAITING:
       g_value_set_boolean (value, self->wait_task != NULL);
+      break;
+    case SS_SOCKET_PROP_RECORDING:
+      g_value_set_boolean (value, self->recorder != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -207,6 +212,8 @@ ss_socket_class_init (SsSocketClass *klass)
     g_param_spec_double ("timeout", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
   ss_socket_properties[SS_SOCKET_PROP_WAITING] =
     g_param_spec_boolean ("waiting", NULL, NULL, FALSE, ro);
+  ss_socket_properties[SS_SOCKET_PROP_RECORDING] =
+    g_param_spec_boolean ("recording", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, SS_SOCKET_N_PROPS, ss_socket_properties);
 
@@ -657,6 +664,7 @@ ss_socket_close (SsSocket *self)
   python = g_strdup_printf ("%s.close()", name);
   ss_socket_record (self, "close", args, python, result, errsv, NULL);
 
+  ss_socket_stop_recording (self);
   ss_socket_set_state (self, SS_SOCKET_CLOSED);
   ss_traffic_log_append_event (self->traffic, _("Closed"));
   if (result == 0)

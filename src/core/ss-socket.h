@@ -115,6 +115,11 @@ gssize         ss_socket_send_once         (SsSocket       *self,
                                             GBytes         *bytes,
                                             const SsAddress *to,
                                             GError        **error);
+gboolean       ss_socket_start_recording   (SsSocket       *self,
+                                            const char     *path,
+                                            GError        **error);
+void           ss_socket_stop_recording    (SsSocket       *self);
+gboolean       ss_socket_get_recording     (SsSocket       *self);
 double         ss_socket_get_timeout       (SsSocket       *self);
 void           ss_socket_set_timeout       (SsSocket       *self,
                                             double          timeout);

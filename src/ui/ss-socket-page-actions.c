@@ -370,6 +370,51 @@ reply_to_sender_action (GtkWidget  *widget,
   send_once (self);
 }
 
+static void
+record_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    SsSocketPage    *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_object_unref (dialog);
+  if (file == NULL || (path = g_file_get_path (file)) == NULL)
+    return;
+
+  if (!ss_socket_start_recording (self->socket, path, &error))
+    ss_socket_page_show_error (self, error);
+}
+
+/* Record to File… starts a capture, and the same button stops it. */
+static void
+record_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  GtkFileChooserNative *dialog;
+  g_autofree char *name = NULL;
+
+  if (ss_socket_get_recording (self->socket))
+    {
+      ss_socket_stop_recording (self->socket);
+      return;
+    }
+
+  dialog = gtk_file_chooser_native_new (_("Record to File"),
+                                        GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Record"), _("_Cancel"));
+  name = g_strdup_printf ("sockscope-fd%d.pcapng", ss_socket_get_fd (self->socket));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (record_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 void
 ss_socket_page_install_actions (GtkWidgetClass *widget_class)
 {
@@ -386,4 +431,5 @@ ss_socket_page_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "socket.recv", NULL, recv_action);
   gtk_widget_class_install_action (widget_class, "socket.shutdown", NULL, shutdown_action);
   gtk_widget_class_install_action (widget_class, "socket.reply-to-sender", NULL, reply_to_sender_action);
+  gtk_widget_class_install_action (widget_class, "socket.record", NULL, record_action);
 }

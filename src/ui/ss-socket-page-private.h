@@ -45,6 +45,7 @@ struct _SsSocketPage
   GtkWidget     *destination_box;
   GtkWidget     *send_progress_box;
   GtkWidget     *echo_button;
+  GtkButton     *record_button;
   guint16        echo_sequence;
   guint64        send_size;     /* of the send() under way, for its message */
   GtkProgressBar *send_progress;

@@ -183,6 +183,9 @@ update_actions (SsSocketPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->auto_receive_switch), open);
   gtk_widget_set_visible (self->destination_box, datagram);
   gtk_widget_set_visible (self->echo_button, is_icmp (self->socket));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.record", open);
+  gtk_button_set_label (self->record_button, ss_socket_get_recording (self->socket)
+                        ? _("Stop Recor_ding") : _("Recor_d to File…"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.echo", learner || (open && is_icmp (self->socket)));
 }
 
@@ -463,7 +466,7 @@ ss_socket_page_constructed (GObject *object)
   static const char *watched[] = {
     "notify::state", "notify::local-address", "notify::peer-address",
     "notify::bytes-in", "notify::bytes-out", "notify::queued",
-    "notify::peer-closed", "notify::failure", "notify::last-sender",
+    "notify::peer-closed", "notify::failure", "notify::last-sender", "notify::recording",
   };
 
   G_OBJECT_CLASS (ss_socket_page_parent_class)->constructed (object);
@@ -595,6 +598,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_box);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, send_progress_box);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, echo_button);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, record_button);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, send_progress);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, destination_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, title_label);

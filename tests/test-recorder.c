@@ -1,0 +1,362 @@
+/* test-recorder.c — recording a socket's traffic to pcapng, read back by tshark
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-test"
+
+#include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ss-recorder.h"
+#include "ss-test-socket.h"
+
+#define TO_PEER   (100 * 1024)
+#define FROM_PEER (50 * 1024)
+
+/* What tshark's "follow" prints: the payload of each direction, one line
+ * (of hex) per packet; node 1's lines are indented with a tab. */
+typedef struct
+{
+  char      *node0;   /* "address:port" */
+  GPtrArray *packets[2];
+} Follow;
+
+static void
+follow_clear (Follow *follow)
+{
+  g_clear_pointer (&follow->node0, g_free);
+  g_clear_pointer (&follow->packets[0], g_ptr_array_unref);
+  g_clear_pointer (&follow->packets[1], g_ptr_array_unref);
+}
+
+static GBytes *
+follow_concat (Follow *follow,
+               guint   node)
+{
+  GByteArray *all = g_byte_array_new ();
+
+  for (guint i = 0; i < follow->packets[node]->len; i++)
+    {
+      GBytes *packet = g_ptr_array_index (follow->packets[node], i);
+
+      g_byte_array_append (all, g_bytes_get_data (packet, NULL), g_bytes_get_size (packet));
+    }
+  return g_byte_array_free_to_bytes (all);
+}
+
+static GBytes *
+parse_hex (const char *text)
+{
+  gsize len = strlen (text);
+  GByteArray *bytes = g_byte_array_sized_new (len / 2);
+
+  g_assert_cmpuint (len % 2, ==, 0);
+  for (gsize i = 0; i < len; i += 2)
+    {
+      int hi = g_ascii_xdigit_value (text[i]);
+      int lo = g_ascii_xdigit_value (text[i + 1]);
+      guint8 byte;
+
+      g_assert_cmpint (hi, >=, 0);
+      g_assert_cmpint (lo, >=, 0);
+      byte = hi << 4 | lo;
+      g_byte_array_append (bytes, &byte, 1);
+    }
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+/* Returns FALSE (the test skipped) when tshark is not installed. */
+static gboolean
+tshark_follow (const char *path,
+               const char *protocol,
+               Follow     *follow)
+{
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  g_autofree char *spec = g_strdup_printf ("follow,%s,raw,0", protocol);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean in_body = FALSE;
+
+  if (tshark == NULL)
+    {
+      g_test_skip ("tshark is not installed");
+      return FALSE;
+    }
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* no personal preferences: decode as a fresh install would */
+  g_subprocess_launcher_setenv (launcher, "WIRESHARK_CONFIG_DIR", g_get_tmp_dir (), TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, tshark, "-n", "-r", path, "-q", "-z", spec, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, ss_test_store_result_cb, &result);
+  ss_test_wait_result (&result, SS_TEST_LONG_TIMEOUT_MS);
+  g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
+    g_error ("tshark failed: %s", err);
+
+  follow->packets[0] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  follow->packets[1] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_str_has_prefix (line, "Node 0: "))
+        follow->node0 = g_strdup (line + strlen ("Node 0: "));
+      else if (g_str_has_prefix (line, "Node 1: "))
+        in_body = TRUE;
+      else if (g_str_has_prefix (line, "====="))
+        in_body = FALSE;
+      else if (in_body && line[0] != '\0')
+        {
+          guint node = line[0] == '\t' ? 1 : 0;
+
+          g_ptr_array_add (follow->packets[node], parse_hex (line + node));
+        }
+    }
+  g_assert_nonnull (follow->node0);
+  return TRUE;
+}
+
+static GBytes *
+random_bytes (gsize len)
+{
+  guint8 *data = g_malloc (len);
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = g_test_rand_int_range (0, 256);
+  return g_bytes_new_take (data, len);
+}
+
+static char *
+record_path (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-recorder-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, "capture.pcapng", NULL);
+}
+
+static void
+remove_recording (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_no_errno (g_unlink (path));
+  g_assert_no_errno (g_rmdir (dir));
+}
+
+static void
+test_tcp (void)
+{
+  SsSession *session = ss_session_new ();
+  SsSocket *client = ss_test_create (session, AF_INET, SOCK_STREAM);
+  g_autoptr(GBytes) to_peer = random_bytes (TO_PEER);
+  g_autoptr(GBytes) from_peer = random_bytes (FROM_PEER);
+  g_autoptr(GBytes) received = NULL;
+  g_autoptr(GBytes) node0 = NULL;
+  g_autoptr(GBytes) node1 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *path = record_path ();
+  Follow follow = { 0 };
+  struct stat st;
+  guint16 port;
+  int listener, peer;
+
+  listener = ss_test_raw_listener (AF_INET, 0, &port);
+  address = g_strdup_printf ("127.0.0.1:%u", port);
+  ss_test_connect_ok (client, address);
+  peer = ss_test_raw_accept (listener, SS_TEST_TIMEOUT_MS);
+
+  g_assert_true (ss_socket_start_recording (client, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (ss_socket_get_recording (client));
+  /* it holds captured traffic: the user's only */
+  g_assert_no_errno (g_stat (path, &st));
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  ss_test_send_ok (client, g_bytes_get_data (to_peer, NULL), TO_PEER);
+  received = ss_test_raw_recv (peer, TO_PEER, FALSE, SS_TEST_TIMEOUT_MS);
+  g_assert_true (g_bytes_equal (received, to_peer));
+  ss_test_raw_send_all (peer, g_bytes_get_data (from_peer, NULL), FROM_PEER, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_bytes_in (client, FROM_PEER);
+
+  ss_socket_stop_recording (client);
+  g_assert_false (ss_socket_get_recording (client));
+  ss_test_assert_event (client, "Recording to");
+
+  if (tshark_follow (path, "tcp", &follow))
+    {
+      /* node 0 sent the first packet: the client */
+      g_assert_cmpstr (follow.node0, ==, ss_socket_get_local_address (client));
+      node0 = follow_concat (&follow, 0);
+      node1 = follow_concat (&follow, 1);
+      g_assert_true (g_bytes_equal (node0, to_peer));
+      g_assert_true (g_bytes_equal (node1, from_peer));
+      /* 100 KB sent at once does not fit in one IP packet */
+      g_assert_cmpuint (follow.packets[0]->len, >=, 2);
+    }
+
+  follow_clear (&follow);
+  remove_recording (path);
+  close (peer);
+  close (listener);
+  ss_test_finalize_session (session, client, NULL);
+}
+
+static gboolean
+has_bytes_in (gpointer user_data)
+{
+  gpointer *pair = user_data;
+
+  return ss_socket_get_bytes_in (pair[0]) >= GPOINTER_TO_SIZE (pair[1]);
+}
+
+static void
+test_udp (void)
+{
+  SsSession *session = ss_session_new ();
+  SsSocket *a = ss_test_create (session, AF_INET, SOCK_DGRAM);
+  SsSocket *b = ss_test_create (session, AF_INET, SOCK_DGRAM);
+  static const char *const a_to_b[] = { "one", "two two", "three\xff\x00" };
+  static const char *const b_to_a[] = { "\x01\x02", "four" };
+  g_autofree char *path = record_path ();
+  g_autoptr(GError) error = NULL;
+  Follow follow = { 0 };
+  gpointer wait[2];
+  gsize total;
+
+  ss_test_bind_ok (a, "127.0.0.1:0");
+  ss_test_bind_ok (b, "127.0.0.1:0");
+  ss_test_connect_ok (a, ss_socket_get_local_address (b));
+  ss_test_connect_ok (b, ss_socket_get_local_address (a));
+
+  g_assert_true (ss_socket_start_recording (a, path, &error));
+  g_assert_no_error (error);
+
+  total = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (a_to_b); i++)
+    {
+      ss_test_send_ok (a, a_to_b[i], strlen (a_to_b[i]));
+      total += strlen (a_to_b[i]);
+    }
+  wait[0] = b;
+  wait[1] = GSIZE_TO_POINTER (total);
+  ss_test_wait_until (has_bytes_in, wait, SS_TEST_TIMEOUT_MS);
+
+  total = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (b_to_a); i++)
+    {
+      ss_test_send_ok (b, b_to_a[i], strlen (b_to_a[i]));
+      total += strlen (b_to_a[i]);
+    }
+  wait[0] = a;
+  wait[1] = GSIZE_TO_POINTER (total);
+  ss_test_wait_until (has_bytes_in, wait, SS_TEST_TIMEOUT_MS);
+
+  /* closing the socket ends the recording */
+  ss_socket_close (a);
+  g_assert_false (ss_socket_get_recording (a));
+
+  if (tshark_follow (path, "udp", &follow))
+    {
+      g_assert_cmpstr (follow.node0, ==, ss_socket_get_local_address (a));
+      g_assert_cmpuint (follow.packets[0]->len, ==, G_N_ELEMENTS (a_to_b));
+      g_assert_cmpuint (follow.packets[1]->len, ==, G_N_ELEMENTS (b_to_a));
+      for (guint i = 0; i < G_N_ELEMENTS (a_to_b); i++)
+        {
+          GBytes *packet = g_ptr_array_index (follow.packets[0], i);
+
+          g_assert_cmpmem (g_bytes_get_data (packet, NULL), g_bytes_get_size (packet),
+                           a_to_b[i], strlen (a_to_b[i]));
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (b_to_a); i++)
+        {
+          GBytes *packet = g_ptr_array_index (follow.packets[1], i);
+
+          g_assert_cmpmem (g_bytes_get_data (packet, NULL), g_bytes_get_size (packet),
+                           b_to_a[i], strlen (b_to_a[i]));
+        }
+    }
+
+  follow_clear (&follow);
+  remove_recording (path);
+  ss_test_finalize_session (session, a, b, NULL);
+}
+
+/* Without IP addresses the packets use stand-ins, still followable. */
+static void
+test_unix (void)
+{
+  SsSocket *first, *second;
+  g_autofree char *path = record_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) node0 = NULL;
+  g_autoptr(GBytes) node1 = NULL;
+  Follow follow = { 0 };
+
+  g_assert_true (ss_socket_new_pair (NULL, SOCK_STREAM, &first, &second, &error));
+  g_assert_no_error (error);
+  g_assert_true (ss_socket_start_recording (first, path, &error));
+  g_assert_no_error (error);
+
+  ss_test_send_ok (first, "ping", 4);
+  ss_test_wait_bytes_in (second, 4);
+  ss_test_send_ok (second, "pong!", 5);
+  ss_test_wait_bytes_in (first, 5);
+  ss_socket_stop_recording (first);
+
+  if (tshark_follow (path, "tcp", &follow))
+    {
+      g_assert_cmpstr (follow.node0, ==, "127.0.0.1:1");
+      node0 = follow_concat (&follow, 0);
+      node1 = follow_concat (&follow, 1);
+      g_assert_cmpmem (g_bytes_get_data (node0, NULL), g_bytes_get_size (node0), "ping", 4);
+      g_assert_cmpmem (g_bytes_get_data (node1, NULL), g_bytes_get_size (node1), "pong!", 5);
+    }
+
+  follow_clear (&follow);
+  remove_recording (path);
+  ss_socket_close (first);
+  ss_socket_close (second);
+  g_assert_finalize_object (first);
+  g_assert_finalize_object (second);
+}
+
+static void
+test_open_error (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsRecorder) recorder = NULL;
+
+  recorder = ss_recorder_new ("/nonexistent-dir/capture.pcapng", NULL, NULL, FALSE, &error);
+  g_assert_null (recorder);
+  g_assert_nonnull (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/recorder/tcp", test_tcp);
+  g_test_add_func ("/recorder/udp", test_udp);
+  g_test_add_func ("/recorder/unix", test_unix);
+  g_test_add_func ("/recorder/open-error", test_open_error);
+
+  return g_test_run ();
+}
