@@ -206,6 +206,43 @@ ss_test_send_ok (SsSocket   *socket,
   g_assert_no_error (error);
 }
 
+typedef struct
+{
+  SsSocket *socket;
+  GBytes   *payload;
+  GError   *error;
+  guint     n_sent;
+} SendUntilFail;
+
+static gboolean
+send_until_failure (gpointer user_data)
+{
+  SendUntilFail *data = user_data;
+
+  if (ss_socket_send (data->socket, data->payload, &data->error))
+    {
+      data->n_sent++;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Sends @text again and again, iterating the main loop, until a send
+ * fails (bounded by the usual wait); returns that error. */
+GError *
+ss_test_send_until_failure (SsSocket   *socket,
+                            const char *text,
+                            guint      *n_sent)
+{
+  SendUntilFail data = { socket, g_bytes_new_static (text, strlen (text)), NULL, 0 };
+
+  ss_test_wait_until (send_until_failure, &data, SS_TEST_TIMEOUT_MS);
+  g_bytes_unref (data.payload);
+  if (n_sent != NULL)
+    *n_sent = data.n_sent;
+  return data.error;
+}
+
 void
 ss_test_assert_payload (SsSocket      *socket,
                         SsTrafficKind  kind,

@@ -45,6 +45,9 @@ int             ss_test_get_failure         (SsSocket      *socket);
 void            ss_test_send_ok             (SsSocket      *socket,
                                              const void    *data,
                                              gsize          len);
+GError         *ss_test_send_until_failure  (SsSocket      *socket,
+                                             const char    *text,
+                                             guint         *n_sent);
 void            ss_test_assert_payload      (SsSocket      *socket,
                                              SsTrafficKind  kind,
                                              const void    *expected,

@@ -493,39 +493,17 @@ test_one_byte_chunks (void)
 /* ------------------------------------------------------------------ */
 /* writes to a dead connection: no SIGPIPE                             */
 
-typedef struct
-{
-  SsSocket *socket;
-  GBytes   *payload;
-  GError   *error;
-  guint     n_sent;
-} SendUntilFail;
-
-static gboolean
-send_until_failure (gpointer user_data)
-{
-  SendUntilFail *data = user_data;
-
-  /* bounded by the caller's wait */
-  if (ss_socket_send (data->socket, data->payload, &data->error))
-    {
-      data->n_sent++;
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 assert_write_fails_quietly (SsSession *session,
                             SsSocket  *socket)
 {
-  SendUntilFail data = { socket, g_bytes_new_static ("into the void\n", 14), NULL, 0 };
+  guint n_sent;
+  g_autoptr(GError) error = ss_test_send_until_failure (socket, "into the void\n", &n_sent);
   int errsv;
 
-  ss_test_wait_until (send_until_failure, &data, SS_TEST_TIMEOUT_MS);
-  errsv = data.error->code;
-  g_test_message ("sent %u times, then: %s", data.n_sent, data.error->message);
-  g_assert_true (data.error->domain == SS_ERRNO_ERROR);
+  errsv = error->code;
+  g_test_message ("sent %u times, then: %s", n_sent, error->message);
+  g_assert_true (error->domain == SS_ERRNO_ERROR);
   g_assert_true (errsv == EPIPE || errsv == ECONNRESET);
   g_assert_cmpint (ss_test_get_failure (socket), ==, errsv);
   ss_test_assert_call (ss_session_get_calls (session), "sendall", ss_socket_get_fd (socket),
@@ -533,9 +511,6 @@ assert_write_fails_quietly (SsSession *session,
   ss_test_assert_event (socket, ss_errno_name (errsv));
   g_assert_cmpuint (ss_socket_get_queued (socket), ==, 0);
   assert_dead_and_quiet (socket);
-
-  g_error_free (data.error);
-  g_bytes_unref (data.payload);
 }
 
 static void

@@ -142,33 +142,13 @@ test_peer_reset (void)
   raw_pair_finish (&pair);
 }
 
-typedef struct
-{
-  SsSocket *client;
-  GBytes   *payload;
-  GError   *error;
-  guint     n_sent;
-} SendUntilFail;
-
-static gboolean
-send_until_failure (gpointer user_data)
-{
-  SendUntilFail *data = user_data;
-
-  if (ss_socket_send (data->client, data->payload, &data->error))
-    {
-      data->n_sent++;
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 test_no_sigpipe (void)
 {
   RawPair pair;
-  SendUntilFail data = { 0 };
+  g_autoptr(GError) error = NULL;
   SsCallLog *calls;
+  guint n_sent;
   int errsv;
 
   raw_pair_init (&pair, 0);
@@ -180,12 +160,10 @@ test_no_sigpipe (void)
   /* The first write after the peer's FIN is taken by the kernel and
    * answered with a RST; a later one fails with EPIPE or ECONNRESET. The
    * process must survive it: SIGPIPE is not ignored in this test. */
-  data.client = pair.client;
-  data.payload = g_bytes_new_static ("after close\n", 12);
-  ss_test_wait_until (send_until_failure, &data, SS_TEST_TIMEOUT_MS);
-  errsv = data.error->code;
-  g_test_message ("sent %u times, then: %s", data.n_sent, data.error->message);
-  g_assert_true (data.error->domain == SS_ERRNO_ERROR);
+  error = ss_test_send_until_failure (pair.client, "after close\n", &n_sent);
+  errsv = error->code;
+  g_test_message ("sent %u times, then: %s", n_sent, error->message);
+  g_assert_true (error->domain == SS_ERRNO_ERROR);
   g_assert_true (errsv == EPIPE || errsv == ECONNRESET);
 
   g_assert_cmpint (ss_test_get_failure (pair.client), ==, errsv);
@@ -193,8 +171,6 @@ test_no_sigpipe (void)
   ss_test_assert_event (pair.client, errsv == EPIPE ? "EPIPE" : "ECONNRESET");
   g_assert_cmpuint (ss_socket_get_queued (pair.client), ==, 0);
 
-  g_error_free (data.error);
-  g_bytes_unref (data.payload);
   raw_pair_finish (&pair);
 }
 

@@ -17,7 +17,6 @@
 /* A row shows the start of a chunk; the rest is one selection away. A
  * label with megabytes of text would stall layout. */
 #define PREVIEW_BYTES 512
-#define TOOLTIP_BYTES 4096
 /* The details show the rest, up to what a text view lays out quickly. */
 #define DETAILS_BYTES (1024 * 1024)
 
@@ -121,12 +120,6 @@ bind_cb (GtkSignalListItemFactory *factory,
     }
 
   gtk_label_set_text (label, text ? text : "");
-  if (column == COLUMN_DATA)
-    {
-      /* the cut-off part of a row, up to a screenful */
-      g_autofree char *full = ss_traffic_entry_dup_text (entry, TOOLTIP_BYTES);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), full);
-    }
   if (column == COLUMN_DIRECTION || column == COLUMN_DATA)
     {
       for (guint i = 0; i < G_N_ELEMENTS (direction_classes); i++)
