@@ -493,3 +493,23 @@ ss_test_stream_read (GInputStream *stream,
   g_object_unref (data.cancellable);
   return g_byte_array_free_to_bytes (data.received);
 }
+
+/* Removes @dir and everything in it; a temporary directory of a test. */
+void
+ss_test_remove_tree (GFile *dir)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+  GFile *child;
+
+  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL && g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
+    {
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        ss_test_remove_tree (child);
+      else
+        g_file_delete (child, NULL, NULL);
+    }
+  g_file_delete (dir, NULL, NULL);
+}

@@ -89,4 +89,6 @@ GBytes   *ss_test_stream_read         (GInputStream  *stream,
                                        gsize          len,
                                        guint          timeout_ms);
 
+void      ss_test_remove_tree         (GFile         *dir);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "ss-traffic-view.h"
 
 static SsApplication *app;
+static char *data_home;
 
 /* ------------------------------------------------------------------ */
 /* reaching the widgets                                                */
@@ -332,6 +333,20 @@ ss_test_page_child (SsSocketPage *page,
   return ss_test_template_child (page, SS_TYPE_SOCKET_PAGE, name);
 }
 
+/* The send box's text and its line ending, inside the page's composer */
+GtkTextView *
+ss_test_send_text (SsSocketPage *page)
+{
+  return GTK_TEXT_VIEW (ss_composer_get_text_view (ss_test_page_child (page, "composer")));
+}
+
+GtkDropDown *
+ss_test_line_ending (SsSocketPage *page)
+{
+  return ss_test_template_child (ss_test_page_child (page, "composer"), SS_TYPE_COMPOSER,
+                                 "line_ending_dropdown");
+}
+
 /* The value beside @key in the page's "Socket" facts. */
 const char *
 ss_test_info_value (SsSocketPage *page,
@@ -637,6 +652,12 @@ ss_test_window_init (int    *argc,
 
   gtk_test_init (argc, argv, NULL);
 
+  /* the payload history and library are the person's: tests keep theirs
+   * in a directory of their own, removed at the end */
+  data_home = g_dir_make_tmp ("sockscope-test-data-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
   app = ss_application_new ();
   /* tests run in parallel: none may find another's instance on the bus */
   g_application_set_flags (G_APPLICATION (app),
@@ -651,6 +672,20 @@ void
 ss_test_window_shutdown (void)
 {
   g_clear_object (&app);
+  if (data_home != NULL)
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (data_home);
+
+      ss_test_remove_tree (dir);
+      g_clear_pointer (&data_home, g_free);
+    }
+}
+
+static void
+clear_store (SsPayloadStore *store)
+{
+  while (g_list_model_get_n_items (G_LIST_MODEL (store)) > 0)
+    ss_payload_store_remove (store, 0);
 }
 
 /* A fresh window for one case, presented and mapped. */
@@ -660,6 +695,8 @@ ss_test_window_setup (SsTestWindow  *f,
 {
   /* every case starts from the defaults, whatever the last one chose */
   reset_settings ();
+  clear_store (ss_application_get_history (app));
+  clear_store (ss_application_get_library (app));
 
   f->window = ss_window_new (app);
   g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);

@@ -10,6 +10,7 @@
 
 #include "ss-application.h"
 #include "ss-call-view.h"
+#include "ss-composer.h"
 #include "ss-new-socket-box.h"
 #include "ss-socket-page.h"
 #include "ss-socket-row.h"
@@ -97,6 +98,8 @@ SsSocketPage   *ss_test_wait_page            (SsTestWindow   *f,
                                               SsSocket       *socket);
 gpointer        ss_test_page_child           (SsSocketPage   *page,
                                               const char     *name);
+GtkTextView    *ss_test_send_text            (SsSocketPage   *page);
+GtkDropDown    *ss_test_line_ending          (SsSocketPage   *page);
 const char     *ss_test_page_title           (SsSocketPage   *page);
 const char     *ss_test_info_value           (SsSocketPage   *page,
                                               const char     *key);

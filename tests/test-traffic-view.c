@@ -125,7 +125,7 @@ test_details_and_filter (SsTestWindow  *f,
 
   ss_test_raw_send_all (peer, received, sizeof received - 1, SS_TEST_TIMEOUT_MS);
   entry = ss_test_wait_entry (page, SS_TRAFFIC_RECEIVED, received, sizeof received - 1);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (ss_test_page_child (page, "send_text")),
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (ss_test_send_text (page)),
                             "pong", -1);
   ss_test_click (page, "socket.send");
   sent_entry = ss_test_wait_entry (page, SS_TRAFFIC_SENT, sent, sizeof sent - 1);

@@ -109,7 +109,7 @@ static void
 set_send_text (SsSocketPage *page,
                const char   *text)
 {
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (ss_test_page_child (page, "send_text")),
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (ss_test_send_text (page)),
                             text, -1);
 }
 
@@ -249,8 +249,8 @@ test_udp_reply (SsTestWindow  *f,
 
   /* "pong", no line ending, Reply to Sender: the raw socket gets exactly it */
   set_send_text (page, pong);
-  ss_test_choose (ss_test_page_child (page, "line_ending_dropdown"), "No line ending");
-  g_assert_cmpuint (gtk_drop_down_get_selected (ss_test_page_child (page, "line_ending_dropdown")),
+  ss_test_choose (ss_test_line_ending (page), "No Line Ending");
+  g_assert_cmpuint (gtk_drop_down_get_selected (ss_test_line_ending (page)),
                     ==, 0);
   ss_test_click (page, "socket.reply-to-sender");
 
@@ -685,7 +685,7 @@ test_socket_pair (SsTestWindow  *f,
   /* send from the first end's send box … */
   g_assert_true (ss_test_button_sensitive (first_page, "socket.send"));
   set_send_text (first_page, hello);
-  ss_test_choose (ss_test_page_child (first_page, "line_ending_dropdown"), "No line ending");
+  ss_test_choose (ss_test_line_ending (first_page), "No Line Ending");
   ss_test_click (first_page, "socket.send");
   g_clear_object (&entry);
   entry = ss_test_wait_entry (first_page, SS_TRAFFIC_SENT, hello, strlen (hello));

@@ -309,9 +309,9 @@ test_connect_and_send (SsTestWindow  *f,
   g_assert_true (ss_test_button_sensitive (page, "socket.send"));
 
   /* type, pick CRLF, send: the peer gets exactly the UTF-8 and CRLF */
-  buffer = gtk_text_view_get_buffer (ss_test_page_child (page, "send_text"));
+  buffer = gtk_text_view_get_buffer (ss_test_send_text (page));
   gtk_text_buffer_set_text (buffer, typed, -1);
-  ss_test_choose (ss_test_page_child (page, "line_ending_dropdown"), "CRLF");
+  ss_test_choose (ss_test_line_ending (page), "CRLF");
   ss_test_click (page, "socket.send");
 
   received = ss_test_raw_recv (peer, strlen (expected), FALSE, SS_TEST_TIMEOUT_MS);

@@ -92,23 +92,30 @@ drop_send_queue (SsSocket *self,
 
   while ((bytes = g_queue_pop_head (&self->send_queue)) != NULL)
     {
-      record_sendall (self, bytes, sent, errsv);
+      /* a file's chunk is not a call: sendfile() is recorded as one */
+      if (bytes == self->file_chunk)
+        self->file_chunk = NULL;
+      else
+        record_sendall (self, bytes, sent, errsv);
       g_bytes_unref (bytes);
       sent = 0;
     }
   self->send_offset = 0;
 
   /* an empty payload queues nothing but is in the queue all the same */
-  if (self->queued == 0)
+  if (self->queued == 0 && self->file_fd < 0)
     return;
 
-  ss_traffic_log_append_event (self->traffic,
-                               g_dngettext (GETTEXT_PACKAGE,
-                                            "%" PRIu64 " byte was not sent",
-                                            "%" PRIu64 " bytes were not sent",
-                                            self->queued),
-                               self->queued);
+  if (self->queued > 0)
+    ss_traffic_log_append_event (self->traffic,
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "%" PRIu64 " byte was not sent",
+                                              "%" PRIu64 " bytes were not sent",
+                                              self->queued),
+                                 self->queued);
   self->queued = 0;
+  if (self->file_fd >= 0)
+    ss_socket_file_end (self, errsv);
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_QUEUED]);
 }
 
@@ -315,6 +322,7 @@ receive_one (SsSocket *self,
     }
   else
     ss_socket_log_chunk (self, SS_TRAFFIC_RECEIVED, buffer, n, peer);
+  ss_socket_auto_reply (self, buffer, n, peer);
   if (peer != NULL)
     remember_sender (self, &from, from_len);
   return n;
@@ -471,11 +479,20 @@ pump_send (SsSocket *self)
       ss_socket_log_chunk (self, SS_TRAFFIC_SENT, data, n, NULL);
       self->send_offset += n;
       self->queued -= n;
+      if (head == self->file_chunk)
+        self->file_sent += n;
       if (self->send_offset == len)
         {
-          record_sendall (self, head, len, 0);
+          gboolean file_chunk = head == self->file_chunk;
+
+          if (file_chunk)
+            self->file_chunk = NULL;
+          else
+            record_sendall (self, head, len, 0);
           g_bytes_unref (g_queue_pop_head (&self->send_queue));
           self->send_offset = 0;
+          if (file_chunk)
+            ss_socket_file_refill (self);
         }
     }
 
@@ -486,6 +503,12 @@ pump_send (SsSocket *self)
       g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_OUT]);
     }
   return errsv;
+}
+
+int
+ss_socket_io_pump (SsSocket *self)
+{
+  return pump_send (self);
 }
 
 /**

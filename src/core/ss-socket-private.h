@@ -76,6 +76,16 @@ struct _SsSocket
   gsize          send_offset;
   guint64        queued;
 
+  /* sendfile(): the file goes through the send queue one chunk at a time,
+   * so a large file never sits in memory */
+  GTask         *file_task;
+  int            file_fd;       /* -1 when no file is being sent */
+  char          *file_path;
+  guint64        file_size;
+  guint64        file_read;     /* read and queued so far */
+  guint64        file_sent;     /* of that, taken by the kernel */
+  GBytes        *file_chunk;    /* the file's chunk in send_queue, not a ref */
+
   GTask         *connect_task;
   gboolean       connect_waited; /* the caller was answered before the end */
   guint          connect_timeout_id;
@@ -93,6 +103,8 @@ struct _SsSocket
   char          *connect_python;
 
   SsAddress     *last_sender;   /* of the last datagram received */
+
+  GListStore    *reply_rules;   /* of SsReplyRule, made on first use */
 
   SsRecorder    *recorder;      /* while recording to a file */
   char          *record_path;
@@ -146,10 +158,18 @@ void      ss_socket_log_chunk         (SsSocket      *self,
                                        const guint8  *data,
                                        gsize          len,
                                        const SsAddress *peer);
+void      ss_socket_auto_reply        (SsSocket      *self,
+                                       const guint8  *data,
+                                       gsize          len,
+                                       const SsAddress *sender);
 
 void      ss_socket_io_start          (SsSocket      *self);
 void      ss_socket_io_stop           (SsSocket      *self);
 void      ss_socket_io_update_watch   (SsSocket      *self);
+int       ss_socket_io_pump           (SsSocket      *self);
+void      ss_socket_file_refill       (SsSocket      *self);
+void      ss_socket_file_end          (SsSocket      *self,
+                                       int            errsv);
 void      ss_socket_accept_ready      (SsSocket      *self);
 gboolean  ss_socket_is_stream         (SsSocket      *self);
 void      ss_socket_remove_unix_file  (SsSocket      *self);

@@ -112,3 +112,68 @@ ss_socket_try_send (SsSocket         *self,
   ss_traffic_log_flush (self->traffic);
   return n;
 }
+
+/**
+ * ss_socket_dup_open_connections:
+ *
+ * Returns: (transfer full) (element-type SsSocket): the listener's
+ *   connections that are still connected, oldest first
+ */
+GPtrArray *
+ss_socket_dup_open_connections (SsSocket *self)
+{
+  GPtrArray *open = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), open);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsSocket) connection = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+
+      if (connection->state == SS_SOCKET_CONNECTED && connection->failure == 0 &&
+          !connection->write_shut)
+        g_ptr_array_add (open, g_steal_pointer (&connection));
+    }
+  return open;
+}
+
+/**
+ * ss_socket_send_to_connections:
+ *
+ * sendall() of @bytes on every open connection of a listener, each once.
+ * A connection that fails is logged on its own page and skipped.
+ *
+ * Returns: how many connections it was queued on; 0 with @error set when
+ *   there were none or every one failed
+ */
+guint
+ss_socket_send_to_connections (SsSocket  *self,
+                               GBytes    *bytes,
+                               GError   **error)
+{
+  g_autoptr(GPtrArray) connections = NULL;
+  g_autoptr(GError) last_error = NULL;
+  guint sent = 0;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), 0);
+  g_return_val_if_fail (bytes != NULL, 0);
+
+  connections = ss_socket_dup_open_connections (self);
+  for (guint i = 0; i < connections->len; i++)
+    {
+      g_clear_error (&last_error);
+      if (ss_socket_send (g_ptr_array_index (connections, i), bytes, &last_error))
+        sent++;
+    }
+
+  if (sent > 0)
+    return sent;
+  if (last_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&last_error));
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                 _("No open connection to send to: this listener has none accepted that is still connected"));
+  return 0;
+}

@@ -69,6 +69,7 @@ ss_socket_finalize (GObject *object)
   g_free (self->peer_address);
   g_free (self->unix_path);
   g_clear_pointer (&self->last_sender, ss_address_free);
+  g_clear_object (&self->reply_rules);
   g_clear_pointer (&self->recorder, ss_recorder_free);
   g_free (self->record_path);
 
@@ -230,6 +231,7 @@ static void
 ss_socket_init (SsSocket *self)
 {
   self->fd = -1;
+  self->file_fd = -1;
   self->auto_accept = TRUE;
   self->auto_receive = TRUE;
   self->timeout = -1;

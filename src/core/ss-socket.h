@@ -58,7 +58,12 @@ void           ss_socket_set_auto_accept   (SsSocket       *self,
                                             gboolean        auto_accept);
 SsSocket      *ss_socket_get_listener      (SsSocket       *self);
 GListModel    *ss_socket_get_connections   (SsSocket       *self);
+GPtrArray     *ss_socket_dup_open_connections (SsSocket     *self);
+guint          ss_socket_send_to_connections (SsSocket      *self,
+                                              GBytes        *bytes,
+                                              GError       **error);
 SsTrafficLog  *ss_socket_get_traffic       (SsSocket       *self);
+GListStore    *ss_socket_get_reply_rules   (SsSocket       *self);
 char          *ss_socket_dup_python_name   (SsSocket       *self);
 
 gboolean       ss_socket_bind              (SsSocket       *self,
@@ -145,6 +150,16 @@ void           ss_socket_send_async        (SsSocket       *self,
 gssize         ss_socket_send_finish       (SsSocket       *self,
                                             GAsyncResult   *result,
                                             GError        **error);
+void           ss_socket_send_file_async   (SsSocket       *self,
+                                            const char     *path,
+                                            GAsyncReadyCallback callback,
+                                            gpointer        user_data);
+gint64         ss_socket_send_file_finish  (SsSocket       *self,
+                                            GAsyncResult   *result,
+                                            GError        **error);
+gboolean       ss_socket_get_file_progress (SsSocket       *self,
+                                            guint64        *sent,
+                                            guint64        *size);
 gssize         ss_socket_recv_finish       (SsSocket       *self,
                                             GAsyncResult   *result,
                                             GError        **error);

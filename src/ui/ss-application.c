@@ -9,12 +9,17 @@
 #include <glib/gi18n.h>
 
 #include "ss-application.h"
+#include "ss-payload-store.h"
 #include "ss-spec.h"
 #include "ss-window.h"
 
 struct _SsApplication
 {
-  GtkApplication parent_instance;
+  GtkApplication  parent_instance;
+
+  /* shared by every send box, loaded on first use */
+  SsPayloadStore *history;
+  SsPayloadStore *library;
 };
 
 G_DEFINE_FINAL_TYPE (SsApplication, ss_application, GTK_TYPE_APPLICATION)
@@ -168,9 +173,23 @@ ss_application_startup (GApplication *app)
 }
 
 static void
+ss_application_dispose (GObject *object)
+{
+  SsApplication *self = SS_APPLICATION (object);
+
+  g_clear_object (&self->history);
+  g_clear_object (&self->library);
+
+  G_OBJECT_CLASS (ss_application_parent_class)->dispose (object);
+}
+
+static void
 ss_application_class_init (SsApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = ss_application_dispose;
 
   app_class->activate = ss_application_activate;
   app_class->startup = ss_application_startup;
@@ -202,4 +221,49 @@ ss_application_new (void)
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", RESOURCE_BASE,
                        NULL);
+}
+
+/* A store that cannot be read stays empty and marked broken: it is
+ * shown, and never written over. */
+static SsPayloadStore *
+load_store (const char *basename)
+{
+  g_autofree char *path = ss_payload_store_dup_default_path (basename);
+  SsPayloadStore *store = ss_payload_store_new (path);
+  g_autoptr(GError) error = NULL;
+
+  if (!ss_payload_store_load (store, &error))
+    g_debug ("%s", error->message);
+  return store;
+}
+
+/**
+ * ss_application_get_history:
+ *
+ * Returns: (transfer none): the payloads sent from any send box, the
+ *   latest first, kept across restarts
+ */
+SsPayloadStore *
+ss_application_get_history (SsApplication *self)
+{
+  g_return_val_if_fail (SS_IS_APPLICATION (self), NULL);
+
+  if (self->history == NULL)
+    self->history = load_store ("history.ini");
+  return self->history;
+}
+
+/**
+ * ss_application_get_library:
+ *
+ * Returns: (transfer none): the payloads the person saved by name
+ */
+SsPayloadStore *
+ss_application_get_library (SsApplication *self)
+{
+  g_return_val_if_fail (SS_IS_APPLICATION (self), NULL);
+
+  if (self->library == NULL)
+    self->library = load_store ("payloads.ini");
+  return self->library;
 }

@@ -18,14 +18,6 @@
 #include "ss-socket-page-private.h"
 
 static void
-stop_send_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  ss_socket_cancel_send (SS_SOCKET_PAGE (widget)->socket);
-}
-
-static void
 bind_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -218,158 +210,6 @@ close_action (GtkWidget  *widget,
   ss_socket_close (self->socket);
 }
 
-/* The text box as bytes: UTF-8 text and the chosen line ending. */
-static GBytes *
-dup_payload (SsSocketPage *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->send_text);
-  g_autofree char *body = NULL;
-  GtkTextIter start, end;
-  GString *text;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  body = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  text = g_string_new (body);
-  g_string_append (text, ss_socket_page_get_line_ending (self));
-  return g_string_free_to_bytes (text);
-}
-
-static void
-send_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(SsSocketPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gssize sent;
-
-  ss_socket_page_stop_waiting (self);
-  sent = ss_socket_send_finish (SS_SOCKET (object), result, &error);
-  if (sent < 0)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        ss_socket_page_show_error (self, error);
-    }
-  else if ((guint64) sent < self->send_size)
-    {
-      g_autofree char *text = g_strdup_printf (_("send took %" PRIu64 " of %" PRIu64 " bytes: the rest was not sent"),
-                                               (guint64) sent, self->send_size);
-      ss_socket_page_show_message (self, text, NULL, FALSE);
-    }
-}
-
-/* One send() or sendto(): a datagram is all or nothing, so a destination
- * always means one call. */
-static void
-send_once (SsSocketPage *self)
-{
-  const char *destination = gtk_editable_get_text (GTK_EDITABLE (self->destination_entry));
-  g_autoptr(GBytes) payload = dup_payload (self);
-  g_autoptr(SsAddress) to = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ss_socket_page_dismiss_message (self);
-  if (gtk_widget_get_visible (self->destination_box) && *destination != '\0')
-    {
-      to = ss_address_parse_numeric (destination, ss_socket_get_family (self->socket),
-                                     "127.0.0.1", &error);
-      if (to == NULL)
-        {
-          ss_socket_page_show_error (self, error);
-          return;
-        }
-    }
-
-  self->send_size = g_bytes_get_size (payload);
-  ss_socket_send_async (self->socket, payload, to, ss_socket_page_start_waiting (self), send_done_cb, g_object_ref (self));
-  ss_socket_page_show_waiting (self, "send()");
-}
-
-static void
-send_once_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  send_once (SS_SOCKET_PAGE (widget));
-}
-
-static void
-send_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (gtk_widget_get_visible (self->destination_box) &&
-      *gtk_editable_get_text (GTK_EDITABLE (self->destination_entry)) != '\0')
-    {
-      send_once (self);
-      return;
-    }
-
-  payload = dup_payload (self);
-  ss_socket_page_dismiss_message (self);
-  if (!ss_socket_send (self->socket, payload, &error))
-    ss_socket_page_show_error (self, error);
-}
-
-/* A ping: the payload needs an ICMP header a text box cannot type. */
-static void
-echo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  int family = ss_socket_get_family (self->socket);
-  const char *destination = gtk_editable_get_text (GTK_EDITABLE (self->destination_entry));
-  g_autoptr(GBytes) text = dup_payload (self);
-  g_autoptr(GBytes) request = NULL;
-  g_autoptr(SsAddress) to = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize len;
-  const guint8 *data = g_bytes_get_data (text, &len);
-
-  ss_socket_page_dismiss_message (self);
-  if (*destination == '\0')
-    destination = family == AF_INET6 ? "[::1]:0" : "127.0.0.1:0";
-  /* a bare host is fine here: ICMP has no ports */
-  to = ss_address_parse_numeric (destination, family, NULL, &error);
-  if (to == NULL && strchr (destination, ':') == NULL)
-    {
-      g_autofree char *with_port = g_strdup_printf ("%s:0", destination);
-
-      g_clear_error (&error);
-      to = ss_address_parse_numeric (with_port, family, NULL, &error);
-    }
-  if (to == NULL)
-    {
-      ss_socket_page_show_error (self, error);
-      return;
-    }
-
-  request = ss_icmp_echo_request (family, 0, ++self->echo_sequence, data, len);
-  if (ss_socket_send_once (self->socket, request, to, &error) < 0)
-    ss_socket_page_show_error (self, error);
-}
-
-static void
-reply_to_sender_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  const SsAddress *sender = ss_socket_get_last_sender (self->socket);
-  g_autofree char *text = NULL;
-
-  if (sender == NULL)
-    return;
-  text = ss_address_to_string (sender);
-  gtk_editable_set_text (GTK_EDITABLE (self->destination_entry), text);
-  send_once (self);
-}
-
 static void
 record_response_cb (GtkNativeDialog *dialog,
                     int              response,
@@ -423,13 +263,9 @@ ss_socket_page_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "socket.accept", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "socket.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "socket.close", NULL, close_action);
-  gtk_widget_class_install_action (widget_class, "socket.send", NULL, send_action);
-  gtk_widget_class_install_action (widget_class, "socket.send-once", NULL, send_once_action);
-  gtk_widget_class_install_action (widget_class, "socket.stop-send", NULL, stop_send_action);
-  gtk_widget_class_install_action (widget_class, "socket.echo", NULL, echo_action);
   gtk_widget_class_install_action (widget_class, "socket.connect-ex", NULL, connect_ex_action);
   gtk_widget_class_install_action (widget_class, "socket.recv", NULL, recv_action);
   gtk_widget_class_install_action (widget_class, "socket.shutdown", NULL, shutdown_action);
-  gtk_widget_class_install_action (widget_class, "socket.reply-to-sender", NULL, reply_to_sender_action);
   gtk_widget_class_install_action (widget_class, "socket.record", NULL, record_action);
+  ss_socket_page_install_send_actions (widget_class);
 }

@@ -4,7 +4,10 @@
  */
 #pragma once
 
+#include "ss-composer.h"
+#include "ss-error.h"
 #include "ss-options-panel.h"
+#include "ss-repeat.h"
 #include "ss-socket-page.h"
 #include "ss-traffic-view.h"
 
@@ -60,8 +63,12 @@ struct _SsSocketPage
   GtkGrid       *info_grid;
   SsOptionsPanel *options_panel;
   SsTrafficView *traffic_view;
-  GtkTextView   *send_text;
-  GtkDropDown   *line_ending_dropdown;
+  SsComposer    *composer;
+  GtkDropDown   *target_dropdown;
+  GtkPopover    *repeat_popover;
+  GtkSpinButton *repeat_interval_spin;
+  GtkSpinButton *repeat_count_spin;
+  SsRepeat      *repeat;
 
   GtkLabel      *info_values[N_INFO];
 
@@ -72,7 +79,10 @@ struct _SsSocketPage
 };
 
 void          ss_socket_page_install_actions  (GtkWidgetClass *widget_class);
-const char   *ss_socket_page_get_line_ending  (SsSocketPage   *self);
+void          ss_socket_page_install_send_actions (GtkWidgetClass *widget_class);
+void          ss_socket_page_setup_send       (SsSocketPage   *self);
+void          ss_socket_page_update_send_controls (SsSocketPage *self);
+void          ss_socket_page_update_send_progress (SsSocketPage *self);
 void          ss_socket_page_show_message     (SsSocketPage   *self,
                                                const char     *message,
                                                const char     *explanation,

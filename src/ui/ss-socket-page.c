@@ -26,13 +26,6 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (SsSocketPage, ss_socket_page, GTK_TYPE_WIDGET)
 
-/* The settings key values, in the order of the line-ending dropdown. */
-static const struct { const char *key; const char *bytes; } line_endings[] = {
-  { "none", "" },
-  { "lf",   "\n" },
-  { "crlf", "\r\n" },
-};
-
 void
 ss_socket_page_show_message (SsSocketPage *self,
               const char   *message,
@@ -60,15 +53,6 @@ ss_socket_page_show_error (SsSocketPage *self,
   const char *explanation = error->domain == SS_ERRNO_ERROR ? ss_errno_explain (error->code) : NULL;
 
   ss_socket_page_show_message (self, error->message, explanation, TRUE);
-}
-
-/* The bytes the line-ending dropdown adds after the text. */
-const char *
-ss_socket_page_get_line_ending (SsSocketPage *self)
-{
-  guint ending = gtk_drop_down_get_selected (self->line_ending_dropdown);
-
-  return ending < G_N_ELEMENTS (line_endings) ? line_endings[ending].bytes : "";
 }
 
 /* Dismissing the message also stops a call that waits. */
@@ -150,7 +134,8 @@ update_actions (SsSocketPage *self)
   int failure = 0;
 
   g_object_get (self->socket, "failure", &failure, NULL);
-  can_send = (state == SS_SOCKET_CONNECTED && failure == 0) ||
+  /* a listener sends to its connections */
+  can_send = (state == SS_SOCKET_CONNECTED && failure == 0) || state == SS_SOCKET_LISTENING ||
              (datagram && open && state != SS_SOCKET_CONNECTING);
   can_receive = (state == SS_SOCKET_CONNECTED && failure == 0) ||
                 (datagram && state == SS_SOCKET_BOUND);
@@ -170,6 +155,7 @@ update_actions (SsSocketPage *self)
                                  learner || (state == SS_SOCKET_CONNECTED && stream));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.send", can_send);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.send-once", can_send);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.repeat", can_send);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.recv", can_receive);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.reply-to-sender",
                                  datagram && ss_socket_get_last_sender (self->socket) != NULL && open);
@@ -299,31 +285,11 @@ ss_socket_page_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (ss_socket_page_parent_class)->unmap (widget);
 }
 
-/* Send all of a large payload: how far it is, and a way to stop it. */
-static void
-update_send_progress (SsSocketPage *self)
-{
-  guint64 queued = ss_socket_get_queued (self->socket);
-  g_autofree char *left = NULL;
-  g_autofree char *text = NULL;
-
-  self->send_peak = queued == 0 ? 0 : MAX (self->send_peak, queued);
-  gtk_widget_set_visible (self->send_progress_box, queued > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.stop-send", queued > 0);
-  if (queued == 0)
-    return;
-
-  left = ss_format_bytes (queued);
-  /* Translators: %s is a size, "1.5 MB (1,572,864 bytes)" */
-  text = g_strdup_printf (_("%s still to send"), left);
-  gtk_progress_bar_set_fraction (self->send_progress, 1.0 - (double) queued / self->send_peak);
-  gtk_progress_bar_set_text (self->send_progress, text);
-}
-
 static void
 socket_changed_cb (SsSocketPage *self)
 {
-  update_send_progress (self);
+  ss_socket_page_update_send_progress (self);
+  ss_socket_page_update_send_controls (self);
   update_info (self);
   update_actions (self);
   if (self->kernel_view_id != 0)
@@ -381,29 +347,14 @@ connect_entry_activate_cb (SsSocketPage *self)
 }
 
 static void
-line_ending_changed_cb (SsSocketPage *self)
-{
-  guint ending = gtk_drop_down_get_selected (self->line_ending_dropdown);
-
-  if (ending < G_N_ELEMENTS (line_endings))
-    g_settings_set_string (self->settings, "line-ending", line_endings[ending].key);
-}
-
-static void
 load_settings (SsSocketPage *self)
 {
   g_autofree char *bind_address = g_settings_get_string (self->settings, "last-bind-address");
   g_autofree char *connect_address = g_settings_get_string (self->settings, "last-connect-address");
-  g_autofree char *ending = g_settings_get_string (self->settings, "line-ending");
 
   gtk_editable_set_text (GTK_EDITABLE (self->bind_entry), bind_address);
   gtk_editable_set_text (GTK_EDITABLE (self->connect_entry), connect_address);
   gtk_spin_button_set_value (self->backlog_spin, g_settings_get_int (self->settings, "last-backlog"));
-  for (guint i = 0; i < G_N_ELEMENTS (line_endings); i++)
-    if (g_str_equal (ending, line_endings[i].key))
-      gtk_drop_down_set_selected (self->line_ending_dropdown, i);
-  g_signal_connect_swapped (self->line_ending_dropdown, "notify::selected",
-                            G_CALLBACK (line_ending_changed_cb), self);
 
   /* a socket made in this window takes the person's last choice; one
    * already listening (from the command line) keeps its own */
@@ -472,6 +423,7 @@ ss_socket_page_constructed (GObject *object)
   G_OBJECT_CLASS (ss_socket_page_parent_class)->constructed (object);
 
   load_settings (self);
+  ss_socket_page_setup_send (self);
   g_object_bind_property (self->socket, "auto-accept", self->auto_accept_switch, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_signal_connect_object (self->auto_accept_switch, "notify::active",
@@ -542,6 +494,12 @@ ss_socket_page_dispose (GObject *object)
   g_cancellable_cancel (self->wait_cancellable);
   g_clear_object (&self->wait_cancellable);
   g_clear_handle_id (&self->kernel_view_id, g_source_remove);
+  if (self->repeat != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->repeat, self);
+      ss_repeat_stop (self->repeat);
+      g_clear_object (&self->repeat);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_SOCKET_PAGE);
   /* GTK 4.8 unparents only bound template children: the unnamed root box
    * is still here (a "still has children left" warning at finalize) */
@@ -583,6 +541,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SS_TYPE_TRAFFIC_VIEW);
+  g_type_ensure (SS_TYPE_COMPOSER);
   g_type_ensure (SS_TYPE_OPTIONS_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-page.ui");
@@ -610,8 +569,11 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, info_grid);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, options_panel);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, traffic_view);
-  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, send_text);
-  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, line_ending_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, composer);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, target_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, repeat_popover);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, repeat_interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, repeat_count_spin);
   gtk_widget_class_bind_template_callback_full (widget_class, "dismiss_error_cb",
                                                 G_CALLBACK (ss_socket_page_dismiss_message));
   ss_socket_page_install_actions (widget_class);

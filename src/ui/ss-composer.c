@@ -1,0 +1,730 @@
+/* ss-composer.c — the send box: what is typed, in an encoding, with a live
+ * preview of exactly the bytes that will go
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "ss-application.h"
+#include "ss-composer.h"
+#include "ss-format.h"
+#include "ss-payload-format.h"
+#include "ss-payloads-popover.h"
+
+/* The preview shows this much of a payload; the count is always whole. */
+#define PREVIEW_BYTES 256
+/* How many sent payloads the history keeps */
+#define HISTORY_LIMIT 100
+
+struct _SsComposer
+{
+  GtkWidget          parent_instance;
+
+  GtkDropDown       *encoding_dropdown;
+  GtkDropDown       *line_ending_dropdown;
+  GtkLabel          *status_label;
+  GtkMenuButton     *payloads_button;
+  SsPayloadsPopover *payloads_popover;
+  GtkStack          *input_stack;
+  GtkTextView       *text_view;
+  GtkEntry          *file_entry;
+  GtkLabel          *preview_label;
+  GtkTextTag        *error_tag;
+
+  GSettings         *settings;
+  SsPayloadStore    *history;
+  SsPayloadStore    *library;
+  SsEncoding         encoding;    /* what the text is in now */
+  guint              preview_id;
+  int                history_position;  /* -1: the person's own draft */
+  SsPayload         *draft;             /* kept while the history is shown */
+  gboolean           valid;
+  gboolean           loading;           /* the text is set, not typed */
+};
+
+G_DEFINE_FINAL_TYPE (SsComposer, ss_composer, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_VALID, N_PROPS };
+
+static GParamSpec *properties[N_PROPS];
+
+static char *
+dup_text (SsComposer *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static SsLineEnding
+get_line_ending (SsComposer *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->line_ending_dropdown);
+
+  return selected < SS_N_LINE_ENDINGS ? (SsLineEnding) selected : SS_LINE_ENDING_NONE;
+}
+
+static void
+set_text (SsComposer *self,
+          const char *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text, -1);
+}
+
+/* Marks the part of the text a parse error is about: @start and @end are
+ * byte offsets, the buffer counts characters. */
+static void
+highlight_error (SsComposer *self,
+                 const char *text,
+                 gsize       start,
+                 gsize       end)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter from, to;
+  gsize len = strlen (text);
+
+  start = MIN (start, len);
+  end = CLAMP (end, start, len);
+  gtk_text_buffer_get_iter_at_offset (buffer, &from, g_utf8_pointer_to_offset (text, text + start));
+  gtk_text_buffer_get_iter_at_offset (buffer, &to, g_utf8_pointer_to_offset (text, text + end));
+  gtk_text_buffer_apply_tag (buffer, self->error_tag, &from, &to);
+}
+
+static void
+clear_error (SsComposer *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, self->error_tag, &start, &end);
+}
+
+static void
+set_valid (SsComposer *self,
+           gboolean    valid)
+{
+  if (self->valid == valid)
+    return;
+  self->valid = valid;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+}
+
+static void
+show_status (SsComposer *self,
+             const char *status,
+             gboolean    is_error)
+{
+  gtk_label_set_text (self->status_label, status);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), status);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error-message");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error-message");
+  set_valid (self, !is_error);
+}
+
+static void
+show_preview (SsComposer   *self,
+              const guint8 *data,
+              gsize         len)
+{
+  g_autofree char *dump = ss_payload_format (data, len, SS_PAYLOAD_HEX_DUMP, PREVIEW_BYTES);
+
+  gtk_label_set_text (self->preview_label, dump);
+}
+
+/* A file's preview: its size and its first bytes, read now (a quick read,
+ * never the whole file). */
+static void
+update_file_preview (SsComposer *self)
+{
+  const char *path = gtk_editable_get_text (GTK_EDITABLE (self->file_entry));
+  g_autofree char *size = NULL;
+  g_autofree char *status = NULL;
+  guint8 head[PREVIEW_BYTES + 1];
+  GStatBuf st;
+  gssize n;
+  int fd;
+
+  gtk_label_set_text (self->preview_label, "");
+  if (*path == '\0')
+    {
+      show_status (self, _("Choose a file to send"), TRUE);
+      return;
+    }
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    {
+      int errsv = fd < 0 ? errno : EISDIR;
+
+      if (fd >= 0)
+        close (fd);
+      status = g_strdup_printf (_("Cannot send %s: %s"), path,
+                                errsv == EISDIR ? _("not a regular file") : g_strerror (errsv));
+      show_status (self, status, TRUE);
+      return;
+    }
+  n = read (fd, head, sizeof head);
+  close (fd);
+
+  size = ss_format_bytes (st.st_size);
+  status = g_strdup_printf (_("%s, read from disk as it is sent"), size);
+  show_status (self, status, FALSE);
+  if (n > 0)
+    {
+      /* one byte more than is shown, so the dump says there is more */
+      g_autofree char *dump = ss_payload_format (head, st.st_size > n ? (gsize) st.st_size : (gsize) n,
+                                                 SS_PAYLOAD_HEX_DUMP, MIN ((gsize) n, PREVIEW_BYTES));
+      gtk_label_set_text (self->preview_label, dump);
+    }
+}
+
+static gboolean
+update_preview (gpointer user_data)
+{
+  SsComposer *self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gsize start = 0, end = 0;
+
+  self->preview_id = 0;
+  clear_error (self);
+
+  if (self->encoding == SS_ENCODING_FILE)
+    {
+      update_file_preview (self);
+      return G_SOURCE_REMOVE;
+    }
+
+  text = dup_text (self);
+  bytes = ss_encoding_decode (self->encoding, text, -1, &start, &end, &error);
+  if (bytes == NULL)
+    {
+      highlight_error (self, text, start, end);
+      show_status (self, error->message, TRUE);
+      gtk_label_set_text (self->preview_label, "");
+      return G_SOURCE_REMOVE;
+    }
+
+  {
+    const char *ending = ss_line_ending_get_bytes (get_line_ending (self));
+    gsize len = g_bytes_get_size (bytes);
+    gsize total = len + strlen (ending);
+    g_autofree char *status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " byte",
+                                                            "%" G_GSIZE_FORMAT " bytes", total),
+                                               total);
+    /* only what the preview shows is copied, however big the payload */
+    gsize head = MIN (len, PREVIEW_BYTES);
+    g_autofree guint8 *shown = g_malloc (head + strlen (ending) + 1);
+
+    if (head > 0)
+      memcpy (shown, g_bytes_get_data (bytes, NULL), head);
+    if (len <= PREVIEW_BYTES)
+      {
+        memcpy (shown + head, ending, strlen (ending));
+        show_preview (self, shown, total);
+      }
+    else
+      {
+        g_autofree char *dump = ss_payload_format (shown, head, SS_PAYLOAD_HEX_DUMP, 0);
+        g_autofree char *more = g_strdup_printf (_("… %" G_GSIZE_FORMAT " bytes more"), total - head);
+        g_autofree char *both = g_strconcat (dump, "\n", more, NULL);
+
+        gtk_label_set_text (self->preview_label, both);
+      }
+    show_status (self, status, FALSE);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* Typing a megabyte is one decode per pause, not one per key. */
+static void
+schedule_preview (SsComposer *self)
+{
+  if (self->preview_id == 0)
+    self->preview_id = g_idle_add_full (G_PRIORITY_LOW, update_preview, self, NULL);
+}
+
+static void
+buffer_changed_cb (SsComposer *self)
+{
+  schedule_preview (self);
+}
+
+static void
+select_encoding (SsComposer *self,
+                 SsEncoding  encoding)
+{
+  gboolean file = encoding == SS_ENCODING_FILE;
+
+  self->encoding = encoding;
+  gtk_stack_set_visible_child_name (self->input_stack, file ? "file" : "text");
+  /* a file is sent as it is on disk */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->line_ending_dropdown), !file);
+  schedule_preview (self);
+}
+
+/* The text is converted to the new encoding when its bytes can be written
+ * in it; otherwise it stays as it is, and the preview says what is wrong. */
+static void
+encoding_changed_cb (SsComposer *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->encoding_dropdown);
+  SsEncoding encoding = selected < SS_N_ENCODINGS ? (SsEncoding) selected : SS_ENCODING_TEXT;
+
+  if (encoding == self->encoding)
+    return;
+
+  if (self->encoding != SS_ENCODING_FILE && encoding != SS_ENCODING_FILE)
+    {
+      g_autofree char *text = dup_text (self);
+      g_autoptr(GBytes) bytes = ss_encoding_decode (self->encoding, text, -1, NULL, NULL, NULL);
+
+      if (bytes != NULL)
+        {
+          gsize len;
+          const guint8 *data = g_bytes_get_data (bytes, &len);
+          g_autofree char *converted = ss_encoding_encode (encoding, data, len);
+
+          if (converted != NULL)
+            {
+              /* the preview must not decode the old text in the new way */
+              self->encoding = encoding;
+              set_text (self, converted);
+            }
+        }
+    }
+
+  g_settings_set_string (self->settings, "encoding", ss_encoding_to_string (encoding));
+  select_encoding (self, encoding);
+}
+
+static void
+line_ending_changed_cb (SsComposer *self)
+{
+  g_settings_set_string (self->settings, "line-ending", ss_line_ending_to_string (get_line_ending (self)));
+  schedule_preview (self);
+}
+
+static void
+file_chosen_cb (SsComposer           *self,
+                int                   response,
+                GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->file_entry), path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+choose_file_cb (SsComposer *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Choose a File to Send"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_swapped (chooser, "response", G_CALLBACK (file_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* The history ----------------------------------------------------------- */
+
+static void load_payload (SsComposer *self, SsPayload *payload);
+
+/* @position -1 is the person's own draft, kept while they look back */
+static void
+show_history_item (SsComposer *self,
+                   int         position)
+{
+  g_autoptr(SsPayload) payload = NULL;
+
+  if (self->history_position < 0 && position >= 0)
+    {
+      g_clear_object (&self->draft);
+      self->draft = ss_composer_dup_payload (self);
+    }
+  if (position < 0)
+    payload = g_steal_pointer (&self->draft);
+  else
+    payload = g_list_model_get_item (G_LIST_MODEL (self->history), position);
+  if (payload == NULL)
+    return;
+
+  self->history_position = position;
+  load_payload (self, payload);
+}
+
+static gboolean
+text_key_pressed_cb (SsComposer            *self,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GtkEventControllerKey *controller)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter cursor;
+  int n;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) != 0 || self->history == NULL)
+    return GDK_EVENT_PROPAGATE;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->history));
+
+  /* Up and Down move the cursor inside the text; only past its first or
+   * last line do they walk the history, as a shell does */
+  if ((keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up) && gtk_text_iter_get_line (&cursor) == 0)
+    {
+      if (self->history_position + 1 >= n)
+        return GDK_EVENT_PROPAGATE;
+      show_history_item (self, self->history_position + 1);
+      return GDK_EVENT_STOP;
+    }
+  if ((keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down) &&
+      gtk_text_iter_get_line (&cursor) == gtk_text_buffer_get_line_count (buffer) - 1)
+    {
+      if (self->history_position < 0)
+        return GDK_EVENT_PROPAGATE;
+      show_history_item (self, self->history_position - 1);
+      return GDK_EVENT_STOP;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* Any edit makes the text the person's own again. */
+static void
+text_edited_cb (SsComposer *self)
+{
+  if (self->loading)
+    return;
+  self->history_position = -1;
+  g_clear_object (&self->draft);
+}
+
+/* The library ----------------------------------------------------------- */
+
+static void
+payload_chosen_cb (SsComposer *self,
+                   SsPayload  *payload)
+{
+  ss_composer_set_payload (self, payload);
+  gtk_menu_button_popdown (self->payloads_button);
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
+static void
+payload_save_cb (SsComposer *self,
+                 const char *name)
+{
+  g_autoptr(SsPayload) payload = ss_composer_dup_payload (self);
+  g_autoptr(GError) error = NULL;
+
+  if (!ss_composer_save_payload (self, payload, name, &error))
+    ss_payloads_popover_show_error (self->payloads_popover, error->message);
+}
+
+/* GObject --------------------------------------------------------------- */
+
+static void
+ss_composer_dispose (GObject *object)
+{
+  SsComposer *self = SS_COMPOSER (object);
+
+  g_clear_handle_id (&self->preview_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SS_TYPE_COMPOSER);
+  /* GTK 4.8 unparents only bound template children */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->history);
+  g_clear_object (&self->library);
+  g_clear_object (&self->draft);
+
+  G_OBJECT_CLASS (ss_composer_parent_class)->dispose (object);
+}
+
+static void
+ss_composer_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  SsComposer *self = SS_COMPOSER (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALID:
+      g_value_set_boolean (value, self->valid);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ss_composer_class_init (SsComposerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ss_composer_dispose;
+  object_class->get_property = ss_composer_get_property;
+
+  /* whether what is typed parses: Send is only possible then */
+  properties[PROP_VALID] =
+    g_param_spec_boolean ("valid", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SS_TYPE_PAYLOADS_POPOVER);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-composer.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, SsComposer, encoding_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsComposer, line_ending_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsComposer, status_label);
+  gtk_widget_class_bind_template_child (widget_class, SsComposer, payloads_button);
+  gtk_widget_class_bind_template_child (widget_class, SsComposer, payloads_popover);
+  gtk_widget_class_bind_template_child (widget_class, SsComposer, input_stack);
+  gtk_widget_class_bind_template_child (widget_class, SsComposer, text_view);
+  gtk_widget_class_bind_template_child (widget_class, SsComposer, file_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsComposer, preview_label);
+  gtk_widget_class_bind_template_callback (widget_class, encoding_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, line_ending_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, schedule_preview);
+  gtk_widget_class_bind_template_callback (widget_class, choose_file_cb);
+  gtk_widget_class_bind_template_callback (widget_class, payload_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, payload_save_cb);
+}
+
+static void
+ss_composer_init (SsComposer *self)
+{
+  GtkTextBuffer *buffer;
+  GtkEventController *keys;
+  g_autofree char *encoding_name = NULL;
+  g_autofree char *ending_name = NULL;
+  SsEncoding encoding = SS_ENCODING_TEXT;
+  SsLineEnding ending = SS_LINE_ENDING_LF;
+  GApplication *app = g_application_get_default ();
+
+  self->valid = TRUE;
+  self->history_position = -1;
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  self->error_tag = gtk_text_buffer_create_tag (buffer, NULL,
+                                                "underline", PANGO_UNDERLINE_ERROR,
+                                                "background", "rgba(224,27,36,0.25)",
+                                                NULL);
+  g_signal_connect_swapped (buffer, "changed", G_CALLBACK (buffer_changed_cb), self);
+  g_signal_connect_swapped (buffer, "insert-text", G_CALLBACK (text_edited_cb), self);
+  g_signal_connect_swapped (buffer, "delete-range", G_CALLBACK (text_edited_cb), self);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (text_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->text_view), keys);
+
+  if (SS_IS_APPLICATION (app))
+    {
+      self->history = g_object_ref (ss_application_get_history (SS_APPLICATION (app)));
+      self->library = g_object_ref (ss_application_get_library (SS_APPLICATION (app)));
+      ss_payloads_popover_set_store (self->payloads_popover, self->library);
+    }
+
+  self->settings = g_settings_new (APP_ID);
+  encoding_name = g_settings_get_string (self->settings, "encoding");
+  ending_name = g_settings_get_string (self->settings, "line-ending");
+  ss_encoding_from_string (encoding_name, &encoding);
+  ss_line_ending_from_string (ending_name, &ending);
+  self->encoding = encoding;
+  gtk_drop_down_set_selected (self->encoding_dropdown, encoding);
+  gtk_drop_down_set_selected (self->line_ending_dropdown, ending);
+  select_encoding (self, encoding);
+}
+
+SsComposer *
+ss_composer_new (void)
+{
+  return g_object_new (SS_TYPE_COMPOSER, NULL);
+}
+
+/**
+ * ss_composer_dup_bytes:
+ *
+ * Returns: (transfer full): exactly the bytes to send, line ending
+ *   included; NULL with @error set when the text does not parse (the box
+ *   shows where) or the payload is a file
+ */
+GBytes *
+ss_composer_dup_bytes (SsComposer  *self,
+                       GError     **error)
+{
+  g_autoptr(SsPayload) payload = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize start = 0, end = 0;
+
+  g_return_val_if_fail (SS_IS_COMPOSER (self), NULL);
+
+  payload = ss_composer_dup_payload (self);
+  bytes = ss_payload_to_bytes (payload, &start, &end, &local_error);
+  if (bytes == NULL)
+    {
+      /* the preview may not have run yet: show the place now */
+      g_clear_handle_id (&self->preview_id, g_source_remove);
+      update_preview (self);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}
+
+/**
+ * ss_composer_dup_payload:
+ *
+ * Returns: (transfer full): what is in the box, as a payload without a name
+ */
+SsPayload *
+ss_composer_dup_payload (SsComposer *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (SS_IS_COMPOSER (self), NULL);
+
+  if (self->encoding == SS_ENCODING_FILE)
+    return ss_payload_new (NULL, SS_ENCODING_FILE, gtk_editable_get_text (GTK_EDITABLE (self->file_entry)),
+                           SS_LINE_ENDING_NONE);
+  text = dup_text (self);
+  return ss_payload_new (NULL, self->encoding, text, get_line_ending (self));
+}
+
+/* The path of the file to send, or NULL when the box holds a payload. */
+const char *
+ss_composer_get_file (SsComposer *self)
+{
+  g_return_val_if_fail (SS_IS_COMPOSER (self), NULL);
+
+  if (self->encoding != SS_ENCODING_FILE)
+    return NULL;
+  return gtk_editable_get_text (GTK_EDITABLE (self->file_entry));
+}
+
+static void
+load_payload (SsComposer *self,
+              SsPayload  *payload)
+{
+  SsEncoding encoding = ss_payload_get_encoding (payload);
+
+  self->loading = TRUE;
+  /* select first, so the text is not converted from the old encoding */
+  self->encoding = encoding;
+  gtk_drop_down_set_selected (self->encoding_dropdown, encoding);
+  select_encoding (self, encoding);
+  if (encoding == SS_ENCODING_FILE)
+    gtk_editable_set_text (GTK_EDITABLE (self->file_entry), ss_payload_get_content (payload));
+  else
+    {
+      set_text (self, ss_payload_get_content (payload));
+      gtk_drop_down_set_selected (self->line_ending_dropdown, ss_payload_get_line_ending (payload));
+    }
+  self->loading = FALSE;
+}
+
+void
+ss_composer_set_payload (SsComposer *self,
+                         SsPayload  *payload)
+{
+  g_return_if_fail (SS_IS_COMPOSER (self));
+  g_return_if_fail (SS_IS_PAYLOAD (payload));
+
+  load_payload (self, payload);
+  text_edited_cb (self);
+}
+
+/* A payload that was sent goes to the top of the history. */
+void
+ss_composer_remember (SsComposer *self)
+{
+  g_autoptr(SsPayload) payload = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SS_IS_COMPOSER (self));
+
+  if (self->history == NULL)
+    return;
+  payload = ss_composer_dup_payload (self);
+  ss_payload_store_remember (self->history, payload, HISTORY_LIMIT);
+  self->history_position = -1;
+  g_clear_object (&self->draft);
+  /* a history that cannot be written is not worth an error in the window
+   * for every send: the library is where payloads are kept on purpose */
+  if (!ss_payload_store_save (self->history, &error))
+    g_debug ("History not saved: %s", error->message);
+}
+
+/* Keeps @payload in the library under @name (replacing one of that name). */
+gboolean
+ss_composer_save_payload (SsComposer  *self,
+                          SsPayload   *payload,
+                          const char  *name,
+                          GError     **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name));
+  g_autoptr(SsPayload) named = NULL;
+
+  g_return_val_if_fail (SS_IS_COMPOSER (self), FALSE);
+
+  if (self->library == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("There is no payload library"));
+      return FALSE;
+    }
+  if (*stripped == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Give the payload a name"));
+      return FALSE;
+    }
+  if (ss_payload_store_get_broken (self->library))
+    return ss_payload_store_save (self->library, error);
+
+  named = ss_payload_new (stripped, ss_payload_get_encoding (payload), ss_payload_get_content (payload),
+                          ss_payload_get_line_ending (payload));
+  ss_payload_store_put (self->library, named);
+  return ss_payload_store_save (self->library, error);
+}
+
+gboolean
+ss_composer_get_valid (SsComposer *self)
+{
+  g_return_val_if_fail (SS_IS_COMPOSER (self), FALSE);
+  return self->valid;
+}
+
+GtkWidget *
+ss_composer_get_text_view (SsComposer *self)
+{
+  g_return_val_if_fail (SS_IS_COMPOSER (self), NULL);
+  return GTK_WIDGET (self->text_view);
+}

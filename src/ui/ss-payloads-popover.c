@@ -1,0 +1,306 @@
+/* ss-payloads-popover.c — the saved payloads: load, save, delete, import,
+ * export
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ss-payloads-popover.h"
+
+struct _SsPayloadsPopover
+{
+  GtkPopover      parent_instance;
+
+  GtkListView    *list_view;
+  GtkLabel       *empty_label;
+  GtkLabel       *error_label;
+  GtkEntry       *name_entry;
+
+  SsPayloadStore *store;
+};
+
+G_DEFINE_FINAL_TYPE (SsPayloadsPopover, ss_payloads_popover, GTK_TYPE_POPOVER)
+
+enum { CHOSEN, SAVE, N_SIGNALS };
+
+static guint signals[N_SIGNALS];
+
+void
+ss_payloads_popover_show_error (SsPayloadsPopover *self,
+                                const char        *message)
+{
+  g_return_if_fail (SS_IS_PAYLOADS_POPOVER (self));
+
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+update_empty (SsPayloadsPopover *self)
+{
+  guint n = self->store ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), n == 0);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->list_view)), n > 0);
+}
+
+/* A broken file is said each time the list is opened: it is why the list
+ * is empty, and why saving is refused. */
+static void
+show_cb (SsPayloadsPopover *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  ss_payloads_popover_show_error (self, NULL);
+  if (self->store != NULL && ss_payload_store_get_broken (self->store) &&
+      !ss_payload_store_save (self->store, &error))
+    ss_payloads_popover_show_error (self, error->message);
+}
+
+static void
+row_activated_cb (SsPayloadsPopover *self,
+                  guint              position)
+{
+  g_autoptr(SsPayload) payload = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+
+  if (payload != NULL)
+    g_signal_emit (self, signals[CHOSEN], 0, payload);
+}
+
+static void
+save_cb (SsPayloadsPopover *self)
+{
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
+
+  ss_payloads_popover_show_error (self, NULL);
+  g_signal_emit (self, signals[SAVE], 0, name);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
+    gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
+}
+
+static void
+delete_clicked_cb (GtkButton         *button,
+                   SsPayloadsPopover *self)
+{
+  SsPayload *payload = g_object_get_data (G_OBJECT (button), "payload");
+  g_autoptr(GError) error = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsPayload) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      if (item == payload)
+        {
+          ss_payload_store_remove (self->store, i);
+          break;
+        }
+    }
+  if (!ss_payload_store_save (self->store, &error))
+    ss_payloads_popover_show_error (self, error->message);
+}
+
+gboolean
+ss_payloads_popover_import (SsPayloadsPopover *self,
+                            const char        *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (SS_IS_PAYLOADS_POPOVER (self), FALSE);
+
+  ss_payloads_popover_show_error (self, NULL);
+  if (ss_payload_store_get_broken (self->store))
+    ss_payload_store_save (self->store, &error);
+  else if (ss_payload_store_import (self->store, path, &error) > 0 || error == NULL)
+    ss_payload_store_save (self->store, &error);
+  if (error != NULL)
+    {
+      ss_payloads_popover_show_error (self, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ss_payloads_popover_export (SsPayloadsPopover *self,
+                            const char        *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (SS_IS_PAYLOADS_POPOVER (self), FALSE);
+
+  ss_payloads_popover_show_error (self, NULL);
+  if (!ss_payload_store_export (self->store, path, &error))
+    {
+      ss_payloads_popover_show_error (self, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+file_chosen_cb (SsPayloadsPopover    *self,
+                int                   response,
+                GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path == NULL)
+        ss_payloads_popover_show_error (self, _("Only local files can be used"));
+      else if (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)) == GTK_FILE_CHOOSER_ACTION_SAVE)
+        ss_payloads_popover_export (self, path);
+      else
+        ss_payloads_popover_import (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+choose_file (SsPayloadsPopover    *self,
+             const char           *title,
+             GtkFileChooserAction  action,
+             const char           *accept)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         action, accept, NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "payloads.ini");
+  g_signal_connect_swapped (chooser, "response", G_CALLBACK (file_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+import_cb (SsPayloadsPopover *self)
+{
+  gtk_popover_popdown (GTK_POPOVER (self));
+  choose_file (self, _("Import Payloads"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"));
+}
+
+static void
+export_cb (SsPayloadsPopover *self)
+{
+  gtk_popover_popdown (GTK_POPOVER (self));
+  choose_file (self, _("Export Payloads"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
+}
+
+/* A row: the name, the encoding, a delete button. */
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              SsPayloadsPopover        *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *encoding = gtk_label_new (NULL);
+  GtkWidget *delete = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_add_css_class (encoding, "dim-label");
+  gtk_widget_add_css_class (delete, "flat");
+  gtk_widget_set_tooltip_text (delete, _("Delete this payload"));
+  g_signal_connect (delete, "clicked", G_CALLBACK (delete_clicked_cb), self);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), encoding);
+  gtk_box_append (GTK_BOX (box), delete);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             SsPayloadsPopover        *self)
+{
+  SsPayload *payload = gtk_list_item_get_item (item);
+  GtkWidget *name = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+  GtkWidget *encoding = gtk_widget_get_next_sibling (name);
+  GtkWidget *delete = gtk_widget_get_next_sibling (encoding);
+  g_autofree char *preview = g_utf8_make_valid (ss_payload_get_content (payload), 200);
+
+  gtk_label_set_text (GTK_LABEL (name), ss_payload_get_name (payload));
+  gtk_widget_set_tooltip_text (name, preview);
+  gtk_label_set_text (GTK_LABEL (encoding), ss_encoding_to_string (ss_payload_get_encoding (payload)));
+  g_object_set_data (G_OBJECT (delete), "payload", payload);
+}
+
+static void
+ss_payloads_popover_dispose (GObject *object)
+{
+  SsPayloadsPopover *self = SS_PAYLOADS_POPOVER (object);
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (ss_payloads_popover_parent_class)->dispose (object);
+}
+
+static void
+ss_payloads_popover_class_init (SsPayloadsPopoverClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ss_payloads_popover_dispose;
+
+  signals[CHOSEN] =
+    g_signal_new ("chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, SS_TYPE_PAYLOAD);
+  signals[SAVE] =
+    g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-payloads-popover.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsPayloadsPopover, list_view);
+  gtk_widget_class_bind_template_child (widget_class, SsPayloadsPopover, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, SsPayloadsPopover, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SsPayloadsPopover, name_entry);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_cb);
+  gtk_widget_class_bind_template_callback (widget_class, import_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_cb);
+}
+
+static void
+ss_payloads_popover_init (SsPayloadsPopover *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  g_signal_connect (self, "show", G_CALLBACK (show_cb), NULL);
+  update_empty (self);
+}
+
+void
+ss_payloads_popover_set_store (SsPayloadsPopover *self,
+                               SsPayloadStore    *store)
+{
+  g_return_if_fail (SS_IS_PAYLOADS_POPOVER (self));
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  {
+    g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (store)));
+
+    gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  }
+  g_signal_connect_swapped (store, "items-changed", G_CALLBACK (update_empty), self);
+  update_empty (self);
+}

@@ -1,0 +1,427 @@
+/* ss-socket-page-send.c — a socket page's sending: Send Once, Send All, a
+ * file, a repeat, to one connection or all of a listener's
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ss-format.h"
+#include "ss-icmp.h"
+#include "ss-socket-page-private.h"
+
+static gboolean
+is_listener (SsSocketPage *self)
+{
+  return ss_socket_get_state (self->socket) == SS_SOCKET_LISTENING;
+}
+
+/* The connection the target dropdown names, or NULL for all of them. */
+static SsSocket *
+dup_chosen_connection (SsSocketPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->target_dropdown);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  return g_list_model_get_item (ss_socket_get_connections (self->socket), selected - 1);
+}
+
+/* "All connections", then each connection as the sidebar names it. */
+static void
+update_targets (SsSocketPage *self)
+{
+  GListModel *connections = ss_socket_get_connections (self->socket);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(SsSocket) chosen = dup_chosen_connection (self);
+  guint n = g_list_model_get_n_items (connections);
+  guint selected = 0;
+
+  gtk_string_list_append (names, _("All Connections"));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsSocket) connection = g_list_model_get_item (connections, i);
+      g_autofree char *python = ss_socket_dup_python_name (connection);
+      const char *peer = ss_socket_get_peer_address (connection);
+      g_autofree char *name = g_strdup_printf ("%s (%s)", python, peer ? peer : "?");
+
+      gtk_string_list_append (names, name);
+      if (connection == chosen)
+        selected = i + 1;
+    }
+  gtk_drop_down_set_model (self->target_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->target_dropdown, selected);
+}
+
+/* Where a datagram goes: the destination field, or NULL for the connected
+ * peer. FALSE when the field does not parse (the error is shown). */
+static gboolean
+parse_destination (SsSocketPage  *self,
+                   SsAddress    **to)
+{
+  const char *destination = gtk_editable_get_text (GTK_EDITABLE (self->destination_entry));
+  g_autoptr(GError) error = NULL;
+
+  *to = NULL;
+  if (!gtk_widget_get_visible (self->destination_box) || *destination == '\0')
+    return TRUE;
+  *to = ss_address_parse_numeric (destination, ss_socket_get_family (self->socket), "127.0.0.1", &error);
+  if (*to == NULL)
+    ss_socket_page_show_error (self, error);
+  return *to != NULL;
+}
+
+/* What the send box holds, or NULL when it does not parse (the box shows
+ * where, and the message says what) or holds a file. */
+static GBytes *
+dup_payload (SsSocketPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes;
+
+  if (ss_composer_get_file (self->composer) != NULL)
+    {
+      ss_socket_page_show_message (self, _("A file is sent with Send All, one connection at a time"),
+                                   _("Send Once and Repeat send a payload typed in the box"), TRUE);
+      return NULL;
+    }
+  bytes = ss_composer_dup_bytes (self->composer, &error);
+  if (bytes == NULL)
+    ss_socket_page_show_error (self, error);
+  return bytes;
+}
+
+static void
+send_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SsSocketPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize sent;
+
+  ss_socket_page_stop_waiting (self);
+  sent = ss_socket_send_finish (SS_SOCKET (object), result, &error);
+  if (sent < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        ss_socket_page_show_error (self, error);
+    }
+  else if ((guint64) sent < self->send_size)
+    {
+      g_autofree char *text = g_strdup_printf (_("send took %" PRIu64 " of %" PRIu64 " bytes: the rest was not sent"),
+                                               (guint64) sent, self->send_size);
+      ss_socket_page_show_message (self, text, NULL, FALSE);
+    }
+}
+
+/* One send() or sendto(): a datagram is all or nothing, so a destination
+ * always means one call. */
+static void
+send_once (SsSocketPage *self)
+{
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(SsAddress) to = NULL;
+  g_autoptr(SsSocket) target = NULL;
+
+  ss_socket_page_dismiss_message (self);
+  if ((payload = dup_payload (self)) == NULL || !parse_destination (self, &to))
+    return;
+  if (is_listener (self) && (target = dup_chosen_connection (self)) == NULL)
+    {
+      ss_socket_page_show_message (self, _("Send Once goes to one connection: choose it above the button"),
+                                   _("Send All sends to every connection of the listener"), TRUE);
+      return;
+    }
+
+  self->send_size = g_bytes_get_size (payload);
+  ss_socket_send_async (target ? target : self->socket, payload, to, ss_socket_page_start_waiting (self),
+                        send_done_cb, g_object_ref (self));
+  ss_socket_page_show_waiting (self, "send()");
+  ss_composer_remember (self->composer);
+}
+
+static void
+send_once_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  send_once (SS_SOCKET_PAGE (widget));
+}
+
+static void
+send_file_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SsSocketPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (ss_socket_send_file_finish (SS_SOCKET (object), result, &error) < 0 &&
+      !g_error_matches (error, SS_ERRNO_ERROR, ECANCELED))
+    ss_socket_page_show_error (self, error);
+}
+
+static void
+send_file (SsSocketPage *self,
+           SsSocket     *target,
+           const char   *path)
+{
+  if (*path == '\0')
+    {
+      ss_socket_page_show_message (self, _("Choose a file to send"), NULL, TRUE);
+      return;
+    }
+  ss_socket_send_file_async (target, path, send_file_done_cb, g_object_ref (self));
+  ss_composer_remember (self->composer);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  const char *file = ss_composer_get_file (self->composer);
+  g_autoptr(SsSocket) chosen = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (gtk_widget_get_visible (self->destination_box) &&
+      *gtk_editable_get_text (GTK_EDITABLE (self->destination_entry)) != '\0')
+    {
+      send_once (self);
+      return;
+    }
+
+  ss_socket_page_dismiss_message (self);
+  chosen = is_listener (self) ? dup_chosen_connection (self) : NULL;
+  if (file != NULL)
+    {
+      if (is_listener (self) && chosen == NULL)
+        ss_socket_page_show_message (self, _("A file goes to one connection at a time: choose it above the button"),
+                                     NULL, TRUE);
+      else
+        send_file (self, chosen ? chosen : self->socket, file);
+      return;
+    }
+
+  if ((payload = dup_payload (self)) == NULL)
+    return;
+  if (is_listener (self) && chosen == NULL)
+    {
+      if (ss_socket_send_to_connections (self->socket, payload, &error) == 0)
+        ss_socket_page_show_error (self, error);
+    }
+  else if (!ss_socket_send (chosen ? chosen : self->socket, payload, &error))
+    ss_socket_page_show_error (self, error);
+  ss_composer_remember (self->composer);
+}
+
+/* Repeat ---------------------------------------------------------------- */
+
+static void
+repeat_stopped_cb (SsSocketPage *self,
+                   const GError *error,
+                   SsRepeat     *repeat)
+{
+  if (error != NULL)
+    ss_socket_page_show_error (self, error);
+  ss_socket_page_update_send_progress (self);
+}
+
+static void
+repeat_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  guint interval = gtk_spin_button_get_value_as_int (self->repeat_interval_spin);
+  guint count = gtk_spin_button_get_value_as_int (self->repeat_count_spin);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(SsAddress) to = NULL;
+  g_autoptr(SsSocket) chosen = NULL;
+
+  gtk_popover_popdown (self->repeat_popover);
+  ss_socket_page_dismiss_message (self);
+  if ((payload = dup_payload (self)) == NULL || !parse_destination (self, &to))
+    return;
+
+  g_settings_set_uint (self->settings, "repeat-interval", interval);
+  g_settings_set_uint (self->settings, "repeat-count", count);
+  if (self->repeat != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->repeat, self);
+      ss_repeat_stop (self->repeat);
+      g_clear_object (&self->repeat);
+    }
+
+  chosen = is_listener (self) ? dup_chosen_connection (self) : NULL;
+  self->repeat = ss_repeat_new (chosen ? chosen : self->socket, payload, to, interval, count);
+  g_signal_connect_swapped (self->repeat, "notify::sent", G_CALLBACK (ss_socket_page_update_send_progress), self);
+  g_signal_connect_swapped (self->repeat, "stopped", G_CALLBACK (repeat_stopped_cb), self);
+  ss_composer_remember (self->composer);
+  ss_repeat_start (self->repeat);
+  ss_socket_page_update_send_progress (self);
+}
+
+/* Stop is immediate: no more rounds, and what is queued is dropped. */
+static void
+stop_send_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+
+  if (self->repeat != NULL)
+    ss_repeat_stop (self->repeat);
+  ss_socket_cancel_send (self->socket);
+}
+
+/* Send all of a large payload, a file or a repeat: how far it is, and a
+ * way to stop it. */
+void
+ss_socket_page_update_send_progress (SsSocketPage *self)
+{
+  guint64 queued = ss_socket_get_queued (self->socket);
+  guint64 file_sent, file_size;
+  gboolean repeating = self->repeat != NULL && ss_repeat_get_running (self->repeat);
+  gboolean busy = queued > 0 || repeating;
+  g_autofree char *text = NULL;
+  double fraction;
+
+  self->send_peak = queued == 0 ? 0 : MAX (self->send_peak, queued);
+  gtk_widget_set_visible (self->send_progress_box, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.stop-send", busy);
+  if (!busy)
+    return;
+
+  if (repeating)
+    {
+      guint sent = ss_repeat_get_sent (self->repeat);
+      guint count = ss_repeat_get_count (self->repeat);
+
+      if (count > 0)
+        text = g_strdup_printf (_("Repeating: %u of %u sent"), sent, count);
+      else
+        text = g_strdup_printf (_("Repeating until stopped: %u sent"), sent);
+      fraction = count > 0 ? (double) sent / count : 0.0;
+    }
+  else if (ss_socket_get_file_progress (self->socket, &file_sent, &file_size))
+    {
+      g_autofree char *sent = ss_format_bytes (file_sent);
+      g_autofree char *size = ss_format_bytes (file_size);
+
+      /* Translators: the sizes are "1.5 MB (1,572,864 bytes)" */
+      text = g_strdup_printf (_("Sending the file: %s of %s"), sent, size);
+      fraction = file_size > 0 ? (double) file_sent / file_size : 1.0;
+    }
+  else
+    {
+      g_autofree char *left = ss_format_bytes (queued);
+
+      /* Translators: %s is a size, "1.5 MB (1,572,864 bytes)" */
+      text = g_strdup_printf (_("%s still to send"), left);
+      fraction = 1.0 - (double) queued / self->send_peak;
+    }
+  gtk_progress_bar_set_fraction (self->send_progress, fraction);
+  gtk_progress_bar_set_text (self->send_progress, text);
+}
+
+/* Datagrams -------------------------------------------------------------- */
+
+/* A ping: the payload needs an ICMP header a text box cannot type. */
+static void
+echo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  int family = ss_socket_get_family (self->socket);
+  const char *destination = gtk_editable_get_text (GTK_EDITABLE (self->destination_entry));
+  g_autoptr(GBytes) text = NULL;
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(SsAddress) to = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize len;
+
+  ss_socket_page_dismiss_message (self);
+  if ((text = dup_payload (self)) == NULL)
+    return;
+  data = g_bytes_get_data (text, &len);
+  if (*destination == '\0')
+    destination = family == AF_INET6 ? "[::1]:0" : "127.0.0.1:0";
+  /* a bare host is fine here: ICMP has no ports */
+  to = ss_address_parse_numeric (destination, family, NULL, &error);
+  if (to == NULL && strchr (destination, ':') == NULL)
+    {
+      g_autofree char *with_port = g_strdup_printf ("%s:0", destination);
+
+      g_clear_error (&error);
+      to = ss_address_parse_numeric (with_port, family, NULL, &error);
+    }
+  if (to == NULL)
+    {
+      ss_socket_page_show_error (self, error);
+      return;
+    }
+
+  request = ss_icmp_echo_request (family, 0, ++self->echo_sequence, data, len);
+  if (ss_socket_send_once (self->socket, request, to, &error) < 0)
+    ss_socket_page_show_error (self, error);
+}
+
+static void
+reply_to_sender_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  const SsAddress *sender = ss_socket_get_last_sender (self->socket);
+  g_autofree char *text = NULL;
+
+  if (sender == NULL)
+    return;
+  text = ss_address_to_string (sender);
+  gtk_editable_set_text (GTK_EDITABLE (self->destination_entry), text);
+  send_once (self);
+}
+
+/* The page's sending controls follow the socket: a listener chooses among
+ * its connections and cannot send itself. */
+void
+ss_socket_page_update_send_controls (SsSocketPage *self)
+{
+  gboolean listener = is_listener (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->target_dropdown), listener);
+}
+
+void
+ss_socket_page_setup_send (SsSocketPage *self)
+{
+  gtk_spin_button_set_value (self->repeat_interval_spin, g_settings_get_uint (self->settings, "repeat-interval"));
+  gtk_spin_button_set_value (self->repeat_count_spin, g_settings_get_uint (self->settings, "repeat-count"));
+  g_signal_connect_object (ss_socket_get_connections (self->socket), "items-changed",
+                           G_CALLBACK (update_targets), self, G_CONNECT_SWAPPED);
+  update_targets (self);
+}
+
+void
+ss_socket_page_install_send_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "socket.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "socket.send-once", NULL, send_once_action);
+  gtk_widget_class_install_action (widget_class, "socket.stop-send", NULL, stop_send_action);
+  gtk_widget_class_install_action (widget_class, "socket.repeat", NULL, repeat_action);
+  gtk_widget_class_install_action (widget_class, "socket.echo", NULL, echo_action);
+  gtk_widget_class_install_action (widget_class, "socket.reply-to-sender", NULL, reply_to_sender_action);
+}
