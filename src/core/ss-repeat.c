@@ -139,12 +139,15 @@ run_round (SsRepeat *self)
 static gboolean
 tick_cb (gpointer user_data)
 {
-  SsRepeat *self = user_data;
-  g_autoptr(SsRepeat) hold = g_object_ref (self);
+  SsRepeat *self = g_object_ref (user_data);
+  gboolean go_on;
 
+  /* held: a "stopped" handler may drop the last reference */
+  go_on = run_round (self);
+  g_object_unref (self);
   /* when it ends, finish() has removed this source already; GLib allows
    * both */
-  return run_round (self) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  return go_on ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void

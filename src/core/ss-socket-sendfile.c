@@ -106,12 +106,14 @@ ss_socket_file_refill (SsSocket *self)
 
   if (n <= 0)
     {
+      int errsv = n < 0 ? errno : 0;
+
       /* a file that shrank ends early, as Python's sendfile() does */
-      if (n < 0)
+      if (errsv != 0)
         ss_traffic_log_append_event (self->traffic, _("Reading %s failed: %s"),
-                                     self->file_path, g_strerror (errno));
+                                     self->file_path, g_strerror (errsv));
       self->file_size = self->file_read;
-      ss_socket_file_end (self, n < 0 ? errno : 0);
+      ss_socket_file_end (self, errsv);
       return;
     }
 

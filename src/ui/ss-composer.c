@@ -728,3 +728,14 @@ ss_composer_get_text_view (SsComposer *self)
   g_return_val_if_fail (SS_IS_COMPOSER (self), NULL);
   return GTK_WIDGET (self->text_view);
 }
+
+/* Opens the saved payloads with the name field ready: what is in the box
+ * is kept under the name typed there. */
+void
+ss_composer_save_as (SsComposer *self)
+{
+  g_return_if_fail (SS_IS_COMPOSER (self));
+
+  gtk_menu_button_popup (self->payloads_button);
+  ss_payloads_popover_focus_name (self->payloads_popover);
+}

@@ -27,6 +27,7 @@ gboolean    ss_composer_save_payload   (SsComposer   *self,
                                         SsPayload    *payload,
                                         const char   *name,
                                         GError      **error);
+void        ss_composer_save_as        (SsComposer   *self);
 gboolean    ss_composer_get_valid      (SsComposer   *self);
 GtkWidget  *ss_composer_get_text_view  (SsComposer   *self);
 

@@ -304,3 +304,11 @@ ss_payloads_popover_set_store (SsPayloadsPopover *self,
   g_signal_connect_swapped (store, "items-changed", G_CALLBACK (update_empty), self);
   update_empty (self);
 }
+
+void
+ss_payloads_popover_focus_name (SsPayloadsPopover *self)
+{
+  g_return_if_fail (SS_IS_PAYLOADS_POPOVER (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+}

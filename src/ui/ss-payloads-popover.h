@@ -19,6 +19,7 @@ void ss_payloads_popover_set_store   (SsPayloadsPopover *self,
                                       SsPayloadStore    *store);
 void ss_payloads_popover_show_error  (SsPayloadsPopover *self,
                                       const char        *message);
+void ss_payloads_popover_focus_name  (SsPayloadsPopover *self);
 gboolean ss_payloads_popover_import  (SsPayloadsPopover *self,
                                       const char        *path);
 gboolean ss_payloads_popover_export  (SsPayloadsPopover *self,

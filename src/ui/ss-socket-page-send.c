@@ -395,6 +395,92 @@ reply_to_sender_action (GtkWidget  *widget,
   send_once (self);
 }
 
+/* The traffic log's selected entry ----------------------------------------- */
+
+/* The bytes of the selected chunk; NULL for an event, or a chunk whose
+ * payload is no longer kept. */
+static GBytes *
+dup_entry_bytes (SsSocketPage *self)
+{
+  SsTrafficEntry *entry = ss_traffic_view_get_selected_entry (self->traffic_view);
+
+  if (entry == NULL || ss_traffic_entry_get_kind (entry) == SS_TRAFFIC_EVENT ||
+      ss_traffic_entry_get_evicted (entry))
+    return NULL;
+  return g_bytes_ref (ss_traffic_entry_get_bytes (entry));
+}
+
+static void
+entry_selected_cb (SsSocketPage *self)
+{
+  g_autoptr(GBytes) bytes = dup_entry_bytes (self);
+  gboolean can_send = ss_socket_get_state (self->socket) != SS_SOCKET_CLOSED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.send-entry", bytes != NULL && can_send);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.edit-entry", bytes != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.save-entry", bytes != NULL);
+}
+
+/* The same bytes again: a datagram to where it went, or back to whoever
+ * sent it. */
+static void
+send_entry_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  g_autoptr(GBytes) bytes = dup_entry_bytes (self);
+  g_autoptr(GError) error = NULL;
+
+  if (bytes == NULL)
+    return;
+  ss_socket_page_dismiss_message (self);
+  if (ss_socket_get_socket_type (self->socket) != SOCK_STREAM)
+    {
+      SsTrafficEntry *entry = ss_traffic_view_get_selected_entry (self->traffic_view);
+      const char *peer = ss_traffic_entry_get_peer (entry);
+      g_autoptr(SsAddress) to = NULL;
+
+      if (peer != NULL &&
+          (to = ss_address_parse_numeric (peer, ss_socket_get_family (self->socket), NULL, &error)) == NULL)
+        {
+          ss_socket_page_show_error (self, error);
+          return;
+        }
+      if (ss_socket_send_once (self->socket, bytes, to, &error) < 0)
+        ss_socket_page_show_error (self, error);
+      return;
+    }
+  if (!ss_socket_send (self->socket, bytes, &error))
+    ss_socket_page_show_error (self, error);
+}
+
+static void
+edit_entry_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  g_autoptr(GBytes) bytes = dup_entry_bytes (self);
+  g_autoptr(SsPayload) payload = NULL;
+
+  if (bytes == NULL)
+    return;
+  payload = ss_payload_new_for_bytes (NULL, bytes);
+  ss_composer_set_payload (self->composer, payload);
+}
+
+static void
+save_entry_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+
+  edit_entry_action (widget, action_name, parameter);
+  ss_composer_save_as (self->composer);
+}
+
 /* The page's sending controls follow the socket: a listener chooses among
  * its connections and cannot send itself. */
 void
@@ -413,6 +499,11 @@ ss_socket_page_setup_send (SsSocketPage *self)
   g_signal_connect_object (ss_socket_get_connections (self->socket), "items-changed",
                            G_CALLBACK (update_targets), self, G_CONNECT_SWAPPED);
   update_targets (self);
+  g_signal_connect_object (self->traffic_view, "notify::selected-entry",
+                           G_CALLBACK (entry_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->socket, "notify::state",
+                           G_CALLBACK (entry_selected_cb), self, G_CONNECT_SWAPPED);
+  entry_selected_cb (self);
 }
 
 void
@@ -424,4 +515,7 @@ ss_socket_page_install_send_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "socket.repeat", NULL, repeat_action);
   gtk_widget_class_install_action (widget_class, "socket.echo", NULL, echo_action);
   gtk_widget_class_install_action (widget_class, "socket.reply-to-sender", NULL, reply_to_sender_action);
+  gtk_widget_class_install_action (widget_class, "socket.send-entry", NULL, send_entry_action);
+  gtk_widget_class_install_action (widget_class, "socket.edit-entry", NULL, edit_entry_action);
+  gtk_widget_class_install_action (widget_class, "socket.save-entry", NULL, save_entry_action);
 }

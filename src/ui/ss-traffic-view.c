@@ -55,6 +55,10 @@ struct _SsTrafficView
 
 G_DEFINE_FINAL_TYPE (SsTrafficView, ss_traffic_view, GTK_TYPE_WIDGET)
 
+enum { PROP_0, PROP_SELECTED_ENTRY, N_PROPS };
+
+static GParamSpec *properties[N_PROPS];
+
 static const char *direction_classes[] = {
   [SS_TRAFFIC_RECEIVED] = "direction-received",
   [SS_TRAFFIC_SENT] = "direction-sent",
@@ -225,6 +229,31 @@ update_details (SsTrafficView *self)
   gtk_text_buffer_set_text (buffer, text ? text : "", -1);
 }
 
+/**
+ * ss_traffic_view_get_selected_entry:
+ *
+ * Returns: (transfer none) (nullable): the entry the person selected
+ */
+SsTrafficEntry *
+ss_traffic_view_get_selected_entry (SsTrafficView *self)
+{
+  GtkSelectionModel *selection;
+
+  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
+
+  selection = gtk_column_view_get_model (self->column_view);
+  if (selection == NULL)
+    return NULL;
+  return gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+}
+
+static void
+selection_changed_cb (SsTrafficView *self)
+{
+  update_details (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ENTRY]);
+}
+
 static void
 format_changed_cb (SsTrafficView *self)
 {
@@ -266,11 +295,11 @@ ss_traffic_view_set_log (SsTrafficView *self,
       gtk_single_selection_set_can_unselect (selection, TRUE);
       gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
       g_signal_connect_object (selection, "notify::selected-item",
-                               G_CALLBACK (update_details), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
     }
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
   direction_changed_cb (self);
-  update_details (self);
+  selection_changed_cb (self);
 }
 
 static void
@@ -284,11 +313,35 @@ ss_traffic_view_dispose (GObject *object)
 }
 
 static void
+ss_traffic_view_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  SsTrafficView *self = SS_TRAFFIC_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_ENTRY:
+      g_value_set_object (value, ss_traffic_view_get_selected_entry (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ss_traffic_view_class_init (SsTrafficViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = ss_traffic_view_dispose;
+  G_OBJECT_CLASS (klass)->get_property = ss_traffic_view_get_property;
+
+  properties[PROP_SELECTED_ENTRY] =
+    g_param_spec_object ("selected-entry", NULL, NULL, SS_TYPE_TRAFFIC_ENTRY,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-traffic-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, content);

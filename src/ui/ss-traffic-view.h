@@ -20,4 +20,6 @@ void ss_traffic_view_set_log (SsTrafficView *self,
 void ss_traffic_view_set_show_peer (SsTrafficView *self,
                                     gboolean       show_peer);
 
+SsTrafficEntry *ss_traffic_view_get_selected_entry (SsTrafficView *self);
+
 G_END_DECLS
