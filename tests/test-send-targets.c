@@ -400,7 +400,13 @@ test_file_to_python (Fixture       *fixture,
   peak = proc_status_bytes ("VmHWM");
   g_test_message ("RSS %" PRIu64 " KiB before, peak %" PRIu64 " KiB while sending",
                   rss_before / 1024, peak / 1024);
+#ifndef __SANITIZE_ADDRESS__
   g_assert_cmpuint (peak, <, rss_before + MAX_RSS_GROWTH);
+#else
+  /* AddressSanitizer keeps freed chunks in its quarantine: the bound is
+   * checked in the plain build */
+  (void) rss_before;
+#endif
 
   /* done: no file under way, and all of it counted */
   g_assert_false (ss_socket_get_file_progress (client, &sent, &size));

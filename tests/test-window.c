@@ -462,7 +462,7 @@ test_open_spec (SsTestWindow  *f,
   g_assert_true (ss_test_row_is_selected (rows->pdata[0]));
   g_assert_true (ss_test_button_sensitive (page, "socket.accept"));
   g_assert_false (ss_test_button_sensitive (page, "socket.listen"));
-  ss_test_assert_calls (f, "socket bind listen");
+  ss_test_assert_calls (f, "socket setsockopt bind listen");
   g_assert_false (gtk_info_bar_get_revealed (f->error_bar));
 
   /* a refused connect: the window says so in its error bar */

@@ -362,13 +362,21 @@ read_payload (const char  *display_name,
   return ss_payload_new (name, encoding, content, ending);
 }
 
-/* The payloads in @data (the text of @path), in order; NULL with an
- * error naming @path and the line when anything is wrong. */
-static GPtrArray *
-parse_payloads (const char  *path,
-                const char  *data,
-                gsize        len,
-                GError     **error)
+/**
+ * ss_payload_file_parse:
+ * @data: the text of a payload file; need not end with a NUL
+ * @display_name: what to call the file in an error message, e.g. from
+ *   g_filename_display_name()
+ *
+ * Returns: (transfer full): the payloads in @data, in order; %NULL with a
+ *   G_KEY_FILE_ERROR naming @display_name and the line when anything is
+ *   wrong
+ */
+GPtrArray *
+ss_payload_file_parse (const char  *data,
+                       gsize        len,
+                       const char  *display_name,
+                       GError     **error)
 {
   g_autoptr(GHashTable) lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
@@ -376,15 +384,20 @@ parse_payloads (const char  *path,
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) groups = NULL;
 
-  if (!scan_lines (path, data, len, lines, error))
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (display_name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* no text at all: scan_lines() does no arithmetic on NULL */
+  if (data == NULL)
+    data = "";
+  if (!scan_lines (display_name, data, len, lines, error))
     return NULL;
   if (!g_key_file_load_from_data (keyfile, data, len, G_KEY_FILE_NONE, &local_error))
     {
-      g_autofree char *display = g_filename_display_name (path);
-
       /* what scan_lines() did not foresee: no line to show */
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
-                   _("“%s” is not a payload file: %s"), display, local_error->message);
+                   _("“%s” is not a payload file: %s"), display_name, local_error->message);
       return NULL;
     }
 
@@ -396,16 +409,54 @@ parse_payloads (const char  *path,
       if (i == 0)
         {
           g_assert (g_str_equal (groups[i], HEADER_GROUP));
-          if (!check_version (path, keyfile, lines, error))
+          if (!check_version (display_name, keyfile, lines, error))
             return NULL;
           continue;
         }
-      payload = read_payload (path, keyfile, lines, groups[i], error);
+      payload = read_payload (display_name, keyfile, lines, groups[i], error);
       if (payload == NULL)
         return NULL;
       g_ptr_array_add (payloads, payload);
     }
   return g_steal_pointer (&payloads);
+}
+
+/**
+ * ss_payload_file_read:
+ * @missing: (out) (optional): when not %NULL, a missing file is no error
+ *   but an empty list, and this says whether the file was missing
+ *
+ * Returns: (transfer full): the payloads in @path, in order; %NULL with an
+ *   error naming the file (and the line) when it cannot be read or parsed
+ */
+GPtrArray *
+ss_payload_file_read (const char  *path,
+                      gboolean    *missing,
+                      GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *display = NULL;
+  gsize len;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (missing != NULL)
+    *missing = FALSE;
+  if (!g_file_get_contents (path, &data, &len, &local_error))
+    {
+      if (missing != NULL && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          *missing = TRUE;
+          return g_ptr_array_new_with_free_func (g_object_unref);
+        }
+      /* GLib's message names the file */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  display = g_filename_display_name (path);
+  return ss_payload_file_parse (data, len, display, error);
 }
 
 /* --- Writing --------------------------------------------------------- */
@@ -443,11 +494,21 @@ escape_value (const char *text)
   return g_string_free (out, FALSE);
 }
 
-static char *
-serialize (GPtrArray *payloads,
-           gsize     *len)
+/**
+ * ss_payload_file_serialize:
+ * @payloads: of SsPayload, each with a UTF-8 name and content
+ * @len: (out) (optional): the length of the text
+ *
+ * Returns: (transfer full): the text of a payload file that holds
+ *   @payloads, for ss_payload_file_parse()
+ */
+char *
+ss_payload_file_serialize (GPtrArray *payloads,
+                           gsize     *len)
 {
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+
+  g_return_val_if_fail (payloads != NULL, NULL);
 
   g_key_file_set_integer (keyfile, HEADER_GROUP, "Version", FILE_VERSION);
   g_key_file_set_comment (keyfile, NULL, NULL, HEADER_COMMENT, NULL);
@@ -473,3 +534,29 @@ serialize (GPtrArray *payloads,
   return g_key_file_to_data (keyfile, len, NULL);
 }
 
+
+/**
+ * ss_payload_file_write:
+ * @payloads: of SsPayload, as for ss_payload_file_serialize()
+ * @mode: the new file's permissions, e.g. 0600
+ *
+ * Writes @payloads to @path atomically. The folder must exist.
+ */
+gboolean
+ss_payload_file_write (const char  *path,
+                       GPtrArray   *payloads,
+                       int          mode,
+                       GError     **error)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (payloads != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = ss_payload_file_serialize (payloads, &len);
+  /* a new file renamed over the old one: never half written */
+  return g_file_set_contents_full (path, data, len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, mode, error);
+}

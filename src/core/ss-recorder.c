@@ -6,6 +6,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixoutputstream.h>
+#include <glib/gi18n-lib.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -191,19 +195,24 @@ ss_recorder_new (const char       *path,
                  GError          **error)
 {
   g_autoptr(SsRecorder) self = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) out = NULL;
-  int family;
+  g_autoptr(GOutputStream) out = NULL;
+  int family, fd;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  file = g_file_new_for_path (path);
-  out = g_file_replace (file, NULL, FALSE,
-                        G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                        NULL, error);
-  if (out == NULL)
-    return NULL;
+  /* Written in place, not to a temporary renamed at the end: a capture is
+   * on disk as it happens, and one cut short by a crash is still there. */
+  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot write %s: %s"), path, g_strerror (errsv));
+      return NULL;
+    }
+  out = g_unix_output_stream_new (fd, TRUE);
 
   self = g_new0 (SsRecorder, 1);
   self->stream = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (out), 256 * 1024);
@@ -360,6 +369,19 @@ ss_recorder_write (SsRecorder    *self,
   return TRUE;
 }
 
+/* What is buffered goes to the file: after a burst, so a capture on disk
+ * is never far behind. */
+gboolean
+ss_recorder_flush (SsRecorder  *self,
+                   GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->stream == NULL)
+    return TRUE;
+  return g_output_stream_flush (self->stream, NULL, error);
+}
+
 /**
  * ss_recorder_close:
  *
@@ -389,4 +411,23 @@ ss_recorder_free (SsRecorder *self)
     ss_recorder_close (self, NULL);
   g_free (self->packet);
   g_free (self);
+}
+
+/* "capture.pcapng", then "capture-2.pcapng", "capture-3.pcapng" … */
+char *
+ss_recorder_numbered_path (const char *path,
+               guint       n)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *numbered = NULL;
+  const char *dot = strrchr (base, '.');
+
+  if (n <= 1)
+    return g_strdup (path);
+  if (dot != NULL && dot != base)
+    numbered = g_strdup_printf ("%.*s-%u%s", (int) (dot - base), base, n, dot);
+  else
+    numbered = g_strdup_printf ("%s-%u", base, n);
+  return g_build_filename (dir, numbered, NULL);
 }

@@ -23,9 +23,13 @@ gboolean    ss_recorder_write (SsRecorder       *self,
                                const guint8     *data,
                                gsize             len,
                                GError          **error);
+gboolean    ss_recorder_flush (SsRecorder       *self,
+                               GError          **error);
 gboolean    ss_recorder_close (SsRecorder       *self,
                                GError          **error);
 void        ss_recorder_free  (SsRecorder       *self);
+char       *ss_recorder_numbered_path (const char *path,
+                                       guint       n);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsRecorder, ss_recorder_free)
 

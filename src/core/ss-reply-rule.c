@@ -8,43 +8,35 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ss-escape.h"
 #include "ss-reply-rule.h"
+#include "ss-reply-template.h"
 
 /* How much of the pattern the description shows. */
 #define DESCRIPTION_CHARS 40
 
-/* A regex rule's reply, cut at its references: literal bytes, or the
- * bytes a capture group matched. */
-typedef struct
-{
-  GBytes *literal;   /* NULL for a group */
-  int     group;
-} Piece;
-
 struct _SsReplyRule
 {
-  GObject       parent_instance;
+  GObject          parent_instance;
 
-  SsMatchKind   match;
-  SsEncoding    pattern_encoding;
-  char         *pattern;
-  SsPayload    *reply;
-  guint         fired;
-  guint         enabled : 1;
+  SsMatchKind      match;
+  SsEncoding       pattern_encoding;
+  char            *pattern;
+  SsPayload       *reply;
+  guint            fired;
+  guint            enabled : 1;
 
   /* Made from the above when first needed, dropped when they change. */
-  guint         built : 1;
-  GError       *pattern_error;
-  GError       *reply_error;
-  GBytes       *pattern_bytes;  /* not a regex */
-  GRegex       *regex;
-  GBytes       *reply_bytes;    /* a fixed reply */
-  GArray       *pieces;         /* of Piece: a regex's reply */
+  guint            built : 1;
+  GError          *pattern_error;
+  GError          *reply_error;
+  GBytes          *pattern_bytes;  /* not a regex */
+  GRegex          *regex;
+  GBytes          *reply_bytes;    /* a fixed reply */
+  SsReplyTemplate *template;       /* a regex's reply */
 };
 
 G_DEFINE_FINAL_TYPE (SsReplyRule, ss_reply_rule, G_TYPE_OBJECT)
@@ -64,14 +56,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void
-piece_clear (gpointer data)
-{
-  Piece *piece = data;
-
-  g_clear_pointer (&piece->literal, g_bytes_unref);
-}
-
-static void
 drop_built (SsReplyRule *self)
 {
   self->built = FALSE;
@@ -80,7 +64,7 @@ drop_built (SsReplyRule *self)
   g_clear_pointer (&self->pattern_bytes, g_bytes_unref);
   g_clear_pointer (&self->regex, g_regex_unref);
   g_clear_pointer (&self->reply_bytes, g_bytes_unref);
-  g_clear_pointer (&self->pieces, g_array_unref);
+  g_clear_pointer (&self->template, ss_reply_template_free);
 }
 
 static void
@@ -425,138 +409,6 @@ ss_reply_rule_dup_description (SsReplyRule *self)
     }
 }
 
-/* Literal text of a regex rule's reply, decoded as the reply says. */
-static gboolean
-add_literal (GArray      *pieces,
-             SsEncoding   encoding,
-             GString     *text,
-             GError     **error)
-{
-  Piece piece = { NULL, -1 };
-
-  if (text->len == 0)
-    return TRUE;
-  piece.literal = ss_encoding_decode (encoding, text->str, text->len, NULL, NULL, error);
-  if (piece.literal == NULL)
-    return FALSE;
-  g_array_append_val (pieces, piece);
-  g_string_truncate (text, 0);
-  return TRUE;
-}
-
-static gboolean
-add_group (GArray      *pieces,
-           GRegex      *regex,
-           int          group,
-           GError     **error)
-{
-  int count = g_regex_get_capture_count (regex);
-  Piece piece = { NULL, group };
-
-  if (group > count)
-    {
-      if (count == 0)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                     _("The reply uses group %d, but the regular expression has no groups (write “$$” for a “$”)"),
-                     group);
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                     g_dngettext (GETTEXT_PACKAGE,
-                                  "The reply uses group %d, but the regular expression has only %d group",
-                                  "The reply uses group %d, but the regular expression has only %d groups",
-                                  count),
-                     group, count);
-      return FALSE;
-    }
-  g_array_append_val (pieces, piece);
-  return TRUE;
-}
-
-/* Cuts the reply's text at "$0".."$99" and "${name}"; "$$" is a "$", and a
- * "$" before anything else is itself. Each literal run is decoded on its
- * own, so a reference may stand between hex bytes or escapes. */
-static GArray *
-parse_pieces (GRegex      *regex,
-              SsPayload   *reply,
-              GError     **error)
-{
-  g_autoptr(GArray) pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
-  g_autoptr(GString) text = g_string_new (NULL);
-  SsEncoding encoding = ss_payload_get_encoding (reply);
-  const char *p = ss_payload_get_content (reply);
-
-  g_array_set_clear_func (pieces, piece_clear);
-
-  while (*p != '\0')
-    {
-      if (p[0] != '$' || (p[1] != '$' && p[1] != '{' && !g_ascii_isdigit (p[1])))
-        {
-          g_string_append_c (text, *p++);
-          continue;
-        }
-
-      if (p[1] == '$')
-        {
-          g_string_append_c (text, '$');
-          p += 2;
-          continue;
-        }
-
-      if (!add_literal (pieces, encoding, text, error))
-        return NULL;
-
-      if (g_ascii_isdigit (p[1]))
-        {
-          int group = p[1] - '0';
-
-          p += 2;
-          if (g_ascii_isdigit (*p))
-            group = group * 10 + (*p++ - '0');
-          if (!add_group (pieces, regex, group, error))
-            return NULL;
-        }
-      else
-        {
-          const char *end = strchr (p + 2, '}');
-          g_autofree char *name = NULL;
-          int group;
-
-          if (end == NULL)
-            {
-              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                   _("The reply has a “${” without its “}”"));
-              return NULL;
-            }
-          name = g_strndup (p + 2, end - (p + 2));
-          p = end + 1;
-          if (name[0] == '\0')
-            {
-              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                   _("The reply has “${}” without a group name"));
-              return NULL;
-            }
-          if (strspn (name, "0123456789") == strlen (name))
-            group = strlen (name) > 4 ? G_MAXINT : atoi (name);
-          else
-            {
-              group = g_regex_get_string_number (regex, name);
-              if (group < 0)
-                {
-                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("The reply uses the group “%s”, but the regular expression has no group of that name"),
-                               name);
-                  return NULL;
-                }
-            }
-          if (!add_group (pieces, regex, group, error))
-            return NULL;
-        }
-    }
-  if (!add_literal (pieces, encoding, text, error))
-    return NULL;
-  return g_steal_pointer (&pieces);
-}
-
 static void
 build (SsReplyRule *self)
 {
@@ -586,7 +438,9 @@ build (SsReplyRule *self)
   if (ss_payload_get_encoding (self->reply) == SS_ENCODING_FILE)
     return;
   if (self->regex != NULL)
-    self->pieces = parse_pieces (self->regex, self->reply, &self->reply_error);
+    self->template = ss_reply_template_new (self->regex, ss_payload_get_encoding (self->reply),
+                                            ss_payload_get_content (self->reply),
+                                            &self->reply_error);
   else
     self->reply_bytes = ss_payload_to_bytes (self->reply, NULL, NULL, &self->reply_error);
   if (self->reply_error != NULL && self->reply_error->domain == SS_ENCODING_ERROR)
@@ -698,22 +552,8 @@ make_reply (SsReplyRule   *self,
     return g_bytes_ref (self->reply_bytes);
 
   out = g_byte_array_new ();
-  if (self->pieces != NULL)
-    {
-      for (guint i = 0; i < self->pieces->len; i++)
-        {
-          const Piece *piece = &g_array_index (self->pieces, Piece, i);
-          int start, end;
-
-          if (piece->literal != NULL)
-            g_byte_array_append (out, g_bytes_get_data (piece->literal, NULL),
-                                 g_bytes_get_size (piece->literal));
-          /* a group that took no part in the match is empty */
-          else if (g_match_info_fetch_pos (match_info, piece->group, &start, &end) &&
-                   start >= 0 && end > start)
-            g_byte_array_append (out, data + start, end - start);
-        }
-    }
+  if (self->template != NULL)
+    ss_reply_template_expand (self->template, data, match_info, out);
   else
     {
       g_autofree char *contents = NULL;

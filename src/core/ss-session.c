@@ -6,16 +6,22 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <sys/socket.h>
 
 #include "ss-address.h"
+#include "ss-recorder.h"
 #include "ss-session.h"
+#include "ss-socket-options.h"
 
 struct _SsSession
 {
   GObject     parent_instance;
   GListStore *sockets;
   SsCallLog  *calls;
+  char       *record_path;   /* --record */
+  guint       record_count;
 };
 
 G_DEFINE_FINAL_TYPE (SsSession, ss_session, G_TYPE_OBJECT)
@@ -27,6 +33,7 @@ ss_session_dispose (GObject *object)
 
   g_clear_object (&self->sockets);
   g_clear_object (&self->calls);
+  g_clear_pointer (&self->record_path, g_free);
 
   G_OBJECT_CLASS (ss_session_parent_class)->dispose (object);
 }
@@ -152,6 +159,13 @@ open_resolved_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  /* the first spec records to the path, the next to "-2", "-3" … */
+  if (self->record_path != NULL)
+    {
+      g_autofree char *path = ss_recorder_numbered_path (self->record_path, ++self->record_count);
+
+      ss_socket_record_when_connected (socket, path);
+    }
 
   if (!ss_spec_is_listen (spec))
     {
@@ -162,6 +176,11 @@ open_resolved_cb (GObject      *object,
                          open_connected_cb, g_steal_pointer (&task));
       return;
     }
+
+  /* as Python's socketserver does: a listener restarted at once must not
+   * find its port taken by the last run's connections in TIME_WAIT */
+  if (ss_spec_socket_type (spec) == SOCK_STREAM && !ss_spec_is_unix (spec))
+    ss_socket_set_option (socket, ss_socket_option_find ("SO_REUSEADDR"), 1, NULL);
 
   /* a datagram "listener" is a bound socket: it receives without listen() */
   if (ss_socket_bind (socket, address, &error) &&
@@ -261,4 +280,23 @@ ss_session_create_pair (SsSession  *self,
   g_list_store_append (self->sockets, first);
   g_list_store_append (self->sockets, second);
   return first;
+}
+
+/**
+ * ss_session_set_record_path:
+ * @path: (nullable): a pcapng file
+ *
+ * The sockets opened from specs from now on record their traffic (see
+ * ss_socket_record_when_connected()): the first spec's to @path, the
+ * next ones' to numbered names beside it.
+ */
+void
+ss_session_set_record_path (SsSession  *self,
+                            const char *path)
+{
+  g_return_if_fail (SS_IS_SESSION (self));
+
+  g_free (self->record_path);
+  self->record_path = g_strdup (path);
+  self->record_count = 0;
 }

@@ -42,4 +42,7 @@ SsSocket   *ss_session_open_finish   (SsSession      *self,
                                       GAsyncResult   *result,
                                       GError        **error);
 
+void         ss_session_set_record_path (SsSession   *self,
+                                         const char  *path);
+
 G_END_DECLS

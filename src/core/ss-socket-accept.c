@@ -53,6 +53,8 @@ accept_one (SsSocket  *self,
   g_set_weak_pointer (&connection->listener, self);
   ss_traffic_log_append_event (connection->traffic, _("Accepted from %s by the listener on fd %d"),
                                peer, self->fd);
+  if (self->record_when != NULL)
+    ss_socket_record_connection (self, connection);
   ss_traffic_log_flush (connection->traffic);
   ss_traffic_log_append_event (self->traffic, _("Accepted a connection from %s as fd %d"), peer, fd);
 

@@ -258,9 +258,48 @@ remember_sender (SsSocket                      *self,
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_LAST_SENDER]);
 }
 
-/* One recv() (recvfrom() for datagrams, to learn the sender) of at most
- * @bufsize bytes; what it read goes into the log. Returns the count, 0 at
- * the end of a stream, or -1 with *errsv_out set. */
+/* SO_RXQ_OVFL: with each datagram, the kernel's running count of those it
+ * dropped for this socket before queueing it. The growth is logged once
+ * per batch of reads (log_kernel_drops()), not once per datagram, so a
+ * flood does not double the log. */
+static void
+note_kernel_drops (SsSocket      *self,
+                   struct msghdr *msg)
+{
+  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (msg); cmsg != NULL; cmsg = CMSG_NXTHDR (msg, cmsg))
+    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SO_RXQ_OVFL &&
+        cmsg->cmsg_len >= CMSG_LEN (sizeof (guint32)))
+      {
+        guint32 count;
+
+        memcpy (&count, CMSG_DATA (cmsg), sizeof count);
+        /* unsigned arithmetic: right across the counter's wrap at 2^32 */
+        self->drops_unlogged += (guint32) (count - self->drops_seen);
+        self->drops_seen = count;
+      }
+}
+
+static void
+log_kernel_drops (SsSocket *self)
+{
+  if (self->drops_unlogged == 0)
+    return;
+
+  self->dropped += self->drops_unlogged;
+  ss_traffic_log_append_event (self->traffic,
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "The kernel dropped %" PRIu64 " datagram (receive buffer full)",
+                                            "The kernel dropped %" PRIu64 " datagrams (receive buffer full)",
+                                            self->drops_unlogged),
+                               self->drops_unlogged);
+  self->drops_unlogged = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_DROPPED]);
+}
+
+/* One recv() (recvmsg() for datagrams, to learn the sender and the
+ * kernel's drops) of at most @bufsize bytes; what it read goes into the
+ * log. Returns the count, 0 at the end of a stream, or -1 with *errsv_out
+ * set. */
 static gssize
 receive_one (SsSocket *self,
              gsize     bufsize,
@@ -268,10 +307,19 @@ receive_one (SsSocket *self,
              int      *errsv_out)
 {
   struct sockaddr_storage from;
-  socklen_t from_len = sizeof from;
+  socklen_t from_len;
   g_autofree guint8 *large = NULL;
   guint8 *buffer = recv_buffer;
   gboolean datagrams = self->type != SOCK_STREAM;
+  /* room for SO_RXQ_OVFL, and for any other message a person's option
+   * adds, so that one is never cut off */
+  union
+  {
+    guint8         buf[CMSG_SPACE (sizeof (guint32)) + 256];
+    struct cmsghdr align;
+  } control;
+  struct msghdr msg = { 0 };
+  struct iovec iov;
   SsAddress sender;
   const SsAddress *peer = NULL;
   gssize n;
@@ -290,15 +338,28 @@ receive_one (SsSocket *self,
   /* a person may ask recv() for more than the shared buffer holds */
   if (bufsize > sizeof recv_buffer)
     buffer = large = g_malloc (bufsize);
+  iov.iov_base = buffer;
+  iov.iov_len = bufsize;
 
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (datagrams)
+    {
+      msg.msg_control = &control;
+      msg.msg_controllen = sizeof control;
+    }
   do
-    n = recvfrom (self->fd, buffer, bufsize, datagrams ? MSG_TRUNC : 0,
-                  (struct sockaddr *) &from, &from_len);
+    n = recvmsg (self->fd, &msg, datagrams ? MSG_TRUNC : 0);
   while (n < 0 && errno == EINTR);
 
   *errsv_out = n < 0 ? errno : 0;
   if (n < 0)
     return -1;
+  from_len = msg.msg_namelen;
+  if (datagrams)
+    note_kernel_drops (self, &msg);
   if (n == 0 && ss_socket_is_stream (self))
     {
       peer_closed (self);
@@ -345,6 +406,7 @@ receive_ready (SsSocket *self)
       break;
     }
 
+  log_kernel_drops (self);
   if (ss_socket_get_bytes_in (self) != before)
     g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_IN]);
 }
@@ -392,6 +454,7 @@ ss_socket_try_recv (SsSocket  *self,
 
   before = ss_socket_get_bytes_in (self);
   n = receive_one (self, bufsize, FALSE, &errsv);
+  log_kernel_drops (self);
   if (n < 0 && (errsv == EAGAIN || errsv == EWOULDBLOCK) && !record_would_block)
     {
       ss_set_errno_error (error, errsv, "recv");

@@ -39,6 +39,7 @@ typedef enum
   SS_SOCKET_PROP_TIMEOUT,
   SS_SOCKET_PROP_WAITING,
   SS_SOCKET_PROP_RECORDING,
+  SS_SOCKET_PROP_DROPPED,
   SS_SOCKET_N_PROPS
 } SsSocketProp;
 
@@ -108,10 +109,20 @@ struct _SsSocket
 
   SsRecorder    *recorder;      /* while recording to a file */
   char          *record_path;
+  guint          record_flush_id;
+  char          *record_when;   /* --record: once connected, or per connection */
+  guint          record_count;  /* connections recorded, for their file names */
 
   char          *unix_path;     /* the socket file bind() made, removed at close */
   dev_t          unix_dev;
   ino_t          unix_ino;
+
+  /* SO_RXQ_OVFL on datagram sockets: the kernel's running count of the
+   * datagrams it dropped, as last read; of its growth, what the log has
+   * not told yet, and what it has */
+  guint32        drops_seen;
+  guint64        drops_unlogged;
+  guint64        dropped;
 
   int            failure;       /* errno that ended the connection */
   guint          peer_closed : 1;
@@ -162,6 +173,10 @@ void      ss_socket_auto_reply        (SsSocket      *self,
                                        const guint8  *data,
                                        gsize          len,
                                        const SsAddress *sender);
+
+void      ss_socket_record_pending    (SsSocket      *self);
+void      ss_socket_record_connection (SsSocket      *self,
+                                       SsSocket      *connection);
 
 void      ss_socket_io_start          (SsSocket      *self);
 void      ss_socket_io_stop           (SsSocket      *self);

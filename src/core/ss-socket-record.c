@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 #include <sys/socket.h>
 
@@ -28,6 +30,34 @@ dup_name (SsSocket *self,
   return ss_address_new ((struct sockaddr *) &storage, MIN (len, sizeof storage));
 }
 
+static void
+recording_failed (SsSocket     *self,
+                  const GError *error)
+{
+  ss_traffic_log_append_event (self->traffic, _("Recording stopped: %s"), error->message);
+  g_clear_handle_id (&self->record_flush_id, g_source_remove);
+  g_clear_pointer (&self->recorder, ss_recorder_free);
+  g_clear_pointer (&self->record_path, g_free);
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_RECORDING]);
+}
+
+/* Once a burst is over (the main loop is idle), the buffered packets go
+ * to the file: a capture cut short loses at most the last moment. */
+static gboolean
+flush_recording_cb (gpointer user_data)
+{
+  SsSocket *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->record_flush_id = 0;
+  if (self->recorder != NULL && !ss_recorder_flush (self->recorder, &error))
+    {
+      recording_failed (self, error);
+      ss_traffic_log_flush (self->traffic);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 /* Every payload byte the socket logs goes through here, so a recording
  * holds exactly what the traffic log counts. */
 void
@@ -47,12 +77,9 @@ ss_socket_log_chunk (SsSocket        *self,
     return;
   if (!ss_recorder_write (self->recorder, kind == SS_TRAFFIC_SENT,
                           g_get_real_time (), data, len, &error))
-    {
-      ss_traffic_log_append_event (self->traffic, _("Recording stopped: %s"), error->message);
-      g_clear_pointer (&self->recorder, ss_recorder_free);
-      g_clear_pointer (&self->record_path, g_free);
-      g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_RECORDING]);
-    }
+    recording_failed (self, error);
+  else if (self->record_flush_id == 0)
+    self->record_flush_id = g_idle_add_full (G_PRIORITY_LOW, flush_recording_cb, self, NULL);
 }
 
 /**
@@ -111,6 +138,7 @@ ss_socket_stop_recording (SsSocket *self)
   if (self->recorder == NULL)
     return;
 
+  g_clear_handle_id (&self->record_flush_id, g_source_remove);
   recorder = g_steal_pointer (&self->recorder);
   path = g_steal_pointer (&self->record_path);
   if (ss_recorder_close (recorder, &error))
@@ -126,4 +154,99 @@ ss_socket_get_recording (SsSocket *self)
 {
   g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
   return self->recorder != NULL;
+}
+
+/* The socket's name while it is open; after close, what it showed. */
+static SsAddress *
+dup_known_name (SsSocket *self,
+                gboolean  peer)
+{
+  const char *text = peer ? self->peer_address : self->local_address;
+  SsAddress *address = self->state != SS_SOCKET_CLOSED ? dup_name (self, peer) : NULL;
+
+  if (address == NULL && text != NULL)
+    address = ss_address_parse_numeric (text, self->family, NULL, NULL);
+  return address;
+}
+
+/**
+ * ss_socket_save_traffic:
+ * @missing: (out): payload bytes no longer kept in memory, so not saved
+ *
+ * Saves the traffic log to @path in @format, atomically (see
+ * ss_traffic_export()).
+ */
+gboolean
+ss_socket_save_traffic (SsSocket        *self,
+                        SsExportFormat   format,
+                        const char      *path,
+                        guint64         *missing,
+                        GError         **error)
+{
+  g_autoptr(SsAddress) local = NULL;
+  g_autoptr(SsAddress) peer = NULL;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+
+  if (format == SS_EXPORT_PCAPNG)
+    {
+      local = dup_known_name (self, FALSE);
+      peer = dup_known_name (self, TRUE);
+      /* a datagram socket that never connected: its senders are many */
+      if (peer == NULL && self->last_sender != NULL)
+        peer = ss_address_copy (self->last_sender);
+    }
+  return ss_traffic_export (self->traffic, format, path, local, peer,
+                            !ss_socket_is_stream (self), missing, error);
+}
+
+static void
+start_or_say (SsSocket   *self,
+              const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ss_socket_start_recording (self, path, &error))
+    {
+      ss_traffic_log_append_event (self->traffic, _("Recording to %s failed: %s"), path, error->message);
+      ss_traffic_log_flush (self->traffic);
+    }
+}
+
+/**
+ * ss_socket_record_when_connected:
+ * @path: the pcapng file
+ *
+ * What --record asks: a connection records from its first byte; a
+ * listener records each connection it accepts, the first to @path and
+ * the next ones to numbered names beside it ("capture-2.pcapng").
+ */
+void
+ss_socket_record_when_connected (SsSocket   *self,
+                                 const char *path)
+{
+  g_return_if_fail (SS_IS_SOCKET (self));
+  g_return_if_fail (path != NULL);
+
+  g_free (self->record_when);
+  self->record_when = g_strdup (path);
+  self->record_count = 0;
+  if (self->state == SS_SOCKET_CONNECTED)
+    ss_socket_record_pending (self);
+}
+
+void
+ss_socket_record_pending (SsSocket *self)
+{
+  if (self->recorder == NULL && self->listener == NULL)
+    start_or_say (self, self->record_when);
+}
+
+void
+ss_socket_record_connection (SsSocket *self,
+                             SsSocket *connection)
+{
+  g_autofree char *path = ss_recorder_numbered_path (self->record_when, ++self->record_count);
+
+  start_or_say (connection, path);
 }

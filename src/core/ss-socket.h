@@ -8,6 +8,7 @@
 
 #include "ss-address.h"
 #include "ss-call-log.h"
+#include "ss-traffic-export.h"
 #include "ss-traffic-log.h"
 
 G_BEGIN_DECLS
@@ -106,6 +107,7 @@ void           ss_socket_set_auto_receive  (SsSocket       *self,
 const SsAddress *ss_socket_get_last_sender (SsSocket       *self);
 int            ss_socket_get_readable      (SsSocket       *self);
 int            ss_socket_get_unsent        (SsSocket       *self);
+guint64        ss_socket_get_dropped       (SsSocket       *self);
 gboolean       ss_socket_get_tcp_info      (SsSocket       *self,
                                             SsTcpInfo      *info);
 gboolean       ss_socket_new_pair          (SsCallLog      *calls,
@@ -125,6 +127,13 @@ gboolean       ss_socket_start_recording   (SsSocket       *self,
                                             GError        **error);
 void           ss_socket_stop_recording    (SsSocket       *self);
 gboolean       ss_socket_get_recording     (SsSocket       *self);
+void           ss_socket_record_when_connected (SsSocket   *self,
+                                                const char *path);
+gboolean       ss_socket_save_traffic      (SsSocket       *self,
+                                            SsExportFormat  format,
+                                            const char     *path,
+                                            guint64        *missing,
+                                            GError        **error);
 double         ss_socket_get_timeout       (SsSocket       *self);
 void           ss_socket_set_timeout       (SsSocket       *self,
                                             double          timeout);

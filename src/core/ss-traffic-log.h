@@ -54,4 +54,18 @@ void          ss_traffic_log_get_memory        (SsTrafficLog  *self,
                                                 guint64       *payload,
                                                 guint64       *overhead);
 
+guint         ss_traffic_log_find              (SsTrafficLog  *self,
+                                                const guint8  *needle,
+                                                gsize          needle_len,
+                                                guint          from,
+                                                gboolean       backward,
+                                                guint          kinds);
+guint         ss_traffic_log_count_kinds       (SsTrafficLog  *self,
+                                                guint          kinds,
+                                                guint          end);
+guint         ss_traffic_log_nth_of_kinds      (SsTrafficLog  *self,
+                                                guint          kinds,
+                                                guint          n);
+void          ss_traffic_log_clear             (SsTrafficLog  *self);
+
 G_END_DECLS

@@ -6,7 +6,9 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 
 #include "ss-application.h"
 #include "ss-payload-store.h"
@@ -26,6 +28,9 @@ G_DEFINE_FINAL_TYPE (SsApplication, ss_application, GTK_TYPE_APPLICATION)
 
 static const GOptionEntry main_entries[] = {
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { "record", 'r', 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Record the traffic of the connections the specs open to a pcapng file (more than one: FILE-2, FILE-3 …)"),
+    N_("FILE") },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
@@ -86,6 +91,24 @@ ss_application_handle_local_options (GApplication *app,
       g_printerr ("sockscope: %s\n", error->message);
       return 1;
     }
+  if (g_variant_dict_contains (options, "record"))
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *dir = NULL;
+
+      g_variant_dict_lookup (options, "record", "^ay", &path);
+      dir = g_path_get_dirname (path);
+      if (specs->len == 0)
+        {
+          g_printerr ("sockscope: %s\n", _("--record needs a socket to open, e.g. sockscope --record capture.pcapng tcp-listen:8080"));
+          return 1;
+        }
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
+          g_printerr ("sockscope: %s\n", _("--record: the folder of the file does not exist"));
+          return 1;
+        }
+    }
   return -1;
 }
 
@@ -107,6 +130,18 @@ ss_application_command_line (GApplication            *app,
     }
 
   window = get_window (self);
+  if (g_variant_dict_contains (options, "record"))
+    {
+      g_autofree char *arg = NULL;
+      g_autoptr(GFile) file = NULL;
+      g_autofree char *path = NULL;
+
+      /* relative to where sockscope was started, not to this process */
+      g_variant_dict_lookup (options, "record", "^ay", &arg);
+      file = g_application_command_line_create_file_for_arg (command_line, arg);
+      path = g_file_get_path (file);
+      ss_session_set_record_path (ss_window_get_session (window), path);
+    }
   for (guint i = 0; i < specs->len; i++)
     ss_window_open_spec (window, g_ptr_array_index (specs, i));
   gtk_window_present (GTK_WINDOW (window));
@@ -151,6 +186,15 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+/* Killed politely (Ctrl+C in a terminal, a session ending): close as Quit
+ * does, so recordings end with their last packets on disk. */
+static gboolean
+quit_signal_cb (gpointer user_data)
+{
+  quit_activated (NULL, NULL, user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated },
   { "about", about_activated },
@@ -170,6 +214,9 @@ ss_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new-socket", new_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.close-socket", close_accels);
   gtk_window_set_default_icon_name (APP_ID);
+  g_unix_signal_add (SIGTERM, quit_signal_cb, app);
+  g_unix_signal_add (SIGINT, quit_signal_cb, app);
+  g_unix_signal_add (SIGHUP, quit_signal_cb, app);
 }
 
 static void

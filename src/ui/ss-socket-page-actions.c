@@ -14,6 +14,7 @@
 
 #include "ss-constants.h"
 #include "ss-error.h"
+#include "ss-format.h"
 #include "ss-icmp.h"
 #include "ss-socket-page-private.h"
 
@@ -255,6 +256,91 @@ record_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* The Save dialog's format choice: ids, and the labels in SsExportFormat
+ * order */
+static const char *save_format_ids[] = { "transcript", "hexdump", "received", "sent", "pcapng", NULL };
+
+static void
+save_log_response_cb (GtkNativeDialog *dialog,
+                      int              response,
+                      SsSocketPage    *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  const char *choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "format");
+  SsExportFormat format = SS_EXPORT_TRANSCRIPT;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  for (guint i = 0; choice != NULL && save_format_ids[i] != NULL; i++)
+    if (g_str_equal (choice, save_format_ids[i]))
+      format = i;
+  g_object_unref (dialog);
+  if (file == NULL || (path = g_file_get_path (file)) == NULL)
+    return;
+
+  ss_socket_page_save_log (self, format, path);
+}
+
+/* Saves the log; says so when part of it was no longer in memory. */
+gboolean
+ss_socket_page_save_log (SsSocketPage   *self,
+                         SsExportFormat  format,
+                         const char     *path)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 missing = 0;
+
+  ss_socket_page_dismiss_message (self);
+  if (!ss_socket_save_traffic (self->socket, format, path, &missing, &error))
+    {
+      ss_socket_page_show_error (self, error);
+      return FALSE;
+    }
+  if (missing > 0)
+    {
+      g_autofree char *size = ss_format_bytes (missing);
+      g_autofree char *text = g_strdup_printf (_("Saved, but without %s of earlier traffic: it was no longer kept in memory"), size);
+
+      ss_socket_page_show_message (self, text, _("Record to File keeps every byte of a long capture"), FALSE);
+    }
+  return TRUE;
+}
+
+static void
+save_log_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  const char *labels[] = {
+    _("Text transcript"), _("Hex dump"), _("Raw bytes received"), _("Raw bytes sent"), _("pcapng (Wireshark)"), NULL,
+  };
+  GtkFileChooserNative *dialog;
+  g_autofree char *name = NULL;
+
+  dialog = gtk_file_chooser_native_new (_("Save Log"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "format", _("Format"),
+                               save_format_ids, labels);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "format", "transcript");
+  name = g_strdup_printf ("sockscope-fd%d.txt", ss_socket_get_fd (self->socket));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (save_log_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+clear_log_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SsSocketPage *self = SS_SOCKET_PAGE (widget);
+
+  ss_traffic_log_clear (ss_socket_get_traffic (self->socket));
+}
+
 void
 ss_socket_page_install_actions (GtkWidgetClass *widget_class)
 {
@@ -267,5 +353,7 @@ ss_socket_page_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "socket.recv", NULL, recv_action);
   gtk_widget_class_install_action (widget_class, "socket.shutdown", NULL, shutdown_action);
   gtk_widget_class_install_action (widget_class, "socket.record", NULL, record_action);
+  gtk_widget_class_install_action (widget_class, "socket.save-log", NULL, save_log_action);
+  gtk_widget_class_install_action (widget_class, "socket.clear-log", NULL, clear_log_action);
   ss_socket_page_install_send_actions (widget_class);
 }

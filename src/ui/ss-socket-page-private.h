@@ -62,6 +62,7 @@ struct _SsSocketPage
   GtkEntry      *connect_entry;
   GtkGrid       *info_grid;
   SsOptionsPanel *options_panel;
+  GtkExpander   *reply_rules_expander;
   SsTrafficView *traffic_view;
   SsComposer    *composer;
   GtkDropDown   *target_dropdown;
@@ -80,6 +81,9 @@ struct _SsSocketPage
 
 void          ss_socket_page_install_actions  (GtkWidgetClass *widget_class);
 void          ss_socket_page_install_send_actions (GtkWidgetClass *widget_class);
+gboolean      ss_socket_page_save_log         (SsSocketPage   *self,
+                                               SsExportFormat  format,
+                                               const char     *path);
 void          ss_socket_page_setup_send       (SsSocketPage   *self);
 void          ss_socket_page_update_send_controls (SsSocketPage *self);
 void          ss_socket_page_update_send_progress (SsSocketPage *self);

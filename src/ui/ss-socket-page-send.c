@@ -385,12 +385,18 @@ reply_to_sender_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  SsTrafficEntry *entry = ss_traffic_view_get_selected_entry (self->traffic_view);
   const SsAddress *sender = ss_socket_get_last_sender (self->socket);
   g_autofree char *text = NULL;
 
-  if (sender == NULL)
+  /* the datagram selected in the log, or else the last one received */
+  if (entry != NULL && ss_traffic_entry_get_kind (entry) == SS_TRAFFIC_RECEIVED &&
+      ss_traffic_entry_get_peer (entry) != NULL)
+    text = g_strdup (ss_traffic_entry_get_peer (entry));
+  else if (sender != NULL)
+    text = ss_address_to_string (sender);
+  else
     return;
-  text = ss_address_to_string (sender);
   gtk_editable_set_text (GTK_EDITABLE (self->destination_entry), text);
   send_once (self);
 }

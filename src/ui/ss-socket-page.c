@@ -14,6 +14,7 @@
 #include "ss-constants.h"
 #include "ss-error.h"
 #include "ss-format.h"
+#include "ss-reply-rules-panel.h"
 #include "ss-socket-page-private.h"
 
 enum {
@@ -107,6 +108,16 @@ is_stream (SsSocket *socket)
 {
   int type = ss_socket_get_socket_type (socket);
   return type == SOCK_STREAM || type == SOCK_SEQPACKET;
+}
+
+/* Rules answer what a listener's connections receive, or a datagram
+ * socket's datagrams; an accepted connection follows its listener's. */
+static void
+update_reply_rules (SsSocketPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->reply_rules_expander),
+                          ss_socket_get_state (self->socket) == SS_SOCKET_LISTENING ||
+                          ss_socket_get_socket_type (self->socket) != SOCK_STREAM);
 }
 
 static gboolean
@@ -446,6 +457,11 @@ ss_socket_page_constructed (GObject *object)
   /* bind, connect and close change what applies and what the kernel holds */
   g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (ss_options_panel_refresh),
                            self->options_panel, G_CONNECT_SWAPPED);
+  ss_reply_rules_panel_set_rules (SS_REPLY_RULES_PANEL (gtk_expander_get_child (self->reply_rules_expander)),
+                                  ss_socket_get_reply_rules (self->socket));
+  g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (update_reply_rules),
+                           self, G_CONNECT_SWAPPED);
+  update_reply_rules (self);
   socket_changed_cb (self);
 }
 
@@ -543,6 +559,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   g_type_ensure (SS_TYPE_TRAFFIC_VIEW);
   g_type_ensure (SS_TYPE_COMPOSER);
   g_type_ensure (SS_TYPE_OPTIONS_PANEL);
+  g_type_ensure (SS_TYPE_REPLY_RULES_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_revealer);
@@ -568,6 +585,8 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, connect_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, info_grid);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, options_panel);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, reply_rules_expander);
+  gtk_widget_class_bind_template_child_full (widget_class, "reply_rules_panel", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, traffic_view);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, composer);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, target_dropdown);

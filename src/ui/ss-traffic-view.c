@@ -9,6 +9,8 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-conversation-view.h"
+#include "ss-encoding.h"
 #include "ss-follow-tail.h"
 #include "ss-format.h"
 #include "ss-payload-format.h"
@@ -49,9 +51,21 @@ struct _SsTrafficView
   GtkDropDown       *direction_dropdown;
   GtkDropDown       *format_dropdown;
   GtkTextView       *details_view;
+  GtkDropDown       *layout_dropdown;
+  GtkStack          *layout_stack;
+  SsConversationView *conversation_view;
+  GtkToggleButton   *find_button;
+  GtkSearchBar      *search_bar;
+  GtkSearchEntry    *search_entry;
+  GtkCheckButton    *hex_check;
+  GtkLabel          *find_status;
 
   GtkFilter         *direction_filter;
+  SsTrafficLog      *log;
 };
+
+/* the items of layout_dropdown, in order */
+enum { LAYOUT_TABLE, LAYOUT_CONVERSATION };
 
 G_DEFINE_FINAL_TYPE (SsTrafficView, ss_traffic_view, GTK_TYPE_WIDGET)
 
@@ -170,6 +184,22 @@ direction_filter_func (gpointer item,
     }
 }
 
+/* The kinds of entry shown, as a mask of 1 << SsTrafficKind */
+static guint
+get_kinds (SsTrafficView *self)
+{
+  switch (gtk_drop_down_get_selected (self->direction_dropdown))
+    {
+    case DIRECTION_RECEIVED:
+      return 1u << SS_TRAFFIC_RECEIVED | 1u << SS_TRAFFIC_EVENT;
+    case DIRECTION_SENT:
+      return 1u << SS_TRAFFIC_SENT | 1u << SS_TRAFFIC_EVENT;
+    case DIRECTION_BOTH:
+    default:
+      return 1u << SS_TRAFFIC_RECEIVED | 1u << SS_TRAFFIC_SENT | 1u << SS_TRAFFIC_EVENT;
+    }
+}
+
 static GtkFilterListModel *
 get_filter_model (SsTrafficView *self)
 {
@@ -186,6 +216,7 @@ direction_changed_cb (SsTrafficView *self)
   GtkFilterListModel *filter_model = get_filter_model (self);
   gboolean both = gtk_drop_down_get_selected (self->direction_dropdown) == DIRECTION_BOTH;
 
+  ss_conversation_view_set_kinds (self->conversation_view, get_kinds (self));
   if (filter_model == NULL)
     return;
   /* no filter at all for "Both": a million rows need no test each */
@@ -258,6 +289,195 @@ static void
 format_changed_cb (SsTrafficView *self)
 {
   update_details (self);
+  ss_conversation_view_set_format (self->conversation_view, gtk_drop_down_get_selected (self->format_dropdown));
+}
+
+static void
+layout_changed_cb (SsTrafficView *self)
+{
+  gboolean conversation = gtk_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION;
+
+  gtk_stack_set_visible_child_name (self->layout_stack, conversation ? "conversation" : "table");
+}
+
+/* Find ------------------------------------------------------------------ */
+
+static void
+show_find_status (SsTrafficView *self,
+                  const char    *status,
+                  gboolean       is_error)
+{
+  gtk_label_set_text (self->find_status, status);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->find_status), status);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->find_status), "error-message");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->find_status), "error-message");
+}
+
+static void
+search_changed_cb (SsTrafficView *self)
+{
+  show_find_status (self, "", FALSE);
+}
+
+/* The bytes searched for: the text as UTF-8, or hex. NULL with the
+ * status showing why. */
+static GBytes *
+dup_needle (SsTrafficView *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GError) error = NULL;
+  GBytes *needle;
+
+  if (!gtk_check_button_get_active (self->hex_check))
+    return *text ? g_bytes_new (text, strlen (text)) : NULL;
+  needle = ss_encoding_decode (SS_ENCODING_HEX, text, -1, NULL, NULL, &error);
+  if (needle == NULL)
+    show_find_status (self, error->message, TRUE);
+  else if (g_bytes_get_size (needle) == 0)
+    g_clear_pointer (&needle, g_bytes_unref);
+  return needle;
+}
+
+/* The table's own list view: it has the scroll-to action */
+static GtkWidget *
+get_list_view (SsTrafficView *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
+static gboolean
+find_in_table (SsTrafficView *self,
+               GBytes        *needle,
+               gboolean       backward)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
+  guint kinds = get_kinds (self);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
+  guint selected = gtk_single_selection_get_selected (selection);
+  guint from, found, shown;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (needle, &len);
+
+  if (n == 0)
+    return FALSE;
+  /* positions in the table are the log's, less what the filter hides */
+  if (selected == GTK_INVALID_LIST_POSITION)
+    from = backward ? n - 1 : 0;
+  else
+    {
+      guint current = ss_traffic_log_nth_of_kinds (self->log, kinds, selected);
+
+      if (current == G_MAXUINT)
+        from = 0;
+      else if (backward)
+        from = current == 0 ? n - 1 : current - 1;
+      else
+        from = current + 1 >= n ? 0 : current + 1;
+    }
+
+  found = ss_traffic_log_find (self->log, data, len, from, backward, kinds);
+  if (found == G_MAXUINT)
+    found = ss_traffic_log_find (self->log, data, len, backward ? n - 1 : 0, backward, kinds);
+  if (found == G_MAXUINT)
+    return FALSE;
+
+  shown = ss_traffic_log_count_kinds (self->log, kinds, found);
+  gtk_single_selection_set_selected (selection, shown);
+  if (get_list_view (self) != NULL)
+    gtk_widget_activate_action (get_list_view (self), "list.scroll-to-item", "u", shown);
+  return TRUE;
+}
+
+static void
+find (SsTrafficView *self,
+      gboolean       backward)
+{
+  g_autoptr(GBytes) needle = NULL;
+  gboolean found;
+
+  if (self->log == NULL || (needle = dup_needle (self)) == NULL)
+    return;
+
+  if (gtk_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION)
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (needle, &len);
+      g_autofree char *text = NULL;
+
+      /* the conversation is text: bytes that are not UTF-8 are only in
+       * the table */
+      if (!g_utf8_validate_len (data, len, NULL) || memchr (data, '\0', len) != NULL)
+        {
+          show_find_status (self, _("These bytes are not text: find them in the Table layout"), TRUE);
+          return;
+        }
+      text = g_strndup (data, len);
+      found = ss_conversation_view_find (self->conversation_view, text, backward);
+    }
+  else
+    found = find_in_table (self, needle, backward);
+
+  show_find_status (self, found ? "" : _("Not found"), !found);
+}
+
+static void
+find_next_cb (SsTrafficView *self)
+{
+  find (self, FALSE);
+}
+
+static void
+find_previous_cb (SsTrafficView *self)
+{
+  find (self, TRUE);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SsTrafficView *self = SS_TRAFFIC_VIEW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* Copy: the whole entry as shown, or the conversation's selection */
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SsTrafficView *self = SS_TRAFFIC_VIEW (widget);
+  SsTrafficEntry *entry = ss_traffic_view_get_selected_entry (self);
+  g_autofree char *text = NULL;
+
+  if (gtk_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION)
+    {
+      GtkTextView *view = ss_conversation_view_get_text_view (self->conversation_view);
+
+      gtk_text_buffer_copy_clipboard (gtk_text_view_get_buffer (view), gtk_widget_get_clipboard (widget));
+      return;
+    }
+  if (entry == NULL)
+    return;
+  if (ss_traffic_entry_get_kind (entry) == SS_TRAFFIC_EVENT || ss_traffic_entry_get_evicted (entry))
+    text = ss_traffic_entry_dup_text (entry, 0);
+  else
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &len);
+
+      text = ss_payload_format (data, len, gtk_drop_down_get_selected (self->format_dropdown), 0);
+    }
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
 }
 
 /**
@@ -298,6 +518,8 @@ ss_traffic_view_set_log (SsTrafficView *self,
                                G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
     }
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  g_set_object (&self->log, log);
+  ss_conversation_view_set_log (self->conversation_view, log);
   direction_changed_cb (self);
   selection_changed_cb (self);
 }
@@ -309,6 +531,7 @@ ss_traffic_view_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_TRAFFIC_VIEW);
   g_clear_object (&self->direction_filter);
+  g_clear_object (&self->log);
   G_OBJECT_CLASS (ss_traffic_view_parent_class)->dispose (object);
 }
 
@@ -352,6 +575,23 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, details_view);
   gtk_widget_class_bind_template_callback (widget_class, direction_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_changed_cb);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, layout_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, layout_stack);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, conversation_view);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, find_button);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, hex_check);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, find_status);
+  gtk_widget_class_bind_template_callback (widget_class, layout_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, find_next_cb);
+  gtk_widget_class_bind_template_callback (widget_class, find_previous_cb);
+  gtk_widget_class_install_action (widget_class, "traffic.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "traffic.copy", NULL, copy_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "traffic.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "traffic.copy", NULL);
+  g_type_ensure (SS_TYPE_CONVERSATION_VIEW);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -368,4 +608,7 @@ ss_traffic_view_init (SsTrafficView *self)
   gtk_column_view_column_set_visible (self->peer_column, FALSE);
   add_column (self, COLUMN_DATA, _("Data"), TRUE);
   ss_follow_tail_attach (self->scrolled_window);
+  g_object_bind_property (self->find_button, "active", self->search_bar, "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 }

@@ -1,0 +1,254 @@
+/* ss-traffic-export.c — a socket's traffic log saved to a file: a text
+ * transcript, a hex dump, the raw bytes of one direction, or pcapng
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-core"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixoutputstream.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <unistd.h>
+
+#include "ss-escape.h"
+#include "ss-payload-format.h"
+#include "ss-recorder.h"
+#include "ss-traffic-export.h"
+
+const char *
+ss_export_format_get_extension (SsExportFormat format)
+{
+  static const char *extensions[] = {
+    [SS_EXPORT_TRANSCRIPT] = "txt",
+    [SS_EXPORT_HEX_DUMP] = "txt",
+    [SS_EXPORT_RAW_RECEIVED] = "bin",
+    [SS_EXPORT_RAW_SENT] = "bin",
+    [SS_EXPORT_PCAPNG] = "pcapng",
+  };
+
+  g_return_val_if_fail (format < SS_N_EXPORTS, "bin");
+  return extensions[format];
+}
+
+static char *
+format_time (gint64 real_time)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (real_time / G_USEC_PER_SEC);
+  g_autofree char *clock = g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
+
+  return g_strdup_printf ("%s.%06d", clock, (int) (real_time % G_USEC_PER_SEC));
+}
+
+/* One entry's heading line in a transcript or a hex dump */
+static char *
+dup_heading (SsTrafficEntry *entry)
+{
+  g_autofree char *time = format_time (ss_traffic_entry_get_time (entry));
+  const char *peer = ss_traffic_entry_get_peer (entry);
+  gsize len = ss_traffic_entry_get_length (entry);
+
+  switch (ss_traffic_entry_get_kind (entry))
+    {
+    case SS_TRAFFIC_RECEIVED:
+      return g_strdup_printf ("%s  <<< received %" G_GSIZE_FORMAT "%s%s", time, len,
+                              peer ? " from " : "", peer ? peer : "");
+    case SS_TRAFFIC_SENT:
+      return g_strdup_printf ("%s  >>> sent %" G_GSIZE_FORMAT "%s%s", time, len,
+                              peer ? " to " : "", peer ? peer : "");
+    case SS_TRAFFIC_EVENT:
+    default:
+      {
+        g_autofree char *text = ss_traffic_entry_dup_text (entry, 0);
+
+        return g_strdup_printf ("%s  --- %s", time, text);
+      }
+    }
+}
+
+static gboolean
+write_string (GOutputStream  *out,
+              const char     *text,
+              GError        **error)
+{
+  return g_output_stream_write_all (out, text, strlen (text), NULL, NULL, error);
+}
+
+static gboolean
+write_entry (GOutputStream   *out,
+             SsTrafficEntry  *entry,
+             SsExportFormat   format,
+             guint64         *missing,
+             GError         **error)
+{
+  SsTrafficKind kind = ss_traffic_entry_get_kind (entry);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  const guint8 *data = NULL;
+  gsize len = 0;
+
+  if (kind != SS_TRAFFIC_EVENT && ss_traffic_entry_get_evicted (entry))
+    *missing += ss_traffic_entry_get_length (entry);
+  else if (kind != SS_TRAFFIC_EVENT)
+    data = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &len);
+
+  if (format == SS_EXPORT_RAW_RECEIVED || format == SS_EXPORT_RAW_SENT)
+    {
+      SsTrafficKind wanted = format == SS_EXPORT_RAW_SENT ? SS_TRAFFIC_SENT : SS_TRAFFIC_RECEIVED;
+
+      if (kind != wanted || data == NULL)
+        return TRUE;
+      return g_output_stream_write_all (out, data, len, NULL, NULL, error);
+    }
+
+  heading = dup_heading (entry);
+  if (!write_string (out, heading, error) || !write_string (out, "\n", error))
+    return FALSE;
+  if (kind == SS_TRAFFIC_EVENT)
+    return TRUE;
+  if (data == NULL)
+    body = ss_traffic_entry_dup_text (entry, 0);
+  else if (format == SS_EXPORT_HEX_DUMP)
+    body = ss_payload_format (data, len, SS_PAYLOAD_HEX_DUMP, 0);
+  else
+    body = ss_escape_bytes (data, len, 0, TRUE);
+  return write_string (out, body, error) && write_string (out, "\n\n", error);
+}
+
+static gboolean
+write_pcapng (SsTrafficLog     *log,
+              const char       *path,
+              const SsAddress  *local,
+              const SsAddress  *peer,
+              gboolean          datagram,
+              guint64          *missing,
+              GError          **error)
+{
+  g_autoptr(SsRecorder) recorder = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (log));
+
+  if (local == NULL || peer == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("A pcapng file needs the socket's two addresses: save a connected socket's traffic, or use another format"));
+      return FALSE;
+    }
+  recorder = ss_recorder_new (path, local, peer, datagram, error);
+  if (recorder == NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i);
+      SsTrafficKind kind = ss_traffic_entry_get_kind (entry);
+      const guint8 *data;
+      gsize len;
+
+      if (kind == SS_TRAFFIC_EVENT)
+        continue;
+      if (ss_traffic_entry_get_evicted (entry))
+        {
+          *missing += ss_traffic_entry_get_length (entry);
+          continue;
+        }
+      data = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &len);
+      if (!ss_recorder_write (recorder, kind == SS_TRAFFIC_SENT, ss_traffic_entry_get_time (entry),
+                              data, len, error))
+        return FALSE;
+    }
+  return ss_recorder_close (recorder, error);
+}
+
+/**
+ * ss_traffic_export:
+ * @local: (nullable): for pcapng
+ * @peer: (nullable): for pcapng
+ * @missing: (out): payload bytes the log no longer kept, so not in the file
+ *
+ * Writes the file next to @path and renames it over @path once it is
+ * whole: a crash or a full disk mid-save leaves the old file as it was.
+ */
+gboolean
+ss_traffic_export (SsTrafficLog     *log,
+                   SsExportFormat    format,
+                   const char       *path,
+                   const SsAddress  *local,
+                   const SsAddress  *peer,
+                   gboolean          datagram,
+                   guint64          *missing,
+                   GError          **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *temp = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok = TRUE;
+  int fd, errsv;
+
+  g_return_val_if_fail (SS_IS_TRAFFIC_LOG (log), FALSE);
+  g_return_val_if_fail (format < SS_N_EXPORTS, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (missing != NULL, FALSE);
+
+  *missing = 0;
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  temp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot write in %s: %s"), dir, g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (format == SS_EXPORT_PCAPNG)
+    {
+      close (fd);
+      ok = write_pcapng (log, temp, local, peer, datagram, missing, &local_error);
+    }
+  else
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (log));
+      GOutputStream *raw = g_unix_output_stream_new (fd, TRUE);
+
+      out = g_buffered_output_stream_new_sized (raw, 256 * 1024);
+      g_object_unref (raw);
+      for (guint i = 0; ok && i < n; i++)
+        {
+          g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i);
+
+          ok = write_entry (out, entry, format, missing, &local_error);
+        }
+      /* the data is on disk before the name points at it */
+      ok = ok && g_output_stream_flush (out, NULL, &local_error);
+      if (ok && fsync (fd) < 0)
+        {
+          errsv = errno;
+          ok = FALSE;
+          g_set_error (&local_error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s", g_strerror (errsv));
+        }
+      if (!g_output_stream_close (out, NULL, ok ? &local_error : NULL))
+        ok = FALSE;
+    }
+
+  if (ok && g_rename (temp, path) < 0)
+    {
+      errsv = errno;
+      ok = FALSE;
+      g_set_error (&local_error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s", g_strerror (errsv));
+    }
+  if (!ok)
+    {
+      g_unlink (temp);
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("Saving %s failed, and the file is as it was: %s"), path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,103 @@
+/* ss-traffic-log-private.h — what ss-traffic-log.c and its search share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ss-traffic-log.h"
+
+G_BEGIN_DECLS
+
+/* Payload bytes go into large blocks and each entry is a small fixed
+ * record, so a log of millions of chunks costs a few dozen bytes an entry,
+ * not a GObject and an allocation each. Items are made when a view asks.
+ *
+ * The payload kept is bounded by a budget: when a chunk would exceed it,
+ * the oldest blocks go. Their records stay (time, kind, length), so the
+ * model only shrinks when cleared and the counters stay exact; only the bytes are gone,
+ * and the entries say so. The budget counts payload bytes, as a person
+ * setting it means; the blocks' unused tails come on top (a few percent
+ * for recv()-sized chunks, see ss_traffic_log_get_memory()). Event texts
+ * are not payload and are never evicted: they tell what happened to the
+ * socket. */
+#define BLOCK_SIZE       (1024 * 1024)
+/* a log that only ever sees a few small messages stays small */
+#define FIRST_BLOCK_SIZE (64 * 1024)
+
+typedef struct
+{
+  gint64  time;
+  guint32 block;   /* number of the block holding the payload */
+  guint32 offset;  /* in that block; for an event, in event_text */
+  guint32 length;
+  guint8  kind;
+  /* the datagram's sender or destination: an index into peers, split to
+   * fit the record's padding (0: none) */
+  guint8  peer_high;
+  guint16 peer_low;
+} Record;
+
+/* The per-entry cost the issue allows is 64 bytes, array slack included. */
+G_STATIC_ASSERT (sizeof (Record) <= 24);
+
+/* Refcounted, so an entry a view holds keeps its bytes without a copy,
+ * even after the log has evicted the block. */
+typedef struct
+{
+  gatomicrefcount ref;
+  gsize           size;
+  gsize           used;
+  guint64         bytes[SS_TRAFFIC_EVENT];
+  guint8          data[];
+} Block;
+
+struct _SsTrafficLog
+{
+  GObject     parent_instance;
+
+  Record     *records;
+  guint       n_records;
+  guint       records_capacity;
+  guint       n_published;
+  /* every payload record before this one has been evicted */
+  guint       first_kept;
+
+  GPtrArray  *blocks;          /* kept, oldest first */
+  guint32     first_block;     /* the number of blocks[0] */
+  Block      *spare;           /* an evicted block, to be filled again */
+  gsize       next_block_size;
+  guint64     kept_size;       /* allocated size of blocks[] */
+  guint64     kept_payload;    /* chunk bytes in blocks[] */
+  guint64     budget;
+
+  GByteArray *event_text;
+
+  guint64     bytes[SS_TRAFFIC_EVENT];
+  guint64     evicted[SS_TRAFFIC_EVENT];
+  guint64     evicted_notified;
+  guint64     chunks[SS_TRAFFIC_EVENT + 1];
+
+  /* Each distinct datagram peer once, as text; the last one is looked up
+   * without hashing, since a flood comes from one sender. */
+  GPtrArray  *peers;
+  GHashTable *peer_index;      /* GBytes of the sockaddr → index + 1 */
+  SsAddress   last_peer;
+  guint       last_peer_index;
+};
+
+/* The payload of a record that is kept, or NULL */
+static inline const guint8 *
+ss_traffic_log_record_data (SsTrafficLog *self,
+                            const Record *record)
+{
+  const Block *block;
+
+  if (record->kind == SS_TRAFFIC_EVENT)
+    return self->event_text->data + record->offset;
+  if (record->length == 0 || record->block < self->first_block)
+    return NULL;
+  block = g_ptr_array_index (self->blocks, record->block - self->first_block);
+  return block->data + record->offset;
+}
+
+G_END_DECLS
