@@ -206,6 +206,7 @@ ss_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Primary>q", NULL };
   static const char *new_accels[] = { "<Primary>n", NULL };
   static const char *close_accels[] = { "<Primary>w", NULL };
+  g_autoptr(GtkCssProvider) provider = NULL;
 
   G_APPLICATION_CLASS (ss_application_parent_class)->startup (app);
 
@@ -214,6 +215,14 @@ ss_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new-socket", new_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.close-socket", close_accels);
   gtk_window_set_default_icon_name (APP_ID);
+
+  /* GtkApplication loads menus and the shortcuts window from the
+   * resource base path, but not a style sheet */
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/io/github/sockscope/Sockscope/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
   g_unix_signal_add (SIGTERM, quit_signal_cb, app);
   g_unix_signal_add (SIGINT, quit_signal_cb, app);
   g_unix_signal_add (SIGHUP, quit_signal_cb, app);
