@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "sockscope-test"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -347,6 +348,108 @@ test_open_error (void)
   g_assert_nonnull (error);
 }
 
+static gboolean
+not_recording (gpointer socket)
+{
+  return !ss_socket_get_recording (socket);
+}
+
+typedef struct
+{
+  const char *path;
+  goffset     size;
+} FileSize;
+
+static gboolean
+file_reached (gpointer user_data)
+{
+  FileSize *wanted = user_data;
+  struct stat st;
+
+  return g_stat (wanted->path, &st) == 0 && st.st_size >= wanted->size;
+}
+
+/* A disk that fills up mid-capture: the recording stops and says why, and
+ * the connection goes on. /dev/full fails every write with ENOSPC. */
+static void
+test_write_error (void)
+{
+  SsSession *session = ss_session_new ();
+  SsSocket *client = ss_test_create (session, AF_INET, SOCK_STREAM);
+  g_autoptr(GBytes) payload = random_bytes (TO_PEER);
+  g_autoptr(GBytes) received = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  guint16 port;
+  int listener, peer;
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full here");
+      ss_test_finalize_session (session, client, NULL);
+      return;
+    }
+
+  listener = ss_test_raw_listener (AF_INET, 0, &port);
+  address = g_strdup_printf ("127.0.0.1:%u", port);
+  ss_test_connect_ok (client, address);
+  peer = ss_test_raw_accept (listener, SS_TEST_TIMEOUT_MS);
+
+  g_assert_true (ss_socket_start_recording (client, "/dev/full", &error));
+  g_assert_no_error (error);
+  ss_test_send_ok (client, g_bytes_get_data (payload, NULL), TO_PEER);
+  ss_test_wait_until (not_recording, client, SS_TEST_TIMEOUT_MS);
+  ss_test_assert_event (client, "Recording stopped");
+  ss_test_assert_event (client, g_strerror (ENOSPC));
+
+  /* the connection does not mind */
+  received = ss_test_raw_recv (peer, TO_PEER, FALSE, SS_TEST_TIMEOUT_MS);
+  g_assert_true (g_bytes_equal (received, payload));
+  ss_test_send_ok (client, "more", 4);
+  g_clear_pointer (&received, g_bytes_unref);
+  received = ss_test_raw_recv (peer, 4, FALSE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (received, NULL), g_bytes_get_size (received), "more", 4);
+
+  close (peer);
+  close (listener);
+  ss_test_finalize_session (session, client, NULL);
+}
+
+/* A capture is on disk while it runs, not only when it stops: a crash
+ * loses at most what came since the main loop was last idle. */
+static void
+test_on_disk_while_recording (void)
+{
+  SsSession *session = ss_session_new ();
+  SsSocket *client = ss_test_create (session, AF_INET, SOCK_STREAM);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *path = record_path ();
+  FileSize wanted = { path, 0 };
+  struct stat st;
+  guint16 port;
+  int listener, peer;
+
+  listener = ss_test_raw_listener (AF_INET, 0, &port);
+  address = g_strdup_printf ("127.0.0.1:%u", port);
+  ss_test_connect_ok (client, address);
+  peer = ss_test_raw_accept (listener, SS_TEST_TIMEOUT_MS);
+
+  g_assert_true (ss_socket_start_recording (client, path, &error));
+  g_assert_no_error (error);
+  ss_test_send_ok (client, "0123456789", 10);
+  g_assert_no_errno (g_stat (path, &st));
+  /* the headers and the packet, with its 10 bytes, once idle */
+  wanted.size = st.st_size + 10 + 40;
+  ss_test_wait_until (file_reached, &wanted, SS_TEST_TIMEOUT_MS);
+  g_assert_true (ss_socket_get_recording (client));
+
+  remove_recording (path);
+  close (peer);
+  close (listener);
+  ss_test_finalize_session (session, client, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -357,6 +460,8 @@ main (int   argc,
   g_test_add_func ("/recorder/udp", test_udp);
   g_test_add_func ("/recorder/unix", test_unix);
   g_test_add_func ("/recorder/open-error", test_open_error);
+  g_test_add_func ("/recorder/write-error", test_write_error);
+  g_test_add_func ("/recorder/on-disk-while-recording", test_on_disk_while_recording);
 
   return g_test_run ();
 }
