@@ -92,7 +92,7 @@ write_entry (GOutputStream   *out,
   gsize len = 0;
 
   if (kind != SS_TRAFFIC_EVENT && ss_traffic_entry_get_evicted (entry))
-    *missing += ss_traffic_entry_get_length (entry);
+    *missing += (format == SS_EXPORT_RAW_RECEIVED && kind != SS_TRAFFIC_RECEIVED) || (format == SS_EXPORT_RAW_SENT && kind != SS_TRAFFIC_SENT) ? 0 : ss_traffic_entry_get_length (entry);
   else if (kind != SS_TRAFFIC_EVENT)
     data = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &len);
 

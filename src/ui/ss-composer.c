@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <unistd.h>
 
 #include "ss-application.h"
@@ -222,9 +223,9 @@ update_preview (gpointer user_data)
     const char *ending = ss_line_ending_get_bytes (get_line_ending (self));
     gsize len = g_bytes_get_size (bytes);
     gsize total = len + strlen (ending);
-    g_autofree char *status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " byte",
-                                                            "%" G_GSIZE_FORMAT " bytes", total),
-                                               total);
+    g_autofree char *status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " byte",
+                                                            "%" PRIu64 " bytes", total),
+                                               (guint64) total);
     /* only what the preview shows is copied, however big the payload */
     gsize head = MIN (len, PREVIEW_BYTES);
     g_autofree guint8 *shown = g_malloc (head + strlen (ending) + 1);
@@ -239,7 +240,7 @@ update_preview (gpointer user_data)
     else
       {
         g_autofree char *dump = ss_payload_format (shown, head, SS_PAYLOAD_HEX_DUMP, 0);
-        g_autofree char *more = g_strdup_printf (_("… %" G_GSIZE_FORMAT " bytes more"), total - head);
+        g_autofree char *more = g_strdup_printf (_("… %" PRIu64 " bytes more"), (guint64) (total - head));
         g_autofree char *both = g_strconcat (dump, "\n", more, NULL);
 
         gtk_label_set_text (self->preview_label, both);

@@ -391,6 +391,23 @@ ss_window_class_init (SsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-script", NULL, export_script_action);
 }
 
+/* For the startup benchmark (tests/bench-startup.c) only: with
+ * SOCKSCOPE_BENCH_FIRST_FRAME set, say when the first frame was painted. */
+static void
+bench_first_frame_cb (GdkFrameClock *clock,
+                      SsWindow      *self)
+{
+  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_signal_handlers_disconnect_by_func (clock, bench_first_frame_cb, self);
+}
+
+static void
+bench_realize_cb (SsWindow *self)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                    G_CALLBACK (bench_first_frame_cb), self);
+}
+
 static void
 ss_window_init (SsWindow *self)
 {
@@ -437,6 +454,9 @@ ss_window_init (SsWindow *self)
   learner_mode = g_settings_create_action (self->settings, "learner-mode");
   g_action_map_add_action (G_ACTION_MAP (self), learner_mode);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-socket", FALSE);
+
+  if (g_getenv ("SOCKSCOPE_BENCH_FIRST_FRAME") != NULL)
+    g_signal_connect (self, "realize", G_CALLBACK (bench_realize_cb), NULL);
 }
 
 SsWindow *
