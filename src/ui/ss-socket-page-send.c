@@ -34,30 +34,55 @@ dup_chosen_connection (SsSocketPage *self)
   return g_list_model_get_item (ss_socket_get_connections (self->socket), selected - 1);
 }
 
-/* "All connections", then each connection as the sidebar names it. */
+/* The target dropdown's rows: "All Connections", then each connection.
+ * The model is the listener's own list behind one fixed row, so ten
+ * thousand connections cost no rebuild each. */
 static void
-update_targets (SsSocketPage *self)
+setup_target_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
 {
-  GListModel *connections = ss_socket_get_connections (self->socket);
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(SsSocket) chosen = dup_chosen_connection (self);
-  guint n = g_list_model_get_n_items (connections);
-  guint selected = 0;
+  GtkWidget *label = gtk_label_new (NULL);
 
-  gtk_string_list_append (names, _("All Connections"));
-  for (guint i = 0; i < n; i++)
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_target_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  gpointer target = gtk_list_item_get_item (item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+
+  if (GTK_IS_STRING_OBJECT (target))
+    gtk_label_set_text (label, gtk_string_object_get_string (target));
+  else
     {
-      g_autoptr(SsSocket) connection = g_list_model_get_item (connections, i);
-      g_autofree char *python = ss_socket_dup_python_name (connection);
-      const char *peer = ss_socket_get_peer_address (connection);
+      g_autofree char *python = ss_socket_dup_python_name (target);
+      const char *peer = ss_socket_get_peer_address (target);
       g_autofree char *name = g_strdup_printf ("%s (%s)", python, peer ? peer : "?");
 
-      gtk_string_list_append (names, name);
-      if (connection == chosen)
-        selected = i + 1;
+      gtk_label_set_text (label, name);
     }
-  gtk_drop_down_set_model (self->target_dropdown, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->target_dropdown, selected);
+}
+
+static void
+setup_targets (SsSocketPage *self)
+{
+  g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_autoptr(GtkStringList) all = gtk_string_list_new ((const char *[]) { _("All Connections"), NULL });
+  g_autoptr(GtkFlattenListModel) targets = NULL;
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_list_store_append (parts, all);
+  g_list_store_append (parts, ss_socket_get_connections (self->socket));
+  targets = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_target_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_target_cb), NULL);
+  gtk_drop_down_set_factory (self->target_dropdown, factory);
+  gtk_drop_down_set_model (self->target_dropdown, G_LIST_MODEL (targets));
+  gtk_drop_down_set_selected (self->target_dropdown, 0);
 }
 
 /* Where a datagram goes: the destination field, or NULL for the connected
@@ -502,9 +527,7 @@ ss_socket_page_setup_send (SsSocketPage *self)
 {
   gtk_spin_button_set_value (self->repeat_interval_spin, g_settings_get_uint (self->settings, "repeat-interval"));
   gtk_spin_button_set_value (self->repeat_count_spin, g_settings_get_uint (self->settings, "repeat-count"));
-  g_signal_connect_object (ss_socket_get_connections (self->socket), "items-changed",
-                           G_CALLBACK (update_targets), self, G_CONNECT_SWAPPED);
-  update_targets (self);
+  setup_targets (self);
   g_signal_connect_object (self->traffic_view, "notify::selected-entry",
                            G_CALLBACK (entry_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->socket, "notify::state",
