@@ -175,7 +175,8 @@ ss_socket_send_file_async (SsSocket            *self,
       return;
     }
 
-  fd = open (path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a named pipe must not hang the window in open() */
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0 || fstat (fd, &st) < 0)
     {
       errsv = errno;

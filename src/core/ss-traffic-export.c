@@ -211,6 +211,12 @@ ss_traffic_export (SsTrafficLog     *log,
     {
       close (fd);
       ok = write_pcapng (log, temp, local, peer, datagram, missing, &local_error);
+      /* on disk before the name points at it, as below */
+      if (ok && (fd = open (temp, O_RDONLY | O_CLOEXEC)) >= 0)
+        {
+          fsync (fd);
+          close (fd);
+        }
     }
   else
     {

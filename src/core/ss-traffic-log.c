@@ -228,7 +228,7 @@ ss_traffic_log_new (void)
  *
  * Forgets every entry and its bytes, as Clear in the window does. The
  * counters are not entries: they go on counting everything since the
- * socket was made.
+ * socket was made, and the cleared bytes count as evicted.
  */
 void
 ss_traffic_log_clear (SsTrafficLog *self)
@@ -239,6 +239,10 @@ ss_traffic_log_clear (SsTrafficLog *self)
 
   ss_traffic_log_flush (self);
   removed = self->n_published;
+  /* what was cleared is no longer in memory, as if evicted: the payload
+   * kept from now on starts that far into each direction's stream */
+  for (guint kind = 0; kind < SS_TRAFFIC_EVENT; kind++)
+    self->evicted[kind] = self->bytes[kind];
   /* block numbers go on from here, as after an eviction */
   self->first_block += self->blocks->len;
   g_ptr_array_set_size (self->blocks, 0);

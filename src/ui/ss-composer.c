@@ -128,11 +128,24 @@ show_status (SsComposer *self,
 {
   gtk_label_set_text (self->status_label, status);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), status);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning-message");
   if (is_error)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error-message");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error-message");
   set_valid (self, !is_error);
+}
+
+/* A word on what just happened, not an error: the payload is fine, and
+ * the next edit replaces it with the byte count. */
+static void
+show_notice (SsComposer *self,
+             const char *notice)
+{
+  gtk_label_set_text (self->status_label, notice);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), notice);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error-message");
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "warning-message");
 }
 
 static void
@@ -164,7 +177,8 @@ update_file_preview (SsComposer *self)
       show_status (self, _("Choose a file to send"), TRUE);
       return;
     }
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: opening a named pipe would wait for a writer, the window with it */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
     {
       int errsv = fd < 0 ? errno : EISDIR;
@@ -278,7 +292,9 @@ select_encoding (SsComposer *self,
 }
 
 /* The text is converted to the new encoding when its bytes can be written
- * in it; otherwise it stays as it is, and the preview says what is wrong. */
+ * in it. When they cannot (bytes that are not UTF-8, as Text), the box
+ * stays in its encoding and says why: reading "ff" as text would quietly
+ * send other bytes. A text that does not parse is simply read anew. */
 static void
 encoding_changed_cb (SsComposer *self)
 {
@@ -299,12 +315,17 @@ encoding_changed_cb (SsComposer *self)
           const guint8 *data = g_bytes_get_data (bytes, &len);
           g_autofree char *converted = ss_encoding_encode (encoding, data, len);
 
-          if (converted != NULL)
+          if (converted == NULL)
             {
-              /* the preview must not decode the old text in the new way */
-              self->encoding = encoding;
-              set_text (self, converted);
+              /* back to the encoding the text is in; this handler then
+               * sees no change */
+              gtk_drop_down_set_selected (self->encoding_dropdown, self->encoding);
+              show_notice (self, _("These bytes are not text (not UTF-8, or a NUL byte): the box stays as it is"));
+              return;
             }
+          /* the preview must not decode the old text in the new way */
+          self->encoding = encoding;
+          set_text (self, converted);
         }
     }
 

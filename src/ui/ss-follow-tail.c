@@ -10,35 +10,63 @@
 
 typedef struct
 {
-  gboolean following;
-  gboolean adjusting;
+  GtkAdjustment *adjustment;  /* not a ref: the state lives on it */
+  gboolean       following;
+  guint          scroll_id;   /* a scroll to the end, pending */
 } FollowTail;
 
-/* New rows raise "upper": stay at the end if we were there. */
 static void
-upper_changed_cb (GtkAdjustment *adjustment,
-                  GParamSpec    *pspec,
-                  FollowTail    *state)
+follow_tail_free (gpointer data)
 {
-  if (!state->following)
-    return;
-  state->adjusting = TRUE;
+  FollowTail *state = data;
+
+  g_clear_handle_id (&state->scroll_id, g_source_remove);
+  g_free (state);
+}
+
+static gboolean
+at_end (GtkAdjustment *adjustment)
+{
+  return gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
+         gtk_adjustment_get_upper (adjustment) - 2;
+}
+
+static gboolean
+scroll_to_end_cb (gpointer user_data)
+{
+  FollowTail *state = user_data;
+  GtkAdjustment *adjustment = state->adjustment;
+
   gtk_adjustment_set_value (adjustment,
                             gtk_adjustment_get_upper (adjustment) -
                             gtk_adjustment_get_page_size (adjustment));
-  state->adjusting = FALSE;
+  state->scroll_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
-/* The person scrolled: follow again only once they are back at the end. */
+/* New rows raise "upper": stay at the end if we were there. Not from
+ * inside the notification: it comes while the list configures the
+ * adjustment, and the list would put its own position back on the next
+ * layout. An idle scroll is one the list sees. */
+static void
+size_changed_cb (GtkAdjustment *adjustment,
+                 GParamSpec    *pspec,
+                 FollowTail    *state)
+{
+  if (state->following && state->scroll_id == 0)
+    state->scroll_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, scroll_to_end_cb, state, NULL);
+}
+
+/* The person scrolled: follow again only once they are back at the end.
+ * While a scroll to the end is pending, a move is the list's relayout,
+ * not the person. */
 static void
 value_changed_cb (GtkAdjustment *adjustment,
                   FollowTail    *state)
 {
-  if (state->adjusting)
+  if (state->scroll_id != 0)
     return;
-  state->following = gtk_adjustment_get_value (adjustment) +
-                     gtk_adjustment_get_page_size (adjustment) >=
-                     gtk_adjustment_get_upper (adjustment) - 2;
+  state->following = at_end (adjustment);
 }
 
 void
@@ -47,8 +75,10 @@ ss_follow_tail_attach (GtkScrolledWindow *scrolled_window)
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled_window);
   FollowTail *state = g_new0 (FollowTail, 1);
 
+  state->adjustment = adjustment;
   state->following = TRUE;
-  g_object_set_data_full (G_OBJECT (adjustment), "ss-follow-tail", state, g_free);
-  g_signal_connect (adjustment, "notify::upper", G_CALLBACK (upper_changed_cb), state);
+  g_object_set_data_full (G_OBJECT (adjustment), "ss-follow-tail", state, follow_tail_free);
+  g_signal_connect (adjustment, "notify::upper", G_CALLBACK (size_changed_cb), state);
+  g_signal_connect (adjustment, "notify::page-size", G_CALLBACK (size_changed_cb), state);
   g_signal_connect (adjustment, "value-changed", G_CALLBACK (value_changed_cb), state);
 }

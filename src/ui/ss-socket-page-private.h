@@ -70,6 +70,7 @@ struct _SsSocketPage
   GtkSpinButton *repeat_interval_spin;
   GtkSpinButton *repeat_count_spin;
   SsRepeat      *repeat;
+  GPtrArray     *send_targets;  /* a listener's connections being sent to */
 
   GtkLabel      *info_values[N_INFO];
 
@@ -87,6 +88,7 @@ gboolean      ss_socket_page_save_log         (SsSocketPage   *self,
 void          ss_socket_page_setup_send       (SsSocketPage   *self);
 void          ss_socket_page_update_send_controls (SsSocketPage *self);
 void          ss_socket_page_update_send_progress (SsSocketPage *self);
+void          ss_socket_page_forget_send_targets  (SsSocketPage *self);
 void          ss_socket_page_show_message     (SsSocketPage   *self,
                                                const char     *message,
                                                const char     *explanation,

@@ -85,6 +85,45 @@ setup_targets (SsSocketPage *self)
   gtk_drop_down_set_selected (self->target_dropdown, 0);
 }
 
+/* A listener sends through its connections: the page follows their
+ * queues for the progress bar, and Stop stops them too. */
+static void
+watch_targets (SsSocketPage *self,
+               GPtrArray    *targets)
+{
+  if (self->send_targets != NULL)
+    for (guint i = 0; i < self->send_targets->len; i++)
+      g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->send_targets, i), self);
+  g_clear_pointer (&self->send_targets, g_ptr_array_unref);
+  if (targets == NULL)
+    return;
+  self->send_targets = g_ptr_array_ref (targets);
+  for (guint i = 0; i < targets->len; i++)
+    g_signal_connect_swapped (g_ptr_array_index (targets, i), "notify::queued",
+                              G_CALLBACK (ss_socket_page_update_send_progress), self);
+}
+
+static void
+watch_target (SsSocketPage *self,
+              SsSocket     *target)
+{
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (target == self->socket)
+    {
+      watch_targets (self, NULL);
+      return;
+    }
+  g_ptr_array_add (targets, g_object_ref (target));
+  watch_targets (self, targets);
+}
+
+void
+ss_socket_page_forget_send_targets (SsSocketPage *self)
+{
+  watch_targets (self, NULL);
+}
+
 /* Where a datagram goes: the destination field, or NULL for the connected
  * peer. FALSE when the field does not parse (the error is shown). */
 static gboolean
@@ -234,7 +273,11 @@ send_action (GtkWidget  *widget,
         ss_socket_page_show_message (self, _("A file goes to one connection at a time: choose it above the button"),
                                      NULL, TRUE);
       else
-        send_file (self, chosen ? chosen : self->socket, file);
+        {
+          watch_target (self, chosen ? chosen : self->socket);
+          send_file (self, chosen ? chosen : self->socket, file);
+          ss_socket_page_update_send_progress (self);
+        }
       return;
     }
 
@@ -242,12 +285,20 @@ send_action (GtkWidget  *widget,
     return;
   if (is_listener (self) && chosen == NULL)
     {
+      g_autoptr(GPtrArray) connections = ss_socket_dup_open_connections (self->socket);
+
+      watch_targets (self, connections);
       if (ss_socket_send_to_connections (self->socket, payload, &error) == 0)
         ss_socket_page_show_error (self, error);
     }
-  else if (!ss_socket_send (chosen ? chosen : self->socket, payload, &error))
-    ss_socket_page_show_error (self, error);
+  else
+    {
+      watch_target (self, chosen ? chosen : self->socket);
+      if (!ss_socket_send (chosen ? chosen : self->socket, payload, &error))
+        ss_socket_page_show_error (self, error);
+    }
   ss_composer_remember (self->composer);
+  ss_socket_page_update_send_progress (self);
 }
 
 /* Repeat ---------------------------------------------------------------- */
@@ -308,6 +359,8 @@ stop_send_action (GtkWidget  *widget,
   if (self->repeat != NULL)
     ss_repeat_stop (self->repeat);
   ss_socket_cancel_send (self->socket);
+  for (guint i = 0; self->send_targets != NULL && i < self->send_targets->len; i++)
+    ss_socket_cancel_send (g_ptr_array_index (self->send_targets, i));
 }
 
 /* Send all of a large payload, a file or a repeat: how far it is, and a
@@ -318,9 +371,20 @@ ss_socket_page_update_send_progress (SsSocketPage *self)
   guint64 queued = ss_socket_get_queued (self->socket);
   guint64 file_sent, file_size;
   gboolean repeating = self->repeat != NULL && ss_repeat_get_running (self->repeat);
-  gboolean busy = queued > 0 || repeating;
+  gboolean busy, sending_file;
   g_autofree char *text = NULL;
   double fraction;
+
+  sending_file = ss_socket_get_file_progress (self->socket, &file_sent, &file_size);
+  for (guint i = 0; self->send_targets != NULL && i < self->send_targets->len; i++)
+    {
+      SsSocket *target = g_ptr_array_index (self->send_targets, i);
+
+      queued += ss_socket_get_queued (target);
+      if (!sending_file)
+        sending_file = ss_socket_get_file_progress (target, &file_sent, &file_size);
+    }
+  busy = queued > 0 || repeating;
 
   self->send_peak = queued == 0 ? 0 : MAX (self->send_peak, queued);
   gtk_widget_set_visible (self->send_progress_box, busy);
@@ -339,7 +403,7 @@ ss_socket_page_update_send_progress (SsSocketPage *self)
         text = g_strdup_printf (_("Repeating until stopped: %u sent"), sent);
       fraction = count > 0 ? (double) sent / count : 0.0;
     }
-  else if (ss_socket_get_file_progress (self->socket, &file_sent, &file_size))
+  else if (sending_file)
     {
       g_autofree char *sent = ss_format_bytes (file_sent);
       g_autofree char *size = ss_format_bytes (file_size);

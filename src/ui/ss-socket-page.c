@@ -510,6 +510,7 @@ ss_socket_page_dispose (GObject *object)
   g_cancellable_cancel (self->wait_cancellable);
   g_clear_object (&self->wait_cancellable);
   g_clear_handle_id (&self->kernel_view_id, g_source_remove);
+  ss_socket_page_forget_send_targets (self);
   if (self->repeat != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->repeat, self);
