@@ -13,9 +13,13 @@
 #include "ss-escape.h"
 #include "ss-follow-tail.h"
 
-/* A text view lays out megabytes slowly: the conversation shows the last
- * this many payload bytes, and the table has every entry. */
-#define MAX_SHOWN (1024 * 1024)
+/* A text view lays out text slowly (escaped binary most of all): the
+ * conversation shows the last this many payload bytes, and the table has
+ * every entry. */
+#define MAX_SHOWN (256 * 1024)
+/* New entries are added at most this often: a flood is a few appends a
+ * second, not one a chunk */
+#define UPDATE_MS 100
 
 struct _SsConversationView
 {
@@ -26,6 +30,8 @@ struct _SsConversationView
   GtkTextTag        *tags[SS_TRAFFIC_EVENT + 1];
 
   SsTrafficLog      *log;
+  guint              update_id;
+  gboolean           stale;        /* rebuild before showing anything new */
   guint              shown_until;  /* entries of the log appended so far */
   gsize              shown_bytes;
   SsPayloadFormat    format;
@@ -116,6 +122,8 @@ rebuild (SsConversationView *self)
   guint start = n;
   gsize bytes = 0;
 
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  self->stale = FALSE;
   gtk_text_buffer_set_text (get_buffer (self), "", 0);
   self->shown_until = 0;
   self->shown_bytes = 0;
@@ -142,17 +150,70 @@ rebuild (SsConversationView *self)
   append_range (self, start, n);
 }
 
+/* Now if shown, else when it is */
+static void
+refresh (SsConversationView *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    rebuild (self);
+  else
+    self->stale = TRUE;
+}
+
+static gboolean
+update_cb (gpointer user_data)
+{
+  SsConversationView *self = user_data;
+  guint n = self->log ? g_list_model_get_n_items (G_LIST_MODEL (self->log)) : 0;
+  guint64 pending = 0;
+
+  self->update_id = 0;
+  if (self->stale || n < self->shown_until)
+    {
+      rebuild (self);
+      return G_SOURCE_REMOVE;
+    }
+  /* more than the view shows came since: only the tail is worth laying out */
+  for (guint i = n; i > self->shown_until && pending <= MAX_SHOWN; i--)
+    {
+      g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->log), i - 1);
+
+      pending += ss_traffic_entry_get_length (entry);
+    }
+  if (pending > MAX_SHOWN || self->shown_bytes + pending > 2 * MAX_SHOWN)
+    rebuild (self);
+  else
+    append_range (self, self->shown_until, n);
+  return G_SOURCE_REMOVE;
+}
+
+/* A hidden conversation (the table layout is shown) costs nothing but a
+ * mark: it is rebuilt when it is shown. */
 static void
 items_changed_cb (SsConversationView *self,
                   guint               position,
                   guint               removed,
                   guint               added)
 {
-  /* the log only grows at its end, except when cleared */
-  if (removed > 0 || position != self->shown_until || self->shown_bytes > 2 * MAX_SHOWN)
+  /* the log only grows at its end, except when cleared: then the
+   * conversation empties with the table */
+  if (removed > 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      refresh (self);
+      return;
+    }
+  if (self->update_id == 0)
+    self->update_id = g_timeout_add (UPDATE_MS, update_cb, self);
+}
+
+static void
+ss_conversation_view_map (GtkWidget *widget)
+{
+  SsConversationView *self = SS_CONVERSATION_VIEW (widget);
+
+  GTK_WIDGET_CLASS (ss_conversation_view_parent_class)->map (widget);
+  if (self->stale)
     rebuild (self);
-  else
-    append_range (self, position, position + added);
 }
 
 void
@@ -166,7 +227,7 @@ ss_conversation_view_set_log (SsConversationView *self,
   g_set_object (&self->log, log);
   if (log != NULL)
     g_signal_connect_swapped (log, "items-changed", G_CALLBACK (items_changed_cb), self);
-  rebuild (self);
+  refresh (self);
 }
 
 void
@@ -180,7 +241,7 @@ ss_conversation_view_set_format (SsConversationView *self,
   self->format = format;
   /* a hex dump or source code keeps its columns; text wraps */
   gtk_text_view_set_wrap_mode (self->text_view, format == SS_PAYLOAD_TEXT ? GTK_WRAP_CHAR : GTK_WRAP_NONE);
-  rebuild (self);
+  refresh (self);
 }
 
 void
@@ -192,7 +253,7 @@ ss_conversation_view_set_kinds (SsConversationView *self,
   if (self->kinds == kinds)
     return;
   self->kinds = kinds;
-  rebuild (self);
+  refresh (self);
 }
 
 /* Finds @text after the selection (or before it), around the end, and
@@ -247,6 +308,7 @@ ss_conversation_view_dispose (GObject *object)
   if (self->log != NULL)
     g_signal_handlers_disconnect_by_data (self->log, self);
   g_clear_object (&self->log);
+  g_clear_handle_id (&self->update_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_CONVERSATION_VIEW);
 
   G_OBJECT_CLASS (ss_conversation_view_parent_class)->dispose (object);
@@ -258,6 +320,7 @@ ss_conversation_view_class_init (SsConversationViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = ss_conversation_view_dispose;
+  widget_class->map = ss_conversation_view_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-conversation-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SsConversationView, scrolled_window);

@@ -227,7 +227,9 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *name = gtk_widget_get_first_child (gtk_list_item_get_child (item));
   GtkWidget *encoding = gtk_widget_get_next_sibling (name);
   GtkWidget *delete = gtk_widget_get_next_sibling (encoding);
-  g_autofree char *preview = g_utf8_make_valid (ss_payload_get_content (payload), 200);
+  const char *content = ss_payload_get_content (payload);
+  /* the first 200 characters: the content may be megabytes */
+  g_autofree char *preview = g_utf8_substring (content, 0, MIN (g_utf8_strlen (content, 800), 200));
 
   gtk_label_set_text (GTK_LABEL (name), ss_payload_get_name (payload));
   gtk_widget_set_tooltip_text (name, preview);
