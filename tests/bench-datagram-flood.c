@@ -23,8 +23,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench-session.h"
 #include "bench-util.h"
-#include "ss-session.h"
 
 #define TIME_LIMIT 120.0
 /* the sender is done and nothing came for this long: all that will come */
@@ -104,21 +104,15 @@ run_reference (gconstpointer  data,
 {
   const Config *config = data;
   static guint8 buffer[64 * 1024];
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
   struct timeval timeout = { 0, IDLE_END * 1e6 };
-  socklen_t len = sizeof sin;
   Sender sender = { 0, config, 0, 0, 0 };
   GThread *thread;
   guint64 received = 0;
   double start, last, cpu;
-  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  int fd = bench_loopback_socket (SOCK_DGRAM, 0, &sender.port);
 
-  if (bind (fd, (struct sockaddr *) &sin, sizeof sin) != 0 ||
-      getsockname (fd, (struct sockaddr *) &sin, &len) != 0)
-    g_error ("bind: %s", g_strerror (errno));
   setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   bench_pin_thread (0);
-  sender.port = ntohs (sin.sin_port);
 
   cpu = bench_thread_cpu ();
   start = last = bench_now ();
@@ -213,22 +207,14 @@ run_sockscope (gconstpointer  data,
 {
   const Config *config = data;
   g_autoptr(SsSession) session = ss_session_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SsAddress) address = NULL;
   Sender sender = { 0, config, 0, 0, 0 };
   Watch watch = { NULL, &sender, config->n_datagrams, 0, 0, FALSE };
   SsSocket *socket;
   GThread *thread;
   guint watch_id;
   double start, cpu, end;
-  const char *local;
 
-  socket = ss_session_create_socket (session, AF_INET, SOCK_DGRAM, 0, &error);
-  address = ss_address_parse_numeric ("127.0.0.1:0", AF_INET, NULL, &error);
-  if (socket == NULL || address == NULL || !ss_socket_bind (socket, address, &error))
-    g_error ("bind: %s", error->message);
-  local = ss_socket_get_local_address (socket);
-  sender.port = (guint16) g_ascii_strtoull (strrchr (local, ':') + 1, NULL, 10);
+  socket = bench_session_socket (session, SOCK_DGRAM, 0, &sender.port);
   watch.log = ss_socket_get_traffic (socket);
   g_signal_connect (socket, "notify::bytes-in", G_CALLBACK (bytes_in_cb), &watch);
   bench_pin_thread (0);

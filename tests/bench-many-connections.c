@@ -29,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-session.h"
 #include "bench-util.h"
-#include "ss-session.h"
 
 #define TIME_LIMIT     120.0
 #define BACKLOG        4096
@@ -212,20 +212,16 @@ run_reference (gconstpointer  data,
                BenchResult   *result)
 {
   const Config *config = data;
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof sin;
   g_autofree int *client_fds = g_new (int, config->n_connections);
   g_autofree int *fds = g_new (int, config->n_connections);
   ClientReport report;
   Client client;
   guint accepted = 0;
+  guint16 port;
   double start, cpu;
-  int listener = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int listener = bench_loopback_socket (SOCK_STREAM | SOCK_NONBLOCK, BACKLOG, &port);
 
-  if (bind (listener, (struct sockaddr *) &sin, sizeof sin) != 0 || listen (listener, BACKLOG) != 0 ||
-      getsockname (listener, (struct sockaddr *) &sin, &len) != 0)
-    g_error ("listener: %s", g_strerror (errno));
-  client = client_start (ntohs (sin.sin_port), listener, config->n_connections, client_fds);
+  client = client_start (port, listener, config->n_connections, client_fds);
   bench_pin_thread (0);
 
   cpu = bench_thread_cpu ();
@@ -299,8 +295,6 @@ run_sockscope (gconstpointer  data,
 {
   const Config *config = data;
   g_autoptr(SsSession) session = ss_session_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SsAddress) address = NULL;
   g_autofree int *client_fds = g_new (int, config->n_connections);
   ClientReport report;
   Client client;
@@ -309,19 +303,13 @@ run_sockscope (gconstpointer  data,
   guint accepted = 0;
   guint timeout_id;
   guint held;
+  guint16 port;
   double start, cpu;
-  const char *local;
 
-  listener = ss_session_create_socket (session, AF_INET, SOCK_STREAM, 0, &error);
-  address = ss_address_parse_numeric ("127.0.0.1:0", AF_INET, NULL, &error);
-  if (listener == NULL || address == NULL || !ss_socket_bind (listener, address, &error) ||
-      !ss_socket_listen (listener, BACKLOG, &error))
-    g_error ("listener: %s", error->message);
+  listener = bench_session_socket (session, SOCK_STREAM, BACKLOG, &port);
   ss_socket_set_auto_accept (listener, TRUE);
   g_signal_connect (listener, "accepted", G_CALLBACK (accepted_cb), &accepted);
-  local = ss_socket_get_local_address (listener);
-  client = client_start ((guint16) g_ascii_strtoull (strrchr (local, ':') + 1, NULL, 10),
-                         ss_socket_get_fd (listener), config->n_connections, client_fds);
+  client = client_start (port, ss_socket_get_fd (listener), config->n_connections, client_fds);
   bench_pin_thread (0);
 
   cpu = bench_thread_cpu ();

@@ -26,14 +26,13 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "bench-session.h"
 #include "bench-util.h"
-#include "ss-session.h"
 
 #define MiB            (1024.0 * 1024.0)
 #define TIME_LIMIT     300.0
 /* not a power of two: no block, chunk or packet size lines up with it */
 #define PATTERN_PERIOD 1048573
-#define SEND_CHUNK     (256 * 1024)
 /* what a file may need besides the payload (pcapng adds some 80 bytes a
  * packet), and what is left to others on the disk */
 #define SPACE_FACTOR   (1.0 + 1.0 / 16)
@@ -43,7 +42,7 @@
 #define BLOCK_EPB        0x00000006u
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
 
-static guint8 pattern[PATTERN_PERIOD + SEND_CHUNK];
+static guint8 pattern[PATTERN_PERIOD + BENCH_SEND_CHUNK];
 
 enum { RECEIVER_CPU, SHA_EQUAL, FILE_BYTES, PACKETS };
 
@@ -53,14 +52,6 @@ typedef struct
   const char *dir;
   char        sha256[65];   /* of what the sender sends */
 } Config;
-
-typedef struct
-{
-  guint16 port;
-  guint64 n_bytes;
-  double  deadline;
-  guint16 local_port;       /* the sender's own, which the recording shows */
-} Sender;
 
 static void
 init_pattern (void)
@@ -74,7 +65,7 @@ init_pattern (void)
       x ^= x << 5;
       pattern[i] = x >> 24;
     }
-  memcpy (pattern + PATTERN_PERIOD, pattern, SEND_CHUNK);
+  memcpy (pattern + PATTERN_PERIOD, pattern, BENCH_SEND_CHUNK);
 }
 
 /* The sender's bytes are a function of their offset, so hashing the same
@@ -88,7 +79,7 @@ hash_sent (guint64  n_bytes,
 
   for (guint64 done = 0; done < n_bytes; )
     {
-      gsize want = MIN (SEND_CHUNK, n_bytes - done);
+      gsize want = MIN (BENCH_SEND_CHUNK, n_bytes - done);
 
       g_checksum_update (checksum, pattern + done % PATTERN_PERIOD, want);
       done += want;
@@ -96,118 +87,33 @@ hash_sent (guint64  n_bytes,
   g_strlcpy (out, g_checksum_get_string (checksum), 65);
 }
 
-static gpointer
-sender_thread (gpointer user_data)
-{
-  Sender *sender = user_data;
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (sender->port),
-                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof sin;
-  guint64 sent = 0;
-  guint rounds = 0;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  bench_pin_thread (1);
-  if (connect (fd, (struct sockaddr *) &sin, sizeof sin) != 0 ||
-      getsockname (fd, (struct sockaddr *) &sin, &len) != 0)
-    g_error ("sender: connect: %s", g_strerror (errno));
-  sender->local_port = ntohs (sin.sin_port);
-
-  while (sent < sender->n_bytes)
-    {
-      gsize want = MIN (SEND_CHUNK, sender->n_bytes - sent);
-      gssize n = send (fd, pattern + sent % PATTERN_PERIOD, want, MSG_NOSIGNAL);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        break;   /* the receiver gave up */
-      sent += n;
-      if (++rounds % 256 == 0 && bench_now () > sender->deadline)
-        break;
-    }
-  close (fd);
-  return NULL;
-}
-
-static int
-loopback_listener (guint16 *port)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof sin;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  if (bind (fd, (struct sockaddr *) &sin, sizeof sin) != 0 || listen (fd, 4) != 0 ||
-      getsockname (fd, (struct sockaddr *) &sin, &len) != 0)
-    g_error ("listener: %s", g_strerror (errno));
-  *port = ntohs (sin.sin_port);
-  return fd;
-}
-
 /* ------------------------------------------------------------------ */
-
-static gboolean
-write_all (int           fd,
-           const guint8 *data,
-           gsize         len)
-{
-  while (len > 0)
-    {
-      gssize n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      data += n;
-      len -= n;
-    }
-  return TRUE;
-}
 
 static void
 run_reference (gconstpointer  data,
                BenchResult   *result)
 {
   const Config *config = data;
-  static guint8 buffer[64 * 1024];
   g_autofree char *path = g_build_filename (config->dir, "reference.bin", NULL);
-  Sender sender = { 0, config->n_bytes, 0, 0 };
+  BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
   GThread *thread;
-  guint64 total = 0;
-  guint rounds = 0;
+  guint64 total;
   double start, cpu;
   int listener, fd, file;
-  gboolean written = TRUE;
+  gboolean written;
 
   bench_pin_thread (0);
-  listener = loopback_listener (&sender.port);
+  listener = bench_loopback_socket (SOCK_STREAM, 4, &sender.port);
   file = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (file < 0)
     g_error ("%s: %s", path, g_strerror (errno));
   cpu = bench_thread_cpu ();
   start = bench_now ();
   sender.deadline = start + TIME_LIMIT;
-  thread = g_thread_new ("sender", sender_thread, &sender);
+  thread = g_thread_new ("sender", bench_stream_sender, &sender);
   fd = accept (listener, NULL, NULL);
 
-  for (;;)
-    {
-      gssize n = recv (fd, buffer, sizeof buffer, 0);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      if (!(written = write_all (file, buffer, n)))
-        break;
-      total += n;
-      /* as the core run stops: on the last byte, not at the FIN */
-      if (total >= config->n_bytes)
-        break;
-      if (++rounds % 1024 == 0 && bench_now () > sender.deadline)
-        break;
-    }
+  total = bench_recv_stream (fd, config->n_bytes, sender.deadline, file, NULL, &written);
   written &= close (file) == 0;
   result->seconds = bench_now () - start;
   result->values[RECEIVER_CPU] = bench_thread_cpu () - cpu;
@@ -391,34 +297,26 @@ run_sockscope (gconstpointer  data,
   const Config *config = data;
   g_autofree char *path = g_build_filename (config->dir, "recording.pcapng", NULL);
   g_autoptr(SsSession) session = ss_session_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SsAddress) address = NULL;
   Flood flood = { NULL, path, NULL, FALSE, config->n_bytes };
-  Sender sender = { 0, config->n_bytes, 0, 0 };
+  /* its local_port is what the recording shows for the sender */
+  BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
   Readback readback = { 0 };
   SsSocket *listener;
   GThread *thread;
   guint timeout_id;
   double start, cpu;
-  const char *local;
   gboolean recorded;
 
-  listener = ss_session_create_socket (session, AF_INET, SOCK_STREAM, 0, &error);
-  address = ss_address_parse_numeric ("127.0.0.1:0", AF_INET, NULL, &error);
-  if (listener == NULL || address == NULL || !ss_socket_bind (listener, address, &error) ||
-      !ss_socket_listen (listener, 4, &error))
-    g_error ("listener: %s", error->message);
+  listener = bench_session_socket (session, SOCK_STREAM, 4, &sender.port);
   ss_socket_set_auto_accept (listener, TRUE);
   bench_pin_thread (0);
   g_signal_connect (listener, "accepted", G_CALLBACK (accepted_cb), &flood);
-  local = ss_socket_get_local_address (listener);
-  sender.port = (guint16) g_ascii_strtoull (strrchr (local, ':') + 1, NULL, 10);
 
   cpu = bench_thread_cpu ();
   start = bench_now ();
   sender.deadline = start + TIME_LIMIT;
   timeout_id = g_timeout_add_seconds (TIME_LIMIT, time_limit_cb, &flood);
-  thread = g_thread_new ("sender", sender_thread, &sender);
+  thread = g_thread_new ("sender", bench_stream_sender, &sender);
 
   while (!flood_done (&flood))
     g_main_context_iteration (NULL, TRUE);

@@ -11,25 +11,20 @@
  */
 #define G_LOG_DOMAIN "sockscope-bench"
 
-#include <errno.h>
-#include <netinet/in.h>
-#include <sched.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench-session.h"
 #include "bench-util.h"
-#include "ss-session.h"
 
 #define MiB            (1024.0 * 1024.0)
 #define TIME_LIMIT     120.0
 /* a prime period: no block, chunk or buffer size lines up with it */
 #define PATTERN_PERIOD 65521
-#define SEND_CHUNK     (256 * 1024)
 
-static guint8 pattern[PATTERN_PERIOD + SEND_CHUNK];
+static guint8 pattern[PATTERN_PERIOD + BENCH_SEND_CHUNK];
 
 enum { RECEIVER_CPU };
 
@@ -38,64 +33,11 @@ typedef struct
   guint64 n_bytes;
 } Config;
 
-typedef struct
-{
-  guint16 port;
-  guint64 n_bytes;
-  double  deadline;
-} Sender;
-
 static void
 init_pattern (void)
 {
   for (gsize i = 0; i < sizeof pattern; i++)
     pattern[i] = (guint8) ((i % PATTERN_PERIOD) * 131 + (i % PATTERN_PERIOD) / 251);
-}
-
-/* Writes from the static buffer: the sender costs both runs the same. */
-static gpointer
-sender_thread (gpointer user_data)
-{
-  Sender *sender = user_data;
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (sender->port),
-                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  guint64 sent = 0;
-  guint rounds = 0;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  bench_pin_thread (1);
-  if (connect (fd, (struct sockaddr *) &sin, sizeof sin) != 0)
-    g_error ("sender: connect: %s", g_strerror (errno));
-
-  while (sent < sender->n_bytes)
-    {
-      gsize want = MIN (SEND_CHUNK, sender->n_bytes - sent);
-      gssize n = send (fd, pattern + sent % PATTERN_PERIOD, want, MSG_NOSIGNAL);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        break;   /* the receiver gave up */
-      sent += n;
-      if (++rounds % 256 == 0 && bench_now () > sender->deadline)
-        break;
-    }
-  close (fd);
-  return NULL;
-}
-
-static int
-loopback_listener (guint16 *port)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof sin;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  if (bind (fd, (struct sockaddr *) &sin, sizeof sin) != 0 || listen (fd, 4) != 0 ||
-      getsockname (fd, (struct sockaddr *) &sin, &len) != 0)
-    g_error ("listener: %s", g_strerror (errno));
-  *port = ntohs (sin.sin_port);
-  return fd;
 }
 
 /* ------------------------------------------------------------------ */
@@ -105,37 +47,22 @@ run_reference (gconstpointer  data,
                BenchResult   *result)
 {
   const Config *config = data;
-  static guint8 buffer[64 * 1024];
-  Sender sender = { 0, config->n_bytes, 0 };
+  BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
   GThread *thread;
-  guint64 total = 0;
-  guint rounds = 0;
+  guint64 total;
+  guint rounds;
   double start, cpu;
   int listener, fd;
 
   bench_pin_thread (0);
-  listener = loopback_listener (&sender.port);
+  listener = bench_loopback_socket (SOCK_STREAM, 4, &sender.port);
   cpu = bench_thread_cpu ();
   start = bench_now ();
   sender.deadline = start + TIME_LIMIT;
-  thread = g_thread_new ("sender", sender_thread, &sender);
+  thread = g_thread_new ("sender", bench_stream_sender, &sender);
   fd = accept (listener, NULL, NULL);
 
-  for (;;)
-    {
-      gssize n = recv (fd, buffer, sizeof buffer, 0);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      total += n;
-      /* as the core run stops: on the last byte, not at the FIN */
-      if (total >= config->n_bytes)
-        break;
-      if (++rounds % 1024 == 0 && bench_now () > sender.deadline)
-        break;
-    }
+  total = bench_recv_stream (fd, config->n_bytes, sender.deadline, -1, &rounds, NULL);
   result->seconds = bench_now () - start;
   result->values[RECEIVER_CPU] = bench_thread_cpu () - cpu;
   result->bytes = total;
@@ -215,33 +142,24 @@ run_sockscope (gconstpointer  data,
 {
   const Config *config = data;
   g_autoptr(SsSession) session = ss_session_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SsAddress) address = NULL;
   Flood flood = { NULL, FALSE, config->n_bytes };
-  Sender sender = { 0, config->n_bytes, 0 };
+  BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
   SsTrafficLog *log;
   SsSocket *listener;
   GThread *thread;
   guint timeout_id;
   double start, cpu;
-  const char *local;
 
-  listener = ss_session_create_socket (session, AF_INET, SOCK_STREAM, 0, &error);
-  address = ss_address_parse_numeric ("127.0.0.1:0", AF_INET, NULL, &error);
-  if (listener == NULL || address == NULL || !ss_socket_bind (listener, address, &error) ||
-      !ss_socket_listen (listener, 4, &error))
-    g_error ("listener: %s", error->message);
+  listener = bench_session_socket (session, SOCK_STREAM, 4, &sender.port);
   ss_socket_set_auto_accept (listener, TRUE);
   bench_pin_thread (0);
   g_signal_connect (listener, "accepted", G_CALLBACK (accepted_cb), &flood);
-  local = ss_socket_get_local_address (listener);
-  sender.port = (guint16) g_ascii_strtoull (strrchr (local, ':') + 1, NULL, 10);
 
   cpu = bench_thread_cpu ();
   start = bench_now ();
   sender.deadline = start + TIME_LIMIT;
   timeout_id = g_timeout_add_seconds (TIME_LIMIT, time_limit_cb, &flood);
-  thread = g_thread_new ("sender", sender_thread, &sender);
+  thread = g_thread_new ("sender", bench_stream_sender, &sender);
 
   while (!flood_done (&flood))
     g_main_context_iteration (NULL, TRUE);

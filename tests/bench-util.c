@@ -5,11 +5,13 @@
 #define G_LOG_DOMAIN "sockscope-bench"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -194,4 +196,115 @@ bench_pin_thread (guint index)
         sched_setaffinity (0, sizeof one, &one);
         return;
       }
+}
+
+/* ------------------------------------------------------------------ */
+/* the reference's sockets, and a stream sender for both runs          */
+
+int
+bench_loopback_socket (int      type,
+                       int      backlog,
+                       guint16 *port)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof sin;
+  int fd = socket (AF_INET, type | SOCK_CLOEXEC, 0);
+
+  if (bind (fd, (struct sockaddr *) &sin, sizeof sin) != 0 ||
+      (backlog > 0 && listen (fd, backlog) != 0) ||
+      getsockname (fd, (struct sockaddr *) &sin, &len) != 0)
+    g_error ("%s: %s", backlog > 0 ? "listener" : "bind", g_strerror (errno));
+  *port = ntohs (sin.sin_port);
+  return fd;
+}
+
+/* Writes from the static pattern: the sender costs both runs the same. */
+gpointer
+bench_stream_sender (gpointer user_data)
+{
+  BenchStreamSender *sender = user_data;
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (sender->port),
+                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof sin;
+  guint64 sent = 0;
+  guint rounds = 0;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  bench_pin_thread (1);
+  if (connect (fd, (struct sockaddr *) &sin, sizeof sin) != 0 ||
+      getsockname (fd, (struct sockaddr *) &sin, &len) != 0)
+    g_error ("sender: connect: %s", g_strerror (errno));
+  sender->local_port = ntohs (sin.sin_port);
+
+  while (sent < sender->n_bytes)
+    {
+      gsize want = MIN (BENCH_SEND_CHUNK, sender->n_bytes - sent);
+      gssize n = send (fd, sender->pattern + sent % sender->period, want, MSG_NOSIGNAL);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;   /* the receiver gave up */
+      sent += n;
+      if (++rounds % 256 == 0 && bench_now () > sender->deadline)
+        break;
+    }
+  close (fd);
+  return NULL;
+}
+
+static gboolean
+write_all (int           fd,
+           const guint8 *data,
+           gsize         len)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return FALSE;
+      data += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+guint64
+bench_recv_stream (int       fd,
+                   guint64   n_bytes,
+                   double    deadline,
+                   int       file,
+                   guint    *rounds,
+                   gboolean *written)
+{
+  static guint8 buffer[64 * 1024];
+  guint64 total = 0;
+  guint n_rounds = 0;
+  gboolean ok = TRUE;
+
+  for (;;)
+    {
+      gssize n = recv (fd, buffer, sizeof buffer, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      if (file >= 0 && !(ok = write_all (file, buffer, n)))
+        break;
+      total += n;
+      /* as the Sockscope runs stop: on the last byte, not at the FIN */
+      if (total >= n_bytes)
+        break;
+      if (++n_rounds % 1024 == 0 && bench_now () > deadline)
+        break;
+    }
+  if (rounds != NULL)
+    *rounds = n_rounds;
+  if (written != NULL)
+    *written = ok;
+  return total;
 }

@@ -52,4 +52,42 @@ void     bench_pin_thread     (guint          index);
 double   bench_median         (double        *values,
                                guint          n);
 
+/* A socket of @type (SOCK_STREAM or SOCK_DGRAM, with SOCK_NONBLOCK if
+ * wanted) bound to 127.0.0.1, port 0, listening with @backlog unless it
+ * is 0; *port is its port. */
+int      bench_loopback_socket (int            type,
+                                int            backlog,
+                                guint16       *port);
+
+/* What a stream sender writes: @period bytes of a pattern and then its
+ * first BENCH_SEND_CHUNK bytes again, so that one send() never wraps. */
+#define BENCH_SEND_CHUNK (256 * 1024)
+
+typedef struct
+{
+  guint16       port;        /* on 127.0.0.1 */
+  guint64       n_bytes;
+  double        deadline;    /* bench_now() past which it gives up */
+  const guint8 *pattern;
+  gsize         period;
+  guint16       local_port;  /* its own, once connected */
+} BenchStreamSender;
+
+/* A GThreadFunc: connects to @sender's port and sends the pattern from
+ * its start until n_bytes are sent, the receiver closes, or the
+ * deadline; the same for the reference and the Sockscope runs. */
+gpointer bench_stream_sender   (gpointer       sender);
+
+/* The reference receiver: recv() on the stream @fd into a 64 KiB buffer
+ * until @n_bytes have come, the peer's end, or @deadline, each chunk also
+ * written to @file unless it is -1 (a failed write stops it, *written
+ * FALSE). Returns the bytes received; *rounds counts the recv() calls but
+ * the last. @rounds and @written may be NULL. */
+guint64  bench_recv_stream     (int            fd,
+                                guint64        n_bytes,
+                                double         deadline,
+                                int            file,
+                                guint         *rounds,
+                                gboolean      *written);
+
 G_END_DECLS

@@ -13,6 +13,9 @@
  * G_PRIORITY_DEFAULT, from the first byte sent to 300 ms after the last
  * one is counted (the view catches up then), the worst of the rounds.
  *
+ * A window run stops after 60 s whatever the volume: its throughput is
+ * then the rate over what arrived, and the run says so.
+ *
  * Targets (issue): at least 0.5× the reference's throughput; no gap over
  * 50 ms. It reports, it does not fail. Needs a display and a session bus:
  * xvfb-run -a dbus-run-session -- meson test --benchmark bench-window-flood
@@ -33,11 +36,12 @@
 #include "ss-application.h"
 #include "ss-socket-page.h"
 #include "ss-test-util.h"
-#include "ss-traffic-view.h"
 #include "ss-window.h"
 
 #define MiB            (1024.0 * 1024.0)
-#define TIME_LIMIT     120.0
+/* A window too slow for the volume is stopped here; the rate over what
+ * arrived is still its throughput, and the run says so. */
+#define TIME_LIMIT     60.0
 /* a prime period: no block, chunk or buffer size lines up with it */
 #define PATTERN_PERIOD 65521
 #define SEND_CHUNK     (256 * 1024)
@@ -49,7 +53,7 @@
 static guint8 pattern[PATTERN_PERIOD + SEND_CHUNK];
 
 /* BenchResult.values */
-enum { RECEIVER_CPU, TICK_GAP_MS, TIMER_GAP_MS, N_TICKS, N_FRAMES, RSS_BEFORE_KIB };
+enum { RECEIVER_CPU, TICK_GAP_MS, TIMER_GAP_MS, N_TICKS, N_FRAMES, RSS_BEFORE_KIB, TIMED_OUT };
 
 typedef struct
 {
@@ -210,6 +214,7 @@ typedef struct
 {
   SsSocket *connection;
   gboolean  timed_out;
+  guint     limit_id;
   guint64   n_bytes;
 
   /* the main loop's turns, while measuring */
@@ -233,7 +238,10 @@ accepted_cb (SsSocket *listener,
 static gboolean
 time_limit_cb (gpointer user_data)
 {
-  ((Flood *) user_data)->timed_out = TRUE;
+  Flood *flood = user_data;
+
+  flood->timed_out = TRUE;
+  flood->limit_id = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -359,7 +367,8 @@ run_window (gconstpointer  data,
   GdkFrameClock *clock;
   SsTrafficLog *log;
   GThread *thread;
-  guint tick_id, timer_id, limit_id;
+  guint tick_id, timer_id;
+  guint64 received, logged;
   gulong paint_id;
   double start, cpu;
 
@@ -412,25 +421,10 @@ run_window (gconstpointer  data,
                                                             "traffic_view"));
   ss_test_wait_until (widget_mapped, traffic_view, SS_TEST_TIMEOUT_MS);
   log = ss_socket_get_traffic (flood.connection);
-  {
-    const char *diag = g_getenv ("DIAG");
-    if (g_strcmp0 (diag, "noconv") == 0)
-      g_signal_handlers_disconnect_by_data (log, gtk_widget_get_template_child (traffic_view, SS_TYPE_TRAFFIC_VIEW, "conversation_view"));
-    if (g_strcmp0 (diag, "nohomog") == 0)
-      {
-        GtkStack *ls = GTK_STACK (gtk_widget_get_template_child (traffic_view, SS_TYPE_TRAFFIC_VIEW, "layout_stack"));
-        gtk_stack_set_hhomogeneous (ls, FALSE);
-        gtk_stack_set_vhomogeneous (ls, FALSE);
-      }
-    if (g_strcmp0 (diag, "hidden") == 0)
-      gtk_widget_set_visible (traffic_view, FALSE);
-    if (g_strcmp0 (diag, "nopage") == 0)
-      ss_window_select_socket (window, listener);
-  }
   g_assert_cmpuint (ss_traffic_log_get_budget (log), ==, SS_TRAFFIC_LOG_DEFAULT_BUDGET);
 
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  tick_id = g_getenv ("NO_TICK") ? 0 : gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, &flood, NULL);
+  tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, &flood, NULL);
   paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &flood);
   timer_id = g_timeout_add (TIMER_MS, timer_cb, &flood);
   /* the page built and drawn, the clocks running: only the flood's gaps */
@@ -441,7 +435,7 @@ run_window (gconstpointer  data,
   start = bench_now ();
   flood.measuring = TRUE;
   flood.last_tick = flood.last_timer = g_get_monotonic_time ();
-  limit_id = g_timeout_add_seconds (TIME_LIMIT, time_limit_cb, &flood);
+  flood.limit_id = g_timeout_add_seconds (TIME_LIMIT, time_limit_cb, &flood);
   sender_go (&sender, start);
 
   while (!flood_done (&flood))
@@ -449,7 +443,9 @@ run_window (gconstpointer  data,
 
   result->seconds = bench_now () - start;
   result->values[RECEIVER_CPU] = bench_thread_cpu () - cpu;
-  g_clear_handle_id (&limit_id, g_source_remove);
+  received = ss_socket_get_bytes_in (flood.connection);
+  logged = ss_traffic_log_get_bytes (log, SS_TRAFFIC_RECEIVED);
+  g_clear_handle_id (&flood.limit_id, g_source_remove);
 
   /* the view's catching up belongs to the flood */
   iterate_for (SETTLE_MS);
@@ -459,19 +455,22 @@ run_window (gconstpointer  data,
   result->values[TIMER_GAP_MS] = flood.max_timer_gap / 1000.0;
   result->values[N_TICKS] = flood.n_ticks;
   result->values[N_FRAMES] = flood.n_frames;
-  if (tick_id) gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick_id);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick_id);
   g_signal_handler_disconnect (clock, paint_id);
   g_source_remove (timer_id);
 
-  result->bytes = ss_traffic_log_get_bytes (log, SS_TRAFFIC_RECEIVED);
+  /* what was counted when the flood ended: the rate's numerator */
+  result->bytes = received;
   result->count = ss_traffic_log_get_chunks (log, SS_TRAFFIC_RECEIVED);
   result->extra = ss_traffic_log_get_evicted_bytes (log, SS_TRAFFIC_RECEIVED);
-  result->ok = result->bytes == config->n_bytes &&
-               ss_socket_get_bytes_in (flood.connection) == config->n_bytes &&
+  result->values[TIMED_OUT] = flood.timed_out;
+  result->ok = received > 0 && logged == received &&
+               (flood.timed_out || received == config->n_bytes) &&
                check_kept_tail (log, result->note, sizeof result->note);
   if (!result->ok && result->note[0] == '\0')
-    g_snprintf (result->note, sizeof result->note, "logged %" G_GUINT64_FORMAT " bytes%s",
-                result->bytes, flood.timed_out ? " before the time limit" : "");
+    g_snprintf (result->note, sizeof result->note, "counted %" G_GUINT64_FORMAT " bytes, logged %"
+                G_GUINT64_FORMAT "%s", received, logged,
+                ss_socket_get_peer_closed (flood.connection) ? ", the peer closed" : "");
 
   /* the sender may still be writing after a time-out */
   ss_socket_close (flood.connection);
@@ -483,12 +482,27 @@ run_window (gconstpointer  data,
 
 /* ------------------------------------------------------------------ */
 
+/* GB/s as the other benchmarks print it, MB/s when that would read 0.00 */
+static const char *
+rate_text (double bytes_per_second)
+{
+  static char text[2][32];
+  static guint which;
+
+  which = !which;
+  if (bytes_per_second >= 1e8)
+    g_snprintf (text[which], sizeof text[which], "%.2f GB/s", bytes_per_second / 1e9);
+  else
+    g_snprintf (text[which], sizeof text[which], "%.1f MB/s", bytes_per_second / 1e6);
+  return text[which];
+}
+
 static void
 print_run (const char        *name,
            const BenchResult *result)
 {
-  printf ("  %-9s %6.2f GB/s  %7.3f s  receiver CPU %.3f s/GB  peak RSS %ld MiB",
-          name, result->bytes / result->seconds / 1e9, result->seconds,
+  printf ("  %-9s %10s  %7.3f s  receiver CPU %.3f s/GB  peak RSS %ld MiB",
+          name, rate_text (result->bytes / result->seconds), result->seconds,
           result->values[RECEIVER_CPU] / (result->bytes / 1e9), result->maxrss_kib / 1024);
   if (g_str_equal (name, "window"))
     printf ("  (%.0f MiB before)  max gap: frame clock %.1f ms, %d ms timer %.1f ms  "
@@ -496,6 +510,8 @@ print_run (const char        *name,
             result->values[RSS_BEFORE_KIB] / 1024, result->values[TICK_GAP_MS], TIMER_MS,
             result->values[TIMER_GAP_MS], result->values[N_TICKS], result->values[N_FRAMES],
             result->count);
+  if (result->values[TIMED_OUT])
+    printf ("  TIME LIMIT: %.0f s for %.1f MiB", TIME_LIMIT, result->bytes / MiB);
   printf ("%s%s\n", result->ok ? "" : "  FAILED: ", result->note);
 }
 
@@ -509,7 +525,7 @@ main (int   argc,
   g_autofree double *window = NULL;
   long peak_rss = 0;
   double reference_gbps, window_gbps, ratio, tick_gap = 0, timer_gap = 0;
-  gboolean all_ok = TRUE;
+  gboolean all_ok = TRUE, timed_out = FALSE;
 
   config.n_bytes = bench_env_size ("SOCKSCOPE_BENCH_BYTES", (guint64) 4 << 30);
   rounds = MAX (1, bench_env_size ("SOCKSCOPE_BENCH_ROUNDS", 3));
@@ -549,15 +565,17 @@ main (int   argc,
       peak_rss = MAX (peak_rss, result.maxrss_kib);
       tick_gap = MAX (tick_gap, result.values[TICK_GAP_MS]);
       timer_gap = MAX (timer_gap, result.values[TIMER_GAP_MS]);
+      timed_out |= result.values[TIMED_OUT] != 0;
       all_ok &= result.ok;
     }
 
   reference_gbps = bench_median (reference, rounds) / 1e9;
   window_gbps = bench_median (window, rounds) / 1e9;
   ratio = reference_gbps > 0 ? window_gbps / reference_gbps : 0;
-  printf ("window-flood: reference %.2f GB/s, window %.2f GB/s, ratio %.2f, "
-          "max main-loop gap %.1f ms (frame clock) / %.1f ms (%d ms timer), peak RSS %ld MiB%s%s%s\n",
-          reference_gbps, window_gbps, ratio, tick_gap, timer_gap, TIMER_MS, peak_rss / 1024,
+  printf ("window-flood: reference %s, window %s, ratio %.2g, "
+          "max main-loop gap %.1f ms (frame clock) / %.1f ms (%d ms timer), peak RSS %ld MiB%s%s%s%s\n",
+          rate_text (reference_gbps * 1e9), rate_text (window_gbps * 1e9), ratio, tick_gap, timer_gap, TIMER_MS, peak_rss / 1024,
+          timed_out ? ", window stopped at the time limit" : "",
           ratio < TARGET_RATIO ? ", BELOW TARGET (ratio 0.5)" : "",
           MAX (tick_gap, timer_gap) > TARGET_GAP_MS ? ", BELOW TARGET (gap 50 ms)" : "",
           all_ok ? "" : ", RUN FAILED");

@@ -74,6 +74,25 @@ ss_test_connect_ok (SsSocket   *socket,
 }
 
 SsSocket *
+ss_test_raw_pair (SsSession *session,
+                  int        family,
+                  int        rcvbuf,
+                  int       *listener_out,
+                  int       *peer_out)
+{
+  g_autofree char *address = NULL;
+  SsSocket *client;
+  guint16 port;
+
+  *listener_out = ss_test_raw_listener (family, rcvbuf, &port);
+  client = ss_test_create (session, family, SOCK_STREAM);
+  address = g_strdup_printf (family == AF_INET6 ? "[::1]:%u" : "127.0.0.1:%u", port);
+  ss_test_connect_ok (client, address);
+  *peer_out = ss_test_raw_accept (*listener_out, SS_TEST_TIMEOUT_MS);
+  return client;
+}
+
+SsSocket *
 ss_test_listener_new (SsSession  *session,
                       int         family,
                       const char *address)
@@ -115,27 +134,21 @@ ss_test_connection_at (SsSocket *listener,
   return connection;
 }
 
-typedef struct
+gboolean
+ss_test_bytes_in_reached (gpointer bytes_wait)
 {
-  SsSocket *socket;
-  guint64   count;
-} SocketWait;
+  SsTestBytesWait *wait = bytes_wait;
 
-static gboolean
-bytes_in_reached (gpointer user_data)
-{
-  SocketWait *wait = user_data;
-
-  return ss_socket_get_bytes_in (wait->socket) >= wait->count;
+  return ss_socket_get_bytes_in (wait->socket) >= wait->bytes;
 }
 
 void
 ss_test_wait_bytes_in (SsSocket *socket,
                        guint64   bytes)
 {
-  SocketWait wait = { socket, bytes };
+  SsTestBytesWait wait = { socket, bytes };
 
-  ss_test_wait_until (bytes_in_reached, &wait, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_bytes_in_reached, &wait, SS_TEST_TIMEOUT_MS);
   g_assert_cmpuint (ss_socket_get_bytes_in (socket), ==, bytes);
 }
 
@@ -153,6 +166,12 @@ has_failed (gpointer socket)
   g_object_get (socket, "failure", &failure, NULL);
   return failure != 0;
 }
+
+typedef struct
+{
+  SsSocket *socket;
+  guint64   count;
+} SocketWait;
 
 static gboolean
 has_connections (gpointer user_data)

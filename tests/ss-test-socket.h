@@ -25,6 +25,14 @@ gboolean        ss_test_connect             (SsSocket      *socket,
                                              GError       **error);
 void            ss_test_connect_ok          (SsSocket      *socket,
                                              const char    *address);
+/* A TCP client of @session connected on loopback to a raw listener of
+ * the test (its receive buffer @rcvbuf, 0: the default); *listener_out is
+ * the raw listener, *peer_out the accepted raw end. */
+SsSocket       *ss_test_raw_pair            (SsSession     *session,
+                                             int            family,
+                                             int            rcvbuf,
+                                             int           *listener_out,
+                                             int           *peer_out);
 SsSocket       *ss_test_listener_new        (SsSession     *session,
                                              int            family,
                                              const char    *address);
@@ -38,6 +46,17 @@ SsSocket       *ss_test_connection_at       (SsSocket      *listener,
                                              guint          position);
 void            ss_test_wait_bytes_in       (SsSocket      *socket,
                                              guint64        bytes);
+
+/* For ss_test_wait_until() and the like: @socket has received @bytes or
+ * more. */
+typedef struct
+{
+  SsSocket *socket;
+  guint64   bytes;
+} SsTestBytesWait;
+
+gboolean        ss_test_bytes_in_reached    (gpointer       bytes_wait);
+
 void            ss_test_wait_peer_closed    (SsSocket      *socket);
 void            ss_test_wait_failure        (SsSocket      *socket);
 int             ss_test_get_failure         (SsSocket      *socket);

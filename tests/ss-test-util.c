@@ -103,6 +103,19 @@ ss_test_wait_until_full (SsTestCondition  condition,
   wait_internal (condition, user_data, timeout_ms, -1, 0, what, file, line, func);
 }
 
+static gboolean
+never (gpointer user_data)
+{
+  return FALSE;
+}
+
+/* For a test that looks for something that must not happen. */
+void
+ss_test_iterate_for (guint ms)
+{
+  g_assert_false (ss_test_try_wait_until (never, NULL, ms));
+}
+
 void
 ss_test_drain_main_context (void)
 {
@@ -412,6 +425,75 @@ ss_test_raw_recv (int      fd,
   return g_byte_array_free_to_bytes (data.received);
 }
 
+/* A raw UDP socket on loopback, port 0. */
+int
+ss_test_raw_udp_socket (int      family,
+                        guint16 *port)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = ss_test_loopback_address (family, 0, &storage);
+  int fd = socket (family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+  g_assert_no_errno (fd);
+  g_assert_no_errno (bind (fd, (struct sockaddr *) &storage, len));
+  *port = ss_test_fd_local_port (fd);
+  return fd;
+}
+
+typedef struct
+{
+  int      fd;
+  GBytes  *datagram;
+  guint16  from_port;
+} DatagramData;
+
+static gboolean
+try_recv_datagram (gpointer user_data)
+{
+  DatagramData *data = user_data;
+  struct sockaddr_storage from;
+  socklen_t from_len = sizeof from;
+  guint8 buffer[2048];
+  gssize n;
+
+  /* MSG_TRUNC: the datagram's real length, however long it was */
+  n = recvfrom (data->fd, buffer, sizeof buffer, MSG_DONTWAIT | MSG_TRUNC,
+                (struct sockaddr *) &from, &from_len);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return FALSE;
+  g_assert_no_errno (n);
+  g_assert_cmpint (n, <=, sizeof buffer);
+  data->datagram = g_bytes_new (buffer, n);
+  if (from.ss_family == AF_INET6)
+    data->from_port = ntohs (((struct sockaddr_in6 *) &from)->sin6_port);
+  else
+    {
+      g_assert_cmpint (from.ss_family, ==, AF_INET);
+      data->from_port = ntohs (((struct sockaddr_in *) &from)->sin_port);
+    }
+  return TRUE;
+}
+
+/**
+ * ss_test_raw_recv_datagram:
+ * @from_port: (out) (optional): the sender's port
+ *
+ * Returns: (transfer full): the next datagram on the raw UDP socket @fd
+ */
+GBytes *
+ss_test_raw_recv_datagram (int      fd,
+                           guint16 *from_port,
+                           guint    timeout_ms)
+{
+  DatagramData data = { fd, NULL, 0 };
+
+  wait_internal (try_recv_datagram, &data, timeout_ms, fd, G_IO_IN,
+                 "a datagram on the raw socket", __FILE__, __LINE__, G_STRFUNC);
+  if (from_port != NULL)
+    *from_port = data.from_port;
+  return data.datagram;
+}
+
 /* SO_LINGER {1, 0}: close() sends a RST instead of a FIN. */
 void
 ss_test_raw_close_with_reset (int fd)
@@ -437,61 +519,16 @@ ss_test_port_of (const char *address)
   return port;
 }
 
-typedef struct
-{
-  GInputStream *stream;
-  GCancellable *cancellable;
-  gsize         len;
-  GByteArray   *received;
-  gboolean      done;
-  GError       *error;
-} StreamReadData;
-
-static void stream_read_next (StreamReadData *data);
-
-static void
-stream_read_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  StreamReadData *data = user_data;
-  g_autoptr(GBytes) bytes = NULL;
-
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &data->error);
-  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
-    {
-      data->done = TRUE;
-      return;
-    }
-  g_byte_array_append (data->received, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  stream_read_next (data);
-}
-
-static void
-stream_read_next (StreamReadData *data)
-{
-  if (data->received->len >= data->len)
-    {
-      data->done = TRUE;
-      return;
-    }
-  g_input_stream_read_bytes_async (data->stream, data->len - data->received->len,
-                                   G_PRIORITY_DEFAULT, data->cancellable,
-                                   stream_read_cb, data);
-}
-
 GBytes *
-ss_test_stream_read (GInputStream *stream,
-                     gsize         len,
-                     guint         timeout_ms)
+ss_test_read_file (const char *path)
 {
-  StreamReadData data = { stream, g_cancellable_new (), len, g_byte_array_new (), FALSE, NULL };
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
 
-  stream_read_next (&data);
-  ss_test_wait_until (ss_test_flag_is_set, &data.done, timeout_ms);
-  g_assert_no_error (data.error);
-  g_object_unref (data.cancellable);
-  return g_byte_array_free_to_bytes (data.received);
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
 }
 
 /* Removes @dir and everything in it; a temporary directory of a test. */

@@ -41,6 +41,9 @@ gboolean  ss_test_try_wait_until       (SsTestCondition  condition,
  * ready, so pending idles (GTask completions, notifications) have run. */
 void      ss_test_drain_main_context   (void);
 
+/* Runs the main loop for @ms, so anything that was going to happen has. */
+void      ss_test_iterate_for          (guint          ms);
+
 /* A GAsyncReadyCallback storing a ref on the result into
  * (GAsyncResult **) @user_data. */
 void      ss_test_store_result_cb      (GObject       *source,
@@ -80,15 +83,19 @@ GBytes   *ss_test_raw_recv            (int            fd,
                                        guint          timeout_ms);
 void      ss_test_raw_close_with_reset (int           fd);
 
+/* A raw UDP socket bound to loopback, port 0, and the next datagram
+ * on it, whole (at most 2 KiB), with its sender's port. */
+int       ss_test_raw_udp_socket      (int            family,
+                                       guint16       *port);
+GBytes   *ss_test_raw_recv_datagram   (int            fd,
+                                       guint16       *from_port,
+                                       guint          timeout_ms);
+
 /* "127.0.0.1:40123" → 40123; fails the test on anything else. */
 guint16   ss_test_port_of             (const char    *address);
 
-/* Reads everything from a pipe (a subprocess's stdout) until @len bytes
- * or EOF. */
-GBytes   *ss_test_stream_read         (GInputStream  *stream,
-                                       gsize          len,
-                                       guint          timeout_ms);
-
+/* The whole file at @path; fails the test when it cannot be read. */
+GBytes   *ss_test_read_file           (const char    *path);
 void      ss_test_remove_tree         (GFile         *dir);
 
 G_END_DECLS

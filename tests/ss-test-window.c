@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "sockscope-test"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ss-test-window.h"
 #include "ss-traffic-view.h"
@@ -433,6 +434,83 @@ ss_test_wait_page_error (SsSocketPage *page,
 }
 
 /* ------------------------------------------------------------------ */
+/* a TCP socket's page, made and driven as a person would              */
+
+/* A TCP socket made with the dropdowns, the sidebar's only row, and its
+ * page once shown. */
+SsSocketPage *
+ss_test_new_tcp_page (SsTestWindow  *f,
+                      SsSocket     **socket_out)
+{
+  SsSocket *socket;
+  SsSocketPage *page;
+
+  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
+  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
+  socket = ss_test_sidebar_socket (f, 0, NULL);
+  page = ss_test_wait_page (f, socket);
+  if (socket_out != NULL)
+    *socket_out = socket;
+  return page;
+}
+
+void
+ss_test_page_bind (SsSocketPage *page,
+                   const char   *address)
+{
+  gtk_editable_set_text (ss_test_page_child (page, "bind_entry"), address);
+  ss_test_click (page, "socket.bind");
+  ss_test_wait_info (page, SS_TEST_INFO_STATE, "bound");
+}
+
+guint16
+ss_test_page_listen (SsSocketPage *page)
+{
+  ss_test_click (page, "socket.listen");
+  ss_test_wait_info (page, SS_TEST_INFO_STATE, "listening");
+  return ss_test_port_of (ss_test_info_value (page, SS_TEST_INFO_LOCAL));
+}
+
+/* Connects through connect_entry, and takes the connection on the raw
+ * @listener: the accepted raw end. */
+int
+ss_test_page_connect (SsSocketPage *page,
+                      int           listener)
+{
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", ss_test_fd_local_port (listener));
+
+  gtk_editable_set_text (ss_test_page_child (page, "connect_entry"), address);
+  ss_test_click (page, "socket.connect");
+  ss_test_wait_info (page, SS_TEST_INFO_STATE, "connected");
+  return ss_test_raw_accept (listener, SS_TEST_TIMEOUT_MS);
+}
+
+/* A TCP socket made with the dropdowns, connected through connect_entry
+ * to a raw listener of the test (its receive buffer @rcvbuf, 0: the
+ * default); *peer_out is the accepted raw end. */
+SsSocketPage *
+ss_test_connected_client (SsTestWindow *f,
+                          int           rcvbuf,
+                          int          *listener_out,
+                          int          *peer_out)
+{
+  guint16 port;
+  SsSocketPage *page;
+
+  *listener_out = ss_test_raw_listener (AF_INET, rcvbuf, &port);
+  page = ss_test_new_tcp_page (f, NULL);
+  *peer_out = ss_test_page_connect (page, *listener_out);
+  return page;
+}
+
+void
+ss_test_set_send_text (SsSocketPage *page,
+                       const char   *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (ss_test_send_text (page)), text, -1);
+}
+
+/* ------------------------------------------------------------------ */
 /* the traffic and call views                                          */
 
 GListModel *
@@ -509,9 +587,18 @@ is_label_showing (GtkWidget     *widget,
 {
   const LabelMatch *match = data;
 
-  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+  const char *text;
+
+  /* the traffic table's previews are inscriptions */
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  else if (GTK_IS_INSCRIPTION (widget))
+    text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+  else
+    return FALSE;
+  return gtk_widget_get_mapped (widget) &&
          gtk_widget_has_css_class (widget, match->css_class) &&
-         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), match->text) == 0;
+         g_strcmp0 (text, match->text) == 0;
 }
 
 typedef struct

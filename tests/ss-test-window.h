@@ -116,6 +116,25 @@ const char     *ss_test_wait_page_error      (SsSocketPage   *page,
 #define ss_test_wait_info_prefix(page, key, value) \
   ss_test_wait_info_full ((page), (key), (value), TRUE)
 
+/* A TCP socket's page: made with the dropdowns as the sidebar's only row
+ * (*socket_out, if given, is its socket); bound; listening, returning its
+ * port; connected to a raw listener of the test, returning the accepted
+ * raw end. ss_test_connected_client() makes the raw listener (its
+ * receive buffer @rcvbuf, 0: the default) and the page, and connects. */
+SsSocketPage   *ss_test_new_tcp_page         (SsTestWindow   *f,
+                                              SsSocket      **socket_out);
+void            ss_test_page_bind            (SsSocketPage   *page,
+                                              const char     *address);
+guint16         ss_test_page_listen          (SsSocketPage   *page);
+int             ss_test_page_connect         (SsSocketPage   *page,
+                                              int             listener);
+SsSocketPage   *ss_test_connected_client     (SsTestWindow   *f,
+                                              int             rcvbuf,
+                                              int            *listener_out,
+                                              int            *peer_out);
+void            ss_test_set_send_text        (SsSocketPage   *page,
+                                              const char     *text);
+
 /* The traffic and call views */
 GListModel     *ss_test_traffic_model        (SsSocketPage   *page);
 SsTrafficEntry *ss_test_find_entry           (SsSocketPage   *page,

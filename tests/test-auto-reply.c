@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ss-reply-rule.h"
+#include "ss-test-process.h"
 #include "ss-test-socket.h"
 
 /* --- helpers --- */
@@ -391,20 +392,6 @@ add_rule (SsSocket    *socket,
   return rule;
 }
 
-typedef struct
-{
-  SsSocket *socket;
-  guint64   bytes;
-} BytesWait;
-
-static gboolean
-bytes_in_reached (gpointer user_data)
-{
-  BytesWait *wait = user_data;
-
-  return ss_socket_get_bytes_in (wait->socket) >= wait->bytes;
-}
-
 /* @sender sends @data, which @receiver's rules may answer: @sender must
  * then have received exactly @expected more bytes. */
 static void
@@ -413,12 +400,12 @@ exchange (SsSocket   *sender,
           const char *data,
           const char *expected)
 {
-  BytesWait wait = { sender, ss_socket_get_bytes_in (sender) + strlen (expected) };
-  BytesWait sent = { receiver, ss_socket_get_bytes_in (receiver) + strlen (data) };
+  SsTestBytesWait wait = { sender, ss_socket_get_bytes_in (sender) + strlen (expected) };
+  SsTestBytesWait sent = { receiver, ss_socket_get_bytes_in (receiver) + strlen (data) };
 
   ss_test_send_ok (sender, data, strlen (data));
-  ss_test_wait_until (bytes_in_reached, &sent, SS_TEST_TIMEOUT_MS);
-  ss_test_wait_until (bytes_in_reached, &wait, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_bytes_in_reached, &sent, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_bytes_in_reached, &wait, SS_TEST_TIMEOUT_MS);
   g_assert_cmpuint (ss_socket_get_bytes_in (sender), ==, wait.bytes);
 }
 
@@ -520,9 +507,9 @@ test_pair_errors (void)
   ss_test_send_ok (a, "last", 4);
   ss_socket_close (a);
   {
-    BytesWait wait = { b, 3 + 5 + 5 + 4 };
+    SsTestBytesWait wait = { b, 3 + 5 + 5 + 4 };
 
-    ss_test_wait_until (bytes_in_reached, &wait, SS_TEST_TIMEOUT_MS);
+    ss_test_wait_until (ss_test_bytes_in_reached, &wait, SS_TEST_TIMEOUT_MS);
   }
   ss_test_wait_peer_closed (b);
   ss_test_assert_event (b, "Auto-reply rule 1 (contains “last”) matched: replying 8 bytes");
@@ -632,27 +619,6 @@ static const char udp_client[] =
   "        sys.exit('sent %r, got %r, expected %r' % (send, data, expect))\n"
   "s.close()\n";
 
-static char *
-find_python (void)
-{
-  char *python = g_find_program_in_path ("python3");
-
-  if (python == NULL)
-    g_test_skip ("python3 is not installed");
-  return python;
-}
-
-static char *
-hex (const void *data,
-     gsize       len)
-{
-  GString *out = g_string_sized_new (len * 2 + 1);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (out, "%02x", ((const guint8 *) data)[i]);
-  return g_string_free (out, FALSE);
-}
-
 /* One "send:expect" for the Python peers. */
 static char *
 step (const void *send,
@@ -660,8 +626,8 @@ step (const void *send,
       const void *expect,
       gsize       expect_len)
 {
-  g_autofree char *send_hex = hex (send, send_len);
-  g_autofree char *expect_hex = hex (expect, expect_len);
+  g_autofree char *send_hex = ss_test_hex (send, send_len);
+  g_autofree char *expect_hex = ss_test_hex (expect, expect_len);
 
   return g_strdup_printf ("%s:%s", send_hex, expect_hex);
 }
@@ -679,7 +645,6 @@ spawn_python (const char *python,
   g_autofree char *host = NULL;
   g_autofree char *port = NULL;
   guint16 port_number;
-  GSubprocess *process;
 
   g_assert_true (ss_address_split (address, &host, &port_number, &error));
   g_assert_no_error (error);
@@ -694,70 +659,7 @@ spawn_python (const char *python,
     g_ptr_array_add (argv, g_ptr_array_index (steps, i));
   g_ptr_array_add (argv, NULL);
 
-  /* stderr is inherited: a failing peer says why in the test log */
-  process = g_subprocess_newv ((const char *const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-  return process;
-}
-
-/* Kills the peer before failing, so no process outlives a failed test. */
-static void
-wait_or_kill (GSubprocess     *process,
-              SsTestCondition  condition,
-              gpointer         user_data,
-              const char      *what)
-{
-  if (ss_test_try_wait_until (condition, user_data, PEER_TIMEOUT_MS))
-    return;
-  g_subprocess_force_exit (process);
-  g_error ("timed out after %u ms waiting for %s", PEER_TIMEOUT_MS, what);
-}
-
-static void
-wait_exit_ok (GSubprocess *process)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_wait_async (process, NULL, ss_test_store_result_cb, &result);
-  wait_or_kill (process, ss_test_pointer_is_set, &result, "the peer to exit");
-  g_assert_true (g_subprocess_wait_finish (process, result, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-}
-
-typedef struct
-{
-  char     *line;
-  GError   *error;
-  gboolean  done;
-} LineRead;
-
-static void
-line_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  LineRead *read = user_data;
-
-  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
-                                                          NULL, &read->error);
-  read->done = TRUE;
-}
-
-static char *
-read_line (GSubprocess      *process,
-           GDataInputStream *lines)
-{
-  LineRead read = { 0 };
-
-  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, line_read_cb, &read);
-  wait_or_kill (process, ss_test_flag_is_set, &read.done, "a line from the peer");
-  g_assert_no_error (read.error);
-  g_assert_nonnull (read.line);
-  return read.line;
+  return ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, (const char *const *) argv->pdata);
 }
 
 /* A listener's rules answer a Python client on each of its connections,
@@ -765,7 +667,7 @@ read_line (GSubprocess      *process,
 static void
 test_python_listener (void)
 {
-  g_autofree char *python = find_python ();
+  g_autofree char *python = ss_test_find_python ();
   g_autoptr(GPtrArray) steps = NULL;
   SsReplyRule *exact, *prefix, *contains, *regex, *off, *later;
   SsSession *session;
@@ -813,7 +715,7 @@ test_python_listener (void)
       g_autoptr(GSubprocess) process = spawn_python (python, tcp_client,
                                                      ss_socket_get_local_address (listener), steps);
 
-      wait_exit_ok (process);
+      ss_test_peer_wait_exit_ok (process, PEER_TIMEOUT_MS);
     }
 
   ss_test_wait_connections (listener, 2);
@@ -842,7 +744,7 @@ test_python_listener (void)
 static void
 test_python_datagram (void)
 {
-  g_autofree char *python = find_python ();
+  g_autofree char *python = ss_test_find_python ();
   g_autoptr(GPtrArray) steps = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
@@ -866,8 +768,8 @@ test_python_datagram (void)
   g_ptr_array_add (steps, step ("hello bobby!", 12, "hi bobby\0", 9));
   process = spawn_python (python, udp_client, ss_socket_get_local_address (udp), steps);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  client_address = read_line (process, lines);
-  wait_exit_ok (process);
+  client_address = ss_test_peer_read_line (process, lines, PEER_TIMEOUT_MS);
+  ss_test_peer_wait_exit_ok (process, PEER_TIMEOUT_MS);
 
   g_assert_cmpuint (ss_reply_rule_get_fired (rule), ==, 2);
   g_assert_cmpuint (ss_test_count_events (udp, "Auto-reply rule 1 (matches /^hello (\\w+)/) matched: replying 7 bytes"), ==, 1);
@@ -888,7 +790,7 @@ test_datagram_send_error (void)
   g_autoptr(GError) error = NULL;
   SsSession *session;
   SsSocket *udp;
-  BytesWait wait;
+  SsTestBytesWait wait;
   int fd;
 
   session = ss_session_new ();
@@ -905,8 +807,8 @@ test_datagram_send_error (void)
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (sendto (fd, "big", 3, 0, (struct sockaddr *) &server->storage, server->len), ==, 3);
   g_assert_cmpint (sendto (fd, "small", 5, 0, (struct sockaddr *) &server->storage, server->len), ==, 5);
-  wait = (BytesWait) { udp, 8 };
-  ss_test_wait_until (bytes_in_reached, &wait, SS_TEST_TIMEOUT_MS);
+  wait = (SsTestBytesWait) { udp, 8 };
+  ss_test_wait_until (ss_test_bytes_in_reached, &wait, SS_TEST_TIMEOUT_MS);
   ss_test_drain_main_context ();
 
   ss_test_assert_event (udp, "Auto-reply rule 1 (exactly “big”) matched: replying 70000 bytes");

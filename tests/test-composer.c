@@ -28,19 +28,6 @@
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 
-static gboolean
-never (gpointer user_data)
-{
-  return FALSE;
-}
-
-/* Runs the main loop for @ms, so anything that was going to happen has. */
-static void
-iterate_for (guint ms)
-{
-  g_assert_false (ss_test_try_wait_until (never, NULL, ms));
-}
-
 static SsComposer *
 composer_of (SsSocketPage *page)
 {
@@ -58,13 +45,6 @@ static GtkTextBuffer *
 send_buffer (SsSocketPage *page)
 {
   return gtk_text_view_get_buffer (ss_test_send_text (page));
-}
-
-static void
-set_send_text (SsSocketPage *page,
-               const char   *text)
-{
-  gtk_text_buffer_set_text (send_buffer (page), text, -1);
 }
 
 static char *
@@ -333,40 +313,17 @@ drain_peer (int fd)
   return total;
 }
 
-/* A TCP socket made with the dropdowns, connected through connect_entry
- * to a raw listener of the test (its receive buffer @rcvbuf, 0: the
- * default); *peer_out is the accepted raw end. */
+/* ss_test_connected_client(), and the calls so far are just those. */
 static SsSocketPage *
 connected_client (SsTestWindow *f,
                   int           rcvbuf,
                   int          *listener_out,
                   int          *peer_out)
 {
-  g_autofree char *address = NULL;
-  SsSocketPage *page;
-  guint16 port;
+  SsSocketPage *page = ss_test_connected_client (f, rcvbuf, listener_out, peer_out);
 
-  *listener_out = ss_test_raw_listener (AF_INET, rcvbuf, &port);
-  address = g_strdup_printf ("127.0.0.1:%u", port);
-
-  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
-  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
-  page = ss_test_wait_page (f, ss_test_sidebar_socket (f, 0, NULL));
-  gtk_editable_set_text (ss_test_page_child (page, "connect_entry"), address);
-  ss_test_click (page, "socket.connect");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "connected");
-  *peer_out = ss_test_raw_accept (*listener_out, SS_TEST_TIMEOUT_MS);
   ss_test_assert_calls (f, "socket connect");
   return page;
-}
-
-/* A page whose socket is not connected: enough for what the box shows. */
-static SsSocketPage *
-plain_page (SsTestWindow *f)
-{
-  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
-  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
-  return ss_test_wait_page (f, ss_test_sidebar_socket (f, 0, NULL));
 }
 
 static SsPayload *
@@ -443,10 +400,10 @@ test_encodings (SsTestWindow  *f,
 
       g_test_message ("%s “%s” with %s", c->encoding, c->text, c->line_ending);
       /* an empty box converts to any encoding as it is */
-      set_send_text (page, "");
+      ss_test_set_send_text (page, "");
       ss_test_choose (composer_child (page, "encoding_dropdown"), c->encoding);
       assert_send_text (page, "");
-      set_send_text (page, c->text);
+      ss_test_set_send_text (page, c->text);
       ss_test_choose (ss_test_line_ending (page), c->line_ending);
 
       /* what a person sees before sending: the count, and the bytes */
@@ -466,7 +423,7 @@ test_encodings (SsTestWindow  *f,
     }
 
   /* nothing more than that, in as many sendall() calls */
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   assert_peer_quiet (peer);
   sent = ss_format_bytes (total);
   ss_test_wait_info (page, SS_TEST_INFO_SENT, sent);
@@ -490,7 +447,7 @@ test_parse_error (SsTestWindow  *f,
   page = connected_client (f, 0, &listener, &peer);
   ss_test_choose (composer_child (page, "encoding_dropdown"), "Hex");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
-  set_send_text (page, "12 3z");
+  ss_test_set_send_text (page, "12 3z");
 
   /* the status line says what and where, the bad character is marked */
   wait_status_error (page, "“z”");
@@ -507,7 +464,7 @@ test_parse_error (SsTestWindow  *f,
   ss_test_click (page, "socket.send");
   message = ss_test_wait_page_error (page, "column 5", NULL);
   g_assert_nonnull (strstr (message, "“z”"));
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   assert_peer_quiet (peer);
   ss_test_assert_calls (f, "socket connect");
   g_assert_cmpstr (ss_test_info_value (page, SS_TEST_INFO_SENT), ==, "0 bytes");
@@ -517,12 +474,12 @@ test_parse_error (SsTestWindow  *f,
   /* nor does Send Once */
   ss_test_click (page, "socket.send-once");
   ss_test_wait_page_error (page, "column 5", NULL);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   assert_peer_quiet (peer);
   ss_test_assert_calls (f, "socket connect");
 
   /* fixed: the mark and the message go, and Send sends */
-  set_send_text (page, "12 3f");
+  ss_test_set_send_text (page, "12 3f");
   wait_byte_count (page, 2);
   assert_tagged (page, "");
   g_assert_true (composer_valid (page));
@@ -534,7 +491,7 @@ test_parse_error (SsTestWindow  *f,
 
   /* columns count characters, not bytes: é and € are one each */
   ss_test_choose (composer_child (page, "encoding_dropdown"), "Text with Escapes");
-  set_send_text (page, "é€\\q!");
+  ss_test_set_send_text (page, "é€\\q!");
   wait_status_error (page, "line 1, column 3");
   assert_tagged (page, "2 3");
   g_assert_false (composer_valid (page));
@@ -543,13 +500,13 @@ test_parse_error (SsTestWindow  *f,
   ss_test_choose (composer_child (page, "encoding_dropdown"), "Base64");
   /* the text did not parse, so it stays as it is */
   assert_send_text (page, "é€\\q!");
-  set_send_text (page, "aGVs\nbG8*");
+  ss_test_set_send_text (page, "aGVs\nbG8*");
   wait_status_error (page, "line 2, column 4");
   assert_tagged (page, "8");
   g_assert_false (composer_valid (page));
   ss_test_click (page, "socket.send");
   ss_test_wait_page_error (page, "line 2, column 4", NULL);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   assert_peer_quiet (peer);
   ss_test_assert_calls (f, "socket connect sendall");
 
@@ -564,12 +521,13 @@ static void
 test_convert (SsTestWindow  *f,
               gconstpointer  data)
 {
-  SsSocketPage *page = plain_page (f);
+  /* not connected: enough for what the box shows */
+  SsSocketPage *page = ss_test_new_tcp_page (f, NULL);
   GtkDropDown *encoding = composer_child (page, "encoding_dropdown");
 
   ss_test_choose (encoding, "Text");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
-  set_send_text (page, "hi\n");
+  ss_test_set_send_text (page, "hi\n");
   wait_byte_count (page, 3);
 
   ss_test_choose (encoding, "Hex");
@@ -593,7 +551,7 @@ test_convert (SsTestWindow  *f,
 
   /* bytes that are not text in Text with Escapes */
   ss_test_choose (encoding, "Hex");
-  set_send_text (page, "00 ff 41");
+  ss_test_set_send_text (page, "00 ff 41");
   wait_byte_count (page, 3);
   ss_test_choose (encoding, "Text with Escapes");
   assert_send_text (page, "\\0\\xffA");
@@ -615,12 +573,13 @@ static void
 test_convert_not_text (SsTestWindow  *f,
                        gconstpointer  data)
 {
-  SsSocketPage *page = plain_page (f);
+  /* not connected: enough for what the box shows */
+  SsSocketPage *page = ss_test_new_tcp_page (f, NULL);
   GtkDropDown *encoding = composer_child (page, "encoding_dropdown");
 
   ss_test_choose (encoding, "Hex");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
-  set_send_text (page, "ff");
+  ss_test_set_send_text (page, "ff");
   wait_byte_count (page, 1);
   g_assert_true (composer_valid (page));
 
@@ -635,7 +594,7 @@ test_convert_not_text (SsTestWindow  *f,
   g_assert_true (composer_valid (page));
 
   /* the next edit is read as hex again, and counted */
-  set_send_text (page, "ff 00");
+  ss_test_set_send_text (page, "ff 00");
   wait_byte_count (page, 2);
   g_assert_false (gtk_widget_has_css_class (composer_child (page, "status_label"), "warning-message"));
 }
@@ -661,16 +620,16 @@ test_history (SsTestWindow  *f,
   ss_test_choose (composer_child (page, "encoding_dropdown"), "Text");
 
   /* nothing sent yet: Up has nothing to recall */
-  set_send_text (page, "");
+  ss_test_set_send_text (page, "");
   g_assert_false (press_key (page, GDK_KEY_Up));
   g_assert_false (press_key (page, GDK_KEY_Down));
 
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
-  set_send_text (page, "one");
+  ss_test_set_send_text (page, "one");
   ss_test_click (page, "socket.send");
   assert_peer_gets (peer, "one", 3);
   ss_test_choose (ss_test_line_ending (page), "CRLF (");
-  set_send_text (page, "two");
+  ss_test_set_send_text (page, "two");
   ss_test_click (page, "socket.send");
   assert_peer_gets (peer, "two\r\n", 5);
 
@@ -685,7 +644,7 @@ test_history (SsTestWindow  *f,
 
   /* a draft of two lines, the cursor on the last: Up moves in the text */
   ss_test_choose (ss_test_line_ending (page), "LF (");
-  set_send_text (page, "my\ndraft");
+  ss_test_set_send_text (page, "my\ndraft");
   g_assert_false (press_key (page, GDK_KEY_Up));
   assert_send_text (page, "my\ndraft");
 
@@ -731,7 +690,7 @@ test_history (SsTestWindow  *f,
 
   /* "one" again, as it was: to the top, not twice */
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
-  set_send_text (page, "one");
+  ss_test_set_send_text (page, "one");
   ss_test_click (page, "socket.send");
   assert_peer_gets (peer, "one", 3);
   g_assert_cmpuint (history_length (), ==, 2);
@@ -763,7 +722,7 @@ test_history (SsTestWindow  *f,
   second = g_list_model_get_item (G_LIST_MODEL (saved), 2);
   assert_payload (second, NULL, SS_ENCODING_TEXT, "two", SS_LINE_ENDING_CRLF);
 
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   assert_peer_quiet (peer);
   g_assert_no_errno (close (peer));
   g_assert_no_errno (close (listener));
@@ -870,7 +829,7 @@ test_library (SsTestWindow  *f,
 
   ss_test_choose (composer_child (page, "encoding_dropdown"), "Text with Escapes");
   ss_test_choose (ss_test_line_ending (page), "CRLF (");
-  set_send_text (page, "GET / HTTP/1.0\\r\\nHost: x\\r\\n");
+  ss_test_set_send_text (page, "GET / HTTP/1.0\\r\\nHost: x\\r\\n");
   wait_byte_count (page, 27);
 
   open_popover (page, popover);
@@ -909,7 +868,7 @@ test_library (SsTestWindow  *f,
   /* another payload in the box; choosing "greeting" loads it whole */
   ss_test_choose (composer_child (page, "encoding_dropdown"), "Hex");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
-  set_send_text (page, "01 02");
+  ss_test_set_send_text (page, "01 02");
   wait_byte_count (page, 2);
   g_signal_emit_by_name (list_view, "activate", 0);
   ss_test_wait_until (popover_hidden, popover, SS_TEST_TIMEOUT_MS);
@@ -962,7 +921,7 @@ test_library (SsTestWindow  *f,
   gtk_popover_popdown (GTK_POPOVER (popover));
   ss_test_wait_until (popover_hidden, popover, SS_TEST_TIMEOUT_MS);
 
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   assert_peer_quiet (peer);
   g_assert_no_errno (g_unlink (exported));
   g_assert_no_errno (g_unlink (corrupt));
@@ -1016,20 +975,13 @@ test_listener_targets (SsTestWindow  *f,
   GtkDropDown *targets;
   guint16 port;
 
-  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
-  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
-  listener = ss_test_sidebar_socket (f, 0, NULL);
-  page = ss_test_wait_page (f, listener);
+  page = ss_test_new_tcp_page (f, &listener);
   targets = ss_test_page_child (page, "target_dropdown");
   /* not a listener yet: nothing to choose */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (targets)));
 
-  gtk_editable_set_text (ss_test_page_child (page, "bind_entry"), "127.0.0.1:0");
-  ss_test_click (page, "socket.bind");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "bound");
-  ss_test_click (page, "socket.listen");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "listening");
-  port = ss_test_port_of (ss_test_info_value (page, SS_TEST_INFO_LOCAL));
+  ss_test_page_bind (page, "127.0.0.1:0");
+  port = ss_test_page_listen (page);
 
   /* listening: "All Connections", and nothing else yet */
   ss_test_wait_until (ss_test_widget_mapped, targets, SS_TEST_TIMEOUT_MS);
@@ -1073,11 +1025,11 @@ test_listener_targets (SsTestWindow  *f,
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
 
   /* Send All to all connections: each peer gets it once */
-  set_send_text (page, to_all);
+  ss_test_set_send_text (page, to_all);
   ss_test_click (page, "socket.send");
   for (guint j = 0; j < 3; j++)
     assert_peer_gets (peers[j], to_all, strlen (to_all));
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   for (guint j = 0; j < 3; j++)
     assert_peer_quiet (peers[j]);
   g_assert_false (error_revealed (page));
@@ -1085,20 +1037,20 @@ test_listener_targets (SsTestWindow  *f,
   /* Send Once goes to one connection: not to all */
   ss_test_click (page, "socket.send-once");
   ss_test_wait_page_error (page, "Send Once goes to one connection", NULL);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   for (guint j = 0; j < 3; j++)
     assert_peer_quiet (peers[j]);
 
   /* one connection chosen: only its peer gets it */
   gtk_drop_down_set_selected (targets, 2);
   wait_label_shown (targets, names[1]);
-  set_send_text (page, only_you);
+  ss_test_set_send_text (page, only_you);
   ss_test_click (page, "socket.send");
   g_assert_false (error_revealed (page));
   for (guint j = 0; j < 3; j++)
     if (connection_of_peer[j] == 1)
       assert_peer_gets (peers[j], only_you, strlen (only_you));
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   for (guint j = 0; j < 3; j++)
     assert_peer_quiet (peers[j]);
 
@@ -1114,7 +1066,7 @@ test_listener_targets (SsTestWindow  *f,
     for (guint j = 0; j < 3; j++)
       if (connection_of_peer[j] == 1)
         assert_peer_gets (peers[j], only_you, strlen (only_you));
-    iterate_for (QUIET_MS);
+    ss_test_iterate_for (QUIET_MS);
     for (guint j = 0; j < 3; j++)
       assert_peer_quiet (peers[j]);
     assert_peer_quiet (fourth);
@@ -1165,7 +1117,7 @@ test_repeat_count (SsTestWindow  *f,
   page = connected_client (f, 0, &listener, &peer);
   ss_test_choose (composer_child (page, "encoding_dropdown"), "Text");
   ss_test_choose (ss_test_line_ending (page), "LF (");
-  set_send_text (page, "ping");
+  ss_test_set_send_text (page, "ping");
   g_assert_false (progress_shown (page));
 
   gtk_spin_button_set_value (ss_test_page_child (page, "repeat_interval_spin"), 10);
@@ -1184,7 +1136,7 @@ test_repeat_count (SsTestWindow  *f,
   ss_test_wait_until (progress_hidden, page, SS_TEST_TIMEOUT_MS);
   g_assert_false (repeat_running (page));
   g_assert_false (ss_test_button_sensitive (page, "socket.stop-send"));
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   assert_peer_quiet (peer);
   sent = ss_format_bytes (3 * strlen (ping));
   ss_test_wait_info (page, SS_TEST_INFO_SENT, sent);
@@ -1210,7 +1162,7 @@ test_repeat_until_stopped (SsTestWindow  *f,
   page = connected_client (f, 0, &listener, &peer);
   ss_test_choose (composer_child (page, "encoding_dropdown"), "Text");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
-  set_send_text (page, tick);
+  ss_test_set_send_text (page, tick);
 
   gtk_spin_button_set_value (ss_test_page_child (page, "repeat_interval_spin"), 10);
   gtk_spin_button_set_value (ss_test_page_child (page, "repeat_count_spin"), 0);
@@ -1231,7 +1183,7 @@ test_repeat_until_stopped (SsTestWindow  *f,
   /* what went before Stop is whole; nothing comes after it */
   expect.received += drain_peer (peer);
   g_assert_cmpuint (expect.received % strlen (tick), ==, 0);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   assert_peer_quiet (peer);
   sent = ss_format_bytes (expect.received);
   ss_test_wait_info (page, SS_TEST_INFO_SENT, sent);
@@ -1339,7 +1291,7 @@ test_send_file (SsTestWindow  *f,
   ss_test_wait_until (progress_hidden, page, SS_TEST_TIMEOUT_MS);
   g_assert_false (error_revealed (page));
   ss_test_wait_info_prefix (page, SS_TEST_INFO_SENT, file_size);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   assert_peer_quiet (peer);
 
   /* the file is history too, as a path */
@@ -1382,17 +1334,10 @@ test_listener_send_file (SsTestWindow  *f,
   g_assert_true (g_file_set_contents (path, (const char *) contents, size, &error));
   g_assert_no_error (error);
 
-  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
-  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
-  listener = ss_test_sidebar_socket (f, 0, NULL);
-  page = ss_test_wait_page (f, listener);
+  page = ss_test_new_tcp_page (f, &listener);
   targets = ss_test_page_child (page, "target_dropdown");
-  gtk_editable_set_text (ss_test_page_child (page, "bind_entry"), "127.0.0.1:0");
-  ss_test_click (page, "socket.bind");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "bound");
-  ss_test_click (page, "socket.listen");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "listening");
-  port = ss_test_port_of (ss_test_info_value (page, SS_TEST_INFO_LOCAL));
+  ss_test_page_bind (page, "127.0.0.1:0");
+  port = ss_test_page_listen (page);
 
   /* small buffers at both ends: the file waits for the peer to read */
   peer = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
@@ -1410,7 +1355,7 @@ test_listener_send_file (SsTestWindow  *f,
   /* to all connections: a file goes to one at a time */
   ss_test_click (page, "socket.send");
   ss_test_wait_page_error (page, "A file goes to one connection at a time", NULL);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   assert_peer_quiet (peer);
 
   gtk_drop_down_set_selected (targets, 1);
@@ -1425,7 +1370,7 @@ test_listener_send_file (SsTestWindow  *f,
   g_assert_cmpuint (ss_socket_get_queued (connection), ==, 0);
   ss_test_wait_until (progress_hidden, page, SS_TEST_TIMEOUT_MS);
   received = drain_peer (peer);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   received += drain_peer (peer);
   g_assert_cmpuint (received, <, size);
   calls = ss_test_call_names (f);

@@ -184,20 +184,6 @@ test_reset_by_receiving_peer (void)
   ss_hostile_pair_finish (&pair);
 }
 
-typedef struct
-{
-  SsSocket *socket;
-  guint64   bytes;
-} BytesWait;
-
-static gboolean
-has_bytes_in (gpointer user_data)
-{
-  BytesWait *wait = user_data;
-
-  return ss_socket_get_bytes_in (wait->socket) >= wait->bytes;
-}
-
 static void
 test_reset_by_sockscope (void)
 {
@@ -209,7 +195,7 @@ test_reset_by_sockscope (void)
   g_autofree guint8 *data = ss_hostile_pattern (size, 3);
   g_autoptr(GBytes) bytes = g_bytes_new_static (data, size);
   struct linger linger = { .l_onoff = 1, .l_linger = 0 };
-  BytesWait wait;
+  SsTestBytesWait wait;
   guint64 queued;
 
   ss_test_connect_ok (client, ss_socket_get_local_address (listener));
@@ -221,7 +207,7 @@ test_reset_by_sockscope (void)
   g_assert_true (ss_socket_send (client, bytes, NULL));
   wait.socket = connection;
   wait.bytes = MIN (ss_socket_get_bytes_out (client), 64 * 1024);
-  ss_test_wait_until (has_bytes_in, &wait, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_bytes_in_reached, &wait, SS_TEST_TIMEOUT_MS);
   g_assert_no_errno (setsockopt (ss_socket_get_fd (client), SOL_SOCKET, SO_LINGER,
                                  &linger, sizeof linger));
   queued = ss_socket_get_queued (client);

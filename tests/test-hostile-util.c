@@ -17,15 +17,8 @@ ss_hostile_pair_init (SsHostilePair *pair,
                       int            family,
                       int            rcvbuf)
 {
-  g_autofree char *address = NULL;
-  guint16 port;
-
   pair->session = ss_session_new ();
-  pair->listener = ss_test_raw_listener (family, rcvbuf, &port);
-  pair->client = ss_test_create (pair->session, family, SOCK_STREAM);
-  address = g_strdup_printf (family == AF_INET6 ? "[::1]:%u" : "127.0.0.1:%u", port);
-  ss_test_connect_ok (pair->client, address);
-  pair->peer = ss_test_raw_accept (pair->listener, SS_TEST_TIMEOUT_MS);
+  pair->client = ss_test_raw_pair (pair->session, family, rcvbuf, &pair->listener, &pair->peer);
 }
 
 void

@@ -13,122 +13,11 @@
 #include <unistd.h>
 
 #include "ss-recorder.h"
+#include "ss-test-process.h"
 #include "ss-test-socket.h"
 
 #define TO_PEER   (100 * 1024)
 #define FROM_PEER (50 * 1024)
-
-/* What tshark's "follow" prints: the payload of each direction, one line
- * (of hex) per packet; node 1's lines are indented with a tab. */
-typedef struct
-{
-  char      *node0;   /* "address:port" */
-  GPtrArray *packets[2];
-} Follow;
-
-static void
-follow_clear (Follow *follow)
-{
-  g_clear_pointer (&follow->node0, g_free);
-  g_clear_pointer (&follow->packets[0], g_ptr_array_unref);
-  g_clear_pointer (&follow->packets[1], g_ptr_array_unref);
-}
-
-static GBytes *
-follow_concat (Follow *follow,
-               guint   node)
-{
-  GByteArray *all = g_byte_array_new ();
-
-  for (guint i = 0; i < follow->packets[node]->len; i++)
-    {
-      GBytes *packet = g_ptr_array_index (follow->packets[node], i);
-
-      g_byte_array_append (all, g_bytes_get_data (packet, NULL), g_bytes_get_size (packet));
-    }
-  return g_byte_array_free_to_bytes (all);
-}
-
-static GBytes *
-parse_hex (const char *text)
-{
-  gsize len = strlen (text);
-  GByteArray *bytes = g_byte_array_sized_new (len / 2);
-
-  g_assert_cmpuint (len % 2, ==, 0);
-  for (gsize i = 0; i < len; i += 2)
-    {
-      int hi = g_ascii_xdigit_value (text[i]);
-      int lo = g_ascii_xdigit_value (text[i + 1]);
-      guint8 byte;
-
-      g_assert_cmpint (hi, >=, 0);
-      g_assert_cmpint (lo, >=, 0);
-      byte = hi << 4 | lo;
-      g_byte_array_append (bytes, &byte, 1);
-    }
-  return g_byte_array_free_to_bytes (bytes);
-}
-
-/* Returns FALSE (the test skipped) when tshark is not installed. */
-static gboolean
-tshark_follow (const char *path,
-               const char *protocol,
-               Follow     *follow)
-{
-  g_autofree char *tshark = g_find_program_in_path ("tshark");
-  g_autofree char *spec = g_strdup_printf ("follow,%s,raw,0", protocol);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_auto(GStrv) lines = NULL;
-  gboolean in_body = FALSE;
-
-  if (tshark == NULL)
-    {
-      g_test_skip ("tshark is not installed");
-      return FALSE;
-    }
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* no personal preferences: decode as a fresh install would */
-  g_subprocess_launcher_setenv (launcher, "WIRESHARK_CONFIG_DIR", g_get_tmp_dir (), TRUE);
-  process = g_subprocess_launcher_spawn (launcher, &error, tshark, "-n", "-r", path, "-q", "-z", spec, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, ss_test_store_result_cb, &result);
-  ss_test_wait_result (&result, SS_TEST_LONG_TIMEOUT_MS);
-  g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
-    g_error ("tshark failed: %s", err);
-
-  follow->packets[0] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  follow->packets[1] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-
-      if (g_str_has_prefix (line, "Node 0: "))
-        follow->node0 = g_strdup (line + strlen ("Node 0: "));
-      else if (g_str_has_prefix (line, "Node 1: "))
-        in_body = TRUE;
-      else if (g_str_has_prefix (line, "====="))
-        in_body = FALSE;
-      else if (in_body && line[0] != '\0')
-        {
-          guint node = line[0] == '\t' ? 1 : 0;
-
-          g_ptr_array_add (follow->packets[node], parse_hex (line + node));
-        }
-    }
-  g_assert_nonnull (follow->node0);
-  return TRUE;
-}
 
 static GBytes *
 random_bytes (gsize len)
@@ -172,7 +61,7 @@ test_tcp (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
   g_autofree char *path = record_path ();
-  Follow follow = { 0 };
+  SsTestFollow follow = { 0 };
   struct stat st;
   guint16 port;
   int listener, peer;
@@ -199,19 +88,20 @@ test_tcp (void)
   g_assert_false (ss_socket_get_recording (client));
   ss_test_assert_event (client, "Recording to");
 
-  if (tshark_follow (path, "tcp", &follow))
+  if (ss_test_have_tshark ())
     {
+      ss_test_tshark_follow (path, "tcp", &follow);
       /* node 0 sent the first packet: the client */
       g_assert_cmpstr (follow.node0, ==, ss_socket_get_local_address (client));
-      node0 = follow_concat (&follow, 0);
-      node1 = follow_concat (&follow, 1);
+      node0 = ss_test_follow_concat (&follow, 0);
+      node1 = ss_test_follow_concat (&follow, 1);
       g_assert_true (g_bytes_equal (node0, to_peer));
       g_assert_true (g_bytes_equal (node1, from_peer));
       /* 100 KB sent at once does not fit in one IP packet */
       g_assert_cmpuint (follow.packets[0]->len, >=, 2);
     }
 
-  follow_clear (&follow);
+  ss_test_follow_clear (&follow);
   remove_recording (path);
   close (peer);
   close (listener);
@@ -236,7 +126,7 @@ test_udp (void)
   static const char *const b_to_a[] = { "\x01\x02", "four" };
   g_autofree char *path = record_path ();
   g_autoptr(GError) error = NULL;
-  Follow follow = { 0 };
+  SsTestFollow follow = { 0 };
   gpointer wait[2];
   gsize total;
 
@@ -272,8 +162,9 @@ test_udp (void)
   ss_socket_close (a);
   g_assert_false (ss_socket_get_recording (a));
 
-  if (tshark_follow (path, "udp", &follow))
+  if (ss_test_have_tshark ())
     {
+      ss_test_tshark_follow (path, "udp", &follow);
       g_assert_cmpstr (follow.node0, ==, ss_socket_get_local_address (a));
       g_assert_cmpuint (follow.packets[0]->len, ==, G_N_ELEMENTS (a_to_b));
       g_assert_cmpuint (follow.packets[1]->len, ==, G_N_ELEMENTS (b_to_a));
@@ -293,7 +184,7 @@ test_udp (void)
         }
     }
 
-  follow_clear (&follow);
+  ss_test_follow_clear (&follow);
   remove_recording (path);
   ss_test_finalize_session (session, a, b, NULL);
 }
@@ -307,7 +198,7 @@ test_unix (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) node0 = NULL;
   g_autoptr(GBytes) node1 = NULL;
-  Follow follow = { 0 };
+  SsTestFollow follow = { 0 };
 
   g_assert_true (ss_socket_new_pair (NULL, SOCK_STREAM, &first, &second, &error));
   g_assert_no_error (error);
@@ -320,16 +211,17 @@ test_unix (void)
   ss_test_wait_bytes_in (first, 5);
   ss_socket_stop_recording (first);
 
-  if (tshark_follow (path, "tcp", &follow))
+  if (ss_test_have_tshark ())
     {
+      ss_test_tshark_follow (path, "tcp", &follow);
       g_assert_cmpstr (follow.node0, ==, "127.0.0.1:1");
-      node0 = follow_concat (&follow, 0);
-      node1 = follow_concat (&follow, 1);
+      node0 = ss_test_follow_concat (&follow, 0);
+      node1 = ss_test_follow_concat (&follow, 1);
       g_assert_cmpmem (g_bytes_get_data (node0, NULL), g_bytes_get_size (node0), "ping", 4);
       g_assert_cmpmem (g_bytes_get_data (node1, NULL), g_bytes_get_size (node1), "pong!", 5);
     }
 
-  follow_clear (&follow);
+  ss_test_follow_clear (&follow);
   remove_recording (path);
   ss_socket_close (first);
   ss_socket_close (second);

@@ -26,18 +26,6 @@
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 
-static gboolean
-never (gpointer user_data)
-{
-  return FALSE;
-}
-
-static void
-iterate_for (guint ms)
-{
-  g_assert_false (ss_test_try_wait_until (never, NULL, ms));
-}
-
 static gpointer
 row_child (GtkListBoxRow *row,
            const char    *name)
@@ -146,7 +134,7 @@ assert_nothing_more (int fd)
 {
   char byte;
 
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   g_assert_cmpint (recv (fd, &byte, 1, MSG_DONTWAIT), ==, -1);
   g_assert_true (errno == EAGAIN || errno == EWOULDBLOCK);
 }
@@ -179,63 +167,6 @@ assert_silent (int         peer,
   assert_nothing_more (peer);
 }
 
-/* A TCP socket made with the dropdowns, bound to loopback port 0. */
-static SsSocketPage *
-bound_tcp_page (SsTestWindow  *f,
-                SsSocket     **socket_out)
-{
-  SsSocketPage *page;
-
-  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
-  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
-  *socket_out = ss_test_sidebar_socket (f, 0, NULL);
-  page = ss_test_wait_page (f, *socket_out);
-  gtk_editable_set_text (ss_test_page_child (page, "bind_entry"), "127.0.0.1:0");
-  ss_test_click (page, "socket.bind");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "bound");
-  return page;
-}
-
-/* A raw UDP socket on loopback, port 0. */
-static int
-raw_udp_socket (guint16 *port)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-  g_assert_no_errno (fd);
-  g_assert_no_errno (bind (fd, (struct sockaddr *) &sin, sizeof sin));
-  *port = ss_test_fd_local_port (fd);
-  return fd;
-}
-
-typedef struct
-{
-  int     fd;
-  GBytes *datagram;
-  guint16 from_port;
-} DatagramWait;
-
-static gboolean
-try_recv_datagram (gpointer user_data)
-{
-  DatagramWait *wait = user_data;
-  struct sockaddr_in from;
-  socklen_t from_len = sizeof from;
-  guint8 buffer[2048];
-  gssize n;
-
-  n = recvfrom (wait->fd, buffer, sizeof buffer, MSG_DONTWAIT | MSG_TRUNC,
-                (struct sockaddr *) &from, &from_len);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-    return FALSE;
-  g_assert_no_errno (n);
-  g_assert_cmpint (n, <=, sizeof buffer);
-  wait->datagram = g_bytes_new (buffer, n);
-  wait->from_port = ntohs (from.sin_port);
-  return TRUE;
-}
-
 /* ------------------------------------------------------------------ */
 /* 1. a listener: rules written in the panel answer its connections    */
 
@@ -257,13 +188,12 @@ test_listener (SsTestWindow  *f,
   int peer;
 
   /* not before listen(): a socket that is not yet anything has no rules */
-  page = bound_tcp_page (f, &listener);
+  page = ss_test_new_tcp_page (f, &listener);
+  ss_test_page_bind (page, "127.0.0.1:0");
   g_assert_false (expander_shown (page));
-  ss_test_click (page, "socket.listen");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "listening");
+  port = ss_test_page_listen (page);
   g_assert_true (expander_shown (page));
   local = g_strdup (ss_test_info_value (page, SS_TEST_INFO_LOCAL));
-  port = ss_test_port_of (local);
 
   panel = open_panel (page);
   rules = ss_socket_get_reply_rules (listener);
@@ -397,25 +327,15 @@ static void
 test_stream_hidden (SsTestWindow  *f,
                     gconstpointer  data)
 {
-  g_autofree char *address = NULL;
   SsSocketPage *page;
-  SsSocket *client;
   guint16 port;
   int listener, peer;
 
   listener = ss_test_raw_listener (AF_INET, 0, &port);
-  address = g_strdup_printf ("127.0.0.1:%u", port);
-
-  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
-  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
-  client = ss_test_sidebar_socket (f, 0, NULL);
-  page = ss_test_wait_page (f, client);
+  page = ss_test_new_tcp_page (f, NULL);
   g_assert_false (expander_shown (page));
 
-  gtk_editable_set_text (ss_test_page_child (page, "connect_entry"), address);
-  ss_test_click (page, "socket.connect");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "connected");
-  peer = ss_test_raw_accept (listener, SS_TEST_TIMEOUT_MS);
+  peer = ss_test_page_connect (page, listener);
   g_assert_false (expander_shown (page));
 
   g_assert_no_errno (close (peer));
@@ -431,12 +351,12 @@ test_udp (SsTestWindow  *f,
 {
   static const char ping[] = "hello ping";
   struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  DatagramWait reply = { -1, NULL, 0 };
+  g_autoptr(GBytes) reply = NULL;
   SsSocketPage *page;
   SsReplyRulesPanel *panel;
   GtkListBoxRow *row;
   SsSocket *socket;
-  guint16 raw_port, page_port;
+  guint16 raw_port, page_port, reply_port;
   int raw;
 
   ss_test_window_create_socket (f, "AF_INET", "SOCK_DGRAM");
@@ -461,20 +381,17 @@ test_udp (SsTestWindow  *f,
   gtk_switch_set_active (row_child (row, "enabled_switch"), TRUE);
   assert_switch (row, TRUE, TRUE);
 
-  raw = raw_udp_socket (&raw_port);
+  raw = ss_test_raw_udp_socket (AF_INET, &raw_port);
   to.sin_port = htons (page_port);
   g_assert_cmpint (sendto (raw, ping, strlen (ping), 0, (struct sockaddr *) &to, sizeof to),
                    ==, strlen (ping));
 
-  reply.fd = raw;
-  ss_test_wait_until (try_recv_datagram, &reply, SS_TEST_TIMEOUT_MS);
-  g_assert_cmpmem (g_bytes_get_data (reply.datagram, NULL), g_bytes_get_size (reply.datagram),
+  reply = ss_test_raw_recv_datagram (raw, &reply_port, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply),
                    "pong", 5);
-  g_assert_cmpuint (reply.from_port, ==, page_port);
-  g_clear_pointer (&reply.datagram, g_bytes_unref);
+  g_assert_cmpuint (reply_port, ==, page_port);
   wait_fired (row, "fired 1 time");
-  iterate_for (QUIET_MS);
-  g_assert_false (try_recv_datagram (&reply));
+  assert_nothing_more (raw);
 
   g_assert_no_errno (close (raw));
 }

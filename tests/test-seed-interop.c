@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "ss-escape.h"
+#include "ss-test-process.h"
 #include "ss-test-socket.h"
 
 #define PEER_TIMEOUT_MS 20000
@@ -19,17 +20,6 @@ static const char client_text[] = "你好，服务器\n";
 static const guint8 client_raw[] = { 0xff, 0xfe, 0x00, 0x80 };
 static const char server_text[] = "你好，客户端！\n";
 static const guint8 server_raw[] = { 0x00, 0xc3, 0x28, 0xa0, 0xa1, 0xff };
-
-static char *
-hex (const void *data,
-     gsize       len)
-{
-  GString *out = g_string_sized_new (len * 2 + 1);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (out, "%02x", ((const guint8 *) data)[i]);
-  return g_string_free (out, FALSE);
-}
 
 static GBytes *
 concat (const void *a,
@@ -45,16 +35,6 @@ concat (const void *a,
 }
 
 static char *
-find_python (void)
-{
-  char *python = g_find_program_in_path ("python3");
-
-  if (python == NULL)
-    g_test_skip ("python3 is not installed");
-  return python;
-}
-
-static char *
 peer_script (const char *name)
 {
   char *path = g_test_build_filename (G_TEST_DIST, "peers", name, NULL);
@@ -62,105 +42,6 @@ peer_script (const char *name)
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     g_error ("the peer script %s is missing (G_TEST_SRCDIR is the tests' source dir)", path);
   return path;
-}
-
-static GSubprocess *
-spawn (GSubprocessFlags    flags,
-       const char *const  *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command = g_strjoinv (" ", (char **) argv);
-  GSubprocess *process;
-
-  g_test_message ("spawning: %s", command);
-  /* diagnostics go to the test log through the inherited stderr; stdout
-   * is a pipe, since the test's own stdout is its TAP stream */
-  process = g_subprocess_newv (argv, flags | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-  return process;
-}
-
-typedef struct
-{
-  char     *line;
-  GError   *error;
-  gboolean  done;
-} LineRead;
-
-static void
-line_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  LineRead *read = user_data;
-
-  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
-                                                          NULL, &read->error);
-  read->done = TRUE;
-}
-
-typedef struct
-{
-  GAsyncResult *result;
-} ExitWait;
-
-/* Kills the peer before failing, so no process outlives a failed test. */
-static void
-wait_or_kill (GSubprocess     *process,
-              SsTestCondition  condition,
-              gpointer         user_data,
-              const char      *what)
-{
-  if (ss_test_try_wait_until (condition, user_data, PEER_TIMEOUT_MS))
-    return;
-  g_subprocess_force_exit (process);
-  g_error ("timed out after %u ms waiting for %s", PEER_TIMEOUT_MS, what);
-}
-
-static char *
-read_line (GSubprocess      *process,
-           GDataInputStream *stdout_lines)
-{
-  LineRead read = { 0 };
-
-  g_data_input_stream_read_line_async (stdout_lines, G_PRIORITY_DEFAULT, NULL, line_read_cb, &read);
-  wait_or_kill (process, ss_test_flag_is_set, &read.done, "a line from the peer");
-  g_assert_no_error (read.error);
-  if (read.line == NULL)
-    {
-      g_subprocess_force_exit (process);
-      g_error ("the peer's stdout ended before the line the test waits for");
-    }
-  return read.line;
-}
-
-static void
-wait_exit_ok (GSubprocess *process)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_wait_async (process, NULL, ss_test_store_result_cb, &result);
-  wait_or_kill (process, ss_test_pointer_is_set, &result, "the peer to exit");
-  g_assert_true (g_subprocess_wait_finish (process, result, &error));
-  g_assert_no_error (error);
-  if (!g_subprocess_get_if_exited (process))
-    g_error ("the peer was killed by signal %d", g_subprocess_get_term_sig (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-}
-
-typedef struct
-{
-  SsSocket *socket;
-  guint64   bytes;
-} BytesWait;
-
-static gboolean
-bytes_in_reached (gpointer user_data)
-{
-  BytesWait *wait = user_data;
-
-  return ss_socket_get_bytes_in (wait->socket) >= wait->bytes;
 }
 
 static gboolean
@@ -180,9 +61,10 @@ wait_bytes_in (GSubprocess *process,
                SsSocket    *socket,
                gsize        bytes)
 {
-  BytesWait wait = { socket, bytes };
+  SsTestBytesWait wait = { socket, bytes };
 
-  wait_or_kill (process, bytes_in_reached, &wait, "the peer's bytes");
+  ss_test_peer_wait (process, ss_test_bytes_in_reached, &wait, PEER_TIMEOUT_MS,
+                     "the peer's bytes");
   g_assert_cmpuint (ss_socket_get_bytes_in (socket), ==, bytes);
 }
 
@@ -190,7 +72,7 @@ wait_bytes_in (GSubprocess *process,
 static void
 test_python_client (void)
 {
-  g_autofree char *python = find_python ();
+  g_autofree char *python = ss_test_find_python ();
   g_autofree char *script = NULL;
   g_autofree char *port = NULL;
   g_autofree char *send_text = NULL, *send_raw = NULL, *expect_text = NULL, *expect_raw = NULL;
@@ -209,19 +91,21 @@ test_python_client (void)
   listener = ss_test_listener_new (session, AF_INET, "127.0.0.1:0");
   script = peer_script ("seed_client.py");
   port = g_strdup_printf ("%u", ss_test_port_of (ss_socket_get_local_address (listener)));
-  send_text = hex (client_text, strlen (client_text));
-  send_raw = hex (client_raw, sizeof client_raw);
-  expect_text = hex (server_text, strlen (server_text));
-  expect_raw = hex (server_raw, sizeof server_raw);
+  send_text = ss_test_hex (client_text, strlen (client_text));
+  send_raw = ss_test_hex (client_raw, sizeof client_raw);
+  expect_text = ss_test_hex (server_text, strlen (server_text));
+  expect_raw = ss_test_hex (server_raw, sizeof server_raw);
 
-  process = spawn (G_SUBPROCESS_FLAGS_NONE,
-                   (const char *const []) { python, script, "127.0.0.1", port, send_text, send_raw,
-                                            expect_text, expect_raw, NULL });
+  process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE,
+                                (const char *const []) { python, script, "127.0.0.1", port,
+                                                         send_text, send_raw,
+                                                         expect_text, expect_raw, NULL });
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
 
   /* accepted by Sockscope, and both ends agree on the addresses */
-  client_address = read_line (process, lines);
-  wait_or_kill (process, has_connection, listener, "Sockscope to accept the client");
+  client_address = ss_test_peer_read_line (process, lines, PEER_TIMEOUT_MS);
+  ss_test_peer_wait (process, has_connection, listener, PEER_TIMEOUT_MS,
+                     "Sockscope to accept the client");
   connection = g_list_model_get_item (ss_socket_get_connections (listener), 0);
   g_assert_cmpstr (ss_socket_get_peer_address (connection), ==, client_address);
 
@@ -233,8 +117,8 @@ test_python_client (void)
   /* the reply, checked byte for byte by the Python side */
   ss_test_send_ok (connection, server_text, strlen (server_text));
   ss_test_send_ok (connection, server_raw, sizeof server_raw);
-  wait_exit_ok (process);
-  wait_or_kill (process, peer_has_closed, connection, "the client's close");
+  ss_test_peer_wait_exit_ok (process, PEER_TIMEOUT_MS);
+  ss_test_peer_wait (process, peer_has_closed, connection, PEER_TIMEOUT_MS, "the client's close");
 
   g_clear_object (&connection);
   ss_test_finalize_session (session, NULL);
@@ -244,7 +128,7 @@ test_python_client (void)
 static void
 test_python_server (void)
 {
-  g_autofree char *python = find_python ();
+  g_autofree char *python = ss_test_find_python ();
   g_autofree char *script = NULL;
   g_autofree char *expect_text = NULL, *expect_raw = NULL, *reply_text = NULL, *reply_raw = NULL;
   g_autofree char *port = NULL;
@@ -262,26 +146,27 @@ test_python_server (void)
     return;
 
   script = peer_script ("seed_server.py");
-  expect_text = hex (client_text, strlen (client_text));
-  expect_raw = hex (client_raw, sizeof client_raw);
-  reply_text = hex (server_text, strlen (server_text));
-  reply_raw = hex (server_raw, sizeof server_raw);
-  process = spawn (G_SUBPROCESS_FLAGS_NONE,
-                   (const char *const []) { python, script, expect_text, expect_raw,
-                                            reply_text, reply_raw, NULL });
+  expect_text = ss_test_hex (client_text, strlen (client_text));
+  expect_raw = ss_test_hex (client_raw, sizeof client_raw);
+  reply_text = ss_test_hex (server_text, strlen (server_text));
+  reply_raw = ss_test_hex (server_raw, sizeof server_raw);
+  process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE,
+                                (const char *const []) { python, script, expect_text, expect_raw,
+                                                         reply_text, reply_raw, NULL });
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  port = read_line (process, lines);
+  port = ss_test_peer_read_line (process, lines, PEER_TIMEOUT_MS);
 
   session = ss_session_new ();
   client = ss_session_create_socket (session, AF_INET, SOCK_STREAM, 0, &error);
   g_assert_no_error (error);
   address = g_strdup_printf ("127.0.0.1:%s", port);
   ss_socket_connect_async (client, address, NULL, ss_test_store_result_cb, &result);
-  wait_or_kill (process, ss_test_pointer_is_set, &result, "the connection to the Python server");
+  ss_test_peer_wait (process, ss_test_pointer_is_set, &result, PEER_TIMEOUT_MS,
+                     "the connection to the Python server");
   g_assert_true (ss_socket_connect_finish (client, result, &error));
   g_assert_no_error (error);
 
-  seen_address = read_line (process, lines);
+  seen_address = ss_test_peer_read_line (process, lines, PEER_TIMEOUT_MS);
   g_assert_cmpstr (seen_address, ==, ss_socket_get_local_address (client));
 
   ss_test_send_ok (client, client_text, strlen (client_text));
@@ -292,7 +177,7 @@ test_python_server (void)
 
   /* the server waits for this close, then exits 0 if all was right */
   ss_socket_close (client);
-  wait_exit_ok (process);
+  ss_test_peer_wait_exit_ok (process, PEER_TIMEOUT_MS);
 
   g_clear_object (&result);
   ss_test_finalize_session (session, NULL);
@@ -303,7 +188,7 @@ test_python_server (void)
 static void
 test_python_transcript (void)
 {
-  g_autofree char *python = find_python ();
+  g_autofree char *python = ss_test_find_python ();
   static const char program[] =
     "import ast, sys\n"
     "for line in sys.argv[1:]:\n"
@@ -353,11 +238,11 @@ test_python_transcript (void)
   g_assert_cmpuint (argv->len, >=, 3 + 6);
   g_ptr_array_add (argv, NULL);
 
-  process = spawn (G_SUBPROCESS_FLAGS_NONE, (const char *const *) argv->pdata);
+  process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, (const char *const *) argv->pdata);
   out = ss_test_stream_read (g_subprocess_get_stdout_pipe (process), 4096, PEER_TIMEOUT_MS);
-  wait_exit_ok (process);
+  ss_test_peer_wait_exit_ok (process, PEER_TIMEOUT_MS);
 
-  expected_hex = hex (payload, sizeof payload - 1);
+  expected_hex = ss_test_hex (payload, sizeof payload - 1);
   expected_line = g_strdup_printf ("%s\n", expected_hex);
   g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out),
                    expected_line, strlen (expected_line));
@@ -371,7 +256,7 @@ test_python_transcript (void)
 static void
 test_python_literals (void)
 {
-  g_autofree char *python = find_python ();
+  g_autofree char *python = ss_test_find_python ();
   static const char program[] =
     "import ast, sys\n"
     "for literal in sys.argv[1:]:\n"
@@ -396,14 +281,14 @@ test_python_literals (void)
       for (gsize j = 0; j < len; j++)
         data[j] = g_test_rand_bit () ? g_test_rand_int_range (0, 256) : "'\"\\\n\r\t\0x0"[g_test_rand_int_range (0, 10)];
       g_ptr_array_add (argv, ss_escape_literal (data, len, 0, TRUE));
-      data_hex = hex (data, len);
+      data_hex = ss_test_hex (data, len);
       g_string_append_printf (expected, "%s\n", data_hex);
     }
   g_ptr_array_add (argv, NULL);
 
-  process = spawn (G_SUBPROCESS_FLAGS_NONE, (const char *const *) argv->pdata);
+  process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, (const char *const *) argv->pdata);
   out = ss_test_stream_read (g_subprocess_get_stdout_pipe (process), 64 * 1024, PEER_TIMEOUT_MS);
-  wait_exit_ok (process);
+  ss_test_peer_wait_exit_ok (process, PEER_TIMEOUT_MS);
   g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out),
                    expected->str, expected->len);
 }
@@ -445,7 +330,8 @@ run_stdio_peer (const char *program,
       g_ptr_array_add (argv, g_string_free (g_steal_pointer (&arg), FALSE));
     }
   g_ptr_array_add (argv, NULL);
-  process = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE, (const char *const *) argv->pdata);
+  process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_STDIN_PIPE,
+                                (const char *const *) argv->pdata);
 
   /* stdin → Sockscope */
   in = g_subprocess_get_stdin_pipe (process);
@@ -453,7 +339,8 @@ run_stdio_peer (const char *program,
                                             g_bytes_get_size (request), NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_output_stream_flush (in, NULL, &error));
-  wait_or_kill (process, has_connection, listener, "Sockscope to accept the peer");
+  ss_test_peer_wait (process, has_connection, listener, PEER_TIMEOUT_MS,
+                     "Sockscope to accept the peer");
   connection = g_list_model_get_item (ss_socket_get_connections (listener), 0);
   wait_bytes_in (process, connection, g_bytes_get_size (request));
   ss_test_assert_payload (connection, SS_TRAFFIC_RECEIVED, g_bytes_get_data (request, NULL),
@@ -470,10 +357,10 @@ run_stdio_peer (const char *program,
    * closes, the peer exits */
   g_assert_true (g_output_stream_close (in, NULL, &error));
   g_assert_no_error (error);
-  wait_or_kill (process, peer_has_closed, connection, "the peer's half-close");
+  ss_test_peer_wait (process, peer_has_closed, connection, PEER_TIMEOUT_MS, "the peer's half-close");
   g_assert_cmpint (ss_socket_get_state (connection), ==, SS_SOCKET_CONNECTED);
   ss_socket_close (connection);
-  wait_exit_ok (process);
+  ss_test_peer_wait_exit_ok (process, PEER_TIMEOUT_MS);
 
   g_clear_object (&connection);
   ss_test_finalize_session (session, NULL);

@@ -18,6 +18,7 @@
 
 #include "ss-error.h"
 #include "ss-repeat.h"
+#include "ss-test-process.h"
 #include "ss-test-socket.h"
 
 #define MIB ((gsize) 1024 * 1024)
@@ -51,24 +52,6 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 /* --- helpers --- */
-
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop for @ms, so anything wrongly still going happens. */
-static void
-iterate_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static char *
 cache_path (const char *name)
@@ -105,18 +88,6 @@ write_random_file (const char  *name,
   if (sha256_out != NULL)
     *sha256_out = g_strdup (g_checksum_get_string (checksum));
   return path;
-}
-
-static GBytes *
-read_whole_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize len = 0;
-
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, len);
 }
 
 static guint64
@@ -170,15 +141,9 @@ connect_to_raw_peer (Fixture *fixture,
                      int      rcvbuf,
                      int     *peer_out)
 {
-  g_autofree char *address = NULL;
-  SsSocket *client;
-  guint16 port;
-  int listener = ss_test_raw_listener (AF_INET, rcvbuf, &port);
+  int listener;
+  SsSocket *client = ss_test_raw_pair (fixture->session, AF_INET, rcvbuf, &listener, peer_out);
 
-  client = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
-  address = g_strdup_printf ("127.0.0.1:%u", port);
-  ss_test_connect_ok (client, address);
-  *peer_out = ss_test_raw_accept (listener, SS_TEST_TIMEOUT_MS);
   close (listener);
   return client;
 }
@@ -194,7 +159,7 @@ assert_raw_stream_exactly (int         fd,
   char extra;
 
   g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), expected, len);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   g_assert_cmpint (recv (fd, &extra, 1, MSG_DONTWAIT), ==, -1);
   g_assert_cmpint (errno, ==, EAGAIN);
 }
@@ -247,69 +212,6 @@ static const char python_sink[] =
 
 typedef struct
 {
-  char     *line;
-  GError   *error;
-  gboolean  done;
-} LineRead;
-
-static void
-line_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  LineRead *read = user_data;
-
-  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
-                                                          NULL, &read->error);
-  read->done = TRUE;
-}
-
-/* Kills the peer before failing, so no process outlives a failed test. */
-static void
-wait_or_kill (GSubprocess     *process,
-              SsTestCondition  condition,
-              gpointer         user_data,
-              const char      *what)
-{
-  if (ss_test_try_wait_until (condition, user_data, SS_TEST_LONG_TIMEOUT_MS))
-    return;
-  g_subprocess_force_exit (process);
-  g_error ("timed out after %u ms waiting for %s", SS_TEST_LONG_TIMEOUT_MS, what);
-}
-
-static char *
-read_line (GSubprocess      *process,
-           GDataInputStream *lines)
-{
-  LineRead read = { 0 };
-
-  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, line_read_cb, &read);
-  wait_or_kill (process, ss_test_flag_is_set, &read.done, "a line from the peer");
-  g_assert_no_error (read.error);
-  if (read.line == NULL)
-    {
-      g_subprocess_force_exit (process);
-      g_error ("the peer's stdout ended before the line the test waits for");
-    }
-  return read.line;
-}
-
-static void
-wait_exit_ok (GSubprocess *process)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_wait_async (process, NULL, ss_test_store_result_cb, &result);
-  wait_or_kill (process, ss_test_pointer_is_set, &result, "the peer to exit");
-  g_assert_true (g_subprocess_wait_finish (process, result, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-}
-
-typedef struct
-{
   SsSocket      *socket;
   GAsyncResult **result;
   guint64        size;
@@ -345,7 +247,7 @@ test_file_to_python (Fixture       *fixture,
                      gconstpointer  data)
 {
   SsCallLog *calls = ss_session_get_calls (fixture->session);
-  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *python = ss_test_find_python ();
   g_autofree char *expected_sha = NULL;
   g_autofree char *path = NULL;
   g_autofree char *port_line = NULL;
@@ -367,18 +269,14 @@ test_file_to_python (Fixture       *fixture,
   const char *argv[] = { NULL, "-c", python_sink, NULL };
 
   if (python == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
+    return;
 
   path = write_random_file ("big.bin", BIG_FILE_SIZE, &expected_sha);
 
   argv[0] = python;
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
+  process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, argv);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  port_line = read_line (process, lines);
+  port_line = ss_test_peer_read_line (process, lines, SS_TEST_LONG_TIMEOUT_MS);
 
   client = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
   traffic = ss_socket_get_traffic (client);
@@ -393,7 +291,8 @@ test_file_to_python (Fixture       *fixture,
   watch.socket = client;
   watch.result = &result;
   watch.size = BIG_FILE_SIZE;
-  wait_or_kill (process, file_sent_watching_progress, &watch, "the file to be sent");
+  ss_test_peer_wait (process, file_sent_watching_progress, &watch, SS_TEST_LONG_TIMEOUT_MS,
+                     "the file to be sent");
   g_assert_cmpint (ss_socket_send_file_finish (client, result, &error), ==, BIG_FILE_SIZE);
   g_assert_no_error (error);
 
@@ -430,7 +329,7 @@ test_file_to_python (Fixture       *fixture,
   kept = ss_traffic_log_dup_payload_full (traffic, SS_TRAFFIC_SENT, &evicted);
   g_assert_cmpuint (evicted + g_bytes_get_size (kept), ==, BIG_FILE_SIZE);
   g_assert_cmpuint (g_bytes_get_size (kept), <=, SMALL_LOG_BUDGET + 256 * 1024);
-  whole = read_whole_file (path);
+  whole = ss_test_read_file (path);
   g_assert_cmpmem (g_bytes_get_data (kept, NULL), g_bytes_get_size (kept),
                    (const guint8 *) g_bytes_get_data (whole, NULL) + evicted,
                    g_bytes_get_size (kept));
@@ -439,10 +338,10 @@ test_file_to_python (Fixture       *fixture,
   /* the peer reads the end, and says what it got */
   g_assert_true (ss_socket_shutdown (client, SHUT_WR, &error));
   g_assert_no_error (error);
-  result_line = read_line (process, lines);
+  result_line = ss_test_peer_read_line (process, lines, SS_TEST_LONG_TIMEOUT_MS);
   expected_line = g_strdup_printf ("%s %" G_GSIZE_FORMAT, expected_sha, BIG_FILE_SIZE);
   g_assert_cmpstr (result_line, ==, expected_line);
-  wait_exit_ok (process);
+  ss_test_peer_wait_exit_ok (process, SS_TEST_LONG_TIMEOUT_MS);
   g_unlink (path);
 }
 
@@ -469,7 +368,7 @@ test_file_cancel (Fixture       *fixture,
   client = connect_to_raw_peer (fixture, 4096, &peer);
 
   ss_socket_send_file_async (client, path, ss_test_store_result_cb, &result);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   g_assert_null (result);
   g_assert_true (ss_socket_get_file_progress (client, &sent, &size));
   g_assert_cmpuint (size, ==, 16 * MIB);
@@ -500,7 +399,7 @@ test_file_cancel (Fixture       *fixture,
   g_assert_cmpuint (ss_test_count_events (client, stopped), ==, 1);
 
   /* nothing more goes out, and the socket takes the next file */
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   g_assert_cmpuint (ss_socket_get_bytes_out (client), ==, sent);
   g_assert_cmpint (send_file (client, empty, &error), ==, 0);
   g_assert_no_error (error);
@@ -533,7 +432,7 @@ test_file_errors (Fixture       *fixture,
   g_autofree char *empty = cache_path ("empty.bin");
   g_autofree char *small = write_random_file ("small.bin", 1000, NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) contents = read_whole_file (small);
+  g_autoptr(GBytes) contents = ss_test_read_file (small);
   SsSocket *udp = ss_test_create (fixture->session, AF_INET, SOCK_DGRAM);
   SsSocket *unconnected = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
   SsSocket *listener = ss_test_listener_new (fixture->session, AF_INET, "127.0.0.1:0");
@@ -610,7 +509,7 @@ test_file_peer_reset (Fixture       *fixture,
 
   client = connect_to_raw_peer (fixture, 4096, &peer);
   ss_socket_send_file_async (client, path, ss_test_store_result_cb, &result);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   g_assert_null (result);
   ss_test_raw_close_with_reset (peer);
 
@@ -637,7 +536,7 @@ test_file_shrinks (Fixture       *fixture,
 {
   SsCallLog *calls = ss_session_get_calls (fixture->session);
   g_autofree char *path = write_random_file ("shrink.bin", 16 * MIB, NULL);
-  g_autoptr(GBytes) contents = read_whole_file (path);
+  g_autoptr(GBytes) contents = ss_test_read_file (path);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) got = NULL;
@@ -648,7 +547,7 @@ test_file_shrinks (Fixture       *fixture,
 
   client = connect_to_raw_peer (fixture, 4096, &peer);
   ss_socket_send_file_async (client, path, ss_test_store_result_cb, &result);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   g_assert_true (ss_socket_get_file_progress (client, &sent, &size));
   /* not yet read past the new end (a chunk is read ahead) */
   g_assert_cmpuint (sent + 256 * 1024, <=, 8 * MIB);
@@ -682,7 +581,7 @@ test_file_then_sendall_in_order (Fixture       *fixture,
                                  gconstpointer  data)
 {
   g_autofree char *path = write_random_file ("ordered.bin", 4 * MIB, NULL);
-  g_autoptr(GBytes) contents = read_whole_file (path);
+  g_autoptr(GBytes) contents = ss_test_read_file (path);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) got = NULL;
@@ -819,7 +718,7 @@ test_repeat_count (Fixture       *fixture,
   g_assert_cmpuint (ss_test_count_calls (calls, "sendall"), ==, 5);
 
   ss_test_wait_bytes_in (connection, 25);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   g_assert_cmpuint (ss_socket_get_bytes_in (connection), ==, 25);
   ss_test_assert_payload (connection, SS_TRAFFIC_RECEIVED, g_bytes_get_data (five, NULL), 25);
   g_assert_cmpuint (ss_repeat_get_sent (repeat), ==, 5);
@@ -861,7 +760,7 @@ test_repeat_until_stopped (Fixture       *fixture,
   g_assert_cmpuint (bytes_out, ==, sent * 5);
 
   /* nothing more is sent after the stop */
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   g_assert_cmpuint (ss_repeat_get_sent (repeat), ==, sent);
   g_assert_cmpuint (ss_socket_get_bytes_out (client), ==, bytes_out);
   g_assert_cmpuint (watch.n_stopped, ==, 1);
@@ -896,7 +795,7 @@ test_repeat_slow_peer (Fixture       *fixture,
 
   repeat = watched_repeat (client, payload, NULL, 1, 20, &watch);
   ss_repeat_start (repeat);
-  iterate_for (2 * QUIET_MS);
+  ss_test_iterate_for (2 * QUIET_MS);
   sent = ss_repeat_get_sent (repeat);
   g_test_message ("%u rounds sent, %" G_GSIZE_FORMAT " bytes queued",
                   sent, ss_socket_get_queued (client));
@@ -915,7 +814,7 @@ test_repeat_slow_peer (Fixture       *fixture,
   g_assert_no_error (watch.error);
   g_assert_cmpuint (ss_repeat_get_sent (repeat), ==, 20);
   g_assert_cmpuint (ss_test_count_calls (calls, "sendall"), ==, 20);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   g_assert_cmpint (recv (peer, &extra, 1, MSG_DONTWAIT), ==, -1);
   g_assert_cmpint (errno, ==, EAGAIN);
   close (peer);
@@ -945,7 +844,7 @@ test_repeat_errors (Fixture       *fixture,
     g_assert_error (watch.error, SS_ERRNO_ERROR, EBADF);
     g_assert_false (ss_repeat_get_running (repeat));
     g_assert_cmpuint (ss_repeat_get_sent (repeat), ==, 0);
-    iterate_for (20);
+    ss_test_iterate_for (20);
     g_assert_cmpuint (watch.n_stopped, ==, 1);
     g_clear_error (&watch.error);
   }
@@ -990,7 +889,7 @@ test_repeat_errors (Fixture       *fixture,
     g_assert_true (watch.error->code == ECONNRESET || watch.error->code == EPIPE);
     g_assert_false (ss_repeat_get_running (repeat));
     g_assert_cmpint (ss_test_get_failure (client), ==, watch.error->code);
-    iterate_for (QUIET_MS);
+    ss_test_iterate_for (QUIET_MS);
     g_assert_cmpuint (watch.n_stopped, ==, 1);
     g_clear_error (&watch.error);
   }
@@ -1065,19 +964,6 @@ test_broadcast (Fixture       *fixture,
 
 /* --- datagrams --- */
 
-static int
-raw_udp_socket (guint16 *port)
-{
-  struct sockaddr_storage storage;
-  socklen_t len = ss_test_loopback_address (AF_INET, 0, &storage);
-  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-  g_assert_no_errno (fd);
-  g_assert_no_errno (bind (fd, (struct sockaddr *) &storage, len));
-  *port = ss_test_fd_local_port (fd);
-  return fd;
-}
-
 typedef struct
 {
   int        fd;
@@ -1117,7 +1003,7 @@ assert_datagrams_exactly (int     fd,
   DatagramWait wait = { fd, count, datagrams, 0 };
 
   ss_test_wait_until (received_datagrams, &wait, SS_TEST_TIMEOUT_MS);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   wait.want = G_MAXUINT;
   received_datagrams (&wait);
   g_assert_cmpuint (datagrams->len, ==, count);
@@ -1150,7 +1036,7 @@ test_datagram_repeat_and_reply (Fixture       *fixture,
   struct sockaddr_storage storage;
   socklen_t len;
   guint16 raw_port, udp_port;
-  int raw = raw_udp_socket (&raw_port);
+  int raw = ss_test_raw_udp_socket (AF_INET, &raw_port);
 
   /* a repeat with sendto() to a parsed address */
   text = g_strdup_printf ("127.0.0.1:%u", raw_port);

@@ -45,16 +45,9 @@ static SsSocket *
 connect_to_raw_peer (Fixture *fixture,
                      int     *peer_out)
 {
-  g_autofree char *address = NULL;
-  SsSocket *client;
-  guint16 port;
   int listener;
+  SsSocket *client = ss_test_raw_pair (fixture->session, AF_INET, 0, &listener, peer_out);
 
-  listener = ss_test_raw_listener (AF_INET, 0, &port);
-  client = ss_test_create (fixture->session, AF_INET, SOCK_STREAM);
-  address = g_strdup_printf ("127.0.0.1:%u", port);
-  ss_test_connect_ok (client, address);
-  *peer_out = ss_test_raw_accept (listener, TIMEOUT_MS);
   close (listener);
   return client;
 }

@@ -29,15 +29,8 @@ static void
 raw_pair_init (RawPair *pair,
                int      rcvbuf)
 {
-  g_autofree char *address = NULL;
-  guint16 port;
-
   pair->session = ss_session_new ();
-  pair->listener = ss_test_raw_listener (AF_INET, rcvbuf, &port);
-  pair->client = ss_test_create (pair->session, AF_INET, SOCK_STREAM);
-  address = g_strdup_printf ("127.0.0.1:%u", port);
-  ss_test_connect_ok (pair->client, address);
-  pair->peer = ss_test_raw_accept (pair->listener, SS_TEST_TIMEOUT_MS);
+  pair->client = ss_test_raw_pair (pair->session, AF_INET, rcvbuf, &pair->listener, &pair->peer);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ss-spec.h"
+#include "ss-test-process.h"
 #include "ss-test-socket.h"
 #include "ss-traffic-export.h"
 #include "ss-traffic-log.h"
@@ -24,126 +25,6 @@
 #define S         (1u << SS_TRAFFIC_SENT)
 #define E         (1u << SS_TRAFFIC_EVENT)
 #define NONE      G_MAXUINT
-
-/* ------------------------------------------------------------------ */
-/* reading pcapng back with tshark                                     */
-
-/* What tshark's "follow" prints: the payload of each direction, one line
- * (of hex) per packet; node 1's lines are indented with a tab. */
-typedef struct
-{
-  char      *node0;   /* "address:port" */
-  GPtrArray *packets[2];
-} Follow;
-
-static void
-follow_clear (Follow *follow)
-{
-  g_clear_pointer (&follow->node0, g_free);
-  g_clear_pointer (&follow->packets[0], g_ptr_array_unref);
-  g_clear_pointer (&follow->packets[1], g_ptr_array_unref);
-}
-
-static GBytes *
-follow_concat (Follow *follow,
-               guint   node)
-{
-  GByteArray *all = g_byte_array_new ();
-
-  for (guint i = 0; i < follow->packets[node]->len; i++)
-    {
-      GBytes *packet = g_ptr_array_index (follow->packets[node], i);
-
-      g_byte_array_append (all, g_bytes_get_data (packet, NULL), g_bytes_get_size (packet));
-    }
-  return g_byte_array_free_to_bytes (all);
-}
-
-static GBytes *
-parse_hex (const char *text)
-{
-  gsize len = strlen (text);
-  GByteArray *bytes = g_byte_array_sized_new (len / 2);
-
-  g_assert_cmpuint (len % 2, ==, 0);
-  for (gsize i = 0; i < len; i += 2)
-    {
-      int hi = g_ascii_xdigit_value (text[i]);
-      int lo = g_ascii_xdigit_value (text[i + 1]);
-      guint8 byte;
-
-      g_assert_cmpint (hi, >=, 0);
-      g_assert_cmpint (lo, >=, 0);
-      byte = hi << 4 | lo;
-      g_byte_array_append (bytes, &byte, 1);
-    }
-  return g_byte_array_free_to_bytes (bytes);
-}
-
-static gboolean
-have_tshark (void)
-{
-  g_autofree char *tshark = g_find_program_in_path ("tshark");
-
-  if (tshark == NULL)
-    g_test_skip ("tshark is not installed");
-  return tshark != NULL;
-}
-
-/* tshark -r FILE -qz follow,PROTOCOL,raw,0 */
-static void
-tshark_follow (const char *path,
-               const char *protocol,
-               Follow     *follow)
-{
-  g_autofree char *tshark = g_find_program_in_path ("tshark");
-  g_autofree char *spec = g_strdup_printf ("follow,%s,raw,0", protocol);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_auto(GStrv) lines = NULL;
-  gboolean in_body = FALSE;
-
-  g_assert_nonnull (tshark);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* no personal preferences: decode as a fresh install would */
-  g_subprocess_launcher_setenv (launcher, "WIRESHARK_CONFIG_DIR", g_get_tmp_dir (), TRUE);
-  process = g_subprocess_launcher_spawn (launcher, &error, tshark, "-n", "-r", path, "-q", "-z", spec, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, ss_test_store_result_cb, &result);
-  ss_test_wait_result (&result, SS_TEST_LONG_TIMEOUT_MS);
-  g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
-    g_error ("tshark failed on %s: %s", path, err);
-
-  follow->packets[0] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  follow->packets[1] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-
-      if (g_str_has_prefix (line, "Node 0: "))
-        follow->node0 = g_strdup (line + strlen ("Node 0: "));
-      else if (g_str_has_prefix (line, "Node 1: "))
-        in_body = TRUE;
-      else if (g_str_has_prefix (line, "====="))
-        in_body = FALSE;
-      else if (in_body && line[0] != '\0')
-        {
-          guint node = line[0] == '\t' ? 1 : 0;
-
-          g_ptr_array_add (follow->packets[node], parse_hex (line + node));
-        }
-    }
-  if (follow->node0 == NULL)
-    g_error ("tshark found no %s stream in %s: %s", protocol, path, out);
-}
 
 /* ------------------------------------------------------------------ */
 /* files                                                               */
@@ -166,24 +47,12 @@ remove_dir (const char *dir)
   ss_test_remove_tree (file);
 }
 
-static GBytes *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize len = 0;
-
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, len);
-}
-
 static void
 assert_file_is (const char *path,
                 const void *expected,
                 gsize       expected_len)
 {
-  g_autoptr(GBytes) contents = read_file (path);
+  g_autoptr(GBytes) contents = ss_test_read_file (path);
 
   g_assert_cmpmem (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
                    expected, expected_len);
@@ -257,15 +126,8 @@ typedef struct
 static void
 pair_open (Pair *pair)
 {
-  g_autofree char *address = NULL;
-  guint16 port;
-
   pair->session = ss_session_new ();
-  pair->client = ss_test_create (pair->session, AF_INET, SOCK_STREAM);
-  pair->listener = ss_test_raw_listener (AF_INET, 0, &port);
-  address = g_strdup_printf ("127.0.0.1:%u", port);
-  ss_test_connect_ok (pair->client, address);
-  pair->peer = ss_test_raw_accept (pair->listener, SS_TEST_TIMEOUT_MS);
+  pair->client = ss_test_raw_pair (pair->session, AF_INET, 0, &pair->listener, &pair->peer);
 }
 
 static void
@@ -413,7 +275,7 @@ test_formats (void)
 
   /* transcript: every entry in order, a heading and the escaped text;
    * valid UTF-8 with no control byte but the line breaks */
-  transcript = read_file (transcript_path);
+  transcript = ss_test_read_file (transcript_path);
   g_assert_true (g_utf8_validate (g_bytes_get_data (transcript, NULL), g_bytes_get_size (transcript), NULL));
   for (gsize i = 0; i < g_bytes_get_size (transcript); i++)
     {
@@ -425,7 +287,7 @@ test_formats (void)
   lines = g_strsplit (g_bytes_get_data (transcript, NULL), "\n", -1);
 
   /* hex dump: the same headings, each chunk's bytes in hex */
-  hex = read_file (hex_path);
+  hex = ss_test_read_file (hex_path);
   g_assert_true (g_utf8_validate (g_bytes_get_data (hex, NULL), g_bytes_get_size (hex), NULL));
   hex_lines = g_strsplit (g_bytes_get_data (hex, NULL), "\n", -1);
 
@@ -478,19 +340,19 @@ test_formats (void)
   g_assert_null (hex_lines[hex_line + 1]);
 
   /* pcapng: tshark follows both directions; the client spoke first */
-  if (have_tshark ())
+  if (ss_test_have_tshark ())
     {
-      Follow follow = { 0 };
+      SsTestFollow follow = { 0 };
       g_autoptr(GBytes) node0 = NULL;
       g_autoptr(GBytes) node1 = NULL;
 
-      tshark_follow (pcapng_path, "tcp", &follow);
+      ss_test_tshark_follow (pcapng_path, "tcp", &follow);
       g_assert_cmpstr (follow.node0, ==, ss_socket_get_local_address (pair.client));
-      node0 = follow_concat (&follow, 0);
-      node1 = follow_concat (&follow, 1);
+      node0 = ss_test_follow_concat (&follow, 0);
+      node1 = ss_test_follow_concat (&follow, 1);
       g_assert_true (g_bytes_equal (node0, sent));
       g_assert_true (g_bytes_equal (node1, received));
-      follow_clear (&follow);
+      ss_test_follow_clear (&follow);
     }
 
   pair_close (&pair);
@@ -554,7 +416,7 @@ test_datagram_pcapng (void)
     assert_file_is (b_received, g_bytes_get_data (want, NULL), g_bytes_get_size (want));
   }
 
-  if (have_tshark ())
+  if (ss_test_have_tshark ())
     {
       const char *paths[] = { a_path, b_path };
 
@@ -566,9 +428,9 @@ test_datagram_pcapng (void)
           guint n_mine = s == 0 ? G_N_ELEMENTS (a_to_b) : G_N_ELEMENTS (b_to_a);
           guint n_theirs = s == 0 ? G_N_ELEMENTS (b_to_a) : G_N_ELEMENTS (a_to_b);
           guint me = 0;
-          Follow follow = { 0 };
+          SsTestFollow follow = { 0 };
 
-          tshark_follow (paths[s], "udp", &follow);
+          ss_test_tshark_follow (paths[s], "udp", &follow);
           /* b's first datagram was received: node 0 is a, its sender */
           if (s == 1)
             me = 1;
@@ -589,7 +451,7 @@ test_datagram_pcapng (void)
               g_assert_cmpmem (g_bytes_get_data (packet, NULL), g_bytes_get_size (packet),
                                theirs[i].data, theirs[i].len);
             }
-          follow_clear (&follow);
+          ss_test_follow_clear (&follow);
         }
     }
 
@@ -662,9 +524,9 @@ test_budget (void)
   save_ok (pair.client, SS_EXPORT_HEX_DUMP, hex_path, total);
   save_ok (pair.client, SS_EXPORT_PCAPNG, pcapng_path, total);
 
-  if (have_tshark ())
+  if (ss_test_have_tshark ())
     {
-      Follow follow = { 0 };
+      SsTestFollow follow = { 0 };
       g_autoptr(GBytes) node0 = NULL;
       g_autoptr(GBytes) node1 = NULL;
 
@@ -672,16 +534,16 @@ test_budget (void)
       g_autofree char *peer = g_strdup_printf ("127.0.0.1:%u", ss_test_fd_local_port (pair.peer));
 
       /* node 0 sent the first packet: the first chunk kept */
-      tshark_follow (pcapng_path, "tcp", &follow);
-      node0 = follow_concat (&follow, 0);
-      node1 = follow_concat (&follow, 1);
+      ss_test_tshark_follow (pcapng_path, "tcp", &follow);
+      node0 = ss_test_follow_concat (&follow, 0);
+      node1 = ss_test_follow_concat (&follow, 1);
       g_assert_cmpstr (follow.node0, ==, first == SS_TRAFFIC_SENT
                        ? ss_socket_get_local_address (pair.client) : peer);
       g_assert_cmpmem (g_bytes_get_data (node0, NULL), g_bytes_get_size (node0),
                        streams[first]->data + evicted[first], streams[first]->len - evicted[first]);
       g_assert_cmpmem (g_bytes_get_data (node1, NULL), g_bytes_get_size (node1),
                        streams[!first]->data + evicted[!first], streams[!first]->len - evicted[!first]);
-      follow_clear (&follow);
+      ss_test_follow_clear (&follow);
     }
 
   g_byte_array_unref (streams[0]);
@@ -764,7 +626,7 @@ test_atomic (void)
   assert_file_is (path, "new\n", 4);
   save_ok (pair.client, SS_EXPORT_PCAPNG, path, 0);
   {
-    g_autoptr(GBytes) contents = read_file (path);
+    g_autoptr(GBytes) contents = ss_test_read_file (path);
 
     /* a section header block */
     g_assert_cmpuint (g_bytes_get_size (contents), >, 28);
@@ -1115,19 +977,19 @@ assert_recording (const char *path,
                   const void *from_node1,
                   gsize       from_node1_len)
 {
-  Follow follow = { 0 };
+  SsTestFollow follow = { 0 };
   g_autoptr(GBytes) node0_bytes = NULL;
   g_autoptr(GBytes) node1_bytes = NULL;
 
-  tshark_follow (path, "tcp", &follow);
+  ss_test_tshark_follow (path, "tcp", &follow);
   g_assert_cmpstr (follow.node0, ==, node0);
-  node0_bytes = follow_concat (&follow, 0);
-  node1_bytes = follow_concat (&follow, 1);
+  node0_bytes = ss_test_follow_concat (&follow, 0);
+  node1_bytes = ss_test_follow_concat (&follow, 1);
   g_assert_cmpmem (g_bytes_get_data (node0_bytes, NULL), g_bytes_get_size (node0_bytes),
                    from_node0, from_node0_len);
   g_assert_cmpmem (g_bytes_get_data (node1_bytes, NULL), g_bytes_get_size (node1_bytes),
                    from_node1, from_node1_len);
-  follow_clear (&follow);
+  ss_test_follow_clear (&follow);
 }
 
 /* A listener records each connection it accepts: cap.pcapng, then
@@ -1186,7 +1048,7 @@ test_record_listener (void)
     }
   assert_dir_holds (dir, "cap-2.pcapng cap.pcapng");
 
-  if (have_tshark ())
+  if (ss_test_have_tshark ())
     {
       const char *paths[] = { path, path2 };
 
@@ -1252,7 +1114,7 @@ test_record_connect (void)
   g_assert_false (ss_socket_get_recording (client));
   assert_dir_holds (dir, "conn.pcapng");
 
-  if (have_tshark ())
+  if (ss_test_have_tshark ())
     assert_recording (path, peer_address, early, sizeof early - 1, answer, sizeof answer - 1);
 
   g_assert_no_errno (close (peer));

@@ -18,30 +18,6 @@ static const char received[] = "AB\0";
 /* the message box adds a line feed by default */
 static const char sent[] = "pong\n";
 
-/* A TCP socket made with the dropdowns, connected to a raw listener of
- * the test; *peer_out is the accepted raw end. */
-static SsSocketPage *
-connected_client (SsTestWindow *f,
-                  int          *listener_out,
-                  int          *peer_out)
-{
-  g_autofree char *address = NULL;
-  SsSocketPage *page;
-  guint16 port;
-
-  *listener_out = ss_test_raw_listener (AF_INET, 0, &port);
-  address = g_strdup_printf ("127.0.0.1:%u", port);
-
-  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
-  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
-  page = ss_test_wait_page (f, ss_test_sidebar_socket (f, 0, NULL));
-  gtk_editable_set_text (ss_test_page_child (page, "connect_entry"), address);
-  ss_test_click (page, "socket.connect");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "connected");
-  *peer_out = ss_test_raw_accept (*listener_out, SS_TEST_TIMEOUT_MS);
-  return page;
-}
-
 static gpointer
 view_child (SsSocketPage *page,
             const char   *name)
@@ -118,15 +94,14 @@ test_details_and_filter (SsTestWindow  *f,
   guint events;
   int listener, peer;
 
-  page = connected_client (f, &listener, &peer);
+  page = ss_test_connected_client (f, 0, &listener, &peer);
   direction = view_child (page, "direction_dropdown");
   format = view_child (page, "format_dropdown");
   selection = GTK_SINGLE_SELECTION (ss_test_traffic_model (page));
 
   ss_test_raw_send_all (peer, received, sizeof received - 1, SS_TEST_TIMEOUT_MS);
   entry = ss_test_wait_entry (page, SS_TRAFFIC_RECEIVED, received, sizeof received - 1);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (ss_test_send_text (page)),
-                            "pong", -1);
+  ss_test_set_send_text (page, "pong");
   ss_test_click (page, "socket.send");
   sent_entry = ss_test_wait_entry (page, SS_TRAFFIC_SENT, sent, sizeof sent - 1);
   events = count_entries (page, SS_TRAFFIC_EVENT);

@@ -28,19 +28,6 @@
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 
-static gboolean
-never (gpointer user_data)
-{
-  return FALSE;
-}
-
-/* Runs the main loop for @ms, so anything that was going to happen has. */
-static void
-iterate_for (guint ms)
-{
-  g_assert_false (ss_test_try_wait_until (never, NULL, ms));
-}
-
 typedef struct
 {
   SsSocketPage *page;
@@ -105,14 +92,6 @@ wait_error_explained (SsSocketPage *page,
   return message;
 }
 
-static void
-set_send_text (SsSocketPage *page,
-               const char   *text)
-{
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (ss_test_send_text (page)),
-                            text, -1);
-}
-
 /* A TCP socket made with the dropdowns, connected through connect_entry
  * to a raw listener of the test; *peer_out is the accepted raw end. */
 static SsSocketPage *
@@ -123,69 +102,18 @@ connected_client (SsTestWindow *f,
 {
   g_autofree char *address = NULL;
   SsSocketPage *page;
-  SsSocket *client;
   guint16 port;
 
   *listener_out = ss_test_raw_listener (AF_INET, 0, &port);
   address = g_strdup_printf ("127.0.0.1:%u", port);
 
-  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
-  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
-  client = ss_test_sidebar_socket (f, 0, NULL);
-  page = ss_test_wait_page (f, client);
+  page = ss_test_new_tcp_page (f, socket_out);
   /* a stream socket has no destination to give */
   g_assert_false (gtk_widget_get_visible (ss_test_page_child (page, "destination_box")));
 
-  gtk_editable_set_text (ss_test_page_child (page, "connect_entry"), address);
-  ss_test_click (page, "socket.connect");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "connected");
-  *peer_out = ss_test_raw_accept (*listener_out, SS_TEST_TIMEOUT_MS);
+  *peer_out = ss_test_page_connect (page, *listener_out);
   g_assert_cmpstr (ss_test_info_value (page, SS_TEST_INFO_PEER), ==, address);
-  if (socket_out != NULL)
-    *socket_out = client;
   return page;
-}
-
-/* A raw UDP socket on loopback, port 0. */
-static int
-raw_udp_socket (guint16 *port)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-  g_assert_no_errno (fd);
-  g_assert_no_errno (bind (fd, (struct sockaddr *) &sin, sizeof sin));
-  *port = ss_test_fd_local_port (fd);
-  return fd;
-}
-
-typedef struct
-{
-  int         fd;
-  GBytes     *datagram;
-  guint16     from_port;
-} DatagramWait;
-
-static gboolean
-try_recv_datagram (gpointer user_data)
-{
-  DatagramWait *wait = user_data;
-  struct sockaddr_in from;
-  socklen_t from_len = sizeof from;
-  guint8 buffer[2048];
-  gssize n;
-
-  /* MSG_TRUNC: the datagram's real length, however long it was */
-  n = recvfrom (wait->fd, buffer, sizeof buffer, MSG_DONTWAIT | MSG_TRUNC,
-                (struct sockaddr *) &from, &from_len);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-    return FALSE;
-  g_assert_no_errno (n);
-  g_assert_cmpint (n, <=, sizeof buffer);
-  g_assert_cmpint (from.sin_family, ==, AF_INET);
-  wait->datagram = g_bytes_new (buffer, n);
-  wait->from_port = ntohs (from.sin_port);
-  return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -202,12 +130,13 @@ test_udp_reply (SsTestWindow  *f,
   g_autoptr(SsTrafficEntry) received = NULL;
   g_autoptr(SsTrafficEntry) sent = NULL;
   g_autoptr(SsCall) sendto_call = NULL;
-  DatagramWait reply = { -1, NULL, 0 };
+  g_autoptr(GBytes) reply = NULL;
   struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
   SsSocketPage *page;
   SsSocket *socket;
   GtkWidget *destination_box;
-  guint16 raw_port, page_port;
+  guint16 raw_port, page_port, reply_port;
+  char byte;
   int raw;
 
   ss_test_window_create_socket (f, "AF_INET", "SOCK_DGRAM");
@@ -234,7 +163,7 @@ test_udp_reply (SsTestWindow  *f,
   g_assert_false (ss_test_button_sensitive (page, "socket.reply-to-sender"));
 
   /* a raw UDP socket sends "ping" to it */
-  raw = raw_udp_socket (&raw_port);
+  raw = ss_test_raw_udp_socket (AF_INET, &raw_port);
   raw_address = g_strdup_printf ("127.0.0.1:%u", raw_port);
   to.sin_port = htons (page_port);
   g_assert_cmpint (sendto (raw, ping, strlen (ping), 0, (struct sockaddr *) &to, sizeof to),
@@ -248,20 +177,19 @@ test_udp_reply (SsTestWindow  *f,
   g_assert_cmpstr (gtk_editable_get_text (ss_test_page_child (page, "destination_entry")), ==, "");
 
   /* "pong", no line ending, Reply to Sender: the raw socket gets exactly it */
-  set_send_text (page, pong);
+  ss_test_set_send_text (page, pong);
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
   g_assert_cmpuint (gtk_drop_down_get_selected (ss_test_line_ending (page)),
                     ==, 0);
   ss_test_click (page, "socket.reply-to-sender");
 
-  reply.fd = raw;
-  ss_test_wait_until (try_recv_datagram, &reply, SS_TEST_TIMEOUT_MS);
-  g_assert_cmpmem (g_bytes_get_data (reply.datagram, NULL), g_bytes_get_size (reply.datagram),
+  reply = ss_test_raw_recv_datagram (raw, &reply_port, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply),
                    pong, strlen (pong));
-  g_assert_cmpuint (reply.from_port, ==, page_port);
+  g_assert_cmpuint (reply_port, ==, page_port);
   /* one datagram, no second one */
-  g_clear_pointer (&reply.datagram, g_bytes_unref);
-  g_assert_false (try_recv_datagram (&reply));
+  g_assert_cmpint (recv (raw, &byte, 1, MSG_DONTWAIT), ==, -1);
+  g_assert_true (errno == EAGAIN || errno == EWOULDBLOCK);
 
   g_assert_cmpstr (gtk_editable_get_text (ss_test_page_child (page, "destination_entry")), ==,
                    raw_address);
@@ -297,23 +225,16 @@ test_manual_accept (SsTestWindow  *f,
   guint16 port;
   int peer;
 
-  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
-  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
-  listener = ss_test_sidebar_socket (f, 0, NULL);
-  page = ss_test_wait_page (f, listener);
+  page = ss_test_new_tcp_page (f, &listener);
 
   auto_accept = ss_test_page_child (page, "auto_accept_switch");
   g_assert_true (gtk_switch_get_active (auto_accept));
   gtk_switch_set_active (auto_accept, FALSE);
   g_assert_false (ss_socket_get_auto_accept (listener));
 
-  gtk_editable_set_text (ss_test_page_child (page, "bind_entry"), "127.0.0.1:0");
-  ss_test_click (page, "socket.bind");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "bound");
-  ss_test_click (page, "socket.listen");
-  ss_test_wait_info (page, SS_TEST_INFO_STATE, "listening");
+  ss_test_page_bind (page, "127.0.0.1:0");
+  port = ss_test_page_listen (page);
   local = g_strdup (ss_test_info_value (page, SS_TEST_INFO_LOCAL));
-  port = ss_test_port_of (local);
   listener_title = g_strdup_printf ("TCP listener · %s", local);
   ss_test_wait_sidebar (f, listener_title, 0, NULL);
   /* still off once listening */
@@ -322,7 +243,7 @@ test_manual_accept (SsTestWindow  *f,
   /* the handshake is done (the raw connect returned): the connection
    * waits in the kernel's queue, and the window does not take it */
   peer = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
-  iterate_for (QUIET_MS);
+  ss_test_iterate_for (QUIET_MS);
   g_assert_cmpuint (g_list_model_get_n_items (ss_test_sidebar_model (f)), ==, 1);
   ss_test_wait_sidebar (f, listener_title, 0, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (ss_socket_get_connections (listener)), ==, 0);
@@ -445,10 +366,7 @@ test_connect_ex_refused (SsTestWindow  *f,
 
   address = g_strdup_printf ("127.0.0.1:%u", ss_test_unused_port (AF_INET));
 
-  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
-  ss_test_wait_sidebar (f, "TCP socket", 0, NULL);
-  socket = ss_test_sidebar_socket (f, 0, NULL);
-  page = ss_test_wait_page (f, socket);
+  page = ss_test_new_tcp_page (f, &socket);
 
   gtk_editable_set_text (ss_test_page_child (page, "connect_entry"), address);
   ss_test_click (page, "socket.connect-ex");
@@ -579,7 +497,7 @@ test_learner_mode (SsTestWindow  *f,
   tcp = ss_test_sidebar_socket (f, 1, NULL);
   tcp_page = ss_test_wait_page (f, tcp);
   g_assert_true (ss_test_button_sensitive (tcp_page, "socket.send"));
-  set_send_text (tcp_page, "too early");
+  ss_test_set_send_text (tcp_page, "too early");
   ss_test_click (tcp_page, "socket.send");
   message = ss_test_wait_page_error (tcp_page, "send", NULL);
   if (strstr (message, "EPIPE") != NULL)
@@ -684,7 +602,7 @@ test_socket_pair (SsTestWindow  *f,
 
   /* send from the first end's send box … */
   g_assert_true (ss_test_button_sensitive (first_page, "socket.send"));
-  set_send_text (first_page, hello);
+  ss_test_set_send_text (first_page, hello);
   ss_test_choose (ss_test_line_ending (first_page), "No Line Ending");
   ss_test_click (first_page, "socket.send");
   g_clear_object (&entry);

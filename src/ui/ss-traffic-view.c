@@ -18,7 +18,7 @@
 
 /* A row shows the start of a chunk; the rest is one selection away. A
  * label with megabytes of text would stall layout. */
-#define PREVIEW_BYTES 512
+#define PREVIEW_BYTES 200
 /* The details show the rest, up to what a text view lays out quickly. */
 #define DETAILS_BYTES (1024 * 1024)
 
@@ -85,17 +85,25 @@ setup_cb (GtkSignalListItemFactory *factory,
           gpointer                  user_data)
 {
   Column column = GPOINTER_TO_INT (user_data);
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label;
 
-  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_LENGTH ? 1 : 0);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  /* The preview is an inscription: its size is set, not measured from
+   * its text, so a flood's new rows cost no layout of long lines. */
   if (column == COLUMN_DATA)
     {
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      label = gtk_inscription_new (NULL);
+      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 40);
+      gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 0);
       gtk_widget_add_css_class (label, "traffic-data");
+      gtk_list_item_set_child (item, label);
+      return;
     }
-  else
-    gtk_widget_add_css_class (label, "numeric");
+
+  label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_LENGTH ? 1 : 0);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (item, label);
 }
 
@@ -106,7 +114,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 {
   Column column = GPOINTER_TO_INT (user_data);
   SsTrafficEntry *entry = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  GtkWidget *label = gtk_list_item_get_child (item);
   SsTrafficKind kind = ss_traffic_entry_get_kind (entry);
   g_autofree char *text = NULL;
 
@@ -137,7 +145,10 @@ bind_cb (GtkSignalListItemFactory *factory,
       g_assert_not_reached ();
     }
 
-  gtk_label_set_text (label, text ? text : "");
+  if (column == COLUMN_DATA)
+    gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
+  else
+    gtk_label_set_text (GTK_LABEL (label), text ? text : "");
   if (column == COLUMN_DIRECTION || column == COLUMN_DATA)
     {
       for (guint i = 0; i < G_N_ELEMENTS (direction_classes); i++)
