@@ -532,6 +532,59 @@ test_socket_flood (void)
   ss_test_finalize_session (session, client, NULL);
 }
 
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *changes)
+{
+  (*changes)++;
+}
+
+static gboolean
+all_published (gpointer log)
+{
+  return g_list_model_get_n_items (log) == ss_traffic_log_get_chunks (log, SS_TRAFFIC_RECEIVED) + 1;
+}
+
+/* A flood's reads are not each a model change: past a burst they are
+ * published a few times a second, all of them, while the counters are
+ * exact at once; an event is shown at once. */
+static void
+test_flush_soon (void)
+{
+  g_autoptr(SsTrafficLog) log = ss_traffic_log_new ();
+  guint changes = 0;
+  guint reads = 200;
+
+  g_signal_connect (log, "items-changed", G_CALLBACK (count_changes_cb), &changes);
+  for (guint i = 0; i < reads; i++)
+    {
+      ss_traffic_log_append (log, SS_TRAFFIC_RECEIVED, (const guint8 *) "chunk", 5);
+      ss_traffic_log_flush_soon (log);
+    }
+  /* the first ones at once, the rest waits */
+  g_assert_cmpuint (changes, >=, 1);
+  g_assert_cmpuint (changes, <, reads);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), <, reads);
+  g_assert_cmpuint (ss_traffic_log_get_chunks (log, SS_TRAFFIC_RECEIVED), ==, reads);
+  g_assert_cmpuint (ss_traffic_log_get_bytes (log, SS_TRAFFIC_RECEIVED), ==, 5 * reads);
+
+  /* an event goes out at once, with what waited before it */
+  ss_traffic_log_append_event (log, "%s", "the peer closed");
+  ss_traffic_log_flush_soon (log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, reads + 1);
+
+  /* and what comes after, soon */
+  for (guint i = 0; i < reads; i++)
+    {
+      ss_traffic_log_append (log, SS_TRAFFIC_RECEIVED, (const guint8 *) "chunk", 5);
+      ss_traffic_log_flush_soon (log);
+    }
+  ss_test_wait_until (all_published, log, SS_TEST_TIMEOUT_MS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -544,6 +597,7 @@ main (int   argc,
   g_test_add_func ("/traffic-log/budget", test_budget_changes);
   g_test_add_func ("/traffic-log/million", test_million);
   g_test_add_func ("/traffic-log/socket-flood", test_socket_flood);
+  g_test_add_func ("/traffic-log/flush-soon", test_flush_soon);
 
   return g_test_run ();
 }

@@ -662,7 +662,7 @@ dispatch (SsSocket     *self,
     default:
       break;
     }
-  ss_traffic_log_flush (self->traffic);
+  ss_traffic_log_flush_soon (self->traffic);
 }
 
 static const char *

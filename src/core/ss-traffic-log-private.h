@@ -23,6 +23,11 @@ G_BEGIN_DECLS
 #define BLOCK_SIZE       (1024 * 1024)
 /* a log that only ever sees a few small messages stays small */
 #define FIRST_BLOCK_SIZE (64 * 1024)
+/* In a flood the model changes PUBLISH_RATE times a second, after a burst
+ * of PUBLISH_BURST changes at once: a person's exchanges and a test's
+ * steps are shown at once, a flood's reads are not each a relayout. */
+#define PUBLISH_RATE     10
+#define PUBLISH_BURST    16
 
 typedef struct
 {
@@ -71,6 +76,12 @@ struct _SsTrafficLog
   guint64     budget;
 
   GByteArray *event_text;
+
+  /* model changes a flood may still make at once (a token bucket) */
+  double      publish_tokens;
+  gint64      tokens_time;     /* monotonic µs the tokens were counted */
+  guint       publish_id;      /* a model change due soon */
+  gboolean    event_pending;   /* events are shown at once */
 
   guint64     bytes[SS_TRAFFIC_EVENT];
   guint64     evicted[SS_TRAFFIC_EVENT];

@@ -125,6 +125,7 @@ ss_traffic_log_finalize (GObject *object)
 {
   SsTrafficLog *self = SS_TRAFFIC_LOG (object);
 
+  g_clear_handle_id (&self->publish_id, g_source_remove);
   g_free (self->records);
   g_ptr_array_unref (self->blocks);
   g_clear_pointer (&self->spare, block_unref);
@@ -212,6 +213,8 @@ ss_traffic_log_init (SsTrafficLog *self)
   self->event_text = g_byte_array_new ();
   self->budget = SS_TRAFFIC_LOG_DEFAULT_BUDGET;
   self->next_block_size = FIRST_BLOCK_SIZE;
+  self->publish_tokens = PUBLISH_BURST;
+  self->tokens_time = g_get_monotonic_time ();
   self->peers = g_ptr_array_new_with_free_func (g_free);
   self->peer_index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                             (GDestroyNotify) g_bytes_unref, NULL);
@@ -398,6 +401,7 @@ add_event (SsTrafficLog *self,
 
   if (add_record (self, SS_TRAFFIC_EVENT, self->event_text->len, len) != NULL)
     g_byte_array_append (self->event_text, text, len);
+  self->event_pending = TRUE;
 }
 
 /**
@@ -498,6 +502,8 @@ ss_traffic_log_flush (SsTrafficLog *self)
 
   g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
 
+  g_clear_handle_id (&self->publish_id, g_source_remove);
+  self->event_pending = FALSE;
   added = self->n_records - self->n_published;
   if (added > 0)
     {
@@ -511,6 +517,48 @@ ss_traffic_log_flush (SsTrafficLog *self)
       self->evicted_notified = evicted;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVICTED_BYTES]);
     }
+}
+
+static gboolean
+publish_cb (gpointer user_data)
+{
+  SsTrafficLog *self = user_data;
+
+  self->publish_id = 0;
+  ss_traffic_log_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ss_traffic_log_flush_soon:
+ *
+ * ss_traffic_log_flush() for what a peer sends. Events and the first
+ * changes of a burst are published at once; past PUBLISH_BURST changes in
+ * a row, a flood's chunks are published PUBLISH_RATE times a second. A
+ * view then lays out and draws a few times a second, not once a read,
+ * and the main loop spends its time reading. The counters never wait.
+ */
+void
+ss_traffic_log_flush_soon (SsTrafficLog *self)
+{
+  gint64 now;
+
+  g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
+
+  if (self->n_records == self->n_published)
+    return;
+  now = g_get_monotonic_time ();
+  self->publish_tokens = MIN (PUBLISH_BURST, self->publish_tokens +
+                              (now - self->tokens_time) * PUBLISH_RATE / (double) G_USEC_PER_SEC);
+  self->tokens_time = now;
+  if (self->event_pending || self->publish_tokens >= 1)
+    {
+      self->publish_tokens = MAX (0, self->publish_tokens - 1);
+      ss_traffic_log_flush (self);
+    }
+  else if (self->publish_id == 0)
+    self->publish_id = g_timeout_add ((1 - self->publish_tokens) * 1000 / PUBLISH_RATE + 1,
+                                      publish_cb, self);
 }
 
 /* Exact byte counts, including what is not yet published or was evicted. */

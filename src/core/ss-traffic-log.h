@@ -34,6 +34,7 @@ void          ss_traffic_log_append_event      (SsTrafficLog  *self,
                                                 const char    *format,
                                                 ...) G_GNUC_PRINTF (2, 3);
 void          ss_traffic_log_flush             (SsTrafficLog  *self);
+void          ss_traffic_log_flush_soon        (SsTrafficLog  *self);
 
 guint64       ss_traffic_log_get_bytes         (SsTrafficLog  *self,
                                                 SsTrafficKind  kind);

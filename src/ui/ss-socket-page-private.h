@@ -78,6 +78,8 @@ struct _SsSocketPage
   GSettings     *settings;
   GCancellable  *cancellable;
   guint          kernel_view_id;
+  guint          counters_id;    /* bytes in and out, shown soon */
+  gint64         counters_shown;
 };
 
 void          ss_socket_page_install_actions  (GtkWidgetClass *widget_class);

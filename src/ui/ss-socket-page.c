@@ -27,6 +27,8 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (SsSocketPage, ss_socket_page, GTK_TYPE_WIDGET)
 
+#define COUNTERS_MS 100
+
 void
 ss_socket_page_show_message (SsSocketPage *self,
               const char   *message,
@@ -421,13 +423,38 @@ auto_accept_toggled_cb (SsSocketPage *self)
     g_settings_set_boolean (self->settings, "auto-accept", ss_socket_get_auto_accept (self->socket));
 }
 
+static gboolean
+counters_due_cb (gpointer user_data)
+{
+  SsSocketPage *self = user_data;
+
+  self->counters_id = 0;
+  self->counters_shown = g_get_monotonic_time ();
+  socket_changed_cb (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Bytes in and out change with every read of a flood: the page shows
+ * them at most ten times a second, so it is not laid out once a read. */
+static void
+counters_changed_cb (SsSocketPage *self)
+{
+  gint64 since = (g_get_monotonic_time () - self->counters_shown) / 1000;
+
+  if (self->counters_id != 0)
+    return;
+  if (since >= COUNTERS_MS)
+    counters_due_cb (self);
+  else
+    self->counters_id = g_timeout_add (COUNTERS_MS - since, counters_due_cb, self);
+}
+
 static void
 ss_socket_page_constructed (GObject *object)
 {
   SsSocketPage *self = SS_SOCKET_PAGE (object);
   static const char *watched[] = {
-    "notify::state", "notify::local-address", "notify::peer-address",
-    "notify::bytes-in", "notify::bytes-out", "notify::queued",
+    "notify::state", "notify::local-address", "notify::peer-address", "notify::queued",
     "notify::peer-closed", "notify::failure", "notify::last-sender", "notify::recording",
   };
 
@@ -451,6 +478,10 @@ ss_socket_page_constructed (GObject *object)
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     g_signal_connect_object (self->socket, watched[i], G_CALLBACK (socket_changed_cb),
                              self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->socket, "notify::bytes-in", G_CALLBACK (counters_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->socket, "notify::bytes-out", G_CALLBACK (counters_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   ss_traffic_view_set_log (self->traffic_view, ss_socket_get_traffic (self->socket));
   ss_traffic_view_set_show_peer (self->traffic_view, !is_stream (self->socket));
   ss_options_panel_set_socket (self->options_panel, self->socket);
@@ -510,6 +541,7 @@ ss_socket_page_dispose (GObject *object)
   g_cancellable_cancel (self->wait_cancellable);
   g_clear_object (&self->wait_cancellable);
   g_clear_handle_id (&self->kernel_view_id, g_source_remove);
+  g_clear_handle_id (&self->counters_id, g_source_remove);
   ss_socket_page_forget_send_targets (self);
   if (self->repeat != NULL)
     {
