@@ -336,6 +336,8 @@ test_connect_and_send (SsTestWindow  *f,
     static const char event[] = "Peer closed its side of the connection (recv returned 0)";
     g_autoptr(SsTrafficEntry) closed = ss_test_wait_entry (page, SS_TRAFFIC_EVENT,
                                                            event, strlen (event));
+
+    g_assert_nonnull (closed);
   }
 
   g_assert_no_errno (close (listener));

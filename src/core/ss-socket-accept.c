@@ -58,9 +58,21 @@ accept_one (SsSocket  *self,
   ss_traffic_log_flush (connection->traffic);
   ss_traffic_log_append_event (self->traffic, _("Accepted a connection from %s as fd %d"), peer, fd);
 
-  g_list_store_append (self->connections, connection);
-  g_signal_emit (self, ss_socket_signals[SS_SOCKET_SIGNAL_ACCEPTED], 0, connection);
   return connection;
+}
+
+/* The connections a wakeup accepted join the list in one change: a view
+ * of ten thousand rows then updates once a batch, not once a connection. */
+static void
+publish_connections (SsSocket  *self,
+                     GPtrArray *accepted)
+{
+  if (accepted->len == 0)
+    return;
+  g_list_store_splice (self->connections, g_list_model_get_n_items (G_LIST_MODEL (self->connections)),
+                       0, accepted->pdata, accepted->len);
+  for (guint i = 0; i < accepted->len; i++)
+    g_signal_emit (self, ss_socket_signals[SS_SOCKET_SIGNAL_ACCEPTED], 0, g_ptr_array_index (accepted, i));
 }
 
 static gboolean
@@ -87,14 +99,20 @@ record_failed_accept (SsSocket *self,
 void
 ss_socket_accept_ready (SsSocket *self)
 {
+  g_autoptr(GPtrArray) accepted = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SsSocket) hold = g_object_ref (self);
+
   for (guint i = 0; i < MAX_ACCEPTS_PER_WAKEUP && self->state == SS_SOCKET_LISTENING; i++)
     {
-      g_autoptr(SsSocket) connection = NULL;
+      SsSocket *connection;
       int errsv;
 
       connection = accept_one (self, &errsv);
       if (connection != NULL)
-        continue;
+        {
+          g_ptr_array_add (accepted, connection);
+          continue;
+        }
       if (errsv == EAGAIN || errsv == EWOULDBLOCK)
         break;
       if (errsv == ECONNABORTED)
@@ -111,6 +129,7 @@ ss_socket_accept_ready (SsSocket *self)
       ss_socket_io_update_watch (self);
       break;
     }
+  publish_connections (self, accepted);
 }
 
 /**
@@ -155,5 +174,11 @@ ss_socket_try_accept (SsSocket  *self,
       ss_set_errno_error (error, errsv, "accept");
       return NULL;
     }
+  {
+    g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+    g_ptr_array_add (one, connection);
+    publish_connections (self, one);
+  }
   return connection;
 }

@@ -61,12 +61,29 @@ ss_call_view_format (SsCallView *self,
   return g_strdup_printf ("%s  %s", time, body);
 }
 
+/* The whole call, for a row cut short. Asked for when the pointer rests
+ * on a row: setting a tooltip on every bind costs a round trip to the X
+ * server per row, and a flood of accepts binds rows all the time. */
+static gboolean
+label_query_tooltip_cb (GtkWidget  *label,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, gtk_label_get_text (GTK_LABEL (label)));
+  return TRUE;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           SsCallView               *self)
 {
   GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (label_query_tooltip_cb), NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
@@ -85,7 +102,6 @@ bind_cb (GtkSignalListItemFactory *factory,
   g_autofree char *text = ss_call_view_format (self, call);
 
   gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, text);
   if (ss_call_get_errno (call) != 0)
     gtk_widget_add_css_class (label, "call-failed");
   else

@@ -71,7 +71,23 @@ update (SsSocketRow *self)
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->subtitle_label, subtitle);
   gtk_image_set_from_icon_name (self->icon, icon_for (self->socket));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), title);
+}
+
+/* The title, for a sidebar too narrow for it; asked for when the pointer
+ * rests, not set on each update (a round trip to the X server each). */
+static gboolean
+query_tooltip_cb (SsSocketRow *self,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard,
+                  GtkTooltip  *tooltip)
+{
+  const char *title = gtk_label_get_text (self->title_label);
+
+  if (title == NULL || *title == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, title);
+  return TRUE;
 }
 
 /**
@@ -133,6 +149,8 @@ static void
 ss_socket_row_init (SsSocketRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 }
 
 SsSocketRow *
