@@ -10,7 +10,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "ss-encoding.h"
+#include "ss-encoding-private.h"
 
 G_DEFINE_QUARK (ss-encoding-error-quark, ss_encoding_error)
 
@@ -94,38 +94,6 @@ ss_line_ending_get_bytes (SsLineEnding ending)
   return line_ending_bytes[ending];
 }
 
-/* The character at @p, or -1 for a byte that does not start valid UTF-8
- * (then *n is 1). */
-static gunichar
-next_char (const char *p,
-           gsize       avail,
-           gsize      *n)
-{
-  guint8 byte = *p;
-  gunichar c;
-
-  g_assert (avail > 0);
-  *n = 1;
-  if (byte < 0x80)
-    return byte;
-  c = g_utf8_get_char_validated (p, MIN (avail, 4));
-  if (c == (gunichar) -1 || c == (gunichar) -2 || c > 0x10ffff ||
-      (c >= 0xd800 && c < 0xe000))
-    return (gunichar) -1;
-  *n = g_unichar_to_utf8 (c, NULL);
-  return c;
-}
-
-static gboolean
-is_shown_as_is (gunichar c)
-{
-  /* the line and paragraph separators would break the line where the
-   * person does not see a character; the joiner glues emoji together */
-  if (c == 0x2028 || c == 0x2029)
-    return FALSE;
-  return g_unichar_isprint (c) || c == 0x200d;
-}
-
 /* The character at @p for a message: itself when it can be seen, else
  * as an escape. */
 static char *
@@ -133,11 +101,11 @@ describe_char (const char *p,
                gsize       avail,
                gsize      *n)
 {
-  gunichar c = next_char (p, avail, n);
+  gunichar c = ss_encoding_next_char (p, avail, n);
 
   if (c == (gunichar) -1 || c < 0x20 || c == 0x7f)
     return g_strdup_printf ("\\x%02x", (guint8) *p);
-  if (!is_shown_as_is (c))
+  if (!ss_encoding_is_shown_as_is (c))
     return g_strdup_printf ("\\u{%x}", c);
   return g_strndup (p, *n);
 }
@@ -170,7 +138,7 @@ describe_position (const Input *in,
           i++;
           continue;
         }
-      next_char (in->text + i, in->len - i, &n);
+      ss_encoding_next_char (in->text + i, in->len - i, &n);
       column++;
       i += n;
     }
@@ -614,101 +582,6 @@ ss_encoding_decode (SsEncoding   encoding,
     case SS_ENCODING_FILE:
       fail (&in, SS_ENCODING_ERROR_UNSUPPORTED, 0, in.len,
             _("A file name is not decoded: the file is read when it is sent"));
-      return NULL;
-    case SS_N_ENCODINGS:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static char *
-encode_escaped (const guint8 *data,
-                gsize         len)
-{
-  GString *out = g_string_sized_new (len + len / 8 + 1);
-  gsize i = 0;
-
-  while (i < len)
-    {
-      const char *p = (const char *) data + i;
-      gsize n;
-      gunichar c = next_char (p, len - i, &n);
-
-      switch (c)
-        {
-        case '\n': g_string_append_c (out, '\n'); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\0': g_string_append (out, "\\0"); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        default:
-          if (c == (gunichar) -1 || c < 0x20 || (c >= 0x7f && c < 0xa0))
-            {
-              /* not UTF-8 or a control character, byte by byte */
-              for (gsize j = 0; j < n; j++)
-                g_string_append_printf (out, "\\x%02x", data[i + j]);
-            }
-          else if (!is_shown_as_is (c))
-            g_string_append_printf (out, "\\u{%x}", c);
-          else
-            g_string_append_len (out, p, n);
-        }
-      i += n;
-    }
-  return g_string_free (out, FALSE);
-}
-
-static char *
-encode_hex (const guint8 *data,
-            gsize         len)
-{
-  static const char digits[] = "0123456789abcdef";
-  char *text = g_malloc (len * 3 + 1);
-  char *p = text;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0)
-        *p++ = i % 16 == 0 ? '\n' : ' ';
-      *p++ = digits[data[i] >> 4];
-      *p++ = digits[data[i] & 0xf];
-    }
-  *p = '\0';
-  return text;
-}
-
-/**
- * ss_encoding_encode:
- *
- * Returns: (transfer full) (nullable): @data as text in @encoding, which
- *   ss_encoding_decode() turns back into exactly @data; %NULL when the
- *   encoding cannot hold it (text that is not UTF-8 or holds a NUL; a
- *   file)
- */
-char *
-ss_encoding_encode (SsEncoding    encoding,
-                    const guint8 *data,
-                    gsize         len)
-{
-  g_return_val_if_fail (encoding < SS_N_ENCODINGS, NULL);
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-
-  switch (encoding)
-    {
-    case SS_ENCODING_TEXT:
-      if (len == 0)
-        return g_strdup ("");
-      if (memchr (data, '\0', len) != NULL ||
-          !g_utf8_validate_len ((const char *) data, len, NULL))
-        return NULL;
-      return g_strndup ((const char *) data, len);
-    case SS_ENCODING_ESCAPED:
-      return encode_escaped (data, len);
-    case SS_ENCODING_HEX:
-      return encode_hex (data, len);
-    case SS_ENCODING_BASE64:
-      return len > 0 ? g_base64_encode (data, len) : g_strdup ("");
-    case SS_ENCODING_FILE:
       return NULL;
     case SS_N_ENCODINGS:
     default:

@@ -1,4 +1,4 @@
-/* ss-socket-io.c — the fd source: accept, connect, send and receive
+/* ss-socket-io.c — the fd source: its watch, its dispatch, and the send queue
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -22,15 +21,6 @@
 #include "ss-error.h"
 #include "ss-escape.h"
 #include "ss-socket-private.h"
-
-/* Bounded work per wake-up, so one busy socket cannot starve the others
- * or the window. */
-#define MAX_READS_PER_WAKEUP   16
-#define RECV_BUFFER_SIZE       (64 * 1024)
-
-/* Core runs on the main thread only, so one receive buffer serves every
- * socket: ten thousand idle connections must not cost 64 KiB each. */
-static guint8 recv_buffer[RECV_BUFFER_SIZE];
 
 typedef struct
 {
@@ -235,249 +225,6 @@ ss_socket_connection_failed (SsSocket   *self,
 }
 
 static void
-peer_closed (SsSocket *self)
-{
-  self->peer_closed = TRUE;
-  ss_traffic_log_append_event (self->traffic, _("Peer closed its side of the connection (recv returned 0)"));
-  ss_socket_io_update_watch (self);
-  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_PEER_CLOSED]);
-}
-
-static void
-remember_sender (SsSocket                      *self,
-                 const struct sockaddr_storage *from,
-                 socklen_t                      from_len)
-{
-  if (self->last_sender != NULL &&
-      self->last_sender->len == from_len &&
-      memcmp (&self->last_sender->storage, from, from_len) == 0)
-    return;
-
-  g_clear_pointer (&self->last_sender, ss_address_free);
-  self->last_sender = ss_address_new ((const struct sockaddr *) from, from_len);
-  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_LAST_SENDER]);
-}
-
-/* SO_RXQ_OVFL: with each datagram, the kernel's running count of those it
- * dropped for this socket before queueing it. The growth is logged once
- * per batch of reads (log_kernel_drops()), not once per datagram, so a
- * flood does not double the log. */
-static void
-note_kernel_drops (SsSocket      *self,
-                   struct msghdr *msg)
-{
-  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (msg); cmsg != NULL; cmsg = CMSG_NXTHDR (msg, cmsg))
-    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SO_RXQ_OVFL &&
-        cmsg->cmsg_len >= CMSG_LEN (sizeof (guint32)))
-      {
-        guint32 count;
-
-        memcpy (&count, CMSG_DATA (cmsg), sizeof count);
-        /* unsigned arithmetic: right across the counter's wrap at 2^32 */
-        self->drops_unlogged += (guint32) (count - self->drops_seen);
-        self->drops_seen = count;
-      }
-}
-
-static void
-log_kernel_drops (SsSocket *self)
-{
-  if (self->drops_unlogged == 0)
-    return;
-
-  self->dropped += self->drops_unlogged;
-  ss_traffic_log_append_event (self->traffic,
-                               g_dngettext (GETTEXT_PACKAGE,
-                                            "The kernel dropped %" PRIu64 " datagram (receive buffer full)",
-                                            "The kernel dropped %" PRIu64 " datagrams (receive buffer full)",
-                                            self->drops_unlogged),
-                               self->drops_unlogged);
-  self->drops_unlogged = 0;
-  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_DROPPED]);
-}
-
-/* One recv() (recvmsg() for datagrams, to learn the sender and the
- * kernel's drops) of at most @bufsize bytes; what it read goes into the
- * log. Returns the count, 0 at the end of a stream, or -1 with *errsv_out
- * set. */
-static gssize
-receive_one (SsSocket *self,
-             gsize     bufsize,
-             gboolean  whole_datagram,
-             int      *errsv_out)
-{
-  struct sockaddr_storage from;
-  socklen_t from_len;
-  g_autofree guint8 *large = NULL;
-  guint8 *buffer = recv_buffer;
-  gboolean datagrams = self->type != SOCK_STREAM;
-  /* room for SO_RXQ_OVFL, and for any other message a person's option
-   * adds, so that one is never cut off */
-  union
-  {
-    guint8         buf[CMSG_SPACE (sizeof (guint32)) + 256];
-    struct cmsghdr align;
-  } control;
-  struct msghdr msg = { 0 };
-  struct iovec iov;
-  SsAddress sender;
-  const SsAddress *peer = NULL;
-  gssize n;
-
-  /* Received automatically, a datagram is taken whole, however large; a
-   * person's recv(bufsize) takes what it asks, and the log says what the
-   * kernel dropped. */
-  /* a UDP payload always fits the shared buffer; only Unix datagrams
-   * can be larger, and only they pay for the probe */
-  if (datagrams && whole_datagram && self->family == AF_UNIX)
-    {
-      gssize next = recv (self->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-      if (next > (gssize) bufsize)
-        bufsize = next;
-    }
-  /* a person may ask recv() for more than the shared buffer holds */
-  if (bufsize > sizeof recv_buffer)
-    buffer = large = g_malloc (bufsize);
-  iov.iov_base = buffer;
-  iov.iov_len = bufsize;
-
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof from;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  if (datagrams)
-    {
-      msg.msg_control = &control;
-      msg.msg_controllen = sizeof control;
-    }
-  do
-    n = recvmsg (self->fd, &msg, datagrams ? MSG_TRUNC : 0);
-  while (n < 0 && errno == EINTR);
-
-  *errsv_out = n < 0 ? errno : 0;
-  if (n < 0)
-    return -1;
-  from_len = msg.msg_namelen;
-  if (datagrams)
-    note_kernel_drops (self, &msg);
-  if (n == 0 && ss_socket_is_stream (self))
-    {
-      peer_closed (self);
-      return 0;
-    }
-
-  if (!ss_socket_is_stream (self) && from_len > sizeof (sa_family_t))
-    {
-      sender.len = from_len;
-      memcpy (&sender.storage, &from, from_len);
-      peer = &sender;
-    }
-
-  if ((gsize) n > bufsize)
-    {
-      ss_socket_log_chunk (self, SS_TRAFFIC_RECEIVED, buffer, bufsize, peer);
-      ss_traffic_log_append_event (self->traffic,
-                                   _("The datagram had %" PRIu64 " bytes: recv(%" PRIu64 ") took the first %" PRIu64 " and the kernel dropped the rest"),
-                                   (guint64) n, (guint64) bufsize, (guint64) bufsize);
-      n = bufsize;
-    }
-  else
-    ss_socket_log_chunk (self, SS_TRAFFIC_RECEIVED, buffer, n, peer);
-  ss_socket_auto_reply (self, buffer, n, peer);
-  if (peer != NULL)
-    remember_sender (self, &from, from_len);
-  return n;
-}
-
-static void
-receive_ready (SsSocket *self)
-{
-  guint64 before = ss_socket_get_bytes_in (self);
-
-  for (guint i = 0; i < MAX_READS_PER_WAKEUP; i++)
-    {
-      int errsv;
-      gssize n = receive_one (self, sizeof recv_buffer, TRUE, &errsv);
-
-      if (n > 0 || (n == 0 && !ss_socket_is_stream (self)))
-        continue;
-      if (n < 0 && errsv != EAGAIN && errsv != EWOULDBLOCK)
-        ss_socket_connection_failed (self, errsv, "recv");
-      break;
-    }
-
-  log_kernel_drops (self);
-  if (ss_socket_get_bytes_in (self) != before)
-    g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_IN]);
-}
-
-/**
- * ss_socket_recv:
- * @bufsize: the most bytes to take, as in Python's recv(bufsize)
- *
- * One recv() call, as the Receive button makes it: with nothing waiting it
- * fails with EAGAIN at once. For a datagram socket it is recvfrom(), and
- * ss_socket_get_last_sender() tells who sent it.
- *
- * Returns: the byte count (0 when the peer closed a stream), or -1 with
- *   @error set
- */
-gssize
-ss_socket_recv (SsSocket  *self,
-                gsize      bufsize,
-                GError   **error)
-{
-  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
-  g_return_val_if_fail (bufsize > 0, -1);
-
-  return ss_socket_try_recv (self, bufsize, TRUE, error);
-}
-
-/* One recv() by hand. With @record_would_block FALSE an EAGAIN is not
- * recorded: a blocking call that waits records only its outcome. */
-gssize
-ss_socket_try_recv (SsSocket  *self,
-                    gsize      bufsize,
-                    gboolean   record_would_block,
-                    GError   **error)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *args = NULL;
-  g_autofree char *python = NULL;
-  const char *call;
-  guint64 before;
-  gssize n;
-  int errsv;
-
-  if (!ss_socket_check_open (self, "recv", error))
-    return -1;
-
-  before = ss_socket_get_bytes_in (self);
-  n = receive_one (self, bufsize, FALSE, &errsv);
-  log_kernel_drops (self);
-  if (n < 0 && (errsv == EAGAIN || errsv == EWOULDBLOCK) && !record_would_block)
-    {
-      ss_set_errno_error (error, errsv, "recv");
-      return -1;
-    }
-
-  call = ss_socket_is_stream (self) ? "recv" : "recvfrom";
-  name = ss_socket_dup_python_name (self);
-  args = g_strdup_printf ("%d, buf, %" G_GSIZE_FORMAT ", 0", self->fd, bufsize);
-  python = ss_socket_is_stream (self)
-    ? g_strdup_printf ("data = %s.recv(%" G_GSIZE_FORMAT ")", name, bufsize)
-    : g_strdup_printf ("data, addr = %s.recvfrom(%" G_GSIZE_FORMAT ")", name, bufsize);
-  ss_socket_record (self, call, args, python, n, n < 0 ? errsv : 0, error);
-
-  if (n < 0 && errsv != EAGAIN && errsv != EWOULDBLOCK && self->state == SS_SOCKET_CONNECTED)
-    ss_socket_connection_failed (self, errsv, call);
-  if (ss_socket_get_bytes_in (self) != before)
-    g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_IN]);
-  ss_traffic_log_flush (self->traffic);
-  return n;
-}
-
-static void
 record_sendall (SsSocket   *self,
                 GBytes     *bytes,
                 gsize       sent,
@@ -653,7 +400,7 @@ dispatch (SsSocket     *self,
     case SS_SOCKET_BOUND:
     case SS_SOCKET_CONNECTED:
       if ((self->watching & G_IO_IN) && (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
-        receive_ready (self);
+        ss_socket_receive_ready (self);
       if (self->state != SS_SOCKET_CLOSED && (self->watching & G_IO_OUT) &&
           (revents & (G_IO_OUT | G_IO_HUP | G_IO_ERR)))
         pump_send (self);

@@ -1,4 +1,4 @@
-/* ss-socket-private.h — what ss-socket.c and ss-socket-io.c share
+/* ss-socket-private.h — what ss-socket.c and its ss-socket-*.c files share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -136,6 +136,7 @@ struct _SsSocket
 extern GParamSpec *ss_socket_properties[SS_SOCKET_N_PROPS];
 extern guint ss_socket_signals[SS_SOCKET_N_SIGNALS];
 
+void      ss_socket_install_properties (GObjectClass  *object_class);
 SsSocket *ss_socket_new_for_fd        (SsCallLog     *calls,
                                        int            fd,
                                        int            family,
@@ -191,6 +192,7 @@ void      ss_socket_remove_unix_file  (SsSocket      *self);
 void      ss_socket_connection_failed (SsSocket      *self,
                                        int            errsv,
                                        const char    *call);
+void      ss_socket_receive_ready     (SsSocket      *self);
 gssize    ss_socket_try_recv          (SsSocket      *self,
                                        gsize          bufsize,
                                        gboolean       record_would_block,

@@ -15,41 +15,13 @@
 #include <unistd.h>
 
 #include "ss-application.h"
-#include "ss-composer.h"
+#include "ss-composer-private.h"
 #include "ss-format.h"
 #include "ss-payload-format.h"
 #include "ss-payloads-popover.h"
 
 /* The preview shows this much of a payload; the count is always whole. */
 #define PREVIEW_BYTES 256
-/* How many sent payloads the history keeps */
-#define HISTORY_LIMIT 100
-
-struct _SsComposer
-{
-  GtkWidget          parent_instance;
-
-  GtkDropDown       *encoding_dropdown;
-  GtkDropDown       *line_ending_dropdown;
-  GtkLabel          *status_label;
-  GtkMenuButton     *payloads_button;
-  SsPayloadsPopover *payloads_popover;
-  GtkStack          *input_stack;
-  GtkTextView       *text_view;
-  GtkEntry          *file_entry;
-  GtkLabel          *preview_label;
-  GtkTextTag        *error_tag;
-
-  GSettings         *settings;
-  SsPayloadStore    *history;
-  SsPayloadStore    *library;
-  SsEncoding         encoding;    /* what the text is in now */
-  guint              preview_id;
-  int                history_position;  /* -1: the person's own draft */
-  SsPayload         *draft;             /* kept while the history is shown */
-  gboolean           valid;
-  gboolean           loading;           /* the text is set, not typed */
-};
 
 G_DEFINE_FINAL_TYPE (SsComposer, ss_composer, GTK_TYPE_WIDGET)
 
@@ -370,102 +342,6 @@ choose_file_cb (SsComposer *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-/* The history ----------------------------------------------------------- */
-
-static void load_payload (SsComposer *self, SsPayload *payload);
-
-/* @position -1 is the person's own draft, kept while they look back */
-static void
-show_history_item (SsComposer *self,
-                   int         position)
-{
-  g_autoptr(SsPayload) payload = NULL;
-
-  if (self->history_position < 0 && position >= 0)
-    {
-      g_clear_object (&self->draft);
-      self->draft = ss_composer_dup_payload (self);
-    }
-  if (position < 0)
-    payload = g_steal_pointer (&self->draft);
-  else
-    payload = g_list_model_get_item (G_LIST_MODEL (self->history), position);
-  if (payload == NULL)
-    return;
-
-  self->history_position = position;
-  load_payload (self, payload);
-}
-
-static gboolean
-text_key_pressed_cb (SsComposer            *self,
-                     guint                  keyval,
-                     guint                  keycode,
-                     GdkModifierType        state,
-                     GtkEventControllerKey *controller)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
-  GtkTextIter cursor;
-  int n;
-
-  if ((state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) != 0 || self->history == NULL)
-    return GDK_EVENT_PROPAGATE;
-
-  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->history));
-
-  /* Up and Down move the cursor inside the text; only past its first or
-   * last line do they walk the history, as a shell does */
-  if ((keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up) && gtk_text_iter_get_line (&cursor) == 0)
-    {
-      if (self->history_position + 1 >= n)
-        return GDK_EVENT_PROPAGATE;
-      show_history_item (self, self->history_position + 1);
-      return GDK_EVENT_STOP;
-    }
-  if ((keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down) &&
-      gtk_text_iter_get_line (&cursor) == gtk_text_buffer_get_line_count (buffer) - 1)
-    {
-      if (self->history_position < 0)
-        return GDK_EVENT_PROPAGATE;
-      show_history_item (self, self->history_position - 1);
-      return GDK_EVENT_STOP;
-    }
-  return GDK_EVENT_PROPAGATE;
-}
-
-/* Any edit makes the text the person's own again. */
-static void
-text_edited_cb (SsComposer *self)
-{
-  if (self->loading)
-    return;
-  self->history_position = -1;
-  g_clear_object (&self->draft);
-}
-
-/* The library ----------------------------------------------------------- */
-
-static void
-payload_chosen_cb (SsComposer *self,
-                   SsPayload  *payload)
-{
-  ss_composer_set_payload (self, payload);
-  gtk_menu_button_popdown (self->payloads_button);
-  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
-}
-
-static void
-payload_save_cb (SsComposer *self,
-                 const char *name)
-{
-  g_autoptr(SsPayload) payload = ss_composer_dup_payload (self);
-  g_autoptr(GError) error = NULL;
-
-  if (!ss_composer_save_payload (self, payload, name, &error))
-    ss_payloads_popover_show_error (self->payloads_popover, error->message);
-}
-
 /* GObject --------------------------------------------------------------- */
 
 static void
@@ -535,8 +411,10 @@ ss_composer_class_init (SsComposerClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, line_ending_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, schedule_preview);
   gtk_widget_class_bind_template_callback (widget_class, choose_file_cb);
-  gtk_widget_class_bind_template_callback (widget_class, payload_chosen_cb);
-  gtk_widget_class_bind_template_callback (widget_class, payload_save_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "payload_chosen_cb",
+                                                G_CALLBACK (ss_composer_payload_chosen_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "payload_save_cb",
+                                                G_CALLBACK (ss_composer_payload_save_cb));
 }
 
 static void
@@ -560,12 +438,12 @@ ss_composer_init (SsComposer *self)
                                                 "background", "rgba(224,27,36,0.25)",
                                                 NULL);
   g_signal_connect_swapped (buffer, "changed", G_CALLBACK (buffer_changed_cb), self);
-  g_signal_connect_swapped (buffer, "insert-text", G_CALLBACK (text_edited_cb), self);
-  g_signal_connect_swapped (buffer, "delete-range", G_CALLBACK (text_edited_cb), self);
+  g_signal_connect_swapped (buffer, "insert-text", G_CALLBACK (ss_composer_text_edited_cb), self);
+  g_signal_connect_swapped (buffer, "delete-range", G_CALLBACK (ss_composer_text_edited_cb), self);
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (text_key_pressed_cb), self);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (ss_composer_text_key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), keys);
 
   if (SS_IS_APPLICATION (app))
@@ -653,9 +531,9 @@ ss_composer_get_file (SsComposer *self)
   return gtk_editable_get_text (GTK_EDITABLE (self->file_entry));
 }
 
-static void
-load_payload (SsComposer *self,
-              SsPayload  *payload)
+void
+ss_composer_load_payload (SsComposer *self,
+                          SsPayload  *payload)
 {
   SsEncoding encoding = ss_payload_get_encoding (payload);
 
@@ -681,60 +559,8 @@ ss_composer_set_payload (SsComposer *self,
   g_return_if_fail (SS_IS_COMPOSER (self));
   g_return_if_fail (SS_IS_PAYLOAD (payload));
 
-  load_payload (self, payload);
-  text_edited_cb (self);
-}
-
-/* A payload that was sent goes to the top of the history. */
-void
-ss_composer_remember (SsComposer *self)
-{
-  g_autoptr(SsPayload) payload = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (SS_IS_COMPOSER (self));
-
-  if (self->history == NULL)
-    return;
-  payload = ss_composer_dup_payload (self);
-  ss_payload_store_remember (self->history, payload, HISTORY_LIMIT);
-  self->history_position = -1;
-  g_clear_object (&self->draft);
-  /* a history that cannot be written is not worth an error in the window
-   * for every send: the library is where payloads are kept on purpose */
-  if (!ss_payload_store_save (self->history, &error))
-    g_debug ("History not saved: %s", error->message);
-}
-
-/* Keeps @payload in the library under @name (replacing one of that name). */
-gboolean
-ss_composer_save_payload (SsComposer  *self,
-                          SsPayload   *payload,
-                          const char  *name,
-                          GError     **error)
-{
-  g_autofree char *stripped = g_strstrip (g_strdup (name));
-  g_autoptr(SsPayload) named = NULL;
-
-  g_return_val_if_fail (SS_IS_COMPOSER (self), FALSE);
-
-  if (self->library == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("There is no payload library"));
-      return FALSE;
-    }
-  if (*stripped == '\0')
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Give the payload a name"));
-      return FALSE;
-    }
-  if (ss_payload_store_get_broken (self->library))
-    return ss_payload_store_save (self->library, error);
-
-  named = ss_payload_new (stripped, ss_payload_get_encoding (payload), ss_payload_get_content (payload),
-                          ss_payload_get_line_ending (payload));
-  ss_payload_store_put (self->library, named);
-  return ss_payload_store_save (self->library, error);
+  ss_composer_load_payload (self, payload);
+  ss_composer_text_edited_cb (self);
 }
 
 gboolean
@@ -749,15 +575,4 @@ ss_composer_get_text_view (SsComposer *self)
 {
   g_return_val_if_fail (SS_IS_COMPOSER (self), NULL);
   return GTK_WIDGET (self->text_view);
-}
-
-/* Opens the saved payloads with the name field ready: what is in the box
- * is kept under the name typed there. */
-void
-ss_composer_save_as (SsComposer *self)
-{
-  g_return_if_fail (SS_IS_COMPOSER (self));
-
-  gtk_menu_button_popup (self->payloads_button);
-  ss_payloads_popover_focus_name (self->payloads_popover);
 }
