@@ -13,6 +13,7 @@ typedef struct
   GtkAdjustment *adjustment;  /* not a ref: the state lives on it */
   gboolean       following;
   guint          scroll_id;   /* a scroll to the end, pending */
+  double         scroll_from; /* the value when it was asked for */
 } FollowTail;
 
 static void
@@ -54,18 +55,26 @@ size_changed_cb (GtkAdjustment *adjustment,
                  FollowTail    *state)
 {
   if (state->following && state->scroll_id == 0)
-    state->scroll_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, scroll_to_end_cb, state, NULL);
+    {
+      state->scroll_from = gtk_adjustment_get_value (adjustment);
+      state->scroll_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, scroll_to_end_cb, state, NULL);
+    }
 }
 
 /* The person scrolled: follow again only once they are back at the end.
- * While a scroll to the end is pending, a move is the list's relayout,
- * not the person. */
+ * While a scroll to the end is pending, a small move is the list's
+ * relayout; a move up by more than a page is the person, and wins. */
 static void
 value_changed_cb (GtkAdjustment *adjustment,
                   FollowTail    *state)
 {
   if (state->scroll_id != 0)
-    return;
+    {
+      if (gtk_adjustment_get_value (adjustment) >=
+          state->scroll_from - gtk_adjustment_get_page_size (adjustment))
+        return;
+      g_clear_handle_id (&state->scroll_id, g_source_remove);
+    }
   state->following = at_end (adjustment);
 }
 
