@@ -44,7 +44,7 @@
 
 static guint8 pattern[PATTERN_PERIOD + BENCH_SEND_CHUNK];
 
-enum { RECEIVER_CPU, SHA_EQUAL, FILE_BYTES, PACKETS };
+enum { RECEIVER_CPU = BENCH_RECEIVER_CPU, SHA_EQUAL, FILE_BYTES, PACKETS };
 
 typedef struct
 {
@@ -257,11 +257,9 @@ read_back (const char *path,
 
 typedef struct
 {
-  SsSocket   *connection;
+  BenchFlood  base;
   const char *path;
   GError     *error;
-  gboolean    timed_out;
-  guint64     n_bytes;
 } Flood;
 
 static void
@@ -270,24 +268,8 @@ accepted_cb (SsSocket *listener,
              Flood    *flood)
 {
   /* from its first byte: nothing is read before the next dispatch */
-  g_set_object (&flood->connection, connection);
+  g_set_object (&flood->base.connection, connection);
   ss_socket_start_recording (connection, flood->path, &flood->error);
-}
-
-static gboolean
-time_limit_cb (gpointer user_data)
-{
-  ((Flood *) user_data)->timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-flood_done (Flood *flood)
-{
-  return flood->timed_out || flood->error != NULL ||
-         (flood->connection != NULL &&
-          (ss_socket_get_peer_closed (flood->connection) ||
-           ss_socket_get_bytes_in (flood->connection) >= flood->n_bytes));
 }
 
 static void
@@ -297,59 +279,42 @@ run_sockscope (gconstpointer  data,
   const Config *config = data;
   g_autofree char *path = g_build_filename (config->dir, "recording.pcapng", NULL);
   g_autoptr(SsSession) session = ss_session_new ();
-  Flood flood = { NULL, path, NULL, FALSE, config->n_bytes };
-  /* its local_port is what the recording shows for the sender */
-  BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
+  Flood flood = { .path = path };
   Readback readback = { 0 };
-  SsSocket *listener;
-  GThread *thread;
-  guint timeout_id;
-  double start, cpu;
   gboolean recorded;
 
-  listener = bench_session_socket (session, SOCK_STREAM, 4, &sender.port);
-  ss_socket_set_auto_accept (listener, TRUE);
-  bench_pin_thread (0);
-  g_signal_connect (listener, "accepted", G_CALLBACK (accepted_cb), &flood);
-
-  cpu = bench_thread_cpu ();
-  start = bench_now ();
-  sender.deadline = start + TIME_LIMIT;
-  timeout_id = g_timeout_add_seconds (TIME_LIMIT, time_limit_cb, &flood);
-  thread = g_thread_new ("sender", bench_stream_sender, &sender);
-
-  while (!flood_done (&flood))
+  /* its sender's local_port is what the recording shows for the sender */
+  bench_flood_start (&flood.base, session, config->n_bytes, pattern, PATTERN_PERIOD, TIME_LIMIT,
+                     G_CALLBACK (accepted_cb));
+  while (flood.error == NULL && !bench_flood_done (&flood.base))
     g_main_context_iteration (NULL, TRUE);
   /* a write that failed (the disk full) stops the recording */
-  recorded = flood.connection != NULL && ss_socket_get_recording (flood.connection);
-  if (flood.connection != NULL)
-    ss_socket_stop_recording (flood.connection);
+  recorded = flood.base.connection != NULL && ss_socket_get_recording (flood.base.connection);
+  if (flood.base.connection != NULL)
+    ss_socket_stop_recording (flood.base.connection);
 
-  result->seconds = bench_now () - start;
-  result->values[RECEIVER_CPU] = bench_thread_cpu () - cpu;
-  result->maxrss_kib = bench_maxrss_kib ();
-  g_clear_handle_id (&timeout_id, g_source_remove);
+  bench_flood_stop (&flood.base, result);
 
-  if (flood.connection == NULL || flood.error != NULL)
+  if (flood.base.connection == NULL || flood.error != NULL)
     {
       g_snprintf (result->note, sizeof result->note, "%s",
                   flood.error ? flood.error->message : "no connection was accepted");
       g_clear_error (&flood.error);
-      if (flood.connection != NULL)
-        ss_socket_close (flood.connection);
-      g_thread_join (thread);
-      g_clear_object (&flood.connection);
+      if (flood.base.connection != NULL)
+        ss_socket_close (flood.base.connection);
+      g_thread_join (flood.base.thread);
+      g_clear_object (&flood.base.connection);
       g_unlink (path);
       return;
     }
 
-  result->bytes = ss_socket_get_bytes_in (flood.connection);
+  result->bytes = ss_socket_get_bytes_in (flood.base.connection);
   /* the sender may still be writing after a time-out */
-  ss_socket_close (flood.connection);
-  g_thread_join (thread);
-  g_clear_object (&flood.connection);
+  ss_socket_close (flood.base.connection);
+  g_thread_join (flood.base.thread);
+  g_clear_object (&flood.base.connection);
 
-  if (read_back (path, sender.local_port, &readback, result->note, sizeof result->note))
+  if (read_back (path, flood.base.sender.local_port, &readback, result->note, sizeof result->note))
     {
       result->values[SHA_EQUAL] = g_str_equal (readback.sha256, config->sha256);
       result->values[FILE_BYTES] = readback.file_bytes;
@@ -360,7 +325,7 @@ run_sockscope (gconstpointer  data,
         g_snprintf (result->note, sizeof result->note,
                     "received %" G_GUINT64_FORMAT ", recorded %" G_GUINT64_FORMAT " bytes%s%s",
                     result->bytes, readback.bytes, recorded ? "" : ", the recording stopped",
-                    flood.timed_out ? " before the time limit" : "");
+                    flood.base.timed_out ? " before the time limit" : "");
       g_free (readback.sha256);
     }
   g_unlink (path);
@@ -404,7 +369,7 @@ print_run (const char        *name,
             result->values[FILE_BYTES] / MiB, result->values[PACKETS],
             (result->values[FILE_BYTES] / MAX (result->bytes, 1) - 1) * 100,
             result->values[SHA_EQUAL] ? "yes" : "no");
-  printf ("%s%s\n", result->ok ? "" : "  FAILED: ", result->note);
+  bench_print_end (result);
 }
 
 int
@@ -413,12 +378,8 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
-  g_autofree double *reference = NULL;
-  g_autofree double *sockscope = NULL;
-  g_autofree double *reference_cpu = NULL;
-  g_autofree double *sockscope_cpu = NULL;
+  g_auto(BenchRounds) rounds = { 0 };
   Config config;
-  guint rounds;
   long peak_rss = 0;
   double reference_gbps, sockscope_gbps, ratio;
   gboolean all_ok = TRUE, sha_equal = TRUE;
@@ -428,11 +389,7 @@ main (int   argc,
     g_error ("%s", error->message);
   config.dir = dir;
   config.n_bytes = fit_space (dir, bench_env_size ("SOCKSCOPE_BENCH_BYTES", (guint64) 4 << 30));
-  rounds = MAX (1, bench_env_size ("SOCKSCOPE_BENCH_ROUNDS", 3));
-  reference = g_new0 (double, rounds);
-  sockscope = g_new0 (double, rounds);
-  reference_cpu = g_new0 (double, rounds);
-  sockscope_cpu = g_new0 (double, rounds);
+  bench_rounds_init (&rounds);
   if (config.n_bytes == 0)
     {
       printf ("record: no room in %s, nothing run\n", dir);
@@ -443,45 +400,37 @@ main (int   argc,
   hash_sent (config.n_bytes, config.sha256);
 
   printf ("record: %.0f MiB over loopback TCP into files in %s, %u rounds; the sender's sha256 %s\n",
-          config.n_bytes / MiB, dir, rounds, config.sha256);
-  for (guint i = 0; i < rounds; i++)
+          config.n_bytes / MiB, dir, rounds.n, config.sha256);
+  if (bench_only_sockscope (run_sockscope, &config, "sockscope", print_run))
+    {
+      g_rmdir (dir);
+      return 0;
+    }
+  for (guint i = 0; i < rounds.n; i++)
     {
       BenchResult result;
 
-      /* SOCKSCOPE_BENCH_ONLY=sockscope: one side alone, under a profiler */
-      if (g_strcmp0 (g_getenv ("SOCKSCOPE_BENCH_ONLY"), "sockscope") == 0)
-        {
-          memset (&result, 0, sizeof result);
-          run_sockscope (&config, &result);
-          print_run ("sockscope", &result);
-          g_rmdir (dir);
-          return 0;
-        }
-
-      bench_run_forked (run_reference, &config, &result);
-      print_run ("reference", &result);
-      reference[i] = result.ok ? result.bytes / result.seconds : 0;
-      reference_cpu[i] = result.values[RECEIVER_CPU] / MAX (result.bytes / 1e9, 1e-9);
+      bench_run_print (run_reference, &config, "reference", print_run, &result);
+      rounds.reference[i] = result.ok ? result.bytes / result.seconds : 0;
+      rounds.reference_cpu[i] = result.values[RECEIVER_CPU] / MAX (result.bytes / 1e9, 1e-9);
       all_ok &= result.ok;
 
-      bench_run_forked (run_sockscope, &config, &result);
-      print_run ("sockscope", &result);
-      sockscope[i] = result.ok ? result.bytes / result.seconds : 0;
-      sockscope_cpu[i] = result.values[RECEIVER_CPU] / MAX (result.bytes / 1e9, 1e-9);
+      bench_run_print (run_sockscope, &config, "sockscope", print_run, &result);
+      rounds.sockscope[i] = result.ok ? result.bytes / result.seconds : 0;
+      rounds.sockscope_cpu[i] = result.values[RECEIVER_CPU] / MAX (result.bytes / 1e9, 1e-9);
       peak_rss = MAX (peak_rss, result.maxrss_kib);
       sha_equal &= result.values[SHA_EQUAL] != 0;
       all_ok &= result.ok;
     }
   g_rmdir (dir);
 
-  reference_gbps = bench_median (reference, rounds) / 1e9;
-  sockscope_gbps = bench_median (sockscope, rounds) / 1e9;
+  reference_gbps = bench_median (rounds.reference, rounds.n) / 1e9;
+  sockscope_gbps = bench_median (rounds.sockscope, rounds.n) / 1e9;
   ratio = reference_gbps > 0 ? sockscope_gbps / reference_gbps : 0;
   /* the disk's writeback runs in the kernel's threads, for both alike;
    * the receiving thread's CPU time is what the recording itself costs */
-  printf ("  (medians; receiver CPU: reference %.3f s/GB, sockscope %.3f s/GB, cost ratio %.2f)\n",
-          bench_median (reference_cpu, rounds), bench_median (sockscope_cpu, rounds),
-          bench_median (sockscope_cpu, rounds) / MAX (bench_median (reference_cpu, rounds), 1e-9));
+  bench_print_cpu_medians (&rounds, "receiver CPU", 3, "s/GB");
+  printf (")\n");
   printf ("record: reference %.2f GB/s, sockscope %.2f GB/s, ratio %.2f, sha256 equal: %s, "
           "sockscope peak RSS %ld MiB%s%s\n",
           reference_gbps, sockscope_gbps, ratio, sha_equal ? "yes" : "no", peak_rss / 1024,

@@ -30,3 +30,84 @@ bench_session_socket (SsSession *session,
   *port = (guint16) g_ascii_strtoull (strrchr (local, ':') + 1, NULL, 10);
   return socket;
 }
+
+gboolean
+bench_check_kept_tail (SsTrafficLog *log,
+                       const guint8 *pattern,
+                       gsize         period,
+                       char         *note,
+                       gsize         note_size)
+{
+  guint64 evicted = 0;
+  g_autoptr(GBytes) tail = ss_traffic_log_dup_payload_full (log, SS_TRAFFIC_RECEIVED, &evicted);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (tail, &len);
+
+  for (gsize i = 0; i < len; )
+    {
+      gsize at = (evicted + i) % period;
+      gsize run = MIN (len - i, period - at);
+
+      if (memcmp (data + i, pattern + at, run) != 0)
+        {
+          g_snprintf (note, note_size, "the log is wrong near byte %" G_GUINT64_FORMAT, evicted + i);
+          return FALSE;
+        }
+      i += run;
+    }
+  return TRUE;
+}
+
+static gboolean
+flood_time_limit_cb (gpointer user_data)
+{
+  BenchFlood *flood = user_data;
+
+  flood->timed_out = TRUE;
+  flood->timeout_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void
+bench_flood_start (BenchFlood   *flood,
+                   SsSession    *session,
+                   guint64       n_bytes,
+                   const guint8 *pattern,
+                   gsize         period,
+                   double        time_limit,
+                   GCallback     accepted)
+{
+  SsSocket *listener;
+
+  flood->n_bytes = n_bytes;
+  flood->sender = (BenchStreamSender) { 0, n_bytes, 0, pattern, period, 0 };
+  listener = bench_session_socket (session, SOCK_STREAM, 4, &flood->sender.port);
+  ss_socket_set_auto_accept (listener, TRUE);
+  bench_pin_thread (0);
+  g_signal_connect (listener, "accepted", accepted, flood);
+
+  flood->cpu = bench_thread_cpu ();
+  flood->start = bench_now ();
+  flood->sender.deadline = flood->start + time_limit;
+  flood->timeout_id = g_timeout_add_seconds (time_limit, flood_time_limit_cb, flood);
+  flood->thread = g_thread_new ("sender", bench_stream_sender, &flood->sender);
+}
+
+gboolean
+bench_flood_done (BenchFlood *flood)
+{
+  return flood->timed_out ||
+         (flood->connection != NULL &&
+          (ss_socket_get_peer_closed (flood->connection) ||
+           ss_socket_get_bytes_in (flood->connection) >= flood->n_bytes));
+}
+
+void
+bench_flood_stop (BenchFlood  *flood,
+                  BenchResult *result)
+{
+  result->seconds = bench_now () - flood->start;
+  result->values[BENCH_RECEIVER_CPU] = bench_thread_cpu () - flood->cpu;
+  result->maxrss_kib = bench_maxrss_kib ();
+  g_clear_handle_id (&flood->timeout_id, g_source_remove);
+}

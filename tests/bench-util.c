@@ -5,7 +5,10 @@
 #define G_LOG_DOMAIN "sockscope-bench"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench-util.h"
@@ -236,6 +240,14 @@ bench_stream_sender (gpointer user_data)
     g_error ("sender: connect: %s", g_strerror (errno));
   sender->local_port = ntohs (sin.sin_port);
 
+  if (sender->gated)
+    {
+      g_mutex_lock (&sender->mutex);
+      while (!sender->go)
+        g_cond_wait (&sender->cond, &sender->mutex);
+      g_mutex_unlock (&sender->mutex);
+    }
+
   while (sent < sender->n_bytes)
     {
       gsize want = MIN (BENCH_SEND_CHUNK, sender->n_bytes - sent);
@@ -251,6 +263,17 @@ bench_stream_sender (gpointer user_data)
     }
   close (fd);
   return NULL;
+}
+
+void
+bench_stream_sender_go (BenchStreamSender *sender,
+                        double             deadline)
+{
+  g_mutex_lock (&sender->mutex);
+  sender->deadline = deadline;
+  sender->go = TRUE;
+  g_cond_signal (&sender->cond);
+  g_mutex_unlock (&sender->mutex);
 }
 
 static gboolean
@@ -307,4 +330,349 @@ bench_recv_stream (int       fd,
   if (written != NULL)
     *written = ok;
   return total;
+}
+
+/* ------------------------------------------------------------------ */
+/* the environment, /proc, the pattern                                 */
+
+guint
+bench_env_rounds (void)
+{
+  return MAX (1, bench_env_size ("SOCKSCOPE_BENCH_ROUNDS", 3));
+}
+
+long
+bench_proc_status_kib (const char *field)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *key = g_strdup_printf ("\n%s:", field);
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, key)) == NULL)
+    return 0;
+  return strtol (line + strlen (key), NULL, 10);
+}
+
+/* The peak resident set, as the kernel keeps it. */
+long
+bench_vm_hwm_kib (void)
+{
+  long kib = bench_proc_status_kib ("VmHWM");
+
+  return kib > 0 ? kib : bench_maxrss_kib ();
+}
+
+void
+bench_fill_pattern (guint8 *pattern,
+                    gsize   size,
+                    gsize   period)
+{
+  for (gsize i = 0; i < size; i++)
+    pattern[i] = (guint8) ((i % period) * 131 + (i % period) / 251);
+}
+
+/* ------------------------------------------------------------------ */
+/* rounds and their printing                                           */
+
+gboolean
+bench_only_sockscope (BenchFunc      func,
+                      gconstpointer  data,
+                      const char    *name,
+                      BenchPrintFunc print)
+{
+  BenchResult result;
+
+  if (g_strcmp0 (g_getenv ("SOCKSCOPE_BENCH_ONLY"), "sockscope") != 0)
+    return FALSE;
+  memset (&result, 0, sizeof result);
+  func (data, &result);
+  print (name, &result);
+  return TRUE;
+}
+
+void
+bench_run_print (BenchFunc      func,
+                 gconstpointer  data,
+                 const char    *name,
+                 BenchPrintFunc print,
+                 BenchResult   *result)
+{
+  bench_run_forked (func, data, result);
+  print (name, result);
+}
+
+void
+bench_print_end (const BenchResult *result)
+{
+  printf ("%s%s\n", result->ok ? "" : "  FAILED: ", result->note);
+}
+
+void
+bench_rounds_init (BenchRounds *rounds)
+{
+  rounds->n = bench_env_rounds ();
+  rounds->reference = g_new0 (double, rounds->n);
+  rounds->sockscope = g_new0 (double, rounds->n);
+  rounds->reference_cpu = g_new0 (double, rounds->n);
+  rounds->sockscope_cpu = g_new0 (double, rounds->n);
+}
+
+void
+bench_rounds_clear (BenchRounds *rounds)
+{
+  g_clear_pointer (&rounds->reference, g_free);
+  g_clear_pointer (&rounds->sockscope, g_free);
+  g_clear_pointer (&rounds->reference_cpu, g_free);
+  g_clear_pointer (&rounds->sockscope_cpu, g_free);
+}
+
+void
+bench_print_cpu_medians (BenchRounds *rounds,
+                         const char  *what,
+                         int          precision,
+                         const char  *unit)
+{
+  double reference = bench_median (rounds->reference_cpu, rounds->n);
+  double sockscope = bench_median (rounds->sockscope_cpu, rounds->n);
+
+  printf ("  (medians; %s: reference %.*f %s, sockscope %.*f %s, cost ratio %.2f",
+          what, precision, reference, unit, precision, sockscope, unit,
+          sockscope / MAX (reference, 1e-9));
+}
+
+/* ------------------------------------------------------------------ */
+/* many connections: a client child and the reference accept loop     */
+
+/* the client looks at the listener's queue every so many connects */
+#define PACE_EVERY 32
+
+/* The accept queue's length and limit, as TCP_INFO gives them for a
+ * listener. */
+static gboolean
+listener_queue (int    listener,
+                guint *length,
+                guint *limit)
+{
+  struct tcp_info info;
+  socklen_t len = sizeof info;
+
+  if (getsockopt (listener, IPPROTO_TCP, TCP_INFO, &info, &len) != 0)
+    return FALSE;
+  *length = info.tcpi_unacked;
+  *limit = info.tcpi_sacked;
+  return TRUE;
+}
+
+/* In the client child: connect() after connect(), without waiting for any
+ * to complete, but never past the listener's backlog. A full accept queue
+ * makes the kernel drop the SYN and the client retry a second later, which
+ * would measure the retry timer rather than the accepting side. Syscalls
+ * only: the parent may have threads. */
+static void
+client_main (guint16  port,
+             int      listener,
+             guint    n,
+             int     *fds,
+             int      go,
+             int      report_fd)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (port),
+                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  /* closed with a reset: no TIME_WAIT left behind from round to round */
+  struct linger linger = { 1, 0 };
+  BenchClientReport report = { 0, 0 };
+  char byte;
+
+  bench_pin_thread (1);
+  if (read (go, &byte, 1) != 1)
+    _exit (1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint length, limit;
+
+      if (i % PACE_EVERY == 0)
+        while (listener_queue (listener, &length, &limit) && length + 2 * PACE_EVERY > limit)
+          nanosleep (&(struct timespec) { 0, 20000 }, NULL);
+
+      fds[i] = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (fds[i] >= 0)
+        setsockopt (fds[i], SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+      if (fds[i] < 0 ||
+          (connect (fds[i], (struct sockaddr *) &sin, sizeof sin) != 0 && errno != EINPROGRESS))
+        {
+          if (report.failed++ == 0)
+            report.first_errno = errno;
+        }
+    }
+  if (write (report_fd, &report, sizeof report) != sizeof report)
+    _exit (1);
+
+  /* hold them until told */
+  while (read (go, &byte, 1) > 0)
+    ;
+  _exit (0);
+}
+
+BenchClient
+bench_client_start (guint16  port,
+                    int      listener,
+                    guint    n,
+                    int     *fds)
+{
+  int go[2], report[2];
+  BenchClient client;
+
+  if (pipe2 (go, O_CLOEXEC) != 0 || pipe2 (report, O_CLOEXEC) != 0)
+    g_error ("pipe: %s", g_strerror (errno));
+  fflush (stdout);
+  client.pid = fork ();
+  if (client.pid < 0)
+    g_error ("fork: %s", g_strerror (errno));
+  if (client.pid == 0)
+    {
+      close (go[1]);
+      close (report[0]);
+      client_main (port, listener, n, fds, go[0], report[1]);
+    }
+  close (go[0]);
+  close (report[1]);
+  client.go = go[1];
+  client.report = report[0];
+  return client;
+}
+
+void
+bench_client_go (BenchClient *client)
+{
+  if (write (client->go, "g", 1) != 1)
+    g_error ("client: %s", g_strerror (errno));
+}
+
+BenchClientReport
+bench_client_finish (BenchClient *client)
+{
+  BenchClientReport report = { G_MAXUINT, 0 };
+  struct pollfd pfd = { client->report, POLLIN, 0 };
+
+  if (poll (&pfd, 1, 5000) == 1 && read (client->report, &report, sizeof report) != sizeof report)
+    report.failed = G_MAXUINT;
+  close (client->go);
+  close (client->report);
+  while (waitpid (client->pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  return report;
+}
+
+void
+bench_note_client (BenchResult             *result,
+                   const BenchClientReport *report)
+{
+  if (report->failed == G_MAXUINT)
+    g_snprintf (result->note, sizeof result->note, "the client did not report");
+  else if (report->failed > 0)
+    g_snprintf (result->note, sizeof result->note, "%u connect() calls failed, the first with %s",
+                report->failed, g_strerror (report->first_errno));
+}
+
+guint
+bench_fit_connections (const char *name,
+                       guint       n,
+                       guint       fd_spare)
+{
+  struct rlimit limit;
+  g_autofree char *range = NULL;
+  guint low = 0, high = 0;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+      if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < (rlim_t) n + fd_spare)
+        {
+          guint fit = limit.rlim_max > fd_spare ? limit.rlim_max - fd_spare : 0;
+
+          printf ("%s: the hard RLIMIT_NOFILE is %lu: %u connections instead of %u "
+                  "(raise it, e.g. ulimit -Hn %u as root, for the full run)\n",
+                  name, (unsigned long) limit.rlim_max, fit, n, n + fd_spare);
+          n = fit;
+        }
+    }
+  /* one loopback address to one port: each connection takes its own
+   * ephemeral port */
+  if (g_file_get_contents ("/proc/sys/net/ipv4/ip_local_port_range", &range, NULL, NULL) &&
+      sscanf (range, "%u %u", &low, &high) == 2 && high >= low && high - low + 1 < n + fd_spare)
+    {
+      guint fit = high - low + 1 > fd_spare ? high - low + 1 - fd_spare : 0;
+
+      printf ("%s: only %u ephemeral ports (net.ipv4.ip_local_port_range): "
+              "%u connections instead of %u\n", name, high - low + 1, fit, n);
+      n = fit;
+    }
+  return n;
+}
+
+void
+bench_accept_reference (guint        n,
+                        int          backlog,
+                        double       time_limit,
+                        BenchResult *result)
+{
+  g_autofree int *client_fds = g_new (int, n);
+  g_autofree int *fds = g_new (int, n);
+  BenchClientReport report;
+  BenchClient client;
+  guint accepted = 0;
+  guint16 port;
+  double start, cpu;
+  int listener = bench_loopback_socket (SOCK_STREAM | SOCK_NONBLOCK, backlog, &port);
+
+  client = bench_client_start (port, listener, n, client_fds);
+  bench_pin_thread (0);
+
+  cpu = bench_thread_cpu ();
+  start = bench_now ();
+  bench_client_go (&client);
+  while (accepted < n && bench_now () < start + time_limit)
+    {
+      struct pollfd pfd = { listener, POLLIN, 0 };
+
+      if (poll (&pfd, 1, 1000) < 0 && errno != EINTR)
+        g_error ("poll: %s", g_strerror (errno));
+      while (accepted < n)
+        {
+          int fd = accept4 (listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+          if (fd >= 0)
+            fds[accepted++] = fd;
+          else if (errno == EAGAIN || errno == EWOULDBLOCK)
+            break;
+          else if (errno != EINTR && errno != ECONNABORTED)
+            g_error ("accept4: %s", g_strerror (errno));
+        }
+    }
+  result->seconds = bench_now () - start;
+  result->values[BENCH_ACCEPTER_CPU] = bench_thread_cpu () - cpu;
+  result->maxrss_kib = bench_vm_hwm_kib ();
+  result->count = accepted;
+  result->ok = accepted == n;
+
+  report = bench_client_finish (&client);
+  bench_note_client (result, &report);
+  if (!result->ok && result->note[0] == '\0')
+    g_snprintf (result->note, sizeof result->note, "accepted %u", accepted);
+  for (guint i = 0; i < accepted; i++)
+    close (fds[i]);
+  close (listener);
+}
+
+void
+bench_print_accepted (const char        *name,
+                      const BenchResult *result)
+{
+  printf ("  %-9s %6" G_GUINT64_FORMAT " accepted in %7.3f s  %6.1f k/s  accepter CPU %5.1f µs each"
+          "  peak RSS %ld MiB",
+          name, result->count, result->seconds, result->count / MAX (result->seconds, 1e-6) / 1e3,
+          result->values[BENCH_ACCEPTER_CPU] / MAX (result->count, 1) * 1e6, result->maxrss_kib / 1024);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 
 G_BEGIN_DECLS
 
@@ -71,7 +72,16 @@ typedef struct
   const guint8 *pattern;
   gsize         period;
   guint16       local_port;  /* its own, once connected */
+  /* gated: once connected it waits for bench_stream_sender_go(), which
+   * sets the deadline (g_mutex_init() and g_cond_init() them first) */
+  gboolean      gated;
+  GMutex        mutex;
+  GCond         cond;
+  gboolean      go;
 } BenchStreamSender;
+
+void     bench_stream_sender_go (BenchStreamSender *sender,
+                                 double             deadline);
 
 /* A GThreadFunc: connects to @sender's port and sends the pattern from
  * its start until n_bytes are sent, the receiver closes, or the
@@ -89,5 +99,115 @@ guint64  bench_recv_stream     (int            fd,
                                 int            file,
                                 guint         *rounds,
                                 gboolean      *written);
+
+/* SOCKSCOPE_BENCH_ROUNDS, at least 1 (default 3) */
+guint    bench_env_rounds      (void);
+
+/* A field of /proc/self/status in KiB ("VmRSS"); 0 when it cannot be
+ * read. The peak (VmHWM) falls back to ru_maxrss. */
+long     bench_proc_status_kib (const char    *field);
+long     bench_vm_hwm_kib      (void);
+
+/* @period bytes of the flood's pattern and then its start again, to
+ * @size bytes: the same for the stream floods' reference and Sockscope. */
+void     bench_fill_pattern    (guint8        *pattern,
+                                gsize          size,
+                                gsize          period);
+
+/* ------------------------------------------------------------------ */
+/* rounds and their printing                                           */
+
+typedef void (*BenchPrintFunc) (const char        *name,
+                                const BenchResult *result);
+
+/* SOCKSCOPE_BENCH_ONLY=sockscope: runs @func once in this process (one
+ * side alone, under a profiler), prints it as @name and returns TRUE. */
+gboolean bench_only_sockscope  (BenchFunc      func,
+                                gconstpointer  data,
+                                const char    *name,
+                                BenchPrintFunc print);
+/* bench_run_forked(), then @print as @name */
+void     bench_run_print       (BenchFunc      func,
+                                gconstpointer  data,
+                                const char    *name,
+                                BenchPrintFunc print,
+                                BenchResult   *result);
+/* The end of a run's line: why it failed, and the newline. */
+void     bench_print_end       (const BenchResult *result);
+
+/* A round's figures for both sides, medians taken at the end. */
+typedef struct
+{
+  guint   n;
+  double *reference;
+  double *sockscope;
+  double *reference_cpu;
+  double *sockscope_cpu;
+} BenchRounds;
+
+/* bench_env_rounds() rounds, zeroed */
+void     bench_rounds_init     (BenchRounds   *rounds);
+void     bench_rounds_clear    (BenchRounds   *rounds);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BenchRounds, bench_rounds_clear)
+/* "  (medians; @what: reference …, sockscope …, cost ratio …", the CPU
+ * medians with @precision decimals and @unit; the caller ends it. */
+void     bench_print_cpu_medians (BenchRounds *rounds,
+                                  const char  *what,
+                                  int          precision,
+                                  const char  *unit);
+
+/* ------------------------------------------------------------------ */
+/* many connections: a client child and the reference accept loop     */
+
+/* BenchResult.values slot for the accepting thread's CPU time */
+#define BENCH_ACCEPTER_CPU 0
+
+/* What the client reports once it has made every connect() call. */
+typedef struct
+{
+  guint failed;
+  int   first_errno;
+} BenchClientReport;
+
+typedef struct
+{
+  pid_t pid;
+  int   go;        /* write a byte to start; close to end the client */
+  int   report;    /* the BenchClientReport comes here */
+} BenchClient;
+
+/* Forks a client that, on bench_client_go(), connect()s @n times to
+ * 127.0.0.1:@port without waiting for any to complete, but paced by the
+ * accept queue of @listener so that it never overflows, into @fds (made
+ * before the fork: the child allocates nothing), and holds them. */
+BenchClient       bench_client_start  (guint16            port,
+                                       int                listener,
+                                       guint              n,
+                                       int               *fds);
+void              bench_client_go     (BenchClient       *client);
+/* Ends the client (its connections reset) and returns what it reported. */
+BenchClientReport bench_client_finish (BenchClient       *client);
+/* A note in @result if the client failed. */
+void              bench_note_client   (BenchResult       *result,
+                                       const BenchClientReport *report);
+
+/* Each process holds one end of every connection: raises the soft
+ * RLIMIT_NOFILE and returns @n scaled down to what the hard limit and the
+ * ephemeral ports allow with @fd_spare besides, saying so after @name. */
+guint    bench_fit_connections (const char    *name,
+                                guint          n,
+                                guint          fd_spare);
+
+/* The reference: a minimal C accept4() loop with poll() on a non-blocking
+ * listener with @backlog, @n connections from a client child, for up to
+ * @time_limit s. */
+void     bench_accept_reference (guint         n,
+                                 int           backlog,
+                                 double        time_limit,
+                                 BenchResult  *result);
+
+/* A run's line up to its peak RSS: accepted, rate, accepter CPU. */
+void     bench_print_accepted  (const char        *name,
+                                const BenchResult *result);
 
 G_END_DECLS

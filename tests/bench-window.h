@@ -1,0 +1,82 @@
+/* bench-window.h — what the window benchmarks share: the real window
+ * built in-process with a listener its session opened, and how long its
+ * main loop went without turning
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "bench-util.h"
+#include "ss-application.h"
+#include "ss-window.h"
+
+G_BEGIN_DECLS
+
+/* the period of the timeout at G_PRIORITY_DEFAULT whose gaps are measured */
+#define BENCH_GAP_TIMER_MS 10
+
+typedef struct
+{
+  SsApplication *app;
+  SsWindow      *window;
+  SsSocket      *listener;   /* from "tcp-listen:127.0.0.1:0" */
+  GFile         *data_home;
+} BenchWindow;
+
+/* With a display: a data home of its own (the payload history and library
+ * are the person's), the application registered, its window presented and
+ * mapped, and a listener its session opened. Without one, a note in
+ * @result and FALSE. */
+gboolean  bench_window_open          (BenchWindow  *bench,
+                                      BenchResult  *result);
+/* The window destroyed, the data home removed. */
+void      bench_window_close         (BenchWindow  *bench);
+
+/* Before the run in the parent: TRUE with a display, otherwise it says
+ * "@name: skipped" (and the benchmark returns 77). */
+gboolean  bench_window_have_display  (const char   *name);
+
+/* An SsTestCondition */
+gboolean  bench_widget_mapped        (gpointer      widget);
+/* Iterates the main context for @ms, whatever happens, with no source of
+ * its own besides the one timeout. */
+void      bench_iterate_for          (guint         ms);
+
+/* The main loop's turns: the largest gap between ticks of a widget's
+ * frame clock and between runs of a BENCH_GAP_TIMER_MS timeout, while
+ * measuring; ticks and frames painted counted. */
+typedef struct
+{
+  gboolean       measuring;
+  gint64         last_tick;
+  gint64         last_timer;
+  gint64         max_tick_gap;
+  gint64         max_timer_gap;
+  guint          n_ticks;
+  guint          n_frames;
+
+  GtkWidget     *widget;
+  GdkFrameClock *clock;
+  guint          tick_id;
+  guint          timer_id;
+  gulong         paint_id;
+} BenchGaps;
+
+/* The tick callback on @widget, the timer, and an after-paint handler on
+ * its frame clock if @count_frames. */
+void      bench_gaps_attach          (BenchGaps    *gaps,
+                                      GtkWidget    *widget,
+                                      gboolean      count_frames);
+void      bench_gaps_detach          (BenchGaps    *gaps);
+/* from now, the largest gaps from 0 */
+void      bench_gaps_start           (BenchGaps    *gaps);
+void      bench_gaps_stop            (BenchGaps    *gaps);
+
+/* "  (N MiB before)  max gap: frame clock N ms, 10 ms timer N ms  " */
+void      bench_print_gaps           (double        rss_before_kib,
+                                      double        tick_gap_ms,
+                                      double        timer_gap_ms);
+
+G_END_DECLS
