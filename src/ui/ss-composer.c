@@ -16,6 +16,7 @@
 
 #include "ss-application.h"
 #include "ss-composer-private.h"
+#include "ss-file-chooser.h"
 #include "ss-format.h"
 #include "ss-payload-format.h"
 #include "ss-payloads-popover.h"
@@ -313,33 +314,23 @@ line_ending_changed_cb (SsComposer *self)
 }
 
 static void
-file_chosen_cb (SsComposer           *self,
-                int                   response,
-                GtkFileChooserNative *chooser)
+file_chosen_cb (gpointer        user_data,
+                GFile          *file,
+                GtkFileChooser *chooser)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
+  SsComposer *self = user_data;
+  g_autofree char *path = g_file_get_path (file);
 
-      if (path != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (self->file_entry), path);
-    }
-  g_object_unref (chooser);
+  if (path != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->file_entry), path);
 }
 
 static void
 choose_file_cb (SsComposer *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
-
-  chooser = gtk_file_chooser_native_new (_("Choose a File to Send"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), NULL);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_swapped (chooser, "response", G_CALLBACK (file_chosen_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  ss_file_chooser_show (ss_file_chooser_new (GTK_WIDGET (self), _("Choose a File to Send"),
+                                             GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), NULL),
+                        file_chosen_cb, self);
 }
 
 /* GObject --------------------------------------------------------------- */

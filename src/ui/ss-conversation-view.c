@@ -34,6 +34,7 @@ struct _SsConversationView
   gboolean           stale;        /* rebuild before showing anything new */
   guint              shown_until;  /* entries of the log appended so far */
   gsize              shown_bytes;
+  guint64            logged_then;  /* the log's payload count at shown_until */
   SsPayloadFormat    format;
   guint              kinds;        /* 1 << SsTrafficKind shown */
   int                last_kind;    /* of the text at the end, -1 none */
@@ -100,11 +101,20 @@ append_entry (SsConversationView *self,
   return len;
 }
 
+/* Every payload byte the log has counted, both directions */
+static guint64
+logged_bytes (SsConversationView *self)
+{
+  return ss_traffic_log_get_bytes (self->log, SS_TRAFFIC_RECEIVED) +
+         ss_traffic_log_get_bytes (self->log, SS_TRAFFIC_SENT);
+}
+
 static void
 append_range (SsConversationView *self,
               guint               from,
               guint               to)
 {
+  self->logged_then = logged_bytes (self);
   for (guint i = from; i < to; i++)
     {
       g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->log), i);
@@ -165,7 +175,7 @@ update_cb (gpointer user_data)
 {
   SsConversationView *self = user_data;
   guint n = self->log ? g_list_model_get_n_items (G_LIST_MODEL (self->log)) : 0;
-  guint64 pending = 0;
+  guint64 pending;
 
   self->update_id = 0;
   if (self->stale || n < self->shown_until)
@@ -173,13 +183,9 @@ update_cb (gpointer user_data)
       rebuild (self);
       return G_SOURCE_REMOVE;
     }
-  /* more than the view shows came since: only the tail is worth laying out */
-  for (guint i = n; i > self->shown_until && pending <= MAX_SHOWN; i--)
-    {
-      g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->log), i - 1);
-
-      pending += ss_traffic_entry_get_length (entry);
-    }
+  /* more than the view shows came since: only the tail is worth laying
+   * out. The log's counters say how much, without an item per entry. */
+  pending = logged_bytes (self) - self->logged_then;
   if (pending > MAX_SHOWN || self->shown_bytes + pending > 2 * MAX_SHOWN)
     rebuild (self);
   else

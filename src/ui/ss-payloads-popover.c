@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-file-chooser.h"
 #include "ss-payloads-popover.h"
 
 struct _SsPayloadsPopover
@@ -143,23 +144,19 @@ ss_payloads_popover_export (SsPayloadsPopover *self,
 }
 
 static void
-file_chosen_cb (SsPayloadsPopover    *self,
-                int                   response,
-                GtkFileChooserNative *chooser)
+file_chosen_cb (gpointer        user_data,
+                GFile          *file,
+                GtkFileChooser *chooser)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
+  SsPayloadsPopover *self = user_data;
+  g_autofree char *path = g_file_get_path (file);
 
-      if (path == NULL)
-        ss_payloads_popover_show_error (self, _("Only local files can be used"));
-      else if (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)) == GTK_FILE_CHOOSER_ACTION_SAVE)
-        ss_payloads_popover_export (self, path);
-      else
-        ss_payloads_popover_import (self, path);
-    }
-  g_object_unref (chooser);
+  if (path == NULL)
+    ss_payloads_popover_show_error (self, _("Only local files can be used"));
+  else if (gtk_file_chooser_get_action (chooser) == GTK_FILE_CHOOSER_ACTION_SAVE)
+    ss_payloads_popover_export (self, path);
+  else
+    ss_payloads_popover_import (self, path);
 }
 
 static void
@@ -168,16 +165,10 @@ choose_file (SsPayloadsPopover    *self,
              GtkFileChooserAction  action,
              const char           *accept)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
+  const char *name = action == GTK_FILE_CHOOSER_ACTION_SAVE ? "payloads.ini" : NULL;
 
-  chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         action, accept, NULL);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "payloads.ini");
-  g_signal_connect_swapped (chooser, "response", G_CALLBACK (file_chosen_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  ss_file_chooser_show (ss_file_chooser_new (GTK_WIDGET (self), title, action, accept, name),
+                        file_chosen_cb, self);
 }
 
 static void

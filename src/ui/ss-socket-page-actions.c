@@ -14,6 +14,7 @@
 
 #include "ss-constants.h"
 #include "ss-error.h"
+#include "ss-file-chooser.h"
 #include "ss-format.h"
 #include "ss-icmp.h"
 #include "ss-socket-page-private.h"
@@ -212,21 +213,15 @@ close_action (GtkWidget  *widget,
 }
 
 static void
-record_response_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    SsSocketPage    *self)
+record_chosen_cb (gpointer        user_data,
+                  GFile          *file,
+                  GtkFileChooser *chooser)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  SsSocketPage *self = user_data;
+  g_autofree char *path = g_file_get_path (file);
   g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  g_object_unref (dialog);
-  if (file == NULL || (path = g_file_get_path (file)) == NULL)
-    return;
-
-  if (!ss_socket_start_recording (self->socket, path, &error))
+  if (path != NULL && !ss_socket_start_recording (self->socket, path, &error))
     ss_socket_page_show_error (self, error);
 }
 
@@ -237,7 +232,6 @@ record_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   SsSocketPage *self = SS_SOCKET_PAGE (widget);
-  GtkFileChooserNative *dialog;
   g_autofree char *name = NULL;
 
   if (ss_socket_get_recording (self->socket))
@@ -246,14 +240,10 @@ record_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = gtk_file_chooser_native_new (_("Record to File"),
-                                        GTK_WINDOW (gtk_widget_get_root (widget)),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Record"), _("_Cancel"));
   name = g_strdup_printf ("sockscope-fd%d.pcapng", ss_socket_get_fd (self->socket));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (record_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  ss_file_chooser_show (ss_file_chooser_new (widget, _("Record to File"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                             _("_Record"), name),
+                        record_chosen_cb, self);
 }
 
 /* The Save dialog's format choice: ids, and the labels in SsExportFormat
@@ -261,25 +251,20 @@ record_action (GtkWidget  *widget,
 static const char *save_format_ids[] = { "transcript", "hexdump", "received", "sent", "pcapng", NULL };
 
 static void
-save_log_response_cb (GtkNativeDialog *dialog,
-                      int              response,
-                      SsSocketPage    *self)
+save_log_chosen_cb (gpointer        user_data,
+                    GFile          *file,
+                    GtkFileChooser *chooser)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-  const char *choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "format");
+  SsSocketPage *self = user_data;
+  g_autofree char *path = g_file_get_path (file);
+  const char *choice = gtk_file_chooser_get_choice (chooser, "format");
   SsExportFormat format = SS_EXPORT_TRANSCRIPT;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   for (guint i = 0; choice != NULL && save_format_ids[i] != NULL; i++)
     if (g_str_equal (choice, save_format_ids[i]))
       format = i;
-  g_object_unref (dialog);
-  if (file == NULL || (path = g_file_get_path (file)) == NULL)
-    return;
-
-  ss_socket_page_save_log (self, format, path);
+  if (path != NULL)
+    ss_socket_page_save_log (self, format, path);
 }
 
 /* Saves the log; says so when part of it was no longer in memory. */
@@ -316,19 +301,13 @@ save_log_action (GtkWidget  *widget,
   const char *labels[] = {
     _("Text transcript"), _("Hex dump"), _("Raw bytes received"), _("Raw bytes sent"), _("pcapng (Wireshark)"), NULL,
   };
-  GtkFileChooserNative *dialog;
-  g_autofree char *name = NULL;
+  g_autofree char *name = g_strdup_printf ("sockscope-fd%d.txt", ss_socket_get_fd (self->socket));
+  GtkFileChooser *chooser = ss_file_chooser_new (widget, _("Save Log"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                 _("_Save"), name);
 
-  dialog = gtk_file_chooser_native_new (_("Save Log"), GTK_WINDOW (gtk_widget_get_root (widget)),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "format", _("Format"),
-                               save_format_ids, labels);
-  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "format", "transcript");
-  name = g_strdup_printf ("sockscope-fd%d.txt", ss_socket_get_fd (self->socket));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (save_log_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  gtk_file_chooser_add_choice (chooser, "format", _("Format"), save_format_ids, labels);
+  gtk_file_chooser_set_choice (chooser, "format", "transcript");
+  ss_file_chooser_show (chooser, save_log_chosen_cb, self);
 }
 
 static void

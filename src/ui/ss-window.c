@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "ss-call-view.h"
+#include "ss-file-chooser.h"
 #include "ss-new-socket-box.h"
 #include "ss-socket-page.h"
 #include "ss-socket-row.h"
@@ -283,18 +284,12 @@ string_to_bytes (char *text)
 }
 
 static void
-export_response_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    SsWindow        *self)
+export_chosen_cb (gpointer        user_data,
+                  GFile          *file,
+                  GtkFileChooser *chooser)
 {
-  g_autoptr(GFile) file = NULL;
+  SsWindow *self = user_data;
   g_autoptr(GBytes) script = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  g_object_unref (dialog);
-  if (file == NULL)
-    return;
 
   /* written to a temporary file and renamed: a crash leaves the old file */
   script = string_to_bytes (ss_call_log_to_python (ss_session_get_calls (self->session)));
@@ -308,15 +303,10 @@ export_script_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  SsWindow *self = SS_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-
-  dialog = gtk_file_chooser_native_new (_("Export Calls as Python Script"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "sockscope-session.py");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  ss_file_chooser_show (ss_file_chooser_new (widget, _("Export Calls as Python Script"),
+                                             GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                             "sockscope-session.py"),
+                        export_chosen_cb, widget);
 }
 
 static gboolean
