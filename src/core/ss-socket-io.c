@@ -1,4 +1,4 @@
-/* ss-socket-io.c — the fd source: its watch, its dispatch, and the send queue
+/* ss-socket-io.c — the socket's watch, its dispatch, and the send queue
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,50 +22,23 @@
 #include "ss-escape.h"
 #include "ss-socket-private.h"
 
-typedef struct
-{
-  GSource   source;
-  SsSocket *socket;   /* weak: the socket destroys its source */
-} SocketSource;
-
 static void dispatch (SsSocket *self, GIOCondition revents);
 
-static gboolean
-socket_source_dispatch (GSource     *source,
-                        GSourceFunc  callback,
-                        gpointer     user_data)
+static void
+ready_cb (GIOCondition revents,
+          gpointer     user_data)
 {
-  SocketSource *socket_source = (SocketSource *) source;
-  SsSocket *self = socket_source->socket;
+  SsSocket *self = user_data;
 
   g_object_ref (self);
-  dispatch (self, g_source_query_unix_fd (source, self->fd_tag));
+  dispatch (self, revents);
   g_object_unref (self);
-  return G_SOURCE_CONTINUE;
 }
-
-static GSourceFuncs socket_source_funcs = {
-  .dispatch = socket_source_dispatch,
-};
 
 void
 ss_socket_io_start (SsSocket *self)
 {
-  SocketSource *source;
-
-  source = (SocketSource *) g_source_new (&socket_source_funcs, sizeof (SocketSource));
-  source->socket = self;
-  /* Below GTK's layout and redraw priorities: however hard a peer floods,
-   * the window still draws and takes input between batches. */
-  g_source_set_priority ((GSource *) source, G_PRIORITY_DEFAULT_IDLE);
-  /* Without this GLib takes the fd out of the poll set around every
-   * dispatch and puts it back, waking the loop twice per batch. Nothing in
-   * a dispatch runs a nested main loop, so it never recurses. */
-  g_source_set_can_recurse ((GSource *) source, TRUE);
-  g_source_set_static_name ((GSource *) source, "[sockscope] socket");
-  g_source_attach ((GSource *) source, g_main_context_get_thread_default ());
-  self->source = (GSource *) source;
-
+  self->watch = ss_poller_watch_new (self->fd, ready_cb, self);
   ss_socket_io_update_watch (self);
 }
 
@@ -114,11 +87,9 @@ ss_socket_io_stop (SsSocket *self)
 {
   g_clear_handle_id (&self->accept_retry_id, g_source_remove);
   ss_socket_wait_cancel (self);
-  if (self->source != NULL)
+  if (self->watch != NULL)
     {
-      g_source_destroy (self->source);
-      g_clear_pointer (&self->source, g_source_unref);
-      self->fd_tag = NULL;
+      g_clear_pointer (&self->watch, ss_poller_watch_free);
       self->watching = 0;
     }
   if (self->connect_task != NULL || self->connect_waited)
@@ -175,31 +146,15 @@ wanted_condition (SsSocket *self)
   return want;
 }
 
-/* Watch only what the state needs; with nothing wanted the fd leaves the
- * poll set, since poll reports HUP and ERR whatever is asked, and a dead
- * connection would otherwise wake us forever. */
+/* Watch only what the state needs (see ss_poller_watch_set_condition()). */
 void
 ss_socket_io_update_watch (SsSocket *self)
 {
-  GIOCondition want;
-
-  if (self->source == NULL)
+  if (self->watch == NULL)
     return;
 
-  want = wanted_condition (self);
-  if (want == self->watching)
-    return;
-
-  if (want == 0)
-    {
-      g_source_remove_unix_fd (self->source, self->fd_tag);
-      self->fd_tag = NULL;
-    }
-  else if (self->fd_tag == NULL)
-    self->fd_tag = g_source_add_unix_fd (self->source, self->fd, want);
-  else
-    g_source_modify_unix_fd (self->source, self->fd_tag, want);
-  self->watching = want;
+  self->watching = wanted_condition (self);
+  ss_poller_watch_set_condition (self->watch, self->watching);
 }
 
 /* The connection is over on the kernel's side (reset, broken pipe, …):

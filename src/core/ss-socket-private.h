@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include "ss-poller.h"
 #include "ss-recorder.h"
 #include "ss-socket.h"
 
@@ -68,8 +69,7 @@ struct _SsSocket
   char          *local_address;
   char          *peer_address;
 
-  GSource       *source;
-  gpointer       fd_tag;
+  SsPollerWatch *watch;
   GIOCondition   watching;
   guint          accept_retry_id;
 
