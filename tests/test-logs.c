@@ -228,6 +228,52 @@ test_call_log (void)
   g_assert_true (g_str_has_prefix (c_failed, "connect(3, {AF_INET, 127.0.0.1:1}, 16) = -1 ECONNREFUSED ("));
 }
 
+/* Calls recorded under a hold join the model in one change when the last
+ * hold goes; the script has them all the same. */
+static void
+test_call_log_hold (void)
+{
+  g_autoptr(SsCallLog) log = ss_call_log_new ();
+  ItemsChanged changed = { 0 };
+  g_autofree char *script = NULL;
+
+  g_signal_connect (log, "items-changed", G_CALLBACK (items_changed_cb), &changed);
+  ss_call_log_record (log, -1, "socket", "AF_INET, SOCK_STREAM, 0",
+                      "sk3 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", 3, 0);
+
+  ss_call_log_hold (log);
+  ss_call_log_hold (log);
+  for (int fd = 4; fd < 7; fd++)
+    {
+      g_autofree char *python = g_strdup_printf ("conn%d, addr = sk3.accept()", fd);
+
+      ss_call_log_record (log, 3, "accept4", "3, {AF_INET, 127.0.0.1:1}, [16]", python, fd, 0);
+    }
+  g_assert_cmpuint (changed.n_signals, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 1);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (log), 1));
+  script = ss_call_log_to_python (log);
+  g_assert_nonnull (strstr (script, "conn6, addr = sk3.accept()"));
+
+  ss_call_log_release (log);
+  g_assert_cmpuint (changed.n_signals, ==, 1);
+  ss_call_log_release (log);
+  g_assert_cmpuint (changed.n_signals, ==, 2);
+  g_assert_cmpuint (changed.position, ==, 1);
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, 3);
+  {
+    g_autoptr(SsCall) last = g_list_model_get_item (G_LIST_MODEL (log), 3);
+
+    g_assert_cmpint (ss_call_get_result (last), ==, 6);
+  }
+
+  /* nothing held back: at once again */
+  ss_call_log_record (log, 3, "close", "3", "sk3.close()", 0, 0);
+  g_assert_cmpuint (changed.n_signals, ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 5);
+}
+
 static void
 test_constants (void)
 {
@@ -305,6 +351,7 @@ main (int   argc,
   g_test_add_func ("/logs/traffic/entry-text", test_traffic_entry_text);
   g_test_add_func ("/logs/traffic/large", test_traffic_large);
   g_test_add_func ("/logs/calls", test_call_log);
+  g_test_add_func ("/logs/calls/hold", test_call_log_hold);
   g_test_add_func ("/logs/constants", test_constants);
   g_test_add_func ("/logs/errno-error", test_errno_error);
 

@@ -15,6 +15,9 @@
 #include "ss-error.h"
 #include "ss-test-socket.h"
 
+/* fewer than a wakeup accepts (MAX_ACCEPTS_PER_WAKEUP) */
+#define BATCH_CONNECTIONS 20
+
 /* ------------------------------------------------------------------ */
 /* the seed's server and client recipes, both ends Sockscope           */
 
@@ -244,6 +247,74 @@ wait_queued_or_accepted (SsSocket *listener,
   QueuedWait wait = { listener, n_before };
 
   ss_test_wait_until (queued_or_accepted, &wait, SS_TEST_TIMEOUT_MS);
+}
+
+typedef struct
+{
+  guint n_signals;
+  guint added;
+} Changes;
+
+static void
+changes_cb (GListModel *model,
+            guint       position,
+            guint       removed,
+            guint       added,
+            Changes    *changes)
+{
+  changes->n_signals++;
+  changes->added += added;
+}
+
+static gboolean
+all_accepted (gpointer user_data)
+{
+  return ((Accepted *) user_data)->n_accepted == BATCH_CONNECTIONS;
+}
+
+/* Connections waiting together are taken in one wakeup, and the lists
+ * that show them change once: the listener's connections and the call
+ * log, however many there were. */
+static void
+test_accept_batch (void)
+{
+  SsSession *session = ss_session_new ();
+  SsCallLog *calls = ss_session_get_calls (session);
+  g_autoptr(GError) error = NULL;
+  Accepted accepted = { 0 };
+  Changes connection_changes = { 0 }, call_changes = { 0 };
+  int clients[BATCH_CONNECTIONS];
+  SsSocket *listener;
+  guint16 port;
+
+  listener = ss_test_create (session, AF_INET, SOCK_STREAM);
+  ss_socket_set_auto_accept (listener, FALSE);
+  g_signal_connect (listener, "accepted", G_CALLBACK (accepted_cb), &accepted);
+  ss_test_bind_ok (listener, "127.0.0.1:0");
+  g_assert_true (ss_socket_listen (listener, BATCH_CONNECTIONS, &error));
+  g_assert_no_error (error);
+  port = ss_test_port_of (ss_socket_get_local_address (listener));
+
+  /* on loopback a connect() returns once the kernel has queued it */
+  for (guint i = 0; i < BATCH_CONNECTIONS; i++)
+    clients[i] = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
+  ss_test_drain_main_context ();
+
+  g_signal_connect (ss_socket_get_connections (listener), "items-changed",
+                    G_CALLBACK (changes_cb), &connection_changes);
+  g_signal_connect (calls, "items-changed", G_CALLBACK (changes_cb), &call_changes);
+  ss_socket_set_auto_accept (listener, TRUE);
+  ss_test_wait_until (all_accepted, &accepted, SS_TEST_TIMEOUT_MS);
+
+  g_assert_cmpuint (connection_changes.n_signals, ==, 1);
+  g_assert_cmpuint (connection_changes.added, ==, BATCH_CONNECTIONS);
+  g_assert_cmpuint (call_changes.n_signals, ==, 1);
+  g_assert_cmpuint (call_changes.added, ==, BATCH_CONNECTIONS);
+  g_assert_cmpuint (ss_test_count_calls (calls, "accept4"), ==, BATCH_CONNECTIONS);
+
+  for (guint i = 0; i < BATCH_CONNECTIONS; i++)
+    close (clients[i]);
+  ss_test_finalize_session (session, listener, NULL);
 }
 
 static void
@@ -541,6 +612,7 @@ main (int   argc,
   g_test_add_func ("/socket/recipe/unix-path", test_unix_path);
   g_test_add_func ("/socket/recipe/unix-abstract", test_unix_abstract);
   g_test_add_func ("/socket/accept/manual", test_manual_accept);
+  g_test_add_func ("/socket/accept/batch", test_accept_batch);
   g_test_add_func ("/socket/accept/listener-close-keeps-connections",
                    test_listener_close_keeps_connections);
   g_test_add_func ("/socket/open/specs", test_open_specs);

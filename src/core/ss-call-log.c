@@ -13,6 +13,8 @@ struct _SsCallLog
 {
   GObject    parent_instance;
   GPtrArray *calls;
+  guint      n_published;   /* what the model shows: calls held back are not yet */
+  guint      holds;
 };
 
 static GType
@@ -24,7 +26,7 @@ ss_call_log_get_item_type (GListModel *model)
 static guint
 ss_call_log_get_n_items (GListModel *model)
 {
-  return SS_CALL_LOG (model)->calls->len;
+  return SS_CALL_LOG (model)->n_published;
 }
 
 static gpointer
@@ -33,7 +35,7 @@ ss_call_log_get_item (GListModel *model,
 {
   SsCallLog *self = SS_CALL_LOG (model);
 
-  if (position >= self->calls->len)
+  if (position >= self->n_published)
     return NULL;
   return g_object_ref (g_ptr_array_index (self->calls, position));
 }
@@ -72,6 +74,17 @@ SsCallLog *
 ss_call_log_new (void)
 {
   return g_object_new (SS_TYPE_CALL_LOG, NULL);
+}
+
+static void
+publish (SsCallLog *self)
+{
+  guint added = self->calls->len - self->n_published;
+
+  if (added == 0)
+    return;
+  self->n_published = self->calls->len;
+  g_list_model_items_changed (G_LIST_MODEL (self), self->n_published - added, 0, added);
 }
 
 /**
@@ -118,8 +131,34 @@ ss_call_log_record_payload (SsCallLog  *self,
 
   call = ss_call_new (fd, name, args, python, payload, result, errsv);
   g_ptr_array_add (self->calls, call);
-  g_list_model_items_changed (G_LIST_MODEL (self), self->calls->len - 1, 0, 1);
+  if (self->holds == 0)
+    publish (self);
   return call;
+}
+
+/**
+ * ss_call_log_hold:
+ *
+ * Calls recorded from now on join the model together, when the last hold
+ * is released: a wakeup that accepts a hundred connections is one change
+ * to the list that shows them, not a hundred relayouts.
+ */
+void
+ss_call_log_hold (SsCallLog *self)
+{
+  g_return_if_fail (SS_IS_CALL_LOG (self));
+
+  self->holds++;
+}
+
+void
+ss_call_log_release (SsCallLog *self)
+{
+  g_return_if_fail (SS_IS_CALL_LOG (self));
+  g_return_if_fail (self->holds > 0);
+
+  if (--self->holds == 0)
+    publish (self);
 }
 
 /**

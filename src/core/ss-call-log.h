@@ -30,6 +30,8 @@ SsCall    *ss_call_log_record_payload (SsCallLog  *self,
                                        GBytes     *payload,
                                        gint64      result,
                                        int         errsv);
+void       ss_call_log_hold           (SsCallLog  *self);
+void       ss_call_log_release        (SsCallLog  *self);
 char      *ss_call_log_to_python      (SsCallLog  *self);
 
 G_END_DECLS

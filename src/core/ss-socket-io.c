@@ -29,10 +29,15 @@ ready_cb (GIOCondition revents,
           gpointer     user_data)
 {
   SsSocket *self = user_data;
+  SsCallLog *calls = g_object_ref (self->calls);
 
+  /* what one wakeup does is one change to the call log */
   g_object_ref (self);
+ss_call_log_hold (calls);
   dispatch (self, revents);
+ss_call_log_release (calls);
   g_object_unref (self);
+  g_object_unref (calls);
 }
 
 void
