@@ -989,6 +989,16 @@ conversation_has (gpointer user_data)
   return buffer_contains (conversation_buffer (args[0]), args[1]);
 }
 
+/* every entry of the log is a row (the direction filter shows both) */
+static gboolean
+table_shows_log (gpointer user_data)
+{
+  Conn *conn = user_data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (table_selection (conn))) ==
+         g_list_model_get_n_items (G_LIST_MODEL (ss_socket_get_traffic (conn->socket)));
+}
+
 static void
 add_rows (Conn     *conn,
           guint     n,
@@ -1011,7 +1021,10 @@ add_rows (Conn     *conn,
       last = g_strdup (line);
     }
 
-  /* a shown conversation adds what came in batches: until the last row */
+  /* a shown table and conversation add what came in batches: until the
+   * last row */
+  if (gtk_widget_get_mapped (view_child (conn, "column_view")))
+    ss_test_wait_until (table_shows_log, conn, SS_TEST_TIMEOUT_MS);
   if (gtk_widget_get_mapped (view_child (conn, "conversation_view")))
     {
       gpointer args[] = { conn, last };

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "ss-rate-limit.h"
 #include "ss-traffic-log.h"
 
 G_BEGIN_DECLS
@@ -78,8 +79,7 @@ struct _SsTrafficLog
   GByteArray *event_text;
 
   /* model changes a flood may still make at once (a token bucket) */
-  double      publish_tokens;
-  gint64      tokens_time;     /* monotonic µs the tokens were counted */
+  SsRateLimit publish_limit;
   guint       publish_id;      /* a model change due soon */
   gboolean    event_pending;   /* events are shown at once */
 

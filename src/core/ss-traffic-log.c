@@ -213,8 +213,7 @@ ss_traffic_log_init (SsTrafficLog *self)
   self->event_text = g_byte_array_new ();
   self->budget = SS_TRAFFIC_LOG_DEFAULT_BUDGET;
   self->next_block_size = FIRST_BLOCK_SIZE;
-  self->publish_tokens = PUBLISH_BURST;
-  self->tokens_time = g_get_monotonic_time ();
+  ss_rate_limit_init (&self->publish_limit, PUBLISH_RATE, PUBLISH_BURST);
   self->peers = g_ptr_array_new_with_free_func (g_free);
   self->peer_index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                             (GDestroyNotify) g_bytes_unref, NULL);
@@ -541,24 +540,17 @@ publish_cb (gpointer user_data)
 void
 ss_traffic_log_flush_soon (SsTrafficLog *self)
 {
-  gint64 now;
+  guint delay;
 
   g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
 
   if (self->n_records == self->n_published)
     return;
-  now = g_get_monotonic_time ();
-  self->publish_tokens = MIN (PUBLISH_BURST, self->publish_tokens +
-                              (now - self->tokens_time) * PUBLISH_RATE / (double) G_USEC_PER_SEC);
-  self->tokens_time = now;
-  if (self->event_pending || self->publish_tokens >= 1)
-    {
-      self->publish_tokens = MAX (0, self->publish_tokens - 1);
-      ss_traffic_log_flush (self);
-    }
+  delay = ss_rate_limit_take (&self->publish_limit, self->event_pending);
+  if (delay == 0)
+    ss_traffic_log_flush (self);
   else if (self->publish_id == 0)
-    self->publish_id = g_timeout_add ((1 - self->publish_tokens) * 1000 / PUBLISH_RATE + 1,
-                                      publish_cb, self);
+    self->publish_id = g_timeout_add (delay, publish_cb, self);
 }
 
 /* Exact byte counts, including what is not yet published or was evicted. */

@@ -12,6 +12,7 @@
 #include "ss-constants.h"
 #include "ss-follow-tail.h"
 #include "ss-format.h"
+#include "ss-throttled-model.h"
 
 enum {
   NOTATION_C,
@@ -131,7 +132,8 @@ ss_call_view_set_calls (SsCallView *self,
   g_return_if_fail (SS_IS_CALL_VIEW (self));
 
   if (calls != NULL)
-    selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (calls))));
+    selection = GTK_SELECTION_MODEL (gtk_no_selection_new (
+                  G_LIST_MODEL (ss_throttled_model_new (g_object_ref (G_LIST_MODEL (calls))))));
   gtk_list_view_set_model (self->list_view, selection);
 }
 

@@ -14,6 +14,7 @@
 #include "ss-follow-tail.h"
 #include "ss-format.h"
 #include "ss-payload-format.h"
+#include "ss-throttled-model.h"
 #include "ss-traffic-view.h"
 
 /* A row shows the start of a chunk; the rest is one selection away. A
@@ -377,7 +378,9 @@ find_in_table (SsTrafficView *self,
 
   if (n == 0)
     return FALSE;
-  /* positions in the table are the log's, less what the filter hides */
+  /* positions in the table are the log's, less what the filter hides,
+   * once the table shows all of the log */
+  ss_throttled_model_flush (SS_THROTTLED_MODEL (gtk_filter_list_model_get_model (get_filter_model (self))));
   if (selected == GTK_INVALID_LIST_POSITION)
     from = backward ? n - 1 : 0;
   else
@@ -518,8 +521,8 @@ ss_traffic_view_set_log (SsTrafficView *self,
 
   if (log != NULL)
     {
-      GtkFilterListModel *filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (log)),
-                                                                    NULL);
+      SsThrottledModel *shown = ss_throttled_model_new (g_object_ref (G_LIST_MODEL (log)));
+      GtkFilterListModel *filter_model = gtk_filter_list_model_new (G_LIST_MODEL (shown), NULL);
 
       selection = gtk_single_selection_new (G_LIST_MODEL (filter_model));
       gtk_single_selection_set_autoselect (selection, FALSE);

@@ -1,0 +1,205 @@
+/* ss-throttled-model.c — a growing list, as a view can follow it in a flood
+ *
+ * The same items as the model it wraps, but what is appended shows at
+ * most THROTTLE_RATE times a second, after a burst of THROTTLE_BURST
+ * changes. A list view that follows the tail rebinds and measures its
+ * rows on every change: 10,000 connections accepted in a second were
+ * 10,000 relayouts of the call log. Now they are ten, each with all that
+ * came meanwhile. Other changes (a clear, entries changed in place) show
+ * at once. The wrapped model itself stays exact: only the view waits.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include "ss-rate-limit.h"
+#include "ss-throttled-model.h"
+
+#define THROTTLE_RATE  10
+#define THROTTLE_BURST 8
+
+struct _SsThrottledModel
+{
+  GObject      parent_instance;
+
+  GListModel  *model;
+  /* the first n_items of the model, all this model shows; the rest is
+   * appended and not yet shown */
+  guint        n_items;
+  SsRateLimit  limit;
+  guint        publish_id;
+};
+
+static GType
+ss_throttled_model_get_item_type (GListModel *list)
+{
+  return g_list_model_get_item_type (SS_THROTTLED_MODEL (list)->model);
+}
+
+static guint
+ss_throttled_model_get_n_items (GListModel *list)
+{
+  return SS_THROTTLED_MODEL (list)->n_items;
+}
+
+static gpointer
+ss_throttled_model_get_item (GListModel *list,
+                             guint       position)
+{
+  SsThrottledModel *self = SS_THROTTLED_MODEL (list);
+
+  if (position >= self->n_items)
+    return NULL;
+  return g_list_model_get_item (self->model, position);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = ss_throttled_model_get_item_type;
+  iface->get_n_items = ss_throttled_model_get_n_items;
+  iface->get_item = ss_throttled_model_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SsThrottledModel, ss_throttled_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static void
+publish (SsThrottledModel *self)
+{
+  guint n_items = g_list_model_get_n_items (self->model);
+  guint before = self->n_items;
+
+  g_clear_handle_id (&self->publish_id, g_source_remove);
+  if (n_items <= before)
+    return;
+  self->n_items = n_items;
+  g_list_model_items_changed (G_LIST_MODEL (self), before, 0, n_items - before);
+}
+
+static gboolean
+publish_cb (gpointer user_data)
+{
+  SsThrottledModel *self = user_data;
+
+  self->publish_id = 0;
+  publish (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+publish_soon (SsThrottledModel *self)
+{
+  guint delay;
+
+  if (self->publish_id != 0)
+    return;
+  delay = ss_rate_limit_take (&self->limit, FALSE);
+  if (delay == 0)
+    publish (self);
+  else
+    self->publish_id = g_timeout_add (delay, publish_cb, self);
+}
+
+/* Invariant: the first n_items of the model are what this shows. */
+static void
+items_changed_cb (GListModel       *model,
+                  guint             position,
+                  guint             removed,
+                  guint             added,
+                  SsThrottledModel *self)
+{
+  guint shown = self->n_items;
+
+  if (position >= shown)
+    {
+      /* past what is shown: appended, or a change to what is not shown yet */
+      publish_soon (self);
+    }
+  else if (position + removed <= shown)
+    {
+      /* within what is shown: shown as it is */
+      self->n_items = shown - removed + added;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+    }
+  else
+    {
+      /* from what is shown into what is not: what is shown ends there */
+      self->n_items = position;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, shown - position, 0);
+      publish_soon (self);
+    }
+}
+
+static void
+ss_throttled_model_dispose (GObject *object)
+{
+  SsThrottledModel *self = SS_THROTTLED_MODEL (object);
+
+  g_clear_handle_id (&self->publish_id, g_source_remove);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_func (self->model, items_changed_cb, self);
+  g_clear_object (&self->model);
+
+  G_OBJECT_CLASS (ss_throttled_model_parent_class)->dispose (object);
+}
+
+static void
+ss_throttled_model_class_init (SsThrottledModelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = ss_throttled_model_dispose;
+}
+
+static void
+ss_throttled_model_init (SsThrottledModel *self)
+{
+}
+
+/**
+ * ss_throttled_model_flush:
+ *
+ * Shows all of the model now: for a position found in the model itself.
+ */
+void
+ss_throttled_model_flush (SsThrottledModel *self)
+{
+  g_return_if_fail (SS_IS_THROTTLED_MODEL (self));
+
+  publish (self);
+}
+
+/**
+ * ss_throttled_model_new:
+ * @model: (transfer full): a list that mostly grows at its end
+ */
+SsThrottledModel *
+ss_throttled_model_new (GListModel *model)
+{
+  return ss_throttled_model_new_full (model, THROTTLE_RATE, THROTTLE_BURST);
+}
+
+/**
+ * ss_throttled_model_new_full:
+ * @model: (transfer full): a list that mostly grows at its end
+ * @rate: appends shown a second, past the burst
+ * @burst: changes shown at once
+ */
+SsThrottledModel *
+ss_throttled_model_new_full (GListModel *model,
+                             double      rate,
+                             double      burst)
+{
+  SsThrottledModel *self;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (model), NULL);
+  g_return_val_if_fail (rate > 0, NULL);
+
+  self = g_object_new (SS_TYPE_THROTTLED_MODEL, NULL);
+  ss_rate_limit_init (&self->limit, rate, burst);
+  self->model = model;
+  self->n_items = g_list_model_get_n_items (model);
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), self);
+  return self;
+}

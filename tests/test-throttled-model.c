@@ -1,0 +1,219 @@
+/* test-throttled-model.c — the views' list: appends in batches, the rest at once
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-test"
+
+#include <gio/gio.h>
+
+#include "ss-test-util.h"
+#include "ss-throttled-model.h"
+
+#define BURST 8
+/* one append a quarter of an hour: nothing past the burst shows by
+ * itself while a test runs, however slow the machine */
+#define SLOW_RATE (1 / 900.0)
+
+/* A copy of the model kept from items-changed alone: if a change were
+ * announced wrong, the copy would differ from the model. */
+typedef struct
+{
+  GListModel *model;
+  GPtrArray  *items;
+  guint       n_signals;
+} Mirror;
+
+static void
+mirror_changed_cb (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   Mirror     *mirror)
+{
+  mirror->n_signals++;
+  g_ptr_array_remove_range (mirror->items, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      GObject *item = g_list_model_get_item (model, position + i);
+
+      g_assert_nonnull (item);
+      g_ptr_array_insert (mirror->items, position + i, item);
+    }
+  g_assert_cmpuint (mirror->items->len, ==, g_list_model_get_n_items (model));
+}
+
+static void
+assert_mirrors (Mirror     *mirror,
+                GListStore *store)
+{
+  guint n = g_list_model_get_n_items (mirror->model);
+
+  g_assert_cmpuint (mirror->items->len, ==, n);
+  g_assert_cmpuint (n, <=, g_list_model_get_n_items (G_LIST_MODEL (store)));
+  /* what is shown is the start of the store */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) shown = g_list_model_get_item (mirror->model, i);
+      g_autoptr(GObject) stored = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      g_assert_true (shown == stored);
+      g_assert_true (g_ptr_array_index (mirror->items, i) == shown);
+    }
+  g_assert_null (g_list_model_get_item (mirror->model, n));
+}
+
+static void
+append (GListStore *store)
+{
+  g_autoptr(GObject) item = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_list_store_append (store, item);
+}
+
+static gboolean
+shows_all (gpointer user_data)
+{
+  GListModel **models = user_data;
+
+  return g_list_model_get_n_items (models[0]) == g_list_model_get_n_items (models[1]);
+}
+
+static void
+connect_mirror (Mirror           *mirror,
+                SsThrottledModel *model)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+
+  mirror->model = G_LIST_MODEL (model);
+  mirror->items = g_ptr_array_new_with_free_func (g_object_unref);
+  mirror->n_signals = 0;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (mirror->items, g_list_model_get_item (mirror->model, i));
+  g_signal_connect (model, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+}
+
+static void
+test_appends (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
+  g_autoptr(SsThrottledModel) model = NULL;
+  Mirror mirror;
+  guint signals_before;
+
+  append (store);
+  model = ss_throttled_model_new_full (g_object_ref (G_LIST_MODEL (store)), SLOW_RATE, BURST);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == G_TYPE_OBJECT);
+  /* what the store had is shown from the start */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  connect_mirror (&mirror, model);
+
+  /* a burst shows at once, change by change */
+  for (guint i = 0; i < BURST; i++)
+    {
+      append (store);
+      g_assert_cmpuint (mirror.n_signals, ==, i + 1);
+      assert_mirrors (&mirror, store);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, BURST + 1);
+
+  /* past it, a flood waits */
+  for (guint i = 0; i < 1000; i++)
+    append (store);
+  g_assert_cmpuint (mirror.n_signals, ==, BURST);
+  g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, BURST + 1);
+  assert_mirrors (&mirror, store);
+
+  /* and comes in one change */
+  ss_throttled_model_flush (model);
+  g_assert_cmpuint (mirror.n_signals, ==, BURST + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, BURST + 1001);
+  assert_mirrors (&mirror, store);
+  signals_before = mirror.n_signals;
+  ss_throttled_model_flush (model);
+  g_assert_cmpuint (mirror.n_signals, ==, signals_before);
+
+  g_ptr_array_unref (mirror.items);
+}
+
+/* At the default rate, what waits shows by itself, all of it. */
+static void
+test_appends_show (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
+  g_autoptr(SsThrottledModel) model = ss_throttled_model_new (g_object_ref (G_LIST_MODEL (store)));
+  GListModel *models[2] = { G_LIST_MODEL (model), G_LIST_MODEL (store) };
+  Mirror mirror;
+
+  connect_mirror (&mirror, model);
+  for (guint round = 0; round < 3; round++)
+    {
+      for (guint i = 0; i < 1000; i++)
+        append (store);
+      ss_test_wait_until (shows_all, models, SS_TEST_TIMEOUT_MS);
+      assert_mirrors (&mirror, store);
+    }
+  g_ptr_array_unref (mirror.items);
+}
+
+/* Removals and changes within what is shown show at once, whatever waits
+ * behind them; one reaching into what waits cuts what is shown there. */
+static void
+test_other_changes (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
+  g_autoptr(SsThrottledModel) model = ss_throttled_model_new_full (g_object_ref (G_LIST_MODEL (store)),
+                                                                   SLOW_RATE, BURST);
+  Mirror mirror;
+  guint shown;
+
+  connect_mirror (&mirror, model);
+  /* spend the burst, then keep some waiting */
+  for (guint i = 0; i < BURST + 20; i++)
+    append (store);
+  shown = g_list_model_get_n_items (mirror.model);
+  g_assert_cmpuint (shown, ==, BURST);
+
+  /* the first row removed: gone from the view at once */
+  g_list_store_remove (store, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, shown - 1);
+  assert_mirrors (&mirror, store);
+
+  /* a row replaced within what is shown */
+  {
+    g_autoptr(GObject) other = g_object_new (G_TYPE_OBJECT, NULL);
+
+    g_list_store_splice (store, 1, 1, (gpointer *) &other, 1);
+    assert_mirrors (&mirror, store);
+  }
+
+  /* a removal from the last shown row into what waits */
+  shown = g_list_model_get_n_items (mirror.model);
+  g_list_store_splice (store, shown - 1, 5, NULL, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, shown - 1);
+  assert_mirrors (&mirror, store);
+
+  ss_throttled_model_flush (model);
+  g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (store)));
+  assert_mirrors (&mirror, store);
+
+  /* cleared: at once */
+  g_list_store_remove_all (store);
+  g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, 0);
+  assert_mirrors (&mirror, store);
+
+  g_ptr_array_unref (mirror.items);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/throttled-model/appends", test_appends);
+  g_test_add_func ("/throttled-model/appends-show", test_appends_show);
+  g_test_add_func ("/throttled-model/other-changes", test_other_changes);
+
+  return g_test_run ();
+}
