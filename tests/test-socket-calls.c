@@ -656,8 +656,9 @@ test_unix_specs_and_seqpacket (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strdup_printf ("unix-listen:@sockscope-test-%d", getpid ());
   g_autofree char *target = g_strdup_printf ("unix:@sockscope-test-%d", getpid ());
-  SsSocket *listener = ss_test_open_spec (fixture->session, name, &error);
-  SsSocket *client, *first, *second;
+  g_autoptr(SsSocket) listener = ss_test_open_spec (fixture->session, name, &error);
+  g_autoptr(SsSocket) client = NULL;
+  SsSocket *first, *second;
 
   g_assert_no_error (error);
   g_assert_cmpint (ss_socket_get_state (listener), ==, SS_SOCKET_LISTENING);
@@ -703,9 +704,9 @@ test_udp_specs (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  SsSocket *server = ss_test_open_spec (fixture->session, "udp-listen:127.0.0.1:0", &error);
+  g_autoptr(SsSocket) server = ss_test_open_spec (fixture->session, "udp-listen:127.0.0.1:0", &error);
   g_autofree char *spec = NULL;
-  SsSocket *client;
+  g_autoptr(SsSocket) client = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpint (ss_socket_get_state (server), ==, SS_SOCKET_BOUND);
