@@ -550,3 +550,61 @@ ss_test_remove_tree (GFile *dir)
     }
   g_file_delete (dir, NULL, NULL);
 }
+
+/* ------------------------------------------------------------------ */
+
+static void
+mirror_changed_cb (GListModel   *model,
+                   guint         position,
+                   guint         removed,
+                   guint         added,
+                   SsTestMirror *mirror)
+{
+  mirror->n_signals++;
+  g_assert_cmpuint (position + removed, <=, mirror->items->len);
+  g_ptr_array_remove_range (mirror->items, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      GObject *item = g_list_model_get_item (model, position + i);
+
+      g_assert_nonnull (item);
+      g_ptr_array_insert (mirror->items, position + i, item);
+    }
+  g_assert_cmpuint (mirror->items->len, ==, g_list_model_get_n_items (model));
+}
+
+void
+ss_test_mirror_init (SsTestMirror *mirror,
+                     gpointer      model)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  mirror->model = model;
+  mirror->items = g_ptr_array_new_with_free_func (g_object_unref);
+  mirror->n_signals = 0;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (mirror->items, g_list_model_get_item (model, i));
+  g_signal_connect (model, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+}
+
+/* The copy holds the same objects as the model, in the same order. */
+void
+ss_test_mirror_check (SsTestMirror *mirror)
+{
+  guint n = g_list_model_get_n_items (mirror->model);
+
+  g_assert_cmpuint (mirror->items->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (mirror->model, i);
+
+      g_assert_true (item == g_ptr_array_index (mirror->items, i));
+    }
+}
+
+void
+ss_test_mirror_clear (SsTestMirror *mirror)
+{
+  g_signal_handlers_disconnect_by_data (mirror->model, mirror);
+  g_clear_pointer (&mirror->items, g_ptr_array_unref);
+}

@@ -98,4 +98,18 @@ guint16   ss_test_port_of             (const char    *address);
 GBytes   *ss_test_read_file           (const char    *path);
 void      ss_test_remove_tree         (GFile         *dir);
 
+/* A copy of a list model kept up to date from items-changed alone: if a
+ * signal says the wrong positions, the copy and the model part ways. */
+typedef struct
+{
+  GListModel *model;
+  GPtrArray  *items;
+  guint       n_signals;
+} SsTestMirror;
+
+void      ss_test_mirror_init          (SsTestMirror  *mirror,
+                                        gpointer       model);
+void      ss_test_mirror_check         (SsTestMirror  *mirror);
+void      ss_test_mirror_clear         (SsTestMirror  *mirror);
+
 G_END_DECLS

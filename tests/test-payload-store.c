@@ -10,64 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "ss-payload-store.h"
-
-/* A copy of the model kept up to date from items-changed alone: if a
- * signal says the wrong positions, the copy and the model part ways. */
-typedef struct
-{
-  GPtrArray *items;
-  guint      n_signals;
-} Mirror;
-
-static void
-mirror_changed_cb (GListModel *model,
-                   guint       position,
-                   guint       removed,
-                   guint       added,
-                   Mirror     *mirror)
-{
-  mirror->n_signals++;
-  g_assert_cmpuint (position + removed, <=, mirror->items->len);
-  g_ptr_array_remove_range (mirror->items, position, removed);
-  for (guint i = 0; i < added; i++)
-    g_ptr_array_insert (mirror->items, position + i,
-                        g_list_model_get_item (model, position + i));
-  g_assert_cmpuint (mirror->items->len, ==, g_list_model_get_n_items (model));
-}
-
-static void
-mirror_init (Mirror         *mirror,
-             SsPayloadStore *store)
-{
-  mirror->items = g_ptr_array_new_with_free_func (g_object_unref);
-  mirror->n_signals = 0;
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
-    g_ptr_array_add (mirror->items, g_list_model_get_item (G_LIST_MODEL (store), i));
-  g_signal_connect (store, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
-}
-
-static void
-mirror_check (Mirror         *mirror,
-              SsPayloadStore *store)
-{
-  GListModel *model = G_LIST_MODEL (store);
-
-  g_assert_cmpuint (mirror->items->len, ==, g_list_model_get_n_items (model));
-  for (guint i = 0; i < mirror->items->len; i++)
-    {
-      g_autoptr(SsPayload) item = g_list_model_get_item (model, i);
-
-      g_assert_true (item == g_ptr_array_index (mirror->items, i));
-    }
-}
-
-static void
-mirror_clear (Mirror         *mirror,
-              SsPayloadStore *store)
-{
-  g_signal_handlers_disconnect_by_data (store, mirror);
-  g_clear_pointer (&mirror->items, g_ptr_array_unref);
-}
+#include "ss-test-util.h"
 
 /* A path in this test's own data dir (G_TEST_OPTION_ISOLATE_DIRS). */
 static char *
@@ -317,9 +260,9 @@ test_history (gconstpointer data)
   g_autoptr(SsPayload) a2 = ss_payload_new ("again", SS_ENCODING_TEXT, "a", SS_LINE_ENDING_NONE);
   g_autoptr(SsPayload) a_lf = ss_payload_new (NULL, SS_ENCODING_TEXT, "a", SS_LINE_ENDING_LF);
   g_autoptr(SsPayload) a_esc = ss_payload_new (NULL, SS_ENCODING_ESCAPED, "a", SS_LINE_ENDING_NONE);
-  Mirror mirror;
+  SsTestMirror mirror;
 
-  mirror_init (&mirror, store);
+  ss_test_mirror_init (&mirror, store);
 
   ss_payload_store_remember (store, a, 10);
   ss_payload_store_remember (store, b, 10);
@@ -328,7 +271,7 @@ test_history (gconstpointer data)
   g_assert_true (item_at (store, 1) == b);
   g_assert_true (item_at (store, 2) == a);
   g_assert_cmpuint (mirror.n_signals, ==, 3);
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   /* the same bytes written the same way move to the top, under the new
    * name; a different line ending or encoding is another payload */
@@ -337,18 +280,18 @@ test_history (gconstpointer data)
   g_assert_true (item_at (store, 0) == a2);
   g_assert_true (item_at (store, 1) == c);
   g_assert_true (item_at (store, 2) == b);
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   ss_payload_store_remember (store, a_lf, 10);
   ss_payload_store_remember (store, a_esc, 10);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 5);
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   /* sending again what is already first changes nothing but the signal */
   ss_payload_store_remember (store, a_esc, 10);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 5);
   g_assert_true (item_at (store, 0) == a_esc);
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   /* the oldest fall off past the limit */
   ss_payload_store_remember (store, b, 3);
@@ -356,7 +299,7 @@ test_history (gconstpointer data)
   g_assert_true (item_at (store, 0) == b);
   g_assert_true (item_at (store, 1) == a_esc);
   g_assert_true (item_at (store, 2) == a_lf);
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   for (guint i = 0; i < 20; i++)
     {
@@ -369,14 +312,14 @@ test_history (gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 5);
   g_assert_cmpstr (ss_payload_get_content (item_at (store, 0)), ==, "message 19");
   g_assert_cmpstr (ss_payload_get_content (item_at (store, 4)), ==, "message 15");
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   /* a payload from the list itself, sent again */
   ss_payload_store_remember (store, item_at (store, 3), 5);
   g_assert_cmpstr (ss_payload_get_content (item_at (store, 0)), ==, "message 16");
   g_assert_cmpstr (ss_payload_get_content (item_at (store, 1)), ==, "message 19");
   g_assert_cmpstr (ss_payload_get_content (item_at (store, 4)), ==, "message 15");
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   /* the order survives a save, and a new store on the same file */
   save_store (store);
@@ -390,7 +333,7 @@ test_history (gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
   g_assert_cmpstr (ss_payload_get_content (item_at (store, 0)), ==, "message 19");
   g_assert_cmpstr (ss_payload_get_content (item_at (store, 1)), ==, "message 17");
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   /* loading replaces the list, in one change */
   {
@@ -399,10 +342,10 @@ test_history (gconstpointer data)
     g_assert_true (ss_payload_store_load (store, NULL));
     g_assert_cmpuint (mirror.n_signals, ==, before + 1);
     assert_same_payloads (store, again);
-    mirror_check (&mirror, store);
+    ss_test_mirror_check (&mirror);
   }
 
-  mirror_clear (&mirror, store);
+  ss_test_mirror_clear (&mirror);
 }
 
 static void
@@ -416,9 +359,9 @@ test_put (gconstpointer data)
   g_autoptr(SsPayload) zero = ss_payload_new ("zero", SS_ENCODING_HEX, "00", SS_LINE_ENDING_NONE);
   g_autoptr(SsPayload) get2 = ss_payload_new ("GET", SS_ENCODING_ESCAPED, "GET /index.html\\r\\n", SS_LINE_ENDING_CRLF);
   g_autoptr(SsPayload) same = ss_payload_new ("same bytes", SS_ENCODING_TEXT, "ping", SS_LINE_ENDING_LF);
-  Mirror mirror;
+  SsTestMirror mirror;
 
-  mirror_init (&mirror, store);
+  ss_test_mirror_init (&mirror, store);
 
   ss_payload_store_put (store, get);
   ss_payload_store_put (store, ping);
@@ -434,7 +377,7 @@ test_put (gconstpointer data)
   g_assert_true (item_at (store, 0) == get2);
   g_assert_true (ss_payload_store_lookup (store, "GET") == get2);
   g_assert_cmpuint (mirror.n_signals, ==, 4);
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   /* the library goes by names: equal bytes under another name are kept */
   ss_payload_store_put (store, same);
@@ -444,7 +387,7 @@ test_put (gconstpointer data)
   ss_payload_store_remove (store, 1);
   g_assert_null (ss_payload_store_lookup (store, "ping"));
   g_assert_true (item_at (store, 1) == zero);
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   save_store (store);
   again = load_store (path);
@@ -452,7 +395,7 @@ test_put (gconstpointer data)
   assert_payload (ss_payload_store_lookup (again, "GET"), "GET", SS_ENCODING_ESCAPED,
                   "GET /index.html\\r\\n", SS_LINE_ENDING_CRLF);
 
-  mirror_clear (&mirror, store);
+  ss_test_mirror_clear (&mirror);
 }
 
 static void
@@ -471,7 +414,7 @@ test_import_export (gconstpointer data)
   g_autoptr(SsPayload) y2 = ss_payload_new ("y", SS_ENCODING_BASE64, "bmV3IHk=", SS_LINE_ENDING_LF);
   g_autoptr(SsPayload) z = ss_payload_new ("z", SS_ENCODING_FILE, "/etc/hostname", SS_LINE_ENDING_NONE);
   g_autoptr(GError) error = NULL;
-  Mirror mirror;
+  SsTestMirror mirror;
 
   ss_payload_store_put (store, x);
   ss_payload_store_put (store, y);
@@ -479,14 +422,14 @@ test_import_export (gconstpointer data)
   ss_payload_store_put (other, z);
   save_store (other);
 
-  mirror_init (&mirror, store);
+  ss_test_mirror_init (&mirror, store);
   g_assert_cmpuint (ss_payload_store_import (store, other_path, &error), ==, 2);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3);
   assert_payload (item_at (store, 0), "x", SS_ENCODING_TEXT, "mine", SS_LINE_ENDING_NONE);
   assert_payload (item_at (store, 1), "y", SS_ENCODING_BASE64, "bmV3IHk=", SS_LINE_ENDING_LF);
   assert_payload (item_at (store, 2), "z", SS_ENCODING_FILE, "/etc/hostname", SS_LINE_ENDING_NONE);
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   /* importing again replaces, and adds nothing */
   g_assert_cmpuint (ss_payload_store_import (store, other_path, &error), ==, 2);
@@ -537,7 +480,7 @@ test_import_export (gconstpointer data)
     g_clear_error (&error);
   }
 
-  mirror_clear (&mirror, store);
+  ss_test_mirror_clear (&mirror);
 }
 
 typedef struct
@@ -597,14 +540,14 @@ test_corrupt (gconstpointer data)
   gsize len = corrupt->len >= 0 ? (gsize) corrupt->len : strlen (corrupt->data);
   g_autofree char *on_disk = NULL;
   gsize on_disk_len;
-  Mirror mirror;
+  SsTestMirror mirror;
 
   /* a store that had a list, then the file broke under it */
   write_file (path, HEAD "Content=a\n", -1);
   g_assert_true (ss_payload_store_load (store, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
-  mirror_init (&mirror, store);
+  ss_test_mirror_init (&mirror, store);
 
   write_file (path, corrupt->data, len);
   g_assert_false (ss_payload_store_load (store, &error));
@@ -617,7 +560,7 @@ test_corrupt (gconstpointer data)
   g_assert_true (ss_payload_store_get_broken (store));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
   g_assert_cmpuint (mirror.n_signals, ==, 1);
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
   /* nothing writes over it, whatever the list holds */
   ss_payload_store_put (store, p);
@@ -651,9 +594,9 @@ test_corrupt (gconstpointer data)
   g_assert_false (ss_payload_store_get_broken (store));
   assert_payload (item_at (store, 0), "a", SS_ENCODING_TEXT, "fixed", SS_LINE_ENDING_NONE);
   save_store (store);
-  mirror_check (&mirror, store);
+  ss_test_mirror_check (&mirror);
 
-  mirror_clear (&mirror, store);
+  ss_test_mirror_clear (&mirror);
 }
 
 static void

@@ -14,50 +14,21 @@
  * itself while a test runs, however slow the machine */
 #define SLOW_RATE (1 / 900.0)
 
-/* A copy of the model kept from items-changed alone: if a change were
- * announced wrong, the copy would differ from the model. */
-typedef struct
-{
-  GListModel *model;
-  GPtrArray  *items;
-  guint       n_signals;
-} Mirror;
-
+/* The copy is the model, and what is shown is the start of the store. */
 static void
-mirror_changed_cb (GListModel *model,
-                   guint       position,
-                   guint       removed,
-                   guint       added,
-                   Mirror     *mirror)
-{
-  mirror->n_signals++;
-  g_ptr_array_remove_range (mirror->items, position, removed);
-  for (guint i = 0; i < added; i++)
-    {
-      GObject *item = g_list_model_get_item (model, position + i);
-
-      g_assert_nonnull (item);
-      g_ptr_array_insert (mirror->items, position + i, item);
-    }
-  g_assert_cmpuint (mirror->items->len, ==, g_list_model_get_n_items (model));
-}
-
-static void
-assert_mirrors (Mirror     *mirror,
-                GListStore *store)
+assert_mirrors (SsTestMirror *mirror,
+                GListStore   *store)
 {
   guint n = g_list_model_get_n_items (mirror->model);
 
-  g_assert_cmpuint (mirror->items->len, ==, n);
+  ss_test_mirror_check (mirror);
   g_assert_cmpuint (n, <=, g_list_model_get_n_items (G_LIST_MODEL (store)));
-  /* what is shown is the start of the store */
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GObject) shown = g_list_model_get_item (mirror->model, i);
       g_autoptr(GObject) stored = g_list_model_get_item (G_LIST_MODEL (store), i);
 
       g_assert_true (shown == stored);
-      g_assert_true (g_ptr_array_index (mirror->items, i) == shown);
     }
   g_assert_null (g_list_model_get_item (mirror->model, n));
 }
@@ -79,25 +50,11 @@ shows_all (gpointer user_data)
 }
 
 static void
-connect_mirror (Mirror           *mirror,
-                SsThrottledModel *model)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
-
-  mirror->model = G_LIST_MODEL (model);
-  mirror->items = g_ptr_array_new_with_free_func (g_object_unref);
-  mirror->n_signals = 0;
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (mirror->items, g_list_model_get_item (mirror->model, i));
-  g_signal_connect (model, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
-}
-
-static void
 test_appends (void)
 {
   g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
   g_autoptr(SsThrottledModel) model = NULL;
-  Mirror mirror;
+  SsTestMirror mirror;
   guint signals_before;
 
   append (store);
@@ -105,7 +62,7 @@ test_appends (void)
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == G_TYPE_OBJECT);
   /* what the store had is shown from the start */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
-  connect_mirror (&mirror, model);
+  ss_test_mirror_init (&mirror, model);
 
   /* a burst shows at once, change by change */
   for (guint i = 0; i < BURST; i++)
@@ -132,7 +89,7 @@ test_appends (void)
   ss_throttled_model_flush (model);
   g_assert_cmpuint (mirror.n_signals, ==, signals_before);
 
-  g_ptr_array_unref (mirror.items);
+  ss_test_mirror_clear (&mirror);
 }
 
 /* At the default rate, what waits shows by itself, all of it. */
@@ -142,9 +99,9 @@ test_appends_show (void)
   g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
   g_autoptr(SsThrottledModel) model = ss_throttled_model_new (g_object_ref (G_LIST_MODEL (store)));
   GListModel *models[2] = { G_LIST_MODEL (model), G_LIST_MODEL (store) };
-  Mirror mirror;
+  SsTestMirror mirror;
 
-  connect_mirror (&mirror, model);
+  ss_test_mirror_init (&mirror, model);
   for (guint round = 0; round < 3; round++)
     {
       for (guint i = 0; i < 1000; i++)
@@ -152,7 +109,7 @@ test_appends_show (void)
       ss_test_wait_until (shows_all, models, SS_TEST_TIMEOUT_MS);
       assert_mirrors (&mirror, store);
     }
-  g_ptr_array_unref (mirror.items);
+  ss_test_mirror_clear (&mirror);
 }
 
 /* Removals and changes within what is shown show at once, whatever waits
@@ -163,10 +120,10 @@ test_other_changes (void)
   g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
   g_autoptr(SsThrottledModel) model = ss_throttled_model_new_full (g_object_ref (G_LIST_MODEL (store)),
                                                                    SLOW_RATE, BURST);
-  Mirror mirror;
+  SsTestMirror mirror;
   guint shown;
 
-  connect_mirror (&mirror, model);
+  ss_test_mirror_init (&mirror, model);
   /* spend the burst, then keep some waiting */
   for (guint i = 0; i < BURST + 20; i++)
     append (store);
@@ -202,7 +159,7 @@ test_other_changes (void)
   g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, 0);
   assert_mirrors (&mirror, store);
 
-  g_ptr_array_unref (mirror.items);
+  ss_test_mirror_clear (&mirror);
 }
 
 int

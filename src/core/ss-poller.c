@@ -225,6 +225,12 @@ ss_poller_watch_set_condition (SsPollerWatch *watch,
   watch->condition = condition;
 }
 
+GIOCondition
+ss_poller_watch_get_condition (SsPollerWatch *watch)
+{
+  return watch->condition;
+}
+
 /* Before the descriptor is closed: epoll follows the open file, not the
  * number, and a file still open in another process would stay in the set. */
 void

@@ -19,6 +19,7 @@ SsPollerWatch *ss_poller_watch_new           (int            fd,
                                               gpointer       user_data);
 void           ss_poller_watch_set_condition (SsPollerWatch *watch,
                                               GIOCondition   condition);
+GIOCondition   ss_poller_watch_get_condition (SsPollerWatch *watch);
 void           ss_poller_watch_free          (SsPollerWatch *watch);
 
 G_END_DECLS

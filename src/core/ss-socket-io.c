@@ -92,11 +92,7 @@ ss_socket_io_stop (SsSocket *self)
 {
   g_clear_handle_id (&self->accept_retry_id, g_source_remove);
   ss_socket_wait_cancel (self);
-  if (self->watch != NULL)
-    {
-      g_clear_pointer (&self->watch, ss_poller_watch_free);
-      self->watching = 0;
-    }
+  g_clear_pointer (&self->watch, ss_poller_watch_free);
   if (self->connect_task != NULL || self->connect_waited)
     ss_socket_fail_connect (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                           _("The socket was closed before it connected")));
@@ -158,8 +154,7 @@ ss_socket_io_update_watch (SsSocket *self)
   if (self->watch == NULL)
     return;
 
-  self->watching = wanted_condition (self);
-  ss_poller_watch_set_condition (self->watch, self->watching);
+  ss_poller_watch_set_condition (self->watch, wanted_condition (self));
 }
 
 /* The connection is over on the kernel's side (reset, broken pipe, …):
@@ -336,6 +331,13 @@ ss_socket_send (SsSocket  *self,
   return TRUE;
 }
 
+/* what the watch asks for now: a receive may have stopped the sending */
+static GIOCondition
+watching (SsSocket *self)
+{
+  return self->watch != NULL ? ss_poller_watch_get_condition (self->watch) : 0;
+}
+
 static void
 dispatch (SsSocket     *self,
           GIOCondition  revents)
@@ -359,9 +361,9 @@ dispatch (SsSocket     *self,
     case SS_SOCKET_CREATED:
     case SS_SOCKET_BOUND:
     case SS_SOCKET_CONNECTED:
-      if ((self->watching & G_IO_IN) && (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
+      if ((watching (self) & G_IO_IN) && (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
         ss_socket_receive_ready (self);
-      if (self->state != SS_SOCKET_CLOSED && (self->watching & G_IO_OUT) &&
+      if (self->state != SS_SOCKET_CLOSED && (watching (self) & G_IO_OUT) &&
           (revents & (G_IO_OUT | G_IO_HUP | G_IO_ERR)))
         pump_send (self);
       break;

@@ -70,7 +70,6 @@ struct _SsSocket
   char          *peer_address;
 
   SsPollerWatch *watch;
-  GIOCondition   watching;
   guint          accept_retry_id;
 
   GQueue         send_queue;    /* of GBytes, the head partly sent */
