@@ -235,8 +235,17 @@ ss_test_tshark_follow (const char   *path,
                        const char   *protocol,
                        SsTestFollow *follow)
 {
+  ss_test_tshark_follow_stream (path, protocol, 0, follow);
+}
+
+void
+ss_test_tshark_follow_stream (const char   *path,
+                              const char   *protocol,
+                              guint         stream,
+                              SsTestFollow *follow)
+{
   g_autofree char *tshark = g_find_program_in_path ("tshark");
-  g_autofree char *spec = g_strdup_printf ("follow,%s,raw,0", protocol);
+  g_autofree char *spec = g_strdup_printf ("follow,%s,raw,%u", protocol, stream);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GAsyncResult) result = NULL;

@@ -66,6 +66,11 @@ gboolean     ss_test_have_tshark        (void);
 void         ss_test_tshark_follow      (const char         *path,
                                          const char         *protocol,
                                          SsTestFollow       *follow);
+/* The same for stream number @stream of the file (tshark's tcp.stream). */
+void         ss_test_tshark_follow_stream (const char       *path,
+                                           const char       *protocol,
+                                           guint             stream,
+                                           SsTestFollow     *follow);
 /* The packets of @node (0 or 1), one after the other */
 GBytes      *ss_test_follow_concat      (SsTestFollow       *follow,
                                          guint               node);

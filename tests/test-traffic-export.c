@@ -569,12 +569,13 @@ test_atomic (void)
 
   pair_open (&pair);
   pair_exchange (&pair, SS_TRAFFIC_SENT, "new\n", 4);
-  listener = ss_test_open_spec (pair.session, "tcp-listen:127.0.0.1:0", &error);
+  /* (a listener's pcapng holds its connections' streams) */
+  listener = ss_test_open_spec (pair.session, "udp-listen:127.0.0.1:0", &error);
   g_assert_no_error (error);
   g_assert_true (g_file_set_contents (path, old, -1, &error));
   g_assert_no_error (error);
 
-  /* a listener has no peer: no pcapng */
+  /* a datagram socket that never had a peer: no pcapng */
   missing = 42;
   g_assert_false (ss_socket_save_traffic (listener, SS_EXPORT_PCAPNG, path, &missing, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);

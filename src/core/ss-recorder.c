@@ -43,13 +43,20 @@ typedef struct
   guint16 port;
 } Endpoint;
 
+/* One conversation in the file: a socket's, or one of a listener's
+ * connections when the listener records them all. */
+typedef struct
+{
+  gboolean       ipv6;
+  Endpoint       ends[2];   /* [0] local, [1] peer */
+  guint32        next_seq[2];
+} Stream;
+
 struct _SsRecorder
 {
   GOutputStream *stream;
-  gboolean       ipv6;
   gboolean       datagram;
-  Endpoint       ends[2];   /* [0] local, [1] peer */
-  guint32        next_seq[2];
+  GArray        *streams;   /* of Stream */
   guint8        *packet;
 };
 
@@ -79,10 +86,12 @@ endpoint_from_address (const SsAddress *address,
   return TRUE;
 }
 
-/* Unix and other families have no IP addresses: two loopback stand-ins. */
+/* Unix and other families have no IP addresses: two loopback stand-ins,
+ * with ports of their own in each stream so that streams stay apart. */
 static void
 stand_in (gboolean  ipv6,
           guint     which,
+          guint     stream,
           Endpoint *end)
 {
   memset (end, 0, sizeof *end);
@@ -93,7 +102,7 @@ stand_in (gboolean  ipv6,
       end->addr[0] = 127;
       end->addr[3] = which + 1;
     }
-  end->port = which + 1;
+  end->port = (guint16) (2 * stream + which + 1);
 }
 
 static void
@@ -176,6 +185,47 @@ write_headers (SsRecorder  *self,
 }
 
 /**
+ * ss_recorder_add_stream:
+ * @local: (nullable): this side's address; Unix and unknown addresses get
+ *   loopback stand-ins
+ * @peer: (nullable): the other side's
+ *
+ * Another conversation in the same file (a listener records each of its
+ * connections as a stream of its own). The first, number 0, is the one
+ * ss_recorder_new() was given.
+ *
+ * Returns: the stream's number, for ss_recorder_write_stream()
+ */
+guint
+ss_recorder_add_stream (SsRecorder      *self,
+                        const SsAddress *local,
+                        const SsAddress *peer)
+{
+  Stream stream = { 0 };
+  int family = local != NULL ? local->storage.ss_family : AF_UNSPEC;
+  guint n = self->streams->len;
+
+  stream.ipv6 = family == AF_INET6;
+  if (family == AF_INET || family == AF_INET6)
+    {
+      if (!endpoint_from_address (local, family, &stream.ends[0]))
+        stand_in (stream.ipv6, 0, n, &stream.ends[0]);
+      if (!endpoint_from_address (peer, family, &stream.ends[1]))
+        stand_in (stream.ipv6, 1, n, &stream.ends[1]);
+    }
+  else
+    {
+      stand_in (FALSE, 0, n, &stream.ends[0]);
+      stand_in (FALSE, 1, n, &stream.ends[1]);
+    }
+  /* Arbitrary, but distinct per direction, as real ones would be. */
+  stream.next_seq[0] = 0x10000000;
+  stream.next_seq[1] = 0x20000000;
+  g_array_append_val (self->streams, stream);
+  return n;
+}
+
+/**
  * ss_recorder_new:
  * @path: the file, replaced if it exists and readable by the user only
  * @local: (nullable): the socket's own address
@@ -196,7 +246,7 @@ ss_recorder_new (const char       *path,
 {
   g_autoptr(SsRecorder) self = NULL;
   g_autoptr(GOutputStream) out = NULL;
-  int family, fd;
+  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -218,24 +268,8 @@ ss_recorder_new (const char       *path,
   self->stream = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (out), 256 * 1024);
   self->datagram = datagram;
   self->packet = g_malloc (IPV6_HEADER + TCP_HEADER + MAX_PAYLOAD);
-
-  family = local != NULL ? local->storage.ss_family : AF_UNSPEC;
-  self->ipv6 = family == AF_INET6;
-  if (family == AF_INET || family == AF_INET6)
-    {
-      if (!endpoint_from_address (local, family, &self->ends[0]))
-        stand_in (self->ipv6, 0, &self->ends[0]);
-      if (!endpoint_from_address (peer, family, &self->ends[1]))
-        stand_in (self->ipv6, 1, &self->ends[1]);
-    }
-  else
-    {
-      stand_in (FALSE, 0, &self->ends[0]);
-      stand_in (FALSE, 1, &self->ends[1]);
-    }
-  /* Arbitrary, but distinct per direction, as real ones would be. */
-  self->next_seq[0] = 0x10000000;
-  self->next_seq[1] = 0x20000000;
+  self->streams = g_array_new (FALSE, TRUE, sizeof (Stream));
+  ss_recorder_add_stream (self, local, peer);
 
   if (!write_headers (self, error))
     return NULL;
@@ -244,13 +278,14 @@ ss_recorder_new (const char       *path,
 
 static gsize
 build_packet (SsRecorder   *self,
+              Stream       *stream,
               guint         from,
               const guint8 *data,
               gsize         len)
 {
-  const Endpoint *src = &self->ends[from];
-  const Endpoint *dst = &self->ends[!from];
-  gsize ip_len = self->ipv6 ? IPV6_HEADER : IPV4_HEADER;
+  const Endpoint *src = &stream->ends[from];
+  const Endpoint *dst = &stream->ends[!from];
+  gsize ip_len = stream->ipv6 ? IPV6_HEADER : IPV4_HEADER;
   gsize l4_len = (self->datagram ? UDP_HEADER : TCP_HEADER) + len;
   guint8 *ip = self->packet;
   guint8 *l4 = ip + ip_len;
@@ -259,7 +294,7 @@ build_packet (SsRecorder   *self,
   guint16 check;
 
   memset (ip, 0, ip_len + (self->datagram ? UDP_HEADER : TCP_HEADER));
-  if (self->ipv6)
+  if (stream->ipv6)
     {
       ip[0] = 0x60;
       put16 (ip + 4, l4_len);
@@ -296,14 +331,14 @@ build_packet (SsRecorder   *self,
     }
   else
     {
-      put32 (l4 + 4, self->next_seq[from]);
-      put32 (l4 + 8, self->next_seq[!from]);
+      put32 (l4 + 4, stream->next_seq[from]);
+      put32 (l4 + 8, stream->next_seq[!from]);
       l4[12] = 5 << 4;
       l4[13] = TCP_FLAG_ACK | TCP_FLAG_PSH;
       put16 (l4 + 14, TCP_WINDOW);
       memcpy (l4 + TCP_HEADER, data, len);
       put16 (l4 + 16, fold (sum_words (sum, l4, l4_len)));
-      self->next_seq[from] += len;
+      stream->next_seq[from] += len;
     }
   return ip_len + l4_len;
 }
@@ -345,10 +380,29 @@ ss_recorder_write (SsRecorder    *self,
                    gsize          len,
                    GError       **error)
 {
+  return ss_recorder_write_stream (self, 0, sent, time_us, data, len, error);
+}
+
+/**
+ * ss_recorder_write_stream:
+ * @stream: a number ss_recorder_add_stream() gave
+ *
+ * ss_recorder_write() for one of the file's streams.
+ */
+gboolean
+ss_recorder_write_stream (SsRecorder    *self,
+                          guint          stream,
+                          gboolean       sent,
+                          gint64         time_us,
+                          const guint8  *data,
+                          gsize          len,
+                          GError       **error)
+{
   guint from = sent ? 0 : 1;
   gsize offset = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (stream < self->streams->len, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (self->stream != NULL, FALSE);
 
@@ -359,7 +413,8 @@ ss_recorder_write (SsRecorder    *self,
   do
     {
       gsize n = MIN (len - offset, MAX_PAYLOAD);
-      gsize packet_len = build_packet (self, from, data != NULL ? data + offset : data, n);
+      gsize packet_len = build_packet (self, &g_array_index (self->streams, Stream, stream), from,
+                                       data != NULL ? data + offset : data, n);
 
       if (!write_packet (self, MAX (time_us, 0), packet_len, error))
         return FALSE;
@@ -410,6 +465,7 @@ ss_recorder_free (SsRecorder *self)
   if (self->stream != NULL)
     ss_recorder_close (self, NULL);
   g_free (self->packet);
+  g_array_unref (self->streams);
   g_free (self);
 }
 

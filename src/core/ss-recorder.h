@@ -23,6 +23,16 @@ gboolean    ss_recorder_write (SsRecorder       *self,
                                const guint8     *data,
                                gsize             len,
                                GError          **error);
+guint       ss_recorder_add_stream   (SsRecorder      *self,
+                                      const SsAddress *local,
+                                      const SsAddress *peer);
+gboolean    ss_recorder_write_stream (SsRecorder      *self,
+                                      guint            stream,
+                                      gboolean         sent,
+                                      gint64           time_us,
+                                      const guint8    *data,
+                                      gsize            len,
+                                      GError         **error);
 gboolean    ss_recorder_flush (SsRecorder       *self,
                                GError          **error);
 gboolean    ss_recorder_close (SsRecorder       *self,

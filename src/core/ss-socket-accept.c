@@ -56,6 +56,15 @@ accept_one (SsSocket  *self,
   if (self->record_when != NULL)
     ss_socket_record_connection (self, connection);
   ss_traffic_log_flush (connection->traffic);
+  /* from here on, what the connection logs shows on the listener's page
+   * too (its own "Accepted from" is the listener's next line) */
+  if (self->all_traffic != NULL)
+    {
+      /* an unnamed Unix peer is told apart by its descriptor */
+      g_autofree char *label = *peer != '\0' ? g_strdup (peer) : g_strdup_printf ("fd %d", fd);
+
+      ss_traffic_log_add_source (self->all_traffic, connection->traffic, label, FALSE);
+    }
   ss_traffic_log_append_event (self->traffic, _("Accepted a connection from %s as fd %d"), peer, fd);
 
   return connection;

@@ -63,6 +63,7 @@ struct _SsSocket
 
   SsCallLog     *calls;
   SsTrafficLog  *traffic;
+  SsTrafficLog  *all_traffic;   /* a listener's and its connections' */
   GListStore    *connections;
   SsSocket      *listener;      /* weak */
 
@@ -111,6 +112,10 @@ struct _SsSocket
   guint          record_flush_id;
   char          *record_when;   /* --record: once connected, or per connection */
   guint          record_count;  /* connections recorded, for their file names */
+  /* a listener's recording holds each connection as a stream: which one
+   * is this connection's, in which of the listener's recordings */
+  guint          record_generation;
+  guint          record_stream;
 
   char          *unix_path;     /* the socket file bind() made, removed at close */
   dev_t          unix_dev;

@@ -345,3 +345,17 @@ ss_socket_get_traffic (SsSocket *self)
   g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
   return self->traffic;
 }
+
+/**
+ * ss_socket_get_all_traffic:
+ *
+ * Returns: (transfer none) (nullable): for a socket that has listened, one
+ *   log of its own events and every connection's traffic in the order it
+ *   happened (the connections' logs keep the bytes); NULL otherwise
+ */
+SsTrafficLog *
+ss_socket_get_all_traffic (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return self->all_traffic;
+}

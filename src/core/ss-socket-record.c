@@ -58,6 +58,24 @@ flush_recording_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The stream of @connection in its listener's recording, added the
+ * first time it has bytes to write there. */
+static guint
+listener_stream (SsSocket *listener,
+                 SsSocket *connection)
+{
+  if (connection->record_generation != listener->record_generation ||
+      connection->record_stream == 0)
+    {
+      g_autoptr(SsAddress) local = dup_name (connection, FALSE);
+      g_autoptr(SsAddress) peer = dup_name (connection, TRUE);
+
+      connection->record_generation = listener->record_generation;
+      connection->record_stream = ss_recorder_add_stream (listener->recorder, local, peer);
+    }
+  return connection->record_stream;
+}
+
 /* Every payload byte the socket logs goes through here, so a recording
  * holds exactly what the traffic log counts. */
 void
@@ -68,18 +86,29 @@ ss_socket_log_chunk (SsSocket        *self,
                      const SsAddress *peer)
 {
   g_autoptr(GError) error = NULL;
+  SsSocket *recording = self;
+  guint stream = 0;
 
   g_assert (kind == SS_TRAFFIC_RECEIVED || kind == SS_TRAFFIC_SENT);
 
   ss_traffic_log_append_from (self->traffic, kind, data, len, peer);
 
-  if (self->recorder == NULL)
+  /* a connection of a listener that records goes into its file */
+  if (self->recorder == NULL && self->listener != NULL && self->listener->recorder != NULL)
+    {
+      recording = self->listener;
+      stream = listener_stream (recording, self);
+    }
+  if (recording->recorder == NULL)
     return;
-  if (!ss_recorder_write (self->recorder, kind == SS_TRAFFIC_SENT,
-                          g_get_real_time (), data, len, &error))
-    recording_failed (self, error);
-  else if (self->record_flush_id == 0)
-    self->record_flush_id = g_idle_add_full (G_PRIORITY_LOW, flush_recording_cb, self, NULL);
+  if (!ss_recorder_write_stream (recording->recorder, stream, kind == SS_TRAFFIC_SENT,
+                                 g_get_real_time (), data, len, &error))
+    {
+      recording_failed (recording, error);
+      ss_traffic_log_flush (recording->traffic);
+    }
+  else if (recording->record_flush_id == 0)
+    recording->record_flush_id = g_idle_add_full (G_PRIORITY_LOW, flush_recording_cb, recording, NULL);
 }
 
 /**
@@ -120,6 +149,7 @@ ss_socket_start_recording (SsSocket    *self,
 
   self->recorder = recorder;
   self->record_path = g_strdup (path);
+  self->record_generation++;
   ss_traffic_log_append_event (self->traffic, _("Recording to %s"), path);
   ss_traffic_log_flush (self->traffic);
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_RECORDING]);
@@ -196,7 +226,9 @@ ss_socket_save_traffic (SsSocket        *self,
       if (peer == NULL && self->last_sender != NULL)
         peer = ss_address_copy (self->last_sender);
     }
-  return ss_traffic_export (self->traffic, format, path, local, peer,
+  /* a listener's log is every connection's */
+  return ss_traffic_export (self->all_traffic != NULL ? self->all_traffic : self->traffic,
+                            format, path, local, peer,
                             !ss_socket_is_stream (self), missing, error);
 }
 

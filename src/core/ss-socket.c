@@ -62,6 +62,7 @@ ss_socket_finalize (GObject *object)
 
   g_clear_weak_pointer (&self->listener);
   g_clear_object (&self->calls);
+  g_clear_object (&self->all_traffic);
   g_clear_object (&self->traffic);
   g_free (self->local_address);
   g_free (self->peer_address);
@@ -337,6 +338,12 @@ ss_socket_listen (SsSocket  *self,
 
   /* listen() on an unbound socket binds it to a port of the kernel's choice. */
   ss_socket_update_addresses (self);
+  /* before the state changes, so a page that shows a listener finds it */
+  if (self->all_traffic == NULL)
+    {
+      self->all_traffic = ss_traffic_log_new_merged ();
+      ss_traffic_log_add_source (self->all_traffic, self->traffic, NULL, TRUE);
+    }
   ss_socket_set_state (self, SS_SOCKET_LISTENING);
   ss_traffic_log_append_event (self->traffic, _("Listening on %s (backlog %d)"),
                                self->local_address, backlog);

@@ -64,6 +64,7 @@ guint          ss_socket_send_to_connections (SsSocket      *self,
                                               GBytes        *bytes,
                                               GError       **error);
 SsTrafficLog  *ss_socket_get_traffic       (SsSocket       *self);
+SsTrafficLog  *ss_socket_get_all_traffic   (SsSocket       *self);
 GListStore    *ss_socket_get_reply_rules   (SsSocket       *self);
 char          *ss_socket_dup_python_name   (SsSocket       *self);
 

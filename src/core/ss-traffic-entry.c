@@ -20,6 +20,7 @@ struct _SsTrafficEntry
   gsize          length;
   gboolean       evicted;
   char          *peer;
+  guint          source;   /* in a merged log, G_MAXUINT otherwise */
 };
 
 G_DEFINE_ENUM_TYPE (SsTrafficKind, ss_traffic_kind,
@@ -46,6 +47,7 @@ ss_traffic_entry_class_init (SsTrafficEntryClass *klass)
 static void
 ss_traffic_entry_init (SsTrafficEntry *self)
 {
+  self->source = G_MAXUINT;
 }
 
 /**
@@ -188,4 +190,32 @@ ss_traffic_entry_get_peer (SsTrafficEntry *self)
 {
   g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), NULL);
   return self->peer;
+}
+
+/**
+ * ss_traffic_entry_set_source:
+ * @source: the number of the log it came from, in a merged log
+ *
+ * In a listener's merged log, which of its logs (the listener's own, or
+ * one connection's) holds this entry: see ss_traffic_log_get_source().
+ */
+void
+ss_traffic_entry_set_source (SsTrafficEntry *self,
+                             guint           source)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_ENTRY (self));
+  self->source = source;
+}
+
+/**
+ * ss_traffic_entry_get_source:
+ *
+ * Returns: the number of the log the entry came from in a merged log, or
+ *   G_MAXUINT for an entry of a socket's own log
+ */
+guint
+ss_traffic_entry_get_source (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), G_MAXUINT);
+  return self->source;
 }

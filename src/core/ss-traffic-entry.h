@@ -39,5 +39,8 @@ char           *ss_traffic_entry_dup_text    (SsTrafficEntry *self,
 void            ss_traffic_entry_set_peer   (SsTrafficEntry *self,
                                              const char     *peer);
 const char     *ss_traffic_entry_get_peer   (SsTrafficEntry *self);
+void            ss_traffic_entry_set_source (SsTrafficEntry *self,
+                                             guint           source);
+guint           ss_traffic_entry_get_source (SsTrafficEntry *self);
 
 G_END_DECLS

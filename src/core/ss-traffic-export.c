@@ -119,6 +119,28 @@ write_entry (GOutputStream   *out,
   return write_string (out, body, error) && write_string (out, "\n\n", error);
 }
 
+/* The file's stream for an entry of a merged log: one per connection,
+ * between the listener's address and the connection's peer (its label). */
+static guint
+source_stream (SsRecorder      *recorder,
+               GHashTable      *streams,
+               SsTrafficLog    *log,
+               guint            source,
+               const SsAddress *local)
+{
+  gpointer found = g_hash_table_lookup (streams, GUINT_TO_POINTER (source + 1));
+  g_autoptr(SsAddress) peer = NULL;
+  guint stream;
+
+  if (found != NULL)
+    return GPOINTER_TO_UINT (found) - 1;
+  peer = ss_address_parse_numeric (ss_traffic_log_get_source_label (log, source),
+                                   local->storage.ss_family, NULL, NULL);
+  stream = ss_recorder_add_stream (recorder, local, peer);
+  g_hash_table_insert (streams, GUINT_TO_POINTER (source + 1), GUINT_TO_POINTER (stream + 1));
+  return stream;
+}
+
 static gboolean
 write_pcapng (SsTrafficLog     *log,
               const char       *path,
@@ -129,9 +151,12 @@ write_pcapng (SsTrafficLog     *log,
               GError          **error)
 {
   g_autoptr(SsRecorder) recorder = NULL;
+  g_autoptr(GHashTable) streams = g_hash_table_new (NULL, NULL);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (log));
+  gboolean merged = ss_traffic_log_is_merged (log);
 
-  if (local == NULL || peer == NULL)
+  /* a merged log's connections each have their peer */
+  if (local == NULL || (peer == NULL && !merged))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("A pcapng file needs the socket's two addresses: save a connected socket's traffic, or use another format"));
@@ -144,6 +169,7 @@ write_pcapng (SsTrafficLog     *log,
     {
       g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i);
       SsTrafficKind kind = ss_traffic_entry_get_kind (entry);
+      guint stream = 0;
       const guint8 *data;
       gsize len;
 
@@ -154,9 +180,11 @@ write_pcapng (SsTrafficLog     *log,
           *missing += ss_traffic_entry_get_length (entry);
           continue;
         }
+      if (merged)
+        stream = source_stream (recorder, streams, log, ss_traffic_entry_get_source (entry), local);
       data = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &len);
-      if (!ss_recorder_write (recorder, kind == SS_TRAFFIC_SENT, ss_traffic_entry_get_time (entry),
-                              data, len, error))
+      if (!ss_recorder_write_stream (recorder, stream, kind == SS_TRAFFIC_SENT,
+                                     ss_traffic_entry_get_time (entry), data, len, error))
         return FALSE;
     }
   return ss_recorder_close (recorder, error);

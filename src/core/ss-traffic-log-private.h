@@ -94,7 +94,36 @@ struct _SsTrafficLog
   GHashTable *peer_index;      /* GBytes of the sockaddr → index + 1 */
   SsAddress   last_peer;
   guint       last_peer_index;
+
+  /* Records cleared so far: a merged log names a record by this plus its
+   * position, so a record cleared from its log is never mistaken for the
+   * one that takes its place. */
+  guint32     cleared;
+
+  /* A merged log (a listener's page): its records are references. A
+   * record's block is the number of its source, its offset the source
+   * record's number (cleared + position); the payload stays where it is. */
+  GPtrArray  *sources;         /* of MergeSource, NULL in a socket's log */
+  /* A log merged into another forwards each record it adds */
+  SsTrafficLog *merge_into;    /* not a ref: the merged log holds ours */
+  guint32     merge_source;
 };
+
+typedef struct
+{
+  SsTrafficLog *log;
+  char         *label;
+} MergeSource;
+
+const guint8   *ss_traffic_log_merged_record_data (SsTrafficLog *self,
+                                                   const Record *record);
+SsTrafficEntry *ss_traffic_log_make_entry         (SsTrafficLog *self,
+                                                   guint         position);
+SsTrafficEntry *ss_traffic_log_merged_entry       (SsTrafficLog *self,
+                                                   const Record *record);
+void            ss_traffic_log_forward            (SsTrafficLog *self,
+                                                   const Record *record);
+void            ss_traffic_log_unmerge            (SsTrafficLog *self);
 
 /* The payload of a record that is kept, or NULL */
 static inline const guint8 *
@@ -103,6 +132,8 @@ ss_traffic_log_record_data (SsTrafficLog *self,
 {
   const Block *block;
 
+  if (G_UNLIKELY (self->sources != NULL))
+    return ss_traffic_log_merged_record_data (self, record);
   if (record->kind == SS_TRAFFIC_EVENT)
     return self->event_text->data + record->offset;
   if (record->length == 0 || record->block < self->first_block)

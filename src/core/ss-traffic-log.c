@@ -75,18 +75,17 @@ ss_traffic_log_get_n_items (GListModel *model)
   return SS_TRAFFIC_LOG (model)->n_published;
 }
 
-static gpointer
-ss_traffic_log_get_item (GListModel *model,
-                         guint       position)
+/* The entry of a record of this log's own, published or not. */
+SsTrafficEntry *
+ss_traffic_log_make_entry (SsTrafficLog *self,
+                           guint         position)
 {
-  SsTrafficLog *self = SS_TRAFFIC_LOG (model);
   g_autoptr(GBytes) bytes = NULL;
   SsTrafficEntry *entry;
   const Record *record;
   guint peer;
 
-  if (position >= self->n_published)
-    return NULL;
+  g_assert (position < self->n_records);
 
   record = &self->records[position];
   if (record->kind == SS_TRAFFIC_EVENT)
@@ -109,6 +108,19 @@ ss_traffic_log_get_item (GListModel *model,
   return entry;
 }
 
+static gpointer
+ss_traffic_log_get_item (GListModel *model,
+                         guint       position)
+{
+  SsTrafficLog *self = SS_TRAFFIC_LOG (model);
+
+  if (position >= self->n_published)
+    return NULL;
+  if (self->sources != NULL)
+    return ss_traffic_log_merged_entry (self, &self->records[position]);
+  return ss_traffic_log_make_entry (self, position);
+}
+
 static void
 list_model_iface_init (GListModelInterface *iface)
 {
@@ -126,6 +138,7 @@ ss_traffic_log_finalize (GObject *object)
   SsTrafficLog *self = SS_TRAFFIC_LOG (object);
 
   g_clear_handle_id (&self->publish_id, g_source_remove);
+  ss_traffic_log_unmerge (self);
   g_free (self->records);
   g_ptr_array_unref (self->blocks);
   g_clear_pointer (&self->spare, block_unref);
@@ -254,6 +267,7 @@ ss_traffic_log_clear (SsTrafficLog *self)
   g_byte_array_set_size (self->event_text, 0);
   g_clear_pointer (&self->records, g_free);
   self->records_capacity = 0;
+  self->cleared += self->n_records;
   self->n_records = self->n_published = self->first_kept = 0;
   if (removed > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
@@ -342,6 +356,29 @@ add_record (SsTrafficLog  *self,
   return record;
 }
 
+/* A merged log's reference to @record, just added to @self: appended
+ * as it happens, so the merged log is in time order across its sources. */
+void
+ss_traffic_log_forward (SsTrafficLog *self,
+                        const Record *record)
+{
+  SsTrafficLog *merged = self->merge_into;
+  Record *reference;
+
+  g_assert (merged->sources != NULL);
+
+  reference = add_record (merged, record->kind, 0, record->length);
+  if (reference == NULL)
+    return;
+  reference->time = record->time;
+  reference->block = self->merge_source;
+  reference->offset = self->cleared + (guint32) (record - self->records);
+  if (record->kind == SS_TRAFFIC_EVENT)
+    merged->event_pending = TRUE;
+  else
+    merged->bytes[record->kind] += record->length;
+}
+
 /* Room for a chunk of @len bytes at the end of the newest block, after
  * evicting what the budget requires. (recv() straight into this room was
  * tried and measured slower than recv() into a small hot buffer and a
@@ -383,12 +420,14 @@ commit (SsTrafficLog  *self,
     return;
   record->peer_high = peer >> 16;
   record->peer_low = peer & 0xffff;
-  if (block == NULL)
-    return;
-
-  block->used += len;
-  block->bytes[kind] += len;
-  self->kept_payload += len;
+  if (block != NULL)
+    {
+      block->used += len;
+      block->bytes[kind] += len;
+      self->kept_payload += len;
+    }
+  if (self->merge_into != NULL)
+    ss_traffic_log_forward (self, record);
 }
 
 static void
@@ -396,11 +435,17 @@ add_event (SsTrafficLog *self,
            const guint8 *text,
            gsize         len)
 {
+  Record *record;
+
   g_return_if_fail (len <= G_MAXUINT32 - self->event_text->len);
 
-  if (add_record (self, SS_TRAFFIC_EVENT, self->event_text->len, len) != NULL)
-    g_byte_array_append (self->event_text, text, len);
+  record = add_record (self, SS_TRAFFIC_EVENT, self->event_text->len, len);
+  if (record == NULL)
+    return;
+  g_byte_array_append (self->event_text, text, len);
   self->event_pending = TRUE;
+  if (self->merge_into != NULL)
+    ss_traffic_log_forward (self, record);
 }
 
 /**
@@ -516,6 +561,10 @@ ss_traffic_log_flush (SsTrafficLog *self)
       self->evicted_notified = evicted;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVICTED_BYTES]);
     }
+  /* the merged log publishes what it was given at its own pace: a
+   * thousand connections' reads in one wakeup are one change there too */
+  if (self->merge_into != NULL)
+    ss_traffic_log_flush_soon (self->merge_into);
 }
 
 static gboolean
@@ -544,6 +593,8 @@ ss_traffic_log_flush_soon (SsTrafficLog *self)
 
   g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
 
+  if (self->merge_into != NULL)
+    ss_traffic_log_flush_soon (self->merge_into);
   if (self->n_records == self->n_published)
     return;
   delay = ss_rate_limit_take (&self->publish_limit, self->event_pending);
@@ -613,6 +664,8 @@ ss_traffic_log_dup_payload_full (SsTrafficLog  *self,
 
   g_return_val_if_fail (SS_IS_TRAFFIC_LOG (self), NULL);
   g_return_val_if_fail (kind <= SS_TRAFFIC_EVENT, NULL);
+  /* a merged log's streams are its sources' */
+  g_return_val_if_fail (self->sources == NULL, NULL);
 
   if (evicted != NULL)
     *evicted = kind < SS_TRAFFIC_EVENT ? self->evicted[kind] : 0;

@@ -69,4 +69,16 @@ guint         ss_traffic_log_nth_of_kinds      (SsTrafficLog  *self,
                                                 guint          n);
 void          ss_traffic_log_clear             (SsTrafficLog  *self);
 
+SsTrafficLog *ss_traffic_log_new_merged        (void);
+gboolean      ss_traffic_log_is_merged         (SsTrafficLog  *self);
+guint         ss_traffic_log_add_source        (SsTrafficLog  *self,
+                                                SsTrafficLog  *source,
+                                                const char    *label,
+                                                gboolean       existing);
+guint         ss_traffic_log_get_n_sources     (SsTrafficLog  *self);
+SsTrafficLog *ss_traffic_log_get_source        (SsTrafficLog  *self,
+                                                guint          source);
+const char   *ss_traffic_log_get_source_label  (SsTrafficLog  *self,
+                                                guint          source);
+
 G_END_DECLS
