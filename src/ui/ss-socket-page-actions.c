@@ -274,10 +274,12 @@ ss_socket_page_save_log (SsSocketPage   *self,
                          const char     *path)
 {
   g_autoptr(GError) error = NULL;
+  /* what the log shows: a listener's every connection, or the one chosen */
+  g_autoptr(SsSocket) connection = ss_traffic_view_dup_connection (self->traffic_view);
   guint64 missing = 0;
 
   ss_socket_page_dismiss_message (self);
-  if (!ss_socket_save_traffic (self->socket, format, path, &missing, &error))
+  if (!ss_socket_save_traffic (connection != NULL ? connection : self->socket, format, path, &missing, &error))
     {
       ss_socket_page_show_error (self, error);
       return FALSE;
@@ -316,8 +318,15 @@ clear_log_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   SsSocketPage *self = SS_SOCKET_PAGE (widget);
+  g_autoptr(SsSocket) connection = ss_traffic_view_dup_connection (self->traffic_view);
+  SsTrafficLog *all = ss_socket_get_all_traffic (self->socket);
 
-  ss_traffic_log_clear (ss_socket_get_traffic (self->socket));
+  /* the log shown: one connection's, or a listener's view of them all
+   * (which forgets its entries, not the connections' own) */
+  if (connection != NULL)
+    ss_traffic_log_clear (ss_socket_get_traffic (connection));
+  else
+    ss_traffic_log_clear (all != NULL ? all : ss_socket_get_traffic (self->socket));
 }
 
 void

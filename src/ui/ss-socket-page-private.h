@@ -80,6 +80,7 @@ struct _SsSocketPage
   guint          kernel_view_id;
   guint          counters_id;    /* bytes in and out, shown soon */
   gint64         counters_shown;
+  gboolean       showing_all;    /* a listener's log of every connection */
 };
 
 void          ss_socket_page_install_actions  (GtkWidgetClass *widget_class);

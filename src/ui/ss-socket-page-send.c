@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ss-connection-dropdown.h"
 #include "ss-format.h"
 #include "ss-icmp.h"
 #include "ss-socket-page-private.h"
@@ -27,62 +28,7 @@ is_listener (SsSocketPage *self)
 static SsSocket *
 dup_chosen_connection (SsSocketPage *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->target_dropdown);
-
-  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
-    return NULL;
-  return g_list_model_get_item (ss_socket_get_connections (self->socket), selected - 1);
-}
-
-/* The target dropdown's rows: "All Connections", then each connection.
- * The model is the listener's own list behind one fixed row, so ten
- * thousand connections cost no rebuild each. */
-static void
-setup_target_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_target_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item)
-{
-  gpointer target = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-
-  if (GTK_IS_STRING_OBJECT (target))
-    gtk_label_set_text (label, gtk_string_object_get_string (target));
-  else
-    {
-      g_autofree char *python = ss_socket_dup_python_name (target);
-      const char *peer = ss_socket_get_peer_address (target);
-      g_autofree char *name = g_strdup_printf ("%s (%s)", python, peer ? peer : "?");
-
-      gtk_label_set_text (label, name);
-    }
-}
-
-static void
-setup_targets (SsSocketPage *self)
-{
-  g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
-  g_autoptr(GtkStringList) all = gtk_string_list_new ((const char *[]) { _("All Connections"), NULL });
-  g_autoptr(GtkFlattenListModel) targets = NULL;
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-
-  g_list_store_append (parts, all);
-  g_list_store_append (parts, ss_socket_get_connections (self->socket));
-  targets = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_target_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_target_cb), NULL);
-  gtk_drop_down_set_factory (self->target_dropdown, factory);
-  gtk_drop_down_set_model (self->target_dropdown, G_LIST_MODEL (targets));
-  gtk_drop_down_set_selected (self->target_dropdown, 0);
+  return ss_connection_dropdown_dup_selected (self->target_dropdown);
 }
 
 /* A listener sends through its connections: the page follows their
@@ -526,6 +472,7 @@ send_entry_action (GtkWidget  *widget,
   SsSocketPage *self = SS_SOCKET_PAGE (widget);
   g_autoptr(GBytes) bytes = dup_entry_bytes (self);
   g_autoptr(GError) error = NULL;
+  SsSocket *target = self->socket;
 
   if (bytes == NULL)
     return;
@@ -546,7 +493,21 @@ send_entry_action (GtkWidget  *widget,
         ss_socket_page_show_error (self, error);
       return;
     }
-  if (!ss_socket_send (self->socket, bytes, &error))
+  /* on a listener's page, through the connection it went through */
+  if (is_listener (self))
+    {
+      SsTrafficEntry *entry = ss_traffic_view_get_selected_entry (self->traffic_view);
+
+      target = ss_traffic_view_get_entry_connection (self->traffic_view, entry);
+      if (target == NULL)
+        {
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("This entry's connection is no longer in the list: send it from the send box"));
+          ss_socket_page_show_error (self, error);
+          return;
+        }
+    }
+  if (!ss_socket_send (target, bytes, &error))
     ss_socket_page_show_error (self, error);
 }
 
@@ -591,7 +552,7 @@ ss_socket_page_setup_send (SsSocketPage *self)
 {
   gtk_spin_button_set_value (self->repeat_interval_spin, g_settings_get_uint (self->settings, "repeat-interval"));
   gtk_spin_button_set_value (self->repeat_count_spin, g_settings_get_uint (self->settings, "repeat-count"));
-  setup_targets (self);
+  ss_connection_dropdown_setup (self->target_dropdown, ss_socket_get_connections (self->socket));
   g_signal_connect_object (self->traffic_view, "notify::selected-entry",
                            G_CALLBACK (entry_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->socket, "notify::state",

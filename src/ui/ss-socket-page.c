@@ -449,6 +449,21 @@ counters_changed_cb (SsSocketPage *self)
     self->counters_id = g_timeout_add (COUNTERS_MS - since, counters_due_cb, self);
 }
 
+/* Once a socket has listened, its page shows every connection's traffic
+ * in one log, as a server's console would: a person testing a server
+ * watches the server. */
+static void
+show_all_traffic (SsSocketPage *self)
+{
+  SsTrafficLog *all = ss_socket_get_all_traffic (self->socket);
+
+  if (all == NULL || self->showing_all)
+    return;
+  self->showing_all = TRUE;
+  ss_traffic_view_set_log (self->traffic_view, all);
+  ss_traffic_view_set_connections (self->traffic_view, ss_socket_get_connections (self->socket));
+}
+
 static void
 ss_socket_page_constructed (GObject *object)
 {
@@ -484,6 +499,9 @@ ss_socket_page_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
   ss_traffic_view_set_log (self->traffic_view, ss_socket_get_traffic (self->socket));
   ss_traffic_view_set_show_peer (self->traffic_view, !is_stream (self->socket));
+  g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (show_all_traffic),
+                           self, G_CONNECT_SWAPPED);
+  show_all_traffic (self);
   ss_options_panel_set_socket (self->options_panel, self->socket);
   /* bind, connect and close change what applies and what the kernel holds */
   g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (ss_options_panel_refresh),

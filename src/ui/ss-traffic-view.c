@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-connection-dropdown.h"
 #include "ss-conversation-view.h"
 #include "ss-encoding.h"
 #include "ss-follow-tail.h"
@@ -62,8 +63,13 @@ struct _SsTrafficView
   GtkCheckButton    *hex_check;
   GtkLabel          *find_status;
 
+  GtkDropDown       *connection_dropdown;
+
   GtkFilter         *direction_filter;
-  SsTrafficLog      *log;
+  SsTrafficLog      *log;        /* shown */
+  SsTrafficLog      *all_log;    /* what set_log() gave: a listener's, all connections */
+  GListModel        *connections;
+  gboolean           show_peer;
 };
 
 /* the items of layout_dropdown, in order */
@@ -79,6 +85,12 @@ static const char *direction_classes[] = {
   [SS_TRAFFIC_RECEIVED] = "direction-received",
   [SS_TRAFFIC_SENT] = "direction-sent",
   [SS_TRAFFIC_EVENT] = "direction-event",
+};
+
+/* A connection's entries in a listener's log share a colour, so a
+ * person can follow one client among many at a glance. */
+static const char *connection_classes[] = {
+  "connection-1", "connection-2", "connection-3", "connection-4", "connection-5", "connection-6",
 };
 
 static void
@@ -137,6 +149,12 @@ bind_cb (GtkSignalListItemFactory *factory,
       /* addresses are ASCII, but a Unix path is any bytes */
       if (ss_traffic_entry_get_peer (entry) != NULL)
         text = g_utf8_make_valid (ss_traffic_entry_get_peer (entry), -1);
+      for (guint i = 0; i < G_N_ELEMENTS (connection_classes); i++)
+        gtk_widget_remove_css_class (label, connection_classes[i]);
+      /* source 0 is the listener's own */
+      if (ss_traffic_entry_get_source (entry) != G_MAXUINT && ss_traffic_entry_get_source (entry) > 0)
+        gtk_widget_add_css_class (label, connection_classes[(ss_traffic_entry_get_source (entry) - 1) %
+                                                           G_N_ELEMENTS (connection_classes)]);
       break;
     case COLUMN_DATA:
       /* events too: they quote addresses, and a Unix path is any bytes */
@@ -510,17 +528,20 @@ ss_traffic_view_set_show_peer (SsTrafficView *self,
                                gboolean       show_peer)
 {
   g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
-  gtk_column_view_column_set_visible (self->peer_column, show_peer);
+  self->show_peer = show_peer;
+  gtk_column_view_column_set_visible (self->peer_column,
+                                      show_peer || (self->log != NULL && ss_traffic_log_is_merged (self->log)));
 }
 
-void
-ss_traffic_view_set_log (SsTrafficView *self,
-                         SsTrafficLog  *log)
+/* Shows @log: the one given, or one connection's of a listener's */
+static void
+show_log (SsTrafficView *self,
+          SsTrafficLog  *log)
 {
   g_autoptr(GtkSingleSelection) selection = NULL;
 
-  g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
-
+  if (log == self->log)
+    return;
   if (log != NULL)
     {
       SsThrottledModel *shown = ss_throttled_model_new (g_object_ref (G_LIST_MODEL (log)));
@@ -536,8 +557,139 @@ ss_traffic_view_set_log (SsTrafficView *self,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
   g_set_object (&self->log, log);
   ss_conversation_view_set_log (self->conversation_view, log);
+  /* the connection column tells a listener's connections apart */
+  gtk_column_view_column_set_visible (self->peer_column,
+                                      self->show_peer || (log != NULL && ss_traffic_log_is_merged (log)));
   direction_changed_cb (self);
   selection_changed_cb (self);
+}
+
+void
+ss_traffic_view_set_log (SsTrafficView *self,
+                         SsTrafficLog  *log)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
+
+  g_set_object (&self->all_log, log);
+  if (self->connections != NULL)
+    gtk_drop_down_set_selected (self->connection_dropdown, 0);
+  show_log (self, log);
+}
+
+static void
+connection_changed_cb (SsTrafficView *self)
+{
+  g_autoptr(SsSocket) connection = ss_connection_dropdown_dup_selected (self->connection_dropdown);
+
+  show_log (self, connection != NULL ? ss_socket_get_traffic (connection) : self->all_log);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.only-connection", connection == NULL);
+}
+
+/**
+ * ss_traffic_view_set_connections:
+ * @connections: (nullable): a listener's connections (of SsSocket), for
+ *   a log that merges theirs; NULL for any other log
+ *
+ * Offers to show all of them (the log set_log() gave), or only one.
+ */
+void
+ss_traffic_view_set_connections (SsTrafficView *self,
+                                 GListModel    *connections)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
+
+  if (connections == self->connections)
+    return;
+  g_set_object (&self->connections, connections);
+  gtk_widget_set_visible (GTK_WIDGET (self->connection_dropdown), connections != NULL);
+  gtk_column_view_column_set_title (self->peer_column,
+                                    connections != NULL ? _("Connection") : _("Peer"));
+  if (connections != NULL)
+    ss_connection_dropdown_setup (self->connection_dropdown, connections);
+  else
+    {
+      gtk_drop_down_set_model (self->connection_dropdown, NULL);
+      show_log (self, self->all_log);
+    }
+}
+
+/**
+ * ss_traffic_view_dup_connection:
+ *
+ * Returns: (transfer full) (nullable): the one connection whose traffic
+ *   is shown, or NULL when the view shows the log set_log() gave
+ */
+SsSocket *
+ss_traffic_view_dup_connection (SsTrafficView *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
+
+  if (self->connections == NULL)
+    return NULL;
+  return ss_connection_dropdown_dup_selected (self->connection_dropdown);
+}
+
+/**
+ * ss_traffic_view_show_connection:
+ * @connection: (nullable): one of the connections, or NULL for all
+ *
+ * Returns: whether @connection is one of the view's connections
+ */
+gboolean
+ss_traffic_view_show_connection (SsTrafficView *self,
+                                 SsSocket      *connection)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), FALSE);
+
+  if (self->connections == NULL)
+    return connection == NULL;
+  return ss_connection_dropdown_select (self->connection_dropdown, connection);
+}
+
+/**
+ * ss_traffic_view_get_entry_connection:
+ * @entry: an entry the view shows
+ *
+ * Returns: (transfer none) (nullable): the connection whose log holds
+ *   @entry of a listener's log, while it is among the connections
+ */
+SsSocket *
+ss_traffic_view_get_entry_connection (SsTrafficView  *self,
+                                      SsTrafficEntry *entry)
+{
+  guint source = ss_traffic_entry_get_source (entry);
+  SsTrafficLog *log;
+  guint n;
+
+  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (entry), NULL);
+
+  if (self->connections == NULL || source == G_MAXUINT || source == 0 ||
+      self->all_log == NULL || !ss_traffic_log_is_merged (self->all_log))
+    return NULL;
+  log = ss_traffic_log_get_source (self->all_log, source);
+  n = g_list_model_get_n_items (self->connections);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsSocket) connection = g_list_model_get_item (self->connections, i);
+
+      if (ss_socket_get_traffic (connection) == log)
+        return connection;
+    }
+  return NULL;
+}
+
+static void
+only_connection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  SsTrafficView *self = SS_TRAFFIC_VIEW (widget);
+  SsTrafficEntry *entry = ss_traffic_view_get_selected_entry (self);
+  SsSocket *connection = entry != NULL ? ss_traffic_view_get_entry_connection (self, entry) : NULL;
+
+  if (connection != NULL)
+    ss_traffic_view_show_connection (self, connection);
 }
 
 static void
@@ -548,6 +700,8 @@ ss_traffic_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_TRAFFIC_VIEW);
   g_clear_object (&self->direction_filter);
   g_clear_object (&self->log);
+  g_clear_object (&self->all_log);
+  g_clear_object (&self->connections);
   G_OBJECT_CLASS (ss_traffic_view_parent_class)->dispose (object);
 }
 
@@ -600,12 +754,15 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, hex_check);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, find_status);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, connection_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, connection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, layout_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, find_next_cb);
   gtk_widget_class_bind_template_callback (widget_class, find_previous_cb);
   gtk_widget_class_install_action (widget_class, "traffic.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "traffic.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "traffic.only-connection", NULL, only_connection_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "traffic.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "traffic.copy", NULL);
   g_type_ensure (SS_TYPE_CONVERSATION_VIEW);

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "ss-socket.h"
 #include "ss-traffic-log.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,13 @@ void ss_traffic_view_set_show_peer (SsTrafficView *self,
                                     gboolean       show_peer);
 
 SsTrafficEntry *ss_traffic_view_get_selected_entry (SsTrafficView *self);
+
+void      ss_traffic_view_set_connections (SsTrafficView *self,
+                                           GListModel    *connections);
+SsSocket *ss_traffic_view_dup_connection  (SsTrafficView *self);
+gboolean  ss_traffic_view_show_connection (SsTrafficView *self,
+                                           SsSocket      *connection);
+SsSocket *ss_traffic_view_get_entry_connection (SsTrafficView  *self,
+                                                SsTrafficEntry *entry);
 
 G_END_DECLS

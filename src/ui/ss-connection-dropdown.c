@@ -1,0 +1,126 @@
+/* ss-connection-dropdown.c — "All Connections" or one of a listener's,
+ * for the send box's target and the traffic log's filter
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ss-connection-dropdown.h"
+
+/* The rows: "All Connections", then each connection. The model is the
+ * listener's own list behind one fixed row, so ten thousand connections
+ * cost no rebuild each. */
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item)
+{
+  gpointer target = gtk_list_item_get_item (item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+
+  if (GTK_IS_STRING_OBJECT (target))
+    gtk_label_set_text (label, gtk_string_object_get_string (target));
+  else
+    {
+      g_autofree char *python = ss_socket_dup_python_name (target);
+      const char *peer = ss_socket_get_peer_address (target);
+      g_autofree char *name = g_strdup_printf ("%s (%s)", python, peer ? peer : "?");
+
+      gtk_label_set_text (label, name);
+    }
+}
+
+/**
+ * ss_connection_dropdown_setup:
+ * @connections: a listener's connections (of SsSocket)
+ *
+ * Makes @dropdown offer "All Connections" and then each of @connections,
+ * as the list changes; "All Connections" is selected.
+ */
+void
+ss_connection_dropdown_setup (GtkDropDown *dropdown,
+                              GListModel  *connections)
+{
+  g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_autoptr(GtkStringList) all = gtk_string_list_new ((const char *[]) { _("All Connections"), NULL });
+  g_autoptr(GtkFlattenListModel) targets = NULL;
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_return_if_fail (GTK_IS_DROP_DOWN (dropdown));
+  g_return_if_fail (G_IS_LIST_MODEL (connections));
+
+  g_list_store_append (parts, all);
+  g_list_store_append (parts, connections);
+  targets = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
+  gtk_drop_down_set_factory (dropdown, factory);
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (targets));
+  gtk_drop_down_set_selected (dropdown, 0);
+}
+
+/**
+ * ss_connection_dropdown_dup_selected:
+ *
+ * Returns: (transfer full) (nullable): the connection chosen, or NULL for
+ *   all of them
+ */
+SsSocket *
+ss_connection_dropdown_dup_selected (GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  gpointer item;
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || model == NULL)
+    return NULL;
+  item = g_list_model_get_item (model, selected);
+  if (item != NULL && !SS_IS_SOCKET (item))
+    g_clear_object (&item);
+  return item;
+}
+
+/**
+ * ss_connection_dropdown_select:
+ * @connection: (nullable): one of the connections, or NULL for all
+ *
+ * Returns: whether @connection is in the list (and now selected)
+ */
+gboolean
+ss_connection_dropdown_select (GtkDropDown *dropdown,
+                               SsSocket    *connection)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+  if (connection == NULL)
+    {
+      gtk_drop_down_set_selected (dropdown, 0);
+      return TRUE;
+    }
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (item == G_OBJECT (connection))
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -1,0 +1,19 @@
+/* ss-connection-dropdown.h — "All Connections" or one of a listener's
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ss-socket.h"
+
+G_BEGIN_DECLS
+
+void      ss_connection_dropdown_setup        (GtkDropDown *dropdown,
+                                               GListModel  *connections);
+SsSocket *ss_connection_dropdown_dup_selected (GtkDropDown *dropdown);
+gboolean  ss_connection_dropdown_select       (GtkDropDown *dropdown,
+                                               SsSocket    *connection);
+
+G_END_DECLS
