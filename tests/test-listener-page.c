@@ -157,6 +157,23 @@ test_listener_shows_all (SsTestWindow  *f,
   g_assert_cmpuint (received_position (page, texts[0]), !=, G_MAXUINT);
   g_assert_cmpuint (received_position (page, texts[1]), ==, G_MAXUINT);
 
+  /* from the sidebar: a connection's row, Show in Listener's Log */
+  {
+    SsSocket *third = g_list_model_get_item (ss_socket_get_connections (socket), 2);
+
+    /* on the listener itself it does nothing */
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-in-listener-log", NULL);
+    g_assert_cmpuint (gtk_drop_down_get_selected (connections), ==, 1);
+    ss_window_select_socket (f->window, third);
+    ss_test_wait_page (f, third);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-in-listener-log", NULL));
+    g_assert_true (ss_test_visible_page (f) == page);
+    g_assert_cmpuint (gtk_drop_down_get_selected (connections), ==, 3);
+    g_assert_cmpuint (received_position (page, texts[2]), !=, G_MAXUINT);
+    g_assert_cmpuint (received_position (page, texts[0]), ==, G_MAXUINT);
+    g_object_unref (third);
+  }
+
   for (guint i = 0; i < N_CLIENTS; i++)
     g_assert_no_errno (close (clients[i]));
   g_assert_no_errno (g_unlink (path));

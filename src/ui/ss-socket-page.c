@@ -514,6 +514,22 @@ ss_socket_page_constructed (GObject *object)
   socket_changed_cb (self);
 }
 
+/**
+ * ss_socket_page_show_connection:
+ * @connection: (nullable): one of the page's listener's connections, or
+ *   NULL for all of them
+ *
+ * Filters a listener's log to one of its connections.
+ */
+void
+ss_socket_page_show_connection (SsSocketPage *self,
+                                SsSocket     *connection)
+{
+  g_return_if_fail (SS_IS_SOCKET_PAGE (self));
+
+  ss_traffic_view_show_connection (self->traffic_view, connection);
+}
+
 static void
 ss_socket_page_get_property (GObject    *object,
                              guint       prop_id,

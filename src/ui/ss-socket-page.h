@@ -16,5 +16,7 @@ G_DECLARE_FINAL_TYPE (SsSocketPage, ss_socket_page, SS, SOCKET_PAGE, GtkWidget)
 
 SsSocketPage *ss_socket_page_new        (SsSocket     *socket);
 SsSocket     *ss_socket_page_get_socket (SsSocketPage *self);
+void          ss_socket_page_show_connection (SsSocketPage *self,
+                                              SsSocket     *connection);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ struct _SsSocketRow
   GtkLabel  *subtitle_label;
 
   SsSocket  *socket;
+  GtkWidget *menu;
 };
 
 G_DEFINE_FINAL_TYPE (SsSocketRow, ss_socket_row, GTK_TYPE_WIDGET)
@@ -128,6 +129,7 @@ ss_socket_row_dispose (GObject *object)
    * is still here (a "still has children left" warning at finalize) */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object)));)
     gtk_widget_unparent (child);
+  self->menu = NULL;   /* it was one of them */
   G_OBJECT_CLASS (ss_socket_row_parent_class)->dispose (object);
 }
 
@@ -145,10 +147,62 @@ ss_socket_row_class_init (SsSocketRowClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* A right click (or a long press) selects the row, as a left click
+ * would, and offers what applies to its socket. */
+static void
+show_menu (SsSocketRow *self,
+           double       x,
+           double       y)
+{
+  GdkRectangle at = { (int) x, (int) y, 1, 1 };
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "listitem.select", "(bb)", FALSE, FALSE);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &at);
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
+static void
+right_click_cb (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                SsSocketRow     *self)
+{
+  show_menu (self, x, y);
+}
+
+static void
+long_press_cb (GtkGestureLongPress *gesture,
+               double               x,
+               double               y,
+               SsSocketRow         *self)
+{
+  show_menu (self, x, y);
+}
+
 static void
 ss_socket_row_init (SsSocketRow *self)
 {
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) show_in_listener = g_menu_item_new (_("Show in _Listener’s Log"),
+                                                           "win.show-in-listener-log");
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *long_press = gtk_gesture_long_press_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_menu_item_set_attribute (show_in_listener, "hidden-when", "s", "action-disabled");
+  g_menu_append_item (menu, show_in_listener);
+  g_menu_append (menu, _("_Close Socket"), "win.close-socket");
+  self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (right_click_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+  g_signal_connect (long_press, "pressed", G_CALLBACK (long_press_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (long_press));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 }

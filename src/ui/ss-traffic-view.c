@@ -582,7 +582,8 @@ connection_changed_cb (SsTrafficView *self)
   g_autoptr(SsSocket) connection = ss_connection_dropdown_dup_selected (self->connection_dropdown);
 
   show_log (self, connection != NULL ? ss_socket_get_traffic (connection) : self->all_log);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.only-connection", connection == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.only-connection",
+                                 self->connections != NULL && connection == NULL);
 }
 
 /**
@@ -607,10 +608,8 @@ ss_traffic_view_set_connections (SsTrafficView *self,
   if (connections != NULL)
     ss_connection_dropdown_setup (self->connection_dropdown, connections);
   else
-    {
-      gtk_drop_down_set_model (self->connection_dropdown, NULL);
-      show_log (self, self->all_log);
-    }
+    gtk_drop_down_set_model (self->connection_dropdown, NULL);
+  connection_changed_cb (self);
 }
 
 /**
@@ -782,6 +781,7 @@ ss_traffic_view_init (SsTrafficView *self)
   gtk_column_view_column_set_visible (self->peer_column, FALSE);
   add_column (self, COLUMN_DATA, _("Data"), TRUE);
   ss_follow_tail_attach (self->scrolled_window);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.only-connection", FALSE);
   g_object_bind_property (self->find_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));

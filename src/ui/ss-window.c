@@ -121,6 +121,7 @@ selection_changed_cb (SsWindow *self)
     {
       gtk_stack_set_visible_child_name (self->pages, "empty");
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-socket", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-in-listener-log", FALSE);
       return;
     }
 
@@ -133,6 +134,28 @@ selection_changed_cb (SsWindow *self)
     }
   gtk_stack_set_visible_child (self->pages, page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-socket", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-in-listener-log",
+                                 ss_socket_get_listener (socket) != NULL);
+}
+
+/* The selected connection's traffic, on its listener's page: the
+ * listener's log filtered to it, among everything else the server sees. */
+static void
+show_in_listener_log_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  SsWindow *self = SS_WINDOW (widget);
+  g_autoptr(SsSocket) connection = ss_window_get_selected_socket (self);
+  SsSocket *listener = connection != NULL ? ss_socket_get_listener (connection) : NULL;
+  SsSocketPage *page;
+
+  if (listener == NULL)
+    return;
+  ss_window_select_socket (self, listener);
+  page = g_hash_table_lookup (self->page_for_socket, listener);
+  if (page != NULL)
+    ss_socket_page_show_connection (page, connection);
 }
 
 /**
@@ -378,6 +401,7 @@ ss_window_class_init (SsWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-socket", NULL, new_socket_action);
   gtk_widget_class_install_action (widget_class, "win.close-socket", NULL, close_socket_action);
+  gtk_widget_class_install_action (widget_class, "win.show-in-listener-log", NULL, show_in_listener_log_action);
   gtk_widget_class_install_action (widget_class, "win.export-script", NULL, export_script_action);
 }
 
@@ -444,6 +468,7 @@ ss_window_init (SsWindow *self)
   learner_mode = g_settings_create_action (self->settings, "learner-mode");
   g_action_map_add_action (G_ACTION_MAP (self), learner_mode);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-socket", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-in-listener-log", FALSE);
 
   if (g_getenv ("SOCKSCOPE_BENCH_FIRST_FRAME") != NULL)
     g_signal_connect (self, "realize", G_CALLBACK (bench_realize_cb), NULL);
