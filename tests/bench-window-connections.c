@@ -38,7 +38,7 @@
 #define TIME_LIMIT      120.0
 /* the window's listener has the session's default; the reference too, so
  * that the clients are paced alike */
-#define BACKLOG         SS_SESSION_DEFAULT_BACKLOG
+#define BACKLOG         (ss_socket_max_backlog ())
 /* descriptors a process needs besides the connections (the window's own
  * are more than a bare accept loop's) */
 #define FD_SPARE        256

@@ -440,9 +440,11 @@ test_open_specs (void)
   /* no host given: loopback, not every interface */
   g_assert_true (g_str_has_prefix (ss_socket_get_local_address (listener), "127.0.0.1:"));
   g_assert_cmpuint (ss_test_port_of (ss_socket_get_local_address (listener)), !=, 0);
+  /* the kernel's longest accept queue, and the socket says what it got */
   listen_python = g_strdup_printf ("sk%d.listen(%d)", ss_socket_get_fd (listener),
-                                   SS_SESSION_DEFAULT_BACKLOG);
+                                   ss_socket_max_backlog ());
   ss_test_assert_call (calls, "listen", ss_socket_get_fd (listener), 0, 0, listen_python);
+  g_assert_cmpint (ss_socket_get_backlog (listener), ==, ss_socket_max_backlog ());
   g_assert_cmpuint (g_list_model_get_n_items (ss_session_get_sockets (session)), ==, 1);
 
   connect_spec = g_strdup_printf ("tcp:%s", ss_socket_get_local_address (listener));

@@ -8,13 +8,21 @@
 
 #include "ss-call-log.h"
 #include "ss-constants.h"
+#include "ss-rate-limit.h"
+
+/* A burst that grows changes its row at most this often */
+#define CHANGES_RATE  10
+#define CHANGES_BURST 2
 
 struct _SsCallLog
 {
-  GObject    parent_instance;
-  GPtrArray *calls;
-  guint      n_published;   /* what the model shows: calls held back are not yet */
-  guint      holds;
+  GObject     parent_instance;
+  GPtrArray  *calls;
+  guint       n_published;   /* what the model shows: calls held back are not yet */
+  guint       holds;
+  GPtrArray  *changed;       /* shown bursts that grew since their rows were told */
+  SsRateLimit changes_limit;
+  guint       changes_id;
 };
 
 static GType
@@ -54,7 +62,11 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SsCallLog, ss_call_log, G_TYPE_OBJECT,
 static void
 ss_call_log_finalize (GObject *object)
 {
-  g_ptr_array_unref (SS_CALL_LOG (object)->calls);
+  SsCallLog *self = SS_CALL_LOG (object);
+
+  g_clear_handle_id (&self->changes_id, g_source_remove);
+  g_ptr_array_unref (self->changed);
+  g_ptr_array_unref (self->calls);
   G_OBJECT_CLASS (ss_call_log_parent_class)->finalize (object);
 }
 
@@ -68,6 +80,8 @@ static void
 ss_call_log_init (SsCallLog *self)
 {
   self->calls = g_ptr_array_new_with_free_func (g_object_unref);
+  self->changed = g_ptr_array_new ();
+  ss_rate_limit_init (&self->changes_limit, CHANGES_RATE, CHANGES_BURST);
 }
 
 SsCallLog *
@@ -134,6 +148,113 @@ ss_call_log_record_payload (SsCallLog  *self,
   if (self->holds == 0)
     publish (self);
   return call;
+}
+
+/**
+ * ss_call_log_record_burst:
+ *
+ * Appends a call that may stand for more of the same, made
+ * automatically (see ss_call_start_burst()): an automatic recv() as data
+ * arrives, so a flood is one row, not a row per read.
+ *
+ * Returns: (transfer none): the recorded call
+ */
+SsCall *
+ss_call_log_record_burst (SsCallLog  *self,
+                          int         fd,
+                          const char *name,
+                          const char *args,
+                          const char *python,
+                          gint64      result)
+{
+  SsCall *call;
+
+  g_return_val_if_fail (SS_IS_CALL_LOG (self), NULL);
+
+  call = ss_call_new (fd, name, args, python, NULL, result, 0);
+  ss_call_start_burst (call);
+  g_ptr_array_add (self->calls, call);
+  if (self->holds == 0)
+    publish (self);
+  return call;
+}
+
+/* Whether @call is still held back: then its row is made with what it
+ * says when it is published. */
+static gboolean
+is_unpublished (SsCallLog *self,
+                SsCall    *call)
+{
+  for (guint i = self->calls->len; i > self->n_published; i--)
+    if (g_ptr_array_index (self->calls, i - 1) == call)
+      return TRUE;
+  return FALSE;
+}
+
+/* The rows of the bursts that grew change together, from the first of
+ * them to the end: one change, near the end of the list. */
+static void
+tell_changes (SsCallLog *self)
+{
+  guint first = self->n_published;
+  guint found = 0;
+
+  g_clear_handle_id (&self->changes_id, g_source_remove);
+  for (guint i = self->n_published; i > 0 && found < self->changed->len; i--)
+    {
+      SsCall *call = g_ptr_array_index (self->calls, i - 1);
+
+      if (g_ptr_array_find (self->changed, call, NULL))
+        {
+          first = i - 1;
+          found++;
+        }
+    }
+  g_ptr_array_set_size (self->changed, 0);
+  if (first < self->n_published)
+    g_list_model_items_changed (G_LIST_MODEL (self), first,
+                                self->n_published - first, self->n_published - first);
+}
+
+static gboolean
+tell_changes_cb (gpointer user_data)
+{
+  SsCallLog *self = user_data;
+
+  self->changes_id = 0;
+  tell_changes (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ss_call_log_add_to_burst:
+ * @call: a call of this log made by ss_call_log_record_burst()
+ * @result: what the call made again returned
+ *
+ * Counts one more call in @call's burst. Its row says so a few times a
+ * second at most, however fast the calls come.
+ */
+void
+ss_call_log_add_to_burst (SsCallLog *self,
+                          SsCall    *call,
+                          gint64     result)
+{
+  guint delay;
+
+  g_return_if_fail (SS_IS_CALL_LOG (self));
+  g_return_if_fail (SS_IS_CALL (call));
+
+  ss_call_add_to_burst (call, result);
+  if (is_unpublished (self, call) || g_ptr_array_find (self->changed, call, NULL))
+    return;
+  g_ptr_array_add (self->changed, call);
+  if (self->changes_id != 0)
+    return;
+  delay = ss_rate_limit_take (&self->changes_limit, FALSE);
+  if (delay == 0)
+    tell_changes (self);
+  else
+    self->changes_id = g_timeout_add (delay, tell_changes_cb, self);
 }
 
 /**

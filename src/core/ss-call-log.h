@@ -30,6 +30,15 @@ SsCall    *ss_call_log_record_payload (SsCallLog  *self,
                                        GBytes     *payload,
                                        gint64      result,
                                        int         errsv);
+SsCall    *ss_call_log_record_burst   (SsCallLog  *self,
+                                       int         fd,
+                                       const char *name,
+                                       const char *args,
+                                       const char *python,
+                                       gint64      result);
+void       ss_call_log_add_to_burst   (SsCallLog  *self,
+                                       SsCall     *call,
+                                       gint64      result);
 void       ss_call_log_hold           (SsCallLog  *self);
 void       ss_call_log_release        (SsCallLog  *self);
 char      *ss_call_log_to_python      (SsCallLog  *self);

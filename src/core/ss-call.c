@@ -22,6 +22,10 @@ struct _SsCall
   char    *python;      /* with the payload cut short, for reading */
   char    *template;    /* with SS_CALL_PAYLOAD where the payload goes */
   GBytes  *payload;
+  /* a burst: the same call made n_calls times automatically, @result
+   * being the last one's */
+  guint    n_calls;
+  guint64  total;
 };
 
 G_DEFINE_FINAL_TYPE (SsCall, ss_call, G_TYPE_OBJECT)
@@ -162,6 +166,13 @@ ss_call_to_c (SsCall *self)
 {
   g_return_val_if_fail (SS_IS_CALL (self), NULL);
 
+  if (self->n_calls > 1)
+    {
+      g_autofree char *outcome = ss_call_dup_outcome (self);
+
+      return g_strdup_printf ("%s(%s) = %" G_GINT64_FORMAT "  /* %s */",
+                              self->name, self->args, self->result, outcome);
+    }
   if (self->errsv != 0)
     return g_strdup_printf ("%s(%s) = %" G_GINT64_FORMAT " %s (%s)",
                             self->name, self->args, self->result,
@@ -193,7 +204,90 @@ ss_call_dup_script (SsCall *self)
 {
   g_return_val_if_fail (SS_IS_CALL (self), NULL);
 
+  if (self->n_calls > 0)
+    {
+      g_autofree char *outcome = ss_call_dup_outcome (self);
+
+      /* one call in the script: it takes what the burst took, or what
+       * the peer sends this time */
+      return g_strdup_printf ("%s  # %s in the session", self->python, outcome);
+    }
   if (self->payload == NULL)
     return g_strdup (self->python);
   return with_payload (self->template, self->payload, 0);
+}
+
+/**
+ * ss_call_start_burst:
+ *
+ * Makes this call (already made once, with its result) the first of a
+ * burst: the same call made again automatically, each added with
+ * ss_call_add_to_burst(). Its row then says how many calls and bytes.
+ */
+void
+ss_call_start_burst (SsCall *self)
+{
+  g_return_if_fail (SS_IS_CALL (self));
+  g_return_if_fail (self->n_calls == 0);
+
+  self->n_calls = 1;
+  self->total = MAX (self->result, 0);
+}
+
+void
+ss_call_add_to_burst (SsCall *self,
+                      gint64  result)
+{
+  g_return_if_fail (SS_IS_CALL (self));
+  g_return_if_fail (self->n_calls > 0);
+
+  self->n_calls++;
+  self->total += MAX (result, 0);
+  self->result = result;
+}
+
+/**
+ * ss_call_get_n_calls:
+ *
+ * Returns: how many calls a burst stands for, or 0 for a single call
+ */
+guint
+ss_call_get_n_calls (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), 0);
+  return self->n_calls;
+}
+
+/**
+ * ss_call_get_total:
+ *
+ * Returns: the bytes all the calls of a burst returned
+ */
+guint64
+ss_call_get_total (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), 0);
+  return self->total;
+}
+
+/**
+ * ss_call_dup_outcome:
+ *
+ * What a burst got, as code notation says it: "18 bytes", "5 calls,
+ * 9000 bytes", "3 calls, 18 bytes, the last 0" (a stream's end).
+ *
+ * Returns: (transfer full) (nullable): the outcome, or %NULL for a single
+ *   call
+ */
+char *
+ss_call_dup_outcome (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), NULL);
+
+  if (self->n_calls == 0)
+    return NULL;
+  if (self->n_calls == 1)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " byte%s", self->result, self->result == 1 ? "" : "s");
+  return g_strdup_printf ("%u calls, %" G_GUINT64_FORMAT " byte%s%s", self->n_calls, self->total,
+                          self->total == 1 ? "" : "s", self->result == 0 ? ", the last 0" : "");
 }

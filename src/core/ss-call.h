@@ -32,5 +32,11 @@ int         ss_call_get_errno   (SsCall     *self);
 char       *ss_call_to_c        (SsCall     *self);
 GBytes     *ss_call_get_payload (SsCall     *self);
 char       *ss_call_dup_script  (SsCall     *self);
+void        ss_call_start_burst (SsCall     *self);
+void        ss_call_add_to_burst (SsCall    *self,
+                                  gint64     result);
+guint       ss_call_get_n_calls (SsCall     *self);
+guint64     ss_call_get_total   (SsCall     *self);
+char       *ss_call_dup_outcome (SsCall     *self);
 
 G_END_DECLS

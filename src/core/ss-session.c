@@ -22,6 +22,8 @@ struct _SsSession
   SsCallLog  *calls;
   char       *record_path;   /* --record */
   guint       record_count;
+  gboolean    close_on_peer_close;  /* for new sockets */
+  guint       closed_retention;
 };
 
 G_DEFINE_FINAL_TYPE (SsSession, ss_session, G_TYPE_OBJECT)
@@ -49,6 +51,7 @@ ss_session_init (SsSession *self)
 {
   self->sockets = g_list_store_new (SS_TYPE_SOCKET);
   self->calls = ss_call_log_new ();
+  self->closed_retention = G_MAXUINT;
 }
 
 SsSession *
@@ -102,6 +105,8 @@ ss_session_create_socket (SsSession  *self,
   socket = ss_socket_new (self->calls, family, type, protocol, error);
   if (socket == NULL)
     return NULL;
+  ss_socket_set_close_on_peer_close (socket, self->close_on_peer_close);
+  ss_socket_set_closed_retention (socket, self->closed_retention);
   g_list_store_append (self->sockets, socket);
   return socket;
 }
@@ -182,10 +187,12 @@ open_resolved_cb (GObject      *object,
   if (ss_spec_socket_type (spec) == SOCK_STREAM && !ss_spec_is_unix (spec))
     ss_socket_set_option (socket, ss_socket_option_find ("SO_REUSEADDR"), 1, NULL);
 
-  /* a datagram "listener" is a bound socket: it receives without listen() */
+  /* a datagram "listener" is a bound socket: it receives without
+   * listen(); a server takes bursts of connections, so the kernel's
+   * longest accept queue, not Python's default of 128 */
   if (ss_socket_bind (socket, address, &error) &&
       (ss_spec_socket_type (spec) == SOCK_DGRAM ||
-       ss_socket_listen (socket, SS_SESSION_DEFAULT_BACKLOG, &error)))
+       ss_socket_listen (socket, ss_socket_max_backlog (), &error)))
     g_task_return_pointer (task, g_object_ref (socket), g_object_unref);
   else
     g_task_return_error (task, error);
@@ -299,4 +306,45 @@ ss_session_set_record_path (SsSession  *self,
   g_free (self->record_path);
   self->record_path = g_strdup (path);
   self->record_count = 0;
+}
+
+/**
+ * ss_session_set_close_on_peer_close:
+ *
+ * Whether sockets made from now on close their connections when the peer
+ * does (see ss_socket_set_close_on_peer_close()); sockets already made
+ * keep their own setting.
+ */
+void
+ss_session_set_close_on_peer_close (SsSession *self,
+                                    gboolean   close_on_peer_close)
+{
+  g_return_if_fail (SS_IS_SESSION (self));
+  self->close_on_peer_close = !!close_on_peer_close;
+}
+
+/**
+ * ss_session_set_closed_retention:
+ * @retention: how many closed connections each listener keeps in its
+ *   list, G_MAXUINT for all
+ *
+ * For every socket of the session, now and made later (see
+ * ss_socket_set_closed_retention()).
+ */
+void
+ss_session_set_closed_retention (SsSession *self,
+                                 guint      retention)
+{
+  guint n;
+
+  g_return_if_fail (SS_IS_SESSION (self));
+
+  self->closed_retention = retention;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sockets));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsSocket) socket = g_list_model_get_item (G_LIST_MODEL (self->sockets), i);
+
+      ss_socket_set_closed_retention (socket, retention);
+    }
 }

@@ -16,10 +16,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SsSession, ss_session, SS, SESSION, GObject)
 
-/* The backlog of listeners opened from the command line, as Python's
- * listen() without an argument uses. */
-#define SS_SESSION_DEFAULT_BACKLOG 128
-
 SsSession  *ss_session_new           (void);
 GListModel *ss_session_get_sockets   (SsSession      *self);
 SsCallLog  *ss_session_get_calls     (SsSession      *self);
@@ -33,6 +29,10 @@ SsSocket   *ss_session_create_pair   (SsSession      *self,
                                       GError        **error);
 void        ss_session_remove_socket (SsSession      *self,
                                       SsSocket       *socket);
+void        ss_session_set_close_on_peer_close (SsSession *self,
+                                                gboolean   close_on_peer_close);
+void        ss_session_set_closed_retention    (SsSession *self,
+                                                guint      retention);
 void        ss_session_open_async    (SsSession      *self,
                                       const SsSpec   *spec,
                                       GCancellable   *cancellable,

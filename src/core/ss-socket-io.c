@@ -346,6 +346,7 @@ dispatch (SsSocket     *self,
   if (self->wait_task != NULL && (revents & (G_IO_IN | G_IO_OUT | G_IO_HUP | G_IO_ERR)) &&
       ss_socket_wait_ready (self))
     {
+      ss_socket_close_if_done (self);
       ss_traffic_log_flush (self->traffic);
       return;
     }
@@ -371,6 +372,7 @@ dispatch (SsSocket     *self,
     default:
       break;
     }
+  ss_socket_close_if_done (self);
   ss_traffic_log_flush_soon (self->traffic);
 }
 

@@ -1,4 +1,4 @@
-/* ss-socket-kernel.c — what the kernel holds for a socket: FIONREAD, SIOCOUTQ, TCP_INFO
+/* ss-socket-kernel.c — what the kernel holds for a socket: FIONREAD, SIOCOUTQ, TCP_INFO, the backlog
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -92,4 +92,41 @@ ss_socket_get_tcp_info (SsSocket  *self,
   info->queue = tcp.tcpi_state == TCP_LISTEN ? tcp.tcpi_unacked : 0;
   info->backlog = tcp.tcpi_state == TCP_LISTEN ? tcp.tcpi_sacked : 0;
   return TRUE;
+}
+
+/**
+ * ss_socket_max_backlog:
+ *
+ * The longest accept queue the kernel allows (net.core.somaxconn): a
+ * larger backlog is cut to it, a smaller one drops a burst of connections
+ * that a server could have held. Read from
+ * /proc/sys/net/core/somaxconn, or SOMAXCONN where it cannot be read.
+ *
+ * Returns: the backlog to pass to listen() for a server
+ */
+int
+ss_socket_max_backlog (void)
+{
+  g_autofree char *text = NULL;
+  gint64 value;
+  char *end;
+
+  if (!g_file_get_contents ("/proc/sys/net/core/somaxconn", &text, NULL, NULL))
+    return SOMAXCONN;
+  value = g_ascii_strtoll (text, &end, 10);
+  if (end == text || value <= 0 || value > G_MAXINT)
+    return SOMAXCONN;
+  return value;
+}
+
+/**
+ * ss_socket_get_backlog:
+ *
+ * Returns: the backlog last passed to a successful listen(), or -1
+ */
+int
+ss_socket_get_backlog (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), -1);
+  return self->backlog;
 }

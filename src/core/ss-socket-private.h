@@ -41,6 +41,9 @@ typedef enum
   SS_SOCKET_PROP_WAITING,
   SS_SOCKET_PROP_RECORDING,
   SS_SOCKET_PROP_DROPPED,
+  SS_SOCKET_PROP_CLOSE_ON_PEER_CLOSE,
+  SS_SOCKET_PROP_BACKLOG,
+  SS_SOCKET_PROP_CLOSED_RETENTION,
   SS_SOCKET_N_PROPS
 } SsSocketProp;
 
@@ -105,6 +108,16 @@ struct _SsSocket
 
   SsAddress     *last_sender;   /* of the last datagram received */
 
+  /* the automatic recv() calls of a burst are one entry in the call log */
+  SsCall        *recv_burst;
+  gint64         recv_burst_time; /* monotonic µs of its last recv() */
+
+  int            backlog;       /* as passed to listen(), -1 before */
+
+  /* a listener: closed connections beyond this many leave the list */
+  guint          closed_retention;
+  guint          retention_id;
+
   GListStore    *reply_rules;   /* of SsReplyRule, made on first use */
 
   SsRecorder    *recorder;      /* while recording to a file */
@@ -135,6 +148,7 @@ struct _SsSocket
   guint          read_shut : 1;
   guint          write_shut : 1;
   guint          connect_ex : 1;
+  guint          close_on_peer_close : 1;
 };
 
 extern GParamSpec *ss_socket_properties[SS_SOCKET_N_PROPS];
@@ -197,6 +211,8 @@ void      ss_socket_connection_failed (SsSocket      *self,
                                        int            errsv,
                                        const char    *call);
 void      ss_socket_receive_ready     (SsSocket      *self);
+void      ss_socket_close_if_done     (SsSocket      *self);
+void      ss_socket_connection_closed (SsSocket      *self);
 gssize    ss_socket_try_recv          (SsSocket      *self,
                                        gsize          bufsize,
                                        gboolean       record_would_block,

@@ -78,6 +78,15 @@ ss_socket_get_property (GObject    *object,
     case SS_SOCKET_PROP_DROPPED:
       g_value_set_uint64 (value, self->dropped);
       break;
+    case SS_SOCKET_PROP_CLOSE_ON_PEER_CLOSE:
+      g_value_set_boolean (value, self->close_on_peer_close);
+      break;
+    case SS_SOCKET_PROP_BACKLOG:
+      g_value_set_int (value, self->backlog);
+      break;
+    case SS_SOCKET_PROP_CLOSED_RETENTION:
+      g_value_set_uint (value, self->closed_retention);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -99,6 +108,12 @@ ss_socket_set_property (GObject      *object,
     case SS_SOCKET_PROP_AUTO_RECEIVE:
       ss_socket_set_auto_receive (self, g_value_get_boolean (value));
       break;
+    case SS_SOCKET_PROP_CLOSE_ON_PEER_CLOSE:
+      ss_socket_set_close_on_peer_close (self, g_value_get_boolean (value));
+      break;
+    case SS_SOCKET_PROP_CLOSED_RETENTION:
+      ss_socket_set_closed_retention (self, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -108,6 +123,7 @@ void
 ss_socket_install_properties (GObjectClass *object_class)
 {
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->get_property = ss_socket_get_property;
   object_class->set_property = ss_socket_set_property;
@@ -152,6 +168,12 @@ ss_socket_install_properties (GObjectClass *object_class)
     g_param_spec_boolean ("recording", NULL, NULL, FALSE, ro);
   ss_socket_properties[SS_SOCKET_PROP_DROPPED] =
     g_param_spec_uint64 ("dropped", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  ss_socket_properties[SS_SOCKET_PROP_CLOSE_ON_PEER_CLOSE] =
+    g_param_spec_boolean ("close-on-peer-close", NULL, NULL, FALSE, rw);
+  ss_socket_properties[SS_SOCKET_PROP_BACKLOG] =
+    g_param_spec_int ("backlog", NULL, NULL, G_MININT, G_MAXINT, -1, ro);
+  ss_socket_properties[SS_SOCKET_PROP_CLOSED_RETENTION] =
+    g_param_spec_uint ("closed-retention", NULL, NULL, 0, G_MAXUINT, G_MAXUINT, rw);
 
   g_object_class_install_properties (object_class, SS_SOCKET_N_PROPS, ss_socket_properties);
 }

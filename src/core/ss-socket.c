@@ -43,6 +43,8 @@ ss_socket_dispose (GObject *object)
   SsSocket *self = SS_SOCKET (object);
 
   ss_socket_io_stop (self);
+  g_clear_handle_id (&self->retention_id, g_source_remove);
+  g_clear_object (&self->recv_burst);
   g_clear_object (&self->connections);
 
   G_OBJECT_CLASS (ss_socket_parent_class)->dispose (object);
@@ -103,6 +105,8 @@ ss_socket_init (SsSocket *self)
   self->auto_accept = TRUE;
   self->auto_receive = TRUE;
   self->timeout = -1;
+  self->backlog = -1;
+  self->closed_retention = G_MAXUINT;
   self->traffic = ss_traffic_log_new ();
   self->connections = g_list_store_new (SS_TYPE_SOCKET);
   g_queue_init (&self->send_queue);
@@ -285,6 +289,8 @@ ss_socket_record_payload (SsSocket    *self,
                           GError     **error)
 {
   ss_call_log_record_payload (self->calls, self->fd, name, args, python, payload, result, errsv);
+  /* any other call on this socket ends a burst of automatic receives */
+  g_clear_object (&self->recv_burst);
   if (errsv == 0)
     return TRUE;
   ss_set_errno_error (error, errsv, name);
@@ -336,6 +342,11 @@ ss_socket_listen (SsSocket  *self,
   if (!ss_socket_record (self, "listen", args, python, result, errsv, error))
     return FALSE;
 
+  if (self->backlog != backlog)
+    {
+      self->backlog = backlog;
+      g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BACKLOG]);
+    }
   /* listen() on an unbound socket binds it to a port of the kernel's choice. */
   ss_socket_update_addresses (self);
   /* before the state changes, so a page that shows a listener finds it */
@@ -380,6 +391,8 @@ ss_socket_close (SsSocket *self)
   if (result == 0)
     ss_socket_remove_unix_file (self);
   ss_traffic_log_flush (self->traffic);
+  if (self->listener != NULL)
+    ss_socket_connection_closed (self->listener);
   g_object_unref (self);
 }
 

@@ -185,5 +185,15 @@ int            ss_socket_connect_ex_finish (SsSocket       *self,
                                             GAsyncResult   *result,
                                             GError        **error);
 void           ss_socket_close             (SsSocket       *self);
+gboolean       ss_socket_get_close_on_peer_close (SsSocket *self);
+void           ss_socket_set_close_on_peer_close (SsSocket *self,
+                                                  gboolean  close_on_peer_close);
+guint          ss_socket_get_closed_retention (SsSocket    *self);
+void           ss_socket_set_closed_retention (SsSocket    *self,
+                                               guint        retention);
+guint          ss_socket_remove_closed_connections (SsSocket *self,
+                                                    guint     keep);
+int            ss_socket_get_backlog       (SsSocket       *self);
+int            ss_socket_max_backlog       (void);
 
 G_END_DECLS

@@ -42,11 +42,15 @@ ss_call_view_format (SsCallView *self,
 {
   g_autofree char *time = ss_format_time (ss_call_get_time (call));
   g_autofree char *body = NULL;
+  g_autofree char *outcome = ss_call_dup_outcome (call);
   int errsv = ss_call_get_errno (call);
 
   if (gtk_drop_down_get_selected (self->notation_dropdown) == NOTATION_PYTHON)
     {
-      if (errsv != 0)
+      if (outcome != NULL)
+        /* a burst of automatic calls: how many, and what they got */
+        body = g_strdup_printf ("%s  # → %s", ss_call_get_python (call), outcome);
+      else if (errsv != 0)
         body = g_strdup_printf ("%s  # OSError: [Errno %d] %s (%s)", ss_call_get_python (call),
                                 errsv, g_strerror (errsv), ss_errno_name (errsv));
       else if (ss_call_get_result (call) != 0)

@@ -62,7 +62,7 @@ listen_action (GtkWidget  *widget,
   if (!ss_socket_listen (self->socket, backlog, &error))
     ss_socket_page_show_error (self, error);
   else
-    g_settings_set_int (self->settings, "last-backlog", backlog);
+    ss_socket_page_remember_backlog (self, backlog);
 }
 
 static void

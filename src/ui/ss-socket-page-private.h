@@ -59,6 +59,7 @@ struct _SsSocketPage
   GtkEntry      *bind_entry;
   GtkSpinButton *backlog_spin;
   GtkSwitch     *auto_accept_switch;
+  GtkSwitch     *close_on_peer_close_switch;
   GtkEntry      *connect_entry;
   GtkGrid       *info_grid;
   SsOptionsPanel *options_panel;
@@ -99,6 +100,8 @@ void          ss_socket_page_show_message     (SsSocketPage   *self,
 void          ss_socket_page_show_error       (SsSocketPage   *self,
                                                const GError   *error);
 void          ss_socket_page_dismiss_message  (SsSocketPage   *self);
+void          ss_socket_page_remember_backlog (SsSocketPage   *self,
+                                               int             backlog);
 GCancellable *ss_socket_page_start_waiting    (SsSocketPage   *self);
 void          ss_socket_page_show_waiting     (SsSocketPage   *self,
                                                const char     *call);

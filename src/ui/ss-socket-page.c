@@ -178,6 +178,8 @@ update_actions (SsSocketPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->connect_entry), can_connect);
   gtk_widget_set_sensitive (GTK_WIDGET (self->auto_accept_switch),
                             can_listen || state == SS_SOCKET_LISTENING);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->close_on_peer_close_switch),
+                            can_listen || state == SS_SOCKET_LISTENING);
   gtk_widget_set_sensitive (GTK_WIDGET (self->recv_size_spin), can_receive);
   gtk_widget_set_sensitive (GTK_WIDGET (self->auto_receive_switch), open);
   gtk_widget_set_visible (self->destination_box, datagram);
@@ -298,6 +300,42 @@ ss_socket_page_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (ss_socket_page_parent_class)->unmap (widget);
 }
 
+/* The backlog a listener got is what its field shows; before listen(),
+ * the one the person last chose, or else a server's: the kernel's
+ * longest queue, or the seed's listen(5) in Learner Mode. */
+static int
+default_backlog (SsSocketPage *self)
+{
+  int chosen = g_settings_get_int (self->settings, "last-backlog");
+
+  if (chosen >= 0)
+    return chosen;
+  return g_settings_get_boolean (self->settings, "learner-mode") ? 5 : ss_socket_max_backlog ();
+}
+
+static void
+show_backlog (SsSocketPage *self)
+{
+  int backlog = ss_socket_get_backlog (self->socket);
+
+  if (backlog < 0)
+    backlog = default_backlog (self);
+  if (gtk_spin_button_get_value_as_int (self->backlog_spin) != backlog)
+    gtk_spin_button_set_value (self->backlog_spin, backlog);
+}
+
+/* A backlog typed is remembered; the default, taken as it is, is not, so
+ * it keeps following the kernel and the mode. */
+void
+ss_socket_page_remember_backlog (SsSocketPage *self,
+                                 int           backlog)
+{
+  gboolean learner = g_settings_get_boolean (self->settings, "learner-mode");
+  int usual = learner ? 5 : ss_socket_max_backlog ();
+
+  g_settings_set_int (self->settings, "last-backlog", backlog == usual ? -1 : backlog);
+}
+
 static void
 socket_changed_cb (SsSocketPage *self)
 {
@@ -367,7 +405,7 @@ load_settings (SsSocketPage *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->bind_entry), bind_address);
   gtk_editable_set_text (GTK_EDITABLE (self->connect_entry), connect_address);
-  gtk_spin_button_set_value (self->backlog_spin, g_settings_get_int (self->settings, "last-backlog"));
+  show_backlog (self);
 
   /* a socket made in this window takes the person's last choice; one
    * already listening (from the command line) keeps its own */
@@ -490,9 +528,15 @@ ss_socket_page_constructed (GObject *object)
   g_signal_connect_swapped (self->timeout_spin, "value-changed", G_CALLBACK (mode_changed_cb), self);
   g_signal_connect_object (self->settings, "changed::learner-mode",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::learner-mode",
+                           G_CALLBACK (show_backlog), self, G_CONNECT_SWAPPED);
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     g_signal_connect_object (self->socket, watched[i], G_CALLBACK (socket_changed_cb),
                              self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->socket, "notify::backlog", G_CALLBACK (show_backlog),
+                           self, G_CONNECT_SWAPPED);
+  g_object_bind_property (self->socket, "close-on-peer-close", self->close_on_peer_close_switch, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_signal_connect_object (self->socket, "notify::bytes-in", G_CALLBACK (counters_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->socket, "notify::bytes-out", G_CALLBACK (counters_changed_cb),
@@ -649,6 +693,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, bind_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, backlog_spin);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, auto_accept_switch);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, close_on_peer_close_switch);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, connect_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, info_grid);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, options_panel);

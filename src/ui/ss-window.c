@@ -332,6 +332,58 @@ export_script_action (GtkWidget  *widget,
                         export_chosen_cb, widget);
 }
 
+/* The pages of connections that left the sidebar go too, but the one on
+ * screen. */
+static void
+forget_removed_pages (SsWindow *self)
+{
+  GtkWidget *visible = gtk_stack_get_visible_child (self->pages);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->page_for_socket);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      SsSocket *socket = key;
+
+      if (value == visible || ss_socket_get_listener (socket) == NULL ||
+          ss_socket_get_state (socket) != SS_SOCKET_CLOSED)
+        continue;
+      gtk_stack_remove (self->pages, value);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+static void
+remove_closed_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SsWindow *self = SS_WINDOW (widget);
+  GListModel *sockets = ss_session_get_sockets (self->session);
+  guint n = g_list_model_get_n_items (sockets);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsSocket) socket = g_list_model_get_item (sockets, i);
+
+      ss_socket_remove_closed_connections (socket, 0);
+    }
+  forget_removed_pages (self);
+}
+
+/* What a new listener does when its peers close, and how many closed
+ * connections the sidebar keeps: the preferences, and Learner Mode, where
+ * connections stay open until the person closes them, as in the seed. */
+static void
+server_settings_changed_cb (SsWindow *self)
+{
+  ss_session_set_close_on_peer_close (self->session,
+                                      g_settings_get_boolean (self->settings, "close-on-peer-close") &&
+                                      !g_settings_get_boolean (self->settings, "learner-mode"));
+  ss_session_set_closed_retention (self->session, g_settings_get_uint (self->settings, "closed-retention"));
+}
+
 static gboolean
 ss_window_close_request (GtkWindow *window)
 {
@@ -403,6 +455,7 @@ ss_window_class_init (SsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.close-socket", NULL, close_socket_action);
   gtk_widget_class_install_action (widget_class, "win.show-in-listener-log", NULL, show_in_listener_log_action);
   gtk_widget_class_install_action (widget_class, "win.export-script", NULL, export_script_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-closed", NULL, remove_closed_action);
 }
 
 /* For the startup benchmark (tests/bench-startup.c) only: with
@@ -436,6 +489,13 @@ ss_window_init (SsWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->session = ss_session_new ();
   self->page_for_socket = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  server_settings_changed_cb (self);
+  g_signal_connect_object (self->settings, "changed::close-on-peer-close",
+                           G_CALLBACK (server_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::learner-mode",
+                           G_CALLBACK (server_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::closed-retention",
+                           G_CALLBACK (server_settings_changed_cb), self, G_CONNECT_SWAPPED);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
