@@ -74,6 +74,18 @@ connect_client (SsSocket *listener)
                               SS_TEST_TIMEOUT_MS);
 }
 
+/* One client, and the listener's connection to it (its first). */
+static int
+accept_client (SsSocket  *listener,
+               SsSocket **connection)
+{
+  int client = connect_client (listener);
+
+  ss_test_wait_connections (listener, 1);
+  *connection = ss_test_connection_at (listener, 0);
+  return client;
+}
+
 /* 2,000 clients connect and go, in the three ways a client goes: after
  * sending a line, at once, and with a reset (SO_LINGER 0). Every
  * connection closes, and the process holds the descriptors it held. */
@@ -137,9 +149,7 @@ test_close_is_a_call (void)
   guint close_at, recv_at;
   int client, fd;
 
-  client = connect_client (listener);
-  ss_test_wait_connections (listener, 1);
-  connection = ss_test_connection_at (listener, 0);
+  client = accept_client (listener, &connection);
   g_assert_true (ss_socket_get_close_on_peer_close (connection));
   fd = ss_socket_get_fd (connection);
   ss_test_raw_send_all (client, "hello", 5, SS_TEST_TIMEOUT_MS);
@@ -186,9 +196,7 @@ test_close_waits_for_queue (void)
   for (gsize i = 0; i < size; i++)
     data[i] = i * 7;
   payload = g_bytes_new_static (data, size);
-  client = connect_client (listener);
-  ss_test_wait_connections (listener, 1);
-  connection = ss_test_connection_at (listener, 0);
+  client = accept_client (listener, &connection);
   fd = ss_socket_get_fd (connection);
 
   /* the client reads nothing yet: most of the payload stays queued */
@@ -223,9 +231,7 @@ test_switch_off_keeps_connection (void)
   SsTcpInfo info;
   int client, fd;
 
-  client = connect_client (listener);
-  ss_test_wait_connections (listener, 1);
-  connection = ss_test_connection_at (listener, 0);
+  client = accept_client (listener, &connection);
   g_assert_false (ss_socket_get_close_on_peer_close (connection));
   fd = ss_socket_get_fd (connection);
   g_assert_no_errno (close (client));
