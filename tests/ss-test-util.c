@@ -116,6 +116,29 @@ ss_test_iterate_for (guint ms)
   g_assert_false (ss_test_try_wait_until (never, NULL, ms));
 }
 
+guint
+ss_test_count_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  /* the directory's own descriptor while it is read */
+  return n - 1;
+}
+
+void
+ss_test_count_changes_cb (GListModel *model,
+                          guint       position,
+                          guint       removed,
+                          guint       added,
+                          guint      *count)
+{
+  (*count)++;
+}
+
 void
 ss_test_drain_main_context (void)
 {

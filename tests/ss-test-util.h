@@ -44,6 +44,16 @@ void      ss_test_drain_main_context   (void);
 /* Runs the main loop for @ms, so anything that was going to happen has. */
 void      ss_test_iterate_for          (guint          ms);
 
+/* The descriptors this process holds (the entries of /proc/self/fd). */
+guint     ss_test_count_fds            (void);
+
+/* An items-changed handler counting the signals in (guint *) @count. */
+void      ss_test_count_changes_cb     (GListModel    *model,
+                                        guint          position,
+                                        guint          removed,
+                                        guint          added,
+                                        guint         *count);
+
 /* A GAsyncReadyCallback storing a ref on the result into
  * (GAsyncResult **) @user_data. */
 void      ss_test_store_result_cb      (GObject       *source,

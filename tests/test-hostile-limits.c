@@ -71,7 +71,7 @@ test_churn (void)
   guint16 port = ss_test_port_of (ss_socket_get_local_address (listener));
   /* counted with the listener open, after GLib made its own (the main
    * context's wake-up descriptor, made once) */
-  guint fds_at_start = ss_hostile_count_fds ();
+  guint fds_at_start = ss_test_count_fds ();
   guint64 rss_before = status_kib ("VmRSS:");
   gint64 start = g_get_monotonic_time ();
 
@@ -116,7 +116,7 @@ test_churn (void)
                   rss_before, status_kib ("VmRSS:"), status_kib ("VmSize:"));
 
   /* every accepted descriptor was released: only the listener is left */
-  g_assert_cmpuint (ss_hostile_count_fds (), ==, fds_at_start);
+  g_assert_cmpuint (ss_test_count_fds (), ==, fds_at_start);
   g_assert_cmpuint (ss_test_count_calls (ss_session_get_calls (session), "accept4"), ==,
                     CHURN_CYCLES);
   g_assert_cmpuint (ss_test_count_calls (ss_session_get_calls (session), "close"), ==,
@@ -126,7 +126,7 @@ test_churn (void)
 
   ss_test_finalize_session (session, listener, NULL);
   /* the listener was the last socket: the sockets' epoll set goes with it */
-  g_assert_cmpuint (ss_hostile_count_fds (), ==, fds_at_start - 2);
+  g_assert_cmpuint (ss_test_count_fds (), ==, fds_at_start - 2);
 }
 
 /* ------------------------------------------------------------------ */
@@ -186,7 +186,7 @@ test_emfile (void)
 
   g_assert_no_errno (getrlimit (RLIMIT_NOFILE, &saved));
   low = saved;
-  low.rlim_cur = ss_hostile_count_fds () + 4;
+  low.rlim_cur = ss_test_count_fds () + 4;
   g_assert_no_errno (setrlimit (RLIMIT_NOFILE, &low));
   /* take every descriptor number still free below the limit */
   for (guint i = 0; i < low.rlim_cur && (filler = dup (client)) >= 0; i++)

@@ -45,21 +45,6 @@ ss_hostile_pattern (gsize   len,
   return data;
 }
 
-guint
-ss_hostile_count_fds (void)
-{
-  g_autoptr(GError) error = NULL;
-  GDir *dir = g_dir_open ("/proc/self/fd", 0, &error);
-  guint n = 0;
-
-  g_assert_no_error (error);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  g_dir_close (dir);
-  /* the directory's own descriptor */
-  return n - 1;
-}
-
 /* Whether @fd is in an epoll set of this process with something asked
  * for: the kernel lists each set's descriptors in /proc/self/fdinfo
  * ("tfd: 12 events: 19 …"), and the sockets' poller is the only epoll

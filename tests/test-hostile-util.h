@@ -27,10 +27,6 @@ void      ss_hostile_pair_finish        (SsHostilePair *pair);
 guint8   *ss_hostile_pattern            (gsize          len,
                                          guint32        seed);
 
-/* The descriptors open in this process (/proc/self/fd, minus the one
- * used to read it). */
-guint     ss_hostile_count_fds          (void);
-
 /* Whether the default main context polls @fd for anything: one full
  * iteration (prepare, query, check, dispatch) that does not block. A
  * descriptor that is not polled cannot wake the loop, so a dead or

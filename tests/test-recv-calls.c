@@ -228,17 +228,6 @@ test_flood_is_bounded (void)
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
 
-static void
-count_changes_cb (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  guint      *count)
-{
-  g_assert_cmpuint (removed, ==, added);
-  (*count)++;
-}
-
 /* A row that shows a growing burst is told to change, at a bounded rate,
  * and a burst ends with any other call on its socket. */
 static void
@@ -250,7 +239,7 @@ test_burst_rows_change (void)
 
   burst = ss_call_log_record_burst (calls, 5, "recv", "5, buf, 65536, 0", "data = conn5.recv(65536)", 10);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (calls)), ==, 1);
-  g_signal_connect (calls, "items-changed", G_CALLBACK (count_changes_cb), &changes);
+  g_signal_connect (calls, "items-changed", G_CALLBACK (ss_test_count_changes_cb), &changes);
   for (guint i = 0; i < 1000; i++)
     ss_call_log_add_to_burst (calls, burst, 10);
   /* the first change at once, the rest after the rate allows */

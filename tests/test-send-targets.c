@@ -125,18 +125,6 @@ reset_peak_rss (void)
   close (fd);
 }
 
-static guint
-count_open_fds (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
 /* A Sockscope client connected to a raw peer that reads only when told;
  * @rcvbuf > 0 keeps the peer's window small. */
 static SsSocket *
@@ -370,7 +358,7 @@ test_file_cancel (Fixture       *fixture,
   int peer;
 
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));
-  fds_before = count_open_fds ();
+  fds_before = ss_test_count_fds ();
   /* a peer that never reads: the kernel takes a little and then waits */
   client = connect_to_raw_peer (fixture, 4096, &peer);
 
@@ -424,7 +412,7 @@ test_file_cancel (Fixture       *fixture,
 
   /* the client's descriptor and every file's are closed; the peer is left */
   close (peer);
-  g_assert_cmpuint (count_open_fds (), ==, fds_before);
+  g_assert_cmpuint (ss_test_count_fds (), ==, fds_before);
   g_unlink (path);
   g_unlink (empty);
 }
@@ -451,7 +439,7 @@ test_file_errors (Fixture       *fixture,
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));
   client = connect_to_raw_peer (fixture, 0, &peer);
   ss_socket_close (closed);
-  fds_before = count_open_fds ();
+  fds_before = ss_test_count_fds ();
 
   g_assert_cmpint (send_file (client, missing, &error), ==, -1);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
@@ -477,7 +465,7 @@ test_file_errors (Fixture       *fixture,
   g_assert_error (error, SS_ERRNO_ERROR, EBADF);
   g_clear_error (&error);
 
-  g_assert_cmpuint (count_open_fds (), ==, fds_before);
+  g_assert_cmpuint (ss_test_count_fds (), ==, fds_before);
   g_assert_cmpuint (ss_test_count_calls (calls, "sendfile"), ==, 0);
   g_assert_cmpuint (ss_socket_get_bytes_out (client), ==, 0);
 
@@ -493,7 +481,7 @@ test_file_errors (Fixture       *fixture,
   ss_test_assert_call (calls, "sendfile", ss_socket_get_fd (client), 1000, 0, NULL);
   g_assert_cmpuint (ss_test_count_calls (calls, "sendfile"), ==, 2);
   assert_raw_stream_exactly (peer, g_bytes_get_data (contents, NULL), 1000);
-  g_assert_cmpuint (count_open_fds (), ==, fds_before);
+  g_assert_cmpuint (ss_test_count_fds (), ==, fds_before);
 
   close (peer);
   g_unlink (empty);
@@ -510,7 +498,7 @@ test_file_peer_reset (Fixture       *fixture,
   g_autofree char *path = write_random_file ("reset.bin", 16 * MIB, NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  guint fds_before = count_open_fds ();
+  guint fds_before = ss_test_count_fds ();
   SsSocket *client;
   int peer;
 
@@ -531,7 +519,7 @@ test_file_peer_reset (Fixture       *fixture,
   ss_test_assert_event (client, "sendfile stopped after");
 
   ss_socket_close (client);
-  g_assert_cmpuint (count_open_fds (), ==, fds_before);
+  g_assert_cmpuint (ss_test_count_fds (), ==, fds_before);
   g_unlink (path);
 }
 

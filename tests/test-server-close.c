@@ -17,19 +17,6 @@
 #define CHURN_CYCLES 2000
 #define CHURN_BATCH  50
 
-static guint
-count_fds (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  /* the directory's own descriptor while it is read */
-  return n - 1;
-}
-
 typedef struct
 {
   SsSocket *listener;
@@ -63,7 +50,7 @@ all_closed (gpointer user_data)
 static gboolean
 fds_back (gpointer user_data)
 {
-  return count_fds () <= GPOINTER_TO_UINT (user_data);
+  return ss_test_count_fds () <= GPOINTER_TO_UINT (user_data);
 }
 
 static SsSocket *
@@ -87,6 +74,18 @@ connect_client (SsSocket *listener)
                               SS_TEST_TIMEOUT_MS);
 }
 
+/* One client, and the listener's connection to it (its first). */
+static int
+accept_client (SsSocket  *listener,
+               SsSocket **connection)
+{
+  int client = connect_client (listener);
+
+  ss_test_wait_connections (listener, 1);
+  *connection = ss_test_connection_at (listener, 0);
+  return client;
+}
+
 /* 2,000 clients connect and go, in the three ways a client goes: after
  * sending a line, at once, and with a reset (SO_LINGER 0). Every
  * connection closes, and the process holds the descriptors it held. */
@@ -96,7 +95,7 @@ test_churn_releases_descriptors (void)
   g_autoptr(SsSession) session = ss_session_new ();
   SsSocket *listener = server_new (session, TRUE);
   ClosedWait wait = { listener, 0 };
-  guint start = count_fds ();
+  guint start = ss_test_count_fds ();
   guint accepted = 0;
 
   for (guint done = 0; done < CHURN_CYCLES; done += CHURN_BATCH)
@@ -128,7 +127,7 @@ test_churn_releases_descriptors (void)
   g_assert_cmpuint (g_list_model_get_n_items (ss_socket_get_connections (listener)), ==, CHURN_CYCLES);
   g_assert_cmpuint (ss_test_count_calls (ss_session_get_calls (session), "close"), ==, CHURN_CYCLES);
   ss_test_wait_until (fds_back, GUINT_TO_POINTER (start), SS_TEST_TIMEOUT_MS);
-  g_assert_cmpuint (count_fds (), ==, start);
+  g_assert_cmpuint (ss_test_count_fds (), ==, start);
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
 
@@ -150,9 +149,7 @@ test_close_is_a_call (void)
   guint close_at, recv_at;
   int client, fd;
 
-  client = connect_client (listener);
-  ss_test_wait_connections (listener, 1);
-  connection = ss_test_connection_at (listener, 0);
+  client = accept_client (listener, &connection);
   g_assert_true (ss_socket_get_close_on_peer_close (connection));
   fd = ss_socket_get_fd (connection);
   ss_test_raw_send_all (client, "hello", 5, SS_TEST_TIMEOUT_MS);
@@ -199,9 +196,7 @@ test_close_waits_for_queue (void)
   for (gsize i = 0; i < size; i++)
     data[i] = i * 7;
   payload = g_bytes_new_static (data, size);
-  client = connect_client (listener);
-  ss_test_wait_connections (listener, 1);
-  connection = ss_test_connection_at (listener, 0);
+  client = accept_client (listener, &connection);
   fd = ss_socket_get_fd (connection);
 
   /* the client reads nothing yet: most of the payload stays queued */
@@ -236,9 +231,7 @@ test_switch_off_keeps_connection (void)
   SsTcpInfo info;
   int client, fd;
 
-  client = connect_client (listener);
-  ss_test_wait_connections (listener, 1);
-  connection = ss_test_connection_at (listener, 0);
+  client = accept_client (listener, &connection);
   g_assert_false (ss_socket_get_close_on_peer_close (connection));
   fd = ss_socket_get_fd (connection);
   g_assert_no_errno (close (client));
@@ -258,16 +251,6 @@ test_switch_off_keeps_connection (void)
   g_assert_cmpint (ss_socket_get_state (listener), ==, SS_SOCKET_LISTENING);
   g_assert_cmpint (fcntl (fd, F_GETFD), ==, -1);
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
-}
-
-static void
-count_changes_cb (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  guint      *count)
-{
-  (*count)++;
 }
 
 /* Six connections, four closed: keeping one closed removes the three
@@ -301,7 +284,7 @@ test_remove_closed (void)
   removed_one = g_object_ref (ss_test_connection_at (listener, 0));
   removed_log = g_object_ref (ss_socket_get_traffic (removed_one));
 
-  g_signal_connect (connections, "items-changed", G_CALLBACK (count_changes_cb), &changes);
+  g_signal_connect (connections, "items-changed", G_CALLBACK (ss_test_count_changes_cb), &changes);
   g_assert_cmpuint (ss_socket_remove_closed_connections (listener, 1), ==, 3);
   g_assert_cmpuint (changes, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 3);
@@ -314,7 +297,7 @@ test_remove_closed (void)
   g_assert_cmpuint (ss_socket_remove_closed_connections (listener, 0), ==, 1);
   g_assert_cmpuint (changes, ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 2);
-  g_signal_handlers_disconnect_by_func (connections, count_changes_cb, &changes);
+  g_signal_handlers_disconnect_by_func (connections, ss_test_count_changes_cb, &changes);
 
   /* the removed connection's traffic is still there for its holder */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (removed_log)), >, 0);

@@ -113,7 +113,8 @@ test_appends_show (void)
 }
 
 /* Removals and changes within what is shown show at once, whatever waits
- * behind them; one reaching into what waits cuts what is shown there. */
+ * behind them; one reaching into what waits cuts what is shown where its
+ * new rows end. */
 static void
 test_other_changes (void)
 {
@@ -148,6 +149,21 @@ test_other_changes (void)
   g_list_store_splice (store, shown - 1, 5, NULL, 0);
   g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, shown - 1);
   assert_mirrors (&mirror, store);
+
+  /* rows replaced in place from what is shown into what waits (a call
+   * log's growing rows): what is shown keeps its length */
+  {
+    GObject *others[4];
+
+    for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+      others[i] = g_object_new (G_TYPE_OBJECT, NULL);
+    shown = g_list_model_get_n_items (mirror.model);
+    g_list_store_splice (store, shown - 2, 4, (gpointer *) others, 4);
+    g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, shown);
+    assert_mirrors (&mirror, store);
+    for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+      g_object_unref (others[i]);
+  }
 
   ss_throttled_model_flush (model);
   g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==,

@@ -51,6 +51,7 @@ accept_one (SsSocket  *self,
   connection = ss_socket_new_for_fd (self->calls, fd, self->family, self->type,
                                      self->protocol, SS_SOCKET_CONNECTED);
   g_set_weak_pointer (&connection->listener, self);
+  connection->accepted = TRUE;
   connection->close_on_peer_close = self->close_on_peer_close;
   ss_traffic_log_append_event (connection->traffic, _("Accepted from %s by the listener on fd %d"),
                                peer, self->fd);

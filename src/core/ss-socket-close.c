@@ -18,14 +18,16 @@
  * ss_socket_close_if_done:
  *
  * A server's recipe closes its side once recv() returned 0 or the
- * connection failed: with close-on-peer-close on, so does this socket, as
- * soon as nothing is left to send. Called after each step that may end
+ * connection failed: with close-on-peer-close on, so does an accepted
+ * connection, as soon as nothing is left to send. Called after each step that may end
  * the connection or drain its queue.
  */
 void
 ss_socket_close_if_done (SsSocket *self)
 {
-  if (!self->close_on_peer_close || self->state != SS_SOCKET_CONNECTED)
+  /* a client's recipe closes when the person says so; on any other
+   * socket the setting is what its connections will take */
+  if (!self->close_on_peer_close || !self->accepted || self->state != SS_SOCKET_CONNECTED)
     return;
   if (!self->peer_closed && self->failure == 0)
     return;
@@ -45,11 +47,12 @@ ss_socket_get_close_on_peer_close (SsSocket *self)
 /**
  * ss_socket_set_close_on_peer_close:
  *
- * When the peer closes or resets a connection, close it (as a server's
- * recipe does after recv() returns 0) instead of keeping it half open.
- * Accepted connections take their listener's setting when accepted, and
- * follow it when it changes; a connection whose peer is already gone
- * closes at once.
+ * When the peer closes or resets an accepted connection, close it (as a
+ * server's recipe does after recv() returns 0) instead of keeping it half
+ * open. Accepted connections take their listener's setting when accepted,
+ * and follow it when it changes; a connection whose peer is already gone
+ * closes at once. On a socket that is not an accepted connection it is
+ * only what its connections will take.
  */
 void
 ss_socket_set_close_on_peer_close (SsSocket *self,

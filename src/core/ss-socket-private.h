@@ -149,6 +149,7 @@ struct _SsSocket
   guint          write_shut : 1;
   guint          connect_ex : 1;
   guint          close_on_peer_close : 1;
+  guint          accepted : 1;      /* from a listener, which may be gone */
 };
 
 extern GParamSpec *ss_socket_properties[SS_SOCKET_N_PROPS];

@@ -126,9 +126,13 @@ items_changed_cb (GListModel       *model,
     }
   else
     {
-      /* from what is shown into what is not: what is shown ends there */
-      self->n_items = position;
-      g_list_model_items_changed (G_LIST_MODEL (self), position, shown - position, 0);
+      /* from what is shown into what is not: what is shown keeps its
+       * length as far as the new items reach (a call log's growing rows
+       * change in place), and the rest follows soon */
+      guint kept = MIN (shown, position + added);
+
+      self->n_items = kept;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, shown - position, kept - position);
       publish_soon (self);
     }
 }
