@@ -51,6 +51,8 @@ accept_one (SsSocket  *self,
   connection = ss_socket_new_for_fd (self->calls, fd, self->family, self->type,
                                      self->protocol, SS_SOCKET_CONNECTED);
   g_set_weak_pointer (&connection->listener, self);
+  /* a connection keeps as much payload as its listener was told to */
+  ss_traffic_log_set_budget (connection->traffic, ss_traffic_log_get_budget (self->traffic));
   ss_traffic_log_append_event (connection->traffic, _("Accepted from %s by the listener on fd %d"),
                                peer, self->fd);
   if (self->record_when != NULL)

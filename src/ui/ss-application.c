@@ -206,6 +206,8 @@ ss_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Primary>q", NULL };
   static const char *new_accels[] = { "<Primary>n", NULL };
   static const char *close_accels[] = { "<Primary>w", NULL };
+  static const char *show_calls_accels[] = { "F9", NULL };
+  static const char *show_call_log_accels[] = { "<Shift>F9", NULL };
   g_autoptr(GtkCssProvider) provider = NULL;
 
   G_APPLICATION_CLASS (ss_application_parent_class)->startup (app);
@@ -214,6 +216,8 @@ ss_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new-socket", new_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.close-socket", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-calls", show_calls_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-call-log", show_call_log_accels);
   gtk_window_set_default_icon_name (APP_ID);
 
   /* GtkApplication loads menus and the shortcuts window from the

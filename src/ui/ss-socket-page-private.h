@@ -60,6 +60,10 @@ struct _SsSocketPage
   GtkSpinButton *backlog_spin;
   GtkSwitch     *auto_accept_switch;
   GtkEntry      *connect_entry;
+  GtkGrid       *calls_grid;
+  GtkWidget     *calls_column;
+  gboolean       was_listening;  /* what the socket became: calls shown */
+  gboolean       was_connected;
   GtkGrid       *info_grid;
   SsOptionsPanel *options_panel;
   GtkExpander   *reply_rules_expander;
@@ -88,6 +92,7 @@ gboolean      ss_socket_page_save_log         (SsSocketPage   *self,
                                                SsExportFormat  format,
                                                const char     *path);
 void          ss_socket_page_setup_send       (SsSocketPage   *self);
+void          ss_socket_page_update_calls_shown (SsSocketPage *self);
 void          ss_socket_page_update_send_controls (SsSocketPage *self);
 void          ss_socket_page_update_send_progress (SsSocketPage *self);
 void          ss_socket_page_forget_send_targets  (SsSocketPage *self);

@@ -186,6 +186,7 @@ update_actions (SsSocketPage *self)
   gtk_button_set_label (self->record_button, ss_socket_get_recording (self->socket)
                         ? _("Stop Recor_ding") : _("Recor_d to File…"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.echo", learner || (open && is_icmp (self->socket)));
+  ss_socket_page_update_calls_shown (self);
 }
 
 static void
@@ -461,6 +462,7 @@ ss_socket_page_constructed (GObject *object)
   G_OBJECT_CLASS (ss_socket_page_parent_class)->constructed (object);
 
   load_settings (self);
+  g_settings_bind (self->settings, "show-calls", self->calls_column, "visible", G_SETTINGS_BIND_GET);
   ss_socket_page_setup_send (self);
   g_object_bind_property (self->socket, "auto-accept", self->auto_accept_switch, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
@@ -616,6 +618,8 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, backlog_spin);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, auto_accept_switch);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, connect_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, calls_grid);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, calls_column);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, info_grid);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, options_panel);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, reply_rules_expander);

@@ -52,7 +52,7 @@ struct _SsTrafficView
   GtkDropDown       *direction_dropdown;
   GtkDropDown       *format_dropdown;
   GtkTextView       *details_view;
-  GtkWidget         *details_hint;
+  GtkWidget         *details_pane;
   GtkDropDown       *layout_dropdown;
   GtkStack          *layout_stack;
   SsConversationView *conversation_view;
@@ -271,7 +271,7 @@ update_details (SsTrafficView *self)
   if (entry != NULL)
     text = dup_details (self, entry);
   gtk_text_buffer_set_text (buffer, text ? text : "", -1);
-  gtk_widget_set_visible (self->details_hint, entry == NULL);
+  gtk_widget_set_visible (self->details_pane, entry != NULL);
 }
 
 /**
@@ -589,7 +589,7 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, direction_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, format_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, details_view);
-  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, details_hint);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, details_pane);
   gtk_widget_class_bind_template_callback (widget_class, direction_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, layout_dropdown);
