@@ -1,4 +1,5 @@
-/* ss-socket-page-calls.c — which calls a socket's page shows
+/* ss-socket-page-calls.c — which calls a socket's page shows, and the address
+ * its Bind starts with
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,6 +7,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <sys/socket.h>
 
 #include "ss-socket-page-private.h"
@@ -80,4 +82,74 @@ ss_socket_page_update_calls_shown (SsSocketPage *self)
 
   for (guint row = 0; row < N_CALLS; row++)
     show_row (self->calls_grid, row, learner || shown[row]);
+}
+
+/* "HOST:PORT" → PORT, or 0 when @address has no port (a Unix path). */
+static guint
+port_of (const char *address)
+{
+  const char *colon = strrchr (address, ':');
+  guint64 port = 0;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    return 0;
+  return port;
+}
+
+/* The default bind host of the preferences, in the socket's family:
+ * loopback and "all interfaces" have a name in each. */
+static char *
+dup_bind_host (SsSocketPage *self,
+               int           family)
+{
+  g_autofree char *host = g_settings_get_string (self->settings, "default-bind-host");
+  static const char *pairs[][2] = { { "127.0.0.1", "::1" }, { "0.0.0.0", "::" } };
+
+  const char *shown = g_strstrip (host);
+
+  if (*shown == '\0')
+    shown = "127.0.0.1";
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    if (g_str_equal (shown, pairs[i][family == AF_INET6 ? 0 : 1]))
+      shown = pairs[i][family == AF_INET6 ? 1 : 0];
+  if (family == AF_INET6 && strchr (shown, ':') != NULL)
+    return g_strdup_printf ("[%s]", shown);
+  return g_strdup (shown);
+}
+
+/**
+ * ss_socket_page_prefill_bind:
+ *
+ * The bind address a page starts with: the default bind host of the
+ * preferences and the port last bound (0 lets the kernel choose); a Unix
+ * socket starts empty, for a path.
+ */
+void
+ss_socket_page_prefill_bind (SsSocketPage *self)
+{
+  int family = ss_socket_get_family (self->socket);
+  g_autofree char *last = g_settings_get_string (self->settings, "last-bind-address");
+  g_autofree char *host = NULL;
+  g_autofree char *address = NULL;
+
+  if (family != AF_INET && family != AF_INET6)
+    address = g_strdup (g_str_has_prefix (last, "/") || g_str_has_prefix (last, "@") ? last : "");
+  else
+    {
+      host = dup_bind_host (self, family);
+      address = g_strdup_printf ("%s:%u", host, port_of (last));
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->bind_entry), address);
+  g_free (self->bind_prefill);
+  self->bind_prefill = g_steal_pointer (&address);
+}
+
+/* A new default bind host shows on the pages whose address the person
+ * has not typed over yet. */
+void
+ss_socket_page_bind_host_changed (SsSocketPage *self)
+{
+  if (ss_socket_get_state (self->socket) == SS_SOCKET_CREATED &&
+      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->bind_entry)), self->bind_prefill) == 0)
+    ss_socket_page_prefill_bind (self);
 }

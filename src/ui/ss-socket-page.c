@@ -363,10 +363,9 @@ connect_entry_activate_cb (SsSocketPage *self)
 static void
 load_settings (SsSocketPage *self)
 {
-  g_autofree char *bind_address = g_settings_get_string (self->settings, "last-bind-address");
   g_autofree char *connect_address = g_settings_get_string (self->settings, "last-connect-address");
 
-  gtk_editable_set_text (GTK_EDITABLE (self->bind_entry), bind_address);
+  ss_socket_page_prefill_bind (self);
   gtk_editable_set_text (GTK_EDITABLE (self->connect_entry), connect_address);
   gtk_spin_button_set_value (self->backlog_spin, g_settings_get_int (self->settings, "last-backlog"));
 
@@ -477,6 +476,8 @@ ss_socket_page_constructed (GObject *object)
   g_signal_connect_swapped (self->timeout_spin, "value-changed", G_CALLBACK (mode_changed_cb), self);
   g_signal_connect_object (self->settings, "changed::learner-mode",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::default-bind-host",
+                           G_CALLBACK (ss_socket_page_bind_host_changed), self, G_CONNECT_SWAPPED);
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     g_signal_connect_object (self->socket, watched[i], G_CALLBACK (socket_changed_cb),
                              self, G_CONNECT_SWAPPED);
@@ -568,6 +569,7 @@ ss_socket_page_finalize (GObject *object)
 
   g_clear_object (&self->socket);
   g_clear_object (&self->cancellable);
+  g_free (self->bind_prefill);
 
   G_OBJECT_CLASS (ss_socket_page_parent_class)->finalize (object);
 }
