@@ -120,6 +120,12 @@ test_listener_and_connection (SsTestWindow  *f,
   assert_calls (page, EVERY_CALL);
   port = ss_test_page_listen (page);
   assert_calls (page, "bind listen accept close");
+  /* the bind row says where the socket is bound: the port the kernel chose */
+  {
+    g_autofree char *bound = g_strdup_printf ("127.0.0.1:%u", port);
+
+    g_assert_cmpstr (gtk_editable_get_text (ss_test_page_child (page, "bind_entry")), ==, bound);
+  }
   g_assert_false (control_shown (page, "connect_entry"));
   g_assert_false (control_shown (page, "auto_receive_switch"));
 

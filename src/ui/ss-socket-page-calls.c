@@ -45,6 +45,19 @@ show_row (GtkGrid *grid,
     }
 }
 
+/* Once bound (by Bind, by connect, from the command line), the bind row
+ * says where: the port the kernel chose, not the 0 that asked for it. */
+static void
+show_bound_address (SsSocketPage *self)
+{
+  const char *local = ss_socket_get_local_address (self->socket);
+  SsSocketState state = ss_socket_get_state (self->socket);
+
+  if (local != NULL && state != SS_SOCKET_CREATED && state != SS_SOCKET_CLOSED &&
+      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->bind_entry)), local) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->bind_entry), local);
+}
+
 /* A call the socket can never make again is not shown, outside Learner
  * Mode: what the socket has become (a listener, a client, an accepted
  * connection) decides, not the step it is at, so the buttons of the
@@ -82,6 +95,7 @@ ss_socket_page_update_calls_shown (SsSocketPage *self)
 
   for (guint row = 0; row < N_CALLS; row++)
     show_row (self->calls_grid, row, learner || shown[row]);
+  show_bound_address (self);
 }
 
 /* "HOST:PORT" → PORT, or 0 when @address has no port (a Unix path). */
