@@ -5,12 +5,12 @@
  */
 #define G_LOG_DOMAIN "sockscope-test"
 
+#include "config.h"
+
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "ss-test-window.h"
-
-#define APP_ID_FOR_TESTS "io.github.sockscope.Sockscope"
 
 /* What a page shows: each call by its action, and the controls that go
  * with some of them. */
@@ -40,7 +40,7 @@ control_shown (SsSocketPage *page,
 static void
 set_learner_mode (gboolean on)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID_FOR_TESTS);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
 
   g_settings_set_boolean (settings, "learner-mode", on);
 }

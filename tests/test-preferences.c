@@ -5,14 +5,13 @@
  */
 #define G_LOG_DOMAIN "sockscope-test"
 
+#include "config.h"
+
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "ss-preferences-window.h"
 #include "ss-test-window.h"
-#include "ss-traffic-view.h"
-
-#define APP_ID_FOR_TESTS "io.github.sockscope.Sockscope"
 
 static GtkApplication *
 application_of (SsTestWindow *f)
@@ -55,22 +54,16 @@ is_time_cell (GtkWidget     *widget,
 static GPtrArray *
 time_cells (SsSocketPage *page)
 {
-  GtkWidget *view = ss_test_page_child (page, "traffic_view");
-  GtkWidget *column_view = ss_test_template_child (view, SS_TYPE_TRAFFIC_VIEW, "column_view");
+  GtkWidget *list = ss_test_table_list (page);
   GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
 
-  for (GtkWidget *child = gtk_widget_get_first_child (column_view); child; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
     {
-      if (!GTK_IS_LIST_VIEW (child))
-        continue;
-      for (GtkWidget *row = gtk_widget_get_first_child (child); row; row = gtk_widget_get_next_sibling (row))
-        {
-          g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
-          ss_test_collect_widgets (row, is_time_cell, NULL, labels);
-          if (labels->len == 1 && gtk_widget_get_child_visible (row))
-            g_ptr_array_add (texts, g_strdup (gtk_label_get_text (labels->pdata[0])));
-        }
+      ss_test_collect_widgets (row, is_time_cell, NULL, labels);
+      if (labels->len == 1 && gtk_widget_get_child_visible (row))
+        g_ptr_array_add (texts, g_strdup (gtk_label_get_text (labels->pdata[0])));
     }
   return texts;
 }
@@ -135,25 +128,11 @@ wait_call_log (SsTestWindow *f,
   ss_test_wait_until (call_log_matches, &expect, SS_TEST_TIMEOUT_MS);
 }
 
-static gboolean
-page_shows (gpointer user_data)
-{
-  SsSocketPage *page = user_data;
-
-  return gtk_widget_is_visible (ss_test_action_button (page, "socket.listen"));
-}
-
-static gboolean
-is_null (gpointer pointer_location)
-{
-  return *(gpointer *) pointer_location == NULL;
-}
-
 static void
 test_preferences (SsTestWindow  *f,
                   gconstpointer  data)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID_FOR_TESTS);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_auto(GStrv) accels = gtk_application_get_accels_for_action (application_of (f), "app.preferences");
   g_autoptr(GError) error = NULL;
   SsPreferencesWindow *preferences;
@@ -230,10 +209,10 @@ test_preferences (SsTestWindow  *f,
   g_assert_false (gtk_widget_is_visible (ss_test_action_button (page, "socket.listen")));
   gtk_switch_set_active (preferences_child (preferences, "learner_mode_switch"), TRUE);
   g_assert_true (g_settings_get_boolean (settings, "learner-mode"));
-  g_assert_true (page_shows (page));
+  g_assert_true (gtk_widget_is_visible (ss_test_action_button (page, "socket.listen")));
 
   gtk_window_destroy (GTK_WINDOW (preferences));
-  ss_test_wait_until (is_null, &preferences, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_pointer_is_null, &preferences, SS_TEST_TIMEOUT_MS);
   close (peer);
   close (listener);
 }

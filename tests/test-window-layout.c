@@ -7,42 +7,19 @@
  */
 #define G_LOG_DOMAIN "sockscope-test"
 
+#include "config.h"
+
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "ss-test-window.h"
-
-#define APP_ID_FOR_TESTS "io.github.sockscope.Sockscope"
-#include "ss-traffic-view.h"
-
-static gpointer
-view_child (SsSocketPage *page,
-            const char   *name)
-{
-  return ss_test_template_child (ss_test_page_child (page, "traffic_view"),
-                                 SS_TYPE_TRAFFIC_VIEW, name);
-}
-
-/* The list inside the column view, whose children are the rows. */
-static GtkWidget *
-table_rows (SsSocketPage *page)
-{
-  GtkWidget *column_view = view_child (page, "column_view");
-
-  for (GtkWidget *child = gtk_widget_get_first_child (column_view);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      return child;
-  g_assert_not_reached ();
-}
 
 /* Rows wholly inside the table's viewport: what a person can read
  * without scrolling. */
 static guint
 count_shown_rows (SsSocketPage *page)
 {
-  GtkWidget *list = table_rows (page);
+  GtkWidget *list = ss_test_table_list (page);
   int height = gtk_widget_get_height (list);
   guint shown = 0;
 
@@ -164,7 +141,7 @@ static void
 test_calls_column (SsTestWindow  *f,
                    gconstpointer  data)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID_FOR_TESTS);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_auto(GStrv) accels = gtk_application_get_accels_for_action (gtk_window_get_application (GTK_WINDOW (f->window)),
                                                                  "win.show-calls");
   SsSocketPage *page = ss_test_new_tcp_page (f, NULL);
@@ -185,12 +162,6 @@ test_calls_column (SsTestWindow  *f,
 }
 
 static gboolean
-is_null (gpointer pointer_location)
-{
-  return *(gpointer *) pointer_location == NULL;
-}
-
-static gboolean
 is_mapped (gpointer widget)
 {
   return widget != NULL && gtk_widget_get_mapped (widget);
@@ -202,7 +173,7 @@ static void
 test_call_log (SsTestWindow  *f,
                gconstpointer  data)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID_FOR_TESTS);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (f->window));
   g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, "win.show-call-log");
   GtkPaned *paned = ss_test_template_child (f->window, SS_TYPE_WINDOW, "call_log_paned");
@@ -229,7 +200,7 @@ test_call_log (SsTestWindow  *f,
   paned = ss_test_template_child (next, SS_TYPE_WINDOW, "call_log_paned");
   g_assert_cmpint (gtk_paned_get_position (paned), ==, 400);
   gtk_window_destroy (GTK_WINDOW (next));
-  ss_test_wait_until (is_null, &next, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_pointer_is_null, &next, SS_TEST_TIMEOUT_MS);
 }
 
 /* The row of @label in the table. */
@@ -266,7 +237,7 @@ static gboolean
 probe_colours (gpointer user_data)
 {
   ColourProbe *probe = user_data;
-  GtkWidget *list = table_rows (probe->page);
+  GtkWidget *list = ss_test_table_list (probe->page);
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
   ss_test_collect_widgets (list, is_received_label, NULL, labels);
