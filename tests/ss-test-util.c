@@ -165,6 +165,12 @@ ss_test_pointer_is_set (gpointer pointer_location)
 }
 
 gboolean
+ss_test_pointer_is_null (gpointer pointer_location)
+{
+  return *(gpointer *) pointer_location == NULL;
+}
+
+gboolean
 ss_test_flag_is_set (gpointer gboolean_location)
 {
   return *(gboolean *) gboolean_location;

@@ -60,6 +60,7 @@ void      ss_test_store_result_cb      (GObject       *source,
                                         GAsyncResult  *result,
                                         gpointer       user_data);
 gboolean  ss_test_pointer_is_set       (gpointer       pointer_location);
+gboolean  ss_test_pointer_is_null      (gpointer       pointer_location);
 gboolean  ss_test_flag_is_set          (gpointer       gboolean_location);
 
 #define ss_test_wait_result(result_location, timeout_ms) \

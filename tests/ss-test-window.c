@@ -513,6 +513,21 @@ ss_test_set_send_text (SsSocketPage *page,
 /* ------------------------------------------------------------------ */
 /* the traffic and call views                                          */
 
+/* The list inside the traffic table: its children are the rows. */
+GtkWidget *
+ss_test_table_list (SsSocketPage *page)
+{
+  GtkWidget *column_view = ss_test_template_child (ss_test_page_child (page, "traffic_view"),
+                                                   SS_TYPE_TRAFFIC_VIEW, "column_view");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (column_view);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  g_assert_not_reached ();
+}
+
 GListModel *
 ss_test_traffic_model (SsSocketPage *page)
 {

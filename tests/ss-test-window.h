@@ -137,6 +137,7 @@ void            ss_test_set_send_text        (SsSocketPage   *page,
 
 /* The traffic and call views */
 GListModel     *ss_test_traffic_model        (SsSocketPage   *page);
+GtkWidget      *ss_test_table_list           (SsSocketPage   *page);
 SsTrafficEntry *ss_test_find_entry           (SsSocketPage   *page,
                                               SsTrafficKind   kind,
                                               const void     *data,

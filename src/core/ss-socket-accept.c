@@ -53,6 +53,8 @@ accept_one (SsSocket  *self,
   g_set_weak_pointer (&connection->listener, self);
   connection->accepted = TRUE;
   connection->close_on_peer_close = self->close_on_peer_close;
+  /* a connection keeps as much payload as its listener was told to */
+  ss_traffic_log_set_budget (connection->traffic, ss_traffic_log_get_budget (self->traffic));
   ss_traffic_log_append_event (connection->traffic, _("Accepted from %s by the listener on fd %d"),
                                peer, self->fd);
   if (self->record_when != NULL)

@@ -12,6 +12,7 @@
 
 #include "ss-application.h"
 #include "ss-payload-store.h"
+#include "ss-preferences-window.h"
 #include "ss-spec.h"
 #include "ss-window.h"
 
@@ -22,6 +23,7 @@ struct _SsApplication
   /* shared by every send box, loaded on first use */
   SsPayloadStore *history;
   SsPayloadStore *library;
+  GtkWindow      *preferences;  /* weak: one at a time */
 };
 
 G_DEFINE_FINAL_TYPE (SsApplication, ss_application, GTK_TYPE_APPLICATION)
@@ -186,6 +188,25 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  SsApplication *self = user_data;
+  /* asked first: a new window goes to the front of the application's */
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->preferences == NULL)
+    {
+      self->preferences = GTK_WINDOW (ss_preferences_window_new (GTK_APPLICATION (self)));
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+    }
+  if (active != self->preferences)
+    gtk_window_set_transient_for (self->preferences, active);
+  gtk_window_present (self->preferences);
+}
+
 /* Killed politely (Ctrl+C in a terminal, a session ending): close as Quit
  * does, so recordings end with their last packets on disk. */
 static gboolean
@@ -198,6 +219,7 @@ quit_signal_cb (gpointer user_data)
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated },
   { "about", about_activated },
+  { "preferences", preferences_activated },
 };
 
 static void
@@ -207,6 +229,9 @@ ss_application_startup (GApplication *app)
   static const char *new_accels[] = { "<Primary>n", NULL };
   static const char *close_accels[] = { "<Primary>w", NULL };
   static const char *remove_closed_accels[] = { "<Primary><Shift>k", NULL };
+  static const char *preferences_accels[] = { "<Primary>comma", NULL };
+  static const char *show_calls_accels[] = { "F9", NULL };
+  static const char *show_call_log_accels[] = { "<Shift>F9", NULL };
   g_autoptr(GtkCssProvider) provider = NULL;
 
   G_APPLICATION_CLASS (ss_application_parent_class)->startup (app);
@@ -216,6 +241,9 @@ ss_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new-socket", new_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.close-socket", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.remove-closed", remove_closed_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-calls", show_calls_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-call-log", show_call_log_accels);
   gtk_window_set_default_icon_name (APP_ID);
 
   /* GtkApplication loads menus and the shortcuts window from the

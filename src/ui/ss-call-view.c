@@ -11,8 +11,8 @@
 #include "ss-call-view.h"
 #include "ss-constants.h"
 #include "ss-follow-tail.h"
-#include "ss-format.h"
 #include "ss-throttled-model.h"
+#include "ss-time-format.h"
 
 enum {
   NOTATION_C,
@@ -26,24 +26,31 @@ struct _SsCallView
   GtkDropDown       *notation_dropdown;
   GtkScrolledWindow *scrolled_window;
   GtkListView       *list_view;
+
+  SsTimeFormat      *time_format;
 };
 
 G_DEFINE_FINAL_TYPE (SsCallView, ss_call_view, GTK_TYPE_WIDGET)
 
-/**
- * ss_call_view_format:
- *
- * Returns: (transfer full): the call as its row shows it, in the chosen
- *   notation, with the time in front
- */
-char *
-ss_call_view_format (SsCallView *self,
-                     SsCall     *call)
+/* The call at @position of the list, as its row shows it; a call whose
+ * position is not known (GTK_INVALID_LIST_POSITION) counts as the first. */
+static char *
+format_row (SsCallView *self,
+            SsCall     *call,
+            guint       position)
 {
-  g_autofree char *time = ss_format_time (ss_call_get_time (call));
+  GListModel *calls = G_LIST_MODEL (gtk_list_view_get_model (self->list_view));
+  g_autofree char *time_text = NULL;
   g_autofree char *body = NULL;
   g_autofree char *outcome = ss_call_dup_outcome (call);
   int errsv = ss_call_get_errno (call);
+
+  if (position == GTK_INVALID_LIST_POSITION || calls == NULL)
+    time_text = ss_time_format_format (self->time_format, ss_call_get_time (call),
+                                       ss_call_get_time (call), ss_call_get_time (call));
+  else
+    time_text = ss_time_format_format_item (self->time_format, calls, calls, position,
+                                            (SsTimeOf) ss_call_get_time);
 
   if (gtk_drop_down_get_selected (self->notation_dropdown) == NOTATION_PYTHON)
     {
@@ -63,7 +70,22 @@ ss_call_view_format (SsCallView *self,
   else
     body = ss_call_to_c (call);
 
-  return g_strdup_printf ("%s  %s", time, body);
+  return g_strdup_printf ("%s  %s", time_text, body);
+}
+
+/**
+ * ss_call_view_format:
+ *
+ * Returns: (transfer full): the call as its row shows it, in the chosen
+ *   notation, with the time in front (since the call before: since
+ *   itself)
+ */
+char *
+ss_call_view_format (SsCallView *self,
+                     SsCall     *call)
+{
+  g_return_val_if_fail (SS_IS_CALL_VIEW (self), NULL);
+  return format_row (self, call, GTK_INVALID_LIST_POSITION);
 }
 
 /* The whole call, for a row cut short. Asked for when the pointer rests
@@ -104,7 +126,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 {
   SsCall *call = gtk_list_item_get_item (item);
   GtkWidget *label = gtk_list_item_get_child (item);
-  g_autofree char *text = ss_call_view_format (self, call);
+  g_autofree char *text = format_row (self, call, gtk_list_item_get_position (item));
 
   gtk_label_set_text (GTK_LABEL (label), text);
   if (ss_call_get_errno (call) != 0)
@@ -113,7 +135,8 @@ bind_cb (GtkSignalListItemFactory *factory,
     gtk_widget_remove_css_class (label, "call-failed");
 }
 
-/* Rebinding every row is how a list view redraws in the new notation. */
+/* Rebinding every row is how a list view redraws in the new notation or
+ * time format. */
 static void
 notation_changed_cb (SsCallView *self)
 {
@@ -149,6 +172,7 @@ ss_call_view_dispose (GObject *object)
    * is still here (a "still has children left" warning at finalize) */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object)));)
     gtk_widget_unparent (child);
+  g_clear_object (&SS_CALL_VIEW (object)->time_format);
   G_OBJECT_CLASS (ss_call_view_parent_class)->dispose (object);
 }
 
@@ -178,5 +202,8 @@ ss_call_view_init (SsCallView *self)
   gtk_list_view_set_factory (self->list_view, factory);
   g_signal_connect_swapped (self->notation_dropdown, "notify::selected",
                             G_CALLBACK (notation_changed_cb), self);
+  self->time_format = ss_time_format_new ();
+  g_signal_connect_object (self->time_format, "changed", G_CALLBACK (notation_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   ss_follow_tail_attach (self->scrolled_window);
 }

@@ -78,22 +78,6 @@ ss_format_kind (SsSocket *socket)
   return g_strdup_printf (_("%s socket"), protocol);
 }
 
-/* "14:03:07.123": to the millisecond, since chunks arrive that close.
- * localtime_r() rather than GDateTime: GLib 2.74 reloads the time zone
- * file on every g_date_time_new_from_unix_local() when TZ is unset, and a
- * list binds a row per entry. */
-char *
-ss_format_time (gint64 real_time)
-{
-  time_t seconds = real_time / G_USEC_PER_SEC;
-  struct tm tm;
-
-  if (localtime_r (&seconds, &tm) == NULL)
-    return g_strdup ("--:--:--.---");
-  return g_strdup_printf ("%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec,
-                          (int) ((real_time / 1000) % 1000));
-}
-
 /* Exact below a kilobyte, then both: "1.5 MB (1,572,864 bytes)" */
 char *
 ss_format_bytes (guint64 bytes)

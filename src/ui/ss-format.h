@@ -12,7 +12,6 @@ G_BEGIN_DECLS
 
 const char *ss_format_state       (SsSocket *socket);
 char       *ss_format_kind        (SsSocket *socket);
-char       *ss_format_time        (gint64    real_time);
 char       *ss_format_bytes       (guint64   bytes);
 
 G_END_DECLS

@@ -61,6 +61,11 @@ struct _SsSocketPage
   GtkSwitch     *auto_accept_switch;
   GtkSwitch     *close_on_peer_close_switch;
   GtkEntry      *connect_entry;
+  GtkGrid       *calls_grid;
+  GtkWidget     *calls_column;
+  gboolean       was_listening;  /* what the socket became: calls shown */
+  gboolean       was_connected;
+  char          *bind_prefill;   /* what the bind address started with */
   GtkGrid       *info_grid;
   SsOptionsPanel *options_panel;
   GtkExpander   *reply_rules_expander;
@@ -90,6 +95,9 @@ gboolean      ss_socket_page_save_log         (SsSocketPage   *self,
                                                SsExportFormat  format,
                                                const char     *path);
 void          ss_socket_page_setup_send       (SsSocketPage   *self);
+void          ss_socket_page_update_calls_shown (SsSocketPage *self);
+void          ss_socket_page_prefill_bind     (SsSocketPage   *self);
+void          ss_socket_page_bind_host_changed (SsSocketPage  *self);
 void          ss_socket_page_update_send_controls (SsSocketPage *self);
 void          ss_socket_page_update_send_progress (SsSocketPage *self);
 void          ss_socket_page_forget_send_targets  (SsSocketPage *self);

@@ -188,6 +188,7 @@ update_actions (SsSocketPage *self)
   gtk_button_set_label (self->record_button, ss_socket_get_recording (self->socket)
                         ? _("Stop Recor_ding") : _("Recor_d to File…"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.echo", learner || (open && is_icmp (self->socket)));
+  ss_socket_page_update_calls_shown (self);
 }
 
 static void
@@ -400,10 +401,9 @@ connect_entry_activate_cb (SsSocketPage *self)
 static void
 load_settings (SsSocketPage *self)
 {
-  g_autofree char *bind_address = g_settings_get_string (self->settings, "last-bind-address");
   g_autofree char *connect_address = g_settings_get_string (self->settings, "last-connect-address");
 
-  gtk_editable_set_text (GTK_EDITABLE (self->bind_entry), bind_address);
+  ss_socket_page_prefill_bind (self);
   gtk_editable_set_text (GTK_EDITABLE (self->connect_entry), connect_address);
   show_backlog (self);
 
@@ -514,6 +514,7 @@ ss_socket_page_constructed (GObject *object)
   G_OBJECT_CLASS (ss_socket_page_parent_class)->constructed (object);
 
   load_settings (self);
+  g_settings_bind (self->settings, "show-calls", self->calls_column, "visible", G_SETTINGS_BIND_GET);
   ss_socket_page_setup_send (self);
   g_object_bind_property (self->socket, "auto-accept", self->auto_accept_switch, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
@@ -530,6 +531,8 @@ ss_socket_page_constructed (GObject *object)
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::learner-mode",
                            G_CALLBACK (show_backlog), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::default-bind-host",
+                           G_CALLBACK (ss_socket_page_bind_host_changed), self, G_CONNECT_SWAPPED);
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     g_signal_connect_object (self->socket, watched[i], G_CALLBACK (socket_changed_cb),
                              self, G_CONNECT_SWAPPED);
@@ -644,6 +647,7 @@ ss_socket_page_finalize (GObject *object)
 
   g_clear_object (&self->socket);
   g_clear_object (&self->cancellable);
+  g_free (self->bind_prefill);
 
   G_OBJECT_CLASS (ss_socket_page_parent_class)->finalize (object);
 }
@@ -695,6 +699,8 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, auto_accept_switch);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, close_on_peer_close_switch);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, connect_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, calls_grid);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, calls_column);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, info_grid);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, options_panel);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, reply_rules_expander);

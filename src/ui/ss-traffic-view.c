@@ -16,6 +16,7 @@
 #include "ss-format.h"
 #include "ss-payload-format.h"
 #include "ss-throttled-model.h"
+#include "ss-time-format.h"
 #include "ss-traffic-view.h"
 
 /* A row shows the start of a chunk; the rest is one selection away. A
@@ -50,10 +51,12 @@ struct _SsTrafficView
   GtkScrolledWindow *scrolled_window;
   GtkColumnView     *column_view;
   GtkColumnViewColumn *peer_column;
+  SsTimeFormat      *time_format;
+  GHashTable        *time_cells;   /* the bound GtkListItems of the time column */
   GtkDropDown       *direction_dropdown;
   GtkDropDown       *format_dropdown;
   GtkTextView       *details_view;
-  GtkWidget         *details_hint;
+  GtkWidget         *details_pane;
   GtkDropDown       *layout_dropdown;
   GtkStack          *layout_stack;
   SsConversationView *conversation_view;
@@ -134,9 +137,6 @@ bind_cb (GtkSignalListItemFactory *factory,
 
   switch (column)
     {
-    case COLUMN_TIME:
-      text = ss_format_time (ss_traffic_entry_get_time (entry));
-      break;
     case COLUMN_DIRECTION:
       text = g_strdup (kind == SS_TRAFFIC_RECEIVED ? _("← received")
                        : kind == SS_TRAFFIC_SENT ? _("→ sent") : _("• event"));
@@ -160,6 +160,7 @@ bind_cb (GtkSignalListItemFactory *factory,
       /* events too: they quote addresses, and a Unix path is any bytes */
       text = ss_traffic_entry_dup_text (entry, PREVIEW_BYTES);
       break;
+    case COLUMN_TIME:  /* bind_time_cb */
     case N_COLUMNS:
     default:
       g_assert_not_reached ();
@@ -175,6 +176,70 @@ bind_cb (GtkSignalListItemFactory *factory,
         gtk_widget_remove_css_class (GTK_WIDGET (label), direction_classes[i]);
       gtk_widget_add_css_class (GTK_WIDGET (label), direction_classes[kind]);
     }
+}
+
+/* Marked: GTK orders the cells of a row its own way, and a test looks
+ * for the time among them. */
+static void
+setup_time_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  setup_cb (factory, item, GINT_TO_POINTER (COLUMN_TIME));
+  gtk_widget_add_css_class (gtk_list_item_get_child (item), "traffic-time");
+}
+
+/* The time as the person chose to read it (Preferences): the clock, since
+ * the log's first entry, or since the row above. */
+static void
+bind_time_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              SsTrafficView            *self)
+{
+  g_autofree char *text = NULL;
+
+  text = ss_time_format_format_item (self->time_format, G_LIST_MODEL (self->log),
+                                     G_LIST_MODEL (gtk_column_view_get_model (self->column_view)),
+                                     gtk_list_item_get_position (item),
+                                     (SsTimeOf) ss_traffic_entry_get_time);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+  if (self->time_cells != NULL)
+    g_hash_table_add (self->time_cells, item);
+}
+
+static void
+unbind_time_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                SsTrafficView            *self)
+{
+  /* the table may let its rows go after the view's dispose */
+  if (self->time_cells != NULL)
+    g_hash_table_remove (self->time_cells, item);
+}
+
+/* GTK 4.8 keeps a column's cells when its factory is set again: the
+ * bound ones are told the new format one by one. */
+static void
+time_format_changed_cb (SsTrafficView *self)
+{
+  g_autoptr(GList) items = g_hash_table_get_keys (self->time_cells);
+
+  for (GList *l = items; l != NULL; l = l->next)
+    bind_time_cb (NULL, l->data, self);
+}
+
+static void
+add_time_column (SsTrafficView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) view_column = NULL;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_time_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_time_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_time_cb), self);
+  view_column = gtk_column_view_column_new (_("Time"), g_object_ref (factory));
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  gtk_column_view_append_column (self->column_view, view_column);
 }
 
 static GtkColumnViewColumn *
@@ -289,7 +354,7 @@ update_details (SsTrafficView *self)
   if (entry != NULL)
     text = dup_details (self, entry);
   gtk_text_buffer_set_text (buffer, text ? text : "", -1);
-  gtk_widget_set_visible (self->details_hint, entry == NULL);
+  gtk_widget_set_visible (self->details_pane, entry != NULL);
 }
 
 /**
@@ -701,6 +766,8 @@ ss_traffic_view_dispose (GObject *object)
   g_clear_object (&self->log);
   g_clear_object (&self->all_log);
   g_clear_object (&self->connections);
+  g_clear_object (&self->time_format);
+  g_clear_pointer (&self->time_cells, g_hash_table_unref);
   G_OBJECT_CLASS (ss_traffic_view_parent_class)->dispose (object);
 }
 
@@ -742,7 +809,7 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, direction_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, format_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, details_view);
-  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, details_hint);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, details_pane);
   gtk_widget_class_bind_template_callback (widget_class, direction_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, layout_dropdown);
@@ -774,7 +841,11 @@ ss_traffic_view_init (SsTrafficView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->direction_filter = GTK_FILTER (gtk_custom_filter_new (direction_filter_func, self, NULL));
 
-  add_column (self, COLUMN_TIME, _("Time"), FALSE);
+  self->time_format = ss_time_format_new ();
+  g_signal_connect_object (self->time_format, "changed", G_CALLBACK (time_format_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  self->time_cells = g_hash_table_new (NULL, NULL);
+  add_time_column (self);
   add_column (self, COLUMN_DIRECTION, _("Direction"), FALSE);
   add_column (self, COLUMN_LENGTH, _("Bytes"), FALSE);
   self->peer_column = add_column (self, COLUMN_PEER, _("Peer"), FALSE);

@@ -24,6 +24,7 @@ struct _SsWindow
   GtkInfoBar           *error_bar;
   GtkLabel             *error_label;
   GtkPaned             *main_paned;
+  GtkPaned             *call_log_paned;
   SsNewSocketBox       *new_socket_box;
   GtkListView          *socket_list;
   GtkStack             *pages;
@@ -183,6 +184,48 @@ ss_window_select_socket (SsWindow *self,
           return;
         }
     }
+}
+
+/* The payload budget is the person's (Preferences): every socket's log
+ * keeps that much, and a listener passes it on to its connections. */
+static void
+apply_budget (SsWindow *self,
+              SsSocket *socket)
+{
+  guint64 budget = (guint64) g_settings_get_uint (self->settings, "payload-budget") * 1024 * 1024;
+  GListModel *connections = ss_socket_get_connections (socket);
+  guint n = connections ? g_list_model_get_n_items (connections) : 0;
+
+  ss_traffic_log_set_budget (ss_socket_get_traffic (socket), budget);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsSocket) connection = g_list_model_get_item (connections, i);
+
+      ss_traffic_log_set_budget (ss_socket_get_traffic (connection), budget);
+    }
+}
+
+static void
+sockets_changed_cb (SsWindow   *self,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    GListModel *sockets)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(SsSocket) socket = g_list_model_get_item (sockets, i);
+
+      apply_budget (self, socket);
+    }
+}
+
+static void
+budget_changed_cb (SsWindow *self)
+{
+  GListModel *sockets = ss_session_get_sockets (self->session);
+
+  sockets_changed_cb (self, 0, 0, g_list_model_get_n_items (sockets), sockets);
 }
 
 static void
@@ -388,6 +431,7 @@ static gboolean
 ss_window_close_request (GtkWindow *window)
 {
   SsWindow *self = SS_WINDOW (window);
+  gboolean moved = FALSE;
   int width, height;
 
   gtk_window_get_default_size (window, &width, &height);
@@ -395,9 +439,16 @@ ss_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
   g_settings_set_int (self->settings, "sidebar-width", gtk_paned_get_position (self->main_paned));
+  /* only a divider the person moved: the default follows the window */
+  g_object_get (self->call_log_paned, "position-set", &moved, NULL);
+  if (moved)
+    g_settings_set_int (self->settings, "call-log-position", gtk_paned_get_position (self->call_log_paned));
 
   return GTK_WINDOW_CLASS (ss_window_parent_class)->close_request (window);
 }
+
+/* Window actions that are GSettings keys, toggled from the main menu. */
+static const char *settings_actions[] = { "learner-mode", "show-calls", "show-call-log" };
 
 static void
 ss_window_dispose (GObject *object)
@@ -409,7 +460,8 @@ ss_window_dispose (GObject *object)
    * "win" group may outlive the window (GTK's tooltip window can keep its
    * action muxer): a change made elsewhere would then reach the freed
    * window through the group. */
-  g_action_map_remove_action (G_ACTION_MAP (self), "learner-mode");
+  for (guint i = 0; i < G_N_ELEMENTS (settings_actions); i++)
+    g_action_map_remove_action (G_ACTION_MAP (self), settings_actions[i]);
 
   G_OBJECT_CLASS (ss_window_parent_class)->dispose (object);
 }
@@ -443,6 +495,7 @@ ss_window_class_init (SsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsWindow, error_bar);
   gtk_widget_class_bind_template_child (widget_class, SsWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, SsWindow, main_paned);
+  gtk_widget_class_bind_template_child (widget_class, SsWindow, call_log_paned);
   gtk_widget_class_bind_template_child (widget_class, SsWindow, new_socket_box);
   gtk_widget_class_bind_template_child (widget_class, SsWindow, socket_list);
   gtk_widget_class_bind_template_child (widget_class, SsWindow, pages);
@@ -481,7 +534,6 @@ ss_window_init (SsWindow *self)
   g_autoptr(GtkListItemFactory) factory = NULL;
   g_autofree char *family = NULL;
   g_autofree char *type = NULL;
-  g_autoptr(GAction) learner_mode = NULL;
   GtkTreeListModel *tree;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -503,6 +555,9 @@ ss_window_init (SsWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   gtk_paned_set_position (self->main_paned, g_settings_get_int (self->settings, "sidebar-width"));
+  if (g_settings_get_int (self->settings, "call-log-position") >= 0)
+    gtk_paned_set_position (self->call_log_paned, g_settings_get_int (self->settings, "call-log-position"));
+  g_settings_bind (self->settings, "show-call-log", self->call_view, "visible", G_SETTINGS_BIND_GET);
 
   family = g_settings_get_string (self->settings, "last-family");
   type = g_settings_get_string (self->settings, "last-type");
@@ -525,8 +580,16 @@ ss_window_init (SsWindow *self)
 
   ss_call_view_set_calls (self->call_view, ss_session_get_calls (self->session));
 
-  learner_mode = g_settings_create_action (self->settings, "learner-mode");
-  g_action_map_add_action (G_ACTION_MAP (self), learner_mode);
+  for (guint i = 0; i < G_N_ELEMENTS (settings_actions); i++)
+    {
+      g_autoptr(GAction) action = g_settings_create_action (self->settings, settings_actions[i]);
+
+      g_action_map_add_action (G_ACTION_MAP (self), action);
+    }
+  g_signal_connect_object (ss_session_get_sockets (self->session), "items-changed",
+                           G_CALLBACK (sockets_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::payload-budget",
+                           G_CALLBACK (budget_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-socket", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-in-listener-log", FALSE);
 

@@ -1,0 +1,176 @@
+/* test-page-calls.c — a socket's page shows the calls that can apply to
+ * its socket, and Learner Mode shows them all
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-test"
+
+#include "config.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ss-test-window.h"
+
+/* What a page shows: each call by its action, and the controls that go
+ * with some of them. */
+static const char *all_calls[] = {
+  "socket.bind", "socket.listen", "socket.accept", "socket.connect", "socket.connect-ex",
+  "socket.recv", "socket.shutdown", "socket.close",
+};
+
+static char *
+shown_calls (SsSocketPage *page)
+{
+  g_autoptr(GString) shown = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (all_calls); i++)
+    if (gtk_widget_is_visible (ss_test_action_button (page, all_calls[i])))
+      g_string_append_printf (shown, "%s%s", shown->len ? " " : "", all_calls[i] + strlen ("socket."));
+  return g_string_free (g_steal_pointer (&shown), FALSE);
+}
+
+static gboolean
+control_shown (SsSocketPage *page,
+               const char   *name)
+{
+  return gtk_widget_is_visible (ss_test_page_child (page, name));
+}
+
+static void
+set_learner_mode (gboolean on)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_settings_set_boolean (settings, "learner-mode", on);
+}
+
+#define EVERY_CALL "bind listen accept connect connect-ex recv shutdown close"
+
+static void
+assert_calls (SsSocketPage *page,
+              const char   *expected)
+{
+  g_autofree char *shown = shown_calls (page);
+
+  g_assert_cmpstr (shown, ==, expected);
+  /* Learner Mode shows every call, for the kernel's own error */
+  set_learner_mode (TRUE);
+  g_free (shown);
+  shown = shown_calls (page);
+  g_assert_cmpstr (shown, ==, EVERY_CALL);
+  set_learner_mode (FALSE);
+  g_free (shown);
+  shown = shown_calls (page);
+  g_assert_cmpstr (shown, ==, expected);
+}
+
+/* A new stream socket may become a listener or a client: every call of
+ * both recipes is there, the steps not yet due disabled. */
+static void
+test_new_stream_socket (SsTestWindow  *f,
+                        gconstpointer  data)
+{
+  SsSocketPage *page = ss_test_new_tcp_page (f, NULL);
+
+  assert_calls (page, EVERY_CALL);
+  g_assert_true (control_shown (page, "backlog_spin"));
+  g_assert_true (control_shown (page, "auto_accept_switch"));
+}
+
+/* A datagram socket never listens, accepts or shuts a direction down. */
+static void
+test_datagram_socket (SsTestWindow  *f,
+                      gconstpointer  data)
+{
+  SsSocketPage *page;
+
+  ss_test_window_create_socket (f, "AF_INET", "SOCK_DGRAM");
+  ss_test_wait_sidebar (f, "UDP socket", 0, NULL);
+  page = ss_test_wait_page (f, ss_test_sidebar_socket (f, 0, NULL));
+
+  assert_calls (page, "bind connect connect-ex recv close");
+  g_assert_false (control_shown (page, "backlog_spin"));
+  g_assert_false (control_shown (page, "auto_accept_switch"));
+  g_assert_true (control_shown (page, "bind_entry"));
+  set_learner_mode (TRUE);
+  g_assert_true (control_shown (page, "backlog_spin"));
+  g_assert_true (control_shown (page, "auto_accept_switch"));
+}
+
+static gboolean
+has_connection (gpointer listener)
+{
+  return g_list_model_get_n_items (ss_socket_get_connections (listener)) > 0;
+}
+
+/* A listener only takes connections; its connections are connected from
+ * birth: no bind address, no listen, no connect. */
+static void
+test_listener_and_connection (SsTestWindow  *f,
+                              gconstpointer  data)
+{
+  SsSocket *listener;
+  SsSocketPage *page = ss_test_new_tcp_page (f, &listener);
+  g_autoptr(SsSocket) connection = NULL;
+  guint16 port;
+  int client;
+
+  ss_test_page_bind (page, "127.0.0.1:0");
+  assert_calls (page, EVERY_CALL);
+  port = ss_test_page_listen (page);
+  assert_calls (page, "bind listen accept close");
+  /* the bind row says where the socket is bound: the port the kernel chose */
+  {
+    g_autofree char *bound = g_strdup_printf ("127.0.0.1:%u", port);
+
+    g_assert_cmpstr (gtk_editable_get_text (ss_test_page_child (page, "bind_entry")), ==, bound);
+  }
+  g_assert_false (control_shown (page, "connect_entry"));
+  g_assert_false (control_shown (page, "auto_receive_switch"));
+
+  client = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (has_connection, listener, SS_TEST_TIMEOUT_MS);
+  connection = g_list_model_get_item (ss_socket_get_connections (listener), 0);
+  ss_window_select_socket (f->window, connection);
+  page = ss_test_wait_page (f, connection);
+  assert_calls (page, "recv shutdown close");
+  g_assert_false (control_shown (page, "bind_entry"));
+  g_assert_false (control_shown (page, "backlog_spin"));
+  g_assert_true (control_shown (page, "auto_receive_switch"));
+
+  /* closed, it keeps the calls it had */
+  ss_test_click (page, "socket.close");
+  ss_test_wait_info (page, SS_TEST_INFO_STATE, "closed");
+  assert_calls (page, "recv shutdown close");
+  close (client);
+}
+
+/* A client that connected never listens. */
+static void
+test_client (SsTestWindow  *f,
+             gconstpointer  data)
+{
+  int listener, peer;
+  SsSocketPage *page = ss_test_connected_client (f, 0, &listener, &peer);
+
+  assert_calls (page, "bind connect connect-ex recv shutdown close");
+  close (peer);
+  close (listener);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  ss_test_window_init (&argc, &argv);
+  ss_test_window_add ("/page-calls/new-stream-socket", test_new_stream_socket);
+  ss_test_window_add ("/page-calls/datagram", test_datagram_socket);
+  ss_test_window_add ("/page-calls/listener-and-connection", test_listener_and_connection);
+  ss_test_window_add ("/page-calls/client", test_client);
+  status = g_test_run ();
+  ss_test_window_shutdown ();
+  return status;
+}
