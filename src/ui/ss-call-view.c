@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-accessible.h"
 #include "ss-call-view.h"
 #include "ss-constants.h"
 #include "ss-follow-tail.h"
@@ -196,6 +197,7 @@ ss_call_view_init (SsCallView *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ss_accessible_repair_names (GTK_WIDGET (self));
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);

@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <unistd.h>
 
+#include "ss-accessible.h"
 #include "ss-application.h"
 #include "ss-composer-private.h"
 #include "ss-file-chooser.h"
@@ -422,6 +423,7 @@ ss_composer_init (SsComposer *self)
   self->valid = TRUE;
   self->history_position = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
+  ss_accessible_repair_names (GTK_WIDGET (self));
 
   buffer = gtk_text_view_get_buffer (self->text_view);
   self->error_tag = gtk_text_buffer_create_tag (buffer, NULL,

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-accessible.h"
 #include "ss-constants.h"
 #include "ss-new-socket-box.h"
 
@@ -226,6 +227,7 @@ ss_new_socket_box_init (SsNewSocketBox *self)
   g_autoptr(GListModel) protocol_model = model_for (protocols, n_protocols);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ss_accessible_repair_names (GTK_WIDGET (self));
   gtk_drop_down_set_model (self->family_dropdown, family_model);
   gtk_drop_down_set_model (self->type_dropdown, type_model);
   gtk_drop_down_set_model (self->protocol_dropdown, protocol_model);

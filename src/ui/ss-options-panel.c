@@ -165,10 +165,16 @@ add_row (SsOptionsPanel *self,
   else
     {
       GtkWidget *set = gtk_button_new_with_label (_("Set"));
+      /* "Set" alone does not say what it sets.
+       * Translators: %s is a socket option, such as SO_RCVBUF */
+      g_autofree char *set_name = g_strdup_printf (_("Set %s"), option->name);
 
       row->control = gtk_spin_button_new_with_range (option->kind == SS_OPTION_LINGER ? -1 : 0,
                                                      G_MAXINT, 1);
       gtk_widget_set_tooltip_text (set, _("Call setsockopt() with this value"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (set),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, set_name,
+                                      -1);
       /* narrow: the page's left column is narrow, and values are short */
       gtk_editable_set_width_chars (GTK_EDITABLE (row->control), 6);
       g_signal_connect (set, "clicked", G_CALLBACK (set_clicked_cb), row);
@@ -176,6 +182,9 @@ add_row (SsOptionsPanel *self,
       gtk_grid_attach (self->grid, set, 2, line, 1, 1);
     }
   gtk_widget_set_tooltip_text (row->control, _(option->help));
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (row->control),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL,
+                                  -1);
   gtk_grid_attach (self->grid, name, 0, line, 1, 1);
   gtk_grid_attach (self->grid, kernel, 3, line, 1, 1);
 }
@@ -282,6 +291,9 @@ ss_options_panel_init (SsOptionsPanel *self)
   self->group_entry = GTK_ENTRY (gtk_entry_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->group_entry), TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->group_entry), _("A multicast group address"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->group_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Multicast group"),
+                                  -1);
   join = gtk_button_new_with_label (_("Join"));
   leave = gtk_button_new_with_label (_("Leave"));
   gtk_widget_set_tooltip_text (join, _("Join the multicast group (IP_ADD_MEMBERSHIP)"));

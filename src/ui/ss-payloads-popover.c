@@ -202,6 +202,9 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (encoding, "dim-label");
   gtk_widget_add_css_class (delete, "flat");
   gtk_widget_set_tooltip_text (delete, _("Delete this payload"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (delete),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Delete Payload"),
+                                  -1);
   g_signal_connect (delete, "clicked", G_CALLBACK (delete_clicked_cb), self);
   gtk_box_append (GTK_BOX (box), name);
   gtk_box_append (GTK_BOX (box), encoding);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-accessible.h"
 #include "ss-reply-rule-row.h"
 
 /* An error quotes the pattern: a pasted megabyte must not become a label
@@ -421,6 +422,7 @@ static void
 ss_reply_rule_row_init (SsReplyRuleRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ss_accessible_repair_names (GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ss-accessible.h"
 #include "ss-constants.h"
 #include "ss-error.h"
 #include "ss-format.h"
@@ -187,6 +188,7 @@ update_actions (SsSocketPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.record", open);
   gtk_button_set_label (self->record_button, ss_socket_get_recording (self->socket)
                         ? _("Stop Recor_ding") : _("Recor_d to File…"));
+  ss_accessible_repair_names (GTK_WIDGET (self->record_button));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "socket.echo", learner || (open && is_icmp (self->socket)));
   ss_socket_page_update_calls_shown (self);
 }
@@ -726,6 +728,7 @@ static void
 ss_socket_page_init (SsSocketPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ss_accessible_repair_names (GTK_WIDGET (self));
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
   build_info_grid (self);

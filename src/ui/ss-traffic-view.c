@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-accessible.h"
 #include "ss-connection-dropdown.h"
 #include "ss-conversation-view.h"
 #include "ss-encoding.h"
@@ -839,6 +840,7 @@ static void
 ss_traffic_view_init (SsTrafficView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ss_accessible_repair_names (GTK_WIDGET (self));
   self->direction_filter = GTK_FILTER (gtk_custom_filter_new (direction_filter_func, self, NULL));
 
   self->time_format = ss_time_format_new ();

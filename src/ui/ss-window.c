@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ss-accessible.h"
 #include "ss-call-view.h"
 #include "ss-file-chooser.h"
 #include "ss-new-socket-box.h"
@@ -537,6 +538,7 @@ ss_window_init (SsWindow *self)
   GtkTreeListModel *tree;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ss_accessible_repair_names (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
   self->session = ss_session_new ();
