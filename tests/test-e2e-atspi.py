@@ -358,6 +358,15 @@ def main(build_dir):
         check_names(tap, root, "a TCP listener")
         popovers_named(tap, frame, "a TCP listener")
 
+        # a reply rule's row, made in code for each rule
+        expander = find(frame, Atspi.Role.PUSH_BUTTON, "Auto-Reply")
+        click(expander)
+        add_rule = wait_for("Add Rule", lambda: find(frame, Atspi.Role.PUSH_BUTTON, "Add Rule"))
+        click(add_rule)
+        wait_for("the rule's row", lambda: find(frame, Atspi.Role.PUSH_BUTTON, "Remove Rule"))
+        check_names(tap, root, "a reply rule")
+        click(expander)
+
         # the seed's client, in python3
         client = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
         client.sendall((CLIENT_TEXT + "\n").encode("utf-8"))
