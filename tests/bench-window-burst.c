@@ -630,6 +630,11 @@ main (int   argc,
   config.backlog = max_backlog ();
   rounds = g_getenv ("SOCKSCOPE_BENCH_ROUNDS") != NULL ? bench_env_rounds () : DEFAULT_ROUNDS;
 
+  /* SOCKSCOPE_BENCH_ONLY=sockscope: the window alone, once, under a
+   * profiler (SOCKSCOPE_BENCH_THREADS=8 for the second shape) */
+  config.n_threads = CLAMP (bench_env_size ("SOCKSCOPE_BENCH_THREADS", 1), 1, MAX_THREADS);
+  if (bench_only_sockscope (run_window, &config, "window", print_run))
+    return 0;
   config.n_threads = 1;
   run_shape (&config, rounds);
   config.n_threads = MAX_THREADS;
