@@ -32,6 +32,10 @@ from gi.repository import Atspi  # noqa: E402
 
 WAIT = 10.0
 CLIENT_TEXT = "hello 你好"
+# The listener's page shows its connections' traffic once the merged
+# listener log (issue 11, part 1) is in: until then that check is a TODO.
+# Set to True when it is merged.
+LISTENER_SHOWS_CONNECTIONS = False
 
 # Roles a person operates: each needs a name that says what it does.
 CONTROL_ROLES = {
@@ -44,7 +48,6 @@ CONTROL_ROLES = {
     Atspi.Role.TEXT,
     Atspi.Role.CHECK_BOX,
     Atspi.Role.RADIO_BUTTON,
-    Atspi.Role.SWITCH if hasattr(Atspi.Role, "SWITCH") else Atspi.Role.TOGGLE_BUTTON,
     Atspi.Role.SLIDER,
     Atspi.Role.MENU_ITEM,
     Atspi.Role.CHECK_MENU_ITEM,
@@ -317,7 +320,8 @@ def main(build_dir):
         env = session.start()
         env["GSETTINGS_SCHEMA_DIR"] = os.path.join(build_dir, "data")
         app = subprocess.Popen([os.path.join(build_dir, "src", "sockscope")],
-                               env=env, stdin=subprocess.DEVNULL)
+                               env=env, stdin=subprocess.DEVNULL,
+                               stdout=sys.stderr.fileno())
         Atspi.init()
         root = wait_for("the app on the accessibility bus", lambda: find_app(app.pid))
         frame = wait_for("the window", lambda: find(root, Atspi.Role.FRAME))
@@ -374,22 +378,19 @@ def main(build_dir):
             found = wait_for("the client's text", lambda: find_text(frame, CLIENT_TEXT))
         except TimeoutError:
             found = None
-        # The listener's page shows its connections' traffic once the
-        # merged listener log (issue 11, part 1) is in; until then the
-        # text is only on the connection's own page.
+        # a TODO that passes is no TODO (meson counts it as a failure)
         tap.ok(found is not None,
                "the client's text is readable on the listener's page",
-               [] if found else ["the listener's page does not show the text yet"],
-               todo=None if found or os.environ.get("SOCKSCOPE_E2E_STRICT") else
+               [] if found else ["the listener's page does not show the text"],
+               todo=None if found or LISTENER_SHOWS_CONNECTIONS else
                "the listener's merged log (issue 11, part 1)")
 
         # the connection's own page, picked in the sidebar
-        sockets = find(frame, Atspi.Role.LIST, "Sockets")
-        tap.ok(sockets is not None, "the sidebar is a list named Sockets")
-        rows = list(children(sockets)) if sockets is not None else []
+        sockets = wait_for("the sidebar", lambda: find(frame, Atspi.Role.LIST, "Sockets"))
+        tap.ok(True, "the sidebar is a list named Sockets")
         wait_for("the connection's row", lambda: len(list(children(sockets))) >= 2)
         rows = list(children(sockets))
-        selection = sockets.get_selection_iface() if sockets is not None else None
+        selection = sockets.get_selection_iface()
         if selection is not None:
             selection.select_child(len(rows) - 1)
         else:
@@ -401,6 +402,8 @@ def main(build_dir):
     except (TimeoutError, AssertionError, atspi_session.SessionError,
             gi.repository.GLib.Error) as e:
         tap.ok(False, "the end-to-end run", [str(e)])
+    except Exception as e:  # a bug here still ends in TAP, and in the cleanup
+        tap.ok(False, "the end-to-end run", [repr(e)])
     finally:
         if client is not None:
             client.close()
