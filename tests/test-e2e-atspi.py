@@ -229,6 +229,41 @@ def enabled(acc):
         return False
 
 
+KEY_DOWN = 0xff54
+KEY_RETURN = 0xff0d
+
+
+def choose(frame, dropdown, prefix):
+    """Picks the item starting with PREFIX in the dropdown named DROPDOWN
+    with the keyboard, as a screen reader's user does: GTK 4.8's dropdown
+    takes a choice only from its list's activation, not from AT-SPI's
+    Selection."""
+    combo = find(frame, Atspi.Role.COMBO_BOX, dropdown)
+    if combo is None:
+        raise AssertionError(f"no dropdown named {dropdown}")
+    button = find(combo, Atspi.Role.PUSH_BUTTON)
+    click(button)
+
+    def item_list():
+        for lst in walk(combo):
+            if lst.get_role() != Atspi.Role.LIST:
+                continue
+            items = list(children(lst))
+            for i, item in enumerate(items):
+                if any(name_of(x).startswith(prefix) for x in walk(item)):
+                    return lst, i
+        return None
+
+    lst, index = wait_for(f"{prefix} in the {dropdown} list", item_list)
+    current = lst.get_selection_iface().get_selected_child(0).get_index_in_parent()
+    for _ in range(index - current):
+        Atspi.generate_keyboard_event(KEY_DOWN, None, Atspi.KeySynthType.SYM)
+    Atspi.generate_keyboard_event(KEY_RETURN, None, Atspi.KeySynthType.SYM)
+    wait_for(f"{dropdown} to show {prefix}",
+             lambda: item_list() is None and
+             any(name_of(x).startswith(prefix) for x in walk(combo)))
+
+
 def find_app(pid):
     desktop = Atspi.get_desktop(0)
     for a in children(desktop):
@@ -399,6 +434,13 @@ def main(build_dir):
                          lambda: find_text(frame, CLIENT_TEXT))
         tap.ok(found is not None, "the client's text is readable on the connection's page")
         check_names(tap, root, "an accepted connection")
+
+        # a datagram socket's page: SOCK_DGRAM picked in the Type dropdown
+        choose(frame, "Type", "SOCK_DGRAM")
+        click(find(frame, Atspi.Role.PUSH_BUTTON, "Create Socket"))
+        wait_for("the datagram page",
+                 lambda: find(frame, Atspi.Role.TEXT, "Destination address"))
+        check_names(tap, root, "a UDP socket")
     except (TimeoutError, AssertionError, atspi_session.SessionError,
             gi.repository.GLib.Error) as e:
         tap.ok(False, "the end-to-end run", [str(e)])
