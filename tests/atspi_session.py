@@ -69,8 +69,9 @@ class Session:
         self.env = None
 
     def _spawn(self, argv, env=None, pass_fds=()):
+        # stdout is the test's TAP: what these say goes to stderr
         proc = subprocess.Popen(argv, env=env, pass_fds=pass_fds,
-                                stdin=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno(),
                                 start_new_session=True)
         self.procs.append(proc)
         return proc
