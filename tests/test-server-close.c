@@ -142,6 +142,7 @@ test_close_is_a_call (void)
   SsSocket *listener = server_new (session, TRUE);
   g_autofree char *python = NULL;
   g_autoptr(SsCall) close_call = NULL;
+  g_autoptr(SsCall) recv_call = NULL;
   g_autofree char *c = NULL;
   g_autofree char *expected_c = NULL;
   SsSocket *connection;
@@ -162,7 +163,8 @@ test_close_is_a_call (void)
   c = ss_call_to_c (close_call);
   expected_c = g_strdup_printf ("close(%d) = 0", fd);
   g_assert_cmpstr (c, ==, expected_c);
-  g_assert_nonnull (ss_test_find_call (calls, "recv", fd, &recv_at));
+  recv_call = ss_test_find_call (calls, "recv", fd, &recv_at);
+  g_assert_nonnull (recv_call);
   g_assert_cmpuint (recv_at, <, close_at);
   ss_test_assert_payload (connection, SS_TRAFFIC_RECEIVED, "hello", 5);
   ss_test_assert_event (connection, "Closed");
