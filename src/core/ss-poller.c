@@ -23,9 +23,11 @@
 
 #include "ss-poller.h"
 
-/* Ready descriptors handled per dispatch: the rest wait for the next turn,
- * so that the window draws between batches however many are ready. */
-#define MAX_EVENTS 256
+/* Ready descriptors handled per dispatch, and for how long: the rest
+ * wait for the next turn (epoll reports them again), so that the window
+ * draws between batches however many are ready. */
+#define MAX_EVENTS         256
+#define DISPATCH_BUDGET_US 8000
 
 typedef struct
 {
@@ -43,6 +45,7 @@ struct _SsPollerWatch
   int           fd;
   GIOCondition  condition;
   gboolean      freed;
+  gboolean      urgent;
   SsPollerFunc  func;
   gpointer      user_data;
 };
@@ -76,6 +79,7 @@ poller_dispatch (GSource     *source,
 {
   SsPoller *self = (SsPoller *) source;
   struct epoll_event events[MAX_EVENTS];
+  gint64 start;
   int n;
 
   n = epoll_wait (self->epoll_fd, events, G_N_ELEMENTS (events), 0);
@@ -83,21 +87,29 @@ poller_dispatch (GSource     *source,
     g_critical ("epoll_wait: %s", g_strerror (errno));
 
   /* A watch freed by an earlier callback of this batch may still have an
-   * event in it: it is only marked, and released after the batch. */
+   * event in it: it is only marked, and released after the batch.
+   *
+   * Urgent watches go first (a listener: clients that do not wait fill
+   * its accept queue, and each SYN the kernel then drops costs a client a
+   * second); the others until the budget is spent. */
   self->dispatching++;
-  for (int i = 0; i < n; i++)
-    {
-      SsPollerWatch *watch = events[i].data.ptr;
-      GIOCondition revents;
+  start = g_get_monotonic_time ();
+  for (int pass = 0; pass < 2; pass++)
+    for (int i = 0; i < n; i++)
+      {
+        SsPollerWatch *watch = events[i].data.ptr;
+        GIOCondition revents;
 
-      if (watch->freed || watch->condition == 0)
-        continue;
-      /* what was asked for when the batch was read, and not since taken
-       * back; errors and hang-ups are always reported */
-      revents = condition_from_epoll (events[i].events) & (watch->condition | G_IO_ERR | G_IO_HUP);
-      if (revents != 0)
-        watch->func (revents, watch->user_data);
-    }
+        if (watch->freed || watch->condition == 0 || watch->urgent != (pass == 0))
+          continue;
+        if (pass == 1 && i % 8 == 7 && g_get_monotonic_time () - start > DISPATCH_BUDGET_US)
+          break;
+        /* what was asked for when the batch was read, and not since taken
+         * back; errors and hang-ups are always reported */
+        revents = condition_from_epoll (events[i].events) & (watch->condition | G_IO_ERR | G_IO_HUP);
+        if (revents != 0)
+          watch->func (revents, watch->user_data);
+      }
   if (--self->dispatching == 0)
     g_ptr_array_set_size (self->freed, 0);
   return G_SOURCE_CONTINUE;
@@ -247,4 +259,18 @@ ss_poller_watch_free (SsPollerWatch *watch)
   else
     g_free (watch);
   poller_release (poller);
+}
+
+/**
+ * ss_poller_watch_set_urgent:
+ *
+ * An urgent watch is called before the others ready at the same time,
+ * and never waits for the next turn.
+ */
+void
+ss_poller_watch_set_urgent (SsPollerWatch *watch,
+                            gboolean       urgent)
+{
+  g_return_if_fail (watch != NULL);
+  watch->urgent = urgent != FALSE;
 }

@@ -20,6 +20,8 @@ SsPollerWatch *ss_poller_watch_new           (int            fd,
 void           ss_poller_watch_set_condition (SsPollerWatch *watch,
                                               GIOCondition   condition);
 GIOCondition   ss_poller_watch_get_condition (SsPollerWatch *watch);
+void           ss_poller_watch_set_urgent    (SsPollerWatch *watch,
+                                              gboolean       urgent);
 void           ss_poller_watch_free          (SsPollerWatch *watch);
 
 G_END_DECLS

@@ -14,37 +14,36 @@
 #include "ss-error.h"
 #include "ss-socket-private.h"
 
+/* Accepting automatically, a listener's thread empties the kernel's
+ * queue (ss-accept-queue.c); the main loop makes sockets of what it took
+ * a few milliseconds at a time, so the window still draws in a burst.
+ * Without that thread (the system refused one), a wakeup accepts up to
+ * MAX_ACCEPTS_PER_WAKEUP itself. */
 #define MAX_ACCEPTS_PER_WAKEUP 64
+#define ACCEPT_BUDGET_US       8000
 #define ACCEPT_RETRY_SECONDS   1
 
+/* The socket of a connection accept4() gave, with its call and its
+ * events logged */
 static SsSocket *
-accept_one (SsSocket  *self,
-            int       *errsv_out)
+adopt (SsSocket                      *self,
+       int                            fd,
+       const struct sockaddr_storage *storage,
+       socklen_t                      len)
 {
-  struct sockaddr_storage storage;
-  socklen_t len = sizeof storage;
   g_autofree char *args = NULL;
   g_autofree char *python = NULL;
   g_autofree char *name = NULL;
   g_autofree char *peer = NULL;
   SsSocket *connection;
-  int fd;
-
-  do
-    fd = accept4 (self->fd, (struct sockaddr *) &storage, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-  while (fd < 0 && errno == EINTR);
-
-  *errsv_out = fd < 0 ? errno : 0;
-  if (fd < 0)
-    return NULL;
 
   {
-    g_autoptr(SsAddress) address = ss_address_new ((struct sockaddr *) &storage, len);
+    g_autoptr(SsAddress) address = ss_address_new ((struct sockaddr *) storage, len);
     peer = ss_address_to_string (address);
   }
   name = ss_socket_dup_python_name (self);
   args = g_strdup_printf ("%d, {%s, %s}, [%u]", self->fd,
-                          ss_family_name (storage.ss_family), peer, len);
+                          ss_family_name (storage->ss_family), peer, len);
   python = g_strdup_printf ("conn%d, addr = %s.accept()", fd, name);
   ss_socket_record (self, "accept4", args, python, fd, 0, NULL);
 
@@ -72,6 +71,24 @@ accept_one (SsSocket  *self,
   ss_traffic_log_append_event (self->traffic, _("Accepted a connection from %s as fd %d"), peer, fd);
 
   return connection;
+}
+
+static SsSocket *
+accept_one (SsSocket  *self,
+            int       *errsv_out)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = sizeof storage;
+  int fd;
+
+  do
+    fd = accept4 (self->fd, (struct sockaddr *) &storage, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+
+  *errsv_out = fd < 0 ? errno : 0;
+  if (fd < 0)
+    return NULL;
+  return adopt (self, fd, &storage, len);
 }
 
 /* The connections a wakeup accepted join the list in one change: a view
@@ -109,6 +126,78 @@ record_failed_accept (SsSocket *self,
   ss_socket_record (self, "accept4", args, python, -1, errsv, NULL);
 }
 
+static void
+report_failed_accept (SsSocket *self,
+                      int       errsv)
+{
+  record_failed_accept (self, errsv);
+  ss_traffic_log_append_event (self->traffic,
+                               _("accept failed: %s (%s); trying again in %d s"),
+                               g_strerror (errsv), ss_errno_name (errsv),
+                               ACCEPT_RETRY_SECONDS);
+}
+
+/* What the listener's thread accepted becomes sockets, a few
+ * milliseconds' worth a turn of the main loop. */
+static void
+queue_ready_cb (GIOCondition revents,
+                gpointer     user_data)
+{
+  SsSocket *self = user_data;
+  g_autoptr(GPtrArray) accepted = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SsSocket) hold = g_object_ref (self);
+  g_autoptr(SsCallLog) calls = g_object_ref (self->calls);
+  gint64 start = g_get_monotonic_time ();
+  SsAccepted one;
+
+  /* what one turn takes is one change to each model */
+  ss_call_log_hold (calls);
+  while (self->accept_queue != NULL && ss_accept_queue_pop (self->accept_queue, &one))
+    {
+      if (one.fd >= 0)
+        g_ptr_array_add (accepted, adopt (self, one.fd, &one.address, one.len));
+      else
+        report_failed_accept (self, one.errsv);
+      if (accepted->len % 32 == 31 && g_get_monotonic_time () - start > ACCEPT_BUDGET_US)
+        {
+          ss_accept_queue_remind (self->accept_queue);
+          break;
+        }
+    }
+  publish_connections (self, accepted);
+  ss_traffic_log_flush (self->traffic);
+  ss_call_log_release (calls);
+}
+
+/**
+ * ss_socket_update_accept_queue:
+ * @wanted: listening and accepting automatically
+ *
+ * Starts or stops the listener's accepting thread. Connections it
+ * accepted before it stops are the listener's all the same.
+ */
+void
+ss_socket_update_accept_queue (SsSocket *self,
+                               gboolean  wanted)
+{
+  if (wanted && self->accept_queue == NULL)
+    self->accept_queue = ss_accept_queue_new (self->fd, queue_ready_cb, self);
+  else if (!wanted && self->accept_queue != NULL)
+    {
+      g_autoptr(GPtrArray) accepted = g_ptr_array_new_with_free_func (g_object_unref);
+      SsAccepted one;
+
+      /* the thread stops first, so that nothing more arrives while these
+       * are taken and ss_accept_queue_free() has none left to close */
+      ss_accept_queue_stop (self->accept_queue);
+      while (ss_accept_queue_pop (self->accept_queue, &one))
+        if (one.fd >= 0)
+          g_ptr_array_add (accepted, adopt (self, one.fd, &one.address, one.len));
+      g_clear_pointer (&self->accept_queue, ss_accept_queue_free);
+      publish_connections (self, accepted);
+    }
+}
+
 void
 ss_socket_accept_ready (SsSocket *self)
 {
@@ -133,11 +222,7 @@ ss_socket_accept_ready (SsSocket *self)
 
       /* Out of descriptors or memory: the connection stays queued in the
        * kernel, so pause instead of waking up for it again at once. */
-      record_failed_accept (self, errsv);
-      ss_traffic_log_append_event (self->traffic,
-                                   _("accept failed: %s (%s); trying again in %d s"),
-                                   g_strerror (errsv), ss_errno_name (errsv),
-                                   ACCEPT_RETRY_SECONDS);
+      report_failed_accept (self, errsv);
       self->accept_retry_id = g_timeout_add_seconds (ACCEPT_RETRY_SECONDS, resume_accepting, self);
       ss_socket_io_update_watch (self);
       break;

@@ -91,6 +91,8 @@ void
 ss_socket_io_stop (SsSocket *self)
 {
   g_clear_handle_id (&self->accept_retry_id, g_source_remove);
+  /* what its thread accepted and nobody saw goes as the kernel's queue would */
+  g_clear_pointer (&self->accept_queue, ss_accept_queue_free);
   ss_socket_wait_cancel (self);
   g_clear_pointer (&self->watch, ss_poller_watch_free);
   if (self->connect_task != NULL || self->connect_waited)
@@ -117,7 +119,8 @@ wanted_condition (SsSocket *self)
   switch (self->state)
     {
     case SS_SOCKET_LISTENING:
-      if (self->auto_accept && self->accept_retry_id == 0)
+      /* its thread accepts, unless the system refused one */
+      if (self->auto_accept && self->accept_queue == NULL && self->accept_retry_id == 0)
         want = G_IO_IN;
       break;
     case SS_SOCKET_CONNECTING:
@@ -154,7 +157,9 @@ ss_socket_io_update_watch (SsSocket *self)
   if (self->watch == NULL)
     return;
 
+  ss_socket_update_accept_queue (self, self->state == SS_SOCKET_LISTENING && self->auto_accept);
   ss_poller_watch_set_condition (self->watch, wanted_condition (self));
+  ss_poller_watch_set_urgent (self->watch, self->state == SS_SOCKET_LISTENING);
 }
 
 /* The connection is over on the kernel's side (reset, broken pipe, …):

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include "ss-accept-queue.h"
 #include "ss-poller.h"
 #include "ss-recorder.h"
 #include "ss-socket.h"
@@ -74,6 +75,7 @@ struct _SsSocket
   char          *peer_address;
 
   SsPollerWatch *watch;
+  SsAcceptQueue *accept_queue;  /* while listening and accepting automatically */
   guint          accept_retry_id;
 
   GQueue         send_queue;    /* of GBytes, the head partly sent */
@@ -206,6 +208,8 @@ void      ss_socket_file_refill       (SsSocket      *self);
 void      ss_socket_file_end          (SsSocket      *self,
                                        int            errsv);
 void      ss_socket_accept_ready      (SsSocket      *self);
+void      ss_socket_update_accept_queue (SsSocket    *self,
+                                         gboolean     wanted);
 gboolean  ss_socket_is_stream         (SsSocket      *self);
 void      ss_socket_remove_unix_file  (SsSocket      *self);
 void      ss_socket_connection_failed (SsSocket      *self,

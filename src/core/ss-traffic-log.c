@@ -339,7 +339,7 @@ add_record (SsTrafficLog  *self,
       /* doubling: a million entries cost a dozen reallocations, and glibc
        * moves large ones with mremap() rather than copying them */
       g_return_val_if_fail (self->records_capacity < G_MAXUINT, NULL);
-      self->records_capacity = self->records_capacity == 0 ? 256
+      self->records_capacity = self->records_capacity == 0 ? 16
         : self->records_capacity <= G_MAXUINT / 2 ? self->records_capacity * 2 : G_MAXUINT;
       self->records = g_renew (Record, self->records, self->records_capacity);
     }

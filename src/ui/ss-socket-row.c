@@ -148,7 +148,8 @@ ss_socket_row_class_init (SsSocketRowClass *klass)
 }
 
 /* A right click (or a long press) selects the row, as a left click
- * would, and offers what applies to its socket. */
+ * would, and offers what applies to its socket. The menu is made on the
+ * first one: ten thousand rows should not each carry a popover. */
 static void
 show_menu (SsSocketRow *self,
            double       x,
@@ -156,6 +157,20 @@ show_menu (SsSocketRow *self,
 {
   GdkRectangle at = { (int) x, (int) y, 1, 1 };
 
+  if (self->menu == NULL)
+    {
+      g_autoptr(GMenu) menu = g_menu_new ();
+      g_autoptr(GMenuItem) show_in_listener = g_menu_item_new (_("Show in _Listener’s Log"),
+                                                               "win.show-in-listener-log");
+
+      g_menu_item_set_attribute (show_in_listener, "hidden-when", "s", "action-disabled");
+      g_menu_append_item (menu, show_in_listener);
+      g_menu_append (menu, _("_Close Socket"), "win.close-socket");
+      self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+      gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+      gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+    }
   gtk_widget_activate_action (GTK_WIDGET (self), "listitem.select", "(bb)", FALSE, FALSE);
   gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &at);
   gtk_popover_popup (GTK_POPOVER (self->menu));
@@ -183,20 +198,10 @@ long_press_cb (GtkGestureLongPress *gesture,
 static void
 ss_socket_row_init (SsSocketRow *self)
 {
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenuItem) show_in_listener = g_menu_item_new (_("Show in _Listener’s Log"),
-                                                           "win.show-in-listener-log");
   GtkGesture *click = gtk_gesture_click_new ();
   GtkGesture *long_press = gtk_gesture_long_press_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_menu_item_set_attribute (show_in_listener, "hidden-when", "s", "action-disabled");
-  g_menu_append_item (menu, show_in_listener);
-  g_menu_append (menu, _("_Close Socket"), "win.close-socket");
-  self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
-  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
-  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
-  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (right_click_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));

@@ -17,7 +17,7 @@
 #include "ss-rate-limit.h"
 #include "ss-throttled-model.h"
 
-#define THROTTLE_RATE  10
+#define THROTTLE_RATE  4
 #define THROTTLE_BURST 8
 
 struct _SsThrottledModel

@@ -113,6 +113,22 @@ static const struct
   [COLUMN_DATA] = { 40, 0 },
 };
 
+/* Gives @widget @wanted (or none) of @classes. A class that stays is not
+ * taken off and put back: each change restyles the cell, and a rebound
+ * row mostly keeps its classes. */
+static void
+set_one_class (GtkWidget         *widget,
+               const char *const *classes,
+               guint              n_classes,
+               const char        *wanted)
+{
+  for (guint i = 0; i < n_classes; i++)
+    if (classes[i] != wanted && gtk_widget_has_css_class (widget, classes[i]))
+      gtk_widget_remove_css_class (widget, classes[i]);
+  if (wanted != NULL && !gtk_widget_has_css_class (widget, wanted))
+    gtk_widget_add_css_class (widget, wanted);
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -154,12 +170,11 @@ bind_cb (GtkSignalListItemFactory *factory,
       /* addresses are ASCII, but a Unix path is any bytes */
       if (ss_traffic_entry_get_peer (entry) != NULL)
         text = g_utf8_make_valid (ss_traffic_entry_get_peer (entry), -1);
-      for (guint i = 0; i < G_N_ELEMENTS (connection_classes); i++)
-        gtk_widget_remove_css_class (label, connection_classes[i]);
       /* source 0 is the listener's own */
-      if (ss_traffic_entry_get_source (entry) != G_MAXUINT && ss_traffic_entry_get_source (entry) > 0)
-        gtk_widget_add_css_class (label, connection_classes[(ss_traffic_entry_get_source (entry) - 1) %
-                                                           G_N_ELEMENTS (connection_classes)]);
+      set_one_class (label, connection_classes, G_N_ELEMENTS (connection_classes),
+                     ss_traffic_entry_get_source (entry) != G_MAXUINT && ss_traffic_entry_get_source (entry) > 0
+                     ? connection_classes[(ss_traffic_entry_get_source (entry) - 1) % G_N_ELEMENTS (connection_classes)]
+                     : NULL);
       break;
     case COLUMN_DATA:
       /* events too: they quote addresses, and a Unix path is any bytes */
@@ -173,11 +188,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 
   gtk_inscription_set_text (GTK_INSCRIPTION (label), text ? text : "");
   if (column == COLUMN_DIRECTION || column == COLUMN_DATA)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (direction_classes); i++)
-        gtk_widget_remove_css_class (GTK_WIDGET (label), direction_classes[i]);
-      gtk_widget_add_css_class (GTK_WIDGET (label), direction_classes[kind]);
-    }
+    set_one_class (label, direction_classes, G_N_ELEMENTS (direction_classes), direction_classes[kind]);
 }
 
 /* Marked: GTK orders the cells of a row its own way, and a test looks

@@ -16,6 +16,7 @@
 #include "ss-new-socket-box.h"
 #include "ss-socket-page.h"
 #include "ss-socket-row.h"
+#include "ss-throttled-model.h"
 #include "ss-window.h"
 
 struct _SsWindow
@@ -65,7 +66,33 @@ create_children (gpointer item,
 
   if (ss_socket_get_listener (socket) != NULL || (type != SOCK_STREAM && type != SOCK_SEQPACKET))
     return NULL;
-  return g_object_ref (ss_socket_get_connections (socket));
+  /* A burst of clients shows a few times a second, not once a wakeup: in
+   * GTK 4.8 every change relays out the list. */
+  return G_LIST_MODEL (ss_throttled_model_new (g_object_ref (ss_socket_get_connections (socket))));
+}
+
+/* Whatever the listener's throttled list of connections still holds back
+ * is shown, so that a new connection has its row. */
+static void
+show_pending_connections (SsWindow *self,
+                          SsSocket *listener)
+{
+  GListModel *rows = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (rows);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(SsSocket) item = gtk_tree_list_row_get_item (row);
+      GListModel *children;
+
+      if (item != listener)
+        continue;
+      children = gtk_tree_list_row_get_children (row);
+      if (children != NULL)
+        ss_throttled_model_flush (SS_THROTTLED_MODEL (children));
+      return;
+    }
 }
 
 static void
@@ -170,10 +197,13 @@ ss_window_select_socket (SsWindow *self,
                          SsSocket *socket)
 {
   GListModel *rows = G_LIST_MODEL (self->selection);
-  guint n = g_list_model_get_n_items (rows);
+  guint n;
 
   g_return_if_fail (SS_IS_WINDOW (self));
 
+  if (ss_socket_get_listener (socket) != NULL)
+    show_pending_connections (self, ss_socket_get_listener (socket));
+  n = g_list_model_get_n_items (rows);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
