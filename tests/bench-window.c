@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "bench-window.h"
+#include "ss-socket-page.h"
 #include "ss-test-util.h"
+#include "ss-traffic-view.h"
 
 gboolean
 bench_window_have_display (const char *name)
@@ -179,4 +181,356 @@ bench_print_gaps (double rss_before_kib,
 {
   printf ("  (%.0f MiB before)  max gap: frame clock %.1f ms, %d ms timer %.1f ms  ",
           rss_before_kib / 1024, tick_gap_ms, BENCH_GAP_TIMER_MS, timer_gap_ms);
+}
+
+/* ------------------------------------------------------------------ */
+/* a listener's page with every connection's traffic in one log        */
+
+/* what a row of the table shows of an entry (ss-traffic-view.c's
+ * PREVIEW_BYTES): a line or an event whole */
+#define PREVIEW_BYTES 200
+#define SETTLE_MS     300
+
+typedef struct
+{
+  GtkWidget     *view;
+  GtkColumnView *column_view;
+  GtkAdjustment *adjustment;
+  GtkDropDown   *connection_dropdown;
+  GtkWidget     *search_entry;
+} Table;
+
+/* What the table must show for a step to be done. */
+typedef struct
+{
+  Table      *table;
+  guint       n_rows;      /* the rows it holds; 0: any */
+  const char *text;        /* a row on screen shows this preview */
+  guint       selected;    /* the row selected, or GTK_INVALID_LIST_POSITION: any */
+  GHashTable *only;        /* every row on screen is one of these previews */
+  GHashTable *besides;     /* some row on screen is none of these */
+  int         scroll;      /* -1, 1: asks for the top, the end, until there */
+} RowsWait;
+
+static GListModel *
+table_model (Table *table)
+{
+  return G_LIST_MODEL (gtk_column_view_get_model (table->column_view));
+}
+
+static char *
+dup_preview (GListModel *model,
+             guint       position)
+{
+  g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (model, position);
+
+  return entry != NULL ? ss_traffic_entry_dup_text (entry, PREVIEW_BYTES) : g_strdup ("");
+}
+
+/* The previews of the rows on screen: the data column's inscriptions */
+static void
+collect_shown (GtkWidget *widget,
+               GPtrArray *texts)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (GTK_IS_INSCRIPTION (child))
+        {
+          const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (child));
+
+          if (text != NULL)
+            g_ptr_array_add (texts, (gpointer) text);
+        }
+      else
+        collect_shown (child, texts);
+    }
+}
+
+/* An SsTestCondition. A list's height is an estimate until it has
+ * measured the rows it reaches, so a scroll is asked again until the
+ * row is there, as a person drags the scrollbar. */
+static gboolean
+rows_shown (gpointer user_data)
+{
+  RowsWait *wait = user_data;
+  GListModel *model = table_model (wait->table);
+  GtkAdjustment *adjustment = wait->table->adjustment;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  gboolean text_seen = wait->text == NULL;
+  gboolean other_seen = wait->besides == NULL;
+
+  if (wait->n_rows != 0 && g_list_model_get_n_items (model) != wait->n_rows)
+    return FALSE;
+  if (wait->selected != GTK_INVALID_LIST_POSITION &&
+      gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)) != wait->selected)
+    return FALSE;
+  collect_shown (GTK_WIDGET (wait->table->column_view), texts);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (texts, i);
+
+      if (wait->only != NULL && !g_hash_table_contains (wait->only, text))
+        return FALSE;
+      text_seen |= wait->text != NULL && g_str_equal (text, wait->text);
+      other_seen |= wait->besides != NULL && !g_hash_table_contains (wait->besides, text);
+    }
+  if (texts->len > 0 && text_seen && other_seen)
+    return TRUE;
+  if (wait->scroll != 0)
+    gtk_adjustment_set_value (adjustment, wait->scroll < 0 ? gtk_adjustment_get_lower (adjustment)
+                                          : gtk_adjustment_get_upper (adjustment) -
+                                            gtk_adjustment_get_page_size (adjustment));
+  return FALSE;
+}
+
+/* ms from @start to @wait done, -1 if it was not within the limit */
+static double
+wait_rows (RowsWait *wait,
+           double    start)
+{
+  if (!ss_test_try_wait_until (rows_shown, wait, BENCH_RESPONSE_LIMIT_MS))
+    return -1;
+  return (bench_now () - start) * 1e3;
+}
+
+/* Where the table's rows come from: the first connection's line; the
+ * last connection's line and the previews of its log's rows. */
+typedef struct
+{
+  guint       first_line;     /* its position */
+  char       *first_text;
+  char       *last_text;
+  GHashTable *last_previews;
+} Rows;
+
+static void
+survey_rows (SsTrafficLog   *merged,
+             SsTrafficLog   *first,
+             SsTrafficLog   *last,
+             GListModel     *model,
+             Rows           *rows,
+             BenchPageTimes *times)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  rows->first_line = GTK_INVALID_LIST_POSITION;
+  rows->last_previews = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (model, i);
+      guint source = ss_traffic_entry_get_source (entry);
+      SsTrafficLog *log = source < ss_traffic_log_get_n_sources (merged)
+                          ? ss_traffic_log_get_source (merged, source) : NULL;
+      gboolean received = ss_traffic_entry_get_kind (entry) == SS_TRAFFIC_RECEIVED;
+
+      times->table_received += received;
+      if (log == first && received && rows->first_line == GTK_INVALID_LIST_POSITION)
+        {
+          rows->first_line = i;
+          rows->first_text = ss_traffic_entry_dup_text (entry, PREVIEW_BYTES);
+        }
+    }
+  /* the connection's own log: it has events the merged log leaves to
+   * the listener's (its accept) */
+  n = g_list_model_get_n_items (G_LIST_MODEL (last));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (G_LIST_MODEL (last), i);
+      char *preview = ss_traffic_entry_dup_text (entry, PREVIEW_BYTES);
+
+      if (ss_traffic_entry_get_kind (entry) == SS_TRAFFIC_RECEIVED && rows->last_text == NULL)
+        rows->last_text = g_strdup (preview);
+      g_hash_table_add (rows->last_previews, preview);
+    }
+}
+
+/* What a connection sent, as one types it: its line without the end */
+static char *
+dup_line (SsTrafficLog *log)
+{
+  g_autoptr(GBytes) payload = ss_traffic_log_dup_payload (log, SS_TRAFFIC_RECEIVED);
+  gsize len;
+  const char *data = g_bytes_get_data (payload, &len);
+
+  while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+    len--;
+  return g_utf8_make_valid (data, len);
+}
+
+static void
+rows_clear (Rows *rows)
+{
+  g_clear_pointer (&rows->first_text, g_free);
+  g_clear_pointer (&rows->last_text, g_free);
+  g_clear_pointer (&rows->last_previews, g_hash_table_unref);
+}
+
+/* The row in the connection filter that is @connection */
+static guint
+dropdown_position (GtkDropDown *dropdown,
+                   SsSocket    *connection)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+  /* the connections follow "All Connections" in order: the last is last */
+  for (guint i = n; i-- > 1;)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (item == G_OBJECT (connection))
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+const char *
+bench_page_step_name (guint step)
+{
+  static const char *names[] = { "scroll to end", "find", "find previous",
+                                 "only the last connection", "all again" };
+
+  return step < G_N_ELEMENTS (names) ? names[step] : "?";
+}
+
+/* After @step: the largest gap so far, and whether it came in @step */
+static void
+note_gap (BenchGaps      *gaps,
+          BenchPageTimes *times,
+          guint           step)
+{
+  double gap = MAX (gaps->max_tick_gap, gaps->max_timer_gap) / 1000.0;
+
+  if (gap > times->gap_ms)
+    {
+      times->gap_ms = gap;
+      times->gap_step = step;
+    }
+}
+
+static Table
+find_table (BenchWindow *bench)
+{
+  GtkStack *pages = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (bench->window),
+                                                              SS_TYPE_WINDOW, "pages"));
+  GtkWidget *page = gtk_stack_get_visible_child (pages);
+  Table table;
+
+  if (!SS_IS_SOCKET_PAGE (page) || ss_socket_page_get_socket (SS_SOCKET_PAGE (page)) != bench->listener)
+    g_error ("the listener's page is not shown");
+  table.view = GTK_WIDGET (gtk_widget_get_template_child (page, SS_TYPE_SOCKET_PAGE, "traffic_view"));
+#define VIEW_CHILD(name) gtk_widget_get_template_child (table.view, SS_TYPE_TRAFFIC_VIEW, name)
+  table.column_view = GTK_COLUMN_VIEW (VIEW_CHILD ("column_view"));
+  table.adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (VIEW_CHILD ("scrolled_window")));
+  table.connection_dropdown = GTK_DROP_DOWN (VIEW_CHILD ("connection_dropdown"));
+  table.search_entry = GTK_WIDGET (VIEW_CHILD ("search_entry"));
+#undef VIEW_CHILD
+  return table;
+}
+
+void
+bench_listener_page_measure (BenchWindow    *bench,
+                             BenchGaps      *gaps,
+                             BenchPageTimes *times)
+{
+  SsTrafficLog *merged = ss_socket_get_all_traffic (bench->listener);
+  GListModel *connections = ss_socket_get_connections (bench->listener);
+  guint n_connections = g_list_model_get_n_items (connections);
+  g_autoptr(SsSocket) first = NULL;
+  g_autoptr(SsSocket) last = NULL;
+  g_autofree char *first_row = NULL;
+  g_autofree char *last_row = NULL;
+  g_autofree char *needle = NULL;
+  Table table = find_table (bench);
+  Rows rows = { 0 };
+  RowsWait wait;
+  guint n_rows, position;
+  double start;
+
+  *times = (BenchPageTimes) { 0 };
+  times->scroll_ms = times->find_ms = times->find_back_ms = -1;
+  times->only_last_ms = times->all_ms = times->gap_ms = -1;
+  if (merged == NULL || n_connections == 0)
+    return;
+  times->received = ss_traffic_log_get_chunks (merged, SS_TRAFFIC_RECEIVED);
+  times->received_bytes = ss_traffic_log_get_bytes (merged, SS_TRAFFIC_RECEIVED);
+
+  /* the table holding all of the merged log */
+  n_rows = g_list_model_get_n_items (G_LIST_MODEL (merged));
+  wait = (RowsWait) { &table, n_rows, .selected = GTK_INVALID_LIST_POSITION };
+  if (!ss_test_try_wait_until (rows_shown, &wait, BENCH_RESPONSE_LIMIT_MS))
+    return;
+  first = g_list_model_get_item (connections, 0);
+  last = g_list_model_get_item (connections, n_connections - 1);
+  survey_rows (merged, ss_socket_get_traffic (first), ss_socket_get_traffic (last),
+               table_model (&table), &rows, times);
+  first_row = dup_preview (table_model (&table), 0);
+  last_row = dup_preview (table_model (&table), n_rows - 1);
+  if (rows.first_text == NULL || rows.last_text == NULL)
+    goto out;
+
+  /* from the top, as a person who read the start drags to the end */
+  wait = (RowsWait) { &table, .text = first_row, .selected = GTK_INVALID_LIST_POSITION, .scroll = -1 };
+  if (!ss_test_try_wait_until (rows_shown, &wait, BENCH_RESPONSE_LIMIT_MS))
+    goto out;
+  bench_iterate_for (SETTLE_MS);
+  bench_gaps_start (gaps);
+  times->gap_ms = 0;
+  start = bench_now ();
+  wait = (RowsWait) { &table, .text = last_row, .selected = GTK_INVALID_LIST_POSITION, .scroll = 1 };
+  times->scroll_ms = wait_rows (&wait, start);
+  note_gap (gaps, times, BENCH_PAGE_SCROLL);
+
+  /* Find, with the last row selected, the first connection's line: the
+   * search wraps to the start. The text typed first, the bar open. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (table_model (&table)), n_rows - 1);
+  gtk_widget_activate_action (table.view, "traffic.find", NULL);
+  needle = dup_line (ss_socket_get_traffic (first));
+  gtk_editable_set_text (GTK_EDITABLE (table.search_entry), needle);
+  bench_iterate_for (SETTLE_MS);
+  start = bench_now ();
+  g_signal_emit_by_name (table.search_entry, "activate");
+  wait = (RowsWait) { &table, .text = rows.first_text, .selected = rows.first_line };
+  times->find_ms = wait_rows (&wait, start);
+  note_gap (gaps, times, BENCH_PAGE_FIND);
+
+  /* and backward from the last row: through every entry to the line */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (table_model (&table)), n_rows - 1);
+  wait = (RowsWait) { &table, .text = last_row, .selected = n_rows - 1, .scroll = 1 };
+  ss_test_try_wait_until (rows_shown, &wait, BENCH_RESPONSE_LIMIT_MS);
+  bench_iterate_for (SETTLE_MS);
+  start = bench_now ();
+  g_signal_emit_by_name (table.search_entry, "previous-match");
+  wait = (RowsWait) { &table, .text = rows.first_text, .selected = rows.first_line };
+  times->find_back_ms = wait_rows (&wait, start);
+  note_gap (gaps, times, BENCH_PAGE_FIND_BACK);
+
+  /* the connection filter: the last connection, and all of them again */
+  position = dropdown_position (table.connection_dropdown, last);
+  bench_iterate_for (SETTLE_MS);
+  if (position != GTK_INVALID_LIST_POSITION)
+    {
+      start = bench_now ();
+      gtk_drop_down_set_selected (table.connection_dropdown, position);
+      wait = (RowsWait) { &table, g_list_model_get_n_items (G_LIST_MODEL (ss_socket_get_traffic (last))),
+                          rows.last_text, GTK_INVALID_LIST_POSITION, .only = rows.last_previews };
+      times->only_last_ms = wait_rows (&wait, start);
+      bench_iterate_for (SETTLE_MS);
+    }
+  note_gap (gaps, times, BENCH_PAGE_ONLY_LAST);
+  start = bench_now ();
+  gtk_drop_down_set_selected (table.connection_dropdown, 0);
+  wait = (RowsWait) { &table, n_rows, .selected = GTK_INVALID_LIST_POSITION,
+                      .besides = rows.last_previews };
+  times->all_ms = wait_rows (&wait, start);
+  /* what the last step's frames cost */
+  bench_iterate_for (SETTLE_MS);
+  bench_gaps_stop (gaps);
+  note_gap (gaps, times, BENCH_PAGE_ALL);
+
+out:
+  rows_clear (&rows);
 }

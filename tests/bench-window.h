@@ -79,4 +79,42 @@ void      bench_print_gaps           (double        rss_before_kib,
                                       double        tick_gap_ms,
                                       double        timer_gap_ms);
 
+/* ------------------------------------------------------------------ */
+/* a listener's page with every connection's traffic in one log        */
+
+/* each step is given this long before it counts as stuck */
+#define BENCH_RESPONSE_LIMIT_MS 10000
+
+/* How the listener's page answers (issue 11, part 1): each step's wall
+ * time in ms, from the call to its rows mapped, or -1 when it did not
+ * get there within BENCH_RESPONSE_LIMIT_MS. */
+typedef struct
+{
+  guint64 received;         /* entries the merged log holds as received */
+  guint64 received_bytes;   /* and their bytes */
+  guint64 table_received;   /* received rows in the table */
+  double  scroll_ms;        /* from the top to the last row */
+  double  find_ms;          /* Find (Enter) from the last row: wraps to the first connection's line */
+  double  find_back_ms;     /* Find Previous from the last row: back through every entry */
+  double  only_last_ms;     /* the connection filter to the last connection */
+  double  all_ms;           /* and back to All Connections */
+  double  gap_ms;           /* the main loop's largest gap over these steps */
+  guint   gap_step;         /* the step it fell in (or in the setting up before it) */
+} BenchPageTimes;
+
+/* the steps of BenchPageTimes, in order, as its gap_step numbers them */
+enum { BENCH_PAGE_SCROLL, BENCH_PAGE_FIND, BENCH_PAGE_FIND_BACK, BENCH_PAGE_ONLY_LAST,
+       BENCH_PAGE_ALL, BENCH_PAGE_N_STEPS };
+
+/* "scroll to end", "find", "find previous", "only the last connection",
+ * "all again" */
+const char *bench_page_step_name      (guint           step);
+
+/* With the listener's page on screen, every connection held and its
+ * traffic logged: the steps of BenchPageTimes, in order, with @gaps
+ * (attached) measuring over them. */
+void      bench_listener_page_measure (BenchWindow    *bench,
+                                       BenchGaps      *gaps,
+                                       BenchPageTimes *times);
+
 G_END_DECLS
