@@ -70,14 +70,11 @@
 #define TARGET_RATIO    2.0
 #define TARGET_RSS_MIB  250
 #define TARGET_GAP_MS   50.0
-#define TARGET_STEP_MS  100.0
 
-/* BenchResult.values: [0] is the RSS before; the listener's page's
- * steps (BenchPageTimes, ms, -1: not done) from SCROLL_MS to PAGE_GAP_MS */
-enum { CLIENT_S = 1, TICK_GAP_MS, TIMER_GAP_MS, BACKLOG_BEFORE, OVERFLOWS, MERGED_RECEIVED,
-       MERGED_BYTES, TABLE_RECEIVED, SCROLL_MS, FIND_MS, FIND_BACK_MS, ONLY_LAST_MS, ALL_MS,
-       PAGE_GAP_MS, PAGE_GAP_STEP, N_VALUES };
-G_STATIC_ASSERT (N_VALUES <= G_N_ELEMENTS (((BenchResult *) NULL)->values));
+/* BenchResult.values: [0] is the RSS before; from PAGE, the listener's
+ * page's BenchPageTimes */
+enum { CLIENT_S = 1, TICK_GAP_MS, TIMER_GAP_MS, BACKLOG_BEFORE, OVERFLOWS, PAGE };
+G_STATIC_ASSERT (PAGE + BENCH_PAGE_N_VALUES <= G_N_ELEMENTS (((BenchResult *) NULL)->values));
 
 typedef struct
 {
@@ -483,26 +480,6 @@ page_shown (gpointer user_data)
 }
 
 static void
-measure_page (BenchWindow *bench,
-              BenchGaps   *gaps,
-              BenchResult *result)
-{
-  BenchPageTimes times;
-
-  bench_listener_page_measure (bench, gaps, &times);
-  result->values[MERGED_RECEIVED] = times.received;
-  result->values[MERGED_BYTES] = times.received_bytes;
-  result->values[TABLE_RECEIVED] = times.table_received;
-  result->values[SCROLL_MS] = times.scroll_ms;
-  result->values[FIND_MS] = times.find_ms;
-  result->values[FIND_BACK_MS] = times.find_back_ms;
-  result->values[ONLY_LAST_MS] = times.only_last_ms;
-  result->values[ALL_MS] = times.all_ms;
-  result->values[PAGE_GAP_MS] = times.gap_ms;
-  result->values[PAGE_GAP_STEP] = times.gap_step;
-}
-
-static void
 run_window (gconstpointer  data,
             BenchResult   *result)
 {
@@ -510,6 +487,7 @@ run_window (gconstpointer  data,
   g_autofree int *client_fds = g_new0 (int, config->n_connections);
   BenchWindow bench;
   BenchGaps gaps = { 0 };
+  BenchPageTimes page;
   Watch watch = { .config = config };
   PageWait page_wait;
   Report report;
@@ -571,11 +549,10 @@ run_window (gconstpointer  data,
                 G_GUINT64_FORMAT " bytes logged at the time limit", watch.accepted, watch.logged,
                 config->n_bytes);
   /* the listener's page, the connections still held */
+  bench_page_times_init (&page);
   if (watch.done)
-    measure_page (&bench, &gaps, result);
-  else
-    for (guint i = MERGED_RECEIVED; i < N_VALUES; i++)
-      result->values[i] = -1;
+    bench_listener_page_measure (&bench, &gaps, &page);
+  memcpy (&result->values[PAGE], &page, sizeof page);
   bench_gaps_detach (&gaps);
   report = client_finish (&client);
   note_client (result, &report);
@@ -583,22 +560,6 @@ run_window (gconstpointer  data,
 }
 
 /* ------------------------------------------------------------------ */
-
-/* a step's time, or that it did not finish (-1, or G_MAXDOUBLE among
- * the rounds' figures) within its limit; in a static buffer of a few */
-static const char *
-format_ms (double ms)
-{
-  static char buffers[8][32];
-  static guint next;
-  char *buffer = buffers[next++ % G_N_ELEMENTS (buffers)];
-
-  if (ms < 0 || ms >= G_MAXDOUBLE)
-    g_snprintf (buffer, sizeof buffers[0], "stuck (over %d ms)", BENCH_RESPONSE_LIMIT_MS);
-  else
-    g_snprintf (buffer, sizeof buffers[0], "%.1f ms", ms);
-  return buffer;
-}
 
 static void
 print_run (const char        *name,
@@ -613,113 +574,13 @@ print_run (const char        *name,
             result->values[BACKLOG_BEFORE], result->values[TICK_GAP_MS],
             result->values[TIMER_GAP_MS]);
   bench_print_end (result);
-  if (g_str_equal (name, "window") && result->values[MERGED_RECEIVED] >= 0)
+  if (g_str_equal (name, "window") && result->ok)
     {
-      double *v = (double *) result->values;
+      BenchPageTimes page;
 
-      printf ("  %-9s listener's page: %.0f received entries in the merged log (%.0f bytes), "
-              "%.0f in the table; scroll to end %s, find %s, find previous %s, "
-              "only the last connection %s, all again %s; max gap meanwhile %s (in %s)\n", "",
-              v[MERGED_RECEIVED], v[MERGED_BYTES], v[TABLE_RECEIVED],
-              format_ms (v[SCROLL_MS]), format_ms (v[FIND_MS]), format_ms (v[FIND_BACK_MS]),
-              format_ms (v[ONLY_LAST_MS]), format_ms (v[ALL_MS]), format_ms (v[PAGE_GAP_MS]),
-              bench_page_step_name ((guint) v[PAGE_GAP_STEP]));
+      memcpy (&page, &result->values[PAGE], sizeof page);
+      bench_page_print (&page);
     }
-}
-
-static double
-spread_min (const double *values,
-            guint         n)
-{
-  double min = values[0];
-
-  for (guint i = 1; i < n; i++)
-    min = MIN (min, values[i]);
-  return min;
-}
-
-static double
-spread_max (const double *values,
-            guint         n)
-{
-  double max = values[0];
-
-  for (guint i = 1; i < n; i++)
-    max = MAX (max, values[i]);
-  return max;
-}
-
-/* median (min–max) of @values, which it sorts */
-static void
-print_spread (const char *what,
-              double     *values,
-              guint       n,
-              const char *format)
-{
-  g_autofree char *text = NULL;
-  double median = bench_median (values, n);
-
-  text = g_strdup_printf ("%s %s (%s–%s)", what, format, format, format);
-  printf (text, median, spread_min (values, n), spread_max (values, n));
-}
-
-/* median (min–max) of a step's times in ms, which it sorts */
-static void
-print_step (const char *what,
-            double     *values,
-            guint       n)
-{
-  double median = bench_median (values, n);
-
-  printf ("%s %s (%s–%s)", what, format_ms (median), format_ms (spread_min (values, n)),
-          format_ms (spread_max (values, n)));
-}
-
-/* The listener's page: its figures over the rounds, with a run's figures
- * at @page[round * N_VALUES + value] */
-static void
-print_page (const char   *shape,
-            const Config *config,
-            double       *page,
-            guint         rounds)
-{
-  static const struct { guint value; const char *what; } steps[] = {
-    { SCROLL_MS, ", scroll to end" },
-    { FIND_MS, ", find the first connection's line from the last row" },
-    { FIND_BACK_MS, ", find previous (through every entry)" },
-    { ONLY_LAST_MS, ", filter to the last connection" },
-    { ALL_MS, ", back to All Connections" },
-  };
-  g_autofree double *values = g_new (double, rounds);
-  gboolean slow = FALSE, all_lines = TRUE;
-  double gap_max;
-
-#define COLLECT(value, stuck) \
-  for (guint i = 0; i < rounds; i++) \
-    values[i] = page[i * N_VALUES + (value)] < 0 ? (stuck) : page[i * N_VALUES + (value)]
-  for (guint i = 0; i < rounds; i++)
-    all_lines &= page[i * N_VALUES + MERGED_RECEIVED] == config->n_connections &&
-                 page[i * N_VALUES + MERGED_BYTES] == config->n_bytes &&
-                 page[i * N_VALUES + TABLE_RECEIVED] == config->n_connections;
-  printf ("window-burst (%s): listener's page, ", shape);
-  COLLECT (MERGED_RECEIVED, 0);
-  print_spread ("received entries in the merged log", values, rounds, "%.0f");
-  COLLECT (TABLE_RECEIVED, 0);
-  print_spread (", in the table", values, rounds, "%.0f");
-  printf (", %s", all_lines ? "every line" : "LINES MISSING");
-  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
-    {
-      COLLECT (steps[s].value, G_MAXDOUBLE);
-      slow |= bench_median (values, rounds) > TARGET_STEP_MS;
-      print_step (steps[s].what, values, rounds);
-    }
-  COLLECT (PAGE_GAP_MS, G_MAXDOUBLE);
-  gap_max = spread_max (values, rounds);
-  print_step (", max main-loop gap meanwhile", values, rounds);
-#undef COLLECT
-  printf ("%s%s\n",
-          slow ? ", BELOW TARGET (a step's median over 100 ms)" : "",
-          gap_max > TARGET_GAP_MS ? ", BELOW TARGET (gap 50 ms on the page)" : "");
 }
 
 static void
@@ -732,9 +593,10 @@ run_shape (Config *config,
   g_autofree double *gap = g_new0 (double, rounds);
   g_autofree double *rss = g_new0 (double, rounds);
   g_autofree double *overflows = g_new0 (double, rounds);
-  g_autofree double *page = g_new0 (double, rounds * N_VALUES);
+  g_autofree BenchPageTimes *page = g_new0 (BenchPageTimes, rounds);
   gboolean all_ok = TRUE;
   double ratio_median, gap_max, rss_max;
+  g_autofree char *prefix = NULL;
   const char *shape = config->n_threads == 1 ? "1 thread, blocking connects in a loop"
                                              : "8 threads connecting at once";
 
@@ -755,26 +617,27 @@ run_shape (Config *config,
       gap[i] = MAX (result.values[TICK_GAP_MS], result.values[TIMER_GAP_MS]);
       rss[i] = result.maxrss_kib / 1024.0;
       overflows[i] = result.values[OVERFLOWS];
-      memcpy (&page[i * N_VALUES], result.values, N_VALUES * sizeof (double));
+      memcpy (&page[i], &result.values[PAGE], sizeof page[i]);
       all_ok &= result.ok;
       ratio[i] = window[i] / MAX (reference[i], 1e-9);
     }
-  gap_max = spread_max (gap, rounds);
-  rss_max = spread_max (rss, rounds);
+  gap_max = bench_spread_max (gap, rounds);
+  rss_max = bench_spread_max (rss, rounds);
   printf ("window-burst (%s): ", shape);
-  print_spread ("reference", reference, rounds, "%.3f s");
-  print_spread (", window", window, rounds, "%.3f s");
+  bench_print_spread ("reference", reference, rounds, "%.3f s");
+  bench_print_spread (", window", window, rounds, "%.3f s");
   ratio_median = bench_median (ratio, rounds);
-  print_spread (", ratio", ratio, rounds, "%.2f");
-  print_spread (", peak RSS", rss, rounds, "%.0f MiB");
-  print_spread (", max main-loop gap", gap, rounds, "%.1f ms");
-  print_spread (", SYNs dropped (window)", overflows, rounds, "%.0f");
+  bench_print_spread (", ratio", ratio, rounds, "%.2f");
+  bench_print_spread (", peak RSS", rss, rounds, "%.0f MiB");
+  bench_print_spread (", max main-loop gap", gap, rounds, "%.1f ms");
+  bench_print_spread (", SYNs dropped (window)", overflows, rounds, "%.0f");
   printf ("%s%s%s%s\n",
           ratio_median > TARGET_RATIO ? ", BELOW TARGET (2× the reference's time)" : "",
           rss_max >= TARGET_RSS_MIB ? ", BELOW TARGET (RSS 250 MiB)" : "",
           gap_max > TARGET_GAP_MS ? ", BELOW TARGET (gap 50 ms)" : "",
           all_ok ? "" : ", RUN FAILED");
-  print_page (shape, config, page, rounds);
+  prefix = g_strdup_printf ("window-burst (%s)", shape);
+  bench_page_print_rounds (prefix, page, rounds, config->n_connections, config->n_bytes);
 }
 
 int

@@ -190,6 +190,9 @@ bench_print_gaps (double rss_before_kib,
  * PREVIEW_BYTES): a line or an event whole */
 #define PREVIEW_BYTES 200
 #define SETTLE_MS     300
+/* the issue's */
+#define PAGE_TARGET_STEP_MS 100.0
+#define PAGE_TARGET_GAP_MS  50.0
 
 typedef struct
 {
@@ -387,14 +390,12 @@ dropdown_position (GtkDropDown *dropdown,
   return GTK_INVALID_LIST_POSITION;
 }
 
-const char *
-bench_page_step_name (guint step)
-{
-  static const char *names[] = { "scroll to end", "find", "find previous",
-                                 "only the last connection", "all again" };
+/* the steps, in order, as BenchPageTimes.gap_step numbers them */
+enum { STEP_SCROLL, STEP_FIND, STEP_FIND_BACK, STEP_ONLY_LAST, STEP_ALL, N_STEPS };
 
-  return step < G_N_ELEMENTS (names) ? names[step] : "?";
-}
+static const char *step_names[N_STEPS] = {
+  "scroll to end", "find", "find previous", "only the last connection", "all again",
+};
 
 /* After @step: the largest gap so far, and whether it came in @step */
 static void
@@ -432,6 +433,13 @@ find_table (BenchWindow *bench)
 }
 
 void
+bench_page_times_init (BenchPageTimes *times)
+{
+  *times = (BenchPageTimes) { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+  G_STATIC_ASSERT (BENCH_PAGE_N_VALUES == 10);
+}
+
+void
 bench_listener_page_measure (BenchWindow    *bench,
                              BenchGaps      *gaps,
                              BenchPageTimes *times)
@@ -450,11 +458,10 @@ bench_listener_page_measure (BenchWindow    *bench,
   guint n_rows, position;
   double start;
 
-  *times = (BenchPageTimes) { 0 };
-  times->scroll_ms = times->find_ms = times->find_back_ms = -1;
-  times->only_last_ms = times->all_ms = times->gap_ms = -1;
+  bench_page_times_init (times);
   if (merged == NULL || n_connections == 0)
     return;
+  times->table_received = 0;
   times->received = ss_traffic_log_get_chunks (merged, SS_TRAFFIC_RECEIVED);
   times->received_bytes = ss_traffic_log_get_bytes (merged, SS_TRAFFIC_RECEIVED);
 
@@ -469,6 +476,8 @@ bench_listener_page_measure (BenchWindow    *bench,
                table_model (&table), &rows, times);
   first_row = dup_preview (table_model (&table), 0);
   last_row = dup_preview (table_model (&table), n_rows - 1);
+  /* looked up before the clocks run: ten thousand rows of the filter */
+  position = dropdown_position (table.connection_dropdown, last);
   if (rows.first_text == NULL || rows.last_text == NULL)
     goto out;
 
@@ -482,7 +491,7 @@ bench_listener_page_measure (BenchWindow    *bench,
   start = bench_now ();
   wait = (RowsWait) { &table, .text = last_row, .selected = GTK_INVALID_LIST_POSITION, .scroll = 1 };
   times->scroll_ms = wait_rows (&wait, start);
-  note_gap (gaps, times, BENCH_PAGE_SCROLL);
+  note_gap (gaps, times, STEP_SCROLL);
 
   /* Find, with the last row selected, the first connection's line: the
    * search wraps to the start. The text typed first, the bar open. */
@@ -495,7 +504,7 @@ bench_listener_page_measure (BenchWindow    *bench,
   g_signal_emit_by_name (table.search_entry, "activate");
   wait = (RowsWait) { &table, .text = rows.first_text, .selected = rows.first_line };
   times->find_ms = wait_rows (&wait, start);
-  note_gap (gaps, times, BENCH_PAGE_FIND);
+  note_gap (gaps, times, STEP_FIND);
 
   /* and backward from the last row: through every entry to the line */
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (table_model (&table)), n_rows - 1);
@@ -506,10 +515,9 @@ bench_listener_page_measure (BenchWindow    *bench,
   g_signal_emit_by_name (table.search_entry, "previous-match");
   wait = (RowsWait) { &table, .text = rows.first_text, .selected = rows.first_line };
   times->find_back_ms = wait_rows (&wait, start);
-  note_gap (gaps, times, BENCH_PAGE_FIND_BACK);
+  note_gap (gaps, times, STEP_FIND_BACK);
 
   /* the connection filter: the last connection, and all of them again */
-  position = dropdown_position (table.connection_dropdown, last);
   bench_iterate_for (SETTLE_MS);
   if (position != GTK_INVALID_LIST_POSITION)
     {
@@ -520,7 +528,7 @@ bench_listener_page_measure (BenchWindow    *bench,
       times->only_last_ms = wait_rows (&wait, start);
       bench_iterate_for (SETTLE_MS);
     }
-  note_gap (gaps, times, BENCH_PAGE_ONLY_LAST);
+  note_gap (gaps, times, STEP_ONLY_LAST);
   start = bench_now ();
   gtk_drop_down_set_selected (table.connection_dropdown, 0);
   wait = (RowsWait) { &table, n_rows, .selected = GTK_INVALID_LIST_POSITION,
@@ -529,8 +537,141 @@ bench_listener_page_measure (BenchWindow    *bench,
   /* what the last step's frames cost */
   bench_iterate_for (SETTLE_MS);
   bench_gaps_stop (gaps);
-  note_gap (gaps, times, BENCH_PAGE_ALL);
+  note_gap (gaps, times, STEP_ALL);
 
 out:
   rows_clear (&rows);
+}
+
+/* a step's time, or that it did not finish (-1, or G_MAXDOUBLE among
+ * the rounds' figures) within its limit; in one of a few static buffers */
+static const char *
+format_ms (double ms)
+{
+  static char buffers[8][32];
+  static guint next;
+  char *buffer = buffers[next++ % G_N_ELEMENTS (buffers)];
+
+  if (ms < 0 || ms >= G_MAXDOUBLE)
+    g_snprintf (buffer, sizeof buffers[0], "stuck (over %d ms)", BENCH_RESPONSE_LIMIT_MS);
+  else
+    g_snprintf (buffer, sizeof buffers[0], "%.1f ms", ms);
+  return buffer;
+}
+
+void
+bench_page_print (const BenchPageTimes *times)
+{
+  guint step = times->gap_step >= 0 && times->gap_step < N_STEPS ? (guint) times->gap_step : N_STEPS;
+
+  printf ("  %-9s listener's page: %.0f received entries in the merged log (%.0f bytes), "
+          "%.0f in the table; scroll to end %s, find %s, find previous %s, "
+          "only the last connection %s, all again %s; max gap meanwhile %s (in %s)\n", "",
+          times->received, times->received_bytes, times->table_received,
+          format_ms (times->scroll_ms), format_ms (times->find_ms), format_ms (times->find_back_ms),
+          format_ms (times->only_last_ms), format_ms (times->all_ms), format_ms (times->gap_ms),
+          step < N_STEPS ? step_names[step] : "none");
+}
+
+static double
+spread_min (const double *values,
+            guint         n)
+{
+  double min = values[0];
+
+  for (guint i = 1; i < n; i++)
+    min = MIN (min, values[i]);
+  return min;
+}
+
+double
+bench_spread_max (const double *values,
+                  guint         n)
+{
+  double max = values[0];
+
+  for (guint i = 1; i < n; i++)
+    max = MAX (max, values[i]);
+  return max;
+}
+
+void
+bench_print_spread (const char *what,
+                    double     *values,
+                    guint       n,
+                    const char *format)
+{
+  g_autofree char *text = NULL;
+  double median = bench_median (values, n);
+
+  text = g_strdup_printf ("%s %s (%s–%s)", what, format, format, format);
+  printf (text, median, spread_min (values, n), bench_spread_max (values, n));
+}
+
+/* a step's median (min–max) in ms, of @values, which it sorts */
+static void
+print_step (const char *what,
+            double     *values,
+            guint       n)
+{
+  double median = bench_median (values, n);
+
+  printf ("%s %s (%s–%s)", what, format_ms (median), format_ms (spread_min (values, n)),
+          format_ms (bench_spread_max (values, n)));
+}
+
+/* The rounds' @field, a step not done as G_MAXDOUBLE */
+static void
+collect (const BenchPageTimes *rounds,
+         guint                 n,
+         gsize                 field,
+         double               *values)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      double value = G_STRUCT_MEMBER (double, &rounds[i], field);
+
+      values[i] = value < 0 ? G_MAXDOUBLE : value;
+    }
+}
+
+void
+bench_page_print_rounds (const char           *prefix,
+                         const BenchPageTimes *rounds,
+                         guint                 n,
+                         guint64               n_lines,
+                         guint64               n_bytes)
+{
+  static const struct { gsize field; const char *what; } steps[] = {
+    { G_STRUCT_OFFSET (BenchPageTimes, scroll_ms), ", scroll to end" },
+    { G_STRUCT_OFFSET (BenchPageTimes, find_ms), ", find the first connection's line from the last row" },
+    { G_STRUCT_OFFSET (BenchPageTimes, find_back_ms), ", find previous (through every entry)" },
+    { G_STRUCT_OFFSET (BenchPageTimes, only_last_ms), ", filter to the last connection" },
+    { G_STRUCT_OFFSET (BenchPageTimes, all_ms), ", back to All Connections" },
+  };
+  g_autofree double *values = g_new (double, n);
+  gboolean slow = FALSE, all_lines = TRUE;
+  double gap_max;
+
+  for (guint i = 0; i < n; i++)
+    all_lines &= rounds[i].received == n_lines && rounds[i].received_bytes == n_bytes &&
+                 rounds[i].table_received == n_lines;
+  printf ("%s: listener's page, ", prefix);
+  collect (rounds, n, G_STRUCT_OFFSET (BenchPageTimes, received), values);
+  bench_print_spread ("received entries in the merged log", values, n, "%.0f");
+  collect (rounds, n, G_STRUCT_OFFSET (BenchPageTimes, table_received), values);
+  bench_print_spread (", in the table", values, n, "%.0f");
+  printf (", %s", all_lines ? "every line" : "LINES MISSING");
+  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+    {
+      collect (rounds, n, steps[s].field, values);
+      slow |= bench_median (values, n) > PAGE_TARGET_STEP_MS;
+      print_step (steps[s].what, values, n);
+    }
+  collect (rounds, n, G_STRUCT_OFFSET (BenchPageTimes, gap_ms), values);
+  gap_max = bench_spread_max (values, n);
+  print_step (", max main-loop gap meanwhile", values, n);
+  printf ("%s%s\n",
+          slow ? ", BELOW TARGET (a step's median over 100 ms)" : "",
+          gap_max > PAGE_TARGET_GAP_MS ? ", BELOW TARGET (gap 50 ms on the page)" : "");
 }

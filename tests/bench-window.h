@@ -87,34 +87,50 @@ void      bench_print_gaps           (double        rss_before_kib,
 
 /* How the listener's page answers (issue 11, part 1): each step's wall
  * time in ms, from the call to its rows mapped, or -1 when it did not
- * get there within BENCH_RESPONSE_LIMIT_MS. */
+ * get there within BENCH_RESPONSE_LIMIT_MS. All doubles: a forked run
+ * hands them back in BenchResult.values (BENCH_PAGE_N_VALUES of them). */
 typedef struct
 {
-  guint64 received;         /* entries the merged log holds as received */
-  guint64 received_bytes;   /* and their bytes */
-  guint64 table_received;   /* received rows in the table */
-  double  scroll_ms;        /* from the top to the last row */
-  double  find_ms;          /* Find (Enter) from the last row: wraps to the first connection's line */
-  double  find_back_ms;     /* Find Previous from the last row: back through every entry */
-  double  only_last_ms;     /* the connection filter to the last connection */
-  double  all_ms;           /* and back to All Connections */
-  double  gap_ms;           /* the main loop's largest gap over these steps */
-  guint   gap_step;         /* the step it fell in (or in the setting up before it) */
+  double received;          /* entries the merged log holds as received */
+  double received_bytes;    /* and their bytes */
+  double table_received;    /* received rows in the table */
+  double scroll_ms;         /* from the top to the last row */
+  double find_ms;           /* Find (Enter) from the last row: wraps to the first connection's line */
+  double find_back_ms;      /* Find Previous from the last row: back through every entry */
+  double only_last_ms;      /* the connection filter to the last connection */
+  double all_ms;            /* and back to All Connections */
+  double gap_ms;            /* the main loop's largest gap over these steps */
+  double gap_step;          /* the step it fell in (or in the setting up before it) */
 } BenchPageTimes;
 
-/* the steps of BenchPageTimes, in order, as its gap_step numbers them */
-enum { BENCH_PAGE_SCROLL, BENCH_PAGE_FIND, BENCH_PAGE_FIND_BACK, BENCH_PAGE_ONLY_LAST,
-       BENCH_PAGE_ALL, BENCH_PAGE_N_STEPS };
+#define BENCH_PAGE_N_VALUES (sizeof (BenchPageTimes) / sizeof (double))
 
-/* "scroll to end", "find", "find previous", "only the last connection",
- * "all again" */
-const char *bench_page_step_name      (guint           step);
-
+/* every figure -1: not measured */
+void      bench_page_times_init       (BenchPageTimes       *times);
 /* With the listener's page on screen, every connection held and its
  * traffic logged: the steps of BenchPageTimes, in order, with @gaps
  * (attached) measuring over them. */
-void      bench_listener_page_measure (BenchWindow    *bench,
-                                       BenchGaps      *gaps,
-                                       BenchPageTimes *times);
+void      bench_listener_page_measure (BenchWindow          *bench,
+                                       BenchGaps            *gaps,
+                                       BenchPageTimes       *times);
+/* one run's, on a line of its own */
+void      bench_page_print            (const BenchPageTimes *times);
+/* "@prefix: listener's page, …": the medians (min–max) of @n rounds,
+ * against the targets: all @n_lines lines (@n_bytes) in the log, each
+ * step under 100 ms, gaps under 50 ms */
+void      bench_page_print_rounds     (const char           *prefix,
+                                       const BenchPageTimes *rounds,
+                                       guint                 n,
+                                       guint64               n_lines,
+                                       guint64               n_bytes);
+
+/* "@what median (min–max)" of @values, which it sorts, each number in
+ * @format; the largest of @values */
+void      bench_print_spread          (const char           *what,
+                                       double               *values,
+                                       guint                 n,
+                                       const char           *format);
+double    bench_spread_max            (const double         *values,
+                                       guint                 n);
 
 G_END_DECLS
