@@ -129,6 +129,16 @@ wait_call_log (SsTestWindow *f,
 }
 
 static void
+assert_setting (GSettings  *settings,
+                const char *key,
+                const char *expected)
+{
+  g_autofree char *value = g_settings_get_string (settings, key);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+static void
 test_preferences (SsTestWindow  *f,
                   gconstpointer  data)
 {
@@ -165,7 +175,7 @@ test_preferences (SsTestWindow  *f,
 
   /* the time column, in the traffic table and the call log */
   ss_test_choose (preferences_child (preferences, "time_format_dropdown"), "Since the previous");
-  g_assert_cmpstr (g_settings_get_string (settings, "time-format"), ==, "since-previous");
+  assert_setting (settings, "time-format", "since-previous");
   wait_times (page, "^\\+[0-9]+\\.[0-9]{3}$");
   wait_call_log (f, "^\\+0\\.000  ");
   ss_test_choose (preferences_child (preferences, "time_format_dropdown"), "Since the first");
@@ -190,7 +200,7 @@ test_preferences (SsTestWindow  *f,
   new_page = ss_test_wait_page (f, new_socket);
   g_assert_cmpstr (gtk_editable_get_text (ss_test_page_child (new_page, "bind_entry")), ==, "127.0.0.1:0");
   gtk_editable_set_text (preferences_child (preferences, "bind_host_entry"), "0.0.0.0");
-  g_assert_cmpstr (g_settings_get_string (settings, "default-bind-host"), ==, "0.0.0.0");
+  assert_setting (settings, "default-bind-host", "0.0.0.0");
   g_assert_cmpstr (gtk_editable_get_text (ss_test_page_child (new_page, "bind_entry")), ==, "0.0.0.0:0");
   new_socket = ss_session_create_socket (f->session, AF_INET6, SOCK_DGRAM, 0, &error);
   g_assert_no_error (error);

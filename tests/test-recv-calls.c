@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -158,6 +159,105 @@ test_seed_recipe_reads_complete (void)
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
 
+/* A port no socket holds: the kernel's pick, let go at once. */
+static guint16
+free_port (void)
+{
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_storage storage;
+  socklen_t len = ss_test_loopback_address (AF_INET, 0, &storage);
+  guint16 port;
+
+  g_assert_no_errno (fd);
+  g_assert_no_errno (bind (fd, (struct sockaddr *) &storage, len));
+  port = ss_test_fd_local_port (fd);
+  g_assert_no_errno (close (fd));
+  return port;
+}
+
+/* A client of a server that may not listen yet: connects once it does;
+ * a @process that never listens is killed before the test fails. */
+static int
+connect_when_listening (guint16      port,
+                        GSubprocess *process)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
+  gint64 end = g_get_monotonic_time () + SS_TEST_LONG_TIMEOUT_MS * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+      g_assert_no_errno (fd);
+      if (connect (fd, (struct sockaddr *) &storage, len) == 0)
+        return fd;
+      g_assert_cmpint (errno, ==, ECONNREFUSED);
+      close (fd);
+      g_usleep (20 * 1000);
+    }
+  if (process != NULL)
+    g_subprocess_force_exit (process);
+  g_error ("nothing listened on port %u in time", port);
+}
+
+/* The server side of the seed's recipe, exported and run by Python: it
+ * listens where the session did, accepts, receives and closes. */
+static void
+test_server_script_replays (void)
+{
+  g_autofree char *python = ss_test_find_python ();
+  g_autoptr(SsSession) session = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *spec = NULL;
+  SsSocket *listener, *connection;
+  guint16 port;
+  int client;
+
+  if (python == NULL)
+    return;
+
+  /* a port of its own, as a person gives: the script binds it again */
+  port = free_port ();
+  spec = g_strdup_printf ("tcp-listen:127.0.0.1:%u", port);
+  session = ss_session_new ();
+  ss_session_set_close_on_peer_close (session, TRUE);
+  listener = ss_test_open_spec (session, spec, &error);
+  g_assert_no_error (error);
+  g_object_unref (listener);
+  client = connect_when_listening (port, NULL);
+  ss_test_raw_send_all (client, hello, strlen (hello), SS_TEST_TIMEOUT_MS);
+  g_assert_no_errno (close (client));
+  ss_test_wait_until (connection_closed, listener, SS_TEST_TIMEOUT_MS);
+  connection = ss_test_connection_at (listener, 0);
+  g_assert_cmpuint (ss_socket_get_bytes_in (connection), ==, strlen (hello));
+
+  script = ss_call_log_to_python (ss_session_get_calls (session));
+  g_test_message ("%s", script);
+  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+  dir = g_dir_make_tmp ("sockscope-script-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "server.py", NULL);
+  g_assert_true (g_file_set_contents (path, script, -1, &error));
+
+  /* the same port again: the script sets SO_REUSEADDR as the session did */
+  process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, (const char *const[]) { python, path, NULL });
+  client = connect_when_listening (port, process);
+  ss_test_raw_send_all (client, hello, strlen (hello), SS_TEST_TIMEOUT_MS);
+  g_assert_no_errno (shutdown (client, SHUT_WR));
+  /* the script's close() ends the stream for the client */
+  g_bytes_unref (ss_test_raw_recv (client, G_MAXSIZE, TRUE, SS_TEST_LONG_TIMEOUT_MS));
+  g_assert_no_errno (close (client));
+  ss_test_peer_wait_exit_ok (process, SS_TEST_LONG_TIMEOUT_MS);
+
+  g_assert_no_errno (g_unlink (path));
+  g_assert_no_errno (g_rmdir (dir));
+}
+
 typedef struct
 {
   int      fd;
@@ -260,6 +360,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/recv-calls/seed-recipe-reads-complete", test_seed_recipe_reads_complete);
+  g_test_add_func ("/recv-calls/server-script-replays", test_server_script_replays);
   g_test_add_func ("/recv-calls/flood-is-bounded", test_flood_is_bounded);
   g_test_add_func ("/recv-calls/burst-rows-change", test_burst_rows_change);
 

@@ -142,6 +142,7 @@ test_close_is_a_call (void)
   SsSocket *listener = server_new (session, TRUE);
   g_autofree char *python = NULL;
   g_autoptr(SsCall) close_call = NULL;
+  g_autoptr(SsCall) recv_call = NULL;
   g_autofree char *c = NULL;
   g_autofree char *expected_c = NULL;
   SsSocket *connection;
@@ -162,7 +163,8 @@ test_close_is_a_call (void)
   c = ss_call_to_c (close_call);
   expected_c = g_strdup_printf ("close(%d) = 0", fd);
   g_assert_cmpstr (c, ==, expected_c);
-  g_assert_nonnull (ss_test_find_call (calls, "recv", fd, &recv_at));
+  recv_call = ss_test_find_call (calls, "recv", fd, &recv_at);
+  g_assert_nonnull (recv_call);
   g_assert_cmpuint (recv_at, <, close_at);
   ss_test_assert_payload (connection, SS_TRAFFIC_RECEIVED, "hello", 5);
   ss_test_assert_event (connection, "Closed");
@@ -219,6 +221,43 @@ test_close_waits_for_queue (void)
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
 
+static gboolean
+is_closed (gpointer socket)
+{
+  return ss_socket_get_state (socket) == SS_SOCKET_CLOSED;
+}
+
+/* A reset while data is queued ends the sending: the connection closes,
+ * and the sendall() says what it could not send. */
+static void
+test_reset_with_queue_closes (void)
+{
+  g_autoptr(SsSession) session = ss_session_new ();
+  SsCallLog *calls = ss_session_get_calls (session);
+  SsSocket *listener = server_new (session, TRUE);
+  g_autoptr(GBytes) payload = g_bytes_new_take (g_malloc0 (8 * 1024 * 1024), 8 * 1024 * 1024);
+  g_autoptr(SsCall) sendall = NULL;
+  g_autoptr(GError) error = NULL;
+  SsSocket *connection;
+  int client, fd;
+
+  client = accept_client (listener, &connection);
+  fd = ss_socket_get_fd (connection);
+  g_assert_true (ss_socket_send (connection, payload, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ss_socket_get_queued (connection), >, 0);
+  ss_test_raw_close_with_reset (client);
+
+  ss_test_wait_until (is_closed, connection, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpint (ss_test_get_failure (connection), !=, 0);
+  g_assert_cmpuint (ss_socket_get_queued (connection), ==, 0);
+  sendall = ss_test_find_call (calls, "sendall", fd, NULL);
+  g_assert_nonnull (sendall);
+  g_assert_cmpint (ss_call_get_errno (sendall), !=, 0);
+  ss_test_assert_call (calls, "close", fd, 0, 0, NULL);
+  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+}
+
 /* Switched off, a connection whose peer closed stays open (CLOSE_WAIT),
  * as in the seed's recipe until the person closes it; switched on on the
  * listener, it closes at once. */
@@ -253,6 +292,18 @@ test_switch_off_keeps_connection (void)
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
 
+static void
+remember_change_cb (GListModel *model,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    guint      *change)
+{
+  change[0] = position;
+  change[1] = removed;
+  change[2] = added;
+}
+
 /* Six connections, four closed: keeping one closed removes the three
  * oldest closed in one change, and the open ones stay in order. */
 static void
@@ -266,6 +317,7 @@ test_remove_closed (void)
   SsSocket *kept[3];
   int clients[6];
   guint changes = 0;
+  guint change[3] = { 0 };
 
   for (guint i = 0; i < 6; i++)
     clients[i] = connect_client (listener);
@@ -285,8 +337,14 @@ test_remove_closed (void)
   removed_log = g_object_ref (ss_socket_get_traffic (removed_one));
 
   g_signal_connect (connections, "items-changed", G_CALLBACK (ss_test_count_changes_cb), &changes);
+  g_signal_connect (connections, "items-changed", G_CALLBACK (remember_change_cb), change);
   g_assert_cmpuint (ss_socket_remove_closed_connections (listener, 1), ==, 3);
   g_assert_cmpuint (changes, ==, 1);
+  /* from the first to go to the last: the one open between them stays,
+   * the newest two are not touched */
+  g_assert_cmpuint (change[0], ==, 0);
+  g_assert_cmpuint (change[1], ==, 4);
+  g_assert_cmpuint (change[2], ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 3);
   for (guint i = 0; i < 3; i++)
     g_assert_true (ss_test_connection_at (listener, i) == kept[i]);
@@ -298,6 +356,7 @@ test_remove_closed (void)
   g_assert_cmpuint (changes, ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 2);
   g_signal_handlers_disconnect_by_func (connections, ss_test_count_changes_cb, &changes);
+  g_signal_handlers_disconnect_by_func (connections, remember_change_cb, change);
 
   /* the removed connection's traffic is still there for its holder */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (removed_log)), >, 0);
@@ -400,6 +459,7 @@ main (int   argc,
   g_test_add_func ("/server-close/churn-releases-descriptors", test_churn_releases_descriptors);
   g_test_add_func ("/server-close/close-is-a-call", test_close_is_a_call);
   g_test_add_func ("/server-close/close-waits-for-queue", test_close_waits_for_queue);
+  g_test_add_func ("/server-close/reset-with-queue-closes", test_reset_with_queue_closes);
   g_test_add_func ("/server-close/switch-off-keeps-connection", test_switch_off_keeps_connection);
   g_test_add_func ("/server-close/remove-closed", test_remove_closed);
   g_test_add_func ("/server-close/retention", test_retention);

@@ -352,6 +352,27 @@ test_send_before_connect (void)
   ss_test_finalize_session (session, listener, client, connection, NULL);
 }
 
+/* A connection keeps as much payload as its listener was told to keep
+ * (the person's budget, from Preferences). */
+static void
+test_connection_inherits_budget (void)
+{
+  SsSession *session = ss_session_new ();
+  SsSocket *listener = ss_test_listener_new (session, AF_INET, "127.0.0.1:0");
+  SsSocket *client = ss_test_create (session, AF_INET, SOCK_STREAM);
+  SsSocket *connection;
+
+  ss_traffic_log_set_budget (ss_socket_get_traffic (listener), 3 * 1024 * 1024);
+  ss_test_connect_ok (client, ss_socket_get_local_address (listener));
+  ss_test_wait_connections (listener, 1);
+  connection = ss_test_connection_at (listener, 0);
+  g_assert_cmpuint (ss_traffic_log_get_budget (ss_socket_get_traffic (connection)), ==, 3 * 1024 * 1024);
+  g_assert_cmpuint (ss_traffic_log_get_budget (ss_socket_get_traffic (client)), ==,
+                    SS_TRAFFIC_LOG_DEFAULT_BUDGET);
+
+  ss_test_finalize_session (session, listener, client, connection, NULL);
+}
+
 static void
 test_send_empty (void)
 {
@@ -492,6 +513,7 @@ main (int   argc,
   g_test_add_func ("/socket-peer/send-large", test_send_large);
   g_test_add_func ("/socket-peer/send-before-connect", test_send_before_connect);
   g_test_add_func ("/socket-peer/send-empty", test_send_empty);
+  g_test_add_func ("/socket-peer/connection-inherits-budget", test_connection_inherits_budget);
   g_test_add_func ("/socket-peer/udp-connected", test_udp);
   g_test_add_func ("/socket-peer/udp-bound-receives", test_udp_bound_receives);
 

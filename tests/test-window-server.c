@@ -75,6 +75,7 @@ test_close_switch (SsTestWindow  *f,
                    gconstpointer  data)
 {
   g_autoptr(GSettings) settings = app_settings ();
+  g_autoptr(SsCall) close_call = NULL;
   SsSocketPage *page, *learner_page;
   SsSocket *listener, *first, *second, *learner_socket;
   guint16 port;
@@ -94,8 +95,9 @@ test_close_switch (SsTestWindow  *f,
   first = ss_test_sidebar_socket (f, 1, NULL);
   g_assert_no_errno (close (peer));
   ss_test_wait_until (is_closed, first, SS_TEST_TIMEOUT_MS);
-  g_assert_nonnull (ss_test_find_call (ss_session_get_calls (ss_window_get_session (f->window)),
-                                       "close", ss_socket_get_fd (first), NULL));
+  close_call = ss_test_find_call (ss_session_get_calls (ss_window_get_session (f->window)),
+                                 "close", ss_socket_get_fd (first), NULL);
+  g_assert_nonnull (close_call);
 
   /* off, by the switch: the next connection stays, peer closed */
   gtk_switch_set_active (close_switch (page), FALSE);

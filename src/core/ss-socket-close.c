@@ -97,7 +97,7 @@ ss_socket_remove_closed_connections (SsSocket *self,
 {
   GListModel *model;
   g_autoptr(GPtrArray) kept = NULL;
-  guint n, closed = 0, removed = 0, first = 0;
+  guint n, closed = 0, removed = 0, first = 0, last = 0;
 
   g_return_val_if_fail (SS_IS_SOCKET (self), 0);
 
@@ -113,17 +113,19 @@ ss_socket_remove_closed_connections (SsSocket *self,
   if (closed <= keep)
     return 0;
 
-  /* what stays after the first to go replaces everything from there, in
-   * one splice */
+  /* from the first to go to the last, what stays replaces what was
+   * there, in one splice: when the oldest closed first (the usual order)
+   * that is a plain removal, and nothing after it moves or is made again */
   kept = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && removed < closed - keep; i++)
     {
       SsSocket *connection = g_list_model_get_item (model, i);
 
-      if (connection->state == SS_SOCKET_CLOSED && removed < closed - keep)
+      if (connection->state == SS_SOCKET_CLOSED)
         {
           if (removed++ == 0)
             first = i;
+          last = i;
           g_object_unref (connection);
         }
       else if (removed > 0)
@@ -131,7 +133,7 @@ ss_socket_remove_closed_connections (SsSocket *self,
       else
         g_object_unref (connection);
     }
-  g_list_store_splice (self->connections, first, n - first, kept->pdata, kept->len);
+  g_list_store_splice (self->connections, first, last + 1 - first, kept->pdata, kept->len);
   return removed;
 }
 

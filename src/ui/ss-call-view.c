@@ -50,8 +50,8 @@ format_row (SsCallView *self,
     time_text = ss_time_format_format (self->time_format, ss_call_get_time (call),
                                        ss_call_get_time (call), ss_call_get_time (call));
   else
-    time_text = ss_time_format_format_item (self->time_format, calls, calls, position,
-                                            (SsTimeOf) ss_call_get_time);
+    time_text = ss_time_format_format_item (self->time_format, ss_call_get_time (call),
+                                            calls, calls, position, (SsTimeOf) ss_call_get_time);
 
   if (gtk_drop_down_get_selected (self->notation_dropdown) == NOTATION_PYTHON)
     {

@@ -49,6 +49,44 @@ bind_action (GtkWidget  *widget,
                         self->cancellable, bind_done_cb, g_object_ref (self));
 }
 
+/* A server's backlog: the kernel's longest queue; the seed's listen(5)
+ * in Learner Mode. */
+static int
+usual_backlog (SsSocketPage *self)
+{
+  return g_settings_get_boolean (self->settings, "learner-mode") ? 5 : ss_socket_max_backlog ();
+}
+
+/* The backlog a listener got is what its field shows; before listen(),
+ * the one the person last chose, or else the usual one. */
+static int
+default_backlog (SsSocketPage *self)
+{
+  int chosen = g_settings_get_int (self->settings, "last-backlog");
+
+  return chosen >= 0 ? chosen : usual_backlog (self);
+}
+
+void
+ss_socket_page_show_backlog (SsSocketPage *self)
+{
+  int backlog = ss_socket_get_backlog (self->socket);
+
+  if (backlog < 0)
+    backlog = default_backlog (self);
+  if (gtk_spin_button_get_value_as_int (self->backlog_spin) != backlog)
+    gtk_spin_button_set_value (self->backlog_spin, backlog);
+}
+
+/* A backlog typed is remembered; the default, taken as it is, is not, so
+ * it keeps following the kernel and the mode. */
+static void
+remember_backlog (SsSocketPage *self,
+                  int           backlog)
+{
+  g_settings_set_int (self->settings, "last-backlog", backlog == usual_backlog (self) ? -1 : backlog);
+}
+
 static void
 listen_action (GtkWidget  *widget,
                const char *action_name,
@@ -62,7 +100,7 @@ listen_action (GtkWidget  *widget,
   if (!ss_socket_listen (self->socket, backlog, &error))
     ss_socket_page_show_error (self, error);
   else
-    ss_socket_page_remember_backlog (self, backlog);
+    remember_backlog (self, backlog);
 }
 
 static void

@@ -108,8 +108,7 @@ void          ss_socket_page_show_message     (SsSocketPage   *self,
 void          ss_socket_page_show_error       (SsSocketPage   *self,
                                                const GError   *error);
 void          ss_socket_page_dismiss_message  (SsSocketPage   *self);
-void          ss_socket_page_remember_backlog (SsSocketPage   *self,
-                                               int             backlog);
+void          ss_socket_page_show_backlog     (SsSocketPage   *self);
 GCancellable *ss_socket_page_start_waiting    (SsSocketPage   *self);
 void          ss_socket_page_show_waiting     (SsSocketPage   *self,
                                                const char     *call);

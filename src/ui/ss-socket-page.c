@@ -303,42 +303,6 @@ ss_socket_page_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (ss_socket_page_parent_class)->unmap (widget);
 }
 
-/* The backlog a listener got is what its field shows; before listen(),
- * the one the person last chose, or else a server's: the kernel's
- * longest queue, or the seed's listen(5) in Learner Mode. */
-static int
-default_backlog (SsSocketPage *self)
-{
-  int chosen = g_settings_get_int (self->settings, "last-backlog");
-
-  if (chosen >= 0)
-    return chosen;
-  return g_settings_get_boolean (self->settings, "learner-mode") ? 5 : ss_socket_max_backlog ();
-}
-
-static void
-show_backlog (SsSocketPage *self)
-{
-  int backlog = ss_socket_get_backlog (self->socket);
-
-  if (backlog < 0)
-    backlog = default_backlog (self);
-  if (gtk_spin_button_get_value_as_int (self->backlog_spin) != backlog)
-    gtk_spin_button_set_value (self->backlog_spin, backlog);
-}
-
-/* A backlog typed is remembered; the default, taken as it is, is not, so
- * it keeps following the kernel and the mode. */
-void
-ss_socket_page_remember_backlog (SsSocketPage *self,
-                                 int           backlog)
-{
-  gboolean learner = g_settings_get_boolean (self->settings, "learner-mode");
-  int usual = learner ? 5 : ss_socket_max_backlog ();
-
-  g_settings_set_int (self->settings, "last-backlog", backlog == usual ? -1 : backlog);
-}
-
 static void
 socket_changed_cb (SsSocketPage *self)
 {
@@ -407,7 +371,7 @@ load_settings (SsSocketPage *self)
 
   ss_socket_page_prefill_bind (self);
   gtk_editable_set_text (GTK_EDITABLE (self->connect_entry), connect_address);
-  show_backlog (self);
+  ss_socket_page_show_backlog (self);
 
   /* a socket made in this window takes the person's last choice; one
    * already listening (from the command line) keeps its own */
@@ -532,13 +496,13 @@ ss_socket_page_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::learner-mode",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::learner-mode",
-                           G_CALLBACK (show_backlog), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (ss_socket_page_show_backlog), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::default-bind-host",
                            G_CALLBACK (ss_socket_page_bind_host_changed), self, G_CONNECT_SWAPPED);
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     g_signal_connect_object (self->socket, watched[i], G_CALLBACK (socket_changed_cb),
                              self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->socket, "notify::backlog", G_CALLBACK (show_backlog),
+  g_signal_connect_object (self->socket, "notify::backlog", G_CALLBACK (ss_socket_page_show_backlog),
                            self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->socket, "close-on-peer-close", self->close_on_peer_close_switch, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);

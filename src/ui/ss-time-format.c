@@ -117,6 +117,7 @@ time_at (GListModel *items,
 
 /**
  * ss_time_format_format_item:
+ * @real_time: the time of the row's item
  * @all: the whole log, whose first item is the start of "since the first"
  * @shown: what the view shows (maybe filtered), whose item at @position
  *   is the row
@@ -126,20 +127,22 @@ time_at (GListModel *items,
  */
 char *
 ss_time_format_format_item (SsTimeFormat *self,
+                            gint64        real_time,
                             GListModel   *all,
                             GListModel   *shown,
                             guint         position,
                             SsTimeOf      time_of)
 {
-  gint64 time, first, previous;
+  gint64 first, previous;
 
   g_return_val_if_fail (SS_IS_TIME_FORMAT (self), NULL);
 
-  time = time_at (shown, position, time_of, 0);
-  first = self->style == SS_TIME_SINCE_FIRST ? time_at (all, 0, time_of, time) : time;
+  /* the neighbours are looked up only when asked for: a flood binds a row
+   * per entry */
+  first = self->style == SS_TIME_SINCE_FIRST ? time_at (all, 0, time_of, real_time) : real_time;
   previous = self->style == SS_TIME_SINCE_PREVIOUS && position > 0
-             ? time_at (shown, position - 1, time_of, time) : time;
-  return ss_format_time_as (time, first, previous, self->style, self->micro);
+             ? time_at (shown, position - 1, time_of, real_time) : real_time;
+  return ss_format_time_as (real_time, first, previous, self->style, self->micro);
 }
 
 /* "14:03:07.123" or "14:03:07.123456"; "12.345" seconds since the first

@@ -29,6 +29,7 @@ char         *ss_time_format_format     (SsTimeFormat *self,
                                          gint64        first,
                                          gint64        previous);
 char         *ss_time_format_format_item (SsTimeFormat *self,
+                                         gint64        real_time,
                                          GListModel   *all,
                                          GListModel   *shown,
                                          guint         position,

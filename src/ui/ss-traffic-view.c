@@ -199,7 +199,9 @@ bind_time_cb (GtkSignalListItemFactory *factory,
 {
   g_autofree char *text = NULL;
 
-  text = ss_time_format_format_item (self->time_format, G_LIST_MODEL (self->log),
+  text = ss_time_format_format_item (self->time_format,
+                                     ss_traffic_entry_get_time (gtk_list_item_get_item (item)),
+                                     G_LIST_MODEL (self->log),
                                      G_LIST_MODEL (gtk_column_view_get_model (self->column_view)),
                                      gtk_list_item_get_position (item),
                                      (SsTimeOf) ss_traffic_entry_get_time);
