@@ -27,8 +27,9 @@
  * from the last row, of the first connection's line (Enter: the search
  * wraps to the start; Find Previous: back through every entry); the
  * connection filter to the last connection and back to All Connections;
- * each until its rows are on screen (mapped), and the main loop's
- * largest gap over these steps.
+ * each until the end of the first frame that paints its rows (a new
+ * model's rows are mapped as it is set, before any layout), with the
+ * call's own time, and the main loop's largest gap over these steps.
  *
  * Targets (issue): within 2× the reference's time, peak RSS under
  * 250 MiB, gaps under 50 ms; on the listener's page each step under

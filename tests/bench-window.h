@@ -86,7 +86,8 @@ void      bench_print_gaps           (double        rss_before_kib,
 #define BENCH_RESPONSE_LIMIT_MS 10000
 
 /* How the listener's page answers (issue 11, part 1): each step's wall
- * time in ms, from the call to its rows mapped, or -1 when it did not
+ * time in ms, from the call to the end of the first frame that painted
+ * its rows, or -1 when it did not
  * get there within BENCH_RESPONSE_LIMIT_MS. All doubles: a forked run
  * hands them back in BenchResult.values (BENCH_PAGE_N_VALUES of them). */
 typedef struct
@@ -101,6 +102,11 @@ typedef struct
   double all_ms;            /* and back to All Connections */
   double gap_ms;            /* the main loop's largest gap over these steps */
   double gap_step;          /* the step it fell in (or in the setting up before it) */
+  /* of find_ms to all_ms: the call alone (the search; the model's swap) */
+  double find_call_ms;
+  double find_back_call_ms;
+  double only_last_call_ms;
+  double all_call_ms;
 } BenchPageTimes;
 
 #define BENCH_PAGE_N_VALUES (sizeof (BenchPageTimes) / sizeof (double))
