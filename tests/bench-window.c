@@ -446,6 +446,30 @@ note_gap (BenchGaps      *gaps,
     }
 }
 
+/* The search entry's @signal with the last row selected and on screen:
+ * the time to the first connection's line selected and painted */
+static void
+find_from_end (Table      *table,
+               guint       n_rows,
+               const char *last_row,
+               const char *signal,
+               Rows       *rows,
+               double     *ms,
+               double     *call_ms)
+{
+  RowsWait wait = { table, .text = last_row, .selected = n_rows - 1, .scroll = 1 };
+  double start;
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (table_model (table)), n_rows - 1);
+  wait_rows (&wait, bench_now ());
+  bench_iterate_for (SETTLE_MS);
+  start = bench_now ();
+  g_signal_emit_by_name (table->search_entry, signal);
+  *call_ms = (bench_now () - start) * 1e3;
+  wait = (RowsWait) { table, .text = rows->first_text, .selected = rows->first_line };
+  *ms = wait_rows (&wait, start);
+}
+
 static Table
 find_table (BenchWindow *bench)
 {
@@ -531,30 +555,16 @@ bench_listener_page_measure (BenchWindow    *bench,
   times->scroll_ms = wait_rows (&wait, start);
   note_gap (gaps, times, STEP_SCROLL);
 
-  /* Find, with the last row selected, the first connection's line: the
-   * search wraps to the start. The text typed first, the bar open. */
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (table_model (&table)), n_rows - 1);
+  /* Find the first connection's line, the text typed, the bar open:
+   * forward (Enter) wraps to the start; backward goes through every
+   * entry */
   gtk_widget_activate_action (table.view, "traffic.find", NULL);
   needle = dup_line (ss_socket_get_traffic (first));
   gtk_editable_set_text (GTK_EDITABLE (table.search_entry), needle);
-  bench_iterate_for (SETTLE_MS);
-  start = bench_now ();
-  g_signal_emit_by_name (table.search_entry, "activate");
-  times->find_call_ms = (bench_now () - start) * 1e3;
-  wait = (RowsWait) { &table, .text = rows.first_text, .selected = rows.first_line };
-  times->find_ms = wait_rows (&wait, start);
+  find_from_end (&table, n_rows, last_row, "activate", &rows, &times->find_ms, &times->find_call_ms);
   note_gap (gaps, times, STEP_FIND);
-
-  /* and backward from the last row: through every entry to the line */
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (table_model (&table)), n_rows - 1);
-  wait = (RowsWait) { &table, .text = last_row, .selected = n_rows - 1, .scroll = 1 };
-  wait_rows (&wait, bench_now ());
-  bench_iterate_for (SETTLE_MS);
-  start = bench_now ();
-  g_signal_emit_by_name (table.search_entry, "previous-match");
-  times->find_back_call_ms = (bench_now () - start) * 1e3;
-  wait = (RowsWait) { &table, .text = rows.first_text, .selected = rows.first_line };
-  times->find_back_ms = wait_rows (&wait, start);
+  find_from_end (&table, n_rows, last_row, "previous-match", &rows,
+                 &times->find_back_ms, &times->find_back_call_ms);
   note_gap (gaps, times, STEP_FIND_BACK);
 
   /* the connection filter: the last connection, and all of them again */
@@ -619,17 +629,6 @@ bench_page_print (const BenchPageTimes *times)
           step < N_STEPS ? step_names[step] : "none");
 }
 
-static double
-spread_min (const double *values,
-            guint         n)
-{
-  double min = values[0];
-
-  for (guint i = 1; i < n; i++)
-    min = MIN (min, values[i]);
-  return min;
-}
-
 double
 bench_spread_max (const double *values,
                   guint         n)
@@ -648,10 +647,11 @@ bench_print_spread (const char *what,
                     const char *format)
 {
   g_autofree char *text = NULL;
+  /* sorted: the least first */
   double median = bench_median (values, n);
 
   text = g_strdup_printf ("%s %s (%s–%s)", what, format, format, format);
-  printf (text, median, spread_min (values, n), bench_spread_max (values, n));
+  printf (text, median, values[0], values[n - 1]);
 }
 
 /* a step's median (min–max) in ms, of @values, which it sorts */
@@ -660,10 +660,10 @@ print_step (const char *what,
             double     *values,
             guint       n)
 {
+  /* sorted: the least first */
   double median = bench_median (values, n);
 
-  printf ("%s %s (%s–%s)", what, format_ms (median), format_ms (spread_min (values, n)),
-          format_ms (bench_spread_max (values, n)));
+  printf ("%s %s (%s–%s)", what, format_ms (median), format_ms (values[0]), format_ms (values[n - 1]));
 }
 
 /* The rounds' @field, a step not done as G_MAXDOUBLE */

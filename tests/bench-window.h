@@ -87,9 +87,9 @@ void      bench_print_gaps           (double        rss_before_kib,
 
 /* How the listener's page answers (issue 11, part 1): each step's wall
  * time in ms, from the call to the end of the first frame that painted
- * its rows, or -1 when it did not
- * get there within BENCH_RESPONSE_LIMIT_MS. All doubles: a forked run
- * hands them back in BenchResult.values (BENCH_PAGE_N_VALUES of them). */
+ * its rows, or -1 when it did not get there within
+ * BENCH_RESPONSE_LIMIT_MS. All doubles: a forked run hands them back in
+ * BenchResult.values (BENCH_PAGE_N_VALUES of them). */
 typedef struct
 {
   double received;          /* entries the merged log holds as received */
@@ -113,6 +113,7 @@ typedef struct
 
 /* every figure -1: not measured */
 void      bench_page_times_init       (BenchPageTimes       *times);
+
 /* With the listener's page on screen, every connection held and its
  * traffic logged: the steps of BenchPageTimes, in order, with @gaps
  * (attached) measuring over them. */
