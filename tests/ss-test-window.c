@@ -596,6 +596,18 @@ typedef struct
   const char *text;
 } LabelMatch;
 
+/* The text a label shows, or an inscription (the cells of the traffic
+ * table and the rows of the call log); NULL for any other widget. */
+const char *
+ss_test_widget_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+  if (GTK_IS_INSCRIPTION (widget))
+    return gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+  return NULL;
+}
+
 static gboolean
 is_label_showing (GtkWidget     *widget,
                   gconstpointer  data)
@@ -604,12 +616,7 @@ is_label_showing (GtkWidget     *widget,
 
   const char *text;
 
-  /* the traffic table's previews are inscriptions */
-  if (GTK_IS_LABEL (widget))
-    text = gtk_label_get_text (GTK_LABEL (widget));
-  else if (GTK_IS_INSCRIPTION (widget))
-    text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
-  else
+  if ((text = ss_test_widget_text (widget)) == NULL)
     return FALSE;
   return gtk_widget_get_mapped (widget) &&
          gtk_widget_has_css_class (widget, match->css_class) &&

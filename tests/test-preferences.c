@@ -47,7 +47,7 @@ static gboolean
 is_time_cell (GtkWidget     *widget,
               gconstpointer  data)
 {
-  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "traffic-time");
+  return ss_test_widget_text (widget) != NULL && gtk_widget_has_css_class (widget, "traffic-time");
 }
 
 /* The text of the time cell of each row the table shows, in order. */
@@ -63,7 +63,7 @@ time_cells (SsSocketPage *page)
 
       ss_test_collect_widgets (row, is_time_cell, NULL, labels);
       if (labels->len == 1 && gtk_widget_get_child_visible (row))
-        g_ptr_array_add (texts, g_strdup (gtk_label_get_text (labels->pdata[0])));
+        g_ptr_array_add (texts, g_strdup (ss_test_widget_text (labels->pdata[0])));
     }
   return texts;
 }
@@ -113,8 +113,8 @@ call_log_matches (gpointer user_data)
     {
       GtkWidget *label = gtk_widget_get_first_child (row);
 
-      if (GTK_IS_LABEL (label) && gtk_widget_get_child_visible (row))
-        return g_regex_match_simple (expect->pattern, gtk_label_get_text (GTK_LABEL (label)), 0, 0);
+      if (ss_test_widget_text (label) != NULL && gtk_widget_get_child_visible (row))
+        return g_regex_match_simple (expect->pattern, ss_test_widget_text (label), 0, 0);
     }
   return FALSE;
 }

@@ -227,7 +227,7 @@ static gboolean
 is_received_label (GtkWidget     *widget,
                    gconstpointer  data)
 {
-  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "direction-received") &&
+  return ss_test_widget_text (widget) != NULL && gtk_widget_has_css_class (widget, "direction-received") &&
          gtk_widget_get_mapped (widget);
 }
 

@@ -97,32 +97,36 @@ static const char *connection_classes[] = {
   "connection-1", "connection-2", "connection-3", "connection-4", "connection-5", "connection-6",
 };
 
+/* Each column's width in characters. Every cell is an inscription: its
+ * size is set, not measured from its text, so the rows a flood (or ten
+ * thousand connections) brings cost no text layout and no re-measure of
+ * the column, only a redraw. */
+static const struct
+{
+  int   chars;
+  float xalign;
+} cell_shape[N_COLUMNS] = {
+  [COLUMN_TIME] = { 15, 0 },
+  [COLUMN_DIRECTION] = { 10, 0 },
+  [COLUMN_LENGTH] = { 7, 1 },
+  [COLUMN_PEER] = { 21, 0 },
+  [COLUMN_DATA] = { 40, 0 },
+};
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           gpointer                  user_data)
 {
   Column column = GPOINTER_TO_INT (user_data);
-  GtkWidget *label;
+  GtkWidget *cell = gtk_inscription_new (NULL);
 
-  /* The preview is an inscription: its size is set, not measured from
-   * its text, so a flood's new rows cost no layout of long lines. */
-  if (column == COLUMN_DATA)
-    {
-      label = gtk_inscription_new (NULL);
-      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 40);
-      gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 0);
-      gtk_widget_add_css_class (label, "traffic-data");
-      gtk_list_item_set_child (item, label);
-      return;
-    }
-
-  label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_LENGTH ? 1 : 0);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (item, label);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), cell_shape[column].chars);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), column == COLUMN_DATA ? 3 : cell_shape[column].chars);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), cell_shape[column].xalign);
+  gtk_widget_add_css_class (cell, column == COLUMN_DATA ? "traffic-data" : "numeric");
+  gtk_list_item_set_child (item, cell);
 }
 
 static void
@@ -167,10 +171,7 @@ bind_cb (GtkSignalListItemFactory *factory,
       g_assert_not_reached ();
     }
 
-  if (column == COLUMN_DATA)
-    gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
-  else
-    gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  gtk_inscription_set_text (GTK_INSCRIPTION (label), text ? text : "");
   if (column == COLUMN_DIRECTION || column == COLUMN_DATA)
     {
       for (guint i = 0; i < G_N_ELEMENTS (direction_classes); i++)
@@ -205,7 +206,7 @@ bind_time_cb (GtkSignalListItemFactory *factory,
                                      G_LIST_MODEL (gtk_column_view_get_model (self->column_view)),
                                      gtk_list_item_get_position (item),
                                      (SsTimeOf) ss_traffic_entry_get_time);
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), text);
   if (self->time_cells != NULL)
     g_hash_table_add (self->time_cells, item);
 }
