@@ -234,7 +234,8 @@ dup_preview (GListModel *model,
   return entry != NULL ? ss_traffic_entry_dup_text (entry, PREVIEW_BYTES) : g_strdup ("");
 }
 
-/* The previews of the rows on screen: the data column's inscriptions */
+/* The previews of the rows on screen: the data column's cells (every
+ * column's cell is an inscription) */
 static void
 collect_shown (GtkWidget *widget,
                GPtrArray *texts)
@@ -244,15 +245,11 @@ collect_shown (GtkWidget *widget,
     {
       if (!gtk_widget_get_mapped (child))
         continue;
-      if (GTK_IS_INSCRIPTION (child))
-        {
-          const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (child));
-
-          if (text != NULL)
-            g_ptr_array_add (texts, (gpointer) text);
-        }
-      else
+      if (!GTK_IS_INSCRIPTION (child))
         collect_shown (child, texts);
+      else if (gtk_widget_has_css_class (child, "traffic-data") &&
+               gtk_inscription_get_text (GTK_INSCRIPTION (child)) != NULL)
+        g_ptr_array_add (texts, (gpointer) gtk_inscription_get_text (GTK_INSCRIPTION (child)));
     }
 }
 
