@@ -619,6 +619,9 @@ run_shape (Config *config,
       rss[i] = result.maxrss_kib / 1024.0;
       overflows[i] = result.values[OVERFLOWS];
       memcpy (&page[i], &result.values[PAGE], sizeof page[i]);
+      /* a child that died handed back zeros */
+      if (!result.ok && page[i].received <= 0)
+        bench_page_times_init (&page[i]);
       all_ok &= result.ok;
       ratio[i] = window[i] / MAX (reference[i], 1e-9);
     }

@@ -1,6 +1,6 @@
 /* bench-window.h — what the window benchmarks share: the real window
- * built in-process with a listener its session opened, and how long its
- * main loop went without turning
+ * built in-process with a listener its session opened, how long its
+ * main loop went without turning, and how the listener's page answers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
