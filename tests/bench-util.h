@@ -18,7 +18,7 @@ typedef struct
   guint64  count;
   guint64  dropped;      /* by the kernel, where it can be read */
   guint64  extra;        /* what a benchmark wants besides */
-  double   values[8];    /* and more */
+  double   values[24];   /* and more */
   long     maxrss_kib;   /* peak RSS of the measuring process */
   char     note[160];    /* why a run is not ok */
 } BenchResult;

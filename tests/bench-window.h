@@ -1,6 +1,6 @@
 /* bench-window.h — what the window benchmarks share: the real window
- * built in-process with a listener its session opened, and how long its
- * main loop went without turning
+ * built in-process with a listener its session opened, how long its
+ * main loop went without turning, and how the listener's page answers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -78,5 +78,66 @@ void      bench_gaps_stop            (BenchGaps    *gaps);
 void      bench_print_gaps           (double        rss_before_kib,
                                       double        tick_gap_ms,
                                       double        timer_gap_ms);
+
+/* ------------------------------------------------------------------ */
+/* a listener's page with every connection's traffic in one log        */
+
+/* each step is given this long before it counts as stuck */
+#define BENCH_RESPONSE_LIMIT_MS 10000
+
+/* How the listener's page answers (issue 11, part 1): each step's wall
+ * time in ms, from the call to the end of the first frame that painted
+ * its rows, or -1 when it did not get there within
+ * BENCH_RESPONSE_LIMIT_MS. All doubles: a forked run hands them back in
+ * BenchResult.values (BENCH_PAGE_N_VALUES of them). */
+typedef struct
+{
+  double received;          /* entries the merged log holds as received */
+  double received_bytes;    /* and their bytes */
+  double table_received;    /* received rows in the table */
+  double scroll_ms;         /* from the top to the last row */
+  double find_ms;           /* Find (Enter) from the last row: wraps to the first connection's line */
+  double find_back_ms;      /* Find Previous from the last row: back through every entry */
+  double only_last_ms;      /* the connection filter to the last connection */
+  double all_ms;            /* and back to All Connections */
+  double gap_ms;            /* the main loop's largest gap over these steps */
+  double gap_step;          /* the step it fell in (or in the setting up before it) */
+  /* of find_ms to all_ms: the call alone (the search; the model's swap) */
+  double find_call_ms;
+  double find_back_call_ms;
+  double only_last_call_ms;
+  double all_call_ms;
+} BenchPageTimes;
+
+#define BENCH_PAGE_N_VALUES (sizeof (BenchPageTimes) / sizeof (double))
+
+/* every figure -1: not measured */
+void      bench_page_times_init       (BenchPageTimes       *times);
+
+/* With the listener's page on screen, every connection held and its
+ * traffic logged: the steps of BenchPageTimes, in order, with @gaps
+ * (attached) measuring over them. */
+void      bench_listener_page_measure (BenchWindow          *bench,
+                                       BenchGaps            *gaps,
+                                       BenchPageTimes       *times);
+/* one run's, on a line of its own */
+void      bench_page_print            (const BenchPageTimes *times);
+/* "@prefix: listener's page, …": the medians (min–max) of @n rounds,
+ * against the targets: all @n_lines lines (@n_bytes) in the log, each
+ * step under 100 ms, gaps under 50 ms */
+void      bench_page_print_rounds     (const char           *prefix,
+                                       const BenchPageTimes *rounds,
+                                       guint                 n,
+                                       guint64               n_lines,
+                                       guint64               n_bytes);
+
+/* "@what median (min–max)" of @values, which it sorts, each number in
+ * @format; the largest of @values */
+void      bench_print_spread          (const char           *what,
+                                       double               *values,
+                                       guint                 n,
+                                       const char           *format);
+double    bench_spread_max            (const double         *values,
+                                       guint                 n);
 
 G_END_DECLS
