@@ -373,9 +373,10 @@ ss_traffic_log_forward (SsTrafficLog *self,
   reference->time = record->time;
   reference->block = self->merge_source;
   reference->offset = self->cleared + (guint32) (record - self->records);
-  if (record->kind == SS_TRAFFIC_EVENT)
-    merged->event_pending = TRUE;
-  else
+  /* a connection's events (accepted, closed) wait for the merged log's
+   * pace like its bytes: ten thousand clients are not ten thousand
+   * changes at once */
+  if (record->kind != SS_TRAFFIC_EVENT)
     merged->bytes[record->kind] += record->length;
 }
 
