@@ -282,35 +282,6 @@ listener_backlog (int fd)
   return info.tcpi_sacked;
 }
 
-/* The SYNs the kernel dropped because an accept queue was full
- * (TcpExt ListenOverflows in /proc/net/netstat): machine-wide, so only
- * what changes during a run counts, and another program's listener on a
- * busy machine could add to it. */
-static double
-listen_overflows (void)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/net/netstat", &text, NULL, NULL))
-    return -1;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
-    {
-      g_auto(GStrv) names = NULL;
-      g_auto(GStrv) values = NULL;
-
-      if (!g_str_has_prefix (lines[i], "TcpExt:") || !g_str_has_prefix (lines[i + 1], "TcpExt:"))
-        continue;
-      names = g_strsplit (lines[i], " ", -1);
-      values = g_strsplit (lines[i + 1], " ", -1);
-      for (guint j = 0; names[j] != NULL && values[j] != NULL; j++)
-        if (g_str_equal (names[j], "ListenOverflows"))
-          return g_ascii_strtod (values[j], NULL);
-    }
-  return -1;
-}
-
 static int
 max_backlog (void)
 {
@@ -346,7 +317,9 @@ run_reference (gconstpointer  data,
   Report report;
 
   epoll_ctl (epfd, EPOLL_CTL_ADD, listener, &ev);
-  result->values[OVERFLOWS] = listen_overflows ();
+  /* machine-wide: only what changes during a run counts (another
+   * program's listener on a busy machine could add to it) */
+  result->values[OVERFLOWS] = (double) ss_test_listen_overflows ();
   start = bench_now ();
   client_go (&client);
   while ((accepted < config->n_connections || received < config->n_bytes) &&
@@ -385,7 +358,7 @@ run_reference (gconstpointer  data,
         }
     }
   result->seconds = bench_now () - start;
-  result->values[OVERFLOWS] = listen_overflows () - result->values[OVERFLOWS];
+  result->values[OVERFLOWS] = (double) ss_test_listen_overflows () - result->values[OVERFLOWS];
   result->maxrss_kib = bench_vm_hwm_kib ();
   result->count = accepted;
   result->bytes = received;
@@ -463,23 +436,6 @@ time_limit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-typedef struct
-{
-  GtkStack *pages;
-  SsSocket *socket;
-} PageWait;
-
-static gboolean
-page_shown (gpointer user_data)
-{
-  PageWait *wait = user_data;
-  GtkWidget *page = gtk_stack_get_visible_child (wait->pages);
-
-  return SS_IS_SOCKET_PAGE (page) &&
-         ss_socket_page_get_socket (SS_SOCKET_PAGE (page)) == wait->socket &&
-         gtk_widget_get_mapped (page);
-}
-
 static void
 run_window (gconstpointer  data,
             BenchResult   *result)
@@ -490,7 +446,7 @@ run_window (gconstpointer  data,
   BenchGaps gaps = { 0 };
   BenchPageTimes page;
   Watch watch = { .config = config };
-  PageWait page_wait;
+  BenchPageWait page_wait;
   Report report;
   Client client;
   int fd, backlog;
@@ -509,10 +465,10 @@ run_window (gconstpointer  data,
   g_signal_connect (bench.listener, "accepted", G_CALLBACK (accepted_cb), &watch);
 
   ss_window_select_socket (bench.window, bench.listener);
-  page_wait = (PageWait) { GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (bench.window),
+  page_wait = (BenchPageWait) { GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (bench.window),
                                                                      SS_TYPE_WINDOW, "pages")),
                            bench.listener };
-  ss_test_wait_until (page_shown, &page_wait, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (bench_page_shown, &page_wait, SS_TEST_TIMEOUT_MS);
 
   bench_gaps_attach (&gaps, GTK_WIDGET (bench.window), FALSE);
   ss_test_iterate_for (500);
@@ -527,12 +483,12 @@ run_window (gconstpointer  data,
   bench_gaps_start (&gaps);
   limit_id = g_timeout_add_seconds (TIME_LIMIT, time_limit_cb, &watch);
   check_id = g_timeout_add (5, check_cb, &watch);
-  result->values[OVERFLOWS] = listen_overflows ();
+  result->values[OVERFLOWS] = (double) ss_test_listen_overflows ();
   client_go (&client);
   while (!watch.done && !watch.timed_out)
     g_main_context_iteration (NULL, TRUE);
   result->seconds = bench_now () - start;
-  result->values[OVERFLOWS] = listen_overflows () - result->values[OVERFLOWS];
+  result->values[OVERFLOWS] = (double) ss_test_listen_overflows () - result->values[OVERFLOWS];
   if (!watch.timed_out)
     g_source_remove (limit_id);
   if (!watch.done)

@@ -152,23 +152,6 @@ scrolled_to_end (gpointer user_data)
   return FALSE;
 }
 
-typedef struct
-{
-  GtkStack *pages;
-  SsSocket *socket;
-} PageWait;
-
-static gboolean
-page_shown (gpointer user_data)
-{
-  PageWait *wait = user_data;
-  GtkWidget *page = gtk_stack_get_visible_child (wait->pages);
-
-  return SS_IS_SOCKET_PAGE (page) &&
-         ss_socket_page_get_socket (SS_SOCKET_PAGE (page)) == wait->socket &&
-         gtk_widget_get_mapped (page);
-}
-
 static void
 run_window (gconstpointer  data,
             BenchResult   *result)
@@ -180,7 +163,7 @@ run_window (gconstpointer  data,
   BenchWindow bench;
   Watch watch = { .n_connections = config->n_connections };
   Scroll scroll;
-  PageWait page_wait;
+  BenchPageWait page_wait;
   BenchClientReport report;
   BenchClient client;
   SsWindow *window;
@@ -205,8 +188,8 @@ run_window (gconstpointer  data,
 
   /* the listener's page shown, its row in the sidebar on screen */
   ss_window_select_socket (window, listener);
-  page_wait = (PageWait) { pages, listener };
-  ss_test_wait_until (page_shown, &page_wait, SS_TEST_TIMEOUT_MS);
+  page_wait = (BenchPageWait) { pages, listener };
+  ss_test_wait_until (bench_page_shown, &page_wait, SS_TEST_TIMEOUT_MS);
   ss_test_wait_until (bench_widget_mapped, socket_list, SS_TEST_TIMEOUT_MS);
   if (!ss_socket_get_auto_accept (listener))
     g_error ("the listener does not accept by itself");
@@ -266,8 +249,8 @@ run_window (gconstpointer  data,
       start = bench_now ();
       ss_window_select_socket (window, last);
       result->values[SELECT_CALL_MS] = (bench_now () - start) * 1e3;
-      page_wait = (PageWait) { pages, last };
-      shown = ss_test_try_wait_until (page_shown, &page_wait, RESPONSE_LIMIT_MS);
+      page_wait = (BenchPageWait) { pages, last };
+      shown = ss_test_try_wait_until (bench_page_shown, &page_wait, RESPONSE_LIMIT_MS);
       result->values[SELECT_MS] = shown ? (bench_now () - start) * 1e3 : -1;
       /* what the page's first frame costs */
       ss_test_iterate_for (SETTLE_MS);

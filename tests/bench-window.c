@@ -725,3 +725,14 @@ bench_page_print_rounds (const char           *prefix,
           slow ? ", BELOW TARGET (a step's median over 100 ms)" : "",
           gap_max > PAGE_TARGET_GAP_MS ? ", BELOW TARGET (gap 50 ms on the page)" : "");
 }
+
+gboolean
+bench_page_shown (gpointer user_data)
+{
+  BenchPageWait *wait = user_data;
+  GtkWidget *page = gtk_stack_get_visible_child (wait->pages);
+
+  return SS_IS_SOCKET_PAGE (page) &&
+         ss_socket_page_get_socket (SS_SOCKET_PAGE (page)) == wait->socket &&
+         gtk_widget_get_mapped (page);
+}

@@ -140,4 +140,13 @@ void      bench_print_spread          (const char           *what,
 double    bench_spread_max            (const double         *values,
                                        guint                 n);
 
+/* An SsTestCondition: @socket's page is the one shown, and mapped */
+typedef struct
+{
+  GtkStack *pages;
+  SsSocket *socket;
+} BenchPageWait;
+
+gboolean  bench_page_shown           (gpointer      page_wait);
+
 G_END_DECLS

@@ -637,3 +637,31 @@ ss_test_mirror_clear (SsTestMirror *mirror)
   g_signal_handlers_disconnect_by_data (mirror->model, mirror);
   g_clear_pointer (&mirror->items, g_ptr_array_unref);
 }
+
+/* The kernel's count of connections refused because an accept queue was
+ * full (TcpExt ListenOverflows) in this network namespace, or -1 when
+ * /proc does not say. */
+gint64
+ss_test_listen_overflows (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/net/netstat", &text, NULL, NULL))
+    return -1;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      g_auto(GStrv) names = NULL;
+      g_auto(GStrv) values = NULL;
+
+      if (!g_str_has_prefix (lines[i], "TcpExt:") || !g_str_has_prefix (lines[i + 1], "TcpExt:"))
+        continue;
+      names = g_strsplit (lines[i], " ", -1);
+      values = g_strsplit (lines[i + 1], " ", -1);
+      for (guint j = 0; names[j] != NULL && values[j] != NULL; j++)
+        if (g_str_equal (names[j], "ListenOverflows"))
+          return g_ascii_strtoll (values[j], NULL, 10);
+    }
+  return -1;
+}

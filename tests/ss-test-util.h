@@ -123,4 +123,7 @@ void      ss_test_mirror_init          (SsTestMirror  *mirror,
 void      ss_test_mirror_check         (SsTestMirror  *mirror);
 void      ss_test_mirror_clear         (SsTestMirror  *mirror);
 
+/* TcpExt ListenOverflows: SYNs dropped for a full accept queue, or -1 */
+gint64    ss_test_listen_overflows     (void);
+
 G_END_DECLS

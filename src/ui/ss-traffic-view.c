@@ -108,8 +108,8 @@ static const struct
 } cell_shape[N_COLUMNS] = {
   [COLUMN_TIME] = { 15, 0 },
   [COLUMN_DIRECTION] = { 10, 0 },
-  [COLUMN_LENGTH] = { 7, 1 },
-  [COLUMN_PEER] = { 21, 0 },
+  [COLUMN_LENGTH] = { 6, 1 },
+  [COLUMN_PEER] = { 17, 0 },
   [COLUMN_DATA] = { 40, 0 },
 };
 
