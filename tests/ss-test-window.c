@@ -753,6 +753,22 @@ watch_sockets (GListModel *sockets,
  * belongs to: each GtkApplication exports the same object path on the
  * session bus, so a second one could not register while the first lives.
  */
+/* Every GTK warning fails a test but one: GTK 4.8 itself, now and then
+ * (once in some fifty runs of the whole suite, on a loaded machine),
+ * draws a gizmo (a switch's slider, a scrollbar's) whose visibility
+ * changed between its frame's layout and its drawing. It is printed, it
+ * is harmless, and no code of ours can prevent it. */
+static gboolean
+fatal_unless_known_race (const char     *log_domain,
+                         GLogLevelFlags  log_level,
+                         const char     *message,
+                         gpointer        user_data)
+{
+  return !(g_strcmp0 (log_domain, "Gtk") == 0 && (log_level & G_LOG_LEVEL_WARNING) &&
+           g_str_has_prefix (message, "Trying to snapshot GtkGizmo ") &&
+           g_str_has_suffix (message, " without a current allocation"));
+}
+
 void
 ss_test_window_init (int    *argc,
                      char ***argv)
@@ -760,6 +776,7 @@ ss_test_window_init (int    *argc,
   g_autoptr(GError) error = NULL;
 
   gtk_test_init (argc, argv, NULL);
+  g_test_log_set_fatal_handler (fatal_unless_known_race, NULL);
 
   /* the payload history and library are the person's: tests keep theirs
    * in a directory of their own, removed at the end */
