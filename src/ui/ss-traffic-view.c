@@ -10,15 +10,13 @@
 #include <glib/gi18n.h>
 
 #include "ss-accessible.h"
-#include "ss-connection-dropdown.h"
 #include "ss-conversation-view.h"
-#include "ss-encoding.h"
 #include "ss-follow-tail.h"
 #include "ss-format.h"
 #include "ss-payload-format.h"
 #include "ss-throttled-model.h"
 #include "ss-time-format.h"
-#include "ss-traffic-view.h"
+#include "ss-traffic-view-private.h"
 
 /* A row shows the start of a chunk; the rest is one selection away. A
  * label with megabytes of text would stall layout. */
@@ -44,40 +42,7 @@ typedef enum
   N_COLUMNS
 } Column;
 
-struct _SsTrafficView
-{
-  GtkWidget          parent_instance;
 
-  GtkWidget         *content;
-  GtkScrolledWindow *scrolled_window;
-  GtkColumnView     *column_view;
-  GtkColumnViewColumn *peer_column;
-  SsTimeFormat      *time_format;
-  GHashTable        *time_cells;   /* the bound GtkListItems of the time column */
-  GtkDropDown       *direction_dropdown;
-  GtkDropDown       *format_dropdown;
-  GtkTextView       *details_view;
-  GtkWidget         *details_pane;
-  GtkDropDown       *layout_dropdown;
-  GtkStack          *layout_stack;
-  SsConversationView *conversation_view;
-  GtkToggleButton   *find_button;
-  GtkSearchBar      *search_bar;
-  GtkSearchEntry    *search_entry;
-  GtkCheckButton    *hex_check;
-  GtkLabel          *find_status;
-
-  GtkDropDown       *connection_dropdown;
-
-  GtkFilter         *direction_filter;
-  SsTrafficLog      *log;        /* shown */
-  SsTrafficLog      *all_log;    /* what set_log() gave: a listener's, all connections */
-  GListModel        *connections;
-  gboolean           show_peer;
-};
-
-/* the items of layout_dropdown, in order */
-enum { LAYOUT_TABLE, LAYOUT_CONVERSATION };
 
 G_DEFINE_FINAL_TYPE (SsTrafficView, ss_traffic_view, GTK_TYPE_WIDGET)
 
@@ -296,8 +261,8 @@ direction_filter_func (gpointer item,
 }
 
 /* The kinds of entry shown, as a mask of 1 << SsTrafficKind */
-static guint
-get_kinds (SsTrafficView *self)
+guint
+ss_traffic_view_get_kinds (SsTrafficView *self)
 {
   switch (gtk_drop_down_get_selected (self->direction_dropdown))
     {
@@ -311,8 +276,8 @@ get_kinds (SsTrafficView *self)
     }
 }
 
-static GtkFilterListModel *
-get_filter_model (SsTrafficView *self)
+GtkFilterListModel *
+ss_traffic_view_get_filter_model (SsTrafficView *self)
 {
   GtkSelectionModel *selection = gtk_column_view_get_model (self->column_view);
 
@@ -324,10 +289,10 @@ get_filter_model (SsTrafficView *self)
 static void
 direction_changed_cb (SsTrafficView *self)
 {
-  GtkFilterListModel *filter_model = get_filter_model (self);
+  GtkFilterListModel *filter_model = ss_traffic_view_get_filter_model (self);
   gboolean both = gtk_drop_down_get_selected (self->direction_dropdown) == DIRECTION_BOTH;
 
-  ss_conversation_view_set_kinds (self->conversation_view, get_kinds (self));
+  ss_conversation_view_set_kinds (self->conversation_view, ss_traffic_view_get_kinds (self));
   if (filter_model == NULL)
     return;
   /* no filter at all for "Both": a million rows need no test each */
@@ -412,157 +377,6 @@ layout_changed_cb (SsTrafficView *self)
   gtk_stack_set_visible_child_name (self->layout_stack, conversation ? "conversation" : "table");
 }
 
-/* Find ------------------------------------------------------------------ */
-
-static void
-show_find_status (SsTrafficView *self,
-                  const char    *status,
-                  gboolean       is_error)
-{
-  gtk_label_set_text (self->find_status, status);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->find_status), status);
-  if (is_error)
-    gtk_widget_add_css_class (GTK_WIDGET (self->find_status), "error-message");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->find_status), "error-message");
-}
-
-static void
-search_changed_cb (SsTrafficView *self)
-{
-  show_find_status (self, "", FALSE);
-}
-
-/* The bytes searched for: the text as UTF-8, or hex. NULL with the
- * status showing why. */
-static GBytes *
-dup_needle (SsTrafficView *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autoptr(GError) error = NULL;
-  GBytes *needle;
-
-  if (!gtk_check_button_get_active (self->hex_check))
-    return *text ? g_bytes_new (text, strlen (text)) : NULL;
-  needle = ss_encoding_decode (SS_ENCODING_HEX, text, -1, NULL, NULL, &error);
-  if (needle == NULL)
-    show_find_status (self, error->message, TRUE);
-  else if (g_bytes_get_size (needle) == 0)
-    g_clear_pointer (&needle, g_bytes_unref);
-  return needle;
-}
-
-/* The table's own list view: it has the scroll-to action */
-static GtkWidget *
-get_list_view (SsTrafficView *self)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      return child;
-  return NULL;
-}
-
-static gboolean
-find_in_table (SsTrafficView *self,
-               GBytes        *needle,
-               gboolean       backward)
-{
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
-  guint kinds = get_kinds (self);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
-  guint selected = gtk_single_selection_get_selected (selection);
-  guint from, found, shown;
-  gsize len;
-  const guint8 *data = g_bytes_get_data (needle, &len);
-
-  if (n == 0)
-    return FALSE;
-  /* positions in the table are the log's, less what the filter hides,
-   * once the table shows all of the log */
-  ss_throttled_model_flush (SS_THROTTLED_MODEL (gtk_filter_list_model_get_model (get_filter_model (self))));
-  if (selected == GTK_INVALID_LIST_POSITION)
-    from = backward ? n - 1 : 0;
-  else
-    {
-      guint current = ss_traffic_log_nth_of_kinds (self->log, kinds, selected);
-
-      if (current == G_MAXUINT)
-        from = 0;
-      else if (backward)
-        from = current == 0 ? n - 1 : current - 1;
-      else
-        from = current + 1 >= n ? 0 : current + 1;
-    }
-
-  found = ss_traffic_log_find (self->log, data, len, from, backward, kinds);
-  if (found == G_MAXUINT)
-    found = ss_traffic_log_find (self->log, data, len, backward ? n - 1 : 0, backward, kinds);
-  if (found == G_MAXUINT)
-    return FALSE;
-
-  shown = ss_traffic_log_count_kinds (self->log, kinds, found);
-  gtk_single_selection_set_selected (selection, shown);
-  if (get_list_view (self) != NULL)
-    gtk_widget_activate_action (get_list_view (self), "list.scroll-to-item", "u", shown);
-  return TRUE;
-}
-
-static void
-find (SsTrafficView *self,
-      gboolean       backward)
-{
-  g_autoptr(GBytes) needle = NULL;
-  gboolean found;
-
-  if (self->log == NULL || (needle = dup_needle (self)) == NULL)
-    return;
-
-  if (gtk_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION)
-    {
-      gsize len;
-      const char *data = g_bytes_get_data (needle, &len);
-      g_autofree char *text = NULL;
-
-      /* the conversation is text: bytes that are not UTF-8 are only in
-       * the table */
-      if (!g_utf8_validate_len (data, len, NULL) || memchr (data, '\0', len) != NULL)
-        {
-          show_find_status (self, _("These bytes are not text: find them in the Table layout"), TRUE);
-          return;
-        }
-      text = g_strndup (data, len);
-      found = ss_conversation_view_find (self->conversation_view, text, backward);
-    }
-  else
-    found = find_in_table (self, needle, backward);
-
-  show_find_status (self, found ? "" : _("Not found"), !found);
-}
-
-static void
-find_next_cb (SsTrafficView *self)
-{
-  find (self, FALSE);
-}
-
-static void
-find_previous_cb (SsTrafficView *self)
-{
-  find (self, TRUE);
-}
-
-static void
-find_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SsTrafficView *self = SS_TRAFFIC_VIEW (widget);
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
 /* Copy: the whole entry as shown, or the conversation's selection */
 static void
 copy_action (GtkWidget  *widget,
@@ -603,20 +417,28 @@ copy_action (GtkWidget  *widget,
  *
  * Shows who sent each datagram (or where it went): for datagram sockets.
  */
+/* A datagram's peer, or in a listener's log the connection: a merged log
+ * always shows whose each entry is */
+static void
+update_peer_column (SsTrafficView *self)
+{
+  gtk_column_view_column_set_visible (self->peer_column,
+                                      self->show_peer || (self->log != NULL && ss_traffic_log_is_merged (self->log)));
+}
+
 void
 ss_traffic_view_set_show_peer (SsTrafficView *self,
                                gboolean       show_peer)
 {
   g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
   self->show_peer = show_peer;
-  gtk_column_view_column_set_visible (self->peer_column,
-                                      show_peer || (self->log != NULL && ss_traffic_log_is_merged (self->log)));
+  update_peer_column (self);
 }
 
 /* Shows @log: the one given, or one connection's of a listener's */
-static void
-show_log (SsTrafficView *self,
-          SsTrafficLog  *log)
+void
+ss_traffic_view_show_log (SsTrafficView *self,
+                          SsTrafficLog  *log)
 {
   g_autoptr(GtkSingleSelection) selection = NULL;
 
@@ -637,9 +459,7 @@ show_log (SsTrafficView *self,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
   g_set_object (&self->log, log);
   ss_conversation_view_set_log (self->conversation_view, log);
-  /* the connection column tells a listener's connections apart */
-  gtk_column_view_column_set_visible (self->peer_column,
-                                      self->show_peer || (log != NULL && ss_traffic_log_is_merged (log)));
+  update_peer_column (self);
   direction_changed_cb (self);
   selection_changed_cb (self);
 }
@@ -653,122 +473,7 @@ ss_traffic_view_set_log (SsTrafficView *self,
   g_set_object (&self->all_log, log);
   if (self->connections != NULL)
     gtk_drop_down_set_selected (self->connection_dropdown, 0);
-  show_log (self, log);
-}
-
-static void
-connection_changed_cb (SsTrafficView *self)
-{
-  g_autoptr(SsSocket) connection = ss_connection_dropdown_dup_selected (self->connection_dropdown);
-
-  show_log (self, connection != NULL ? ss_socket_get_traffic (connection) : self->all_log);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.only-connection",
-                                 self->connections != NULL && connection == NULL);
-}
-
-/**
- * ss_traffic_view_set_connections:
- * @connections: (nullable): a listener's connections (of SsSocket), for
- *   a log that merges theirs; NULL for any other log
- *
- * Offers to show all of them (the log set_log() gave), or only one.
- */
-void
-ss_traffic_view_set_connections (SsTrafficView *self,
-                                 GListModel    *connections)
-{
-  g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
-
-  if (connections == self->connections)
-    return;
-  g_set_object (&self->connections, connections);
-  gtk_widget_set_visible (GTK_WIDGET (self->connection_dropdown), connections != NULL);
-  gtk_column_view_column_set_title (self->peer_column,
-                                    connections != NULL ? _("Connection") : _("Peer"));
-  if (connections != NULL)
-    ss_connection_dropdown_setup (self->connection_dropdown, connections);
-  else
-    gtk_drop_down_set_model (self->connection_dropdown, NULL);
-  connection_changed_cb (self);
-}
-
-/**
- * ss_traffic_view_dup_connection:
- *
- * Returns: (transfer full) (nullable): the one connection whose traffic
- *   is shown, or NULL when the view shows the log set_log() gave
- */
-SsSocket *
-ss_traffic_view_dup_connection (SsTrafficView *self)
-{
-  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
-
-  if (self->connections == NULL)
-    return NULL;
-  return ss_connection_dropdown_dup_selected (self->connection_dropdown);
-}
-
-/**
- * ss_traffic_view_show_connection:
- * @connection: (nullable): one of the connections, or NULL for all
- *
- * Returns: whether @connection is one of the view's connections
- */
-gboolean
-ss_traffic_view_show_connection (SsTrafficView *self,
-                                 SsSocket      *connection)
-{
-  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), FALSE);
-
-  if (self->connections == NULL)
-    return connection == NULL;
-  return ss_connection_dropdown_select (self->connection_dropdown, connection);
-}
-
-/**
- * ss_traffic_view_get_entry_connection:
- * @entry: an entry the view shows
- *
- * Returns: (transfer none) (nullable): the connection whose log holds
- *   @entry of a listener's log, while it is among the connections
- */
-SsSocket *
-ss_traffic_view_get_entry_connection (SsTrafficView  *self,
-                                      SsTrafficEntry *entry)
-{
-  guint source = ss_traffic_entry_get_source (entry);
-  SsTrafficLog *log;
-  guint n;
-
-  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
-  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (entry), NULL);
-
-  if (self->connections == NULL || source == G_MAXUINT || source == 0 ||
-      self->all_log == NULL || !ss_traffic_log_is_merged (self->all_log))
-    return NULL;
-  log = ss_traffic_log_get_source (self->all_log, source);
-  n = g_list_model_get_n_items (self->connections);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(SsSocket) connection = g_list_model_get_item (self->connections, i);
-
-      if (ss_socket_get_traffic (connection) == log)
-        return connection;
-    }
-  return NULL;
-}
-
-static void
-only_connection_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  SsTrafficView *self = SS_TRAFFIC_VIEW (widget);
-  SsTrafficEntry *entry = ss_traffic_view_get_selected_entry (self);
-  SsSocket *connection = entry != NULL ? ss_traffic_view_get_entry_connection (self, entry) : NULL;
-
-  if (connection != NULL)
-    ss_traffic_view_show_connection (self, connection);
+  ss_traffic_view_show_log (self, log);
 }
 
 static void
@@ -836,14 +541,13 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, hex_check);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, find_status);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, connection_dropdown);
-  gtk_widget_class_bind_template_callback (widget_class, connection_changed_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "connection_changed_cb",
+                                                G_CALLBACK (ss_traffic_view_connection_changed));
   gtk_widget_class_bind_template_callback (widget_class, layout_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, find_next_cb);
-  gtk_widget_class_bind_template_callback (widget_class, find_previous_cb);
-  gtk_widget_class_install_action (widget_class, "traffic.find", NULL, find_action);
+  ss_traffic_view_install_find (widget_class);
   gtk_widget_class_install_action (widget_class, "traffic.copy", NULL, copy_action);
-  gtk_widget_class_install_action (widget_class, "traffic.only-connection", NULL, only_connection_action);
+  gtk_widget_class_install_action (widget_class, "traffic.only-connection", NULL,
+                                   ss_traffic_view_only_connection_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "traffic.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "traffic.copy", NULL);
   g_type_ensure (SS_TYPE_CONVERSATION_VIEW);

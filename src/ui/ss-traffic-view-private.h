@@ -1,0 +1,59 @@
+/* ss-traffic-view-private.h — what ss-traffic-view.c and its connection
+ * filter share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ss-conversation-view.h"
+#include "ss-time-format.h"
+#include "ss-traffic-view.h"
+
+G_BEGIN_DECLS
+
+/* the items of layout_dropdown, in order */
+enum { LAYOUT_TABLE, LAYOUT_CONVERSATION };
+
+struct _SsTrafficView
+{
+  GtkWidget          parent_instance;
+
+  GtkWidget         *content;
+  GtkScrolledWindow *scrolled_window;
+  GtkColumnView     *column_view;
+  GtkColumnViewColumn *peer_column;
+  SsTimeFormat      *time_format;
+  GHashTable        *time_cells;   /* the bound GtkListItems of the time column */
+  GtkDropDown       *direction_dropdown;
+  GtkDropDown       *format_dropdown;
+  GtkTextView       *details_view;
+  GtkWidget         *details_pane;
+  GtkDropDown       *layout_dropdown;
+  GtkStack          *layout_stack;
+  SsConversationView *conversation_view;
+  GtkToggleButton   *find_button;
+  GtkSearchBar      *search_bar;
+  GtkSearchEntry    *search_entry;
+  GtkCheckButton    *hex_check;
+  GtkLabel          *find_status;
+
+  GtkDropDown       *connection_dropdown;
+
+  GtkFilter         *direction_filter;
+  SsTrafficLog      *log;        /* shown */
+  SsTrafficLog      *all_log;    /* what set_log() gave: a listener's, all connections */
+  GListModel        *connections;
+  gboolean           show_peer;
+};
+
+void ss_traffic_view_show_log                (SsTrafficView *self,
+                                              SsTrafficLog  *log);
+void ss_traffic_view_connection_changed      (SsTrafficView *self);
+guint ss_traffic_view_get_kinds              (SsTrafficView *self);
+GtkFilterListModel *ss_traffic_view_get_filter_model (SsTrafficView *self);
+void ss_traffic_view_install_find            (GtkWidgetClass *widget_class);
+void ss_traffic_view_only_connection_action  (GtkWidget     *widget,
+                                              const char    *action_name,
+                                              GVariant      *parameter);
+
+G_END_DECLS
