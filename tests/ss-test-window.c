@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "ss-test-window.h"
+#include "ss-text-cell.h"
 #include "ss-traffic-view.h"
 
 static SsApplication *app;
@@ -596,15 +597,15 @@ typedef struct
   const char *text;
 } LabelMatch;
 
-/* The text a label shows, or an inscription (the cells of the traffic
+/* The text a label shows, or an SsTextCell (the cells of the traffic
  * table and the rows of the call log); NULL for any other widget. */
 const char *
 ss_test_widget_text (GtkWidget *widget)
 {
   if (GTK_IS_LABEL (widget))
     return gtk_label_get_text (GTK_LABEL (widget));
-  if (GTK_IS_INSCRIPTION (widget))
-    return gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+  if (SS_IS_TEXT_CELL (widget))
+    return ss_text_cell_get_text (SS_TEXT_CELL (widget));
   return NULL;
 }
 

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ss-accessible.h"
+#include "ss-text-cell.h"
 #include "ss-conversation-view.h"
 #include "ss-follow-tail.h"
 #include "ss-format.h"
@@ -62,7 +63,7 @@ static const char *connection_classes[] = {
   "connection-1", "connection-2", "connection-3", "connection-4", "connection-5", "connection-6",
 };
 
-/* Each column's width in characters. Every cell is an inscription: its
+/* Each column's width in characters. Every cell is an SsTextCell: its
  * size is set, not measured from its text, so the rows a flood (or ten
  * thousand connections) brings cost no text layout and no re-measure of
  * the column, only a redraw. */
@@ -100,12 +101,9 @@ setup_cb (GtkSignalListItemFactory *factory,
           gpointer                  user_data)
 {
   Column column = GPOINTER_TO_INT (user_data);
-  GtkWidget *cell = gtk_inscription_new (NULL);
+  GtkWidget *cell = ss_text_cell_new (column == COLUMN_DATA ? 3 : cell_shape[column].chars,
+                                      cell_shape[column].chars, cell_shape[column].xalign);
 
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), cell_shape[column].chars);
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), column == COLUMN_DATA ? 3 : cell_shape[column].chars);
-  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), cell_shape[column].xalign);
   gtk_widget_add_css_class (cell, column == COLUMN_DATA ? "traffic-data" : "numeric");
   gtk_list_item_set_child (item, cell);
 }
@@ -151,7 +149,7 @@ bind_cb (GtkSignalListItemFactory *factory,
       g_assert_not_reached ();
     }
 
-  gtk_inscription_set_text (GTK_INSCRIPTION (label), text ? text : "");
+  ss_text_cell_set_text (SS_TEXT_CELL (label), text);
   if (column == COLUMN_DIRECTION || column == COLUMN_DATA)
     set_one_class (label, direction_classes, G_N_ELEMENTS (direction_classes), direction_classes[kind]);
 }
@@ -182,7 +180,7 @@ bind_time_cb (GtkSignalListItemFactory *factory,
                                      G_LIST_MODEL (gtk_column_view_get_model (self->column_view)),
                                      gtk_list_item_get_position (item),
                                      (SsTimeOf) ss_traffic_entry_get_time);
-  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), text);
+  ss_text_cell_set_text (SS_TEXT_CELL (gtk_list_item_get_child (item)), text);
   if (self->time_cells != NULL)
     g_hash_table_add (self->time_cells, item);
 }
