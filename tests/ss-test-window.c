@@ -181,13 +181,13 @@ ss_test_shown_rows (SsTestWindow *f)
 const char *
 ss_test_row_title (GtkWidget *row)
 {
-  return gtk_label_get_text (ss_test_template_child (row, SS_TYPE_SOCKET_ROW, "title_label"));
+  return ss_socket_row_get_title (SS_SOCKET_ROW (row));
 }
 
 const char *
 ss_test_row_subtitle (GtkWidget *row)
 {
-  return gtk_label_get_text (ss_test_template_child (row, SS_TYPE_SOCKET_ROW, "subtitle_label"));
+  return ss_socket_row_get_subtitle (SS_SOCKET_ROW (row));
 }
 
 typedef struct

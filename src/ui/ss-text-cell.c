@@ -24,6 +24,7 @@ struct _SsTextCell
   guint        min_chars;
   guint        nat_chars;
   float        xalign;
+  PangoEllipsizeMode ellipsize;
   /* made when first drawn; dropped when the style may change the font */
   PangoLayout *layout;
 };
@@ -100,7 +101,7 @@ ensure_layout (SsTextCell *self)
   if (self->layout == NULL)
     {
       self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->text);
-      pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_ellipsize (self->layout, self->ellipsize);
       pango_layout_set_single_paragraph_mode (self->layout, TRUE);
     }
   return self->layout;
@@ -125,7 +126,7 @@ ss_text_cell_snapshot (GtkWidget   *widget,
   pango_layout_get_pixel_extents (layout, NULL, &logical);
   if (logical.width > width)
     {
-      /* cut short with an ellipsis, from the start of the cell */
+      /* cut short with an ellipsis, filling the cell */
       pango_layout_set_width (layout, width * PANGO_SCALE);
       pango_layout_get_pixel_extents (layout, NULL, &logical);
       x = 0;
@@ -196,6 +197,7 @@ ss_text_cell_class_init (SsTextCellClass *klass)
 static void
 ss_text_cell_init (SsTextCell *self)
 {
+  self->ellipsize = PANGO_ELLIPSIZE_END;
 }
 
 /**
@@ -242,4 +244,18 @@ ss_text_cell_get_text (SsTextCell *self)
 {
   g_return_val_if_fail (SS_IS_TEXT_CELL (self), NULL);
   return self->text != NULL ? self->text : "";
+}
+
+/* Where a text too long for the cell is cut: its end (the default), or
+ * its middle, to keep both ends of an address. */
+void
+ss_text_cell_set_ellipsize (SsTextCell         *self,
+                            PangoEllipsizeMode  mode)
+{
+  g_return_if_fail (SS_IS_TEXT_CELL (self));
+
+  self->ellipsize = mode;
+  if (self->layout != NULL)
+    pango_layout_set_ellipsize (self->layout, mode);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

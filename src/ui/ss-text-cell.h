@@ -18,5 +18,7 @@ GtkWidget  *ss_text_cell_new        (guint       min_chars,
 void        ss_text_cell_set_text   (SsTextCell *self,
                                      const char *text);
 const char *ss_text_cell_get_text   (SsTextCell *self);
+void        ss_text_cell_set_ellipsize (SsTextCell        *self,
+                                        PangoEllipsizeMode mode);
 
 G_END_DECLS

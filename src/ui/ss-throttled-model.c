@@ -26,6 +26,7 @@
 
 #define THROTTLE_RATE  4
 #define THROTTLE_BURST 8
+#define AT_ONCE        4
 #define FILL_ROWS      256
 #define FILL_STEP      24
 #define FILL_DELAY_MS  16
@@ -115,8 +116,12 @@ publish_soon (SsThrottledModel *self)
 
   if (self->publish_id != 0)
     return;
+  /* A few rows show at once, within the change (a call the person made
+   * is in the call log when the call returns). More are main-loop work
+   * of their own, not part of whatever made the change: accepting a burst
+   * of connections has a time budget per turn. */
   delay = ss_rate_limit_take (&self->limit, FALSE);
-  if (delay == 0)
+  if (delay == 0 && g_list_model_get_n_items (self->model) - self->n_items <= AT_ONCE)
     publish (self, TRUE);
   else
     self->publish_id = g_timeout_add (delay, publish_cb, self);
