@@ -597,6 +597,24 @@ typedef struct
   const char *text;
 } LabelMatch;
 
+/* Opens (or closes) @dropdown's list, as a click on it does. */
+void
+ss_test_dropdown_popup (GtkDropDown *dropdown,
+                        gboolean     open)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      {
+        if (open)
+          gtk_popover_popup (GTK_POPOVER (child));
+        else
+          gtk_popover_popdown (GTK_POPOVER (child));
+        return;
+      }
+  g_assert_not_reached ();
+}
+
 /* The text a label shows, or an SsTextCell (the cells of the traffic
  * table and the rows of the call log); NULL for any other widget. */
 const char *

@@ -69,7 +69,11 @@ struct _SsSocket
   SsTrafficLog  *traffic;
   SsTrafficLog  *all_traffic;   /* a listener's and its connections' */
   GListStore    *connections;
-  SsSocket      *listener;      /* weak */
+  SsSocket      *listener;      /* weak: cleared by the listener's dispose */
+  /* a listener: the connections whose ->listener it is (not owned). Not
+   * GObject weak pointers: GLib keeps those in an array grown by one on
+   * each, and ten thousand connections made that quadratic. */
+  GHashTable    *accepted_here;
 
   char          *local_address;
   char          *peer_address;
@@ -235,5 +239,8 @@ void      ss_socket_wait_cancel       (SsSocket      *self);
 void      ss_socket_connect_ready     (SsSocket      *self);
 void      ss_socket_fail_connect      (SsSocket      *self,
                                        GError        *error);
+
+void ss_socket_set_listener (SsSocket *connection,
+                             SsSocket *listener);
 
 G_END_DECLS

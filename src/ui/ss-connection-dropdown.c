@@ -14,9 +14,9 @@
 
 /* The rows: "All Connections", then each connection. The model is the
  * listener's own list behind one fixed row, so ten thousand connections
- * cost no rebuild each; throttled, because the closed popup's list makes
- * its rows as the connections come, and a burst of them came in one
- * stall. */
+ * cost no rebuild each. A closed popup's list makes its rows all the
+ * same, as the connections come: the connections wait while it is
+ * closed, and show when it opens. */
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item)
@@ -47,6 +47,17 @@ bind_cb (GtkSignalListItemFactory *factory,
     }
 }
 
+static void
+popup_shown_cb (GtkWidget   *popover,
+                GParamSpec  *pspec,
+                GtkDropDown *dropdown)
+{
+  SsThrottledModel *shown = g_object_get_data (G_OBJECT (dropdown), "ss-connections-shown");
+
+  if (shown != NULL)
+    ss_throttled_model_set_held (shown, !gtk_widget_get_visible (popover));
+}
+
 /**
  * ss_connection_dropdown_setup:
  * @connections: a listener's connections (of SsSocket)
@@ -69,6 +80,14 @@ ss_connection_dropdown_setup (GtkDropDown *dropdown,
 
   shown = ss_throttled_model_new (g_object_ref (connections));
   g_object_set_data_full (G_OBJECT (dropdown), "ss-connections-shown", shown, g_object_unref);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      {
+        if (g_signal_handler_find (child, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, popup_shown_cb, NULL) == 0)
+          g_signal_connect (child, "notify::visible", G_CALLBACK (popup_shown_cb), dropdown);
+        popup_shown_cb (child, NULL, dropdown);
+      }
   g_list_store_append (parts, all);
   g_list_store_append (parts, shown);
   targets = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));

@@ -41,6 +41,8 @@ struct _SsThrottledModel
   guint        n_items;
   SsRateLimit  limit;
   guint        publish_id;
+  /* appends wait until released: for a list nobody sees */
+  gboolean     held;
 };
 
 static GType
@@ -114,7 +116,7 @@ publish_soon (SsThrottledModel *self)
 {
   guint delay;
 
-  if (self->publish_id != 0)
+  if (self->publish_id != 0 || self->held)
     return;
   /* A few rows show at once, within the change (a call the person made
    * is in the call log when the call returns). More are main-loop work
@@ -196,6 +198,27 @@ ss_throttled_model_flush (SsThrottledModel *self)
   g_return_if_fail (SS_IS_THROTTLED_MODEL (self));
 
   publish (self, FALSE);
+}
+
+/**
+ * ss_throttled_model_set_held:
+ * @held: whether appends wait
+ *
+ * Holds appends back while nobody can see the list (a closed popup's
+ * list makes its rows all the same), and shows them all when released.
+ * Other changes show as always.
+ */
+void
+ss_throttled_model_set_held (SsThrottledModel *self,
+                             gboolean          held)
+{
+  g_return_if_fail (SS_IS_THROTTLED_MODEL (self));
+
+  self->held = held;
+  if (held)
+    g_clear_handle_id (&self->publish_id, g_source_remove);
+  else
+    publish (self, FALSE);
 }
 
 /**
