@@ -222,14 +222,6 @@ test_series (void)
   g_assert_cmpuint (n_changed, ==, 6);
 }
 
-static void
-count_running_cb (GObject    *object,
-                  GParamSpec *pspec,
-                  guint      *count)
-{
-  (*count)++;
-}
-
 typedef struct
 {
   SsSeries *series;
@@ -261,7 +253,7 @@ test_timer (void)
   peer = ss_test_raw_accept (listener, SS_TEST_TIMEOUT_MS);
   sampler = ss_tcp_sampler_new (fd_probe, GINT_TO_POINTER (client), NULL, 60);
   series = ss_tcp_sampler_get_series (sampler);
-  g_signal_connect (sampler, "notify::running", G_CALLBACK (count_running_cb), &n_running);
+  g_signal_connect (sampler, "notify::running", G_CALLBACK (ss_test_count_cb), &n_running);
 
   g_assert_false (ss_tcp_sampler_get_running (sampler));
   ss_test_iterate_for (50);

@@ -38,6 +38,7 @@ struct _SsTcpPlots
   SsSocket        *socket;
   SsTcpSampler    *sampler;
   GBinding        *pause_binding;
+  GdkSurface      *surface;   /* while mapped: its window's, to see it minimized */
   gboolean         held;
   gboolean         available;
 };
@@ -130,12 +131,27 @@ hold (SsTcpPlots *self,
     ss_tcp_sampler_release (self->sampler);
 }
 
+/* Mapped, in a window that is not minimized (GTK keeps a minimized
+ * window's widgets mapped). */
+static void
+update_hold (SsTcpPlots *self)
+{
+  gboolean minimized = self->surface != NULL && GDK_IS_TOPLEVEL (self->surface) &&
+                       (gdk_toplevel_get_state (GDK_TOPLEVEL (self->surface)) & GDK_TOPLEVEL_STATE_MINIMIZED);
+
+  hold (self, gtk_widget_get_mapped (GTK_WIDGET (self)) && !minimized);
+}
+
 static void
 ss_tcp_plots_map (GtkWidget *widget)
 {
   SsTcpPlots *self = SS_TCP_PLOTS (widget);
 
   GTK_WIDGET_CLASS (ss_tcp_plots_parent_class)->map (widget);
+
+  g_set_object (&self->surface, gtk_native_get_surface (gtk_widget_get_native (widget)));
+  if (self->surface != NULL)
+    g_signal_connect_object (self->surface, "notify::state", G_CALLBACK (update_hold), self, G_CONNECT_SWAPPED);
 
   if (self->sampler == NULL && self->socket != NULL && self->available &&
       ss_socket_get_state (self->socket) != SS_SOCKET_CLOSED)
@@ -144,13 +160,18 @@ ss_tcp_plots_map (GtkWidget *widget)
 
       ss_tcp_plots_set_sampler (self, sampler);
     }
-  hold (self, TRUE);
+  update_hold (self);
 }
 
 static void
 ss_tcp_plots_unmap (GtkWidget *widget)
 {
-  hold (SS_TCP_PLOTS (widget), FALSE);
+  SsTcpPlots *self = SS_TCP_PLOTS (widget);
+
+  if (self->surface != NULL)
+    g_signal_handlers_disconnect_by_func (self->surface, update_hold, self);
+  g_clear_object (&self->surface);
+  hold (self, FALSE);
 
   GTK_WIDGET_CLASS (ss_tcp_plots_parent_class)->unmap (widget);
 }
@@ -195,8 +216,7 @@ ss_tcp_plots_set_sampler (SsTcpPlots   *self,
       g_signal_connect_swapped (sampler, "notify::gone", G_CALLBACK (update_status), self);
       if (self->socket == NULL)
         set_available (self, TRUE);
-      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-        hold (self, TRUE);
+      update_hold (self);
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), sampler != NULL);
   update_status (self);
@@ -335,6 +355,9 @@ ss_tcp_plots_dispose (GObject *object)
 {
   SsTcpPlots *self = SS_TCP_PLOTS (object);
 
+  if (self->surface != NULL)
+    g_signal_handlers_disconnect_by_func (self->surface, update_hold, self);
+  g_clear_object (&self->surface);
   ss_tcp_plots_set_sampler (self, NULL);
   g_clear_object (&self->socket);
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_TCP_PLOTS);
