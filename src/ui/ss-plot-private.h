@@ -1,4 +1,4 @@
-/* ss-plot-private.h — SsPlot's insides, shared by its measuring and its drawing
+/* ss-plot-private.h — SsPlot's insides, shared by its axes, its hover values and its drawing
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -47,6 +47,8 @@ typedef struct
   double          title_height;
 } SsPlotLayout;
 
+void     _ss_plot_compute_scale  (SsPlot       *self,
+                                  SsPlotScale  *scale);
 void     _ss_plot_compute_layout (SsPlot       *self,
                                   SsPlotLayout       *layout);
 double   _ss_plot_x_for_time     (SsPlot       *self,
