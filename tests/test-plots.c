@@ -331,6 +331,19 @@ test_panel_png (void)
       g_file_copy (file, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL);
     }
 
+  /* a file that cannot be written: the panel says why, in place */
+  {
+    g_autofree char *bad_path = g_build_filename (dir, "missing", "plots.png", NULL);
+    g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+    GtkLabel *error_label = ss_test_template_child (plots, SS_TYPE_TCP_PLOTS, "error_label");
+
+    ss_tcp_plots_save (SS_TCP_PLOTS (plots), bad);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+    g_assert_true (g_str_has_prefix (gtk_label_get_label (error_label), "Could not save the plots: "));
+    ss_tcp_plots_save (SS_TCP_PLOTS (plots), file);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  }
+
   /* hidden: the timer goes; saving then says why it cannot */
   gtk_widget_set_visible (plots, FALSE);
   g_assert_false (ss_tcp_sampler_get_running (sampler));
@@ -349,6 +362,12 @@ static GtkExpander *
 plots_expander (SsSocketPage *page)
 {
   return ss_test_page_child (page, "plots_expander");
+}
+
+static GtkLabel *
+status_label (SsTcpPlots *plots)
+{
+  return ss_test_template_child (plots, SS_TYPE_TCP_PLOTS, "status_label");
 }
 
 static gboolean
@@ -391,11 +410,13 @@ test_page_timer (SsTestWindow *f,
   g_assert_nonnull (sampler);
   g_assert_true (has_timer (sampler));
   g_assert_cmpuint (ss_series_get_n_samples (ss_tcp_sampler_get_series (sampler)), ==, 1);
+  g_assert_cmpstr (gtk_label_get_label (status_label (plots)), ==, "Live, the last 5 min");
 
   /* Pause freezes: no timer, no samples */
   gtk_toggle_button_set_active (ss_test_template_child (plots, SS_TYPE_TCP_PLOTS, "pause_button"), TRUE);
   g_assert_true (ss_tcp_sampler_get_paused (sampler));
   g_assert_false (has_timer (sampler));
+  g_assert_cmpstr (gtk_label_get_label (status_label (plots)), ==, "Paused");
   gtk_toggle_button_set_active (ss_test_template_child (plots, SS_TYPE_TCP_PLOTS, "pause_button"), FALSE);
   g_assert_true (has_timer (sampler));
 
@@ -424,6 +445,8 @@ test_page_timer (SsTestWindow *f,
   ss_tcp_sampler_sample_now (sampler);
   g_assert_true (ss_tcp_sampler_get_gone (sampler));
   g_assert_false (has_timer (sampler));
+  g_assert_cmpstr (gtk_label_get_label (status_label (plots)), ==,
+                   "The connection has closed: these are its last minutes");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (expander)));
 
   close (peer);

@@ -325,13 +325,19 @@ ss_tcp_plots_save_png (SsTcpPlots  *self,
                                   NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
 }
 
-static void
-save_chosen_cb (gpointer        user_data,
-                GFile          *file,
-                GtkFileChooser *chooser)
+/**
+ * ss_tcp_plots_save:
+ *
+ * Saves as PNG, as the Save button does once a file is chosen: a failure
+ * is said in the panel.
+ */
+void
+ss_tcp_plots_save (SsTcpPlots *self,
+                   GFile      *file)
 {
-  SsTcpPlots *self = user_data;
   g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SS_IS_TCP_PLOTS (self));
 
   if (!ss_tcp_plots_save_png (self, file, &error))
     {
@@ -340,6 +346,14 @@ save_chosen_cb (gpointer        user_data,
       gtk_label_set_label (self->error_label, message);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL);
+}
+
+static void
+save_chosen_cb (gpointer        user_data,
+                GFile          *file,
+                GtkFileChooser *chooser)
+{
+  ss_tcp_plots_save (user_data, file);
 }
 
 static void

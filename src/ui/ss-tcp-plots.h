@@ -29,5 +29,7 @@ SsPlot       *ss_tcp_plots_get_plot       (SsTcpPlots    *self,
 gboolean      ss_tcp_plots_save_png       (SsTcpPlots    *self,
                                            GFile         *file,
                                            GError       **error);
+void          ss_tcp_plots_save           (SsTcpPlots    *self,
+                                           GFile         *file);
 
 G_END_DECLS
