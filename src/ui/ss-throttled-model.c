@@ -81,6 +81,21 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SsThrottledModel, ss_throttled_model, G_TYPE_OBJE
 
 static gboolean publish_cb (gpointer user_data);
 
+/* Calls publish_cb() after at least @delay ms, on a multiple of @quantum
+ * ms of the monotonic clock: the lists of a window (sidebar, table, call
+ * log) that wait at once show in the same turn, and so in one frame, not
+ * a frame each. */
+static guint
+publish_later (SsThrottledModel *self,
+               guint             delay,
+               guint             quantum)
+{
+  gint64 now_ms = g_get_monotonic_time () / 1000;
+  gint64 due = (now_ms + delay + quantum - 1) / quantum * quantum;
+
+  return g_timeout_add ((guint) (due - now_ms), publish_cb, self);
+}
+
 /* Shows what waits, or with @filling, the next step of the first rows. */
 static void
 publish (SsThrottledModel *self,
@@ -95,7 +110,7 @@ publish (SsThrottledModel *self,
   if (filling && before < FILL_ROWS && n_items - before > FILL_STEP)
     {
       n_items = before + FILL_STEP;
-      self->publish_id = g_timeout_add (FILL_DELAY_MS, publish_cb, self);
+      self->publish_id = publish_later (self, FILL_DELAY_MS, FILL_DELAY_MS);
     }
   self->n_items = n_items;
   g_list_model_items_changed (G_LIST_MODEL (self), before, 0, n_items - before);
@@ -126,7 +141,8 @@ publish_soon (SsThrottledModel *self)
   if (delay == 0 && g_list_model_get_n_items (self->model) - self->n_items <= AT_ONCE)
     publish (self, TRUE);
   else
-    self->publish_id = g_timeout_add (delay, publish_cb, self);
+    self->publish_id = delay == 0 ? g_timeout_add (0, publish_cb, self)
+                                  : publish_later (self, delay, 1000 / THROTTLE_RATE);
 }
 
 /* Invariant: the first n_items of the model are what this shows. */
