@@ -21,6 +21,11 @@ struct _SsTrafficEntry
   gboolean       evicted;
   char          *peer;
   guint          source;   /* in a merged log, G_MAXUINT otherwise */
+  /* a message's (SsMessageFlags, 0 for a chunk) and the chunks it came
+   * from: positions in its traffic log */
+  guint          message_flags;
+  guint          first_chunk;
+  guint          n_chunks;
 };
 
 G_DEFINE_ENUM_TYPE (SsTrafficKind, ss_traffic_kind,
@@ -162,7 +167,66 @@ ss_traffic_entry_dup_text (SsTrafficEntry *self,
     }
 
   data = g_bytes_get_data (self->bytes, &len);
+  if (self->message_flags & (SS_MESSAGE_INCOMPLETE | SS_MESSAGE_CAPPED | SS_MESSAGE_SHORT))
+    {
+      g_autofree char *text = ss_escape_bytes (data, len, max_len, FALSE);
+
+      if (self->message_flags & SS_MESSAGE_INCOMPLETE)
+        /* Translators: a message whose end has not arrived; %s is its
+         * bytes so far, as text */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "(incomplete, %" G_GSIZE_FORMAT " byte so far) %s",
+                                             "(incomplete, %" G_GSIZE_FORMAT " bytes so far) %s", len),
+                                len, text);
+      if (self->message_flags & SS_MESSAGE_SHORT)
+        /* Translators: %s is the message's bytes as text */
+        return g_strdup_printf (_("(its length field is shorter than its header) %s"), text);
+      /* Translators: %s is the message's bytes as text */
+      return g_strdup_printf (_("(cut at the memory budget) %s"), text);
+    }
   return ss_escape_bytes (data, len, max_len, FALSE);
+}
+
+/**
+ * ss_traffic_entry_set_message:
+ * @flags: #SsMessageFlags
+ * @first_chunk: the position in its traffic log of the first chunk the
+ *   message came from
+ * @n_chunks: how many chunks of its direction it spans
+ *
+ * Makes the entry a message of an SsMessageLog.
+ */
+void
+ss_traffic_entry_set_message (SsTrafficEntry *self,
+                              guint           flags,
+                              guint           first_chunk,
+                              guint           n_chunks)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_ENTRY (self));
+  self->message_flags = flags | SS_MESSAGE_FRAMED;
+  self->first_chunk = first_chunk;
+  self->n_chunks = n_chunks;
+}
+
+/* #SsMessageFlags; 0 for a chunk */
+guint
+ss_traffic_entry_get_message_flags (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), 0);
+  return self->message_flags;
+}
+
+guint
+ss_traffic_entry_get_first_chunk (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), 0);
+  return self->first_chunk;
+}
+
+guint
+ss_traffic_entry_get_n_chunks (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), 0);
+  return self->n_chunks;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "ss-message-log.h"
 #include "ss-rate-limit.h"
 #include "ss-traffic-log.h"
 
@@ -107,6 +108,9 @@ struct _SsTrafficLog
   /* A log merged into another forwards each record it adds */
   SsTrafficLog *merge_into;    /* not a ref: the merged log holds ours */
   guint32     merge_source;
+  /* the messages of this log, told of each record as it is added (not
+   * a ref: it holds ours) */
+  SsMessageLog *framing;
 };
 
 typedef struct
@@ -124,6 +128,8 @@ SsTrafficEntry *ss_traffic_log_merged_entry       (SsTrafficLog *self,
 void            ss_traffic_log_forward            (SsTrafficLog *self,
                                                    const Record *record);
 void            ss_traffic_log_unmerge            (SsTrafficLog *self);
+void            ss_message_log_add_record         (SsMessageLog *self,
+                                                   guint         position);
 
 /* The payload of a record that is kept, or NULL */
 static inline const guint8 *

@@ -378,6 +378,8 @@ ss_traffic_log_forward (SsTrafficLog *self,
    * changes at once */
   if (record->kind != SS_TRAFFIC_EVENT)
     merged->bytes[record->kind] += record->length;
+  if (merged->framing != NULL)
+    ss_message_log_add_record (merged->framing, merged->n_records - 1);
 }
 
 /* Room for a chunk of @len bytes at the end of the newest block, after
@@ -427,6 +429,8 @@ commit (SsTrafficLog  *self,
       block->bytes[kind] += len;
       self->kept_payload += len;
     }
+  if (self->framing != NULL)
+    ss_message_log_add_record (self->framing, self->n_records - 1);
   if (self->merge_into != NULL)
     ss_traffic_log_forward (self, record);
 }
@@ -445,6 +449,8 @@ add_event (SsTrafficLog *self,
     return;
   g_byte_array_append (self->event_text, text, len);
   self->event_pending = TRUE;
+  if (self->framing != NULL)
+    ss_message_log_add_record (self->framing, self->n_records - 1);
   if (self->merge_into != NULL)
     ss_traffic_log_forward (self, record);
 }
