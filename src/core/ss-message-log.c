@@ -249,7 +249,9 @@ ss_message_log_finalize (GObject *object)
   if (self->log != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->log, self);
-      self->log->framing = NULL;
+      g_ptr_array_remove (self->log->framings, self);
+      if (self->log->framings->len == 0)
+        g_clear_pointer (&self->log->framings, g_ptr_array_unref);
       g_object_unref (self->log);
     }
   clear_streams (self);
@@ -555,8 +557,7 @@ log_items_changed_cb (SsTrafficLog *log,
 
 /**
  * ss_message_log_new:
- * @log: a socket's log, or a listener's merged one, with no other
- *   message log
+ * @log: a socket's log, or a listener's merged one
  * @spec: how its streams split into messages (not %SS_FRAMING_NONE)
  *
  * Frames what @log holds at once, then each record as @log adds it; the
@@ -571,13 +572,14 @@ ss_message_log_new (SsTrafficLog       *log,
   SsMessageLog *self;
 
   g_return_val_if_fail (SS_IS_TRAFFIC_LOG (log), NULL);
-  g_return_val_if_fail (log->framing == NULL, NULL);
   g_return_val_if_fail (spec != NULL && spec->mode != SS_FRAMING_NONE && spec->mode < SS_N_FRAMINGS, NULL);
 
   self = g_object_new (SS_TYPE_MESSAGE_LOG, NULL);
   self->log = g_object_ref (log);
   self->spec = *spec;
-  log->framing = self;
+  if (log->framings == NULL)
+    log->framings = g_ptr_array_new ();
+  g_ptr_array_add (log->framings, self);
   for (guint i = 0; i < log->n_records; i++)
     add_record (self, i);
   /* what the log shows is shown at once; its unpublished tail waits */

@@ -154,6 +154,8 @@ ss_traffic_entry_dup_text (SsTrafficEntry *self,
 {
   gsize len;
   const guint8 *data;
+  g_autofree char *text = NULL;
+  g_autofree char *note = NULL;
 
   g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), NULL);
 
@@ -167,23 +169,36 @@ ss_traffic_entry_dup_text (SsTrafficEntry *self,
     }
 
   data = g_bytes_get_data (self->bytes, &len);
-  if (self->message_flags & (SS_MESSAGE_INCOMPLETE | SS_MESSAGE_CAPPED | SS_MESSAGE_SHORT))
-    {
-      g_autofree char *text = ss_escape_bytes (data, len, max_len, FALSE);
+  text = ss_escape_bytes (data, len, max_len, FALSE);
+  note = ss_traffic_entry_dup_note (self);
+  if (note != NULL)
+    return g_strconcat (note, " ", text, NULL);
+  return g_steal_pointer (&text);
+}
 
-      if (self->message_flags & SS_MESSAGE_INCOMPLETE)
-        /* Translators: a message whose end has not arrived; %s is its
-         * bytes so far, as text */
-        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "(incomplete, %" G_GSIZE_FORMAT " byte so far) %s",
-                                             "(incomplete, %" G_GSIZE_FORMAT " bytes so far) %s", len),
-                                len, text);
-      if (self->message_flags & SS_MESSAGE_SHORT)
-        /* Translators: %s is the message's bytes as text */
-        return g_strdup_printf (_("(its length field is shorter than its header) %s"), text);
-      /* Translators: %s is the message's bytes as text */
-      return g_strdup_printf (_("(cut at the memory budget) %s"), text);
-    }
-  return ss_escape_bytes (data, len, max_len, FALSE);
+/**
+ * ss_traffic_entry_dup_note:
+ *
+ * Returns: (transfer full) (nullable): what a message is besides its
+ *   bytes, in parentheses: "(incomplete, 3 bytes so far)", cut at the
+ *   memory budget, a length field shorter than its header; %NULL for a
+ *   chunk or a whole message
+ */
+char *
+ss_traffic_entry_dup_note (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), NULL);
+
+  if (self->message_flags & SS_MESSAGE_INCOMPLETE)
+    /* Translators: a message whose end has not arrived yet */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "(incomplete, %" G_GSIZE_FORMAT " byte so far)",
+                                         "(incomplete, %" G_GSIZE_FORMAT " bytes so far)", self->length),
+                            self->length);
+  if (self->message_flags & SS_MESSAGE_SHORT)
+    return g_strdup (_("(its length field is shorter than its header)"));
+  if (self->message_flags & SS_MESSAGE_CAPPED)
+    return g_strdup (_("(cut at the memory budget)"));
+  return NULL;
 }
 
 /**

@@ -48,6 +48,7 @@ gsize           ss_traffic_entry_get_length  (SsTrafficEntry *self);
 gboolean        ss_traffic_entry_get_evicted (SsTrafficEntry *self);
 char           *ss_traffic_entry_dup_text    (SsTrafficEntry *self,
                                               gsize           max_len);
+char           *ss_traffic_entry_dup_note    (SsTrafficEntry *self);
 
 void            ss_traffic_entry_set_peer   (SsTrafficEntry *self,
                                              const char     *peer);

@@ -108,9 +108,10 @@ struct _SsTrafficLog
   /* A log merged into another forwards each record it adds */
   SsTrafficLog *merge_into;    /* not a ref: the merged log holds ours */
   guint32     merge_source;
-  /* the messages of this log, told of each record as it is added (not
-   * a ref: it holds ours) */
-  SsMessageLog *framing;
+  /* the message logs of this log (a page's, and a listener's page
+   * narrowed to this connection), told of each record as it is added;
+   * not refs: they hold ours. NULL when none. */
+  GPtrArray  *framings;
 };
 
 typedef struct
@@ -130,6 +131,14 @@ void            ss_traffic_log_forward            (SsTrafficLog *self,
 void            ss_traffic_log_unmerge            (SsTrafficLog *self);
 void            ss_message_log_add_record         (SsMessageLog *self,
                                                    guint         position);
+
+static inline void
+ss_traffic_log_tell_framings (SsTrafficLog *self)
+{
+  if (G_UNLIKELY (self->framings != NULL))
+    for (guint i = 0; i < self->framings->len; i++)
+      ss_message_log_add_record (g_ptr_array_index (self->framings, i), self->n_records - 1);
+}
 
 /* The payload of a record that is kept, or NULL */
 static inline const guint8 *

@@ -378,8 +378,7 @@ ss_traffic_log_forward (SsTrafficLog *self,
    * changes at once */
   if (record->kind != SS_TRAFFIC_EVENT)
     merged->bytes[record->kind] += record->length;
-  if (merged->framing != NULL)
-    ss_message_log_add_record (merged->framing, merged->n_records - 1);
+  ss_traffic_log_tell_framings (merged);
 }
 
 /* Room for a chunk of @len bytes at the end of the newest block, after
@@ -429,8 +428,7 @@ commit (SsTrafficLog  *self,
       block->bytes[kind] += len;
       self->kept_payload += len;
     }
-  if (self->framing != NULL)
-    ss_message_log_add_record (self->framing, self->n_records - 1);
+  ss_traffic_log_tell_framings (self);
   if (self->merge_into != NULL)
     ss_traffic_log_forward (self, record);
 }
@@ -449,8 +447,7 @@ add_event (SsTrafficLog *self,
     return;
   g_byte_array_append (self->event_text, text, len);
   self->event_pending = TRUE;
-  if (self->framing != NULL)
-    ss_message_log_add_record (self->framing, self->n_records - 1);
+  ss_traffic_log_tell_framings (self);
   if (self->merge_into != NULL)
     ss_traffic_log_forward (self, record);
 }
