@@ -24,6 +24,7 @@ struct _SsFramingBox
 {
   GtkWidget       parent_instance;
 
+  GtkWidget      *content;
   GtkDropDown    *mode_dropdown;
   GtkStack       *options_stack;
   GtkEntry       *delimiter_entry;
@@ -36,6 +37,7 @@ struct _SsFramingBox
   GtkSpinButton  *adjustment_spin;
   GtkSpinButton  *idle_spin;
   GtkLabel       *error_label;
+  GtkButton      *apply_button;
 };
 
 G_DEFINE_FINAL_TYPE (SsFramingBox, ss_framing_box, GTK_TYPE_WIDGET)
@@ -181,6 +183,7 @@ ss_framing_box_class_init (SsFramingBoxClass *klass)
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-framing-box.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsFramingBox, content);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, mode_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, options_stack);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, delimiter_entry);
@@ -193,6 +196,7 @@ ss_framing_box_class_init (SsFramingBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, adjustment_spin);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, idle_spin);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SsFramingBox, apply_button);
   gtk_widget_class_bind_template_callback (widget_class, mode_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, apply_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
