@@ -250,6 +250,61 @@ test_idle_messages (void)
   assert_message (G_LIST_MODEL (messages), 1, SS_TRAFFIC_RECEIVED, "e", SS_MESSAGE_INCOMPLETE);
 }
 
+/* A random stream of short and long lines, in random chunks: the
+ * messages are its lines, whatever the chunking (a one-byte delimiter
+ * takes the log's own path for whole lines, a longer one the framer's) */
+static void
+test_random_chunkings (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(SsTrafficLog) log = ss_traffic_log_new ();
+      g_autoptr(SsMessageLog) messages = NULL;
+      gsize len = g_rand_int_range (rand, 1, 40000);
+      g_autofree guint8 *data = g_malloc (len);
+      gsize at = 0, start = 0;
+      guint n = 0;
+      const char *delimiter = round % 3 ? "\n" : "a\n";
+      gsize delimiter_len = strlen (delimiter);
+
+      for (gsize i = 0; i < len; i++)
+        data[i] = g_rand_int_range (rand, 0, round % 2 ? 3 : 100) == 0 ? '\n' : 'a' + i % 26;
+      messages = new_messages (log, round % 3 ? "delimiter:\\n" : "delimiter:a\\n");
+      while (at < len)
+        {
+          /* not in MIN (): it would draw twice */
+          gsize chunk = g_rand_int_range (rand, 1, round % 2 ? 20 : 3000);
+
+          chunk = MIN (chunk, len - at);
+
+          ss_traffic_log_append (log, SS_TRAFFIC_RECEIVED, data + at, chunk);
+          at += chunk;
+        }
+      ss_traffic_log_flush (log);
+
+      /* each message ends at a delimiter, or is the tail */
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (messages)); i++)
+        {
+          g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (G_LIST_MODEL (messages), i);
+          gsize size;
+          const guint8 *bytes = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &size);
+          gboolean last = i + 1 == g_list_model_get_n_items (G_LIST_MODEL (messages));
+
+          g_assert_cmpmem (bytes, size, data + start, size);
+          /* only the last may be incomplete, and says so */
+          if (!last || !(ss_traffic_entry_get_message_flags (entry) & SS_MESSAGE_INCOMPLETE))
+            g_assert_true (size >= delimiter_len && memcmp (bytes + size - delimiter_len, delimiter, delimiter_len) == 0);
+          g_assert_null (memmem (bytes, size - 1, delimiter, delimiter_len));
+          start += size;
+          n++;
+        }
+      g_assert_cmpuint (start, ==, len);
+      g_assert_cmpuint (n, ==, ss_message_log_get_count (messages, SS_TRAFFIC_RECEIVED));
+    }
+}
+
 static void
 test_index_cost (void)
 {
@@ -280,6 +335,7 @@ main (int   argc,
   g_test_add_func ("/message-log/merged", test_merged);
   g_test_add_func ("/message-log/check-hook", test_check_hook);
   g_test_add_func ("/message-log/idle", test_idle_messages);
+  g_test_add_func ("/message-log/random-chunkings", test_random_chunkings);
   g_test_add_func ("/message-log/index-cost", test_index_cost);
 
   return g_test_run ();

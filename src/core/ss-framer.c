@@ -107,6 +107,27 @@ ss_framer_get_pending (SsFramer *self)
   return self->pending;
 }
 
+/* The longest message */
+guint64
+ss_framer_get_max (SsFramer *self)
+{
+  return self->max;
+}
+
+/**
+ * ss_framer_get_single_delimiter:
+ *
+ * Returns: the delimiter's byte when it is one byte and no message is
+ *   being read, so a caller may find whole lines on its own; -1 otherwise
+ */
+int
+ss_framer_get_single_delimiter (SsFramer *self)
+{
+  if (self->spec.mode != SS_FRAMING_DELIMITER || self->spec.delimiter_len != 1 || self->pending != 0)
+    return -1;
+  return self->spec.delimiter[0];
+}
+
 /**
  * ss_framer_begin_chunk:
  * @time: when the chunk about to be scanned arrived, in microseconds

@@ -77,6 +77,8 @@ gsize     ss_framer_scan         (SsFramer           *self,
                                   gsize               len,
                                   guint              *flags);
 guint64   ss_framer_get_pending  (SsFramer           *self);
+guint64   ss_framer_get_max      (SsFramer           *self);
+int       ss_framer_get_single_delimiter (SsFramer   *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsFramer, ss_framer_free)
 

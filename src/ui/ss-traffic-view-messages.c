@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-escape.h"
 #include "ss-framing-box.h"
 #include "ss-hexdump.h"
 #include "ss-traffic-view-private.h"
@@ -51,19 +52,51 @@ ss_traffic_view_frame (SsTrafficView *self)
     self->messages = ss_message_log_new (self->log, &self->framing);
 }
 
+/* A few characters for the button: the toolbar has little room */
+static char *
+dup_summary (const SsFramerSpec *spec)
+{
+  switch (spec->mode)
+    {
+    case SS_FRAMING_DELIMITER:
+      return ss_escape_bytes (spec->delimiter, spec->delimiter_len, 4, FALSE);
+    case SS_FRAMING_FIXED:
+      /* Translators: a fixed message length on a narrow button */
+      return g_strdup_printf (_("%u B"), spec->fixed_length);
+    case SS_FRAMING_LENGTH:
+      /* Translators: messages split by a length field, on a narrow button */
+      return g_strdup (_("length"));
+    case SS_FRAMING_IDLE:
+      /* Translators: an idle gap in milliseconds, on a narrow button */
+      return g_strdup_printf (_("%u ms"), spec->idle_ms);
+    case SS_FRAMING_NONE:
+    case SS_N_FRAMINGS:
+    default:
+      return NULL;
+    }
+}
+
 static void
 update_button (SsTrafficView *self)
 {
+  g_autofree char *summary = dup_summary (&self->framing);
   g_autofree char *spec = ss_framer_spec_to_string (&self->framing);
   g_autofree char *label = NULL;
+  g_autofree char *tooltip = NULL;
 
-  if (self->framing.mode == SS_FRAMING_NONE)
+  if (summary == NULL)
     label = g_strdup (_("Messages"));
   else
     /* Translators: the Messages button while the log is split; %s is
-     * how, e.g. "delimiter:\n" or "fixed:16" */
-    label = g_strdup_printf (_("Messages: %s"), spec);
+     * how, in a few characters: "\n", "16 B", "length", "50 ms" */
+    label = g_strdup_printf (_("Messages: %s"), summary);
   gtk_menu_button_set_label (self->messages_button, label);
+  if (summary == NULL)
+    tooltip = g_strdup (_("One row a message instead of one a recv or send call: by a delimiter, a fixed length, a length field or an idle gap"));
+  else
+    /* Translators: %s is the framing, e.g. "length:offset=0,size=2,big,adjust=0" */
+    tooltip = g_strdup_printf (_("One row a message, split by %s"), spec);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->messages_button), tooltip);
 }
 
 /**
