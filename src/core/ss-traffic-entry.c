@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "ss-escape.h"
 #include "ss-traffic-entry.h"
@@ -191,9 +192,9 @@ ss_traffic_entry_dup_note (SsTrafficEntry *self)
 
   if (self->message_flags & SS_MESSAGE_INCOMPLETE)
     /* Translators: a message whose end has not arrived yet */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "(incomplete, %" G_GSIZE_FORMAT " byte so far)",
-                                         "(incomplete, %" G_GSIZE_FORMAT " bytes so far)", self->length),
-                            self->length);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "(incomplete, %" PRIu64 " byte so far)",
+                                         "(incomplete, %" PRIu64 " bytes so far)", self->length),
+                            (guint64) self->length);
   if (self->message_flags & SS_MESSAGE_SHORT)
     return g_strdup (_("(its length field is shorter than its header)"));
   if (self->message_flags & SS_MESSAGE_CAPPED)
