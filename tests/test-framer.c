@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "ss-framer.h"
+#include "ss-hexdump.h"
 
 typedef struct
 {
@@ -442,6 +443,45 @@ test_spec_text (void)
     }
 }
 
+/* The side-by-side layout's lines, as hexdump -C writes them */
+static void
+test_hexdump (void)
+{
+  const guint8 *hello = (const guint8 *) "Hello, world!\n\x01\xff";
+  g_autofree char *sixteen = ss_hexdump_format (hello, 16, 16, 0, NULL);
+  g_autofree char *eight = NULL;
+  g_autofree char *cut = NULL;
+  guint n_lines;
+
+  g_assert_cmpstr (sixteen, ==,
+                   "00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 0a 01 ff  |Hello, world!...|");
+  eight = ss_hexdump_format (hello, 10, 8, 0, &n_lines);
+  g_assert_cmpstr (eight, ==,
+                   "00000000  48 65 6c 6c 6f 2c 20 77  |Hello, w|\n"
+                   "00000008  6f 72                    |or|");
+  g_assert_cmpuint (n_lines, ==, 2);
+  cut = ss_hexdump_format (hello, 16, 4, 2, &n_lines);
+  g_assert_cmpuint (n_lines, ==, 3);
+  g_assert_true (g_str_has_suffix (cut, "\n(8 more bytes not shown)"));
+
+  /* a line never wider than asked, and as many bytes as fit */
+  for (guint chars = 0; chars < 400; chars++)
+    {
+      guint per_line = ss_hexdump_bytes_per_line (chars);
+      g_autofree char *line = ss_hexdump_format (hello, 16, per_line, 1, NULL);
+      g_autofree char *wider = ss_hexdump_format (hello, 16, per_line + 4, 1, NULL);
+
+      g_assert_cmpuint (per_line % 4, ==, 0);
+      g_assert_cmpuint (per_line, >=, 4);
+      g_assert_cmpuint (per_line, <=, 64);
+      /* a full line's width, measured on 16 bytes when it shows fewer */
+      if (per_line > 4 && per_line <= 16)
+        g_assert_cmpuint (strcspn (line, "\n") - (16 - MIN (per_line, 16)), <=, chars);
+      if (per_line < 16)
+        g_assert_cmpuint (strlen (wider) - (16 - MIN (per_line + 4, 16)), >, chars);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -454,6 +494,7 @@ main (int   argc,
   g_test_add_func ("/framer/hostile/delimiters", test_hostile_delimiters);
   g_test_add_func ("/framer/idle-gap", test_idle_gap);
   g_test_add_func ("/framer/spec-text", test_spec_text);
+  g_test_add_func ("/hexdump/side-by-side", test_hexdump);
 
   return g_test_run ();
 }

@@ -27,8 +27,8 @@ line_chars (guint per_line)
  * ss_hexdump_bytes_per_line:
  * @chars: the width to fill, in characters of a monospace font
  *
- * Returns: the most bytes a line shows in @chars: a multiple of 4 (of 8
- *   from 8 on, so the groups stay whole), from 4 to 64
+ * Returns: the most bytes a line shows in @chars: a multiple of 4, from
+ *   4 to 64
  */
 guint
 ss_hexdump_bytes_per_line (guint chars)
@@ -36,7 +36,7 @@ ss_hexdump_bytes_per_line (guint chars)
   guint per_line = MAX_PER_LINE;
 
   while (per_line > MIN_PER_LINE && line_chars (per_line) > chars)
-    per_line -= per_line > 8 ? 8 : 4;
+    per_line -= 4;
   return per_line;
 }
 
