@@ -7,7 +7,9 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -36,6 +38,12 @@ G_STATIC_ASSERT (sizeof (Message) == 16);
  * message (a doubling array would cost up to twice that). */
 #define PAGE_BITS 12
 #define PAGE_SIZE (1u << PAGE_BITS)
+/* Past the first SLAB_PAGES pages (131,072 messages), pages come 32 at a
+ * time from 2 MiB slabs the kernel may back with one huge page: a flood
+ * of short lines then costs one page fault per 2 MiB of index, not 512.
+ * A log of a few messages never holds more than a page. */
+#define SLAB_PAGES 32
+#define SLAB_SIZE  (SLAB_PAGES * PAGE_SIZE * sizeof (Message))
 
 #define KIND_MASK 3u
 
@@ -55,6 +63,7 @@ struct _SsMessageLog
   GArray       *streams;      /* of Stream, by source * 2 + kind */
 
   GPtrArray    *pages;        /* of PAGE_SIZE Messages */
+  GPtrArray    *slabs;        /* where pages past the first SLAB_PAGES are */
   guint         n_messages;
   guint         n_published;
   guint         first_changed; /* the first published message grown since */
@@ -236,6 +245,41 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SsMessageLog, ss_message_log, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 static void
+add_page (SsMessageLog *self)
+{
+  guint n = self->pages->len;
+  guint8 *slab;
+
+  if (n < SLAB_PAGES)
+    {
+      g_ptr_array_add (self->pages, g_new (Message, PAGE_SIZE));
+      return;
+    }
+  if (n % SLAB_PAGES == 0)
+    {
+      void *memory;
+
+      if (posix_memalign (&memory, SLAB_SIZE, SLAB_SIZE) != 0)
+        g_error ("out of memory for %" G_GSIZE_FORMAT " bytes", (gsize) SLAB_SIZE);
+#ifdef MADV_HUGEPAGE
+      madvise (memory, SLAB_SIZE, MADV_HUGEPAGE);
+#endif
+      g_ptr_array_add (self->slabs, memory);
+    }
+  slab = g_ptr_array_index (self->slabs, self->slabs->len - 1);
+  g_ptr_array_add (self->pages, slab + (n % SLAB_PAGES) * PAGE_SIZE * sizeof (Message));
+}
+
+static void
+free_pages (SsMessageLog *self)
+{
+  for (guint i = 0; i < MIN (self->pages->len, SLAB_PAGES); i++)
+    g_free (g_ptr_array_index (self->pages, i));
+  g_ptr_array_set_size (self->pages, 0);
+  g_ptr_array_set_size (self->slabs, 0);
+}
+
+static void
 clear_streams (SsMessageLog *self)
 {
   for (guint i = 0; i < self->streams->len; i++)
@@ -259,7 +303,9 @@ ss_message_log_finalize (GObject *object)
     }
   clear_streams (self);
   g_array_unref (self->streams);
+  free_pages (self);
   g_ptr_array_unref (self->pages);
+  g_ptr_array_unref (self->slabs);
   if (self->check_destroy != NULL)
     self->check_destroy (self->check_data);
   G_OBJECT_CLASS (ss_message_log_parent_class)->finalize (object);
@@ -275,7 +321,8 @@ static void
 ss_message_log_init (SsMessageLog *self)
 {
   self->streams = g_array_new (FALSE, TRUE, sizeof (Stream));
-  self->pages = g_ptr_array_new_with_free_func (g_free);
+  self->pages = g_ptr_array_new ();
+  self->slabs = g_ptr_array_new_with_free_func (free);
   self->first_changed = G_MAXUINT;
 }
 
@@ -310,7 +357,7 @@ add_message (SsMessageLog *self,
 
   g_return_val_if_fail (self->n_messages < G_MAXUINT, NULL);
   if ((self->n_messages & (PAGE_SIZE - 1)) == 0)
-    g_ptr_array_add (self->pages, g_new (Message, PAGE_SIZE));
+    add_page (self);
   message = message_at (self, self->n_messages++);
   message->record = record;
   message->skip = skip;
@@ -597,7 +644,7 @@ reset (SsMessageLog *self)
   guint removed = self->n_published;
 
   clear_streams (self);
-  g_ptr_array_set_size (self->pages, 0);
+  free_pages (self);
   self->n_messages = self->n_published = 0;
   self->first_changed = G_MAXUINT;
   memset (self->count, 0, sizeof self->count);
