@@ -138,7 +138,9 @@ static void
 choose_framing (Conn          *conn,
                 SsFramingMode  mode)
 {
-  gtk_menu_button_popup (view_child (conn, "messages_button"));
+  /* Ctrl+M */
+  g_assert_true (gtk_widget_activate_action (view (conn), "traffic.messages", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (view_child (conn, "messages_button")))));
   gtk_drop_down_set_selected (box_child (conn, "mode_dropdown"), mode);
 }
 

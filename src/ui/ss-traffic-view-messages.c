@@ -92,10 +92,10 @@ update_button (SsTrafficView *self)
     label = g_strdup_printf (_("Messages: %s"), summary);
   gtk_menu_button_set_label (self->messages_button, label);
   if (summary == NULL)
-    tooltip = g_strdup (_("One row a message instead of one a recv or send call: by a delimiter, a fixed length, a length field or an idle gap"));
+    tooltip = g_strdup (_("One row a message instead of one a recv or send call: by a delimiter, a fixed length, a length field or an idle gap (Ctrl+M)"));
   else
     /* Translators: %s is the framing, e.g. "length:offset=0,size=2,big,adjust=0" */
-    tooltip = g_strdup_printf (_("One row a message, split by %s"), spec);
+    tooltip = g_strdup_printf (_("One row a message, split by %s (Ctrl+M)"), spec);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->messages_button), tooltip);
 }
 
@@ -205,6 +205,15 @@ show_chunks_action (GtkWidget  *widget,
   ss_traffic_view_set_framing (self, &none);
   shown = ss_traffic_log_count_kinds (self->log, ss_traffic_view_get_kinds (self), first);
   ss_traffic_view_select_row (self, shown);
+}
+
+/* Ctrl+M: the Messages popover */
+static void
+messages_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  gtk_menu_button_popup (SS_TRAFFIC_VIEW (widget)->messages_button);
 }
 
 /* Show Chunks is there for a message */
@@ -374,4 +383,6 @@ ss_traffic_view_install_messages (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, messages_button);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, framing_box);
   gtk_widget_class_install_action (widget_class, "traffic.show-chunks", NULL, show_chunks_action);
+  gtk_widget_class_install_action (widget_class, "traffic.messages", NULL, messages_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "traffic.messages", NULL);
 }
