@@ -37,6 +37,8 @@ G_STATIC_ASSERT (sizeof (Message) == 16);
  * A log of a few messages never holds more than a page. */
 #define SLAB_PAGES 32
 #define SLAB_SIZE  (SLAB_PAGES * PAGE_SIZE * sizeof (Message))
+/* slabs made ready ahead, by a thread of their own */
+#define PREPARED_SLABS 2
 
 #define KIND_MASK 3u
 
@@ -57,6 +59,8 @@ struct _SsMessageLog
 
   GPtrArray    *pages;        /* of PAGE_SIZE Messages */
   GPtrArray    *slabs;        /* where pages past the first SLAB_PAGES are */
+  GAsyncQueue  *ready;        /* slabs made ready, once slabs are used */
+  guint         prepared;     /* slabs asked for and not yet taken */
   guint         n_messages;
   guint         n_published;
   guint         first_changed; /* the first published message grown since */

@@ -180,6 +180,8 @@ ss_message_log_finalize (GObject *object)
   ss_message_log_free_pages (self);
   g_ptr_array_unref (self->pages);
   g_ptr_array_unref (self->slabs);
+  /* the slabs being made ready go with the last of it */
+  g_clear_pointer (&self->ready, g_async_queue_unref);
   if (self->check_destroy != NULL)
     self->check_destroy (self->check_data);
   G_OBJECT_CLASS (ss_message_log_parent_class)->finalize (object);
@@ -430,7 +432,7 @@ guint64
 ss_message_log_get_memory (SsMessageLog *self)
 {
   g_return_val_if_fail (SS_IS_MESSAGE_LOG (self), 0);
-  return (guint64) self->pages->len * PAGE_SIZE * sizeof (Message) +
+  return (guint64) self->pages->len * PAGE_SIZE * sizeof (Message) + (guint64) self->prepared * SLAB_SIZE +
          self->pages->len * sizeof (gpointer) + self->streams->len * sizeof (Stream);
 }
 
