@@ -106,6 +106,8 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), cell_shape[column].chars);
   gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), column == COLUMN_DATA ? 3 : cell_shape[column].chars);
   gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), cell_shape[column].xalign);
+  /* a Hex and Text row is many lines: its time and length on the first */
+  gtk_inscription_set_yalign (GTK_INSCRIPTION (cell), 0);
   gtk_widget_add_css_class (cell, column == COLUMN_DATA ? "traffic-data" : "numeric");
   gtk_list_item_set_child (item, cell);
 }
