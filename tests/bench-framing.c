@@ -166,6 +166,8 @@ main (int   argc,
   Config unframed, framed;
   g_autofree double *plain_rate = NULL;
   g_autofree double *framed_rate = NULL;
+  g_autofree double *plain_cpu = NULL;
+  g_autofree double *framed_cpu = NULL;
   guint n_rounds;
   double plain, with_messages, low = G_MAXDOUBLE, high = 0, index_bytes = 0;
   gboolean all_ok = TRUE;
@@ -179,6 +181,8 @@ main (int   argc,
   framed.framed = TRUE;
   plain_rate = g_new0 (double, n_rounds);
   framed_rate = g_new0 (double, n_rounds);
+  plain_cpu = g_new0 (double, n_rounds);
+  framed_cpu = g_new0 (double, n_rounds);
 
   printf ("framing: %.0f MiB of lines (%" G_GUINT64_FORMAT ", 64 bytes on average) over loopback TCP, %u rounds\n",
           unframed.n_bytes / MiB, unframed.n_lines, n_rounds);
@@ -190,9 +194,11 @@ main (int   argc,
 
       bench_run_print (run_sockscope, &unframed, "unframed", print_run, &result);
       plain_rate[i] = result.ok ? result.bytes / result.seconds : 0;
+      plain_cpu[i] = result.values[RECEIVER_CPU] / (result.bytes / 1e9);
       all_ok &= result.ok;
       bench_run_print (run_sockscope, &framed, "framed", print_run, &result);
       framed_rate[i] = result.ok ? result.bytes / result.seconds : 0;
+      framed_cpu[i] = result.values[RECEIVER_CPU] / (result.bytes / 1e9);
       index_bytes = MAX (index_bytes, result.values[INDEX_BYTES]);
       all_ok &= result.ok;
       if (plain_rate[i] > 0)
@@ -202,6 +208,10 @@ main (int   argc,
         }
     }
 
+  /* wall-clock rates swing with what else the machine runs; the
+   * receiving thread's CPU time per byte is the steadier measure */
+  printf ("  (medians; receiver CPU: unframed %.3f s/GB, framed %.3f s/GB)\n",
+          bench_median (plain_cpu, n_rounds), bench_median (framed_cpu, n_rounds));
   plain = bench_median (plain_rate, n_rounds);
   with_messages = bench_median (framed_rate, n_rounds);
   printf ("framing: unframed %.2f GB/s, framed %.2f GB/s (medians), ratio %.2f (rounds %.2f to %.2f), "
