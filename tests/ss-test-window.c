@@ -615,7 +615,7 @@ ss_test_dropdown_popup (GtkDropDown *dropdown,
   g_assert_not_reached ();
 }
 
-/* The text a label shows, or an SsTextCell (the cells of the traffic
+/* The text a label shows, or a cell (an SsTextCell or, for Hex and Text, an inscription: the cells of the traffic
  * table and the rows of the call log); NULL for any other widget. */
 const char *
 ss_test_widget_text (GtkWidget *widget)
@@ -624,6 +624,8 @@ ss_test_widget_text (GtkWidget *widget)
     return gtk_label_get_text (GTK_LABEL (widget));
   if (SS_IS_TEXT_CELL (widget))
     return ss_text_cell_get_text (SS_TEXT_CELL (widget));
+  if (GTK_IS_INSCRIPTION (widget))
+    return gtk_inscription_get_text (GTK_INSCRIPTION (widget));
   return NULL;
 }
 

@@ -378,6 +378,7 @@ ss_traffic_log_forward (SsTrafficLog *self,
    * changes at once */
   if (record->kind != SS_TRAFFIC_EVENT)
     merged->bytes[record->kind] += record->length;
+  ss_traffic_log_tell_framings (merged);
 }
 
 /* Room for a chunk of @len bytes at the end of the newest block, after
@@ -427,6 +428,7 @@ commit (SsTrafficLog  *self,
       block->bytes[kind] += len;
       self->kept_payload += len;
     }
+  ss_traffic_log_tell_framings (self);
   if (self->merge_into != NULL)
     ss_traffic_log_forward (self, record);
 }
@@ -445,6 +447,7 @@ add_event (SsTrafficLog *self,
     return;
   g_byte_array_append (self->event_text, text, len);
   self->event_pending = TRUE;
+  ss_traffic_log_tell_framings (self);
   if (self->merge_into != NULL)
     ss_traffic_log_forward (self, record);
 }

@@ -24,6 +24,7 @@ struct _SsTextCell
   guint        min_chars;
   guint        nat_chars;
   float        xalign;
+  float        yalign;
   PangoEllipsizeMode ellipsize;
   /* made when first drawn; dropped when the style may change the font */
   PangoLayout *layout;
@@ -140,7 +141,7 @@ ss_text_cell_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_render_layout (snapshot, gtk_widget_get_style_context (widget),
-                              x, MAX (0, (height - logical.height) / 2), layout);
+                              x, MAX (0, (int) (self->yalign * (height - logical.height))), layout);
   gtk_snapshot_pop (snapshot);
 }
 
@@ -198,6 +199,7 @@ static void
 ss_text_cell_init (SsTextCell *self)
 {
   self->ellipsize = PANGO_ELLIPSIZE_END;
+  self->yalign = 0.5;
 }
 
 /**
@@ -257,5 +259,17 @@ ss_text_cell_set_ellipsize (SsTextCell         *self,
   self->ellipsize = mode;
   if (self->layout != NULL)
     pango_layout_set_ellipsize (self->layout, mode);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Where in a taller row the line sits: 0.5 in its middle (the default),
+ * 0 at its top. */
+void
+ss_text_cell_set_yalign (SsTextCell *self,
+                         float       yalign)
+{
+  g_return_if_fail (SS_IS_TEXT_CELL (self));
+
+  self->yalign = CLAMP (yalign, 0, 1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

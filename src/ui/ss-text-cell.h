@@ -20,5 +20,7 @@ void        ss_text_cell_set_text   (SsTextCell *self,
 const char *ss_text_cell_get_text   (SsTextCell *self);
 void        ss_text_cell_set_ellipsize (SsTextCell        *self,
                                         PangoEllipsizeMode mode);
+void        ss_text_cell_set_yalign    (SsTextCell        *self,
+                                        float              yalign);
 
 G_END_DECLS
