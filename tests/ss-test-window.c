@@ -615,8 +615,9 @@ ss_test_dropdown_popup (GtkDropDown *dropdown,
   g_assert_not_reached ();
 }
 
-/* The text a label shows, or a cell (an SsTextCell or, for Hex and Text, an inscription: the cells of the traffic
- * table and the rows of the call log); NULL for any other widget. */
+/* The text a label shows, or a cell's (an SsTextCell, or the inscription
+ * of a Hex and Text row): the cells of the traffic table and the rows of
+ * the call log; NULL for any other widget. */
 const char *
 ss_test_widget_text (GtkWidget *widget)
 {
