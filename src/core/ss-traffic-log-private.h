@@ -141,6 +141,16 @@ ss_traffic_log_tell_framings (SsTrafficLog *self)
 }
 
 /* The payload of a record that is kept, or NULL */
+/* A record whose bytes were let go for the memory budget: its block is
+ * gone (an event's text is kept apart, and never is). */
+static inline gboolean
+ss_traffic_log_record_is_evicted (SsTrafficLog *self,
+                                  const Record *record)
+{
+  return record->kind != SS_TRAFFIC_EVENT && record->length > 0 &&
+         record->block < self->first_block;
+}
+
 static inline const guint8 *
 ss_traffic_log_record_data (SsTrafficLog *self,
                             const Record *record)
