@@ -533,7 +533,9 @@ ss_checksum_compute (const SsChecksum  *self,
     }
 
   width = checksums[self->kind].width;
-  value = compute_value (self->kind, data + self->skip_start, len - self->skip_start - self->skip_end);
+  /* NULL + 0 is undefined behaviour in C */
+  value = len > 0 ? compute_value (self->kind, data + self->skip_start, len - self->skip_start - self->skip_end)
+                  : compute_value (self->kind, NULL, 0);
   for (guint i = 0; i < width; i++)
     {
       guint shift = self->order == SS_CHECKSUM_ORDER_BIG ? 8 * (width - 1 - i) : 8 * i;
