@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "ss-socket-private.h"
 
@@ -71,11 +72,11 @@ ss_socket_stop_receive_file (SsSocket *self)
   ss_receive_file_stop (self->receive_file);
   ss_traffic_log_append_event (self->traffic,
                                g_dngettext (GETTEXT_PACKAGE,
-                                            "Stopped appending to %s: %" G_GUINT64_FORMAT " byte written",
-                                            "Stopped appending to %s: %" G_GUINT64_FORMAT " bytes written",
+                                            "Stopped appending to %s: %" PRIu64 " byte written",
+                                            "Stopped appending to %s: %" PRIu64 " bytes written",
                                             ss_receive_file_get_bytes (self->receive_file)),
                                ss_receive_file_get_path (self->receive_file),
-                               ss_receive_file_get_bytes (self->receive_file));
+                               (guint64) ss_receive_file_get_bytes (self->receive_file));
   ss_traffic_log_flush (self->traffic);
 }
 
