@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ss-checksum.h"
+#include "ss-encoding.h"
 
 G_DEFINE_QUARK (ss-checksum-error-quark, ss_checksum_error)
 
@@ -575,17 +576,6 @@ ss_checksum_apply (const SsChecksum  *self,
   return g_byte_array_free_to_bytes (out);
 }
 
-static char *
-dup_hex (const guint8 *data,
-         gsize         len)
-{
-  GString *out = g_string_new (NULL);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (out, i > 0 ? " %02x" : "%02x", data[i]);
-  return g_string_free (out, FALSE);
-}
-
 /**
  * ss_checksum_verify:
  * @message: a message received, ending with its checksum
@@ -628,8 +618,8 @@ ss_checksum_verify (const SsChecksum  *self,
     return FALSE;
   if (memcmp (g_bytes_get_data (expected, NULL), message + body, size) != 0)
     {
-      g_autofree char *got = dup_hex (message + body, size);
-      g_autofree char *want = dup_hex (g_bytes_get_data (expected, NULL), size);
+      g_autofree char *got = ss_encoding_encode (SS_ENCODING_HEX, message + body, size);
+      g_autofree char *want = ss_encoding_encode (SS_ENCODING_HEX, g_bytes_get_data (expected, NULL), size);
 
       g_set_error (error, SS_CHECKSUM_ERROR, SS_CHECKSUM_ERROR_MISMATCH,
                    _("The checksum is %s, but the message’s bytes give %s"), got, want);

@@ -182,15 +182,7 @@ ss_payload_new (const char   *name,
                 const char   *content,
                 SsLineEnding  line_ending)
 {
-  g_return_val_if_fail (encoding < SS_N_ENCODINGS, NULL);
-  g_return_val_if_fail (line_ending < SS_N_LINE_ENDINGS, NULL);
-
-  return g_object_new (SS_TYPE_PAYLOAD,
-                       "name", name,
-                       "encoding", (guint) encoding,
-                       "content", content,
-                       "line-ending", (guint) line_ending,
-                       NULL);
+  return ss_payload_new_full (name, encoding, content, line_ending, NULL, TRUE);
 }
 
 /**

@@ -209,17 +209,6 @@ highlight_checksum (SsComposer *self,
   gtk_label_set_attributes (self->preview_label, attrs);
 }
 
-static char *
-dup_hex (const guint8 *data,
-         gsize         len)
-{
-  GString *out = g_string_new (NULL);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (out, i > 0 ? " %02x" : "%02x", data[i]);
-  return g_string_free (out, FALSE);
-}
-
 static gboolean
 update_preview (gpointer user_data)
 {
@@ -272,7 +261,7 @@ update_preview (gpointer user_data)
                               (guint64) total);
     if (sum_size > 0)
       {
-        g_autofree char *sum = dup_hex (data + sum_at, sum_size);
+        g_autofree char *sum = ss_encoding_encode (SS_ENCODING_HEX, data + sum_at, sum_size);
         g_autofree char *with_sum = NULL;
 
         /* Translators: "12 bytes, checksum 37 4b" */
