@@ -97,7 +97,7 @@ file_chosen_cb (gpointer        user_data,
                 GFile          *file,
                 GtkFileChooser *chooser)
 {
-  g_autoptr(SsReceiveFileBox) self = user_data;
+  SsReceiveFileBox *self = user_data;
   g_autofree char *path = g_file_get_path (file);
   g_autoptr(GError) error = NULL;
 
@@ -128,7 +128,7 @@ state_set_cb (SsReceiveFileBox *self,
   else if (!ss_receive_file_get_active (self->file))
     ss_file_chooser_show (ss_file_chooser_new (GTK_WIDGET (self), _("Receive to File"),
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Receive"), "received.bin"),
-                          file_chosen_cb, g_object_ref (self));
+                          file_chosen_cb, self);
   update (self);
   return TRUE;
 }
