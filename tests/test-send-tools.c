@@ -217,8 +217,11 @@ test_checksum (SsTestWindow  *f,
   assert_peer_quiet (peer);
 
   /* kept with a saved payload, and back when it is loaded */
-  g_assert_true (ss_composer_save_payload (composer_of (page), ss_composer_dup_payload (composer_of (page)),
-                                           "Framed", &error));
+  {
+    g_autoptr(SsPayload) framed = ss_composer_dup_payload (composer_of (page));
+
+    g_assert_true (ss_composer_save_payload (composer_of (page), framed, "Framed", &error));
+  }
   g_assert_no_error (error);
   ss_test_choose (chooser_child (page, "kind_dropdown"), "No Checksum");
   wait_status (page, "8 bytes", FALSE);
