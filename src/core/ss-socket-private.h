@@ -8,6 +8,7 @@
 
 #include "ss-accept-queue.h"
 #include "ss-poller.h"
+#include "ss-receive-file.h"
 #include "ss-recorder.h"
 #include "ss-socket.h"
 
@@ -136,6 +137,8 @@ struct _SsSocket
   guint          record_generation;
   guint          record_stream;
 
+  SsReceiveFile *receive_file;  /* made on first use */
+
   char          *unix_path;     /* the socket file bind() made, removed at close */
   dev_t          unix_dev;
   ino_t          unix_ino;
@@ -200,6 +203,9 @@ void      ss_socket_auto_reply        (SsSocket      *self,
                                        gsize          len,
                                        const SsAddress *sender);
 
+void      ss_socket_write_received    (SsSocket      *self,
+                                       const guint8  *data,
+                                       gsize          len);
 void      ss_socket_record_pending    (SsSocket      *self);
 void      ss_socket_record_connection (SsSocket      *self,
                                        SsSocket      *connection);

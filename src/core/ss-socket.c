@@ -102,6 +102,7 @@ ss_socket_finalize (GObject *object)
   g_clear_object (&self->reply_rules);
   g_clear_handle_id (&self->record_flush_id, g_source_remove);
   g_clear_pointer (&self->recorder, ss_recorder_free);
+  g_clear_object (&self->receive_file);
   g_free (self->record_path);
   g_free (self->record_when);
 
@@ -415,6 +416,7 @@ ss_socket_close (SsSocket *self)
   ss_socket_record (self, "close", args, python, result, errsv, NULL);
 
   ss_socket_stop_recording (self);
+  ss_socket_stop_receive_file (self);
   ss_socket_set_state (self, SS_SOCKET_CLOSED);
   ss_traffic_log_append_event (self->traffic, _("Closed"));
   if (result == 0)
