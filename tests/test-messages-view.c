@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ss-checksum-chooser.h"
 #include "ss-framing-box.h"
 #include "ss-hexdump.h"
 #include "ss-socket-page-private.h"
@@ -404,6 +405,53 @@ test_hex_and_text (SsTestWindow  *f,
   disconnect_page (&conn);
 }
 
+/* Messages checked against the checksum they end with: a good one, a bad
+ * one, a good one split over two sends; "Failed Checks" shows the bad
+ * one alone, marked in red and said in its preview. */
+static void
+test_verify_checksum (SsTestWindow  *f,
+                      gconstpointer  data)
+{
+  Conn conn;
+  g_autoptr(SsChecksum) sum8 = ss_checksum_new (SS_CHECKSUM_SUM8);
+  g_autoptr(SsTrafficEntry) bad = NULL;
+  g_autofree char *preview = NULL;
+  SsMessageLog *messages;
+  guint events;
+
+  connect_page (f, &conn);
+  choose_framing (&conn, SS_FRAMING_DELIMITER);
+  gtk_editable_set_text (box_child (&conn, "delimiter_entry"), "\\n");
+  ss_checksum_chooser_set_checksum (box_child (&conn, "verify_chooser"), sum8);
+  apply (&conn);
+  messages = ss_traffic_view_get_messages (view (&conn));
+  g_assert_nonnull (messages);
+  events = n_rows (&conn);
+
+  /* "AB" sums to 0x83; "hi" to 0xd1 */
+  peer_says (&conn, "AB\x83\n");
+  peer_says (&conn, "AB\x01\n");
+  peer_says (&conn, "hi");
+  peer_says (&conn, "\xd1\n");
+  wait_row (&conn, events + 2, "hi\xd1\n");
+  g_assert_cmpuint (ss_message_log_get_flags (messages, events) & (SS_MESSAGE_GOOD | SS_MESSAGE_BAD), ==, SS_MESSAGE_GOOD);
+  g_assert_cmpuint (ss_message_log_get_flags (messages, events + 1) & (SS_MESSAGE_GOOD | SS_MESSAGE_BAD), ==, SS_MESSAGE_BAD);
+  g_assert_cmpuint (ss_message_log_get_flags (messages, events + 2) & (SS_MESSAGE_GOOD | SS_MESSAGE_BAD), ==, SS_MESSAGE_GOOD);
+
+  bad = row_entry (&conn, events + 1);
+  preview = ss_traffic_entry_dup_text (bad, 200);
+  g_assert_true (g_str_has_prefix (preview, "(bad checksum) "));
+  ss_test_wait_label_shown (conn.page, "message-bad", preview);
+
+  /* the filter: the bad message alone */
+  gtk_drop_down_set_selected (view_child (&conn, "direction_dropdown"), 3);
+  wait_row (&conn, 0, "AB\x01\n");
+  g_assert_cmpuint (n_rows (&conn), ==, 1);
+  gtk_drop_down_set_selected (view_child (&conn, "direction_dropdown"), 0);
+  linger (f);
+  disconnect_page (&conn);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -415,6 +463,7 @@ main (int   argc,
   ss_test_window_add ("/messages-view/length-field", test_length_field);
   ss_test_window_add ("/messages-view/wrong-delimiter", test_wrong_delimiter);
   ss_test_window_add ("/messages-view/hex-and-text", test_hex_and_text);
+  ss_test_window_add ("/messages-view/verify-checksum", test_verify_checksum);
   status = g_test_run ();
   ss_test_window_shutdown ();
   return status;

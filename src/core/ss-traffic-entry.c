@@ -199,6 +199,9 @@ ss_traffic_entry_dup_note (SsTrafficEntry *self)
     return g_strdup (_("(its length field is shorter than its header)"));
   if (self->message_flags & SS_MESSAGE_CAPPED)
     return g_strdup (_("(cut at the memory budget)"));
+  if (self->message_flags & SS_MESSAGE_BAD)
+    /* Translators: a message whose checksum did not match its bytes */
+    return g_strdup (_("(bad checksum)"));
   return NULL;
 }
 

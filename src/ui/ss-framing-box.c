@@ -12,6 +12,7 @@
 #include "ss-accessible.h"
 #include "ss-encoding.h"
 #include "ss-escape.h"
+#include "ss-checksum-chooser.h"
 #include "ss-framing-box.h"
 
 /* the pages of options_stack, in SsFramingMode order */
@@ -36,6 +37,7 @@ struct _SsFramingBox
   GtkCheckButton *counts_header_check;
   GtkSpinButton  *adjustment_spin;
   GtkSpinButton  *idle_spin;
+  SsChecksumChooser *verify_chooser;
   GtkLabel       *error_label;
   GtkButton      *apply_button;
 };
@@ -156,9 +158,37 @@ static void
 apply_cb (SsFramingBox *self)
 {
   g_autofree char *text = ss_framing_box_dup_spec_text (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsChecksum) verify = NULL;
 
-  if (text != NULL)
-    g_signal_emit (self, signals[APPLY], 0, text);
+  if (text == NULL)
+    return;
+  verify = ss_checksum_chooser_dup_checksum (self->verify_chooser, &error);
+  if (verify == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  g_signal_emit (self, signals[APPLY], 0, text);
+}
+
+/**
+ * ss_framing_box_dup_verify:
+ *
+ * Returns: (transfer full) (nullable): the checksum each message should
+ *   end with, or NULL for none
+ */
+SsChecksum *
+ss_framing_box_dup_verify (SsFramingBox *self)
+{
+  SsChecksum *verify;
+
+  g_return_val_if_fail (SS_IS_FRAMING_BOX (self), NULL);
+
+  verify = ss_checksum_chooser_dup_checksum (self->verify_chooser, NULL);
+  if (verify != NULL && ss_checksum_is_none (verify))
+    g_clear_pointer (&verify, ss_checksum_free);
+  return verify;
 }
 
 static void
@@ -182,6 +212,7 @@ ss_framing_box_class_init (SsFramingBoxClass *klass)
   signals[APPLY] = g_signal_new ("apply", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (SS_TYPE_CHECKSUM_CHOOSER);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-framing-box.ui");
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, content);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, mode_dropdown);
@@ -195,6 +226,7 @@ ss_framing_box_class_init (SsFramingBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, counts_header_check);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, adjustment_spin);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, idle_spin);
+  gtk_widget_class_bind_template_child (widget_class, SsFramingBox, verify_chooser);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, error_label);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, apply_button);
   gtk_widget_class_bind_template_callback (widget_class, mode_changed_cb);

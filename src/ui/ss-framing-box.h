@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "ss-checksum.h"
 #include "ss-framer.h"
 
 G_BEGIN_DECLS
@@ -18,5 +19,6 @@ G_DECLARE_FINAL_TYPE (SsFramingBox, ss_framing_box, SS, FRAMING_BOX, GtkWidget)
 char *ss_framing_box_dup_spec_text (SsFramingBox       *self);
 void  ss_framing_box_set_spec      (SsFramingBox       *self,
                                     const SsFramerSpec *spec);
+SsChecksum *ss_framing_box_dup_verify (SsFramingBox    *self);
 
 G_END_DECLS

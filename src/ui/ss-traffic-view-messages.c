@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "ss-escape.h"
@@ -43,13 +45,58 @@ ss_traffic_view_get_messages (SsTrafficView *self)
   return self->messages;
 }
 
+typedef struct
+{
+  SsChecksum *checksum;
+  guint8      delimiter[SS_FRAMER_MAX_DELIMITER];
+  guint       delimiter_len;
+} Verify;
+
+static void
+verify_free (gpointer data)
+{
+  Verify *verify = data;
+
+  ss_checksum_free (verify->checksum);
+  g_free (verify);
+}
+
+/* A message ends with its checksum, before its delimiter when it has one
+ * (the send box puts the checksum before the line ending too). */
+static gboolean
+verify_message_cb (SsTrafficKind  kind,
+                   const guint8  *data,
+                   gsize          len,
+                   gpointer       user_data)
+{
+  Verify *verify = user_data;
+
+  if (verify->delimiter_len > 0 && len >= verify->delimiter_len &&
+      memcmp (data + len - verify->delimiter_len, verify->delimiter, verify->delimiter_len) == 0)
+    len -= verify->delimiter_len;
+  return ss_checksum_verify (verify->checksum, data, len, NULL);
+}
+
 /* Frames the log shown (again) as the person chose */
 void
 ss_traffic_view_frame (SsTrafficView *self)
 {
   g_clear_object (&self->messages);
-  if (self->log != NULL && self->framing.mode != SS_FRAMING_NONE)
-    self->messages = ss_message_log_new (self->log, &self->framing);
+  if (self->log == NULL || self->framing.mode == SS_FRAMING_NONE)
+    return;
+  self->messages = ss_message_log_new (self->log, &self->framing);
+  if (self->verify != NULL)
+    {
+      Verify *verify = g_new0 (Verify, 1);
+
+      verify->checksum = ss_checksum_copy (self->verify);
+      if (self->framing.mode == SS_FRAMING_DELIMITER)
+        {
+          memcpy (verify->delimiter, self->framing.delimiter, self->framing.delimiter_len);
+          verify->delimiter_len = self->framing.delimiter_len;
+        }
+      ss_message_log_set_check (self->messages, verify_message_cb, verify, verify_free);
+    }
 }
 
 /* A few characters for the button: the toolbar has little room */
@@ -127,6 +174,8 @@ framing_apply_cb (SsTrafficView *self,
 
   if (!ss_framer_spec_parse (text, &spec, NULL))
     g_return_if_reached ();
+  g_clear_pointer (&self->verify, ss_checksum_free);
+  self->verify = ss_framing_box_dup_verify (self->framing_box);
   ss_traffic_view_set_framing (self, &spec);
   gtk_menu_button_popdown (self->messages_button);
 }
@@ -373,6 +422,7 @@ void
 ss_traffic_view_dispose_messages (SsTrafficView *self)
 {
   g_clear_object (&self->messages);
+  g_clear_pointer (&self->verify, ss_checksum_free);
   g_clear_pointer (&self->hexdump_cells, g_hash_table_unref);
 }
 

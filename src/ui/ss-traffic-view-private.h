@@ -52,6 +52,7 @@ struct _SsTrafficView
   SsFramingBox      *framing_box;
   SsFramerSpec       framing;
   SsMessageLog      *messages;    /* the rows, when framed */
+  SsChecksum        *verify;      /* each message's, or NULL */
   GtkColumnViewColumn *data_column;
   GtkColumnViewColumn *hexdump_column;
   GHashTable        *hexdump_cells;  /* the bound GtkListItems of hexdump_column */

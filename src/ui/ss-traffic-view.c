@@ -31,6 +31,7 @@ typedef enum
   DIRECTION_BOTH,
   DIRECTION_RECEIVED,
   DIRECTION_SENT,
+  DIRECTION_FAILED_CHECKS,
 } Direction;
 
 typedef enum
@@ -154,6 +155,9 @@ bind_cb (GtkSignalListItemFactory *factory,
   ss_text_cell_set_text (SS_TEXT_CELL (label), text);
   if (column == COLUMN_DIRECTION || column == COLUMN_DATA)
     set_one_class (label, direction_classes, G_N_ELEMENTS (direction_classes), direction_classes[kind]);
+  if (column == COLUMN_DATA)
+    set_one_class (label, (const char *[]) { "message-bad" }, 1,
+                   ss_traffic_entry_get_message_flags (entry) & SS_MESSAGE_BAD ? "message-bad" : NULL);
 }
 
 /* Marked: GTK orders the cells of a row its own way, and a test looks
@@ -254,6 +258,8 @@ direction_filter_func (gpointer item,
       return kind != SS_TRAFFIC_SENT;
     case DIRECTION_SENT:
       return kind != SS_TRAFFIC_RECEIVED;
+    case DIRECTION_FAILED_CHECKS:
+      return (ss_traffic_entry_get_message_flags (item) & SS_MESSAGE_BAD) != 0;
     case DIRECTION_BOTH:
     default:
       return TRUE;
@@ -270,6 +276,8 @@ ss_traffic_view_get_kinds (SsTrafficView *self)
       return 1u << SS_TRAFFIC_RECEIVED | 1u << SS_TRAFFIC_EVENT;
     case DIRECTION_SENT:
       return 1u << SS_TRAFFIC_SENT | 1u << SS_TRAFFIC_EVENT;
+    case DIRECTION_FAILED_CHECKS:
+      return 1u << SS_TRAFFIC_RECEIVED | 1u << SS_TRAFFIC_SENT;
     case DIRECTION_BOTH:
     default:
       return 1u << SS_TRAFFIC_RECEIVED | 1u << SS_TRAFFIC_SENT | 1u << SS_TRAFFIC_EVENT;
