@@ -43,6 +43,17 @@ read_file (const char *path,
   return data;
 }
 
+/* Where @needle starts in @haystack, or -1. Apart, and not inlined: GCC
+ * 12 at -O2 takes pointers into a string later freed for dangling ones. */
+static G_GNUC_NO_INLINE gssize
+offset_of (const char *haystack,
+           const char *needle)
+{
+  const char *found = strstr (haystack, needle);
+
+  return found != NULL ? found - haystack : -1;
+}
+
 static SsPayload *
 item_at (SsPayloadStore *store,
          guint           position)
@@ -666,13 +677,8 @@ test_checksum_quick_send (gconstpointer data)
   text = read_file (path, NULL);
   g_assert_nonnull (strstr (text, "Checksum=crc16-modbus,from=1\n"));
   g_assert_nonnull (strstr (text, "QuickSend=false\n"));
-  {
-    /* the hidden payload's key comes after the first payload's name */
-    const char *quick_send = strstr (text, "QuickSend");
-    const char *quiet = strstr (text, "Quiet");
-
-    g_assert_true (quick_send != NULL && quiet != NULL && quick_send > quiet);
-  }
+  /* the hidden payload's key comes after its name */
+  g_assert_cmpint (offset_of (text, "QuickSend"), >, offset_of (text, "Quiet"));
 
   again = load_store (path);
   g_assert_true (ss_payload_equal (item_at (again, 0), summed));
