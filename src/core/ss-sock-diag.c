@@ -16,6 +16,7 @@
 #include <linux/tcp.h>
 #include <linux/unix_diag.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -143,7 +144,8 @@ parse_inet (GArray                *records,
 
   for (attr = (const struct rtattr *) (msg + 1); RTA_OK (attr, len); attr = RTA_NEXT (attr, len))
     if (attr->rta_type == INET_DIAG_INFO && protocol == IPPROTO_TCP &&
-        record.state != SS_SOCK_STATE_TIME_WAIT && record.state != SS_SOCK_STATE_NEW_SYN_RECV)
+        record.state != SS_SOCK_STATE_TIME_WAIT && record.state != SS_SOCK_STATE_NEW_SYN_RECV &&
+        record.state != SS_SOCK_STATE_LISTEN)
       {
         copy_tcp_info (&record.tcp, RTA_DATA (attr), RTA_PAYLOAD (attr));
         record.has_tcp = TRUE;
@@ -531,4 +533,16 @@ gboolean
 ss_sock_record_is_tcp (const SsSockRecord *record)
 {
   return record->proto == SS_SOCK_PROTO_TCP;
+}
+
+/* The inode a dump names a descriptor's socket by (0 for a bad one): how
+ * the system view finds Sockscope's own sockets among all others */
+guint32
+ss_sock_diag_fd_inode (int fd)
+{
+  struct stat st;
+
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISSOCK (st.st_mode))
+    return 0;
+  return st.st_ino;
 }

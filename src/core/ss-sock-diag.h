@@ -102,5 +102,6 @@ char        *ss_sock_record_format_local (const SsSockRecord *record);
 char        *ss_sock_record_format_peer  (const SsSockRecord *record);
 gboolean     ss_sock_record_is_loopback (const SsSockRecord *record);
 gboolean     ss_sock_record_is_tcp      (const SsSockRecord *record);
+guint32      ss_sock_diag_fd_inode      (int                  fd);
 
 G_END_DECLS
