@@ -155,6 +155,9 @@ compare_column (const SsSystemEntry *a,
     case SS_SYSTEM_COLUMN_LAST_RECV:
       return compare_tcp (a, b, ra->tcp.last_data_recv_ms, rb->tcp.last_data_recv_ms);
     case SS_SYSTEM_COLUMN_NONE:
+      /* as first seen: rows stay in place, a new one comes last, a
+       * removed one is red where it was (TCPView's way) */
+      return CMP (a->serial, b->serial);
     case SS_SYSTEM_N_COLUMNS:
     default:
       return 0;
@@ -212,8 +215,7 @@ ss_system_query_run (const SsSystemQuery *self,
       if (entry->change != SS_SYSTEM_REMOVED)
         result->counts[entry->record.state]++;
     }
-  if (self->sort_column != SS_SYSTEM_COLUMN_NONE)
-    g_array_sort_with_data (result->order, compare_indices, &data);
+  g_array_sort_with_data (result->order, compare_indices, &data);
   return result;
 }
 

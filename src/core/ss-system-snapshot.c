@@ -20,6 +20,7 @@ struct _SsSystemSnapshot
   GArray          *entries;  /* SsSystemEntry */
   GStringChunk    *texts;    /* addresses and process names */
   guint            n_hidden;
+  guint64          next_serial;
   gint64           duration; /* µs spent taking it */
 };
 
@@ -83,6 +84,7 @@ compare_with (SsSystemSnapshot *self,
         g_hash_table_insert (by_cookie, &before->record.cookie, GUINT_TO_POINTER (i + 1));
     }
   seen = g_new0 (gboolean, previous->entries->len);
+  self->next_serial = previous->next_serial;
 
   for (guint i = 0; i < n_now; i++)
     {
@@ -93,11 +95,13 @@ compare_with (SsSystemSnapshot *self,
       if (found == 0)
         {
           now->change = SS_SYSTEM_NEW;
+          now->serial = self->next_serial++;
           continue;
         }
       before = &g_array_index (previous->entries, SsSystemEntry, found - 1);
       seen[found - 1] = TRUE;
       now->previous = found - 1;
+      now->serial = before->serial;
       now->change = entry_moved (now, before) ? SS_SYSTEM_CHANGED : SS_SYSTEM_SAME;
     }
 
@@ -173,9 +177,11 @@ ss_system_snapshot_take (SsSystemSnapshot  *previous,
          * cannot be told apart from here: never guess */
         entry.owner_hidden = record->inode != 0 && self->n_hidden > 0 &&
                              (record->uid != uid || record->family == AF_UNIX);
+      entry.serial = i;
       fill_texts (self, &entry);
       g_array_append_val (self->entries, entry);
     }
+  self->next_serial = records->len;
   if (previous != NULL)
     compare_with (self, previous);
   self->duration = g_get_monotonic_time () - start;

@@ -26,6 +26,7 @@ typedef struct
   const char   *process;      /* the owner's name, or NULL when none was found */
   int           pid;          /* the owner, or 0 */
   guint         n_more_owners;
+  guint64       serial;       /* the order it was first seen in: the view's order unsorted */
   gint32        previous;     /* the same socket's index in the previous snapshot, or -1 */
   guint8        change;       /* SsSystemChange */
   guint8        owner_hidden; /* no owner found, and it may be a process we may not read */
