@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ss-error.h"
+#include "ss-system-format.h"
 #include "ss-system-model.h"
 #include "ss-test-util.h"
 
@@ -305,6 +306,57 @@ test_other_process (void)
   g_assert_null (ss_system_snapshot_find_inode (after, inode));
 }
 
+/* Without privileges another user's processes cannot be read: their
+ * sockets say so, and never name a wrong owner. As root, a child that
+ * became "nobody" looks at the test's own sockets. */
+static void
+test_unprivileged (void)
+{
+  int pair[2];
+  guint32 inode;
+  pid_t child;
+  int status;
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("needs root, to become another user");
+      return;
+    }
+  g_assert_no_errno (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair));
+  inode = inode_of (pair[0]);
+  child = fork ();
+  if (child == 0)
+    {
+      g_autoptr(SsSystemSnapshot) snapshot = NULL;
+      const SsSystemEntry *e;
+
+      /* only the parent holds the pair now */
+      close (pair[0]);
+      close (pair[1]);
+      if (setgid (65534) < 0 || setuid (65534) < 0)
+        _exit (2);
+      snapshot = ss_system_snapshot_take (NULL, NULL);
+      if (snapshot == NULL)
+        _exit (3);
+      e = ss_system_snapshot_find_inode (snapshot, inode);
+      if (e == NULL)
+        _exit (4);
+      if (e->pid != 0 || e->process != NULL)
+        _exit (5);  /* a wrong owner: it holds nothing */
+      if (!e->owner_hidden || ss_system_snapshot_get_n_hidden (snapshot) == 0)
+        _exit (6);
+      {
+        g_autofree char *text = ss_system_entry_format (e, SS_SYSTEM_COLUMN_PROCESS);
+        _exit (strstr (text, "root") != NULL ? 0 : 7);
+      }
+    }
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  close (pair[0]);
+  close (pair[1]);
+}
+
 /* Processes that come and go while /proc is read: every socket has its
  * real owner or none, and nothing is printed (criticals are fatal). */
 static void
@@ -386,6 +438,15 @@ test_changes (void)
     }
   g_assert_cmpuint (n_removed, ==, 1);
   g_assert_null (ss_system_snapshot_find_inode (second, listener_inode));
+
+  /* unsorted, rows stay in the order first seen: the new socket last */
+  {
+    SsSystemQuery unsorted = { 0 };
+    g_autoptr(SsSystemResult) result = ss_system_query_run (&unsorted, second);
+    guint last = g_array_index (result->order, guint, result->order->len - 1);
+
+    g_assert_cmpuint (ss_system_snapshot_get_entry (second, last)->record.inode, ==, inode_of (fresh));
+  }
 
   third = ss_system_snapshot_take (second, NULL);
   g_assert_cmpint (find (third, fresh)->change, ==, SS_SYSTEM_SAME);
@@ -607,6 +668,7 @@ main (int    argc,
   g_test_add_func ("/sock-diag/against-ss", test_against_ss);
   g_test_add_func ("/sock-diag/other-process", test_other_process);
   g_test_add_func ("/sock-diag/vanishing-processes", test_vanishing_processes);
+  g_test_add_func ("/sock-diag/unprivileged", test_unprivileged);
   g_test_add_func ("/sock-diag/changes", test_changes);
   g_test_add_func ("/sock-diag/query", test_query);
   g_test_add_func ("/sock-diag/model", test_model);
