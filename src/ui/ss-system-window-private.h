@@ -31,6 +31,8 @@ struct _SsSystemWindow
   gboolean            busy;        /* a worker is running */
   gboolean            want_refresh;
   gboolean            want_order;
+  SsSystemResult     *filling;     /* shown a few rows a frame (fill_tick_cb()) */
+  guint               n_filled;
   GHashTable         *bound;       /* GtkListItem → its column: the cells on screen */
   SsSystemColumn      probed;      /* set by probe_compare() */
   gint64              last_duration;

@@ -218,6 +218,54 @@ update_counts (SsSystemWindow *self)
   gtk_label_set_text (self->counts_label, text->str);
 }
 
+/* The first rows of a view cost GTK a widget per cell, about 200 rows at
+ * once, more than half a second for all the columns: they come a few rows
+ * a frame instead. Past them, rows cost nothing until scrolled to. */
+#define FILL_STEP  10
+#define FILL_LIMIT 240
+
+static void
+apply_rows (SsSystemWindow *self,
+            SsSystemResult *result,
+            guint           n_rows)
+{
+  SsSystemResult part = *result;
+  g_autoptr(GArray) order = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_rows);
+
+  g_array_append_vals (order, result->order->data, MIN (n_rows, result->order->len));
+  part.order = order;
+  ss_system_model_apply (self->model, &part);
+}
+
+static void
+applied (SsSystemWindow *self)
+{
+  self->busy = FALSE;
+  update_counts (self);
+  update_actions (self);
+  if (self->want_refresh || self->want_order)
+    _ss_system_window_run (self, self->want_refresh);
+}
+
+static gboolean
+fill_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  SsSystemWindow *self = user_data;
+
+  self->n_filled += FILL_STEP;
+  if (self->n_filled < FILL_LIMIT && self->n_filled < self->filling->order->len)
+    {
+      apply_rows (self, self->filling, self->n_filled);
+      return G_SOURCE_CONTINUE;
+    }
+  ss_system_model_apply (self->model, self->filling);
+  g_clear_pointer (&self->filling, ss_system_result_free);
+  applied (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 run_done_cb (GObject      *source,
              GAsyncResult *async_result,
@@ -226,6 +274,7 @@ run_done_cb (GObject      *source,
   g_autoptr(SsSystemWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(SsSystemResult) result = ss_system_query_run_finish (async_result, &error);
+  guint n_shown;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -237,12 +286,20 @@ run_done_cb (GObject      *source,
       return;
     }
   self->last_duration = result->duration;
+  n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  if (n_shown < FILL_LIMIT && result->order->len > n_shown + FILL_STEP &&
+      gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+    {
+      /* still busy until every row is in */
+      self->busy = TRUE;
+      self->filling = g_steal_pointer (&result);
+      self->n_filled = n_shown + FILL_STEP;
+      apply_rows (self, self->filling, self->n_filled);
+      gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), fill_tick_cb, self, NULL);
+      return;
+    }
   ss_system_model_apply (self->model, result);
-  update_counts (self);
-  update_actions (self);
-
-  if (self->want_refresh || self->want_order)
-    _ss_system_window_run (self, self->want_refresh);
+  applied (self);
 }
 
 void
@@ -382,6 +439,7 @@ ss_system_window_finalize (GObject *object)
   g_clear_object (&self->model);
   g_clear_pointer (&self->bound, g_hash_table_unref);
   g_clear_pointer (&self->query.text, g_free);
+  g_clear_pointer (&self->filling, ss_system_result_free);
 
   G_OBJECT_CLASS (ss_system_window_parent_class)->finalize (object);
 }
