@@ -104,6 +104,31 @@ ss_system_model_new (void)
   return g_object_new (SS_TYPE_SYSTEM_MODEL, NULL);
 }
 
+static void
+drop_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ss_system_snapshot_unref (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* A snapshot of 50,000 sockets takes milliseconds to free: a worker does
+ * it, not the main loop. */
+static void
+drop_snapshot (SsSystemSnapshot *snapshot)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (snapshot == NULL)
+    return;
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, drop_snapshot);
+  g_task_set_task_data (task, snapshot, NULL);
+  g_task_run_in_thread (task, drop_thread);
+}
+
 /* The rows of @snapshot: the previous snapshot's row for each socket it
  * still has (or had, for a removed one), a new row for a new socket. */
 static GPtrArray *
@@ -167,7 +192,7 @@ ss_system_model_apply (SsSystemModel  *self,
   {
     g_autoptr(GPtrArray) old_rows = g_steal_pointer (&self->rows);
     g_autoptr(GPtrArray) old_shown = g_steal_pointer (&self->shown);
-    g_autoptr(SsSystemSnapshot) old_snapshot = g_steal_pointer (&self->snapshot);
+    SsSystemSnapshot *old_snapshot = g_steal_pointer (&self->snapshot);
 
     self->rows = g_steal_pointer (&rows);
     self->shown = g_steal_pointer (&shown);
@@ -176,6 +201,7 @@ ss_system_model_apply (SsSystemModel  *self,
     if (prefix < n_old || prefix < n_new)
       g_list_model_items_changed (G_LIST_MODEL (self), prefix,
                                   n_old - prefix - suffix, n_new - prefix - suffix);
+    drop_snapshot (old_snapshot);
   }
   g_signal_emit (self, signals[REFRESHED], 0);
 }
