@@ -243,8 +243,9 @@ test_against_ss (void)
   g_autofree char *unix_out = NULL;
   const char *inet_argv[] = { "ss", "-H", "-a", "-n", "-e", "-t", "-u", NULL };
   const char *unix_argv[] = { "ss", "-H", "-a", "-n", "-x", NULL };
+  g_autofree char *ss = g_find_program_in_path ("ss");
 
-  if (g_find_program_in_path ("ss") == NULL)
+  if (ss == NULL)
     {
       g_test_skip ("no ss (iproute2) to compare with");
       return;

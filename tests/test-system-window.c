@@ -179,7 +179,10 @@ test_highlights_and_filters (SsTestWindow *f,
   listener_inode = inode_of (listener);
   port_text = g_strdup_printf (":%u", port);
   set_filter (&s, port_text);
-  g_assert_cmpstr (g_settings_get_string (settings, "system-filter-text"), ==, port_text);
+  {
+    g_autofree char *kept = g_settings_get_string (settings, "system-filter-text");
+    g_assert_cmpstr (kept, ==, port_text);
+  }
   g_assert_null (find_row (&s, listener_inode, NULL));
 
   /* new, then plain */
