@@ -114,6 +114,17 @@ cell_update (SsSystemWindow *self,
       gtk_widget_remove_css_class (cell, change_classes[i]);
 }
 
+/* What the bound set keeps for a cell: its column, and the change its
+ * row showed */
+static int
+bound_value (GtkListItem    *item,
+             SsSystemColumn  column)
+{
+  const SsSystemEntry *entry = ss_system_row_get_entry (gtk_list_item_get_item (item));
+
+  return column | entry->change << 8;
+}
+
 static void
 cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -140,8 +151,8 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
 {
   SsSystemColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
 
-  g_hash_table_insert (self->bound, item, GINT_TO_POINTER (column));
   cell_update (self, item, column);
+  g_hash_table_insert (self->bound, item, GINT_TO_POINTER (bound_value (item, column)));
 }
 
 static void
@@ -153,16 +164,27 @@ cell_unbind_cb (GtkSignalListItemFactory *factory,
 }
 
 /* Rows that kept their place were not rebound: their cells take the new
- * snapshot's values here, a few hundred inscriptions, a redraw each. */
+ * snapshot's values here, a redraw each. A row that was and is the same
+ * shows the same text, but for the TCP clocks (RTT, last send …). */
 static void
 model_refreshed_cb (SsSystemWindow *self)
 {
   GHashTableIter iter;
-  gpointer item, column;
+  gpointer item, value;
 
   g_hash_table_iter_init (&iter, self->bound);
-  while (g_hash_table_iter_next (&iter, &item, &column))
-    cell_update (self, item, GPOINTER_TO_INT (column));
+  while (g_hash_table_iter_next (&iter, &item, &value))
+    {
+      SsSystemColumn column = GPOINTER_TO_INT (value) & 0xff;
+      SsSystemChange shown = GPOINTER_TO_INT (value) >> 8;
+      const SsSystemEntry *entry = ss_system_row_get_entry (gtk_list_item_get_item (item));
+
+      if (entry->change == SS_SYSTEM_SAME && shown == SS_SYSTEM_SAME &&
+          !(entry->record.has_tcp && column >= SS_SYSTEM_COLUMN_RTT))
+        continue;
+      cell_update (self, item, column);
+      g_hash_table_iter_replace (&iter, GINT_TO_POINTER (bound_value (item, column)));
+    }
 }
 
 /* --- sorting --- */
