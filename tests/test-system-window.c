@@ -389,7 +389,20 @@ test_actions (SsTestWindow *f,
                    strstr (ss_system_window_get_message (s.sw), "CONFIG_INET_DIAG_DESTROY") != NULL);
 
   /* Copy Row: the row's columns, tab-separated */
+  select_inode (&s, inode_of (listener));
   activate (&s, "system.copy-row");
+  {
+    g_autoptr(GAsyncResult) read = NULL;
+    g_autofree char *copied = NULL;
+    g_autofree char *expected = ss_system_entry_to_text (ss_system_row_get_entry (find_row (&s, inode_of (listener), NULL)));
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (s.sw));
+
+    gdk_clipboard_read_text_async (clipboard, NULL, ss_test_store_result_cb, &read);
+    ss_test_wait_result (&read, SS_TEST_TIMEOUT_MS);
+    copied = gdk_clipboard_read_text_finish (clipboard, read, NULL);
+    g_assert_cmpstr (copied, ==, expected);
+    g_assert_true (g_str_has_prefix (copied, "TCP\tLISTEN\t127.0.0.1:"));
+  }
 
   system_close (&s);
   close (client);
