@@ -19,6 +19,7 @@ struct _SsSystemWindow
   GtkColumnView      *column_view;
   GtkLabel           *counts_label;
   GMenuModel         *row_menu;
+  GtkWidget          *row_popover;
 
   GSettings          *settings;
   GSimpleActionGroup *actions;

@@ -408,11 +408,15 @@ context_pressed_cb (SsSystemWindow *self,
     }
   if (picked == NULL)
     return;
-  popover = gtk_popover_menu_new_from_model (self->row_menu);
-  gtk_widget_set_parent (popover, GTK_WIDGET (self->column_view));
+  if (self->row_popover == NULL)
+    {
+      /* made on first use, and unparented in dispose */
+      self->row_popover = gtk_popover_menu_new_from_model (self->row_menu);
+      gtk_widget_set_parent (self->row_popover, GTK_WIDGET (self->column_view));
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->row_popover), FALSE);
+    }
+  popover = self->row_popover;
   gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { x, y, 1, 1 });
-  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
-  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
   gtk_popover_popup (GTK_POPOVER (popover));
 }
 
@@ -445,6 +449,7 @@ ss_system_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_pointer (&self->row_popover, gtk_widget_unparent);
 
   G_OBJECT_CLASS (ss_system_window_parent_class)->dispose (object);
 }
