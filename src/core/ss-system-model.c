@@ -18,6 +18,7 @@ struct _SsSystemModel
   GPtrArray        *rows;     /* SsSystemRow, one per entry of the snapshot */
   GPtrArray        *shown;    /* SsSystemRow (not owned): the rows in view, in order */
   guint             counts[SS_SOCK_N_STATES];
+  guint             n_sockets;
 };
 
 enum {
@@ -198,6 +199,7 @@ ss_system_model_apply (SsSystemModel  *self,
     self->shown = g_steal_pointer (&shown);
     self->snapshot = ss_system_snapshot_ref (result->snapshot);
     memcpy (self->counts, result->counts, sizeof self->counts);
+    self->n_sockets = result->n_sockets;
     if (prefix < n_old || prefix < n_new)
       g_list_model_items_changed (G_LIST_MODEL (self), prefix,
                                   n_old - prefix - suffix, n_new - prefix - suffix);
@@ -226,11 +228,6 @@ ss_system_model_get_counts (SsSystemModel *self)
 guint
 ss_system_model_get_n_sockets (SsSystemModel *self)
 {
-  guint n = 0;
-
   g_return_val_if_fail (SS_IS_SYSTEM_MODEL (self), 0);
-  for (guint i = 0; i < self->rows->len; i++)
-    if (ss_system_row_get_entry (g_ptr_array_index (self->rows, i))->change != SS_SYSTEM_REMOVED)
-      n++;
-  return n;
+  return self->n_sockets;
 }

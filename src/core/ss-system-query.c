@@ -209,6 +209,8 @@ ss_system_query_run (const SsSystemQuery *self,
     {
       const SsSystemEntry *entry = ss_system_snapshot_get_entry (snapshot, i);
 
+      if (entry->change != SS_SYSTEM_REMOVED)
+        result->n_sockets++;
       if (!ss_system_query_matches (self, entry))
         continue;
       g_array_append_val (result->order, i);

@@ -50,6 +50,7 @@ typedef struct
   SsSystemSnapshot *snapshot;
   GArray           *order;         /* guint: the indices of the entries shown, in order */
   guint             counts[SS_SOCK_N_STATES];  /* of the entries shown, removed ones left out */
+  guint             n_sockets;     /* in the snapshot, shown or not, removed ones left out */
   gint64            duration;      /* µs: the snapshot (when taken) and the order */
 } SsSystemResult;
 
