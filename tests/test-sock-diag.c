@@ -187,6 +187,27 @@ test_own_sockets (void)
   abstract = g_strconcat ("@", s.abstract_name, NULL);
   g_assert_cmpstr (e->local_text, ==, abstract);
 
+  /* a raw socket, where this process may make one (root) and the kernel
+   * has raw_diag */
+  {
+    int raw = socket (AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+
+    if (raw >= 0)
+      {
+        g_autoptr(SsSystemSnapshot) again = ss_system_snapshot_take (NULL, NULL);
+        const SsSystemEntry *r = ss_system_snapshot_find_inode (again, inode_of (raw));
+
+        if (r != NULL)
+          {
+            g_assert_cmpint (r->record.proto, ==, SS_SOCK_PROTO_RAW);
+            g_assert_cmpint (r->pid, ==, getpid ());
+          }
+        else
+          g_test_message ("no raw socket in the dump: this kernel has no raw_diag");
+        close (raw);
+      }
+  }
+
   sockets_close (&s);
 }
 

@@ -311,9 +311,6 @@ dump_inet (int      fd,
 
   if (protocol == IPPROTO_TCP)
     message.request.idiag_ext = 1 << (INET_DIAG_INFO - 1);
-  /* raw_diag reads this byte as the raw protocol; IPPROTO_RAW is "any" */
-  if (protocol == IPPROTO_RAW)
-    message.request.pad = IPPROTO_RAW;
   if (!send_request (fd, &message, sizeof message, error))
     return -1;
   return read_dump (fd, records, protocol, error);
