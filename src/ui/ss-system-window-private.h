@@ -34,7 +34,8 @@ struct _SsSystemWindow
   gboolean            want_order;
   SsSystemResult     *filling;     /* shown a few rows a frame (fill_tick_cb()) */
   guint               n_filled;
-  GHashTable         *bound;       /* GtkListItem → its column: the cells on screen */
+  GHashTable         *bound;       /* GtkListItem → bound_value(): the cells on screen */
+  guint               generation;  /* of the rows shown: one more each change */
   SsSystemColumn      probed;      /* set by probe_compare() */
   gint64              last_duration;
 };

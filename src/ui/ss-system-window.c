@@ -114,15 +114,16 @@ cell_update (SsSystemWindow *self,
       gtk_widget_remove_css_class (cell, change_classes[i]);
 }
 
-/* What the bound set keeps for a cell: its column, and the change its
- * row showed */
-static int
-bound_value (GtkListItem    *item,
+/* What the bound set keeps for a cell: its column, the change its row
+ * showed, and the refresh it was last written in */
+static guint
+bound_value (SsSystemWindow *self,
+             GtkListItem    *item,
              SsSystemColumn  column)
 {
   const SsSystemEntry *entry = ss_system_row_get_entry (gtk_list_item_get_item (item));
 
-  return column | entry->change << 8;
+  return column | entry->change << 8 | (self->generation & 0xffff) << 16;
 }
 
 static void
@@ -152,7 +153,7 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
   SsSystemColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
 
   cell_update (self, item, column);
-  g_hash_table_insert (self->bound, item, GINT_TO_POINTER (bound_value (item, column)));
+  g_hash_table_insert (self->bound, item, GUINT_TO_POINTER (bound_value (self, item, column)));
 }
 
 static void
@@ -164,8 +165,9 @@ cell_unbind_cb (GtkSignalListItemFactory *factory,
 }
 
 /* Rows that kept their place were not rebound: their cells take the new
- * snapshot's values here, a redraw each. A row that was and is the same
- * shows the same text, but for the TCP clocks (RTT, last send …). */
+ * snapshot's values here, a redraw each. Cells the change rebound are
+ * written already; a row that was and is the same shows the same text,
+ * but for the TCP clocks (RTT, last send …). */
 static void
 model_refreshed_cb (SsSystemWindow *self)
 {
@@ -175,15 +177,18 @@ model_refreshed_cb (SsSystemWindow *self)
   g_hash_table_iter_init (&iter, self->bound);
   while (g_hash_table_iter_next (&iter, &item, &value))
     {
-      SsSystemColumn column = GPOINTER_TO_INT (value) & 0xff;
-      SsSystemChange shown = GPOINTER_TO_INT (value) >> 8;
+      SsSystemColumn column = GPOINTER_TO_UINT (value) & 0xff;
+      SsSystemChange shown = (GPOINTER_TO_UINT (value) >> 8) & 0xff;
+      guint written = GPOINTER_TO_UINT (value) >> 16;
       const SsSystemEntry *entry = ss_system_row_get_entry (gtk_list_item_get_item (item));
 
+      if (written == (self->generation & 0xffff))
+        continue;
       if (entry->change == SS_SYSTEM_SAME && shown == SS_SYSTEM_SAME &&
           !(entry->record.has_tcp && column >= SS_SYSTEM_COLUMN_RTT))
         continue;
       cell_update (self, item, column);
-      g_hash_table_iter_replace (&iter, GINT_TO_POINTER (bound_value (item, column)));
+      g_hash_table_iter_replace (&iter, GUINT_TO_POINTER (bound_value (self, item, column)));
     }
 }
 
@@ -256,6 +261,7 @@ apply_rows (SsSystemWindow *self,
 
   g_array_append_vals (order, result->order->data, MIN (n_rows, result->order->len));
   part.order = order;
+  self->generation++;
   ss_system_model_apply (self->model, &part);
 }
 
@@ -282,6 +288,7 @@ fill_tick_cb (GtkWidget     *widget,
       apply_rows (self, self->filling, self->n_filled);
       return G_SOURCE_CONTINUE;
     }
+  self->generation++;
   ss_system_model_apply (self->model, self->filling);
   g_clear_pointer (&self->filling, ss_system_result_free);
   applied (self);
@@ -320,6 +327,7 @@ run_done_cb (GObject      *source,
       gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), fill_tick_cb, self, NULL);
       return;
     }
+  self->generation++;
   ss_system_model_apply (self->model, result);
   applied (self);
 }
