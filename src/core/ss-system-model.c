@@ -28,6 +28,13 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static void
+unref_row (gpointer row)
+{
+  if (row != NULL)
+    g_object_unref (row);
+}
+
 static GType
 ss_system_model_get_item_type (GListModel *model)
 {
@@ -95,7 +102,7 @@ ss_system_model_class_init (SsSystemModelClass *klass)
 static void
 ss_system_model_init (SsSystemModel *self)
 {
-  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->rows = g_ptr_array_new_with_free_func (unref_row);
   self->shown = g_ptr_array_new ();
 }
 
@@ -131,25 +138,26 @@ drop_snapshot (SsSystemSnapshot *snapshot)
 }
 
 /* The rows of @snapshot: the previous snapshot's row for each socket it
- * still has (or had, for a removed one), a new row for a new socket. */
+ * still has (or had, for a removed one), taken from self->rows with its
+ * reference, and a new row for a new socket. What is left in self->rows
+ * are the rows of sockets gone. */
 static GPtrArray *
 rows_for (SsSystemModel    *self,
           SsSystemSnapshot *snapshot)
 {
   guint n = ss_system_snapshot_get_n_entries (snapshot);
-  GPtrArray *rows = g_ptr_array_new_full (n, g_object_unref);
+  GPtrArray *rows = g_ptr_array_new_full (n, unref_row);
   gboolean same = snapshot == self->snapshot;
 
   for (guint i = 0; i < n; i++)
     {
       const SsSystemEntry *entry = ss_system_snapshot_get_entry (snapshot, i);
-      SsSystemRow *row;
+      guint from = same ? i : (guint) entry->previous;
+      SsSystemRow *row = NULL;
 
-      if (same)
-        row = g_object_ref (g_ptr_array_index (self->rows, i));
-      else if (entry->previous >= 0 && (guint) entry->previous < self->rows->len)
-        row = g_object_ref (g_ptr_array_index (self->rows, entry->previous));
-      else
+      if ((same || entry->previous >= 0) && from < self->rows->len)
+        row = g_steal_pointer (&self->rows->pdata[from]);
+      if (row == NULL)
         row = ss_system_row_new ();
       ss_system_row_set_entry (row, entry);
       g_ptr_array_add (rows, row);

@@ -126,10 +126,25 @@ bound_value (SsSystemWindow *self,
   return column | entry->change << 8 | (self->generation & 0xffff) << 16;
 }
 
+/* A cell scrolled into view shows what its row holds now: refreshes skip
+ * cells off screen (model_refreshed_cb()) */
+static void
+cell_map_cb (GtkWidget      *label,
+             SsSystemWindow *self)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (label), "ss-list-item");
+  SsSystemColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (label), "ss-column"));
+
+  if (gtk_list_item_get_item (item) == NULL)
+    return;
+  cell_update (self, item, column);
+  g_hash_table_insert (self->bound, item, GUINT_TO_POINTER (bound_value (self, item, column)));
+}
+
 static void
 cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
-               gpointer                  user_data)
+               SsSystemWindow           *self)
 {
   SsSystemColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
   GtkWidget *label = gtk_inscription_new (NULL);
@@ -142,6 +157,8 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
       gtk_widget_add_css_class (label, "numeric");
     }
   g_object_set_data (G_OBJECT (label), "ss-list-item", item);
+  g_object_set_data (G_OBJECT (label), "ss-column", GINT_TO_POINTER (column));
+  g_signal_connect (label, "map", G_CALLBACK (cell_map_cb), self);
   gtk_list_item_set_child (item, label);
 }
 
@@ -164,10 +181,12 @@ cell_unbind_cb (GtkSignalListItemFactory *factory,
   g_hash_table_remove (self->bound, item);
 }
 
-/* Rows that kept their place were not rebound: their cells take the new
- * snapshot's values here, a redraw each. Cells the change rebound are
- * written already; a row that was and is the same shows the same text,
- * but for the TCP clocks (RTT, last send …). */
+/* Rows that kept their place were not rebound: their cells on screen take
+ * the new snapshot's values here, a redraw each (GTK keeps about 200 rows
+ * bound, most of them off screen and unmapped: cell_map_cb() writes
+ * those when they show). Cells the change rebound are written already; a
+ * row that was and is the same shows the same text, but for the TCP
+ * clocks (RTT, last send …). */
 static void
 model_refreshed_cb (SsSystemWindow *self)
 {
@@ -182,7 +201,7 @@ model_refreshed_cb (SsSystemWindow *self)
       guint written = GPOINTER_TO_UINT (value) >> 16;
       const SsSystemEntry *entry = ss_system_row_get_entry (gtk_list_item_get_item (item));
 
-      if (written == (self->generation & 0xffff))
+      if (written == (self->generation & 0xffff) || !gtk_widget_get_mapped (gtk_list_item_get_child (item)))
         continue;
       if (entry->change == SS_SYSTEM_SAME && shown == SS_SYSTEM_SAME &&
           !(entry->record.has_tcp && column >= SS_SYSTEM_COLUMN_RTT))
@@ -438,7 +457,7 @@ add_columns (SsSystemWindow *self)
       GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, GINT_TO_POINTER (c), NULL));
 
       g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (c));
-      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), NULL);
+      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), self);
       g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), self);
       g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), self);
       column = gtk_column_view_column_new (ss_system_column_title (c), factory);
