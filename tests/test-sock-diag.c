@@ -102,14 +102,11 @@ sockets_open (Sockets *s)
 static void
 sockets_close (Sockets *s)
 {
-  close (s->tcp_server);
-  close (s->tcp_client);
-  close (s->tcp_listener);
-  close (s->udp);
-  close (s->unix_listener);
-  close (s->unix_pair[0]);
-  close (s->unix_pair[1]);
-  close (s->abstract);
+  int fds[] = { s->tcp_server, s->tcp_client, s->tcp_listener, s->udp, s->unix_listener,
+                s->unix_pair[0], s->unix_pair[1], s->abstract };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    close (fds[i]);
   unlink (s->path);
   rmdir (s->dir);
   g_free (s->path);
