@@ -111,12 +111,11 @@ find_row (GtkWidget *widget,
 {
   if (SS_IS_SOCKET_ROW (widget))
     {
-      GtkLabel *subtitle = GTK_LABEL (gtk_widget_get_template_child (widget, SS_TYPE_SOCKET_ROW,
-                                                                     "subtitle_label"));
+      const char *subtitle = ss_socket_row_get_subtitle (SS_SOCKET_ROW (widget));
       g_autofree char *suffix = g_strdup_printf (" %d", fd);
 
       return gtk_widget_get_mapped (widget) &&
-             g_str_has_suffix (gtk_label_get_text (subtitle), suffix) ? widget : NULL;
+             g_str_has_suffix (subtitle, suffix) ? widget : NULL;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))

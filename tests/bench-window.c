@@ -10,6 +10,7 @@
 #include "bench-window.h"
 #include "ss-socket-page.h"
 #include "ss-test-util.h"
+#include "ss-text-cell.h"
 #include "ss-traffic-view.h"
 
 gboolean
@@ -235,7 +236,7 @@ dup_preview (GListModel *model,
 }
 
 /* The previews of the rows on screen: the data column's cells (every
- * column's cell is an inscription) */
+ * column's cell is an SsTextCell) */
 static void
 collect_shown (GtkWidget *widget,
                GPtrArray *texts)
@@ -245,11 +246,11 @@ collect_shown (GtkWidget *widget,
     {
       if (!gtk_widget_get_mapped (child))
         continue;
-      if (!GTK_IS_INSCRIPTION (child))
+      if (!SS_IS_TEXT_CELL (child))
         collect_shown (child, texts);
       else if (gtk_widget_has_css_class (child, "traffic-data") &&
-               gtk_inscription_get_text (GTK_INSCRIPTION (child)) != NULL)
-        g_ptr_array_add (texts, (gpointer) gtk_inscription_get_text (GTK_INSCRIPTION (child)));
+               ss_text_cell_get_text (SS_TEXT_CELL (child)) != NULL)
+        g_ptr_array_add (texts, (gpointer) ss_text_cell_get_text (SS_TEXT_CELL (child)));
     }
 }
 

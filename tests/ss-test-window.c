@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "ss-test-window.h"
+#include "ss-text-cell.h"
 #include "ss-traffic-view.h"
 
 static SsApplication *app;
@@ -180,13 +181,13 @@ ss_test_shown_rows (SsTestWindow *f)
 const char *
 ss_test_row_title (GtkWidget *row)
 {
-  return gtk_label_get_text (ss_test_template_child (row, SS_TYPE_SOCKET_ROW, "title_label"));
+  return ss_socket_row_get_title (SS_SOCKET_ROW (row));
 }
 
 const char *
 ss_test_row_subtitle (GtkWidget *row)
 {
-  return gtk_label_get_text (ss_test_template_child (row, SS_TYPE_SOCKET_ROW, "subtitle_label"));
+  return ss_socket_row_get_subtitle (SS_SOCKET_ROW (row));
 }
 
 typedef struct
@@ -596,13 +597,34 @@ typedef struct
   const char *text;
 } LabelMatch;
 
-/* The text a label shows, or an inscription (the cells of the traffic
- * table and the rows of the call log); NULL for any other widget. */
+/* Opens (or closes) @dropdown's list, as a click on it does. */
+void
+ss_test_dropdown_popup (GtkDropDown *dropdown,
+                        gboolean     open)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      {
+        if (open)
+          gtk_popover_popup (GTK_POPOVER (child));
+        else
+          gtk_popover_popdown (GTK_POPOVER (child));
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+/* The text a label shows, or a cell's (an SsTextCell, or the inscription
+ * of a Hex and Text row): the cells of the traffic table and the rows of
+ * the call log; NULL for any other widget. */
 const char *
 ss_test_widget_text (GtkWidget *widget)
 {
   if (GTK_IS_LABEL (widget))
     return gtk_label_get_text (GTK_LABEL (widget));
+  if (SS_IS_TEXT_CELL (widget))
+    return ss_text_cell_get_text (SS_TEXT_CELL (widget));
   if (GTK_IS_INSCRIPTION (widget))
     return gtk_inscription_get_text (GTK_INSCRIPTION (widget));
   return NULL;

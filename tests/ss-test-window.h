@@ -147,6 +147,8 @@ SsTrafficEntry *ss_test_wait_entry           (SsSocketPage   *page,
                                               const void     *data,
                                               gsize           len);
 const char     *ss_test_widget_text          (GtkWidget      *widget);
+void            ss_test_dropdown_popup       (GtkDropDown    *dropdown,
+                                              gboolean        open);
 void            ss_test_wait_label_shown     (gpointer        root,
                                               const char     *css_class,
                                               const char     *text);

@@ -949,6 +949,16 @@ targets_listed (gpointer user_data)
          g_list_model_get_n_items (gtk_drop_down_get_model (expect->targets)) == expect->n + 1;
 }
 
+/* The connections listed when the person opens the list: a closed list
+ * holds them back */
+static void
+wait_targets_listed (TargetsExpect *expect)
+{
+  ss_test_dropdown_popup (expect->targets, TRUE);
+  ss_test_wait_until (targets_listed, expect, SS_TEST_TIMEOUT_MS);
+  ss_test_dropdown_popup (expect->targets, FALSE);
+}
+
 /* Returns: (transfer full): the dropdown's row @position: "All
  * Connections" (a GtkStringObject), or a connection */
 static GObject *
@@ -998,7 +1008,7 @@ test_listener_targets (SsTestWindow  *f,
   for (guint i = 0; i < 3; i++)
     peers[i] = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
   expect = (TargetsExpect) { listener, targets, 3 };
-  ss_test_wait_until (targets_listed, &expect, SS_TEST_TIMEOUT_MS);
+  wait_targets_listed (&expect);
   g_assert_cmpuint (gtk_drop_down_get_selected (targets), ==, 0);
   wait_label_shown (targets, "All Connections");
 
@@ -1059,7 +1069,7 @@ test_listener_targets (SsTestWindow  *f,
     int fourth = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
 
     expect.n = 4;
-    ss_test_wait_until (targets_listed, &expect, SS_TEST_TIMEOUT_MS);
+    wait_targets_listed (&expect);
     g_assert_cmpuint (gtk_drop_down_get_selected (targets), ==, 2);
     wait_label_shown (targets, names[1]);
     ss_test_click (page, "socket.send");
@@ -1343,7 +1353,7 @@ test_listener_send_file (SsTestWindow  *f,
   peer = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
   g_assert_no_errno (setsockopt (peer, SOL_SOCKET, SO_RCVBUF, &(int) { 64 * 1024 }, sizeof (int)));
   expect = (TargetsExpect) { listener, targets, 1 };
-  ss_test_wait_until (targets_listed, &expect, SS_TEST_TIMEOUT_MS);
+  wait_targets_listed (&expect);
   connection = g_list_model_get_item (ss_socket_get_connections (listener), 0);
   g_assert_no_errno (setsockopt (ss_socket_get_fd (connection), SOL_SOCKET, SO_SNDBUF,
                                  &(int) { 64 * 1024 }, sizeof (int)));

@@ -524,6 +524,12 @@ static const Corrupt corrupt_files[] = {
   { "a key twice", HEAD "Content=a\nName=b\n", -1,
     "line 7: [Payload 1] has Name a second time (first on line 5)" },
   { "bad group name", "[Sockscope Payloads]\n[]\n", -1, "line 2: this is not a group name" },
+  { "unknown checksum", HEAD "Checksum=crc17\nContent=x\n", -1,
+    "line 6: [Payload 1] Checksum “crc17”: the algorithm is" },
+  { "bad checksum range", HEAD "Content=x\nChecksum=crc8,from=x\n", -1,
+    "line 7: [Payload 1] Checksum “crc8,from=x”: from and skip-end are byte counts" },
+  { "bad quick send", HEAD "QuickSend=maybe\nContent=x\n", -1,
+    "line 6: [Payload 1] has QuickSend “maybe”: it is true or false" },
   { "bad key name", HEAD " Con[tent=x\n", -1, "line 6: “Con[tent” is not a key name" },
 };
 
@@ -632,6 +638,72 @@ test_unreadable (gconstpointer data)
 }
 
 /* What a person may write by hand, beyond what the writer writes. */
+/* A checksum and a payload kept off the buttons are written only when
+ * they are there, and come back; the bytes have the checksum before the
+ * line ending. */
+static void
+test_checksum_quick_send (gconstpointer data)
+{
+  g_autofree char *path = test_path ("payloads.ini");
+  g_autoptr(SsPayloadStore) store = ss_payload_store_new (path);
+  g_autoptr(SsPayloadStore) again = NULL;
+  g_autoptr(SsChecksum) modbus = ss_checksum_parse ("crc16-modbus,from=1", NULL);
+  g_autoptr(SsPayload) summed = ss_payload_new_full ("Read", SS_ENCODING_HEX, "7e 01 03 00 00 00 01",
+                                                     SS_LINE_ENDING_CRLF, modbus, TRUE);
+  g_autoptr(SsPayload) hidden = ss_payload_new_full ("Quiet", SS_ENCODING_TEXT, "x",
+                                                     SS_LINE_ENDING_NONE, NULL, FALSE);
+  g_autoptr(SsPayload) past = ss_payload_new_full ("Past", SS_ENCODING_TEXT, "",
+                                                   SS_LINE_ENDING_NONE, modbus, TRUE);
+  g_autoptr(SsPayload) copy = ss_payload_copy_as (summed, "Copy", FALSE);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gsize start = 99, end = 99;
+
+  ss_payload_store_put (store, summed);
+  ss_payload_store_put (store, hidden);
+  save_store (store);
+  text = read_file (path, NULL);
+  g_assert_nonnull (strstr (text, "Checksum=crc16-modbus,from=1\n"));
+  g_assert_nonnull (strstr (text, "QuickSend=false\n"));
+  g_assert_cmpuint (strstr (text, "QuickSend") - text, >, strstr (text, "Quiet") - text);
+
+  again = load_store (path);
+  g_assert_true (ss_payload_equal (item_at (again, 0), summed));
+  g_assert_true (ss_payload_get_quick_send (item_at (again, 0)));
+  g_assert_false (ss_payload_get_quick_send (item_at (again, 1)));
+  g_assert_true (ss_checksum_is_none (ss_payload_get_checksum (item_at (again, 1))));
+
+  bytes = ss_payload_to_bytes (item_at (again, 0), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   "\x7e\x01\x03\x00\x00\x00\x01\x84\x0a\r\n", 11);
+  g_assert_false (ss_payload_equal (summed, hidden));
+
+  /* the order is the buttons': moved, and kept */
+  ss_payload_store_put (again, past);
+  ss_payload_store_move (again, 2, 0);
+  ss_payload_store_move (again, 1, 2);
+  g_assert_cmpstr (ss_payload_get_name (item_at (again, 0)), ==, "Past");
+  g_assert_cmpstr (ss_payload_get_name (item_at (again, 1)), ==, "Quiet");
+  g_assert_cmpstr (ss_payload_get_name (item_at (again, 2)), ==, "Read");
+  save_store (again);
+  {
+    g_autoptr(SsPayloadStore) third = load_store (path);
+
+    assert_same_payloads (again, third);
+  }
+  g_assert_true (ss_payload_equal (summed, copy));
+  g_assert_false (ss_payload_get_quick_send (copy));
+  g_assert_cmpstr (ss_payload_get_name (copy), ==, "Copy");
+
+  /* the range past the end of an empty payload: an error, at no place in the text */
+  g_assert_null (ss_payload_to_bytes (past, &start, &end, &error));
+  g_assert_error (error, SS_CHECKSUM_ERROR, SS_CHECKSUM_ERROR_RANGE);
+  g_assert_cmpuint (start, ==, 0);
+  g_assert_cmpuint (end, ==, 0);
+}
+
 static void
 test_hand_written (gconstpointer data)
 {
@@ -780,6 +852,7 @@ main (int   argc,
     }
   add_test ("/payload-store/unreadable", test_unreadable, NULL);
   add_test ("/payload-store/hand-written", test_hand_written, NULL);
+  add_test ("/payload-store/checksum-quick-send", test_checksum_quick_send, NULL);
   add_test ("/payload-store/default-path", test_default_path, NULL);
 
   return g_test_run ();

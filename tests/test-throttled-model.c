@@ -112,6 +112,66 @@ test_appends_show (void)
   ss_test_mirror_clear (&mirror);
 }
 
+static void
+count_added_cb (GListModel *model,
+                guint       position,
+                guint       removed,
+                guint       added,
+                guint      *max_added_while_filling)
+{
+  /* the rows GTK makes at once: those of the first 200 items */
+  if (position < 200)
+    *max_added_while_filling = MAX (*max_added_while_filling, added);
+}
+
+/* A flood into an empty list shows its first rows a few at a time, so a
+ * view never makes its 200 row widgets in one go; a flush shows all. */
+static void
+test_first_rows_in_steps (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
+  g_autoptr(SsThrottledModel) model = ss_throttled_model_new (g_object_ref (G_LIST_MODEL (store)));
+  GListModel *models[2] = { G_LIST_MODEL (model), G_LIST_MODEL (store) };
+  guint max_added = 0;
+  SsTestMirror mirror;
+
+  ss_test_mirror_init (&mirror, model);
+  g_signal_connect (model, "items-changed", G_CALLBACK (count_added_cb), &max_added);
+  for (guint i = 0; i < 1000; i++)
+    append (store);
+  g_assert_cmpuint (g_list_model_get_n_items (mirror.model), <=, 32);
+  ss_test_wait_until (shows_all, models, SS_TEST_TIMEOUT_MS);
+  assert_mirrors (&mirror, store);
+  g_assert_cmpuint (max_added, >, 0);
+  g_assert_cmpuint (max_added, <=, 32);
+
+  /* a hundred at once wait for the main loop: the rows they bring are
+   * not the work of whoever added them */
+  {
+    GObject *items[100];
+    guint shown = g_list_model_get_n_items (mirror.model);
+
+    for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+      items[i] = g_object_new (G_TYPE_OBJECT, NULL);
+    g_list_store_splice (store, 1000, 0, (gpointer *) items, G_N_ELEMENTS (items));
+    g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, shown);
+    for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+      g_object_unref (items[i]);
+    ss_test_wait_until (shows_all, models, SS_TEST_TIMEOUT_MS);
+    assert_mirrors (&mirror, store);
+  }
+
+  /* cleared, filled again, and flushed: all at once, for a selection */
+  g_list_store_remove_all (store);
+  for (guint i = 0; i < 1000; i++)
+    append (store);
+  ss_throttled_model_flush (model);
+  g_assert_cmpuint (g_list_model_get_n_items (mirror.model), ==, 1000);
+  assert_mirrors (&mirror, store);
+  g_signal_handlers_disconnect_by_func (model, count_added_cb, &max_added);
+  ss_test_mirror_clear (&mirror);
+}
+
 /* Removals and changes within what is shown show at once, whatever waits
  * behind them; one reaching into what waits cuts what is shown where its
  * new rows end. */
@@ -187,6 +247,7 @@ main (int   argc,
   g_test_add_func ("/throttled-model/appends", test_appends);
   g_test_add_func ("/throttled-model/appends-show", test_appends_show);
   g_test_add_func ("/throttled-model/other-changes", test_other_changes);
+  g_test_add_func ("/throttled-model/first-rows-in-steps", test_first_rows_in_steps);
 
   return g_test_run ();
 }

@@ -33,7 +33,10 @@
  *   ss_payload_store_put() keeps them unique in the library.
  * - Encoding is text, escapes, hex, base64 or file (missing: text);
  *   LineEnding is none, lf, cr or crlf (missing: none); Content is
- *   required. Unknown keys are ignored.
+ *   required. Checksum is ss_checksum_parse()'s text form (missing:
+ *   none), appended before the line ending; QuickSend=false keeps a
+ *   library payload off the quick-send buttons (missing: true). Unknown
+ *   keys are ignored, so an older Sockscope reads the file.
  * - Values use the GKeyFile escapes \s \n \t \r \\. The writer doubles
  *   every backslash and writes tabs, line breaks and spaces at either end
  *   as escapes, so that the content comes back byte for byte even through
@@ -51,6 +54,7 @@
 #define HEADER_COMMENT \
   " Sockscope payloads. One group per payload, in order.\n" \
   " Encoding: text, escapes, hex, base64 or file. LineEnding: none, lf, cr or crlf.\n" \
+  " Checksum: e.g. crc16-modbus,from=1,skip-end=0,order=little (see the README).\n" \
   " In values, \\n \\r \\t \\s (a space) and \\\\ (a backslash) are escapes."
 
 /* --- Reading --------------------------------------------------------- */
@@ -325,6 +329,11 @@ read_payload (const char  *display_name,
   g_autofree char *raw_content = g_key_file_get_value (keyfile, group, "Content", NULL);
   g_autofree char *encoding_name = dup_word (keyfile, group, "Encoding");
   g_autofree char *ending_name = dup_word (keyfile, group, "LineEnding");
+  g_autofree char *checksum_text = dup_word (keyfile, group, "Checksum");
+  g_autofree char *quick_send_word = dup_word (keyfile, group, "QuickSend");
+  g_autoptr(SsChecksum) checksum = NULL;
+  g_autoptr(GError) checksum_error = NULL;
+  gboolean quick_send = TRUE;
   g_autofree char *encoding_word = encoding_name ? g_ascii_strdown (encoding_name, -1) : NULL;
   g_autofree char *ending_word = ending_name ? g_ascii_strdown (ending_name, -1) : NULL;
   g_autofree char *name = NULL;
@@ -356,10 +365,29 @@ read_payload (const char  *display_name,
       return NULL;
     }
 
+  if (checksum_text != NULL && (checksum = ss_checksum_parse (checksum_text, &checksum_error)) == NULL)
+    {
+      g_autofree char *problem = g_strdup_printf ("[%s] %s", group, checksum_error->message);
+      set_line_error (error, display_name, line_of (lines, group, "Checksum"), problem);
+      return NULL;
+    }
+  if (quick_send_word != NULL)
+    {
+      if (g_ascii_strcasecmp (quick_send_word, "false") == 0)
+        quick_send = FALSE;
+      else if (g_ascii_strcasecmp (quick_send_word, "true") != 0)
+        {
+          g_autofree char *problem = g_strdup_printf (_("[%s] has QuickSend “%s”: it is true or false"),
+                                                      group, quick_send_word);
+          set_line_error (error, display_name, line_of (lines, group, "QuickSend"), problem);
+          return NULL;
+        }
+    }
+
   if (raw_name != NULL)
     name = unescape_value (raw_name);
   content = unescape_value (raw_content);
-  return ss_payload_new (name, encoding, content, ending);
+  return ss_payload_new_full (name, encoding, content, ending, checksum, quick_send);
 }
 
 /**
@@ -529,6 +557,15 @@ ss_payload_file_serialize (GPtrArray *payloads,
                             ss_encoding_to_string (ss_payload_get_encoding (payload)));
       g_key_file_set_value (keyfile, group, "LineEnding",
                             ss_line_ending_to_string (ss_payload_get_line_ending (payload)));
+      /* only what differs from the defaults: a history stays as it was */
+      if (!ss_checksum_is_none (ss_payload_get_checksum (payload)))
+        {
+          g_autofree char *checksum = ss_checksum_to_string (ss_payload_get_checksum (payload));
+
+          g_key_file_set_value (keyfile, group, "Checksum", checksum);
+        }
+      if (!ss_payload_get_quick_send (payload))
+        g_key_file_set_value (keyfile, group, "QuickSend", "false");
       g_key_file_set_value (keyfile, group, "Content", content);
     }
   return g_key_file_to_data (keyfile, len, NULL);

@@ -57,6 +57,31 @@ append_hex_dump (GString      *out,
     g_string_append_printf (out, "%08" G_GSIZE_MODIFIER "x\n", len);
 }
 
+/* The length of a whole line of the dump: offset, 16 bytes, the text. */
+#define HEX_LINE_LEN (10 + 3 * HEX_PER_LINE + 1 + 2 + HEX_PER_LINE + 2)
+
+/**
+ * ss_payload_format_hex_dump_place:
+ * @byte: a byte of the payload
+ * @hex: (out): where its two hex digits are in the dump (a byte offset)
+ * @text: (out): where its character is
+ *
+ * For marking bytes in what ss_payload_format() makes as a hex dump: every
+ * line before @byte's is whole.
+ */
+void
+ss_payload_format_hex_dump_place (gsize  byte,
+                                  gsize *hex,
+                                  gsize *text)
+{
+  gsize line = byte / HEX_PER_LINE;
+  gsize column = byte % HEX_PER_LINE;
+  gsize start = line * HEX_LINE_LEN;
+
+  *hex = start + 10 + 3 * column + (column >= HEX_PER_LINE / 2 ? 1 : 0);
+  *text = start + 10 + 3 * HEX_PER_LINE + 1 + 2 + column;
+}
+
 static void
 append_c_array (GString      *out,
                 const guint8 *data,

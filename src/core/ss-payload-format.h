@@ -21,4 +21,8 @@ char *ss_payload_format (const guint8    *data,
                          SsPayloadFormat  format,
                          gsize            max_len);
 
+void  ss_payload_format_hex_dump_place (gsize  byte,
+                                       gsize *hex,
+                                       gsize *text);
+
 G_END_DECLS

@@ -423,6 +423,26 @@ ss_payload_store_remove (SsPayloadStore *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
 }
 
+/* The payload at @from goes to @to, the others keep their order: the
+ * order of the quick-send buttons. */
+void
+ss_payload_store_move (SsPayloadStore *self,
+                       guint           from,
+                       guint           to)
+{
+  SsPayload *payload;
+
+  g_return_if_fail (SS_IS_PAYLOAD_STORE (self));
+  g_return_if_fail (from < self->payloads->len && to < self->payloads->len);
+
+  if (from == to)
+    return;
+  payload = g_ptr_array_steal_index (self->payloads, from);
+  g_ptr_array_insert (self->payloads, to, payload);
+  g_list_model_items_changed (G_LIST_MODEL (self), MIN (from, to), MAX (from, to) - MIN (from, to) + 1,
+                              MAX (from, to) - MIN (from, to) + 1);
+}
+
 /**
  * ss_payload_store_import:
  * @path: a file in the same format

@@ -32,6 +32,9 @@ void            ss_payload_store_remember     (SsPayloadStore  *self,
                                                guint            limit);
 void            ss_payload_store_remove       (SsPayloadStore  *self,
                                                guint            position);
+void            ss_payload_store_move         (SsPayloadStore  *self,
+                                               guint            from,
+                                               guint            to);
 guint           ss_payload_store_import       (SsPayloadStore  *self,
                                                const char      *path,
                                                GError         **error);

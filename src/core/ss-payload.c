@@ -1,4 +1,5 @@
-/* ss-payload.c — a payload a person keeps: name, encoding, text, line ending
+/* ss-payload.c — a payload a person keeps: name, encoding, text, line
+ * ending, checksum, and whether it is a quick-send button
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +18,8 @@ struct _SsPayload
   char         *content;
   SsEncoding    encoding;
   SsLineEnding  line_ending;
+  SsChecksum   *checksum;     /* NULL: none */
+  gboolean      quick_send;
 };
 
 G_DEFINE_FINAL_TYPE (SsPayload, ss_payload, G_TYPE_OBJECT)
@@ -28,6 +31,8 @@ enum
   PROP_ENCODING,
   PROP_CONTENT,
   PROP_LINE_ENDING,
+  PROP_CHECKSUM,
+  PROP_QUICK_SEND,
   N_PROPS
 };
 
@@ -40,6 +45,7 @@ ss_payload_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->content);
+  g_clear_pointer (&self->checksum, ss_checksum_free);
 
   G_OBJECT_CLASS (ss_payload_parent_class)->finalize (object);
 }
@@ -65,6 +71,12 @@ ss_payload_get_property (GObject    *object,
       break;
     case PROP_LINE_ENDING:
       g_value_set_uint (value, self->line_ending);
+      break;
+    case PROP_CHECKSUM:
+      g_value_set_boxed (value, self->checksum);
+      break;
+    case PROP_QUICK_SEND:
+      g_value_set_boolean (value, self->quick_send);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -94,6 +106,14 @@ ss_payload_set_property (GObject      *object,
       break;
     case PROP_LINE_ENDING:
       self->line_ending = g_value_get_uint (value);
+      break;
+    case PROP_CHECKSUM:
+      g_clear_pointer (&self->checksum, ss_checksum_free);
+      if (!ss_checksum_is_none (g_value_get_boxed (value)))
+        self->checksum = g_value_dup_boxed (value);
+      break;
+    case PROP_QUICK_SEND:
+      self->quick_send = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -129,6 +149,16 @@ ss_payload_class_init (SsPayloadClass *klass)
                        0, SS_N_LINE_ENDINGS - 1, SS_LINE_ENDING_NONE,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                        G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* appended after the content, before the line ending */
+  properties[PROP_CHECKSUM] =
+    g_param_spec_boxed ("checksum", NULL, NULL, SS_TYPE_CHECKSUM,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                        G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* a library payload shown as a button on the socket pages */
+  properties[PROP_QUICK_SEND] =
+    g_param_spec_boolean ("quick-send", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -137,6 +167,7 @@ static void
 ss_payload_init (SsPayload *self)
 {
   self->content = g_strdup ("");
+  self->quick_send = TRUE;
 }
 
 /**
@@ -151,6 +182,22 @@ ss_payload_new (const char   *name,
                 const char   *content,
                 SsLineEnding  line_ending)
 {
+  return ss_payload_new_full (name, encoding, content, line_ending, NULL, TRUE);
+}
+
+/**
+ * ss_payload_new_full:
+ * @checksum: (nullable): appended after the content (copied); %NULL for none
+ * @quick_send: whether the library shows it as a quick-send button
+ */
+SsPayload *
+ss_payload_new_full (const char       *name,
+                     SsEncoding        encoding,
+                     const char       *content,
+                     SsLineEnding      line_ending,
+                     const SsChecksum *checksum,
+                     gboolean          quick_send)
+{
   g_return_val_if_fail (encoding < SS_N_ENCODINGS, NULL);
   g_return_val_if_fail (line_ending < SS_N_LINE_ENDINGS, NULL);
 
@@ -159,7 +206,21 @@ ss_payload_new (const char   *name,
                        "encoding", (guint) encoding,
                        "content", content,
                        "line-ending", (guint) line_ending,
+                       "checksum", checksum,
+                       "quick-send", quick_send,
                        NULL);
+}
+
+/* The same payload under @name, shown as a button or not. */
+SsPayload *
+ss_payload_copy_as (SsPayload  *self,
+                    const char *name,
+                    gboolean    quick_send)
+{
+  g_return_val_if_fail (SS_IS_PAYLOAD (self), NULL);
+
+  return ss_payload_new_full (name, self->encoding, self->content, self->line_ending,
+                              self->checksum, quick_send);
 }
 
 /* Bytes that an escaped text shows as themselves: printable UTF-8 and the
@@ -279,7 +340,25 @@ ss_payload_get_line_ending (SsPayload *self)
   return self->line_ending;
 }
 
-/* The same bytes to send, written the same way; the names may differ. */
+/* Never NULL: a payload without a checksum has "none". */
+const SsChecksum *
+ss_payload_get_checksum (SsPayload *self)
+{
+  static const SsChecksum none = { SS_CHECKSUM_NONE };
+
+  g_return_val_if_fail (SS_IS_PAYLOAD (self), &none);
+  return self->checksum != NULL ? self->checksum : &none;
+}
+
+gboolean
+ss_payload_get_quick_send (SsPayload *self)
+{
+  g_return_val_if_fail (SS_IS_PAYLOAD (self), FALSE);
+  return self->quick_send;
+}
+
+/* The same bytes to send, written the same way; the names (and whether
+ * they are buttons) may differ. */
 gboolean
 ss_payload_equal (SsPayload *a,
                   SsPayload *b)
@@ -289,7 +368,8 @@ ss_payload_equal (SsPayload *a,
 
   return a->encoding == b->encoding &&
          a->line_ending == b->line_ending &&
-         g_str_equal (a->content, b->content);
+         g_str_equal (a->content, b->content) &&
+         ss_checksum_equal (ss_payload_get_checksum (a), ss_payload_get_checksum (b));
 }
 
 /**
@@ -298,10 +378,11 @@ ss_payload_equal (SsPayload *a,
  *   the content (a byte offset)
  * @error_end: (out) (optional): and where it ends
  *
- * Returns: (transfer full) (nullable): the content decoded, then the line
- *   ending; %NULL with an SS_ENCODING_ERROR when the content does not
- *   decode, or is a file (SS_ENCODING_ERROR_UNSUPPORTED: the sender reads
- *   it)
+ * Returns: (transfer full) (nullable): the content decoded, its checksum,
+ *   then the line ending; %NULL with an SS_ENCODING_ERROR when the content
+ *   does not decode, or is a file (SS_ENCODING_ERROR_UNSUPPORTED: the
+ *   sender reads it), or an SS_CHECKSUM_ERROR when the checksum's range is
+ *   past the end (@error_start and @error_end are then 0)
  */
 GBytes *
 ss_payload_to_bytes (SsPayload  *self,
@@ -323,6 +404,21 @@ ss_payload_to_bytes (SsPayload  *self,
                                 error_start, error_end, error);
   if (decoded == NULL)
     return NULL;
+  if (self->checksum != NULL)
+    {
+      GBytes *summed = ss_checksum_apply (self->checksum, decoded, error);
+
+      if (summed == NULL)
+        {
+          if (error_start != NULL)
+            *error_start = 0;
+          if (error_end != NULL)
+            *error_end = 0;
+          return NULL;
+        }
+      g_bytes_unref (decoded);
+      decoded = summed;
+    }
 
   ending = ss_line_ending_get_bytes (self->line_ending);
   ending_len = strlen (ending);

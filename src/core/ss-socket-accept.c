@@ -49,7 +49,7 @@ adopt (SsSocket                      *self,
 
   connection = ss_socket_new_for_fd (self->calls, fd, self->family, self->type,
                                      self->protocol, SS_SOCKET_CONNECTED);
-  g_set_weak_pointer (&connection->listener, self);
+  ss_socket_set_listener (connection, self);
   connection->accepted = TRUE;
   connection->close_on_peer_close = self->close_on_peer_close;
   /* a connection keeps as much payload as its listener was told to */

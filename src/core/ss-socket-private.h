@@ -8,6 +8,7 @@
 
 #include "ss-accept-queue.h"
 #include "ss-poller.h"
+#include "ss-receive-file.h"
 #include "ss-recorder.h"
 #include "ss-socket.h"
 
@@ -69,7 +70,11 @@ struct _SsSocket
   SsTrafficLog  *traffic;
   SsTrafficLog  *all_traffic;   /* a listener's and its connections' */
   GListStore    *connections;
-  SsSocket      *listener;      /* weak */
+  SsSocket      *listener;      /* weak: cleared by the listener's dispose */
+  /* a listener: the connections whose ->listener it is (not owned). Not
+   * GObject weak pointers: GLib keeps those in an array grown by one on
+   * each, and ten thousand connections made that quadratic. */
+  GHashTable    *accepted_here;
 
   char          *local_address;
   char          *peer_address;
@@ -131,6 +136,8 @@ struct _SsSocket
    * is this connection's, in which of the listener's recordings */
   guint          record_generation;
   guint          record_stream;
+
+  SsReceiveFile *receive_file;  /* made on first use */
 
   char          *unix_path;     /* the socket file bind() made, removed at close */
   dev_t          unix_dev;
@@ -196,6 +203,9 @@ void      ss_socket_auto_reply        (SsSocket      *self,
                                        gsize          len,
                                        const SsAddress *sender);
 
+void      ss_socket_write_received    (SsSocket      *self,
+                                       const guint8  *data,
+                                       gsize          len);
 void      ss_socket_record_pending    (SsSocket      *self);
 void      ss_socket_record_connection (SsSocket      *self,
                                        SsSocket      *connection);
@@ -235,5 +245,8 @@ void      ss_socket_wait_cancel       (SsSocket      *self);
 void      ss_socket_connect_ready     (SsSocket      *self);
 void      ss_socket_fail_connect      (SsSocket      *self,
                                        GError        *error);
+
+void ss_socket_set_listener (SsSocket *connection,
+                             SsSocket *listener);
 
 G_END_DECLS

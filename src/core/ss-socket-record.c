@@ -92,6 +92,8 @@ ss_socket_log_chunk (SsSocket        *self,
   g_assert (kind == SS_TRAFFIC_RECEIVED || kind == SS_TRAFFIC_SENT);
 
   ss_traffic_log_append_from (self->traffic, kind, data, len, peer);
+  if (kind == SS_TRAFFIC_RECEIVED)
+    ss_socket_write_received (self, data, len);
 
   /* a connection of a listener that records goes into its file */
   if (self->recorder == NULL && self->listener != NULL && self->listener->recorder != NULL)

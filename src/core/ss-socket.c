@@ -37,6 +37,25 @@ G_DEFINE_FINAL_TYPE (SsSocket, ss_socket, G_TYPE_OBJECT)
 
 guint ss_socket_signals[SS_SOCKET_N_SIGNALS];
 
+/* @connection's listener, or none: a pointer the listener clears when it
+ * goes, as a weak pointer would be */
+void
+ss_socket_set_listener (SsSocket *connection,
+                        SsSocket *listener)
+{
+  if (connection->listener == listener)
+    return;
+  if (connection->listener != NULL)
+    g_hash_table_remove (connection->listener->accepted_here, connection);
+  connection->listener = listener;
+  if (listener != NULL)
+    {
+      if (listener->accepted_here == NULL)
+        listener->accepted_here = g_hash_table_new (NULL, NULL);
+      g_hash_table_add (listener->accepted_here, connection);
+    }
+}
+
 static void
 ss_socket_dispose (GObject *object)
 {
@@ -46,6 +65,17 @@ ss_socket_dispose (GObject *object)
   g_clear_handle_id (&self->retention_id, g_source_remove);
   g_clear_object (&self->recv_burst);
   g_clear_object (&self->connections);
+  ss_socket_set_listener (self, NULL);
+  if (self->accepted_here != NULL)
+    {
+      GHashTableIter iter;
+      SsSocket *connection;
+
+      g_hash_table_iter_init (&iter, self->accepted_here);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &connection, NULL))
+        connection->listener = NULL;
+      g_clear_pointer (&self->accepted_here, g_hash_table_unref);
+    }
 
   G_OBJECT_CLASS (ss_socket_parent_class)->dispose (object);
 }
@@ -62,7 +92,6 @@ ss_socket_finalize (GObject *object)
       ss_socket_remove_unix_file (self);
     }
 
-  g_clear_weak_pointer (&self->listener);
   g_clear_object (&self->calls);
   g_clear_object (&self->all_traffic);
   g_clear_object (&self->traffic);
@@ -73,6 +102,7 @@ ss_socket_finalize (GObject *object)
   g_clear_object (&self->reply_rules);
   g_clear_handle_id (&self->record_flush_id, g_source_remove);
   g_clear_pointer (&self->recorder, ss_recorder_free);
+  g_clear_object (&self->receive_file);
   g_free (self->record_path);
   g_free (self->record_when);
 
@@ -386,6 +416,7 @@ ss_socket_close (SsSocket *self)
   ss_socket_record (self, "close", args, python, result, errsv, NULL);
 
   ss_socket_stop_recording (self);
+  ss_socket_stop_receive_file (self);
   ss_socket_set_state (self, SS_SOCKET_CLOSED);
   ss_traffic_log_append_event (self->traffic, _("Closed"));
   if (result == 0)

@@ -8,6 +8,7 @@
 
 #include "ss-address.h"
 #include "ss-call-log.h"
+#include "ss-receive-file.h"
 #include "ss-traffic-export.h"
 #include "ss-traffic-log.h"
 
@@ -128,6 +129,11 @@ gboolean       ss_socket_start_recording   (SsSocket       *self,
                                             GError        **error);
 void           ss_socket_stop_recording    (SsSocket       *self);
 gboolean       ss_socket_get_recording     (SsSocket       *self);
+SsReceiveFile *ss_socket_get_receive_file  (SsSocket       *self);
+gboolean       ss_socket_start_receive_file (SsSocket      *self,
+                                             const char    *path,
+                                             GError       **error);
+void           ss_socket_stop_receive_file (SsSocket       *self);
 void           ss_socket_record_when_connected (SsSocket   *self,
                                                 const char *path);
 gboolean       ss_socket_save_traffic      (SsSocket       *self,

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "ss-escape.h"
 #include "ss-traffic-entry.h"
@@ -21,6 +22,11 @@ struct _SsTrafficEntry
   gboolean       evicted;
   char          *peer;
   guint          source;   /* in a merged log, G_MAXUINT otherwise */
+  /* a message's (SsMessageFlags, 0 for a chunk) and the chunks it came
+   * from: positions in its traffic log */
+  guint          message_flags;
+  guint          first_chunk;
+  guint          n_chunks;
 };
 
 G_DEFINE_ENUM_TYPE (SsTrafficKind, ss_traffic_kind,
@@ -149,6 +155,8 @@ ss_traffic_entry_dup_text (SsTrafficEntry *self,
 {
   gsize len;
   const guint8 *data;
+  g_autofree char *text = NULL;
+  g_autofree char *note = NULL;
 
   g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), NULL);
 
@@ -162,7 +170,79 @@ ss_traffic_entry_dup_text (SsTrafficEntry *self,
     }
 
   data = g_bytes_get_data (self->bytes, &len);
-  return ss_escape_bytes (data, len, max_len, FALSE);
+  text = ss_escape_bytes (data, len, max_len, FALSE);
+  note = ss_traffic_entry_dup_note (self);
+  if (note != NULL)
+    return g_strconcat (note, " ", text, NULL);
+  return g_steal_pointer (&text);
+}
+
+/**
+ * ss_traffic_entry_dup_note:
+ *
+ * Returns: (transfer full) (nullable): what a message is besides its
+ *   bytes, in parentheses: "(incomplete, 3 bytes so far)", cut at the
+ *   memory budget, a length field shorter than its header; %NULL for a
+ *   chunk or a whole message
+ */
+char *
+ss_traffic_entry_dup_note (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), NULL);
+
+  if (self->message_flags & SS_MESSAGE_INCOMPLETE)
+    /* Translators: a message whose end has not arrived yet */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "(incomplete, %" PRIu64 " byte so far)",
+                                         "(incomplete, %" PRIu64 " bytes so far)", self->length),
+                            (guint64) self->length);
+  if (self->message_flags & SS_MESSAGE_SHORT)
+    return g_strdup (_("(its length field is shorter than its header)"));
+  if (self->message_flags & SS_MESSAGE_CAPPED)
+    return g_strdup (_("(cut at the memory budget)"));
+  return NULL;
+}
+
+/**
+ * ss_traffic_entry_set_message:
+ * @flags: #SsMessageFlags
+ * @first_chunk: the position in its traffic log of the first chunk the
+ *   message came from
+ * @n_chunks: how many chunks of its direction it spans
+ *
+ * Makes the entry a message of an SsMessageLog.
+ */
+void
+ss_traffic_entry_set_message (SsTrafficEntry *self,
+                              guint           flags,
+                              guint           first_chunk,
+                              guint           n_chunks)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_ENTRY (self));
+  self->message_flags = flags | SS_MESSAGE_FRAMED;
+  self->first_chunk = first_chunk;
+  self->n_chunks = n_chunks;
+}
+
+/* #SsMessageFlags; 0 for a chunk */
+guint
+ss_traffic_entry_get_message_flags (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), 0);
+  return self->message_flags;
+}
+
+guint
+ss_traffic_entry_get_first_chunk (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), 0);
+  return self->first_chunk;
+}
+
+guint
+ss_traffic_entry_get_n_chunks (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), 0);
+  return self->n_chunks;
 }
 
 /**

@@ -15,6 +15,19 @@ typedef enum
   SS_TRAFFIC_EVENT,
 } SsTrafficKind;
 
+/* What a message (a row of framed traffic, see SsMessageLog) is besides
+ * its bytes. */
+typedef enum
+{
+  SS_MESSAGE_INCOMPLETE = 1 << 2,  /* its end has not arrived yet */
+  SS_MESSAGE_CAPPED     = 1 << 3,  /* cut at the memory budget, or the rest of one that was */
+  SS_MESSAGE_SHORT      = 1 << 4,  /* its length field declared less than its header */
+  SS_MESSAGE_EVICTED    = 1 << 5,  /* bytes no longer in memory: framing starts again after */
+  SS_MESSAGE_GOOD       = 1 << 6,  /* its check (a checksum) passed */
+  SS_MESSAGE_BAD        = 1 << 7,  /* its check failed */
+  SS_MESSAGE_FRAMED     = 1 << 8,  /* a message at all, not a chunk */
+} SsMessageFlags;
+
 #define SS_TYPE_TRAFFIC_KIND  (ss_traffic_kind_get_type ())
 #define SS_TYPE_TRAFFIC_ENTRY (ss_traffic_entry_get_type ())
 
@@ -35,6 +48,7 @@ gsize           ss_traffic_entry_get_length  (SsTrafficEntry *self);
 gboolean        ss_traffic_entry_get_evicted (SsTrafficEntry *self);
 char           *ss_traffic_entry_dup_text    (SsTrafficEntry *self,
                                               gsize           max_len);
+char           *ss_traffic_entry_dup_note    (SsTrafficEntry *self);
 
 void            ss_traffic_entry_set_peer   (SsTrafficEntry *self,
                                              const char     *peer);
@@ -42,5 +56,12 @@ const char     *ss_traffic_entry_get_peer   (SsTrafficEntry *self);
 void            ss_traffic_entry_set_source (SsTrafficEntry *self,
                                              guint           source);
 guint           ss_traffic_entry_get_source (SsTrafficEntry *self);
+void            ss_traffic_entry_set_message (SsTrafficEntry *self,
+                                              guint           flags,
+                                              guint           first_chunk,
+                                              guint           n_chunks);
+guint           ss_traffic_entry_get_message_flags (SsTrafficEntry *self);
+guint           ss_traffic_entry_get_first_chunk   (SsTrafficEntry *self);
+guint           ss_traffic_entry_get_n_chunks      (SsTrafficEntry *self);
 
 G_END_DECLS

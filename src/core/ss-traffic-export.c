@@ -190,24 +190,16 @@ write_pcapng (SsTrafficLog     *log,
   return ss_recorder_close (recorder, error);
 }
 
-/**
- * ss_traffic_export:
- * @local: (nullable): for pcapng
- * @peer: (nullable): for pcapng
- * @missing: (out): payload bytes the log no longer kept, so not in the file
- *
- * Writes the file next to @path and renames it over @path once it is
- * whole: a crash or a full disk mid-save leaves the old file as it was.
- */
-gboolean
-ss_traffic_export (SsTrafficLog     *log,
-                   SsExportFormat    format,
-                   const char       *path,
-                   const SsAddress  *local,
-                   const SsAddress  *peer,
-                   gboolean          datagram,
-                   guint64          *missing,
-                   GError          **error)
+static gboolean
+export (SsTrafficLog     *log,
+        GListModel       *rows,
+        SsExportFormat    format,
+        const char       *path,
+        const SsAddress  *local,
+        const SsAddress  *peer,
+        gboolean          datagram,
+        guint64          *missing,
+        GError          **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *base = NULL;
@@ -248,14 +240,14 @@ ss_traffic_export (SsTrafficLog     *log,
     }
   else
     {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (log));
+      guint n = g_list_model_get_n_items (rows);
       GOutputStream *raw = g_unix_output_stream_new (fd, TRUE);
 
       out = g_buffered_output_stream_new_sized (raw, 256 * 1024);
       g_object_unref (raw);
       for (guint i = 0; ok && i < n; i++)
         {
-          g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i);
+          g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (rows, i);
 
           ok = write_entry (out, entry, format, missing, &local_error);
         }
@@ -285,4 +277,46 @@ ss_traffic_export (SsTrafficLog     *log,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * ss_traffic_export:
+ * @local: (nullable): for pcapng
+ * @peer: (nullable): for pcapng
+ * @missing: (out): payload bytes the log no longer kept, so not in the file
+ *
+ * Writes the file next to @path and renames it over @path once it is
+ * whole: a crash or a full disk mid-save leaves the old file as it was.
+ */
+gboolean
+ss_traffic_export (SsTrafficLog     *log,
+                   SsExportFormat    format,
+                   const char       *path,
+                   const SsAddress  *local,
+                   const SsAddress  *peer,
+                   gboolean          datagram,
+                   guint64          *missing,
+                   GError          **error)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_LOG (log), FALSE);
+  return export (log, G_LIST_MODEL (log), format, path, local, peer, datagram, missing, error);
+}
+
+/**
+ * ss_traffic_export_messages:
+ *
+ * ss_traffic_export() of whole messages: a transcript, a hex dump or the
+ * raw bytes of one direction (pcapng is the log's, chunk by chunk).
+ */
+gboolean
+ss_traffic_export_messages (SsMessageLog     *messages,
+                            SsExportFormat    format,
+                            const char       *path,
+                            guint64          *missing,
+                            GError          **error)
+{
+  g_return_val_if_fail (SS_IS_MESSAGE_LOG (messages), FALSE);
+  g_return_val_if_fail (format != SS_EXPORT_PCAPNG, FALSE);
+  return export (ss_message_log_get_log (messages), G_LIST_MODEL (messages), format, path,
+                 NULL, NULL, FALSE, missing, error);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ss-address.h"
+#include "ss-message-log.h"
 #include "ss-traffic-log.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,12 @@ gboolean    ss_traffic_export              (SsTrafficLog    *log,
                                             const SsAddress *local,
                                             const SsAddress *peer,
                                             gboolean         datagram,
+                                            guint64         *missing,
+                                            GError         **error);
+
+gboolean    ss_traffic_export_messages     (SsMessageLog    *messages,
+                                            SsExportFormat   format,
+                                            const char      *path,
                                             guint64         *missing,
                                             GError         **error);
 

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "ss-message-log.h"
 #include "ss-rate-limit.h"
 #include "ss-traffic-log.h"
 
@@ -107,6 +108,10 @@ struct _SsTrafficLog
   /* A log merged into another forwards each record it adds */
   SsTrafficLog *merge_into;    /* not a ref: the merged log holds ours */
   guint32     merge_source;
+  /* the message logs of this log (a page's, and a listener's page
+   * narrowed to this connection), told of each record as it is added;
+   * not refs: they hold ours. NULL when none. */
+  GPtrArray  *framings;
 };
 
 typedef struct
@@ -124,8 +129,28 @@ SsTrafficEntry *ss_traffic_log_merged_entry       (SsTrafficLog *self,
 void            ss_traffic_log_forward            (SsTrafficLog *self,
                                                    const Record *record);
 void            ss_traffic_log_unmerge            (SsTrafficLog *self);
+void            ss_message_log_add_record         (SsMessageLog *self,
+                                                   guint         position);
+
+static inline void
+ss_traffic_log_tell_framings (SsTrafficLog *self)
+{
+  if (G_UNLIKELY (self->framings != NULL))
+    for (guint i = 0; i < self->framings->len; i++)
+      ss_message_log_add_record (g_ptr_array_index (self->framings, i), self->n_records - 1);
+}
 
 /* The payload of a record that is kept, or NULL */
+/* A record whose bytes were let go for the memory budget: its block is
+ * gone (an event's text is kept apart, and never is). */
+static inline gboolean
+ss_traffic_log_record_is_evicted (SsTrafficLog *self,
+                                  const Record *record)
+{
+  return record->kind != SS_TRAFFIC_EVENT && record->length > 0 &&
+         record->block < self->first_block;
+}
+
 static inline const guint8 *
 ss_traffic_log_record_data (SsTrafficLog *self,
                             const Record *record)

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "ss-accessible.h"
+#include "ss-text-cell.h"
 #include "ss-call-view.h"
 #include "ss-constants.h"
 #include "ss-follow-tail.h"
@@ -99,7 +100,7 @@ label_query_tooltip_cb (GtkWidget  *label,
                         gboolean    keyboard,
                         GtkTooltip *tooltip)
 {
-  gtk_tooltip_set_text (tooltip, gtk_inscription_get_text (GTK_INSCRIPTION (label)));
+  gtk_tooltip_set_text (tooltip, ss_text_cell_get_text (SS_TEXT_CELL (label)));
   return TRUE;
 }
 
@@ -108,16 +109,13 @@ setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           SsCallView               *self)
 {
-  /* an inscription: a row's size is set, not measured from its text, so
-   * thousands of calls a second cost no text layout, only a redraw */
-  GtkWidget *label = gtk_inscription_new (NULL);
+  /* a row's size is set, not measured from its text, so thousands of
+   * calls a second cost no text layout, only a redraw */
+  GtkWidget *label = ss_text_cell_new (3, 60, 0);
 
   gtk_widget_set_has_tooltip (label, TRUE);
   g_signal_connect (label, "query-tooltip", G_CALLBACK (label_query_tooltip_cb), NULL);
 
-  gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 0);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 60);
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_widget_add_css_class (label, "call-text");
   gtk_list_item_set_child (item, label);
 }
@@ -131,7 +129,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_list_item_get_child (item);
   g_autofree char *text = format_row (self, call, gtk_list_item_get_position (item));
 
-  gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
+  ss_text_cell_set_text (SS_TEXT_CELL (label), text);
   if (ss_call_get_errno (call) != 0)
     gtk_widget_add_css_class (label, "call-failed");
   else

@@ -154,8 +154,12 @@ ss_composer_save_payload (SsComposer  *self,
   if (ss_payload_store_get_broken (self->library))
     return ss_payload_store_save (self->library, error);
 
-  named = ss_payload_new (stripped, ss_payload_get_encoding (payload), ss_payload_get_content (payload),
-                          ss_payload_get_line_ending (payload));
+  {
+    SsPayload *old = ss_payload_store_lookup (self->library, stripped);
+
+    /* a payload saved again stays a button, or not, as it was */
+    named = ss_payload_copy_as (payload, stripped, old == NULL || ss_payload_get_quick_send (old));
+  }
   ss_payload_store_put (self->library, named);
   return ss_payload_store_save (self->library, error);
 }

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "ss-checksum-chooser.h"
 #include "ss-composer.h"
 #include "ss-payloads-popover.h"
 
@@ -16,6 +17,7 @@ struct _SsComposer
 
   GtkDropDown       *encoding_dropdown;
   GtkDropDown       *line_ending_dropdown;
+  SsChecksumChooser *checksum_chooser;
   GtkLabel          *status_label;
   GtkMenuButton     *payloads_button;
   SsPayloadsPopover *payloads_popover;

@@ -179,17 +179,51 @@ update_file_preview (SsComposer *self)
     }
 }
 
+/* The checksum's bytes stand out in the dump: @at is their first byte. */
+static void
+highlight_checksum (SsComposer *self,
+                    gsize       at,
+                    gsize       size)
+{
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+
+  for (gsize i = at; i < at + size; i++)
+    {
+      gsize hex, text;
+      PangoAttribute *attr;
+
+      ss_payload_format_hex_dump_place (i, &hex, &text);
+      attr = pango_attr_background_new (0x3500, 0x8400, 0xe400);
+      attr->start_index = hex;
+      attr->end_index = hex + 2;
+      pango_attr_list_insert (attrs, attr);
+      attr = pango_attr_foreground_new (0xffff, 0xffff, 0xffff);
+      attr->start_index = hex;
+      attr->end_index = hex + 2;
+      pango_attr_list_insert (attrs, attr);
+      attr = pango_attr_background_new (0x3500, 0x8400, 0xe400);
+      attr->start_index = text;
+      attr->end_index = text + 1;
+      pango_attr_list_insert (attrs, attr);
+    }
+  gtk_label_set_attributes (self->preview_label, attrs);
+}
+
 static gboolean
 update_preview (gpointer user_data)
 {
   SsComposer *self = user_data;
+  g_autoptr(SsPayload) payload = NULL;
+  g_autoptr(SsChecksum) checksum = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *status = NULL;
   gsize start = 0, end = 0;
 
   self->preview_id = 0;
   clear_error (self);
+  gtk_label_set_attributes (self->preview_label, NULL);
 
   if (self->encoding == SS_ENCODING_FILE)
     {
@@ -197,38 +231,55 @@ update_preview (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
+  checksum = ss_checksum_chooser_dup_checksum (self->checksum_chooser, &error);
+  if (checksum == NULL)
+    {
+      show_status (self, error->message, TRUE);
+      gtk_label_set_text (self->preview_label, "");
+      return G_SOURCE_REMOVE;
+    }
   text = dup_text (self);
-  bytes = ss_encoding_decode (self->encoding, text, -1, &start, &end, &error);
+  payload = ss_payload_new_full (NULL, self->encoding, text, get_line_ending (self), checksum, TRUE);
+  bytes = ss_payload_to_bytes (payload, &start, &end, &error);
   if (bytes == NULL)
     {
-      highlight_error (self, text, start, end);
+      /* a range past the end is no place in the text */
+      if (error->domain == SS_ENCODING_ERROR)
+        highlight_error (self, text, start, end);
       show_status (self, error->message, TRUE);
       gtk_label_set_text (self->preview_label, "");
       return G_SOURCE_REMOVE;
     }
 
   {
-    const char *ending = ss_line_ending_get_bytes (get_line_ending (self));
-    gsize len = g_bytes_get_size (bytes);
-    gsize total = len + strlen (ending);
-    g_autofree char *status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " byte",
-                                                            "%" PRIu64 " bytes", total),
-                                               (guint64) total);
-    /* only what the preview shows is copied, however big the payload */
-    gsize head = MIN (len, PREVIEW_BYTES);
-    g_autofree guint8 *shown = g_malloc (head + strlen (ending) + 1);
+    gsize total;
+    const guint8 *data = g_bytes_get_data (bytes, &total);
+    gsize sum_size = ss_checksum_get_size (checksum);
+    gsize sum_at = total - strlen (ss_line_ending_get_bytes (get_line_ending (self))) - sum_size;
 
-    if (head > 0)
-      memcpy (shown, g_bytes_get_data (bytes, NULL), head);
-    if (len <= PREVIEW_BYTES)
+    status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " byte", "%" PRIu64 " bytes", total),
+                              (guint64) total);
+    if (sum_size > 0)
       {
-        memcpy (shown + head, ending, strlen (ending));
-        show_preview (self, shown, total);
+        g_autofree char *sum = ss_encoding_encode (SS_ENCODING_HEX, data + sum_at, sum_size);
+        g_autofree char *with_sum = NULL;
+
+        /* Translators: "12 bytes, checksum 37 4b" */
+        with_sum = g_strdup_printf (_("%s, checksum %s"), status, sum);
+        g_free (status);
+        status = g_steal_pointer (&with_sum);
+      }
+    if (total <= PREVIEW_BYTES)
+      {
+        show_preview (self, data, total);
+        if (sum_size > 0)
+          highlight_checksum (self, sum_at, sum_size);
       }
     else
       {
-        g_autofree char *dump = ss_payload_format (shown, head, SS_PAYLOAD_HEX_DUMP, 0);
-        g_autofree char *more = g_strdup_printf (_("… %" PRIu64 " bytes more"), (guint64) (total - head));
+        /* only what the preview shows is formatted, however big the payload */
+        g_autofree char *dump = ss_payload_format (data, PREVIEW_BYTES, SS_PAYLOAD_HEX_DUMP, 0);
+        g_autofree char *more = g_strdup_printf (_("… %" PRIu64 " bytes more"), (guint64) (total - PREVIEW_BYTES));
         g_autofree char *both = g_strconcat (dump, "\n", more, NULL);
 
         gtk_label_set_text (self->preview_label, both);
@@ -262,6 +313,7 @@ select_encoding (SsComposer *self,
   gtk_stack_set_visible_child_name (self->input_stack, file ? "file" : "text");
   /* a file is sent as it is on disk */
   gtk_widget_set_sensitive (GTK_WIDGET (self->line_ending_dropdown), !file);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->checksum_chooser), !file);
   schedule_preview (self);
 }
 
@@ -311,6 +363,21 @@ static void
 line_ending_changed_cb (SsComposer *self)
 {
   g_settings_set_string (self->settings, "line-ending", ss_line_ending_to_string (get_line_ending (self)));
+  schedule_preview (self);
+}
+
+/* A checksum chosen is kept for the next start, as the encoding is. */
+static void
+checksum_changed_cb (SsComposer *self)
+{
+  g_autoptr(SsChecksum) checksum = ss_checksum_chooser_dup_checksum (self->checksum_chooser, NULL);
+
+  if (checksum != NULL && !self->loading)
+    {
+      g_autofree char *text = ss_checksum_to_string (checksum);
+
+      g_settings_set_string (self->settings, "checksum", text);
+    }
   schedule_preview (self);
 }
 
@@ -388,10 +455,12 @@ ss_composer_class_init (SsComposerClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SS_TYPE_PAYLOADS_POPOVER);
+  g_type_ensure (SS_TYPE_CHECKSUM_CHOOSER);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-composer.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, encoding_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, line_ending_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsComposer, checksum_chooser);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, status_label);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, payloads_button);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, payloads_popover);
@@ -401,6 +470,7 @@ ss_composer_class_init (SsComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsComposer, preview_label);
   gtk_widget_class_bind_template_callback (widget_class, encoding_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, line_ending_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, checksum_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, schedule_preview);
   gtk_widget_class_bind_template_callback (widget_class, choose_file_cb);
   gtk_widget_class_bind_template_callback_full (widget_class, "payload_chosen_cb",
@@ -416,6 +486,8 @@ ss_composer_init (SsComposer *self)
   GtkEventController *keys;
   g_autofree char *encoding_name = NULL;
   g_autofree char *ending_name = NULL;
+  g_autofree char *checksum_text = NULL;
+  g_autoptr(SsChecksum) checksum = NULL;
   SsEncoding encoding = SS_ENCODING_TEXT;
   SsLineEnding ending = SS_LINE_ENDING_LF;
   GApplication *app = g_application_get_default ();
@@ -449,6 +521,10 @@ ss_composer_init (SsComposer *self)
   self->settings = g_settings_new (APP_ID);
   encoding_name = g_settings_get_string (self->settings, "encoding");
   ending_name = g_settings_get_string (self->settings, "line-ending");
+  checksum_text = g_settings_get_string (self->settings, "checksum");
+  /* a setting that does not read is none */
+  checksum = ss_checksum_parse (checksum_text, NULL);
+  ss_checksum_chooser_set_checksum (self->checksum_chooser, checksum);
   ss_encoding_from_string (encoding_name, &encoding);
   ss_line_ending_from_string (ending_name, &ending);
   self->encoding = encoding;
@@ -466,9 +542,10 @@ ss_composer_new (void)
 /**
  * ss_composer_dup_bytes:
  *
- * Returns: (transfer full): exactly the bytes to send, line ending
- *   included; NULL with @error set when the text does not parse (the box
- *   shows where) or the payload is a file
+ * Returns: (transfer full): exactly the bytes to send, checksum and line
+ *   ending included; NULL with @error set when the text does not parse
+ *   (the box shows where), the checksum cannot be made, or the payload is
+ *   a file
  */
 GBytes *
 ss_composer_dup_bytes (SsComposer  *self,
@@ -481,6 +558,13 @@ ss_composer_dup_bytes (SsComposer  *self,
 
   g_return_val_if_fail (SS_IS_COMPOSER (self), NULL);
 
+  if (self->encoding != SS_ENCODING_FILE)
+    {
+      g_autoptr(SsChecksum) checksum = ss_checksum_chooser_dup_checksum (self->checksum_chooser, error);
+
+      if (checksum == NULL)
+        return NULL;
+    }
   payload = ss_composer_dup_payload (self);
   bytes = ss_payload_to_bytes (payload, &start, &end, &local_error);
   if (bytes == NULL)
@@ -497,12 +581,14 @@ ss_composer_dup_bytes (SsComposer  *self,
 /**
  * ss_composer_dup_payload:
  *
- * Returns: (transfer full): what is in the box, as a payload without a name
+ * Returns: (transfer full): what is in the box, as a payload without a
+ *   name (fixed checksum bytes that are not hex are left out)
  */
 SsPayload *
 ss_composer_dup_payload (SsComposer *self)
 {
   g_autofree char *text = NULL;
+  g_autoptr(SsChecksum) checksum = NULL;
 
   g_return_val_if_fail (SS_IS_COMPOSER (self), NULL);
 
@@ -510,7 +596,8 @@ ss_composer_dup_payload (SsComposer *self)
     return ss_payload_new (NULL, SS_ENCODING_FILE, gtk_editable_get_text (GTK_EDITABLE (self->file_entry)),
                            SS_LINE_ENDING_NONE);
   text = dup_text (self);
-  return ss_payload_new (NULL, self->encoding, text, get_line_ending (self));
+  checksum = ss_checksum_chooser_dup_checksum (self->checksum_chooser, NULL);
+  return ss_payload_new_full (NULL, self->encoding, text, get_line_ending (self), checksum, TRUE);
 }
 
 /* The path of the file to send, or NULL when the box holds a payload. */
@@ -542,6 +629,9 @@ ss_composer_load_payload (SsComposer *self,
       set_text (self, ss_payload_get_content (payload));
       gtk_drop_down_set_selected (self->line_ending_dropdown, ss_payload_get_line_ending (payload));
     }
+  /* not kept in the settings: the box's own choice comes back next start */
+  ss_checksum_chooser_set_checksum (self->checksum_chooser, ss_payload_get_checksum (payload));
+  schedule_preview (self);
   self->loading = FALSE;
 }
 

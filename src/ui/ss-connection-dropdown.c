@@ -10,10 +10,13 @@
 #include <glib/gi18n.h>
 
 #include "ss-connection-dropdown.h"
+#include "ss-throttled-model.h"
 
 /* The rows: "All Connections", then each connection. The model is the
  * listener's own list behind one fixed row, so ten thousand connections
- * cost no rebuild each. */
+ * cost no rebuild each. A closed popup's list makes its rows all the
+ * same, as the connections come: the connections wait while it is
+ * closed, and show when it opens. */
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item)
@@ -44,6 +47,17 @@ bind_cb (GtkSignalListItemFactory *factory,
     }
 }
 
+static void
+popup_shown_cb (GtkWidget   *popover,
+                GParamSpec  *pspec,
+                GtkDropDown *dropdown)
+{
+  SsThrottledModel *shown = g_object_get_data (G_OBJECT (dropdown), "ss-connections-shown");
+
+  if (shown != NULL)
+    ss_throttled_model_set_held (shown, !gtk_widget_get_visible (popover));
+}
+
 /**
  * ss_connection_dropdown_setup:
  * @connections: a listener's connections (of SsSocket)
@@ -59,12 +73,23 @@ ss_connection_dropdown_setup (GtkDropDown *dropdown,
   g_autoptr(GtkStringList) all = gtk_string_list_new ((const char *[]) { _("All Connections"), NULL });
   g_autoptr(GtkFlattenListModel) targets = NULL;
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  SsThrottledModel *shown;
 
   g_return_if_fail (GTK_IS_DROP_DOWN (dropdown));
   g_return_if_fail (G_IS_LIST_MODEL (connections));
 
+  shown = ss_throttled_model_new (g_object_ref (connections));
+  g_object_set_data_full (G_OBJECT (dropdown), "ss-connections-shown", shown, g_object_unref);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      {
+        if (g_signal_handler_find (child, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, popup_shown_cb, NULL) == 0)
+          g_signal_connect (child, "notify::visible", G_CALLBACK (popup_shown_cb), dropdown);
+        popup_shown_cb (child, NULL, dropdown);
+      }
   g_list_store_append (parts, all);
-  g_list_store_append (parts, connections);
+  g_list_store_append (parts, shown);
   targets = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
@@ -104,9 +129,13 @@ gboolean
 ss_connection_dropdown_select (GtkDropDown *dropdown,
                                SsSocket    *connection)
 {
+  SsThrottledModel *shown = g_object_get_data (G_OBJECT (dropdown), "ss-connections-shown");
   GListModel *model = gtk_drop_down_get_model (dropdown);
-  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+  guint n;
 
+  if (shown != NULL)
+    ss_throttled_model_flush (shown);
+  n = model != NULL ? g_list_model_get_n_items (model) : 0;
   if (connection == NULL)
     {
       gtk_drop_down_set_selected (dropdown, 0);

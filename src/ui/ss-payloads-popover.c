@@ -83,12 +83,11 @@ save_cb (SsPayloadsPopover *self)
     gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
 }
 
-static void
-delete_clicked_cb (GtkButton         *button,
-                   SsPayloadsPopover *self)
+/* Where @payload is in the store, or -1. */
+static int
+find_payload (SsPayloadsPopover *self,
+              SsPayload         *payload)
 {
-  SsPayload *payload = g_object_get_data (G_OBJECT (button), "payload");
-  g_autoptr(GError) error = NULL;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
 
   for (guint i = 0; i < n; i++)
@@ -96,13 +95,60 @@ delete_clicked_cb (GtkButton         *button,
       g_autoptr(SsPayload) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
 
       if (item == payload)
-        {
-          ss_payload_store_remove (self->store, i);
-          break;
-        }
+        return i;
     }
+  return -1;
+}
+
+static void
+save_store (SsPayloadsPopover *self)
+{
+  g_autoptr(GError) error = NULL;
+
   if (!ss_payload_store_save (self->store, &error))
     ss_payloads_popover_show_error (self, error->message);
+}
+
+static void
+delete_clicked_cb (GtkButton         *button,
+                   SsPayloadsPopover *self)
+{
+  int position = find_payload (self, g_object_get_data (G_OBJECT (button), "payload"));
+
+  if (position >= 0)
+    ss_payload_store_remove (self->store, position);
+  save_store (self);
+}
+
+/* Shown as a quick-send button, or not: kept in the file. */
+static void
+quick_send_toggled_cb (GtkCheckButton    *check,
+                       SsPayloadsPopover *self)
+{
+  SsPayload *payload = g_object_get_data (G_OBJECT (check), "payload");
+  g_autoptr(SsPayload) changed = NULL;
+
+  if (payload == NULL || find_payload (self, payload) < 0 ||
+      ss_payload_get_quick_send (payload) == gtk_check_button_get_active (check))
+    return;
+  changed = ss_payload_copy_as (payload, ss_payload_get_name (payload), gtk_check_button_get_active (check));
+  ss_payload_store_put (self->store, changed);
+  save_store (self);
+}
+
+/* Up and down: the order of the list, and of the quick-send buttons. */
+static void
+move_clicked_cb (GtkButton         *button,
+                 SsPayloadsPopover *self)
+{
+  int position = find_payload (self, g_object_get_data (G_OBJECT (button), "payload"));
+  int step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "step"));
+  int n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+  if (position < 0 || position + step < 0 || position + step >= n)
+    return;
+  ss_payload_store_move (self->store, position, position + step);
+  save_store (self);
 }
 
 gboolean
@@ -185,7 +231,24 @@ export_cb (SsPayloadsPopover *self)
   choose_file (self, _("Export Payloads"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
 }
 
-/* A row: the name, the encoding, a delete button. */
+static GtkWidget *
+make_icon_button (const char        *icon,
+                  const char        *tooltip,
+                  const char        *label,
+                  GCallback          clicked,
+                  SsPayloadsPopover *self)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_signal_connect (button, "clicked", clicked, self);
+  return button;
+}
+
+/* A row: the name, the encoding, whether it is a quick-send button, up,
+ * down, delete. */
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
@@ -194,21 +257,32 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *name = gtk_label_new (NULL);
   GtkWidget *encoding = gtk_label_new (NULL);
-  GtkWidget *delete = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *quick_send = gtk_check_button_new ();
+  GtkWidget *up, *down;
 
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (name, TRUE);
   gtk_widget_add_css_class (encoding, "dim-label");
-  gtk_widget_add_css_class (delete, "flat");
-  gtk_widget_set_tooltip_text (delete, _("Delete this payload"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (delete),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Delete Payload"),
+  gtk_widget_set_tooltip_text (quick_send, _("Show as a quick-send button on the socket pages"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (quick_send),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Quick-send button"),
                                   -1);
-  g_signal_connect (delete, "clicked", G_CALLBACK (delete_clicked_cb), self);
+  g_signal_connect (quick_send, "toggled", G_CALLBACK (quick_send_toggled_cb), self);
+  up = make_icon_button ("go-up-symbolic", _("Move up: earlier in the list and among the buttons"),
+                         _("Move Payload Up"), G_CALLBACK (move_clicked_cb), self);
+  g_object_set_data (G_OBJECT (up), "step", GINT_TO_POINTER (-1));
+  down = make_icon_button ("go-down-symbolic", _("Move down: later in the list and among the buttons"),
+                           _("Move Payload Down"), G_CALLBACK (move_clicked_cb), self);
+  g_object_set_data (G_OBJECT (down), "step", GINT_TO_POINTER (1));
   gtk_box_append (GTK_BOX (box), name);
   gtk_box_append (GTK_BOX (box), encoding);
-  gtk_box_append (GTK_BOX (box), delete);
+  gtk_box_append (GTK_BOX (box), quick_send);
+  gtk_box_append (GTK_BOX (box), up);
+  gtk_box_append (GTK_BOX (box), down);
+  gtk_box_append (GTK_BOX (box),
+                  make_icon_button ("user-trash-symbolic", _("Delete this payload"), _("Delete Payload"),
+                                    G_CALLBACK (delete_clicked_cb), self));
   gtk_list_item_set_child (item, box);
 }
 
@@ -220,15 +294,26 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   SsPayload *payload = gtk_list_item_get_item (item);
   GtkWidget *name = gtk_widget_get_first_child (gtk_list_item_get_child (item));
   GtkWidget *encoding = gtk_widget_get_next_sibling (name);
-  GtkWidget *delete = gtk_widget_get_next_sibling (encoding);
+  GtkWidget *quick_send = gtk_widget_get_next_sibling (encoding);
   const char *content = ss_payload_get_content (payload);
   /* the first 200 characters: the content may be megabytes */
   g_autofree char *preview = g_utf8_substring (content, 0, MIN (g_utf8_strlen (content, 800), 200));
+  const SsChecksum *checksum = ss_payload_get_checksum (payload);
+  g_autofree char *kind = NULL;
 
   gtk_label_set_text (GTK_LABEL (name), ss_payload_get_name (payload));
   gtk_widget_set_tooltip_text (name, preview);
-  gtk_label_set_text (GTK_LABEL (encoding), ss_encoding_to_string (ss_payload_get_encoding (payload)));
-  g_object_set_data (G_OBJECT (delete), "payload", payload);
+  if (ss_checksum_is_none (checksum))
+    kind = g_strdup (ss_encoding_to_string (ss_payload_get_encoding (payload)));
+  else
+    kind = g_strdup_printf ("%s + %s", ss_encoding_to_string (ss_payload_get_encoding (payload)),
+                            ss_checksum_kind_to_string (checksum->kind));
+  gtk_label_set_text (GTK_LABEL (encoding), kind);
+  /* set before the payload is known, so the toggle changes nothing */
+  g_object_set_data (G_OBJECT (quick_send), "payload", NULL);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (quick_send), ss_payload_get_quick_send (payload));
+  for (GtkWidget *child = quick_send; child != NULL; child = gtk_widget_get_next_sibling (child))
+    g_object_set_data (G_OBJECT (child), "payload", payload);
 }
 
 static void

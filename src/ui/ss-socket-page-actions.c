@@ -316,8 +316,13 @@ ss_socket_page_save_log (SsSocketPage   *self,
   g_autoptr(SsSocket) connection = ss_traffic_view_dup_connection (self->traffic_view);
   guint64 missing = 0;
 
+  /* messages, when the log is split into them (pcapng is the stream's) */
+  SsMessageLog *messages = ss_traffic_view_get_messages (self->traffic_view);
+
   ss_socket_page_dismiss_message (self);
-  if (!ss_socket_save_traffic (connection != NULL ? connection : self->socket, format, path, &missing, &error))
+  if (messages != NULL && format != SS_EXPORT_PCAPNG
+      ? !ss_traffic_export_messages (messages, format, path, &missing, &error)
+      : !ss_socket_save_traffic (connection != NULL ? connection : self->socket, format, path, &missing, &error))
     {
       ss_socket_page_show_error (self, error);
       return FALSE;

@@ -16,6 +16,8 @@
 #include "ss-connection-dropdown.h"
 #include "ss-format.h"
 #include "ss-icmp.h"
+#include "ss-quick-send-bar.h"
+#include "ss-receive-file-box.h"
 #include "ss-socket-page-private.h"
 
 static gboolean
@@ -193,6 +195,32 @@ send_file (SsSocketPage *self,
   ss_composer_remember (self->composer);
 }
 
+/* sendall() to the socket, or to a listener's chosen connection or all
+ * of them. */
+static void
+send_all (SsSocketPage *self,
+          SsSocket     *chosen,
+          GBytes       *payload)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (is_listener (self) && chosen == NULL)
+    {
+      g_autoptr(GPtrArray) connections = ss_socket_dup_open_connections (self->socket);
+
+      watch_targets (self, connections);
+      if (ss_socket_send_to_connections (self->socket, payload, &error) == 0)
+        ss_socket_page_show_error (self, error);
+    }
+  else
+    {
+      watch_target (self, chosen ? chosen : self->socket);
+      if (!ss_socket_send (chosen ? chosen : self->socket, payload, &error))
+        ss_socket_page_show_error (self, error);
+    }
+  ss_socket_page_update_send_progress (self);
+}
+
 static void
 send_action (GtkWidget  *widget,
              const char *action_name,
@@ -229,22 +257,50 @@ send_action (GtkWidget  *widget,
 
   if ((payload = dup_payload (self)) == NULL)
     return;
-  if (is_listener (self) && chosen == NULL)
-    {
-      g_autoptr(GPtrArray) connections = ss_socket_dup_open_connections (self->socket);
-
-      watch_targets (self, connections);
-      if (ss_socket_send_to_connections (self->socket, payload, &error) == 0)
-        ss_socket_page_show_error (self, error);
-    }
-  else
-    {
-      watch_target (self, chosen ? chosen : self->socket);
-      if (!ss_socket_send (chosen ? chosen : self->socket, payload, &error))
-        ss_socket_page_show_error (self, error);
-    }
+  send_all (self, chosen, payload);
   ss_composer_remember (self->composer);
-  ss_socket_page_update_send_progress (self);
+}
+
+/* A quick-send button: its payload as Send sends the box's, with its own
+ * encoding, checksum and line ending; the box is left as it is. */
+static void
+quick_send_cb (SsSocketPage *self,
+               SsPayload    *payload)
+{
+  g_autoptr(SsSocket) chosen = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(SsAddress) to = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ss_socket_page_dismiss_message (self);
+  chosen = is_listener (self) ? dup_chosen_connection (self) : NULL;
+  if (ss_payload_get_encoding (payload) == SS_ENCODING_FILE)
+    {
+      if (is_listener (self) && chosen == NULL)
+        ss_socket_page_show_message (self, _("A file goes to one connection at a time: choose it above the button"),
+                                     NULL, TRUE);
+      else
+        {
+          watch_target (self, chosen ? chosen : self->socket);
+          send_file (self, chosen ? chosen : self->socket, ss_payload_get_content (payload));
+        }
+      return;
+    }
+  if ((bytes = ss_payload_to_bytes (payload, NULL, NULL, &error)) == NULL)
+    {
+      g_prefix_error (&error, "%s: ", ss_payload_get_name (payload));
+      ss_socket_page_show_error (self, error);
+      return;
+    }
+  if (!parse_destination (self, &to))
+    return;
+  if (to != NULL)
+    {
+      if (ss_socket_send_once (self->socket, bytes, to, &error) < 0)
+        ss_socket_page_show_error (self, error);
+      return;
+    }
+  send_all (self, chosen, bytes);
 }
 
 /* Repeat ---------------------------------------------------------------- */
@@ -558,6 +614,10 @@ ss_socket_page_setup_send (SsSocketPage *self)
   g_signal_connect_object (self->socket, "notify::state",
                            G_CALLBACK (entry_selected_cb), self, G_CONNECT_SWAPPED);
   entry_selected_cb (self);
+  ss_receive_file_box_set_socket (SS_RECEIVE_FILE_BOX (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                                     SS_TYPE_SOCKET_PAGE,
+                                                                                     "receive_file_box")),
+                                  self->socket);
 }
 
 void
@@ -572,4 +632,10 @@ ss_socket_page_install_send_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "socket.send-entry", NULL, send_entry_action);
   gtk_widget_class_install_action (widget_class, "socket.edit-entry", NULL, edit_entry_action);
   gtk_widget_class_install_action (widget_class, "socket.save-entry", NULL, save_entry_action);
+
+  g_type_ensure (SS_TYPE_QUICK_SEND_BAR);
+  g_type_ensure (SS_TYPE_RECEIVE_FILE_BOX);
+  gtk_widget_class_bind_template_child_full (widget_class, "quick_send_bar", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "receive_file_box", FALSE, 0);
+  gtk_widget_class_bind_template_callback (widget_class, quick_send_cb);
 }

@@ -17,6 +17,7 @@
 #include "ss-format.h"
 #include "ss-reply-rules-panel.h"
 #include "ss-socket-page-private.h"
+#include "ss-tcp-plots.h"
 
 enum {
   PROP_0,
@@ -524,6 +525,8 @@ ss_socket_page_constructed (GObject *object)
   g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (update_reply_rules),
                            self, G_CONNECT_SWAPPED);
   update_reply_rules (self);
+  ss_tcp_plots_set_socket (SS_TCP_PLOTS (gtk_widget_get_template_child (GTK_WIDGET (self), SS_TYPE_SOCKET_PAGE,
+                                                                      "tcp_plots")), self->socket);
   socket_changed_cb (self);
 }
 
@@ -641,6 +644,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   g_type_ensure (SS_TYPE_COMPOSER);
   g_type_ensure (SS_TYPE_OPTIONS_PANEL);
   g_type_ensure (SS_TYPE_REPLY_RULES_PANEL);
+  g_type_ensure (SS_TYPE_TCP_PLOTS);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_revealer);
@@ -671,6 +675,8 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, options_panel);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, reply_rules_expander);
   gtk_widget_class_bind_template_child_full (widget_class, "reply_rules_panel", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "plots_expander", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "tcp_plots", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, traffic_view);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, composer);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, target_dropdown);

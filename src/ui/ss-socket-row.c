@@ -10,14 +10,16 @@
 
 #include "ss-format.h"
 #include "ss-socket-row.h"
+#include "ss-text-cell.h"
 
 struct _SsSocketRow
 {
   GtkWidget  parent_instance;
 
+  GtkWidget *box;
   GtkImage  *icon;
-  GtkLabel  *title_label;
-  GtkLabel  *subtitle_label;
+  SsTextCell *title_label;
+  SsTextCell *subtitle_label;
 
   SsSocket  *socket;
   GtkWidget *menu;
@@ -69,8 +71,8 @@ update (SsSocketRow *self)
   subtitle = g_strdup_printf (_("%s · fd %d"), ss_format_state (self->socket),
                               ss_socket_get_fd (self->socket));
 
-  gtk_label_set_text (self->title_label, title);
-  gtk_label_set_text (self->subtitle_label, subtitle);
+  ss_text_cell_set_text (self->title_label, title);
+  ss_text_cell_set_text (self->subtitle_label, subtitle);
   gtk_image_set_from_icon_name (self->icon, icon_for (self->socket));
 }
 
@@ -83,7 +85,7 @@ query_tooltip_cb (SsSocketRow *self,
                   gboolean     keyboard,
                   GtkTooltip  *tooltip)
 {
-  const char *title = gtk_label_get_text (self->title_label);
+  const char *title = ss_text_cell_get_text (self->title_label);
 
   if (title == NULL || *title == '\0')
     return FALSE;
@@ -124,12 +126,8 @@ ss_socket_row_dispose (GObject *object)
   SsSocketRow *self = SS_SOCKET_ROW (object);
 
   ss_socket_row_set_socket (self, NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_SOCKET_ROW);
-  /* GTK 4.8 unparents only bound template children: the unnamed root box
-   * is still here (a "still has children left" warning at finalize) */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object)));)
-    gtk_widget_unparent (child);
-  self->menu = NULL;   /* it was one of them */
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
   G_OBJECT_CLASS (ss_socket_row_parent_class)->dispose (object);
 }
 
@@ -140,10 +138,6 @@ ss_socket_row_class_init (SsSocketRowClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = ss_socket_row_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, SsSocketRow, icon);
-  gtk_widget_class_bind_template_child (widget_class, SsSocketRow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, SsSocketRow, subtitle_label);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -201,7 +195,28 @@ ss_socket_row_init (SsSocketRow *self)
   GtkGesture *click = gtk_gesture_click_new ();
   GtkGesture *long_press = gtk_gesture_long_press_new ();
 
-  gtk_widget_init_template (GTK_WIDGET (self));
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  /* Made in code, not from a template: a burst of connections makes
+   * hundreds of rows at once, and parsing a template was most of each.
+   * The texts are cells sized in characters, not labels that lay out
+   * their text to be measured. */
+  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_set_margin_top (self->box, 4);
+  gtk_widget_set_margin_bottom (self->box, 4);
+  self->icon = GTK_IMAGE (gtk_image_new_from_icon_name ("network-wired-symbolic"));
+  gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->icon));
+  gtk_widget_set_hexpand (labels, TRUE);
+  self->title_label = SS_TEXT_CELL (ss_text_cell_new (4, 28, 0));
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->title_label));
+  self->subtitle_label = SS_TEXT_CELL (ss_text_cell_new (4, 28, 0));
+  ss_text_cell_set_ellipsize (self->subtitle_label, PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->subtitle_label), "caption");
+  gtk_widget_add_css_class (GTK_WIDGET (self->subtitle_label), "dim-label");
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->subtitle_label));
+  gtk_box_append (GTK_BOX (self->box), labels);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (right_click_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
@@ -216,4 +231,19 @@ SsSocketRow *
 ss_socket_row_new (void)
 {
   return g_object_new (SS_TYPE_SOCKET_ROW, NULL);
+}
+
+/* The row's two lines: "TCP · 127.0.0.1:8000", "listening · fd 7" */
+const char *
+ss_socket_row_get_title (SsSocketRow *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET_ROW (self), NULL);
+  return ss_text_cell_get_text (self->title_label);
+}
+
+const char *
+ss_socket_row_get_subtitle (SsSocketRow *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET_ROW (self), NULL);
+  return ss_text_cell_get_text (self->subtitle_label);
 }

@@ -17,5 +17,7 @@ G_DECLARE_FINAL_TYPE (SsSocketRow, ss_socket_row, SS, SOCKET_ROW, GtkWidget)
 SsSocketRow *ss_socket_row_new        (void);
 void         ss_socket_row_set_socket (SsSocketRow *self,
                                        SsSocket    *socket);
+const char  *ss_socket_row_get_title    (SsSocketRow *self);
+const char  *ss_socket_row_get_subtitle (SsSocketRow *self);
 
 G_END_DECLS

@@ -8,6 +8,13 @@
  * came meanwhile. Other changes (a clear, entries changed in place) show
  * at once. The wrapped model itself stays exact: only the view waits.
  *
+ * A list view makes a row widget for each of up to 200 items around
+ * what it shows (GTK 4.8's GTK_LIST_VIEW_MAX_LIST_ITEMS), all in the
+ * handler of one change, and later changes only rebind them. So the
+ * first FILL_ROWS items show FILL_STEP at a time, a frame apart: an empty
+ * log that gets a thousand lines at once was one 300 ms stall making 200
+ * rows; now it is a dozen short steps.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "sockscope"
@@ -19,6 +26,10 @@
 
 #define THROTTLE_RATE  4
 #define THROTTLE_BURST 8
+#define AT_ONCE        4
+#define FILL_ROWS      256
+#define FILL_STEP      24
+#define FILL_DELAY_MS  16
 
 struct _SsThrottledModel
 {
@@ -30,6 +41,8 @@ struct _SsThrottledModel
   guint        n_items;
   SsRateLimit  limit;
   guint        publish_id;
+  /* appends wait until released: for a list nobody sees */
+  gboolean     held;
 };
 
 static GType
@@ -66,8 +79,27 @@ list_model_iface_init (GListModelInterface *iface)
 G_DEFINE_FINAL_TYPE_WITH_CODE (SsThrottledModel, ss_throttled_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
+static gboolean publish_cb (gpointer user_data);
+
+/* Calls publish_cb() after at least @delay ms, on a multiple of @quantum
+ * ms of the monotonic clock: the lists of a window (sidebar, table, call
+ * log) that wait at once show in the same turn, and so in one frame, not
+ * a frame each. */
+static guint
+publish_later (SsThrottledModel *self,
+               guint             delay,
+               guint             quantum)
+{
+  gint64 now_ms = g_get_monotonic_time () / 1000;
+  gint64 due = (now_ms + delay + quantum - 1) / quantum * quantum;
+
+  return g_timeout_add ((guint) (due - now_ms), publish_cb, self);
+}
+
+/* Shows what waits, or with @filling, the next step of the first rows. */
 static void
-publish (SsThrottledModel *self)
+publish (SsThrottledModel *self,
+         gboolean          filling)
 {
   guint n_items = g_list_model_get_n_items (self->model);
   guint before = self->n_items;
@@ -75,6 +107,11 @@ publish (SsThrottledModel *self)
   g_clear_handle_id (&self->publish_id, g_source_remove);
   if (n_items <= before)
     return;
+  if (filling && before < FILL_ROWS && n_items - before > FILL_STEP)
+    {
+      n_items = before + FILL_STEP;
+      self->publish_id = publish_later (self, FILL_DELAY_MS, FILL_DELAY_MS);
+    }
   self->n_items = n_items;
   g_list_model_items_changed (G_LIST_MODEL (self), before, 0, n_items - before);
 }
@@ -85,7 +122,7 @@ publish_cb (gpointer user_data)
   SsThrottledModel *self = user_data;
 
   self->publish_id = 0;
-  publish (self);
+  publish (self, TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -94,13 +131,18 @@ publish_soon (SsThrottledModel *self)
 {
   guint delay;
 
-  if (self->publish_id != 0)
+  if (self->publish_id != 0 || self->held)
     return;
+  /* A few rows show at once, within the change (a call the person made
+   * is in the call log when the call returns). More are main-loop work
+   * of their own, not part of whatever made the change: accepting a burst
+   * of connections has a time budget per turn. */
   delay = ss_rate_limit_take (&self->limit, FALSE);
-  if (delay == 0)
-    publish (self);
+  if (delay == 0 && g_list_model_get_n_items (self->model) - self->n_items <= AT_ONCE)
+    publish (self, TRUE);
   else
-    self->publish_id = g_timeout_add (delay, publish_cb, self);
+    self->publish_id = delay == 0 ? g_timeout_add (0, publish_cb, self)
+                                  : publish_later (self, delay, 1000 / THROTTLE_RATE);
 }
 
 /* Invariant: the first n_items of the model are what this shows. */
@@ -171,7 +213,28 @@ ss_throttled_model_flush (SsThrottledModel *self)
 {
   g_return_if_fail (SS_IS_THROTTLED_MODEL (self));
 
-  publish (self);
+  publish (self, FALSE);
+}
+
+/**
+ * ss_throttled_model_set_held:
+ * @held: whether appends wait
+ *
+ * Holds appends back while nobody can see the list (a closed popup's
+ * list makes its rows all the same), and shows them all when released.
+ * Other changes show as always.
+ */
+void
+ss_throttled_model_set_held (SsThrottledModel *self,
+                             gboolean          held)
+{
+  g_return_if_fail (SS_IS_THROTTLED_MODEL (self));
+
+  self->held = held;
+  if (held)
+    g_clear_handle_id (&self->publish_id, g_source_remove);
+  else
+    publish (self, FALSE);
 }
 
 /**

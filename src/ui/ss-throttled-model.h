@@ -17,5 +17,7 @@ SsThrottledModel *ss_throttled_model_new_full (GListModel    *model,
                                                double         rate,
                                                double         burst);
 void              ss_throttled_model_flush (SsThrottledModel *self);
+void              ss_throttled_model_set_held (SsThrottledModel *self,
+                                               gboolean          held);
 
 G_END_DECLS

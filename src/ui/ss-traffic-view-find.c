@@ -70,7 +70,7 @@ find_in_table (SsTrafficView *self,
 {
   GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
   guint kinds = ss_traffic_view_get_kinds (self);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
+  guint n = g_list_model_get_n_items (ss_traffic_view_get_rows (self));
   guint selected = gtk_single_selection_get_selected (selection);
   guint from, found, shown;
   gsize len;
@@ -85,7 +85,7 @@ find_in_table (SsTrafficView *self,
     from = backward ? n - 1 : 0;
   else
     {
-      guint current = ss_traffic_log_nth_of_kinds (self->log, kinds, selected);
+      guint current = ss_traffic_view_rows_nth_of_kinds (self, kinds, selected);
 
       if (current == G_MAXUINT)
         from = 0;
@@ -95,17 +95,31 @@ find_in_table (SsTrafficView *self,
         from = current + 1 >= n ? 0 : current + 1;
     }
 
-  found = ss_traffic_log_find (self->log, data, len, from, backward, kinds);
+  found = ss_traffic_view_rows_find (self, data, len, from, backward, kinds);
   if (found == G_MAXUINT)
-    found = ss_traffic_log_find (self->log, data, len, backward ? n - 1 : 0, backward, kinds);
+    found = ss_traffic_view_rows_find (self, data, len, backward ? n - 1 : 0, backward, kinds);
   if (found == G_MAXUINT)
     return FALSE;
 
-  shown = ss_traffic_log_count_kinds (self->log, kinds, found);
-  gtk_single_selection_set_selected (selection, shown);
-  if (get_list_view (self) != NULL)
-    gtk_widget_activate_action (get_list_view (self), "list.scroll-to-item", "u", shown);
+  shown = ss_traffic_view_rows_count_kinds (self, kinds, found);
+  ss_traffic_view_select_row (self, shown);
   return TRUE;
+}
+
+/* Selects the table's row at @position (of what the filter shows), and
+ * scrolls to it */
+void
+ss_traffic_view_select_row (SsTrafficView *self,
+                            guint          position)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
+
+  if (selection == NULL)
+    return;
+  ss_throttled_model_flush (SS_THROTTLED_MODEL (gtk_filter_list_model_get_model (ss_traffic_view_get_filter_model (self))));
+  gtk_single_selection_set_selected (selection, position);
+  if (get_list_view (self) != NULL)
+    gtk_widget_activate_action (get_list_view (self), "list.scroll-to-item", "u", position);
 }
 
 static void

@@ -6,13 +6,15 @@
 #pragma once
 
 #include "ss-conversation-view.h"
+#include "ss-framing-box.h"
+#include "ss-message-log.h"
 #include "ss-time-format.h"
 #include "ss-traffic-view.h"
 
 G_BEGIN_DECLS
 
 /* the items of layout_dropdown, in order */
-enum { LAYOUT_TABLE, LAYOUT_CONVERSATION };
+enum { LAYOUT_TABLE, LAYOUT_CONVERSATION, LAYOUT_SIDE_BY_SIDE };
 
 struct _SsTrafficView
 {
@@ -44,6 +46,17 @@ struct _SsTrafficView
   SsTrafficLog      *all_log;    /* what set_log() gave: a listener's, all connections */
   GListModel        *connections;
   gboolean           show_peer;
+
+  /* messages (ss-traffic-view-messages.c) */
+  GtkMenuButton     *messages_button;
+  SsFramingBox      *framing_box;
+  SsFramerSpec       framing;
+  SsMessageLog      *messages;    /* the rows, when framed */
+  GtkColumnViewColumn *data_column;
+  GtkColumnViewColumn *hexdump_column;
+  GHashTable        *hexdump_cells;  /* the bound GtkListItems of hexdump_column */
+  guint              hexdump_per_line;
+  guint              hexdump_tick;
 };
 
 void ss_traffic_view_show_log                (SsTrafficView *self,
@@ -55,5 +68,31 @@ void ss_traffic_view_install_find            (GtkWidgetClass *widget_class);
 void ss_traffic_view_only_connection_action  (GtkWidget     *widget,
                                               const char    *action_name,
                                               GVariant      *parameter);
+
+void ss_traffic_view_show_rows               (SsTrafficView *self);
+void ss_traffic_view_select_row              (SsTrafficView *self,
+                                              guint          position);
+
+GListModel *ss_traffic_view_get_rows         (SsTrafficView *self);
+void  ss_traffic_view_frame                  (SsTrafficView *self);
+guint ss_traffic_view_rows_find              (SsTrafficView *self,
+                                              const guint8  *needle,
+                                              gsize          len,
+                                              guint          from,
+                                              gboolean       backward,
+                                              guint          kinds);
+guint ss_traffic_view_rows_count_kinds       (SsTrafficView *self,
+                                              guint          kinds,
+                                              guint          end);
+guint ss_traffic_view_rows_nth_of_kinds      (SsTrafficView *self,
+                                              guint          kinds,
+                                              guint          n);
+char *ss_traffic_view_dup_details_heading    (SsTrafficView  *self,
+                                              SsTrafficEntry *entry);
+void  ss_traffic_view_set_side_by_side       (SsTrafficView *self,
+                                              gboolean       side_by_side);
+void  ss_traffic_view_init_messages          (SsTrafficView *self);
+void  ss_traffic_view_dispose_messages       (SsTrafficView *self);
+void  ss_traffic_view_install_messages       (GtkWidgetClass *widget_class);
 
 G_END_DECLS

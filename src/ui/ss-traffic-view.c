@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ss-accessible.h"
+#include "ss-text-cell.h"
 #include "ss-conversation-view.h"
 #include "ss-follow-tail.h"
 #include "ss-format.h"
@@ -62,7 +63,7 @@ static const char *connection_classes[] = {
   "connection-1", "connection-2", "connection-3", "connection-4", "connection-5", "connection-6",
 };
 
-/* Each column's width in characters. Every cell is an inscription: its
+/* Each column's width in characters. Every cell is an SsTextCell: its
  * size is set, not measured from its text, so the rows a flood (or ten
  * thousand connections) brings cost no text layout and no re-measure of
  * the column, only a redraw. */
@@ -100,12 +101,11 @@ setup_cb (GtkSignalListItemFactory *factory,
           gpointer                  user_data)
 {
   Column column = GPOINTER_TO_INT (user_data);
-  GtkWidget *cell = gtk_inscription_new (NULL);
+  GtkWidget *cell = ss_text_cell_new (column == COLUMN_DATA ? 3 : cell_shape[column].chars,
+                                      cell_shape[column].chars, cell_shape[column].xalign);
 
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), cell_shape[column].chars);
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), column == COLUMN_DATA ? 3 : cell_shape[column].chars);
-  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), cell_shape[column].xalign);
+  /* a Hex and Text row is many lines: its time and length on the first */
+  ss_text_cell_set_yalign (SS_TEXT_CELL (cell), 0);
   gtk_widget_add_css_class (cell, column == COLUMN_DATA ? "traffic-data" : "numeric");
   gtk_list_item_set_child (item, cell);
 }
@@ -151,7 +151,7 @@ bind_cb (GtkSignalListItemFactory *factory,
       g_assert_not_reached ();
     }
 
-  gtk_inscription_set_text (GTK_INSCRIPTION (label), text ? text : "");
+  ss_text_cell_set_text (SS_TEXT_CELL (label), text);
   if (column == COLUMN_DIRECTION || column == COLUMN_DATA)
     set_one_class (label, direction_classes, G_N_ELEMENTS (direction_classes), direction_classes[kind]);
 }
@@ -182,7 +182,7 @@ bind_time_cb (GtkSignalListItemFactory *factory,
                                      G_LIST_MODEL (gtk_column_view_get_model (self->column_view)),
                                      gtk_list_item_get_position (item),
                                      (SsTimeOf) ss_traffic_entry_get_time);
-  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), text);
+  ss_text_cell_set_text (SS_TEXT_CELL (gtk_list_item_get_child (item)), text);
   if (self->time_cells != NULL)
     g_hash_table_add (self->time_cells, item);
 }
@@ -332,7 +332,12 @@ update_details (SsTrafficView *self)
   if (selection != NULL)
     entry = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
   if (entry != NULL)
-    text = dup_details (self, entry);
+    {
+      g_autofree char *heading = ss_traffic_view_dup_details_heading (self, entry);
+      g_autofree char *details = dup_details (self, entry);
+
+      text = heading != NULL ? g_strconcat (heading, "\n\n", details, NULL) : g_steal_pointer (&details);
+    }
   gtk_text_buffer_set_text (buffer, text ? text : "", -1);
   gtk_widget_set_visible (self->details_pane, entry != NULL);
 }
@@ -375,6 +380,7 @@ layout_changed_cb (SsTrafficView *self)
   gboolean conversation = gtk_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION;
 
   gtk_stack_set_visible_child_name (self->layout_stack, conversation ? "conversation" : "table");
+  ss_traffic_view_set_side_by_side (self, gtk_drop_down_get_selected (self->layout_dropdown) == LAYOUT_SIDE_BY_SIDE);
 }
 
 /* Copy: the whole entry as shown, or the conversation's selection */
@@ -435,18 +441,17 @@ ss_traffic_view_set_show_peer (SsTrafficView *self,
   update_peer_column (self);
 }
 
-/* Shows @log: the one given, or one connection's of a listener's */
+/* Makes the table's model anew: the rows (the log's entries, or its
+ * messages) as they are now */
 void
-ss_traffic_view_show_log (SsTrafficView *self,
-                          SsTrafficLog  *log)
+ss_traffic_view_show_rows (SsTrafficView *self)
 {
   g_autoptr(GtkSingleSelection) selection = NULL;
+  GListModel *rows = ss_traffic_view_get_rows (self);
 
-  if (log == self->log)
-    return;
-  if (log != NULL)
+  if (rows != NULL)
     {
-      SsThrottledModel *shown = ss_throttled_model_new (g_object_ref (G_LIST_MODEL (log)));
+      SsThrottledModel *shown = ss_throttled_model_new (g_object_ref (rows));
       GtkFilterListModel *filter_model = gtk_filter_list_model_new (G_LIST_MODEL (shown), NULL);
 
       selection = gtk_single_selection_new (G_LIST_MODEL (filter_model));
@@ -457,11 +462,22 @@ ss_traffic_view_show_log (SsTrafficView *self,
                                G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
     }
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
-  g_set_object (&self->log, log);
-  ss_conversation_view_set_log (self->conversation_view, log);
-  update_peer_column (self);
   direction_changed_cb (self);
   selection_changed_cb (self);
+}
+
+/* Shows @log: the one given, or one connection's of a listener's */
+void
+ss_traffic_view_show_log (SsTrafficView *self,
+                          SsTrafficLog  *log)
+{
+  if (log == self->log)
+    return;
+  g_set_object (&self->log, log);
+  ss_traffic_view_frame (self);
+  ss_conversation_view_set_log (self->conversation_view, log);
+  update_peer_column (self);
+  ss_traffic_view_show_rows (self);
 }
 
 void
@@ -488,6 +504,7 @@ ss_traffic_view_dispose (GObject *object)
   g_clear_object (&self->connections);
   g_clear_object (&self->time_format);
   g_clear_pointer (&self->time_cells, g_hash_table_unref);
+  ss_traffic_view_dispose_messages (self);
   G_OBJECT_CLASS (ss_traffic_view_parent_class)->dispose (object);
 }
 
@@ -545,6 +562,7 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
                                                 G_CALLBACK (ss_traffic_view_connection_changed));
   gtk_widget_class_bind_template_callback (widget_class, layout_changed_cb);
   ss_traffic_view_install_find (widget_class);
+  ss_traffic_view_install_messages (widget_class);
   gtk_widget_class_install_action (widget_class, "traffic.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "traffic.only-connection", NULL,
                                    ss_traffic_view_only_connection_action);
@@ -570,7 +588,8 @@ ss_traffic_view_init (SsTrafficView *self)
   add_column (self, COLUMN_LENGTH, _("Bytes"), FALSE);
   self->peer_column = add_column (self, COLUMN_PEER, _("Peer"), FALSE);
   gtk_column_view_column_set_visible (self->peer_column, FALSE);
-  add_column (self, COLUMN_DATA, _("Data"), TRUE);
+  self->data_column = add_column (self, COLUMN_DATA, _("Data"), TRUE);
+  ss_traffic_view_init_messages (self);
   ss_follow_tail_attach (self->scrolled_window);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.only-connection", FALSE);
   g_object_bind_property (self->find_button, "active", self->search_bar, "search-mode-enabled",

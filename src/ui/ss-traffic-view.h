@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ss-framer.h"
+#include "ss-message-log.h"
 #include "ss-socket.h"
 #include "ss-traffic-log.h"
 
@@ -30,5 +32,9 @@ gboolean  ss_traffic_view_show_connection (SsTrafficView *self,
                                            SsSocket      *connection);
 SsSocket *ss_traffic_view_get_entry_connection (SsTrafficView  *self,
                                                 SsTrafficEntry *entry);
+
+void          ss_traffic_view_set_framing  (SsTrafficView      *self,
+                                            const SsFramerSpec *spec);
+SsMessageLog *ss_traffic_view_get_messages (SsTrafficView      *self);
 
 G_END_DECLS

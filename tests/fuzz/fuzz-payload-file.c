@@ -34,6 +34,8 @@ check_same (GPtrArray *a,
       g_assert_cmpint (ss_payload_get_encoding (x), ==, ss_payload_get_encoding (y));
       g_assert_cmpstr (ss_payload_get_content (x), ==, ss_payload_get_content (y));
       g_assert_cmpint (ss_payload_get_line_ending (x), ==, ss_payload_get_line_ending (y));
+      g_assert_true (ss_checksum_equal (ss_payload_get_checksum (x), ss_payload_get_checksum (y)));
+      g_assert_cmpint (ss_payload_get_quick_send (x), ==, ss_payload_get_quick_send (y));
     }
 }
 

@@ -1,0 +1,388 @@
+/* ss-traffic-view-messages.c — a traffic view's rows as messages (the
+ * Messages popover), and its Hex and Text layout: each row as
+ * `hexdump -C` shows it, as wide as the column
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ss-escape.h"
+#include "ss-framing-box.h"
+#include "ss-hexdump.h"
+#include "ss-traffic-view-private.h"
+
+/* A row shows this many lines of a long message; the rest is in the
+ * details, one selection away. */
+#define HEXDUMP_LINES 16
+/* the bytes a line shows before the column's width is known */
+#define DEFAULT_PER_LINE 16
+
+/* The rows shown: the messages, or the log's own entries */
+GListModel *
+ss_traffic_view_get_rows (SsTrafficView *self)
+{
+  if (self->messages != NULL)
+    return G_LIST_MODEL (self->messages);
+  return self->log != NULL ? G_LIST_MODEL (self->log) : NULL;
+}
+
+/**
+ * ss_traffic_view_get_messages:
+ *
+ * Returns: (transfer none) (nullable): the messages shown, when the
+ *   person split the traffic into messages
+ */
+SsMessageLog *
+ss_traffic_view_get_messages (SsTrafficView *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
+  return self->messages;
+}
+
+/* Frames the log shown (again) as the person chose */
+void
+ss_traffic_view_frame (SsTrafficView *self)
+{
+  g_clear_object (&self->messages);
+  if (self->log != NULL && self->framing.mode != SS_FRAMING_NONE)
+    self->messages = ss_message_log_new (self->log, &self->framing);
+}
+
+/* A few characters for the button: the toolbar has little room */
+static char *
+dup_summary (const SsFramerSpec *spec)
+{
+  switch (spec->mode)
+    {
+    case SS_FRAMING_DELIMITER:
+      return ss_escape_bytes (spec->delimiter, spec->delimiter_len, 4, FALSE);
+    case SS_FRAMING_FIXED:
+      /* Translators: a fixed message length on a narrow button */
+      return g_strdup_printf (_("%u B"), spec->fixed_length);
+    case SS_FRAMING_LENGTH:
+      /* Translators: messages split by a length field, on a narrow button */
+      return g_strdup (_("length"));
+    case SS_FRAMING_IDLE:
+      /* Translators: an idle gap in milliseconds, on a narrow button */
+      return g_strdup_printf (_("%u ms"), spec->idle_ms);
+    case SS_FRAMING_NONE:
+    case SS_N_FRAMINGS:
+    default:
+      return NULL;
+    }
+}
+
+static void
+update_button (SsTrafficView *self)
+{
+  g_autofree char *summary = dup_summary (&self->framing);
+  g_autofree char *spec = ss_framer_spec_to_string (&self->framing);
+  g_autofree char *label = NULL;
+  g_autofree char *tooltip = NULL;
+
+  if (summary == NULL)
+    label = g_strdup (_("Messages"));
+  else
+    /* Translators: the Messages button while the log is split; %s is
+     * how, in a few characters: "\n", "16 B", "length", "50 ms" */
+    label = g_strdup_printf (_("Messages: %s"), summary);
+  gtk_menu_button_set_label (self->messages_button, label);
+  if (summary == NULL)
+    tooltip = g_strdup (_("One row a message instead of one a recv or send call: by a delimiter, a fixed length, a length field or an idle gap (Ctrl+M)"));
+  else
+    /* Translators: %s is the framing, e.g. "length:offset=0,size=2,big,adjust=0" */
+    tooltip = g_strdup_printf (_("One row a message, split by %s (Ctrl+M)"), spec);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->messages_button), tooltip);
+}
+
+/**
+ * ss_traffic_view_set_framing:
+ *
+ * Shows the log split as @spec says (%SS_FRAMING_NONE: one row a
+ * chunk), what it holds already and what comes.
+ */
+void
+ss_traffic_view_set_framing (SsTrafficView      *self,
+                             const SsFramerSpec *spec)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
+  g_return_if_fail (spec != NULL && spec->mode < SS_N_FRAMINGS);
+
+  self->framing = *spec;
+  ss_framing_box_set_spec (self->framing_box, spec);
+  update_button (self);
+  ss_traffic_view_frame (self);
+  ss_traffic_view_show_rows (self);
+}
+
+static void
+framing_apply_cb (SsTrafficView *self,
+                  const char    *text)
+{
+  SsFramerSpec spec;
+
+  if (!ss_framer_spec_parse (text, &spec, NULL))
+    g_return_if_reached ();
+  ss_traffic_view_set_framing (self, &spec);
+  gtk_menu_button_popdown (self->messages_button);
+}
+
+/* Find, the filter's positions: on the messages when shown */
+guint
+ss_traffic_view_rows_find (SsTrafficView *self,
+                           const guint8  *needle,
+                           gsize          len,
+                           guint          from,
+                           gboolean       backward,
+                           guint          kinds)
+{
+  if (self->messages != NULL)
+    return ss_message_log_find (self->messages, needle, len, from, backward, kinds);
+  return ss_traffic_log_find (self->log, needle, len, from, backward, kinds);
+}
+
+guint
+ss_traffic_view_rows_count_kinds (SsTrafficView *self,
+                                  guint          kinds,
+                                  guint          end)
+{
+  if (self->messages != NULL)
+    return ss_message_log_count_kinds (self->messages, kinds, end);
+  return ss_traffic_log_count_kinds (self->log, kinds, end);
+}
+
+guint
+ss_traffic_view_rows_nth_of_kinds (SsTrafficView *self,
+                                   guint          kinds,
+                                   guint          n)
+{
+  if (self->messages != NULL)
+    return ss_message_log_nth_of_kinds (self->messages, kinds, n);
+  return ss_traffic_log_nth_of_kinds (self->log, kinds, n);
+}
+
+/* The details of a message start with where it came from */
+char *
+ss_traffic_view_dup_details_heading (SsTrafficView  *self,
+                                     SsTrafficEntry *entry)
+{
+  guint first = ss_traffic_entry_get_first_chunk (entry);
+  guint n = ss_traffic_entry_get_n_chunks (entry);
+  g_autofree char *note = ss_traffic_entry_dup_note (entry);
+  g_autofree char *chunks = NULL;
+
+  if (!(ss_traffic_entry_get_message_flags (entry) & SS_MESSAGE_FRAMED) ||
+      ss_traffic_entry_get_kind (entry) == SS_TRAFFIC_EVENT)
+    return NULL;
+  /* Translators: a message's first line in the details; %u are a
+   * count of chunks and the position of the first in the log */
+  chunks = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "A message from %u chunk, entry %u of the log (Show Chunks in the ⋮ menu)",
+                                         "A message from %u chunks, from entry %u of the log (Show Chunks in the ⋮ menu)", n),
+                            n, first + 1);
+  return note != NULL ? g_strconcat (chunks, "\n", note, NULL) : g_steal_pointer (&chunks);
+}
+
+/* Show Chunks: the rows of the log again, the message's first chunk
+ * selected */
+static void
+show_chunks_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SsTrafficView *self = SS_TRAFFIC_VIEW (widget);
+  SsTrafficEntry *entry = ss_traffic_view_get_selected_entry (self);
+  SsFramerSpec none = { .mode = SS_FRAMING_NONE };
+  guint first, shown;
+
+  if (entry == NULL || !(ss_traffic_entry_get_message_flags (entry) & SS_MESSAGE_FRAMED))
+    return;
+  first = ss_traffic_entry_get_first_chunk (entry);
+  ss_traffic_view_set_framing (self, &none);
+  shown = ss_traffic_log_count_kinds (self->log, ss_traffic_view_get_kinds (self), first);
+  ss_traffic_view_select_row (self, shown);
+}
+
+/* Ctrl+M: the Messages popover */
+static void
+messages_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  gtk_menu_button_popup (SS_TRAFFIC_VIEW (widget)->messages_button);
+}
+
+/* Show Chunks is there for a message */
+static void
+selected_entry_cb (SsTrafficView *self)
+{
+  SsTrafficEntry *entry = ss_traffic_view_get_selected_entry (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.show-chunks",
+                                 entry != NULL && (ss_traffic_entry_get_message_flags (entry) & SS_MESSAGE_FRAMED) &&
+                                 ss_traffic_entry_get_kind (entry) != SS_TRAFFIC_EVENT);
+}
+
+/* --- Hex and Text: the rows as hexdump -C, wrapped at the column --- */
+
+static char *
+dup_hexdump (SsTrafficView  *self,
+             SsTrafficEntry *entry,
+             guint          *n_lines)
+{
+  g_autofree char *note = ss_traffic_entry_dup_note (entry);
+  g_autofree char *dump = NULL;
+  gsize len;
+  const guint8 *data;
+
+  *n_lines = 1;
+  if (ss_traffic_entry_get_kind (entry) == SS_TRAFFIC_EVENT || ss_traffic_entry_get_evicted (entry))
+    return ss_traffic_entry_dup_text (entry, 200);
+  data = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &len);
+  dump = ss_hexdump_format (data, len, self->hexdump_per_line, HEXDUMP_LINES, n_lines);
+  *n_lines = MAX (*n_lines, 1);
+  if (note == NULL)
+    return g_steal_pointer (&dump);
+  (*n_lines)++;
+  return g_strconcat (note, "\n", dump, NULL);
+}
+
+static void
+setup_hexdump_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  SsTrafficView            *self)
+{
+  GtkWidget *cell = gtk_inscription_new (NULL);
+
+  /* the column's width comes from the room left, not from its text */
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 20);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 40);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_CLIP);
+  gtk_widget_add_css_class (cell, "traffic-data");
+  gtk_widget_add_css_class (cell, "traffic-hexdump");
+  gtk_list_item_set_child (item, cell);
+}
+
+static void
+bind_hexdump_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 SsTrafficView            *self)
+{
+  SsTrafficEntry *entry = gtk_list_item_get_item (item);
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (item));
+  g_autofree char *text = NULL;
+  guint n_lines;
+
+  if (entry == NULL)
+    return;
+  text = dup_hexdump (self, entry, &n_lines);
+  gtk_inscription_set_min_lines (cell, n_lines);
+  gtk_inscription_set_nat_lines (cell, n_lines);
+  gtk_inscription_set_text (cell, text);
+  if (self->hexdump_cells != NULL)
+    g_hash_table_add (self->hexdump_cells, item);
+}
+
+static void
+unbind_hexdump_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   SsTrafficView            *self)
+{
+  if (self->hexdump_cells != NULL)
+    g_hash_table_remove (self->hexdump_cells, item);
+}
+
+/* Each frame while shown: the bytes a line follow the column's width */
+static gboolean
+hexdump_tick_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  SsTrafficView *self = user_data;
+  GHashTableIter iter;
+  gpointer item;
+  GtkWidget *cell = NULL;
+  PangoFontMetrics *metrics;
+  int char_width;
+  guint per_line;
+
+  g_hash_table_iter_init (&iter, self->hexdump_cells);
+  while (cell == NULL && g_hash_table_iter_next (&iter, &item, NULL))
+    if (gtk_widget_get_width (gtk_list_item_get_child (item)) > 0)
+      cell = gtk_list_item_get_child (item);
+  if (cell == NULL)
+    return G_SOURCE_CONTINUE;
+
+  metrics = pango_context_get_metrics (gtk_widget_get_pango_context (cell), NULL, NULL);
+  char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics) / PANGO_SCALE, 1);
+  pango_font_metrics_unref (metrics);
+  per_line = ss_hexdump_bytes_per_line (gtk_widget_get_width (cell) / char_width);
+  if (per_line != self->hexdump_per_line)
+    {
+      g_autoptr(GList) items = g_hash_table_get_keys (self->hexdump_cells);
+
+      self->hexdump_per_line = per_line;
+      for (GList *l = items; l != NULL; l = l->next)
+        bind_hexdump_cb (NULL, l->data, self);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* The Hex and Text layout: the table, its data as hexdump -C */
+void
+ss_traffic_view_set_side_by_side (SsTrafficView *self,
+                                  gboolean       side_by_side)
+{
+  gtk_column_view_column_set_visible (self->data_column, !side_by_side);
+  gtk_column_view_column_set_visible (self->hexdump_column, side_by_side);
+  if (side_by_side && self->hexdump_tick == 0)
+    self->hexdump_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), hexdump_tick_cb, self, NULL);
+  else if (!side_by_side && self->hexdump_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->hexdump_tick);
+      self->hexdump_tick = 0;
+    }
+}
+
+void
+ss_traffic_view_init_messages (SsTrafficView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  self->hexdump_per_line = DEFAULT_PER_LINE;
+  self->hexdump_cells = g_hash_table_new (NULL, NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_hexdump_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_hexdump_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_hexdump_cb), self);
+  self->hexdump_column = gtk_column_view_column_new (_("Hex and Text"), g_object_ref (factory));
+  gtk_column_view_column_set_expand (self->hexdump_column, TRUE);
+  gtk_column_view_column_set_visible (self->hexdump_column, FALSE);
+  gtk_column_view_append_column (self->column_view, self->hexdump_column);
+  g_object_unref (self->hexdump_column);  /* the column view holds it */
+  update_button (self);
+  g_signal_connect_swapped (self->framing_box, "apply", G_CALLBACK (framing_apply_cb), self);
+  g_signal_connect (self, "notify::selected-entry", G_CALLBACK (selected_entry_cb), NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.show-chunks", FALSE);
+}
+
+void
+ss_traffic_view_dispose_messages (SsTrafficView *self)
+{
+  g_clear_object (&self->messages);
+  g_clear_pointer (&self->hexdump_cells, g_hash_table_unref);
+}
+
+void
+ss_traffic_view_install_messages (GtkWidgetClass *widget_class)
+{
+  g_type_ensure (SS_TYPE_FRAMING_BOX);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, messages_button);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, framing_box);
+  gtk_widget_class_install_action (widget_class, "traffic.show-chunks", NULL, show_chunks_action);
+  gtk_widget_class_install_action (widget_class, "traffic.messages", NULL, messages_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "traffic.messages", NULL);
+}

@@ -1,0 +1,421 @@
+/* test-messages-view.c — the traffic view split into messages through the
+ * real window and a real loopback peer: the Messages popover's controls,
+ * one row a message, incomplete tails, Find and the filter on whole
+ * messages, Show Chunks, saving, a wrong delimiter, and the Hex and Text
+ * layout
+ *
+ * SOCKSCOPE_TEST_LINGER_MS=N keeps the window shown N ms at the end of
+ * each test, for a screenshot.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-test"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ss-framing-box.h"
+#include "ss-hexdump.h"
+#include "ss-socket-page-private.h"
+#include "ss-test-socket.h"
+#include "ss-test-window.h"
+#include "ss-traffic-view.h"
+
+typedef struct
+{
+  SsSocketPage *page;
+  SsSocket     *socket;
+  int           listener;
+  int           peer;
+} Conn;
+
+static void
+connect_page (SsTestWindow *f,
+              Conn         *conn)
+{
+  conn->page = ss_test_connected_client (f, 0, &conn->listener, &conn->peer);
+  conn->socket = ss_socket_page_get_socket (conn->page);
+}
+
+static void
+disconnect_page (Conn *conn)
+{
+  g_assert_no_errno (close (conn->peer));
+  g_assert_no_errno (close (conn->listener));
+}
+
+static void
+linger (SsTestWindow *f)
+{
+  const char *ms = g_getenv ("SOCKSCOPE_TEST_LINGER_MS");
+
+  if (ms != NULL)
+    ss_test_iterate_for (atoi (ms));
+}
+
+static gpointer
+view (Conn *conn)
+{
+  return ss_test_page_child (conn->page, "traffic_view");
+}
+
+static gpointer
+view_child (Conn       *conn,
+            const char *name)
+{
+  return ss_test_template_child (view (conn), SS_TYPE_TRAFFIC_VIEW, name);
+}
+
+static gpointer
+box_child (Conn       *conn,
+           const char *name)
+{
+  return ss_test_template_child (view_child (conn, "framing_box"), SS_TYPE_FRAMING_BOX, name);
+}
+
+/* The peer sends @text as a chunk of its own: the page has it before
+ * the next */
+static void
+peer_says (Conn       *conn,
+           const char *text)
+{
+  guint64 in = ss_socket_get_bytes_in (conn->socket);
+  gsize len = strlen (text);
+
+  ss_test_raw_send_all (conn->peer, text, len, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_bytes_in (conn->socket, in + len);
+}
+
+typedef struct
+{
+  Conn       *conn;
+  guint       position;
+  const char *text;
+} RowExpect;
+
+/* The table's row at @position is a message holding exactly @text */
+static gboolean
+row_is (gpointer user_data)
+{
+  RowExpect *expect = user_data;
+  GListModel *model = ss_test_traffic_model (expect->conn->page);
+  g_autoptr(SsTrafficEntry) entry = NULL;
+  g_autoptr(GBytes) wanted = g_bytes_new_static (expect->text, strlen (expect->text));
+
+  if (g_list_model_get_n_items (model) <= expect->position)
+    return FALSE;
+  entry = g_list_model_get_item (model, expect->position);
+  return g_bytes_equal (ss_traffic_entry_get_bytes (entry), wanted);
+}
+
+static void
+wait_row (Conn       *conn,
+          guint       position,
+          const char *text)
+{
+  RowExpect expect = { conn, position, text };
+
+  ss_test_wait_until (row_is, &expect, SS_TEST_TIMEOUT_MS);
+}
+
+static guint
+n_rows (Conn *conn)
+{
+  return g_list_model_get_n_items (ss_test_traffic_model (conn->page));
+}
+
+static SsTrafficEntry *
+row_entry (Conn  *conn,
+           guint  position)
+{
+  return g_list_model_get_item (ss_test_traffic_model (conn->page), position);
+}
+
+/* Opens the popover and chooses @mode; the test sets its options, then
+ * apply() clicks Apply */
+static void
+choose_framing (Conn          *conn,
+                SsFramingMode  mode)
+{
+  /* Ctrl+M */
+  g_assert_true (gtk_widget_activate_action (view (conn), "traffic.messages", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (view_child (conn, "messages_button")))));
+  gtk_drop_down_set_selected (box_child (conn, "mode_dropdown"), mode);
+}
+
+static void
+apply (Conn *conn)
+{
+  g_signal_emit_by_name (box_child (conn, "apply_button"), "clicked");
+}
+
+static char *
+details_text (Conn *conn)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view_child (conn, "details_view"));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+}
+
+static void
+test_delimiter (SsTestWindow  *f,
+                gconstpointer  data)
+{
+  Conn conn;
+  GtkSingleSelection *selection;
+  g_autoptr(SsTrafficEntry) tail = NULL;
+  g_autofree char *preview = NULL;
+  g_autofree char *details = NULL;
+  SsMessageLog *messages;
+
+  connect_page (f, &conn);
+  /* chunks first, framed afterwards: what is in memory is split too */
+  peer_says (&conn, "hel");
+  peer_says (&conn, "lo\nwor");
+  peer_says (&conn, "ld\n");
+  ss_test_send_ok (conn.socket, "ok\n", 3);
+
+  choose_framing (&conn, SS_FRAMING_DELIMITER);
+  g_assert_true (gtk_widget_get_visible (box_child (&conn, "delimiter_entry")));
+  gtk_editable_set_text (box_child (&conn, "delimiter_entry"), "\\n");
+  apply (&conn);
+  g_assert_cmpstr (gtk_menu_button_get_label (view_child (&conn, "messages_button")), ==,
+                   "Messages: \\n");
+  messages = ss_traffic_view_get_messages (view (&conn));
+  g_assert_nonnull (messages);
+  /* the events of connect, then one row a message */
+  wait_row (&conn, n_rows (&conn) - 3, "hello\n");
+  wait_row (&conn, n_rows (&conn) - 2, "world\n");
+  wait_row (&conn, n_rows (&conn) - 1, "ok\n");
+  g_assert_cmpuint (ss_message_log_get_count (messages, SS_TRAFFIC_RECEIVED), ==, 2);
+
+  /* and what comes next: an incomplete tail, then its end */
+  peer_says (&conn, "par");
+  wait_row (&conn, n_rows (&conn) - 1, "par");
+  tail = row_entry (&conn, n_rows (&conn) - 1);
+  preview = ss_traffic_entry_dup_text (tail, 200);
+  g_assert_cmpstr (preview, ==, "(incomplete, 3 bytes so far) par");
+
+  /* Find on whole messages: "llo" is in no chunk */
+  selection = GTK_SINGLE_SELECTION (ss_test_traffic_model (conn.page));
+  gtk_editable_set_text (view_child (&conn, "search_entry"), "llo");
+  g_signal_emit_by_name (view_child (&conn, "search_entry"), "activate");
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, n_rows (&conn) - 4);
+  details = details_text (&conn);
+  g_assert_true (g_str_has_prefix (details, "A message from 2 chunks"));
+
+  /* the direction filter keeps whole messages */
+  gtk_drop_down_set_selected (view_child (&conn, "direction_dropdown"), 2);
+  wait_row (&conn, n_rows (&conn) - 1, "ok\n");
+  gtk_drop_down_set_selected (view_child (&conn, "direction_dropdown"), 0);
+
+  /* Show Chunks: the log's own rows, the message's first chunk selected */
+  selection = GTK_SINGLE_SELECTION (ss_test_traffic_model (conn.page));
+  gtk_single_selection_set_selected (selection, n_rows (&conn) - 4);
+  g_assert_true (gtk_widget_activate_action (view (&conn), "traffic.show-chunks", NULL));
+  g_assert_null (ss_traffic_view_get_messages (view (&conn)));
+  g_assert_cmpstr (gtk_menu_button_get_label (view_child (&conn, "messages_button")), ==, "Messages");
+  {
+    g_autoptr(SsTrafficEntry) chunk = ss_traffic_view_get_selected_entry (view (&conn))
+                                      ? g_object_ref (ss_traffic_view_get_selected_entry (view (&conn))) : NULL;
+
+    g_assert_nonnull (chunk);
+    g_assert_cmpmem (g_bytes_get_data (ss_traffic_entry_get_bytes (chunk), NULL),
+                     g_bytes_get_size (ss_traffic_entry_get_bytes (chunk)), "hel", 3);
+  }
+  linger (f);
+  disconnect_page (&conn);
+}
+
+static void
+test_length_field (SsTestWindow  *f,
+                   gconstpointer  data)
+{
+  Conn conn;
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "sockscope-messages-XXXXXX", NULL);
+  g_autofree char *saved = NULL;
+  int fd;
+
+  connect_page (f, &conn);
+  choose_framing (&conn, SS_FRAMING_LENGTH);
+  g_assert_true (gtk_widget_get_visible (box_child (&conn, "offset_spin")));
+  gtk_spin_button_set_value (box_child (&conn, "offset_spin"), 1);
+  gtk_drop_down_set_selected (box_child (&conn, "size_dropdown"), 0);
+  apply (&conn);
+  g_assert_cmpstr (gtk_menu_button_get_label (view_child (&conn, "messages_button")), ==,
+                   "Messages: length");
+  /* a type byte, a length byte, the body; two in one chunk, one in two */
+  peer_says (&conn, "A\003abcB\001d");
+  peer_says (&conn, "C\002");
+  peer_says (&conn, "ef");
+  wait_row (&conn, n_rows (&conn) - 3, "A\003abc");
+  wait_row (&conn, n_rows (&conn) - 2, "B\001d");
+  wait_row (&conn, n_rows (&conn) - 1, "C\002ef");
+
+  /* saved as messages: one heading a message */
+  fd = g_mkstemp (path);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  g_assert_true (ss_socket_page_save_log (conn.page, SS_EXPORT_TRANSCRIPT, path));
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, "received 5\n"));
+  g_assert_nonnull (strstr (saved, "received 3\n"));
+  g_assert_nonnull (strstr (saved, "received 4\n"));
+  g_unlink (path);
+  linger (f);
+  disconnect_page (&conn);
+}
+
+static void
+test_wrong_delimiter (SsTestWindow  *f,
+                      gconstpointer  data)
+{
+  Conn conn;
+  GtkWidget *error_label;
+
+  connect_page (f, &conn);
+  choose_framing (&conn, SS_FRAMING_DELIMITER);
+  gtk_drop_down_set_selected (box_child (&conn, "delimiter_encoding_dropdown"), 1);
+  gtk_editable_set_text (box_child (&conn, "delimiter_entry"), "7");
+  apply (&conn);
+  error_label = box_child (&conn, "error_label");
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), !=, "");
+  linger (f);
+  /* nothing changed */
+  g_assert_null (ss_traffic_view_get_messages (view (&conn)));
+  /* put right, it applies and the message goes */
+  gtk_editable_set_text (box_child (&conn, "delimiter_entry"), "7e");
+  apply (&conn);
+  g_assert_false (gtk_widget_get_visible (error_label));
+  g_assert_nonnull (ss_traffic_view_get_messages (view (&conn)));
+
+  /* the idle gap and fixed length apply too */
+  choose_framing (&conn, SS_FRAMING_IDLE);
+  gtk_spin_button_set_value (box_child (&conn, "idle_spin"), 0);
+  apply (&conn);
+  g_assert_cmpint (ss_message_log_get_spec (ss_traffic_view_get_messages (view (&conn)))->mode, ==, SS_FRAMING_IDLE);
+  choose_framing (&conn, SS_FRAMING_FIXED);
+  gtk_spin_button_set_value (box_child (&conn, "fixed_spin"), 4);
+  apply (&conn);
+  peer_says (&conn, "abcdefgh");
+  wait_row (&conn, n_rows (&conn) - 1, "efgh");
+  disconnect_page (&conn);
+}
+
+static void
+collect_hexdump (GtkWidget *widget,
+                 GPtrArray *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_INSCRIPTION (child) && gtk_widget_has_css_class (child, "traffic-hexdump") &&
+          gtk_widget_get_mapped (child))
+        g_ptr_array_add (out, child);
+      collect_hexdump (child, out);
+    }
+}
+
+typedef struct
+{
+  Conn       *conn;
+  const char *text;   /* the message's text part */
+  guint       per_line;
+  guint       less_than;  /* bytes a line wanted, 0 for any */
+} CellExpect;
+
+/* A shown hexdump cell is the message's, its lines as many bytes as fit
+ * the column's width (at least 4) */
+static gboolean
+hexdump_fits (gpointer user_data)
+{
+  CellExpect *expect = user_data;
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+
+  collect_hexdump (view_child (expect->conn, "column_view"), cells);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      GtkWidget *cell = cells->pdata[i];
+      const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (cell));
+      PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (cell), NULL, NULL);
+      int char_width = pango_font_metrics_get_approximate_char_width (metrics) / PANGO_SCALE;
+      guint chars = gtk_widget_get_width (cell) / MAX (char_width, 1);
+      g_autofree char *first_line = NULL;
+      g_autofree char *expected_text = NULL;
+      guint per_line;
+
+      pango_font_metrics_unref (metrics);
+      if (text == NULL || !g_str_has_prefix (text, "00000000  ") || strchr (text, '|') == NULL)
+        continue;
+      per_line = ss_hexdump_bytes_per_line (chars);
+      first_line = g_strndup (text, strcspn (text, "\n"));
+      expected_text = g_strdup_printf ("|%.*s|", (int) MIN (per_line, strlen (expect->text)), expect->text);
+      if (g_str_has_suffix (first_line, expected_text) && (strlen (first_line) <= chars || per_line == 4) &&
+          (expect->less_than == 0 || per_line < expect->less_than))
+        {
+          expect->per_line = per_line;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+test_hex_and_text (SsTestWindow  *f,
+                   gconstpointer  data)
+{
+  Conn conn;
+  CellExpect hello = { &conn, "hello.", 0, 0 };
+  CellExpect alphabet = { &conn, "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ", 0, 0 };
+  char bytes[101];
+  guint wide;
+
+  connect_page (f, &conn);
+  choose_framing (&conn, SS_FRAMING_DELIMITER);
+  apply (&conn);
+  peer_says (&conn, "hello\n");
+  /* the calls column folded away (F9): room for the table */
+  g_action_group_change_action_state (G_ACTION_GROUP (f->window), "show-calls", g_variant_new_boolean (FALSE));
+  gtk_drop_down_set_selected (view_child (&conn, "layout_dropdown"), 2);
+  ss_test_wait_until (hexdump_fits, &hello, SS_TEST_TIMEOUT_MS);
+
+  /* 100 bytes: as many a line as the column holds */
+  for (guint i = 0; i < 100; i++)
+    bytes[i] = i < 99 ? 'A' + i % 26 : '\n';
+  bytes[100] = '\0';
+  peer_says (&conn, bytes);
+  ss_test_wait_until (hexdump_fits, &alphabet, SS_TEST_TIMEOUT_MS);
+  wide = alphabet.per_line;
+  g_assert_cmpuint (wide, >, 4);
+  linger (f);
+
+  /* the calls column back: less room, fewer bytes a line */
+  g_action_group_change_action_state (G_ACTION_GROUP (f->window), "show-calls", g_variant_new_boolean (TRUE));
+  alphabet.less_than = wide;
+  ss_test_wait_until (hexdump_fits, &alphabet, SS_TEST_TIMEOUT_MS);
+  g_test_message ("%u bytes a line, then %u", wide, alphabet.per_line);
+
+  /* back to the table: the text column again */
+  gtk_drop_down_set_selected (view_child (&conn, "layout_dropdown"), 0);
+  disconnect_page (&conn);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  ss_test_window_init (&argc, &argv);
+  ss_test_window_add ("/messages-view/delimiter", test_delimiter);
+  ss_test_window_add ("/messages-view/length-field", test_length_field);
+  ss_test_window_add ("/messages-view/wrong-delimiter", test_wrong_delimiter);
+  ss_test_window_add ("/messages-view/hex-and-text", test_hex_and_text);
+  status = g_test_run ();
+  ss_test_window_shutdown ();
+  return status;
+}
