@@ -123,8 +123,7 @@ static gboolean
 is_inode_cell (GtkWidget     *widget,
                gconstpointer  data)
 {
-  return GTK_IS_INSCRIPTION (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (ss_test_widget_text (widget), data) == 0;
+  return gtk_widget_get_mapped (widget) && g_strcmp0 (ss_test_widget_text (widget), data) == 0;
 }
 
 /* The highlight a person sees on a socket's row: the class of the cell

@@ -15,6 +15,7 @@
 
 #include "ss-system-format.h"
 #include "ss-system-window-private.h"
+#include "ss-text-cell.h"
 
 G_DEFINE_FINAL_TYPE (SsSystemWindow, ss_system_window, GTK_TYPE_WINDOW)
 
@@ -103,7 +104,7 @@ cell_update (SsSystemWindow *self,
   const SsSystemEntry *entry = ss_system_row_get_entry (row);
   g_autofree char *text = ss_system_entry_format (entry, column);
 
-  gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
+  ss_text_cell_set_text (SS_TEXT_CELL (label), text);
   /* the whole cell is coloured, so a row reads as one band */
   if (cell == NULL)
     cell = label;
@@ -147,15 +148,12 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
                SsSystemWindow           *self)
 {
   SsSystemColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
-  GtkWidget *label = gtk_inscription_new (NULL);
+  gboolean number = ss_system_column_is_number (column);
+  /* SsTextCell: text laid out only when drawn, a redraw when it changes */
+  GtkWidget *label = ss_text_cell_new (3, column_widths[column] / 8, number ? 1.0 : 0.0);
 
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), 3);
-  if (ss_system_column_is_number (column))
-    {
-      gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1.0);
-      gtk_widget_add_css_class (label, "numeric");
-    }
+  if (number)
+    gtk_widget_add_css_class (label, "numeric");
   g_object_set_data (G_OBJECT (label), "ss-list-item", item);
   g_object_set_data (G_OBJECT (label), "ss-column", GINT_TO_POINTER (column));
   g_signal_connect (label, "map", G_CALLBACK (cell_map_cb), self);
