@@ -14,6 +14,7 @@
 #include "ss-payload-store.h"
 #include "ss-preferences-window.h"
 #include "ss-spec.h"
+#include "ss-system-window.h"
 #include "ss-window.h"
 
 struct _SsApplication
@@ -24,12 +25,14 @@ struct _SsApplication
   SsPayloadStore *history;
   SsPayloadStore *library;
   GtkWindow      *preferences;  /* weak: one at a time */
+  GtkWindow      *system;       /* weak: one at a time */
 };
 
 G_DEFINE_FINAL_TYPE (SsApplication, ss_application, GTK_TYPE_APPLICATION)
 
 static const GOptionEntry main_entries[] = {
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { "system", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the System Sockets window: every socket of this machine, live"), NULL },
   { "record", 'r', 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Record the traffic of the connections the specs open to a pcapng file (more than one: FILE-2, FILE-3 …)"),
     N_("FILE") },
@@ -147,6 +150,8 @@ ss_application_command_line (GApplication            *app,
   for (guint i = 0; i < specs->len; i++)
     ss_window_open_spec (window, g_ptr_array_index (specs, i));
   gtk_window_present (GTK_WINDOW (window));
+  if (g_variant_dict_contains (options, "system"))
+    g_action_group_activate_action (G_ACTION_GROUP (self), "system-sockets", NULL);
   return 0;
 }
 
@@ -207,6 +212,21 @@ preferences_activated (GSimpleAction *action,
   gtk_window_present (self->preferences);
 }
 
+static void
+system_sockets_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  SsApplication *self = user_data;
+
+  if (self->system == NULL)
+    {
+      self->system = GTK_WINDOW (ss_system_window_new (GTK_APPLICATION (self)));
+      g_object_add_weak_pointer (G_OBJECT (self->system), (gpointer *) &self->system);
+    }
+  gtk_window_present (self->system);
+}
+
 /* Killed politely (Ctrl+C in a terminal, a session ending): close as Quit
  * does, so recordings end with their last packets on disk. */
 static gboolean
@@ -220,6 +240,7 @@ static const GActionEntry app_entries[] = {
   { "quit", quit_activated },
   { "about", about_activated },
   { "preferences", preferences_activated },
+  { "system-sockets", system_sockets_activated },
 };
 
 static void
@@ -232,6 +253,7 @@ ss_application_startup (GApplication *app)
   static const char *preferences_accels[] = { "<Primary>comma", NULL };
   static const char *show_calls_accels[] = { "F9", NULL };
   static const char *show_call_log_accels[] = { "<Shift>F9", NULL };
+  static const char *system_accels[] = { "<Primary><Shift>s", NULL };
   g_autoptr(GtkCssProvider) provider = NULL;
 
   G_APPLICATION_CLASS (ss_application_parent_class)->startup (app);
@@ -244,6 +266,7 @@ ss_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-calls", show_calls_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-call-log", show_call_log_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.system-sockets", system_accels);
   gtk_window_set_default_icon_name (APP_ID);
 
   /* GtkApplication loads menus and the shortcuts window from the
