@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "ss-toxic-chain.h"
@@ -154,7 +155,7 @@ static char *
 format_ms (gint64 us)
 {
   /* Translators: how long a relay fault held data back */
-  return g_strdup_printf (_("%'" G_GINT64_FORMAT " ms"), (us + US_PER_MS / 2) / US_PER_MS);
+  return g_strdup_printf (_("%'" PRId64 " ms"), (us + US_PER_MS / 2) / US_PER_MS);
 }
 
 /* Data a fault throws away is no longer pending. */
@@ -318,7 +319,7 @@ pull_bandwidth (SsToxicChain *chain,
 
           /* Translators: what a relay's log says when the bandwidth fault
            * held a chunk back: "held 14 ms at 100 KB/s" */
-          item_add_note (*out, g_strdup_printf (_("held %s at %'" G_GINT64_FORMAT " KB/s"), ms, rate));
+          item_add_note (*out, g_strdup_printf (_("held %s at %'" PRId64 " KB/s"), ms, rate));
         }
     }
   return PULL_READY;
@@ -415,8 +416,8 @@ pull_slicer (SsToxicChain *chain,
           /* Translators: what a relay's log says when the slicer fault cut
            * a chunk: "sliced 1,400 bytes into 12 writes" */
           item_add_note (*out, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                             "sliced %'" G_GSIZE_FORMAT " bytes into %'u write",
-                                                             "sliced %'" G_GSIZE_FORMAT " bytes into %'u writes",
+                                                             "sliced %'zu bytes into %'u write",
+                                                             "sliced %'zu bytes into %'u writes",
                                                              st->n_slices),
                                                 size, st->n_slices));
           g_clear_pointer (&st->head, item_free);
@@ -520,7 +521,7 @@ pull_timeout (SsToxicChain *chain,
       if (st->dropped > 0)
         /* Translators: what a relay's log says when the timeout fault
          * closed: "timed out after 5,000 ms; 1,400 bytes dropped" */
-        note = g_strdup_printf (_("timed out after %s; %'" G_GUINT64_FORMAT " bytes dropped"), ms, st->dropped);
+        note = g_strdup_printf (_("timed out after %s; %'" PRIu64 " bytes dropped"), ms, st->dropped);
       else
         note = g_strdup_printf (_("timed out after %s"), ms);
       *out = end_item (ITEM_END, deadline, note);
@@ -564,7 +565,7 @@ pull_reset_peer (SsToxicChain *chain,
       if (st->dropped > 0)
         /* Translators: what a relay's log says when the reset_peer fault
          * acted: "reset after 250 ms; 1,400 bytes dropped" */
-        note = g_strdup_printf (_("reset after %s; %'" G_GUINT64_FORMAT " bytes dropped"), ms, st->dropped);
+        note = g_strdup_printf (_("reset after %s; %'" PRIu64 " bytes dropped"), ms, st->dropped);
       else
         note = g_strdup_printf (_("reset after %s"), ms);
       *out = end_item (ITEM_RESET, st->deadline, note);
@@ -652,7 +653,7 @@ pull (SsToxicChain *chain,
   st = &chain->stages[index];
   if (st->closing)
     {
-      g_autofree char *bytes = g_strdup_printf ("%'" G_GINT64_FORMAT, st->passed);
+      g_autofree char *bytes = g_strdup_printf ("%'" PRId64, st->passed);
 
       /* Translators: what a relay's log says when the limit_data fault
        * closed: "closed after 10,000 bytes" */

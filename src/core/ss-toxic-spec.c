@@ -14,6 +14,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -243,7 +244,7 @@ check_param (SsToxicKind  kind,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    /* Translators: "latency of latency must be from 0 to 86,400,000" */
-                   _("%s of %s must be from %'" G_GINT64_FORMAT " to %'" G_GINT64_FORMAT),
+                   _("%s of %s must be from %'" PRId64 " to %'" PRId64),
                    info->name, kinds[kind].name, info->min, info->max);
       return FALSE;
     }
@@ -463,7 +464,7 @@ ss_toxic_spec_parse (const char   *text,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    /* Translators: "limit_data needs its bytes: e.g. limit_data 10000" */
-                   _("%s needs its %s: e.g. %s %'" G_GINT64_FORMAT),
+                   _("%s needs its %s: e.g. %s %'" PRId64),
                    kinds[kind].name, kinds[kind].params[0].name,
                    kinds[kind].name, kinds[kind].params[0].fallback);
       return FALSE;
@@ -504,10 +505,10 @@ ss_toxic_spec_to_string (const SsToxicSpec *self)
   g_return_val_if_fail ((guint) self->kind < SS_N_TOXIC_KINDS, NULL);
 
   out = g_string_new (kinds[self->kind].name);
-  g_string_append_printf (out, " %" G_GINT64_FORMAT, self->params[0]);
+  g_string_append_printf (out, " %" PRId64, self->params[0]);
   for (guint i = 1; i < kinds[self->kind].n_params; i++)
     if (self->params[i] != 0)
-      g_string_append_printf (out, " %s %" G_GINT64_FORMAT,
+      g_string_append_printf (out, " %s %" PRId64,
                               kinds[self->kind].params[i].name, self->params[i]);
   if (self->toxicity != 1.0)
     {
@@ -537,29 +538,38 @@ ss_toxic_spec_describe (const SsToxicSpec *self)
     {
     case SS_TOXIC_LATENCY:
       what = p[1] > 0
-        ? g_strdup_printf (_("Latency %'" G_GINT64_FORMAT " ms ± %'" G_GINT64_FORMAT " ms"), p[0], p[1])
-        : g_strdup_printf (_("Latency %'" G_GINT64_FORMAT " ms"), p[0]);
+        ? g_strdup_printf (_("Latency %'" PRId64 " ms ± %'" PRId64 " ms"), p[0], p[1])
+        : g_strdup_printf (_("Latency %'" PRId64 " ms"), p[0]);
       break;
     case SS_TOXIC_BANDWIDTH:
-      what = g_strdup_printf (_("Bandwidth %'" G_GINT64_FORMAT " KB/s"), p[0]);
+      what = g_strdup_printf (_("Bandwidth %'" PRId64 " KB/s"), p[0]);
       break;
     case SS_TOXIC_SLICER:
-      what = g_strdup_printf (_("Slices of %'" G_GINT64_FORMAT " ± %'" G_GINT64_FORMAT
-                                " bytes, %'" G_GINT64_FORMAT " µs apart"), p[0], p[1], p[2]);
+      if (p[1] > 0 && p[2] > 0)
+        what = g_strdup_printf (_("Slices of %'" PRId64 " ± %'" PRId64
+                                  " bytes, %'" PRId64 " µs apart"), p[0], p[1], p[2]);
+      else if (p[1] > 0)
+        what = g_strdup_printf (_("Slices of %'" PRId64 " ± %'" PRId64 " bytes"),
+                                p[0], p[1]);
+      else if (p[2] > 0)
+        what = g_strdup_printf (_("Slices of %'" PRId64 " bytes, %'" PRId64
+                                  " µs apart"), p[0], p[2]);
+      else
+        what = g_strdup_printf (_("Slices of %'" PRId64 " bytes"), p[0]);
       break;
     case SS_TOXIC_LIMIT_DATA:
-      what = g_strdup_printf (_("Close after %'" G_GINT64_FORMAT " bytes"), p[0]);
+      what = g_strdup_printf (_("Close after %'" PRId64 " bytes"), p[0]);
       break;
     case SS_TOXIC_TIMEOUT:
       what = p[0] > 0
-        ? g_strdup_printf (_("Pass nothing, close after %'" G_GINT64_FORMAT " ms"), p[0])
+        ? g_strdup_printf (_("Pass nothing, close after %'" PRId64 " ms"), p[0])
         : g_strdup (_("Pass nothing, never close"));
       break;
     case SS_TOXIC_RESET_PEER:
-      what = g_strdup_printf (_("Reset %'" G_GINT64_FORMAT " ms after the first data"), p[0]);
+      what = g_strdup_printf (_("Reset %'" PRId64 " ms after the first data"), p[0]);
       break;
     case SS_TOXIC_SLOW_CLOSE:
-      what = g_strdup_printf (_("Close delayed %'" G_GINT64_FORMAT " ms"), p[0]);
+      what = g_strdup_printf (_("Close delayed %'" PRId64 " ms"), p[0]);
       break;
     case SS_N_TOXIC_KINDS:
     default:
