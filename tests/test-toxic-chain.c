@@ -208,6 +208,17 @@ assert_output (Run          *run,
   g_assert_cmpmem (run->out->data, run->out->len, expected, len);
 }
 
+/* The chain ended with @end, after @written bytes. */
+static void
+assert_ended (Run               *run,
+              SsToxicActionKind  end,
+              gsize              written)
+{
+  g_assert_true (run->ended);
+  g_assert_cmpint (run->end, ==, end);
+  g_assert_cmpuint (run->out->len, ==, written);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void
@@ -360,9 +371,7 @@ test_limit_data_zero (void)
   g_assert_false (ss_toxic_chain_next (run.chain, 0, &(SsToxicAction) { 0, }));
   run_push (&run, 100, (const guint8 *) "x", 1);
   run_now (&run);
-  g_assert_true (run.ended);
-  g_assert_cmpint (run.end, ==, SS_TOXIC_ACTION_SHUTDOWN);
-  g_assert_cmpuint (run.out->len, ==, 0);
+  assert_ended (&run, SS_TOXIC_ACTION_SHUTDOWN, 0);
   run_clear (&run);
 }
 
@@ -389,9 +398,7 @@ test_reset_peer (void)
   g_assert_cmpuint (ss_toxic_chain_get_pending (run.chain), ==, 0);
   run.now = SECOND + 250 * MS;
   run_now (&run);
-  g_assert_true (run.ended);
-  g_assert_cmpint (run.end, ==, SS_TOXIC_ACTION_RESET);
-  g_assert_cmpuint (run.out->len, ==, 0);
+  assert_ended (&run, SS_TOXIC_ACTION_RESET, 0);
   g_assert_cmpuint (run.notes->len, ==, 1);
   g_assert_cmpstr (run.notes->pdata[0], ==, note);
   run_clear (&run);
@@ -559,9 +566,7 @@ test_timeout_zero (void)
   /* the sender's close still closes */
   run_close (&run, run.now + 1);
   run_now (&run);
-  g_assert_true (run.ended);
-  g_assert_cmpint (run.end, ==, SS_TOXIC_ACTION_SHUTDOWN);
-  g_assert_cmpuint (run.out->len, ==, 0);
+  assert_ended (&run, SS_TOXIC_ACTION_SHUTDOWN, 0);
   run_clear (&run);
 }
 
@@ -584,9 +589,7 @@ test_timeout (void)
   g_assert_false (run.ended);
   run.now = t0 + 5 * SECOND;
   run_now (&run);
-  g_assert_true (run.ended);
-  g_assert_cmpint (run.end, ==, SS_TOXIC_ACTION_SHUTDOWN);
-  g_assert_cmpuint (run.out->len, ==, 0);
+  assert_ended (&run, SS_TOXIC_ACTION_SHUTDOWN, 0);
   g_assert_cmpstr (run.notes->pdata[0], ==, note);
   run_clear (&run);
 }
@@ -806,6 +809,42 @@ random_chain (GRand       *rand,
   return n;
 }
 
+/* One round of a property test: a random chain and a random input. */
+typedef struct
+{
+  SsToxicSpec   specs[4];
+  guint         n_specs;
+  gsize         limit;   /* the least limit_data, or G_MAXSIZE */
+  GBytes       *input;
+  const guint8 *data;
+  gsize         len;
+  guint32       seed;    /* for the chains */
+} Round;
+
+static void
+round_init (Round *round,
+            GRand *rand,
+            guint  index,
+            gint32 max_len)
+{
+  round->len = g_rand_int_range (rand, 1, max_len);
+  round->input = random_bytes (rand, round->len);
+  round->data = g_bytes_get_data (round->input, NULL);
+  round->seed = g_rand_int (rand);
+  g_test_message ("round %u, %zu bytes:", index, round->len);
+  round->n_specs = random_chain (rand, round->specs, &round->limit);
+}
+
+/* All of the input up to the least limit came out, then the close. */
+static void
+assert_round_output (Round *round,
+                     Run   *run)
+{
+  assert_output (run, round->data, MIN (round->len, round->limit));
+  g_assert_true (run->ended);
+  g_assert_cmpint (run->end, ==, SS_TOXIC_ACTION_SHUTDOWN);
+}
+
 /* Pushes @input cut at random, at random times, and asks at random
  * times (or, @exact, at the times the chain names). */
 static void
@@ -841,21 +880,14 @@ test_chunking_property (void)
 
   for (guint round = 0; round < 60; round++)
     {
-      SsToxicSpec specs[4];
-      gsize limit;
-      guint n;
-      gsize len = g_rand_int_range (rand, 1, 40000);
-      g_autoptr(GBytes) input = random_bytes (rand, len);
-      const guint8 *data = g_bytes_get_data (input, NULL);
-      guint32 seed = g_rand_int (rand);
+      Round r;
       Run whole, cut;
 
-      g_test_message ("round %u, %zu bytes:", round, len);
-      n = random_chain (rand, specs, &limit);
+      round_init (&r, rand, round, 40000);
 
       /* one push, asked only when the chain says */
-      run_init (&whole, specs, n, seed);
-      run_push (&whole, 0, data, len);
+      run_init (&whole, r.specs, r.n_specs, r.seed);
+      run_push (&whole, 0, r.data, r.len);
       run_close (&whole, 0);
       run_idle (&whole);
 
@@ -863,18 +895,15 @@ test_chunking_property (void)
       {
         g_autoptr(GRand) cuts = g_rand_new_with_seed (round);
 
-        run_init (&cut, specs, n, seed);
-        run_cut (&cut, cuts, data, len, FALSE);
+        run_init (&cut, r.specs, r.n_specs, r.seed);
+        run_cut (&cut, cuts, r.data, r.len, FALSE);
       }
 
-      assert_output (&whole, data, MIN (len, limit));
-      assert_output (&cut, data, MIN (len, limit));
-      g_assert_true (whole.ended);
-      g_assert_true (cut.ended);
-      g_assert_cmpint (whole.end, ==, SS_TOXIC_ACTION_SHUTDOWN);
-      g_assert_cmpint (cut.end, ==, SS_TOXIC_ACTION_SHUTDOWN);
+      assert_round_output (&r, &whole);
+      assert_round_output (&r, &cut);
       run_clear (&whole);
       run_clear (&cut);
+      g_bytes_unref (r.input);
     }
 }
 
@@ -898,26 +927,19 @@ test_polling_property (void)
 
   for (guint round = 0; round < 40; round++)
     {
-      SsToxicSpec specs[4];
-      gsize limit;
-      guint n;
-      gsize len = g_rand_int_range (rand, 1, 30000);
-      g_autoptr(GBytes) input = random_bytes (rand, len);
-      const guint8 *data = g_bytes_get_data (input, NULL);
-      guint32 seed = g_rand_int (rand);
       g_autoptr(GRand) cuts_a = g_rand_new_with_seed (round);
       g_autoptr(GRand) cuts_b = g_rand_new_with_seed (round);
+      Round r;
       Run a, b;
 
-      g_test_message ("round %u, %zu bytes:", round, len);
-      n = random_chain (rand, specs, &limit);
-      run_init (&a, specs, n, seed);
-      run_init (&b, specs, n, seed);
+      round_init (&r, rand, round, 30000);
+      run_init (&a, r.specs, r.n_specs, r.seed);
+      run_init (&b, r.specs, r.n_specs, r.seed);
 
       /* the same pushes at the same times; b is asked in between too */
-      for (gsize at = 0; at < len;)
+      for (gsize at = 0; at < r.len;)
         {
-          gsize chunk = random_chunk (cuts_a, len - at, 8000);
+          gsize chunk = random_chunk (cuts_a, r.len - at, 8000);
           gint64 next_push = a.now + g_rand_int_range (cuts_a, 0, 20 * MS);
           gint64 wake_b;
 
@@ -927,8 +949,8 @@ test_polling_property (void)
             b.now = poll_time (cuts_b, b.now, wake_b);
           if (a.ended)
             break;
-          run_push (&a, next_push, data + at, chunk);
-          run_push (&b, next_push, data + at, chunk);
+          run_push (&a, next_push, r.data + at, chunk);
+          run_push (&b, next_push, r.data + at, chunk);
           at += chunk;
         }
       if (!a.ended)
@@ -946,8 +968,8 @@ test_polling_property (void)
           b.now = poll_time (cuts_b, b.now, wake);
         }
 
-      assert_output (&a, data, MIN (len, limit));
-      assert_output (&b, data, MIN (len, limit));
+      assert_round_output (&r, &a);
+      assert_round_output (&r, &b);
       g_assert_cmpuint (a.writes->len, ==, b.writes->len);
       for (guint i = 0; i < a.writes->len; i++)
         {
@@ -960,6 +982,7 @@ test_polling_property (void)
       g_assert_cmpint (a.end_at, ==, b.end_at);
       run_clear (&a);
       run_clear (&b);
+      g_bytes_unref (r.input);
     }
 }
 

@@ -311,6 +311,27 @@ end_item (ItemKind  kind,
   return item;
 }
 
+/* The stage's own end, which says what it threw away: takes @note. */
+static Item *
+end_dropping (Stage    *st,
+              ItemKind  kind,
+              gint64    ts,
+              char     *note)
+{
+  st->ended = TRUE;
+  if (st->dropped > 0)
+    {
+      char *with = g_strdup_printf (
+        /* Translators: a fault's note, and what it threw away:
+         * "timed out after 5,000 ms; 1,400 bytes dropped" */
+        _("%s; %'" PRIu64 " bytes dropped"), note, st->dropped);
+
+      g_free (note);
+      note = with;
+    }
+  return end_item (kind, ts, note);
+}
+
 static Pull
 pull_limit_data (SsToxicChain *chain,
                  Stage        *st,
@@ -387,16 +408,10 @@ pull_timeout (SsToxicChain *chain,
   if (deadline <= now)
     {
       g_autofree char *ms = format_ms (timeout);
-      char *note;
 
-      if (st->dropped > 0)
-        /* Translators: what a relay's log says when the timeout fault
-         * closed: "timed out after 5,000 ms; 1,400 bytes dropped" */
-        note = g_strdup_printf (_("timed out after %s; %'" PRIu64 " bytes dropped"), ms, st->dropped);
-      else
-        note = g_strdup_printf (_("timed out after %s"), ms);
-      *out = end_item (ITEM_END, deadline, note);
-      st->ended = TRUE;
+      /* Translators: what a relay's log says when the timeout fault
+       * closed: "timed out after 5,000 ms" */
+      *out = end_dropping (st, ITEM_END, deadline, g_strdup_printf (_("timed out after %s"), ms));
       return PULL_READY;
     }
 
@@ -431,16 +446,10 @@ pull_reset_peer (SsToxicChain *chain,
   if (st->deadline <= now)
     {
       g_autofree char *ms = format_ms (st->spec.params[SS_TOXIC_TIMEOUT_MS] * US_PER_MS);
-      char *note;
 
-      if (st->dropped > 0)
-        /* Translators: what a relay's log says when the reset_peer fault
-         * acted: "reset after 250 ms; 1,400 bytes dropped" */
-        note = g_strdup_printf (_("reset after %s; %'" PRIu64 " bytes dropped"), ms, st->dropped);
-      else
-        note = g_strdup_printf (_("reset after %s"), ms);
-      *out = end_item (ITEM_RESET, st->deadline, note);
-      st->ended = TRUE;
+      /* Translators: what a relay's log says when the reset_peer fault
+       * acted: "reset after 250 ms" */
+      *out = end_dropping (st, ITEM_RESET, st->deadline, g_strdup_printf (_("reset after %s"), ms));
       return PULL_READY;
     }
   *wake = st->deadline;
