@@ -788,7 +788,7 @@ random_chain (GRand       *rand,
                                   g_rand_int_range (rand, 0, 100));
           break;
         case 1:
-          text = g_strdup_printf ("bandwidth %d", g_rand_int_range (rand, 50, 5000));
+          text = g_strdup_printf ("bandwidth %d", g_rand_int_range (rand, 5, 5000));
           break;
         case 2:
           text = g_strdup_printf ("slicer %d size_variation %d delay %d", g_rand_int_range (rand, 1, 500),
@@ -986,6 +986,117 @@ test_polling_property (void)
     }
 }
 
+/* Faults changed while a pair runs: what was held goes on through the
+ * new faults, none of it lost, repeated or reordered. */
+static void
+test_update (void)
+{
+  SsToxicSpec latency = spec ("latency 1000");
+  SsToxicSpec slicer = spec ("slicer 10 delay 1000");
+  Run run;
+
+  /* removed: what latency held goes at once */
+  run_init (&run, &latency, 1, 1);
+  run_push (&run, 0, (const guint8 *) "abc", 3);
+  g_assert_cmpint (run_now (&run), ==, SECOND);
+  g_assert_true (ss_toxic_chain_is_active (run.chain, 0));
+  run.now = 100 * MS;
+  ss_toxic_chain_update (run.chain, NULL, 0, NULL);
+  g_assert_cmpuint (ss_toxic_chain_get_pending (run.chain), ==, 3);
+  g_assert_cmpint (run_now (&run), ==, G_MAXINT64);
+  assert_output (&run, (const guint8 *) "abc", 3);
+  g_assert_cmpint (g_array_index (run.writes, Write, 0).at, ==, 100 * MS);
+
+  /* added: what comes next waits */
+  ss_toxic_chain_update (run.chain, &latency, 1, NULL);
+  run_push (&run, 200 * MS, (const guint8 *) "d", 1);
+  g_assert_cmpint (run_now (&run), ==, 1200 * MS);
+  run_clear (&run);
+
+  /* in the middle of a chunk's slices: the rest goes on whole */
+  run_init (&run, &slicer, 1, 1);
+  run_push (&run, 0, (const guint8 *) "0123456789abcdefghijklmnopqrstuvwxyz", 36);
+  g_assert_cmpint (run_now (&run), ==, 1 * MS);
+  g_assert_cmpuint (run.out->len, >, 0);
+  g_assert_cmpuint (run.out->len, <=, 10);
+  ss_toxic_chain_update (run.chain, NULL, 0, NULL);
+  run_now (&run);
+  assert_output (&run, (const guint8 *) "0123456789abcdefghijklmnopqrstuvwxyz", 36);
+  g_assert_cmpuint (run.writes->len, ==, 2);
+  run_clear (&run);
+
+  /* in the middle of a chunk bandwidth paces */
+  {
+    SsToxicSpec bandwidth = spec ("bandwidth 1");
+    g_autoptr(GRand) rand = g_rand_new_with_seed (9);
+    g_autoptr(GBytes) input = random_bytes (rand, 250);
+
+    run_init (&run, &bandwidth, 1, 1);
+    run_push (&run, 0, g_bytes_get_data (input, NULL), 250);
+    run_until (&run, 150 * MS);
+    g_assert_cmpuint (run.out->len, ==, 100);
+    ss_toxic_chain_update (run.chain, NULL, 0, NULL);
+    run_now (&run);
+    assert_output (&run, g_bytes_get_data (input, NULL), 250);
+    g_assert_cmpuint (run.writes->len, ==, 2);
+    run_clear (&run);
+  }
+}
+
+static void
+test_update_property (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (77);
+
+  for (guint round = 0; round < 60; round++)
+    {
+      g_autoptr(GRand) cuts = g_rand_new_with_seed (round);
+      gsize limit_b;
+      SsToxicSpec specs_b[4];
+      guint n_b;
+      Round r;
+      Run run;
+
+      round_init (&r, rand, round, 30000);
+      g_test_message ("then:");
+      n_b = random_chain (rand, specs_b, &limit_b);
+      run_init (&run, r.specs, r.n_specs, r.seed);
+
+      for (gsize at = 0; at < r.len && !run.ended;)
+        {
+          gsize chunk = random_chunk (cuts, r.len - at, 4000);
+          gsize pending;
+
+          run_until (&run, run.now + g_rand_int_range (cuts, 0, 20 * MS));
+          run_push (&run, run.now, r.data + at, chunk);
+          at += chunk;
+          /* now and then, the other faults, or the first again */
+          if (g_rand_int_range (cuts, 0, 4) == 0)
+            {
+              gboolean other = g_rand_boolean (cuts);
+
+              pending = ss_toxic_chain_get_pending (run.chain);
+              ss_toxic_chain_update (run.chain, other ? specs_b : r.specs, other ? n_b : r.n_specs,
+                                     cuts);
+              g_assert_cmpuint (ss_toxic_chain_get_pending (run.chain), ==, pending);
+            }
+        }
+      if (!run.ended)
+        run_close (&run, run.now);
+      run_idle (&run);
+
+      /* limits count again after an update: some prefix, whole without them */
+      g_assert_cmpuint (run.out->len, <=, r.len);
+      assert_output (&run, r.data, run.out->len);
+      if (r.limit == G_MAXSIZE && limit_b == G_MAXSIZE)
+        g_assert_cmpuint (run.out->len, ==, r.len);
+      g_assert_true (run.ended);
+      g_assert_cmpint (run.end, ==, SS_TOXIC_ACTION_SHUTDOWN);
+      run_clear (&run);
+      g_bytes_unref (r.input);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1009,6 +1120,8 @@ main (int   argc,
   g_test_add_func ("/toxic-chain/pending", test_pending);
   g_test_add_func ("/toxic-chain/chunking-property", test_chunking_property);
   g_test_add_func ("/toxic-chain/polling-property", test_polling_property);
+  g_test_add_func ("/toxic-chain/update", test_update);
+  g_test_add_func ("/toxic-chain/update-property", test_update_property);
 
   return g_test_run ();
 }

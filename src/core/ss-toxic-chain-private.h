@@ -89,5 +89,8 @@ Pull  ss_toxic_stage_pull    (SsToxicChain  *chain,
                               gint64         now,
                               Item         **out,
                               gint64        *wake);
+void  ss_toxic_stage_take_held (SsToxicChain  *chain,
+                                int            index,
+                                GQueue        *into);
 
 G_END_DECLS

@@ -94,32 +94,22 @@ ss_toxic_chain_pull (SsToxicChain *chain,
   return PULL_READY;
 }
 
-/**
- * ss_toxic_chain_new:
- * @specs: (array length=n_specs): the faults of one direction, in order
- * @rand: (nullable): draws each fault's toxicity now, and seeds the
- *   jitter and the slice sizes; tests pass a seeded one
- *
- * Returns: (transfer full): the chain, for one direction of one pair
- */
-SsToxicChain *
-ss_toxic_chain_new (const SsToxicSpec *specs,
-                    guint              n_specs,
-                    GRand             *rand)
+/* Draws which faults this pair gets, and makes their stages. */
+static void
+make_stages (SsToxicChain      *chain,
+             const SsToxicSpec *specs,
+             guint              n_specs,
+             GRand             *rand)
 {
-  SsToxicChain *chain;
   g_autoptr(GRand) own_rand = NULL;
 
-  g_return_val_if_fail (specs != NULL || n_specs == 0, NULL);
-
-  chain = g_new0 (SsToxicChain, 1);
   if (rand == NULL)
     rand = own_rand = g_rand_new ();
 
-  g_queue_init (&chain->input);
   chain->active = g_new0 (gboolean, MAX (n_specs, 1));
   chain->n_specs = n_specs;
   chain->stages = g_new0 (Stage, MAX (n_specs, 1));
+  chain->n_stages = 0;
   for (guint i = 0; i < n_specs; i++)
     {
       /* always drawn, so one fault's toxicity does not change what the
@@ -145,6 +135,42 @@ ss_toxic_chain_new (const SsToxicSpec *specs,
       st->deadline = -1;
       st->ranges = g_array_new (FALSE, FALSE, sizeof (Range));
     }
+}
+
+static void
+free_stages (SsToxicChain *chain)
+{
+  for (guint i = 0; i < chain->n_stages; i++)
+    {
+      g_clear_pointer (&chain->stages[i].head, ss_toxic_item_free);
+      g_rand_free (chain->stages[i].rand);
+      g_array_unref (chain->stages[i].ranges);
+    }
+  g_clear_pointer (&chain->stages, g_free);
+  g_clear_pointer (&chain->active, g_free);
+  chain->n_stages = 0;
+}
+
+/**
+ * ss_toxic_chain_new:
+ * @specs: (array length=n_specs): the faults of one direction, in order
+ * @rand: (nullable): draws each fault's toxicity now, and seeds the
+ *   jitter and the slice sizes; tests pass a seeded one
+ *
+ * Returns: (transfer full): the chain, for one direction of one pair
+ */
+SsToxicChain *
+ss_toxic_chain_new (const SsToxicSpec *specs,
+                    guint              n_specs,
+                    GRand             *rand)
+{
+  SsToxicChain *chain;
+
+  g_return_val_if_fail (specs != NULL || n_specs == 0, NULL);
+
+  chain = g_new0 (SsToxicChain, 1);
+  g_queue_init (&chain->input);
+  make_stages (chain, specs, n_specs, rand);
   return chain;
 }
 
@@ -166,14 +192,42 @@ ss_toxic_chain_free (SsToxicChain *chain)
   if (chain == NULL)
     return;
   clear_items (chain);
-  for (guint i = 0; i < chain->n_stages; i++)
-    {
-      g_rand_free (chain->stages[i].rand);
-      g_array_unref (chain->stages[i].ranges);
-    }
-  g_free (chain->stages);
-  g_free (chain->active);
+  free_stages (chain);
   g_free (chain);
+}
+
+/**
+ * ss_toxic_chain_update:
+ * @specs: (array length=n_specs): the direction's faults now, in order
+ * @rand: (nullable): as for ss_toxic_chain_new(): the toxicities are drawn again
+ *
+ * Changes the faults of a pair that is running, as Toxiproxy does when a
+ * toxic is added, changed or removed: nothing held is lost, duplicated or
+ * reordered. What the faults held goes through the new ones from where
+ * it was; a fault's own count starts again (limit_data's bytes,
+ * reset_peer's clock), and timeout still counts from the chain's start.
+ */
+void
+ss_toxic_chain_update (SsToxicChain      *chain,
+                       const SsToxicSpec *specs,
+                       guint              n_specs,
+                       GRand             *rand)
+{
+  GQueue held = G_QUEUE_INIT;
+  Item *item;
+
+  g_return_if_fail (chain != NULL);
+  g_return_if_fail (specs != NULL || n_specs == 0);
+
+  /* the oldest first: what a later stage holds left the earlier ones first */
+  for (int i = (int) chain->n_stages - 1; i >= 0; i--)
+    ss_toxic_stage_take_held (chain, i, &held);
+  while ((item = g_queue_pop_head (&chain->input)) != NULL)
+    g_queue_push_tail (&held, item);
+  chain->input = held;
+
+  free_stages (chain);
+  make_stages (chain, specs, n_specs, rand);
 }
 
 /* The timeout fault counts from the first time the caller gives. */

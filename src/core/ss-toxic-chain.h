@@ -1,5 +1,21 @@
 /* ss-toxic-chain.h — one direction of a relayed pair through its faults, as a pure function of time
  *
+ * How a relay drives one direction of a pair (times are the caller's,
+ * e.g. g_get_monotonic_time(); the chain never reads a clock):
+ *
+ *   chain = ss_toxic_chain_new (specs, n, rand);   when the pair is made
+ *   ss_toxic_chain_next (chain, now, &a);          at once: timeout counts from the first call
+ *   on read:  ss_toxic_chain_push (chain, now, buf, n), then drain
+ *   on EOF:   ss_toxic_chain_close (chain, now), then drain
+ *   drain:    while (ss_toxic_chain_next (chain, now, &a))
+ *               WRITE: write a.bytes to the other leg (a short write
+ *                      keeps the rest: stop draining until writable)
+ *               WAIT: arm a timer for a.until_us, drain again then; stop
+ *               SHUTDOWN: shutdown (other leg, SHUT_WR); nothing more comes
+ *               RESET: SO_LINGER 0 and close both legs; nothing more comes
+ *             log a.note when it is not NULL; ss_toxic_action_clear (&a)
+ *   stop reading the leg while ss_toxic_chain_get_pending() is over the cap
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -32,6 +48,10 @@ SsToxicChain *ss_toxic_chain_new         (const SsToxicSpec *specs,
                                           guint              n_specs,
                                           GRand             *rand);
 void          ss_toxic_chain_free        (SsToxicChain      *chain);
+void          ss_toxic_chain_update      (SsToxicChain      *chain,
+                                          const SsToxicSpec *specs,
+                                          guint              n_specs,
+                                          GRand             *rand);
 void          ss_toxic_chain_push        (SsToxicChain      *chain,
                                           gint64             now_us,
                                           const guint8      *data,

@@ -540,3 +540,47 @@ ss_toxic_stage_pull (SsToxicChain *chain,
     return ss_toxic_stage_pull (chain, index, now, out, wake);
   return result;
 }
+
+/* What stage @index holds, appended to @into as items of their own (the
+ * part of its head not passed on yet, the close limit_data is about to
+ * make), for ss_toxic_chain_update(); the stage holds nothing after. */
+void
+ss_toxic_stage_take_held (SsToxicChain *chain,
+                          int           index,
+                          GQueue       *into)
+{
+  Stage *st = &chain->stages[index];
+  Item *head = g_steal_pointer (&st->head);
+  gsize from = 0;
+  Item *end = NULL;
+
+  if (st->closing && ss_toxic_stage_pull (chain, index, G_MININT64, &end, NULL) == PULL_READY)
+    g_queue_push_tail (into, end);
+  if (head == NULL)
+    return;
+
+  if (head->kind == ITEM_DATA)
+    {
+      gsize size = g_bytes_get_size (head->bytes);
+
+      if (st->spec.kind == SS_TOXIC_BANDWIDTH)
+        from = st->offset;
+      else if (st->spec.kind == SS_TOXIC_SLICER)
+        {
+          /* slices go left to right: the next one starts what is left */
+          if (st->have_slice)
+            from = st->slice.start;
+          else if (st->ranges->len > 0)
+            from = g_array_index (st->ranges, Range, st->ranges->len - 1).start;
+        }
+      g_assert (from < size);
+      if (from > 0)
+        {
+          Item *rest = item_slice (head, from, size - from, head->ts);
+
+          ss_toxic_item_free (head);
+          head = rest;
+        }
+    }
+  g_queue_push_tail (into, head);
+}

@@ -3,7 +3,8 @@
  * What is checked besides crashes and sanitizer reports: a fault is either
  * parsed or refused with an error, an error's message is valid UTF-8
  * whenever the text is, a parsed fault is valid and written back parses
- * to the same fault, and a chain made of it runs a few steps.
+ * to the same fault, and a chain made of it runs a few steps, changed
+ * live halfway.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -58,6 +59,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   ss_toxic_chain_close (chain, now);
   for (int i = 0; i < 64 && ss_toxic_chain_next (chain, now, &action); i++)
     {
+      /* halfway, the fault changed live: nothing held may be lost */
+      if (i == 32)
+        ss_toxic_chain_update (chain, &spec, 1, rand);
       if (action.kind == SS_TOXIC_ACTION_WAIT)
         now = action.until_us;
       else if (action.kind == SS_TOXIC_ACTION_WRITE)
