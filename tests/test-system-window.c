@@ -154,7 +154,7 @@ select_inode (System  *s,
               guint32  inode)
 {
   GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (s->view));
-  guint position;
+  guint position = GTK_INVALID_LIST_POSITION;
 
   g_assert_nonnull (find_row (s, inode, &position));
   gtk_single_selection_set_selected (selection, position);
