@@ -18,6 +18,10 @@
  * view's items-changed, a send's notify) and a run of many quick steps
  * does not recurse.
  *
+ * An expect step reads what arrived since the previous step ended (for
+ * the first step, since the run started): a reply that comes between a
+ * send and the idle that begins the expect after it is the send's reply.
+ *
  * A round stops at its first step that times out or fails, and so does
  * the run: the later steps would act on a device in a state the sequence
  * did not expect. An expect step that sees something else (ERROR where OK
@@ -46,6 +50,7 @@ struct _SsSequenceRun
   guint           timeout_id;  /* a wait's end, an expect's timeout */
   gulong          log_handler;
   guint           cursor;      /* log entries already read */
+  guint64         mark;        /* bytes received when the last step ended */
   GByteArray     *received;    /* since the expect step began */
   SsReplyRule    *rule;
   gint64          step_start;
@@ -314,6 +319,9 @@ end_step (SsSequenceRun *self,
       finish (self, status);
       return;
     }
+  /* what arrives from now on may answer the next step, even before the
+   * idle begins it: the poller's reads come first */
+  self->mark = ss_traffic_log_get_bytes (self->log, SS_TRAFFIC_RECEIVED);
   self->step++;
   self->next_id = g_idle_add (next_cb, self);
 }
@@ -408,6 +416,39 @@ log_changed_cb (GListModel    *model,
   check_received (self);
 }
 
+/* The bytes received since the previous step ended, from the end of
+ * the published log (flushed: all of it) back. */
+static void
+take_since_mark (SsSequenceRun *self)
+{
+  GListModel *model = G_LIST_MODEL (self->log);
+  guint64 need = ss_traffic_log_get_bytes (self->log, SS_TRAFFIC_RECEIVED) - self->mark;
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (guint i = self->cursor; i > 0 && need > 0; i--)
+    {
+      g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (model, i - 1);
+      GBytes *bytes;
+      gsize len, take;
+
+      if (ss_traffic_entry_get_kind (entry) != SS_TRAFFIC_RECEIVED)
+        continue;
+      len = ss_traffic_entry_get_length (entry);
+      take = MIN (len, need);
+      need -= take;
+      bytes = ss_traffic_entry_get_bytes (entry);
+      if (bytes != NULL && take > 0)
+        g_ptr_array_add (pieces, g_bytes_new_from_bytes (bytes, len - take, take));
+    }
+  for (guint i = pieces->len; i > 0; i--)
+    {
+      gsize size;
+      gconstpointer data = g_bytes_get_data (g_ptr_array_index (pieces, i - 1), &size);
+
+      g_byte_array_append (self->received, data, size);
+    }
+}
+
 static void
 expect_step (SsSequenceRun *self,
              const SsStep  *step)
@@ -416,12 +457,15 @@ expect_step (SsSequenceRun *self,
 
   self->rule = ss_reply_rule_new (step->match, step->encoding, step->pattern, nothing);
   self->received = g_byte_array_new ();
-  /* what arrived before the step is not a reply to it */
+  /* what arrived before the previous step ended is not a reply to this
+   * one; what arrived since is, though the step begins a little later */
   ss_traffic_log_flush (self->log);
   self->cursor = g_list_model_get_n_items (G_LIST_MODEL (self->log));
+  take_since_mark (self);
   self->log_handler = g_signal_connect (self->log, "items-changed",
                                         G_CALLBACK (log_changed_cb), self);
   self->timeout_id = g_timeout_add (step->ms, wait_done_cb, self);
+  check_received (self);
 }
 
 static void
@@ -520,6 +564,7 @@ ss_sequence_run_start (SsSequenceRun  *self,
     }
 
   self->running = TRUE;
+  self->mark = ss_traffic_log_get_bytes (self->log, SS_TRAFFIC_RECEIVED);
   self->rounds = rounds;
   self->round = 0;
   self->step = ss_sequence_get_n_steps (self->sequence);
