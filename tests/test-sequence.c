@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "ss-payload-file.h"
 #include "ss-sequence-file.h"
@@ -540,6 +541,55 @@ test_run_missing_payload (void)
   g_assert_cmpstr (received, ==, "INIT");
 }
 
+/* What was read before the run started is no reply; what is read after,
+ * even before the idle that begins the expect step, is. No device here:
+ * a raw peer of the test writes when told. */
+static void
+test_run_mark (void)
+{
+  g_autoptr(SsPayloadStore) library = ss_payload_store_new ("/nonexistent/payloads.ini");
+  g_autoptr(SsPayload) ping = ss_payload_new ("PING", SS_ENCODING_TEXT, "PING", SS_LINE_ENDING_LF);
+  g_autoptr(SsSequence) sequence = make_sequence ("MARK", (const char *const []) {
+    "send PING", "expect contains 200 OK", NULL });
+  g_autoptr(SsSequenceRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  SsSession *session = ss_session_new ();
+  SsTestBytesWait read = { NULL, 3 };
+  SsSocket *client;
+  int listener, peer;
+
+  ss_payload_store_put (library, ping);
+  client = ss_test_raw_pair (session, AF_INET, 0, &listener, &peer);
+  read.socket = client;
+  run = ss_sequence_run_new (sequence, client, library);
+
+  /* read before the run: the expect times out */
+  ss_test_raw_send_all (peer, "OK\n", 3, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_bytes_in_reached, &read, SS_TEST_TIMEOUT_MS);
+  g_assert_true (ss_sequence_run_start (run, 1, &error));
+  ss_test_wait_until (run_finished, run, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpint (ss_sequence_run_get_status (run), ==, SS_STEP_TIMED_OUT);
+
+  /* read after the run started but before the idle that begins its
+   * first step (as a reply can be read between a send's end and the
+   * expect after it): the expect step still sees it. The test puts it in
+   * the log itself, so that it surely comes in between. */
+  g_clear_object (&run);
+  g_clear_object (&sequence);
+  sequence = make_sequence ("MARK", (const char *const []) { "expect contains 200 OK", NULL });
+  run = ss_sequence_run_new (sequence, client, library);
+  g_assert_true (ss_sequence_run_start (run, 1, &error));
+  ss_traffic_log_append (ss_socket_get_traffic (client), SS_TRAFFIC_RECEIVED,
+                         (const guint8 *) "OK\n", 3);
+  ss_test_wait_until (run_finished, run, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpint (ss_sequence_run_get_status (run), ==, SS_STEP_OK);
+
+  g_clear_object (&run);
+  g_assert_no_errno (close (peer));
+  g_assert_no_errno (close (listener));
+  ss_test_finalize_session (session, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -557,6 +607,7 @@ main (int   argc,
   g_test_add_func ("/sequence/run/stop", test_run_stop);
   g_test_add_func ("/sequence/run/split-reply", test_run_split_reply);
   g_test_add_func ("/sequence/run/missing-payload", test_run_missing_payload);
+  g_test_add_func ("/sequence/run/mark", test_run_mark);
 
   return g_test_run ();
 }
