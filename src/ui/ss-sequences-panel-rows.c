@@ -24,9 +24,25 @@ static const char * const status_icons[SS_N_STEP_STATUSES] = {
   "media-playback-stop-symbolic",
 };
 
+static void
+scroll_to_row (SsSequencesPanel *self,
+               SsStepRow        *row)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->steps_list),
+                                                 GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+  GtkAdjustment *adjustment;
+
+  if (scrolled == NULL || !gtk_widget_get_mapped (row->row) ||
+      !gtk_widget_compute_bounds (row->row, GTK_WIDGET (self->steps_list), &bounds))
+    return;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_clamp_page (adjustment, bounds.origin.y, bounds.origin.y + bounds.size.height);
+}
+
 void
 ss_sequences_panel_show_step_status (SsSequencesPanel *self,
-                  guint             index)
+                                     guint             index)
 {
   SsStepRow *row;
   SsStepStatus status = SS_STEP_PENDING;
@@ -48,6 +64,9 @@ ss_sequences_panel_show_step_status (SsSequencesPanel *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (row->icon), text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row->icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  /* a long sequence: the step that runs is in sight */
+  if (status == SS_STEP_RUNNING)
+    scroll_to_row (self, row);
 }
 
 static const char *

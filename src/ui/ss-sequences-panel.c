@@ -25,8 +25,8 @@ static GParamSpec *properties[N_PROPS];
 
 void
 ss_sequences_panel_show_status (SsSequencesPanel *self,
-             const char       *text,
-             gboolean          error)
+                                const char       *text,
+                                gboolean          error)
 {
   gtk_label_set_text (self->status_label, text != NULL ? text : "");
   if (error)
