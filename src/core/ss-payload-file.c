@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ss-payload-file.h"
+#include "ss-sequence-file.h"
 
 /* The file is a GKeyFile (desktop-entry syntax, UTF-8), written like this:
  *
@@ -441,6 +442,8 @@ ss_payload_file_parse (const char  *data,
             return NULL;
           continue;
         }
+      if (ss_sequence_file_is_group (groups[i]))
+        continue;
       payload = read_payload (display_name, keyfile, lines, groups[i], error);
       if (payload == NULL)
         return NULL;

@@ -12,6 +12,7 @@
 
 #include "ss-payload-file.h"
 #include "ss-payload-store.h"
+#include "ss-sequence-file.h"
 
 /* The file format, and how it is read and written: ss-payload-file.c.
  *
@@ -25,6 +26,7 @@ struct _SsPayloadStore
   GObject    parent_instance;
   char      *path;
   GPtrArray *payloads;
+  GListStore *sequences;  /* of SsSequence, written after the payloads */
   gboolean   broken;
 };
 
@@ -79,6 +81,7 @@ ss_payload_store_finalize (GObject *object)
 
   g_free (self->path);
   g_ptr_array_unref (self->payloads);
+  g_clear_object (&self->sequences);
 
   G_OBJECT_CLASS (ss_payload_store_parent_class)->finalize (object);
 }
@@ -148,6 +151,7 @@ static void
 ss_payload_store_init (SsPayloadStore *self)
 {
   self->payloads = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sequences = g_list_store_new (SS_TYPE_SEQUENCE);
 }
 
 /**
@@ -205,6 +209,36 @@ replace_all (SsPayloadStore *self,
 
 /* --- Reading --------------------------------------------------------- */
 
+/* The file's sequences replace the store's; an error empties them. */
+static gboolean
+load_sequences (SsPayloadStore  *self,
+                GError         **error)
+{
+  g_autoptr(GPtrArray) sequences = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *display = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (self->path, &data, &len, &local_error) &&
+      !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      g_list_store_remove_all (self->sequences);
+      return FALSE;
+    }
+  display = g_filename_display_name (self->path);
+  sequences = ss_sequence_file_parse (data, len, display, error);
+  if (sequences == NULL)
+    {
+      g_list_store_remove_all (self->sequences);
+      return FALSE;
+    }
+  g_list_store_splice (self->sequences, 0, g_list_model_get_n_items (G_LIST_MODEL (self->sequences)),
+                       sequences->pdata, sequences->len);
+  return TRUE;
+}
+
 /**
  * ss_payload_store_load:
  *
@@ -226,6 +260,10 @@ ss_payload_store_load (SsPayloadStore  *self,
 
   /* a missing file is an empty list */
   payloads = ss_payload_file_read (self->path, &missing, error);
+  if (payloads != NULL && !load_sequences (self, error))
+    g_clear_pointer (&payloads, g_ptr_array_unref);
+  else if (payloads == NULL)
+    g_list_store_remove_all (self->sequences);
   set_broken (self, payloads == NULL);
   replace_all (self, payloads != NULL ? payloads
                                       : g_ptr_array_new_with_free_func (g_object_unref));
@@ -233,6 +271,30 @@ ss_payload_store_load (SsPayloadStore  *self,
 }
 
 /* --- Writing --------------------------------------------------------- */
+
+/* The payloads as ss_payload_file_write() writes them, then the
+ * sequences, atomically. */
+static gboolean
+write_file (SsPayloadStore  *self,
+            const char      *path,
+            int              mode,
+            GError         **error)
+{
+  g_autoptr(GPtrArray) sequences = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *payloads = NULL;
+  g_autofree char *tail = NULL;
+  g_autofree char *data = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sequences));
+
+  if (n == 0)
+    return ss_payload_file_write (path, self->payloads, mode, error);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (sequences, g_list_model_get_item (G_LIST_MODEL (self->sequences), i));
+  payloads = ss_payload_file_serialize (self->payloads, NULL);
+  tail = ss_sequence_file_serialize (sequences);
+  data = g_strconcat (payloads, tail, NULL);
+  return g_file_set_contents_full (path, data, -1, G_FILE_SET_CONTENTS_CONSISTENT, mode, error);
+}
 
 static gboolean
 refuse_if_broken (SsPayloadStore  *self,
@@ -280,7 +342,7 @@ ss_payload_store_save (SsPayloadStore  *self,
       return FALSE;
     }
   /* a history may hold passwords and tokens */
-  return ss_payload_file_write (self->path, self->payloads, 0600, error);
+  return write_file (self, self->path, 0600, error);
 }
 
 /**
@@ -300,10 +362,24 @@ ss_payload_store_export (SsPayloadStore  *self,
 
   if (!refuse_if_broken (self, error))
     return FALSE;
-  return ss_payload_file_write (path, self->payloads, 0666, error);
+  return write_file (self, path, 0666, error);
 }
 
 /* --- Changing the list ----------------------------------------------- */
+
+/**
+ * ss_payload_store_get_sequences:
+ *
+ * Returns: (transfer none): the send sequences kept with the payloads, a
+ *   GListStore of SsSequence to change as needed; ss_payload_store_save()
+ *   writes them
+ */
+GListStore *
+ss_payload_store_get_sequences (SsPayloadStore *self)
+{
+  g_return_val_if_fail (SS_IS_PAYLOAD_STORE (self), NULL);
+  return self->sequences;
+}
 
 static gboolean
 payload_is_valid (SsPayload *payload)

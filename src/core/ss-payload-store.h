@@ -42,6 +42,8 @@ gboolean        ss_payload_store_export       (SsPayloadStore  *self,
                                                const char      *path,
                                                GError         **error);
 
+GListStore     *ss_payload_store_get_sequences (SsPayloadStore *self);
+
 char           *ss_payload_store_dup_default_path (const char  *basename);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "ss-format.h"
 #include "ss-reply-rules-panel.h"
 #include "ss-socket-page-private.h"
+#include "ss-sequences-panel.h"
 #include "ss-tcp-plots.h"
 
 enum {
@@ -643,6 +644,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   g_type_ensure (SS_TYPE_TRAFFIC_VIEW);
   g_type_ensure (SS_TYPE_COMPOSER);
   g_type_ensure (SS_TYPE_OPTIONS_PANEL);
+  g_type_ensure (SS_TYPE_SEQUENCES_PANEL);
   g_type_ensure (SS_TYPE_REPLY_RULES_PANEL);
   g_type_ensure (SS_TYPE_TCP_PLOTS);
 
