@@ -684,6 +684,49 @@ test_destroy (void)
   close (listener);
 }
 
+/* One connection asked about alone, as its plots do each second: the
+ * same socket, its counters moving on, and gone once closed. */
+static void
+test_lookup (void)
+{
+  Sockets s = { 0 };
+  g_autoptr(SsSystemSnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  SsSockRecord record, now;
+  const SsSystemEntry *e;
+
+  sockets_open (&s);
+  snapshot = ss_system_snapshot_take (NULL, &error);
+  g_assert_no_error (error);
+  e = find (snapshot, s.tcp_server);
+  record = e->record;
+  record.unix_name = NULL;
+
+  g_assert_true (ss_sock_diag_lookup (&record, &now, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (now.inode, ==, record.inode);
+  g_assert_cmpuint (now.cookie, ==, record.cookie);
+  g_assert_true (now.has_tcp);
+  g_assert_cmpuint (now.tcp.bytes_received, ==, 1000);
+
+  /* more arrives: the lookup sees it */
+  ss_test_raw_send_all (s.tcp_client, "0123456789", 10, SS_TEST_TIMEOUT_MS);
+  for (guint i = 0; i < 100 && now.tcp.bytes_received < 1010; i++)
+    {
+      g_usleep (10000);
+      g_assert_true (ss_sock_diag_lookup (&record, &now, &error));
+    }
+  g_assert_cmpuint (now.tcp.bytes_received, ==, 1010);
+  g_assert_cmpuint (now.rqueue, ==, 1010);
+
+  sockets_close (&s);
+  /* closed: a socket no longer there (or one in TIME-WAIT, not ours) */
+  if (ss_sock_diag_lookup (&record, &now, &error))
+    g_assert_cmpuint (now.inode, ==, 0);
+  else
+    g_assert_error (error, SS_ERRNO_ERROR, ENOENT);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -699,6 +742,7 @@ main (int    argc,
   g_test_add_func ("/sock-diag/unprivileged", test_unprivileged);
   g_test_add_func ("/sock-diag/changes", test_changes);
   g_test_add_func ("/sock-diag/query", test_query);
+  g_test_add_func ("/sock-diag/lookup", test_lookup);
   g_test_add_func ("/sock-diag/model", test_model);
   return g_test_run ();
 }

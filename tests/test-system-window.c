@@ -19,6 +19,7 @@
 #include "ss-system-format.h"
 #include "ss-system-row.h"
 #include "ss-system-window.h"
+#include "ss-tcp-plots.h"
 #include "ss-test-window.h"
 
 typedef struct
@@ -409,6 +410,70 @@ test_actions (SsTestWindow *f,
   close (listener);
 }
 
+static gboolean
+plotted_twice (gpointer user_data)
+{
+  SsTcpPlots *plots = user_data;
+  SsTcpSampler *sampler = ss_tcp_plots_get_sampler (plots);
+
+  return sampler != NULL && ss_series_get_n_samples (ss_tcp_sampler_get_series (sampler)) >= 2;
+}
+
+/* Plots of any program's connection picked in the view (F9): the
+ * kernel's counters for exactly that socket, once a second, and none for
+ * a listener */
+static void
+test_plots (SsTestWindow *f,
+            gconstpointer data)
+{
+  System s = { 0 };
+  SsTcpPlots *plots;
+  GtkWidget *pane;
+  SsSeries *series;
+  guint16 port;
+  int listener, client, server;
+  guint last;
+
+  listener = ss_test_raw_listener (AF_INET, 0, &port);
+  client = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
+  server = ss_test_raw_accept (listener, SS_TEST_TIMEOUT_MS);
+  ss_test_raw_send_all (client, "0123456789", 10, SS_TEST_TIMEOUT_MS);
+  system_open (f, &s);
+  plots = ss_test_template_child (s.sw, SS_TYPE_SYSTEM_WINDOW, "plots");
+  pane = ss_test_template_child (s.sw, SS_TYPE_SYSTEM_WINDOW, "plots_pane");
+
+  /* hidden until asked for */
+  g_assert_false (gtk_widget_get_visible (pane));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (s.sw), "system.plots", NULL));
+  g_assert_true (gtk_widget_get_visible (pane));
+
+  /* a listener has nothing to plot */
+  select_inode (&s, inode_of (listener));
+  g_assert_null (ss_tcp_plots_get_sampler (plots));
+  ss_test_wait_label_shown (pane, "heading", "Select a TCP connection to plot it.");
+
+  /* the server's side of the pair: its 10 bytes received */
+  select_inode (&s, inode_of (server));
+  g_assert_nonnull (ss_tcp_plots_get_sampler (plots));
+  ss_test_wait_until (plotted_twice, plots, SS_TEST_LONG_TIMEOUT_MS);
+  series = ss_tcp_sampler_get_series (ss_tcp_plots_get_sampler (plots));
+  last = ss_series_get_n_samples (series) - 1;
+  g_assert_cmpfloat (ss_series_get_value (series, last, SS_TCP_SERIES_RECV_QUEUE), ==, 10);
+
+  /* a refresh keeps the same plots for the same socket */
+  {
+    SsTcpSampler *before = ss_tcp_plots_get_sampler (plots);
+
+    refresh (&s);
+    g_assert_true (ss_tcp_plots_get_sampler (plots) == before);
+  }
+
+  system_close (&s);
+  g_assert_no_errno (close (server));
+  g_assert_no_errno (close (client));
+  g_assert_no_errno (close (listener));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -419,6 +484,7 @@ main (int   argc,
   ss_test_window_add ("/system-window/highlights-and-filters", test_highlights_and_filters);
   ss_test_window_add ("/system-window/sort-and-csv", test_sort_and_csv);
   ss_test_window_add ("/system-window/actions", test_actions);
+  ss_test_window_add ("/system-window/plots", test_plots);
   status = g_test_run ();
   ss_test_window_shutdown ();
   return status;

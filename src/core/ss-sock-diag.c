@@ -382,6 +382,105 @@ ss_sock_diag_dump (GError **error)
   return g_steal_pointer (&records);
 }
 
+/* A request naming one TCP or UDP socket exactly, as the kernel listed it */
+static void
+set_request_id (struct inet_diag_req_v2 *request,
+                const SsSockRecord      *record)
+{
+  request->sdiag_family = record->family;
+  request->sdiag_protocol = record->proto == SS_SOCK_PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+  request->idiag_states = G_MAXUINT32;
+  request->id.idiag_sport = htons (record->local.port);
+  request->id.idiag_dport = htons (record->peer.port);
+  memcpy (request->id.idiag_src, record->local.addr, 16);
+  memcpy (request->id.idiag_dst, record->peer.addr, 16);
+  request->id.idiag_if = record->ifindex;
+  request->id.idiag_cookie[0] = record->cookie & G_MAXUINT32;
+  request->id.idiag_cookie[1] = record->cookie >> 32;
+}
+
+/**
+ * ss_sock_diag_lookup:
+ * @record: a TCP or UDP socket of an earlier dump
+ * @found: (out caller-allocates): its state now
+ *
+ * Asks the kernel about one socket, not all (the plots of a connection
+ * picked in the system view ask once a second): a quick exact lookup by
+ * its addresses and cookie.
+ *
+ * Returns: FALSE when it is gone (ENOENT in %SS_ERRNO_ERROR) or on error
+ */
+gboolean
+ss_sock_diag_lookup (const SsSockRecord  *record,
+                     SsSockRecord        *found,
+                     GError             **error)
+{
+  struct
+  {
+    struct nlmsghdr         header;
+    struct inet_diag_req_v2 request;
+  } message = {
+    .header = {
+      .nlmsg_len = sizeof message,
+      .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+      .nlmsg_flags = NLM_F_REQUEST,
+    },
+  };
+  g_autoptr(GArray) records = g_array_new (FALSE, TRUE, sizeof (SsSockRecord));
+  guint8 buffer[4096];
+  const struct nlmsghdr *header = (const struct nlmsghdr *) buffer;
+  int errsv = 0;
+  ssize_t n;
+  int len;
+  int fd;
+
+  g_return_val_if_fail (record != NULL && found != NULL, FALSE);
+  g_return_val_if_fail (record->family != AF_UNIX && record->proto != SS_SOCK_PROTO_RAW, FALSE);
+
+  set_request_id (&message.request, record);
+  if (record->proto == SS_SOCK_PROTO_TCP)
+    message.request.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+  fd = open_diag_socket (error);
+  if (fd < 0)
+    return FALSE;
+  if (!send_request (fd, &message, sizeof message, error))
+    {
+      close (fd);
+      return FALSE;
+    }
+  /* an exact request has one answer: the socket, or an error */
+  do
+    n = recv (fd, buffer, sizeof buffer, 0);
+  while (n < 0 && errno == EINTR);
+  errsv = n < 0 ? errno : 0;
+  close (fd);
+  if (n < 0)
+    {
+      ss_set_errno_error (error, errsv, "recv(NETLINK_SOCK_DIAG)");
+      return FALSE;
+    }
+  len = n;
+  for (; NLMSG_OK (header, (guint) len); header = NLMSG_NEXT (header, len))
+    {
+      if (header->nlmsg_type == NLMSG_ERROR)
+        {
+          errsv = -((const struct nlmsgerr *) NLMSG_DATA (header))->error;
+          break;
+        }
+      parse_inet (records, header, message.request.sdiag_protocol);
+    }
+  if (records->len == 0)
+    {
+      if (errsv == 0 || errsv == ENOENT)
+        g_set_error (error, SS_ERRNO_ERROR, ENOENT, "%s", _("The socket is gone already."));
+      else
+        ss_set_errno_error (error, errsv, "SOCK_DIAG_BY_FAMILY");
+      return FALSE;
+    }
+  *found = g_array_index (records, SsSockRecord, 0);
+  return TRUE;
+}
+
 /**
  * ss_sock_diag_destroy:
  *
@@ -419,16 +518,7 @@ ss_sock_diag_destroy (const SsSockRecord  *record,
       return FALSE;
     }
 
-  message.request.sdiag_family = record->family;
-  message.request.sdiag_protocol = record->proto == SS_SOCK_PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP;
-  message.request.idiag_states = G_MAXUINT32;
-  message.request.id.idiag_sport = htons (record->local.port);
-  message.request.id.idiag_dport = htons (record->peer.port);
-  memcpy (message.request.id.idiag_src, record->local.addr, 16);
-  memcpy (message.request.id.idiag_dst, record->peer.addr, 16);
-  message.request.id.idiag_if = record->ifindex;
-  message.request.id.idiag_cookie[0] = record->cookie & G_MAXUINT32;
-  message.request.id.idiag_cookie[1] = record->cookie >> 32;
+  set_request_id (&message.request, record);
 
   fd = open_diag_socket (error);
   if (fd < 0)

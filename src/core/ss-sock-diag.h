@@ -96,6 +96,9 @@ typedef struct
 GArray      *ss_sock_diag_dump          (GError            **error);
 gboolean     ss_sock_diag_destroy       (const SsSockRecord *record,
                                          GError            **error);
+gboolean     ss_sock_diag_lookup        (const SsSockRecord *record,
+                                         SsSockRecord       *found,
+                                         GError            **error);
 const char  *ss_sock_proto_name         (SsSockProto          proto);
 const char  *ss_sock_state_name         (guint                state);
 char        *ss_sock_record_format_local (const SsSockRecord *record);

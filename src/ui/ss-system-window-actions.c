@@ -250,6 +250,8 @@ static const GActionEntry entries[] = {
   { "show-in-sockscope", show_in_sockscope_activated },
   { "export-csv", export_csv_activated },
   { "focus-search", focus_search_activated },
+  /* the plots pane; its button's state */
+  { "plots", NULL, NULL, "false" },
 };
 
 static const struct
@@ -264,6 +266,7 @@ static const struct
   { "Delete", "system.close-connection" },
   { "<Primary>s", "system.export-csv" },
   { "<Primary>f", "system.focus-search" },
+  { "F9", "system.plots" },
 };
 
 void

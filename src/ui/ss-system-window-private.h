@@ -6,6 +6,7 @@
 
 #include "ss-system-model.h"
 #include "ss-system-window.h"
+#include "ss-tcp-plots.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,11 @@ struct _SsSystemWindow
   GtkLabel           *message_label;
   GtkColumnView      *column_view;
   GtkLabel           *counts_label;
+  GtkToggleButton    *plots_button;
+  GtkWidget          *plots_pane;
+  GtkLabel           *plots_title;
+  SsTcpPlots         *plots;
+  guint64             plotted;     /* the cookie of the socket plotted, or 0 */
   GMenuModel         *row_menu;
   GtkWidget          *row_popover;
 
@@ -47,5 +53,6 @@ void                 _ss_system_window_show_message   (SsSystemWindow *self,
 void                 _ss_system_window_run            (SsSystemWindow *self,
                                                        gboolean        refresh);
 void                 _ss_system_window_add_actions    (SsSystemWindow *self);
+void                 _ss_system_window_update_plots   (SsSystemWindow *self);
 
 G_END_DECLS

@@ -505,12 +505,17 @@ ss_system_window_class_init (SsSystemWindowClass *klass)
   object_class->dispose = ss_system_window_dispose;
   object_class->finalize = ss_system_window_finalize;
 
+  g_type_ensure (SS_TYPE_TCP_PLOTS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-system-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, message_label);
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, column_view);
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, plots_button);
+  gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, plots_pane);
+  gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, plots_title);
+  gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, plots);
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, row_menu);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, context_pressed_cb);
@@ -532,6 +537,9 @@ ss_system_window_init (SsSystemWindow *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (_ss_system_window_update_plots), self, G_CONNECT_SWAPPED);
+  _ss_system_window_update_plots (self);
   g_signal_connect_object (self->model, "refreshed",
                            G_CALLBACK (model_refreshed_cb), self, G_CONNECT_SWAPPED);
 
