@@ -58,6 +58,7 @@ _ss_system_window_update_plots (SsSystemWindow *self)
         return;  /* gone: its last minutes stay shown, as on a page */
       self->plotted = 0;
       ss_tcp_plots_set_sampler (self->plots, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->plots), FALSE);
       gtk_label_set_text (self->plots_title, _("Select a TCP connection to plot it."));
       return;
     }
@@ -72,6 +73,7 @@ _ss_system_window_update_plots (SsSystemWindow *self)
     record->unix_name = NULL;
     sampler = ss_tcp_sampler_new (probe_cb, record, g_free, 300);
     ss_tcp_plots_set_sampler (self->plots, sampler);
+    gtk_widget_set_visible (GTK_WIDGET (self->plots), TRUE);
   }
   self->plotted = entry->record.cookie;
   /* Translators: the plots' heading: "127.0.0.1:5432 → 127.0.0.1:40312" */

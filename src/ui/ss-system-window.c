@@ -250,9 +250,13 @@ update_counts (SsSystemWindow *self)
 {
   const guint *counts = ss_system_model_get_counts (self->model);
   g_autoptr(GString) text = g_string_new (NULL);
+  guint shown = 0;
 
-  g_string_append_printf (text, _("%u of %u sockets"),
-                          g_list_model_get_n_items (G_LIST_MODEL (self->model)),
+  /* the rows removed since the last refresh, still shown in red, are
+   * sockets no more: counted in neither number */
+  for (guint state = 0; state < SS_SOCK_N_STATES; state++)
+    shown += counts[state];
+  g_string_append_printf (text, _("%u of %u sockets"), shown,
                           ss_system_model_get_n_sockets (self->model));
   for (guint state = 0; state < SS_SOCK_N_STATES; state++)
     if (counts[state] > 0 && state != SS_SOCK_STATE_NEW_SYN_RECV)
