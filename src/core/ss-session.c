@@ -138,6 +138,54 @@ open_connected_cb (GObject      *object,
     g_task_return_error (task, error);
 }
 
+/* A relay's target, resolved after its own address (kept in the task). */
+static void
+open_target_resolved_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SsSession *self = g_task_get_source_object (task);
+  const SsSpec *spec = g_task_get_task_data (task);
+  SsAddress *address = g_object_get_data (G_OBJECT (task), "ss-listen-address");
+  g_autoptr(SsAddress) target = NULL;
+  SsSocket *socket;
+  GError *error = NULL;
+
+  target = ss_address_resolve_finish (result, &error);
+  if (target == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  socket = ss_session_create_socket (self, ss_address_get_family (address), SOCK_STREAM, 0, &error);
+  if (socket == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (self->record_path != NULL)
+    {
+      g_autofree char *path = ss_recorder_numbered_path (self->record_path, ++self->record_count);
+
+      ss_socket_record_when_connected (socket, path);
+    }
+  if (!ss_spec_is_unix (spec))
+    ss_socket_set_option (socket, ss_socket_option_find ("SO_REUSEADDR"), 1, NULL);
+  /* the target is set between bind and listen: no client is accepted
+   * before it is known, and a relay to its own address is refused */
+  if (ss_socket_bind (socket, address, &error) &&
+      ss_socket_set_relay_target (socket, target, &error) &&
+      ss_socket_listen (socket, ss_socket_max_backlog (), &error))
+    g_task_return_pointer (task, g_object_ref (socket), g_object_unref);
+  else
+    {
+      ss_socket_close (socket);
+      g_task_return_error (task, error);
+    }
+}
+
 static void
 open_resolved_cb (GObject      *object,
                   GAsyncResult *result,
@@ -154,6 +202,16 @@ open_resolved_cb (GObject      *object,
   if (address == NULL)
     {
       g_task_return_error (task, error);
+      return;
+    }
+  if (ss_spec_is_relay (spec))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_object_set_data_full (G_OBJECT (task), "ss-listen-address",
+                              g_steal_pointer (&address), (GDestroyNotify) ss_address_free);
+      ss_address_resolve_async (spec->target, ss_spec_is_unix (spec) ? AF_UNIX : AF_UNSPEC,
+                                NULL, cancellable, open_target_resolved_cb, g_steal_pointer (&task));
       return;
     }
 
@@ -205,6 +263,7 @@ spec_copy (const SsSpec *spec)
 
   copy->kind = spec->kind;
   copy->address = g_strdup (spec->address);
+  copy->target = g_strdup (spec->target);
   return copy;
 }
 
@@ -214,7 +273,8 @@ spec_copy (const SsSpec *spec)
  * Runs the seed's recipe for @spec, each step a recorded call as if
  * clicked: socket → bind → listen for tcp-listen and unix-listen (loopback
  * when no host is given), socket → bind for udp-listen, socket → connect
- * for tcp, udp and unix.
+ * for tcp, udp and unix; a relay is a listener told its target between
+ * bind and listen.
  */
 void
 ss_session_open_async (SsSession           *self,

@@ -8,6 +8,7 @@
 
 #include "ss-accept-queue.h"
 #include "ss-poller.h"
+#include "ss-relay-pair.h"
 #include "ss-recorder.h"
 #include "ss-socket.h"
 
@@ -126,6 +127,11 @@ struct _SsSocket
 
   GListStore    *reply_rules;   /* of SsReplyRule, made on first use */
 
+  /* a relay: where each accepted connection is forwarded to; a relayed
+   * leg: its pair (owned by the client's leg) */
+  SsAddress     *relay_target;
+  SsRelayPair   *relay_pair;
+
   SsRecorder    *recorder;      /* while recording to a file */
   char          *record_path;
   guint          record_flush_id;
@@ -208,6 +214,10 @@ void      ss_socket_io_start          (SsSocket      *self);
 void      ss_socket_io_stop           (SsSocket      *self);
 void      ss_socket_io_update_watch   (SsSocket      *self);
 int       ss_socket_io_pump           (SsSocket      *self);
+void      ss_socket_relay_write       (SsSocket      *self,
+                                       const guint8  *data,
+                                       gsize          len);
+SsAddress *ss_socket_dup_relay_server_address (SsSocket *self);
 void      ss_socket_file_refill       (SsSocket      *self);
 void      ss_socket_file_end          (SsSocket      *self,
                                        int            errsv);
