@@ -585,6 +585,134 @@ test_relay_http (void)
   ss_test_finalize_session (session, relay, NULL);
 }
 
+/* The seed's server recipe as the relay's target, echoing until the end;
+ * ncat as the client, which half-closes at the end of its input. */
+static const char echo_server[] =
+  "import socket\n"
+  "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"
+  "s.bind(('127.0.0.1', 0))\n"
+  "s.listen(5)\n"
+  "print(s.getsockname()[1], flush=True)\n"
+  "conn, addr = s.accept()\n"
+  "while True:\n"
+  "    data = conn.recv(65536)\n"
+  "    if not data:\n"
+  "        break\n"
+  "    conn.sendall(data)\n"
+  "conn.close()\n";
+
+static GBytes *
+run_client (const char *const *argv,
+            const char        *input)
+{
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *output;
+
+  g_test_message ("spawning: %s …", argv[0]);
+  client = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_subprocess_get_stdin_pipe (client), input, strlen (input),
+                                            NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (g_subprocess_get_stdin_pipe (client), NULL, &error));
+  output = ss_test_stream_read (g_subprocess_get_stdout_pipe (client), strlen (input), SS_TEST_TIMEOUT_MS);
+  ss_test_peer_wait_exit_ok (client, SS_TEST_TIMEOUT_MS);
+  return output;
+}
+
+static void
+test_relay_ncat_python (void)
+{
+  SsSession *session = ss_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *python = ss_test_find_python ();
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GBytes) echoed = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *spec = NULL;
+  g_autofree char *relay_port = NULL;
+  SsSocket *relay;
+
+  if (python == NULL || !g_find_program_in_path ("ncat"))
+    {
+      g_test_skip ("needs python3 and ncat");
+      return;
+    }
+  {
+    const char *argv[] = { python, "-c", echo_server, NULL };
+    server = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, argv);
+  }
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = ss_test_peer_read_line (server, lines, SS_TEST_TIMEOUT_MS);
+  spec = g_strdup_printf ("tcp-relay:0:127.0.0.1:%s", line);
+  relay = ss_test_open_spec (session, spec, &error);
+  g_assert_no_error (error);
+  g_object_unref (relay);  /* the session holds it */
+  relay_port = g_strdup_printf ("%u", ss_test_port_of (ss_socket_get_local_address (relay)));
+  {
+    const char *argv[] = { "ncat", "127.0.0.1", relay_port, NULL };
+    echoed = run_client (argv, "hello through ncat\n");
+  }
+  g_assert_cmpmem (g_bytes_get_data (echoed, NULL), g_bytes_get_size (echoed), "hello through ncat\n", 19);
+  ss_test_peer_wait_exit_ok (server, SS_TEST_TIMEOUT_MS);
+
+  ss_socket_close (relay);
+  ss_test_finalize_session (session, relay, NULL);
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* A Unix stream relay between two socats: the target echoes (PIPE). */
+static void
+test_relay_unix_socat (void)
+{
+  SsSession *session = ss_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-unix-relay-XXXXXX", NULL);
+  g_autofree char *target = g_build_filename (dir, "target.sock", NULL);
+  g_autofree char *relay_path = g_build_filename (dir, "relay.sock", NULL);
+  g_autofree char *listen_arg = g_strdup_printf ("UNIX-LISTEN:%s", target);
+  g_autofree char *connect_arg = g_strdup_printf ("UNIX-CONNECT:%s", relay_path);
+  g_autofree char *spec = g_strdup_printf ("unix-relay:%s:%s", relay_path, target);
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GBytes) echoed = NULL;
+  SsSocket *relay;
+
+  if (!g_find_program_in_path ("socat"))
+    {
+      g_test_skip ("needs socat");
+      return;
+    }
+  {
+    const char *argv[] = { "socat", listen_arg, "PIPE", NULL };
+    server = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, argv);
+  }
+  ss_test_peer_wait (server, file_exists, target, SS_TEST_TIMEOUT_MS, "socat's socket file");
+  relay = ss_test_open_spec (session, spec, &error);
+  g_assert_no_error (error);
+  g_object_unref (relay);  /* the session holds it */
+  g_assert_cmpint (ss_socket_get_family (relay), ==, AF_UNIX);
+  {
+    const char *argv[] = { "socat", "-t", "5", "STDIO", connect_arg, NULL };
+    echoed = run_client (argv, "hello over Unix\n");
+  }
+  g_assert_cmpmem (g_bytes_get_data (echoed, NULL), g_bytes_get_size (echoed), "hello over Unix\n", 16);
+  ss_test_peer_wait_exit_ok (server, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_connections (relay, 1);
+  g_assert_cmpuint (ss_socket_get_bytes_in (ss_test_connection_at (relay, 0)), ==, 16);
+
+  ss_socket_close (relay);
+  ss_test_finalize_session (session, relay, NULL);
+  g_unlink (target);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -601,6 +729,8 @@ main (int argc, char **argv)
   g_test_add_func ("/relay/record", test_relay_record);
   g_test_add_func ("/relay/to-itself", test_relay_to_itself);
   g_test_add_func ("/relay/http", test_relay_http);
+  g_test_add_func ("/relay/ncat-python", test_relay_ncat_python);
+  g_test_add_func ("/relay/unix-socat", test_relay_unix_socat);
 
   return g_test_run ();
 }
