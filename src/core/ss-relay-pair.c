@@ -286,6 +286,7 @@ ss_relay_pair_failed (SsRelayPair *self,
                                ss_errno_name (errsv));
   reset (other);
   ss_socket_close (leg);
+  ss_traffic_log_flush (self->client->traffic);
 }
 
 /* A leg was closed (by the person, or by the pair): the other goes too. */

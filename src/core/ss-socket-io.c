@@ -306,6 +306,9 @@ ss_socket_relay_write (SsSocket     *self,
       if (n > 0)
         {
           ss_socket_log_chunk (self, SS_TRAFFIC_SENT, data, n, NULL);
+          /* written from the other leg's wakeup: this log's view is told
+           * as that one's is */
+          ss_traffic_log_flush_soon (self->traffic);
           data += n;
           len -= n;
           g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_OUT]);

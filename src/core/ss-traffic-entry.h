@@ -42,5 +42,8 @@ const char     *ss_traffic_entry_get_peer   (SsTrafficEntry *self);
 void            ss_traffic_entry_set_source (SsTrafficEntry *self,
                                              guint           source);
 guint           ss_traffic_entry_get_source (SsTrafficEntry *self);
+void            ss_traffic_entry_set_relayed (SsTrafficEntry *self,
+                                              gboolean        relayed);
+gboolean        ss_traffic_entry_get_relayed (SsTrafficEntry *self);
 
 G_END_DECLS

@@ -95,6 +95,23 @@ set_one_class (GtkWidget         *widget,
     gtk_widget_add_css_class (widget, wanted);
 }
 
+/* A relayed pair's directions are named for its two sides. */
+const char *
+ss_traffic_view_direction_label (SsTrafficKind kind,
+                                 gboolean      relayed)
+{
+  switch (kind)
+    {
+    case SS_TRAFFIC_RECEIVED:
+      return relayed ? _("client → server") : _("← received");
+    case SS_TRAFFIC_SENT:
+      return relayed ? _("server → client") : _("→ sent");
+    case SS_TRAFFIC_EVENT:
+    default:
+      return _("• event");
+    }
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -122,8 +139,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   switch (column)
     {
     case COLUMN_DIRECTION:
-      text = g_strdup (kind == SS_TRAFFIC_RECEIVED ? _("← received")
-                       : kind == SS_TRAFFIC_SENT ? _("→ sent") : _("• event"));
+      text = g_strdup (ss_traffic_view_direction_label (kind, ss_traffic_entry_get_relayed (entry)));
       break;
     case COLUMN_LENGTH:
       if (kind != SS_TRAFFIC_EVENT)

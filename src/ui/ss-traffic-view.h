@@ -31,4 +31,7 @@ gboolean  ss_traffic_view_show_connection (SsTrafficView *self,
 SsSocket *ss_traffic_view_get_entry_connection (SsTrafficView  *self,
                                                 SsTrafficEntry *entry);
 
+const char *ss_traffic_view_direction_label (SsTrafficKind kind,
+                                             gboolean      relayed);
+
 G_END_DECLS

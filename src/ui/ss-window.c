@@ -296,6 +296,16 @@ new_socket_box_create_pair_cb (SsWindow       *self,
     ss_window_select_socket (self, socket);
 }
 
+static void open_spec_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+new_socket_box_create_relay_cb (SsWindow       *self,
+                                const SsSpec   *spec,
+                                SsNewSocketBox *box)
+{
+  ss_session_open_async (self->session, spec, NULL, open_spec_cb, g_object_ref (self));
+}
+
 static void
 open_spec_cb (GObject      *object,
               GAsyncResult *result,
@@ -534,6 +544,7 @@ ss_window_class_init (SsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, error_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_socket_box_create_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_socket_box_create_pair_cb);
+  gtk_widget_class_bind_template_callback (widget_class, new_socket_box_create_relay_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-socket", NULL, new_socket_action);
   gtk_widget_class_install_action (widget_class, "win.close-socket", NULL, close_socket_action);
