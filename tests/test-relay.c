@@ -713,6 +713,77 @@ test_relay_unix_socat (void)
   g_rmdir (dir);
 }
 
+static gboolean
+python_relay_accepts (gpointer user_data)
+{
+  guint16 port = GPOINTER_TO_UINT (user_data);
+  struct sockaddr_storage storage;
+  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  gboolean ok = connect (fd, (struct sockaddr *) &storage, len) == 0;
+
+  close (fd);
+  return ok;
+}
+
+/* The relay exported as Python runs as a relay: what a client sends
+ * reaches the server, the answer comes back, an end passes through. */
+static void
+test_relay_python_export (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *python = ss_test_find_python ();
+  g_autofree char *script = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-relay-py-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "relay.py", NULL);
+  g_autoptr(GSubprocess) relay = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  int client, server, probe;
+
+  if (python == NULL)
+    {
+      g_test_skip ("needs python3");
+      return;
+    }
+  fixture_open (&f, AF_INET);
+  script = ss_socket_relay_to_python (f.relay);
+  g_assert_nonnull (strstr (script, "sk.listen("));
+  /* the script takes the relay's own address: the relay lets it go */
+  ss_socket_close (f.relay);
+  g_clear_pointer (&script, g_free);
+  script = ss_socket_relay_to_python (f.relay);
+  g_assert_true (g_file_set_contents (path, script, -1, NULL));
+  {
+    const char *argv[] = { python, path, NULL };
+    relay = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, argv);
+  }
+  ss_test_peer_wait (relay, python_relay_accepts, GUINT_TO_POINTER (f.relay_port),
+                     SS_TEST_TIMEOUT_MS, "the Python relay to listen");
+  /* the probe's own pair, through to the server, and closed */
+  probe = ss_test_raw_accept (f.target, SS_TEST_TIMEOUT_MS);
+  close (probe);
+
+  client = ss_test_raw_connect (AF_INET, f.relay_port, SS_TEST_TIMEOUT_MS);
+  server = ss_test_raw_accept (f.target, SS_TEST_TIMEOUT_MS);
+  ss_test_raw_send_all (client, "via python", 10, SS_TEST_TIMEOUT_MS);
+  g_assert_no_errno (shutdown (client, SHUT_WR));
+  got = ss_test_raw_recv (server, 0, TRUE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "via python", 10);
+  ss_test_raw_send_all (server, "back", 4, SS_TEST_TIMEOUT_MS);
+  g_assert_no_errno (shutdown (server, SHUT_WR));
+  answer = ss_test_raw_recv (client, 0, TRUE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), "back", 4);
+
+  g_subprocess_force_exit (relay);
+  g_subprocess_wait (relay, NULL, NULL);
+  g_unlink (path);
+  g_rmdir (dir);
+  close (client);
+  close (server);
+  fixture_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -731,6 +802,7 @@ main (int argc, char **argv)
   g_test_add_func ("/relay/http", test_relay_http);
   g_test_add_func ("/relay/ncat-python", test_relay_ncat_python);
   g_test_add_func ("/relay/unix-socat", test_relay_unix_socat);
+  g_test_add_func ("/relay/python-export", test_relay_python_export);
 
   return g_test_run ();
 }
