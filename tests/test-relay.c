@@ -30,11 +30,31 @@ typedef struct
   guint16    relay_port;
 } Fixture;
 
+/* The relay @spec opens; the session holds it. */
+static SsSocket *
+open_relay (SsSession  *session,
+            const char *spec)
+{
+  g_autoptr(GError) error = NULL;
+  SsSocket *relay = ss_test_open_spec (session, spec, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (relay);
+  g_assert_cmpint (ss_socket_get_state (relay), ==, SS_SOCKET_LISTENING);
+  g_object_unref (relay);
+  return relay;
+}
+
+static guint16
+relay_port (SsSocket *relay)
+{
+  return ss_test_port_of (ss_socket_get_local_address (relay));
+}
+
 static void
 fixture_open (Fixture *f,
               int      family)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *spec = NULL;
 
   f->session = ss_session_new ();
@@ -42,12 +62,8 @@ fixture_open (Fixture *f,
   spec = family == AF_INET6
          ? g_strdup_printf ("tcp-relay:[::1]:0:[::1]:%u", f->target_port)
          : g_strdup_printf ("tcp-relay:0:127.0.0.1:%u", f->target_port);
-  f->relay = ss_test_open_spec (f->session, spec, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (f->relay);
-  g_object_unref (f->relay);  /* the session holds it */
-  g_assert_cmpint (ss_socket_get_state (f->relay), ==, SS_SOCKET_LISTENING);
-  f->relay_port = ss_test_port_of (ss_socket_get_local_address (f->relay));
+  f->relay = open_relay (f->session, spec);
+  f->relay_port = relay_port (f->relay);
 }
 
 static void
@@ -291,7 +307,6 @@ static void
 test_relay_refused (void)
 {
   SsSession *session = ss_session_new ();
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) got = NULL;
   g_autofree char *spec = NULL;
   SsSocket *relay;
@@ -299,10 +314,8 @@ test_relay_refused (void)
   int client;
 
   spec = g_strdup_printf ("tcp-relay:0:127.0.0.1:%u", ss_test_unused_port (AF_INET));
-  relay = ss_test_open_spec (session, spec, &error);
-  g_assert_no_error (error);
-  g_object_unref (relay);  /* the session holds it */
-  client = ss_test_raw_connect (AF_INET, ss_test_port_of (ss_socket_get_local_address (relay)),
+  relay = open_relay (session, spec);
+  client = ss_test_raw_connect (AF_INET, relay_port (relay),
                                 SS_TEST_TIMEOUT_MS);
   got = ss_test_raw_recv (client, 0, TRUE, SS_TEST_TIMEOUT_MS);
   g_assert_cmpuint (g_bytes_get_size (got), ==, 0);
@@ -524,7 +537,6 @@ static void
 test_relay_http (void)
 {
   SsSession *session = ss_session_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *python = ss_test_find_python ();
   g_autofree char *dir = g_dir_make_tmp ("sockscope-http-XXXXXX", NULL);
   g_autofree char *file = g_build_filename (dir, "hello.txt", NULL);
@@ -560,10 +572,8 @@ test_relay_http (void)
   g_assert_cmpuint (port, >, 0);
 
   spec = g_strdup_printf ("tcp-relay:0:127.0.0.1:%u", port);
-  relay = ss_test_open_spec (session, spec, &error);
-  g_assert_no_error (error);
-  g_object_unref (relay);  /* the session holds it */
-  url = g_strdup_printf ("http://127.0.0.1:%u/hello.txt", ss_test_port_of (ss_socket_get_local_address (relay)));
+  relay = open_relay (session, spec);
+  url = g_strdup_printf ("http://127.0.0.1:%u/hello.txt", relay_port (relay));
   {
     const char *argv[] = { "curl", "-sS", "--max-time", "20", url, NULL };
     curl = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, argv);
@@ -625,14 +635,13 @@ static void
 test_relay_ncat_python (void)
 {
   SsSession *session = ss_session_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *python = ss_test_find_python ();
   g_autoptr(GSubprocess) server = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GBytes) echoed = NULL;
   g_autofree char *line = NULL;
   g_autofree char *spec = NULL;
-  g_autofree char *relay_port = NULL;
+  g_autofree char *port_text = NULL;
   SsSocket *relay;
 
   if (python == NULL || !g_find_program_in_path ("ncat"))
@@ -647,12 +656,10 @@ test_relay_ncat_python (void)
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
   line = ss_test_peer_read_line (server, lines, SS_TEST_TIMEOUT_MS);
   spec = g_strdup_printf ("tcp-relay:0:127.0.0.1:%s", line);
-  relay = ss_test_open_spec (session, spec, &error);
-  g_assert_no_error (error);
-  g_object_unref (relay);  /* the session holds it */
-  relay_port = g_strdup_printf ("%u", ss_test_port_of (ss_socket_get_local_address (relay)));
+  relay = open_relay (session, spec);
+  port_text = g_strdup_printf ("%u", relay_port (relay));
   {
-    const char *argv[] = { "ncat", "127.0.0.1", relay_port, NULL };
+    const char *argv[] = { "ncat", "127.0.0.1", port_text, NULL };
     echoed = run_client (argv, "hello through ncat\n");
   }
   g_assert_cmpmem (g_bytes_get_data (echoed, NULL), g_bytes_get_size (echoed), "hello through ncat\n", 19);
@@ -673,7 +680,6 @@ static void
 test_relay_unix_socat (void)
 {
   SsSession *session = ss_session_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("sockscope-unix-relay-XXXXXX", NULL);
   g_autofree char *target = g_build_filename (dir, "target.sock", NULL);
   g_autofree char *relay_path = g_build_filename (dir, "relay.sock", NULL);
@@ -694,9 +700,7 @@ test_relay_unix_socat (void)
     server = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, argv);
   }
   ss_test_peer_wait (server, file_exists, target, SS_TEST_TIMEOUT_MS, "socat's socket file");
-  relay = ss_test_open_spec (session, spec, &error);
-  g_assert_no_error (error);
-  g_object_unref (relay);  /* the session holds it */
+  relay = open_relay (session, spec);
   g_assert_cmpint (ss_socket_get_family (relay), ==, AF_UNIX);
   {
     const char *argv[] = { "socat", "-t", "5", "STDIO", connect_arg, NULL };

@@ -138,6 +138,25 @@ open_connected_cb (GObject      *object,
     g_task_return_error (task, error);
 }
 
+/* A socket for a spec, recording with --record: the first spec records
+ * to the path, the next to "-2", "-3" … */
+static SsSocket *
+create_for_spec (SsSession  *self,
+                 int         family,
+                 int         type,
+                 GError    **error)
+{
+  SsSocket *socket = ss_session_create_socket (self, family, type, 0, error);
+
+  if (socket != NULL && self->record_path != NULL)
+    {
+      g_autofree char *path = ss_recorder_numbered_path (self->record_path, ++self->record_count);
+
+      ss_socket_record_when_connected (socket, path);
+    }
+  return socket;
+}
+
 /* A relay's target, resolved after its own address (kept in the task). */
 static void
 open_target_resolved_cb (GObject      *object,
@@ -159,17 +178,11 @@ open_target_resolved_cb (GObject      *object,
       return;
     }
 
-  socket = ss_session_create_socket (self, ss_address_get_family (address), SOCK_STREAM, 0, &error);
+  socket = create_for_spec (self, ss_address_get_family (address), SOCK_STREAM, &error);
   if (socket == NULL)
     {
       g_task_return_error (task, error);
       return;
-    }
-  if (self->record_path != NULL)
-    {
-      g_autofree char *path = ss_recorder_numbered_path (self->record_path, ++self->record_count);
-
-      ss_socket_record_when_connected (socket, path);
     }
   if (!ss_spec_is_unix (spec))
     ss_socket_set_option (socket, ss_socket_option_find ("SO_REUSEADDR"), 1, NULL);
@@ -215,19 +228,11 @@ open_resolved_cb (GObject      *object,
       return;
     }
 
-  socket = ss_session_create_socket (self, ss_address_get_family (address),
-                                     ss_spec_socket_type (spec), 0, &error);
+  socket = create_for_spec (self, ss_address_get_family (address), ss_spec_socket_type (spec), &error);
   if (socket == NULL)
     {
       g_task_return_error (task, error);
       return;
-    }
-  /* the first spec records to the path, the next to "-2", "-3" … */
-  if (self->record_path != NULL)
-    {
-      g_autofree char *path = ss_recorder_numbered_path (self->record_path, ++self->record_count);
-
-      ss_socket_record_when_connected (socket, path);
     }
 
   if (!ss_spec_is_listen (spec))
