@@ -73,7 +73,7 @@ static const struct
   float xalign;
 } cell_shape[N_COLUMNS] = {
   [COLUMN_TIME] = { 15, 0 },
-  [COLUMN_DIRECTION] = { 10, 0 },
+  [COLUMN_DIRECTION] = { 15, 0 },  /* "client → server" in a relayed pair */
   [COLUMN_LENGTH] = { 6, 1 },
   [COLUMN_PEER] = { 17, 0 },
   [COLUMN_DATA] = { 40, 0 },
