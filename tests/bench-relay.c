@@ -241,13 +241,14 @@ main (int   argc,
   double socat_gbps, sockscope_gbps, ratio, low_a, high_a, low_b, high_b;
   long peak_rss = 0;
   gboolean all_ok = TRUE;
+  g_autofree char *socat = g_find_program_in_path ("socat");
 
   config.n_bytes = bench_env_size ("SOCKSCOPE_BENCH_BYTES", (guint64) 1 << 30);
   n_rounds = MAX (1, bench_env_size ("SOCKSCOPE_BENCH_ROUNDS", 5));
   socat_rates = g_new0 (double, n_rounds);
   sockscope_rates = g_new0 (double, n_rounds);
   bench_fill_pattern (pattern, sizeof pattern, PATTERN_PERIOD);
-  if (g_find_program_in_path ("socat") == NULL)
+  if (socat == NULL)
     {
       printf ("relay: socat is not installed, nothing to compare with\n");
       return 77;

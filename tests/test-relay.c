@@ -30,6 +30,14 @@ typedef struct
   guint16    relay_port;
 } Fixture;
 
+static gboolean
+have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
+
 /* The relay @spec opens; the session holds it. */
 static SsSocket *
 open_relay (SsSession  *session,
@@ -552,7 +560,7 @@ test_relay_http (void)
   guint port;
   SsSocket *relay;
 
-  if (python == NULL || !g_find_program_in_path ("curl"))
+  if (python == NULL || !have_program ("curl"))
     {
       g_test_skip ("needs python3 and curl");
       return;
@@ -644,7 +652,7 @@ test_relay_ncat_python (void)
   g_autofree char *port_text = NULL;
   SsSocket *relay;
 
-  if (python == NULL || !g_find_program_in_path ("ncat"))
+  if (python == NULL || !have_program ("ncat"))
     {
       g_test_skip ("needs python3 and ncat");
       return;
@@ -690,7 +698,7 @@ test_relay_unix_socat (void)
   g_autoptr(GBytes) echoed = NULL;
   SsSocket *relay;
 
-  if (!g_find_program_in_path ("socat"))
+  if (!have_program ("socat"))
     {
       g_test_skip ("needs socat");
       return;
