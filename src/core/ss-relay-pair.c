@@ -135,8 +135,10 @@ ss_relay_pair_start (SsSocket        *client,
       ss_socket_close (client);
       return self;
     }
-  /* the server's leg keeps as much as the client's */
-  ss_traffic_log_set_budget (self->server->traffic, ss_traffic_log_get_budget (client->traffic));
+  /* The pair's conversation is the client's leg's log: the server's leg
+   * logs the same bytes again, so it counts them but keeps none (a budget
+   * of 0 keeps only the newest chunk), and the pair costs one budget. */
+  ss_traffic_log_set_budget (self->server->traffic, 0);
   self->server->relay_pair = self;
   self->upstream.to = self->server;
   self->downstream.from = self->server;
