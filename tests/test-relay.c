@@ -514,6 +514,105 @@ test_relay_to_itself (void)
   ss_test_finalize_session (session, NULL);
 }
 
+static void
+send_datagram (int         fd,
+               guint16     port,
+               const char *text)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
+
+  g_assert_cmpint (sendto (fd, text, strlen (text), 0, (struct sockaddr *) &storage, len), ==,
+                   (gssize) strlen (text));
+}
+
+static void
+assert_datagram (int         fd,
+                 const char *text,
+                 guint16     from_port)
+{
+  guint16 port;
+  g_autoptr(GBytes) got = ss_test_raw_recv_datagram (fd, &port, SS_TEST_TIMEOUT_MS);
+
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), text, strlen (text));
+  g_assert_cmpuint (port, ==, from_port);
+}
+
+static gboolean
+all_connections_closed (gpointer relay)
+{
+  GListModel *connections = ss_socket_get_connections (relay);
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(SsSocket) connection = g_list_model_get_item (connections, i);
+
+      if (ss_socket_get_state (connection) != SS_SOCKET_CLOSED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A UDP relay: each client gets its own upstream socket, and the target's
+ * answers go back to the client they answer; idle pairs are closed. */
+static void
+test_relay_udp (void)
+{
+  SsSession *session = ss_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+  guint16 target_port, port1, port2, from1, from2, relay;
+  SsSocket *socket;
+  int target, client1, client2;
+
+  target = ss_test_raw_udp_socket (AF_INET, &target_port);
+  client1 = ss_test_raw_udp_socket (AF_INET, &port1);
+  client2 = ss_test_raw_udp_socket (AF_INET, &port2);
+  spec = g_strdup_printf ("udp-relay:0:127.0.0.1:%u", target_port);
+  socket = ss_test_open_spec (session, spec, &error);
+  g_assert_no_error (error);
+  g_object_unref (socket);  /* the session holds it */
+  g_assert_cmpint (ss_socket_get_socket_type (socket), ==, SOCK_DGRAM);
+  relay = ss_test_relay_port (socket);
+
+  send_datagram (client1, relay, "from one");
+  first = ss_test_raw_recv_datagram (target, &from1, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (first, NULL), g_bytes_get_size (first), "from one", 8);
+  send_datagram (client2, relay, "from two");
+  second = ss_test_raw_recv_datagram (target, &from2, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (second, NULL), g_bytes_get_size (second), "from two", 8);
+  /* two clients, two upstream sockets, neither the relay's own */
+  g_assert_cmpuint (from1, !=, from2);
+  g_assert_cmpuint (from1, !=, relay);
+  g_assert_cmpuint (g_list_model_get_n_items (ss_socket_get_connections (socket)), ==, 2);
+
+  /* answers in the other order: each reaches its own client, from the relay */
+  send_datagram (target, from2, "to two");
+  send_datagram (target, from1, "to one");
+  assert_datagram (client2, "to two", relay);
+  assert_datagram (client1, "to one", relay);
+  /* a client's next datagram takes its own pair again */
+  send_datagram (client1, relay, "again");
+  assert_datagram (target, "again", from1);
+  g_assert_cmpuint (g_list_model_get_n_items (ss_socket_get_connections (socket)), ==, 2);
+  g_assert_true (ss_traffic_log_get_relayed (ss_socket_get_traffic (socket)));
+  g_assert_cmpuint (ss_traffic_log_get_bytes (ss_socket_get_traffic (socket), SS_TRAFFIC_RECEIVED), ==, 8 + 8 + 5);
+  g_assert_cmpuint (ss_traffic_log_get_bytes (ss_socket_get_traffic (socket), SS_TRAFFIC_SENT), ==, 6 + 6);
+
+  /* idle pairs close (checked once a second) */
+  ss_socket_set_relay_idle_timeout (socket, 1);
+  ss_test_wait_until (all_connections_closed, socket, SS_TEST_TIMEOUT_MS);
+  ss_test_assert_event (socket, "was idle for 1 ms: closed");
+
+  close (target);
+  close (client1);
+  close (client2);
+  ss_socket_close (socket);
+  ss_test_finalize_session (session, socket, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -529,6 +628,7 @@ main (int argc, char **argv)
   g_test_add_func ("/relay/backpressure", test_relay_backpressure);
   g_test_add_func ("/relay/record", test_relay_record);
   g_test_add_func ("/relay/to-itself", test_relay_to_itself);
+  g_test_add_func ("/relay/udp", test_relay_udp);
 
   return g_test_run ();
 }

@@ -152,7 +152,8 @@ assert_relay (const char *text,
   g_assert_cmpint (spec->kind, ==, kind);
   g_assert_true (ss_spec_is_relay (spec));
   g_assert_true (ss_spec_is_listen (spec));
-  g_assert_cmpint (ss_spec_socket_type (spec), ==, 1 /* SOCK_STREAM */);
+  g_assert_cmpint (ss_spec_socket_type (spec), ==, kind == SS_SPEC_UDP_RELAY ? 2 /* SOCK_DGRAM */
+                                                                            : 1 /* SOCK_STREAM */);
   g_assert_cmpstr (spec->address, ==, address);
   g_assert_cmpstr (spec->target, ==, target);
   /* shown as typed, and read back the same */
@@ -172,6 +173,7 @@ test_relay (void)
   assert_relay ("tcp-relay:[::1]:9000:[::1]:22", SS_SPEC_TCP_RELAY, "[::1]:9000", "[::1]:22");
   assert_relay ("tcp-relay::9000:localhost:80", SS_SPEC_TCP_RELAY, "127.0.0.1:9000", "localhost:80");
   assert_relay ("TCP-RELAY:0:127.0.0.1:80", SS_SPEC_TCP_RELAY, "127.0.0.1:0", "127.0.0.1:80");
+  assert_relay ("udp-relay:5353:127.0.0.1:53", SS_SPEC_UDP_RELAY, "127.0.0.1:5353", "127.0.0.1:53");
   assert_relay ("unix-relay:/tmp/spy.sock:/run/app.sock", SS_SPEC_UNIX_RELAY, "/tmp/spy.sock", "/run/app.sock");
   assert_relay ("unix-relay:@spy:/run/a:b.sock", SS_SPEC_UNIX_RELAY, "@spy", "/run/a:b.sock");
 
@@ -183,6 +185,7 @@ test_relay (void)
   assert_spec_error ("tcp-relay:9000::80", "needs a host", NULL);
   assert_spec_error ("tcp-relay:9000:127.0.0.1:http", "not a port number", NULL);
   assert_spec_error ("tcp-relay:[::1:9000:[::1]:22", "[BIND:]PORT:HOST:HOSTPORT", NULL);
+  assert_spec_error ("udp-relay:5353", "udp-relay:[BIND:]PORT:HOST:HOSTPORT", NULL);
   assert_spec_error ("unix-relay:/tmp/a.sock", "unix-relay:PATH:TARGETPATH", NULL);
   assert_spec_error ("unix-relay::/run/app.sock", "path is missing", NULL);
   assert_spec_error ("unix-relay:/tmp/a.sock:", "path is missing", NULL);

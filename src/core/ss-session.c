@@ -178,19 +178,21 @@ open_target_resolved_cb (GObject      *object,
       return;
     }
 
-  socket = create_for_spec (self, ss_address_get_family (address), SOCK_STREAM, &error);
+  socket = create_for_spec (self, ss_address_get_family (address), ss_spec_socket_type (spec), &error);
   if (socket == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  if (!ss_spec_is_unix (spec))
+  if (!ss_spec_is_unix (spec) && ss_spec_socket_type (spec) == SOCK_STREAM)
     ss_socket_set_option (socket, ss_socket_option_find ("SO_REUSEADDR"), 1, NULL);
   /* the target is set between bind and listen: no client is accepted
-   * before it is known, and a relay to its own address is refused */
+   * before it is known, and a relay to its own address is refused; a UDP
+   * relay receives once bound */
   if (ss_socket_bind (socket, address, &error) &&
       ss_socket_set_relay_target (socket, target, &error) &&
-      ss_socket_listen (socket, ss_socket_max_backlog (), &error))
+      (ss_spec_socket_type (spec) == SOCK_DGRAM ||
+       ss_socket_listen (socket, ss_socket_max_backlog (), &error)))
     g_task_return_pointer (task, g_object_ref (socket), g_object_unref);
   else
     {

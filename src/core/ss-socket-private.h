@@ -131,6 +131,15 @@ struct _SsSocket
    * leg: its pair (owned by the client's leg) */
   SsAddress     *relay_target;
   SsRelayPair   *relay_pair;
+  /* a UDP relay: its upstream sockets by client address (GBytes of the
+   * sockaddr → SsSocket), closed after relay_idle_ms without a datagram;
+   * an upstream socket: its client and its relay (weak) */
+  GHashTable    *relay_upstreams;
+  guint          relay_sweep_id;
+  guint          relay_idle_ms;
+  SsAddress     *relay_client;
+  SsSocket      *relay_listener;
+  gint64         relay_last_us;
 
   SsRecorder    *recorder;      /* while recording to a file */
   char          *record_path;
@@ -218,6 +227,14 @@ void      ss_socket_relay_write       (SsSocket      *self,
                                        const guint8  *data,
                                        gsize          len);
 SsAddress *ss_socket_dup_relay_server_address (SsSocket *self);
+void      ss_relay_datagram_from_client (SsSocket        *self,
+                                         const guint8    *data,
+                                         gsize            len,
+                                         const SsAddress *client);
+void      ss_relay_datagram_from_server (SsSocket        *upstream,
+                                         const guint8    *data,
+                                         gsize            len);
+void      ss_relay_datagram_stop        (SsSocket        *self);
 void      ss_socket_file_refill       (SsSocket      *self);
 void      ss_socket_file_end          (SsSocket      *self,
                                        int            errsv);

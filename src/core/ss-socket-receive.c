@@ -181,6 +181,10 @@ receive_one (SsSocket *self,
     ss_socket_log_chunk (self, SS_TRAFFIC_RECEIVED, buffer, n, peer);
   if (self->relay_pair != NULL)
     ss_relay_pair_received (self->relay_pair, self, buffer, n);
+  else if (self->relay_target != NULL && !ss_socket_is_stream (self))
+    ss_relay_datagram_from_client (self, buffer, n, peer);
+  else if (self->relay_client != NULL)
+    ss_relay_datagram_from_server (self, buffer, n);
   else
     ss_socket_auto_reply (self, buffer, n, peer);
   if (peer != NULL)

@@ -80,10 +80,10 @@ ss_socket_set_relay_target (SsSocket         *self,
   g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
   g_return_val_if_fail (target != NULL, FALSE);
 
-  if (self->type != SOCK_STREAM)
+  if (self->type != SOCK_STREAM && self->type != SOCK_DGRAM)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("Only stream sockets relay for now"));
+                           _("Only stream and datagram sockets relay"));
       return FALSE;
     }
   if (getsockname (self->fd, (struct sockaddr *) &storage, &len) == 0 && len > sizeof (sa_family_t))
@@ -103,6 +103,9 @@ ss_socket_set_relay_target (SsSocket         *self,
 
   g_clear_pointer (&self->relay_target, ss_address_free);
   self->relay_target = ss_address_copy (target);
+  if (self->type == SOCK_DGRAM && self->relay_upstreams == NULL)
+    self->relay_upstreams = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                   (GDestroyNotify) g_bytes_unref, g_object_unref);
   {
     g_autofree char *text = ss_address_to_string (target);
 

@@ -28,9 +28,10 @@ static const struct
   { "unix",        SS_SPEC_UNIX_CONNECT },
   { "tcp-relay",   SS_SPEC_TCP_RELAY },
   { "unix-relay",  SS_SPEC_UNIX_RELAY },
+  { "udp-relay",   SS_SPEC_UDP_RELAY },
 };
 
-#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH, unix:PATH, tcp-relay:[BIND:]PORT:HOST:HOSTPORT or unix-relay:PATH:TARGETPATH")
+#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH, unix:PATH, tcp-relay:[BIND:]PORT:HOST:HOSTPORT, udp-relay:[BIND:]PORT:HOST:HOSTPORT or unix-relay:PATH:TARGETPATH")
 
 gboolean
 ss_spec_is_listen (const SsSpec *self)
@@ -43,7 +44,8 @@ ss_spec_is_listen (const SsSpec *self)
 gboolean
 ss_spec_is_relay (const SsSpec *self)
 {
-  return self->kind == SS_SPEC_TCP_RELAY || self->kind == SS_SPEC_UNIX_RELAY;
+  return self->kind == SS_SPEC_TCP_RELAY || self->kind == SS_SPEC_UDP_RELAY ||
+         self->kind == SS_SPEC_UNIX_RELAY;
 }
 
 gboolean
@@ -56,7 +58,8 @@ ss_spec_is_unix (const SsSpec *self)
 int
 ss_spec_socket_type (const SsSpec *self)
 {
-  return self->kind == SS_SPEC_UDP_LISTEN || self->kind == SS_SPEC_UDP_CONNECT
+  return self->kind == SS_SPEC_UDP_LISTEN || self->kind == SS_SPEC_UDP_CONNECT ||
+         self->kind == SS_SPEC_UDP_RELAY
          ? SOCK_DGRAM : SOCK_STREAM;
 }
 
@@ -145,9 +148,14 @@ parse_tcp_relay (SsSpec      *self,
   n = fields->len;
   if (n != 3 && n != 4)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("%s: a TCP relay is tcp-relay:[BIND:]PORT:HOST:HOSTPORT, for example tcp-relay:9000:127.0.0.1:5432"),
-                   text);
+      if (self->kind == SS_SPEC_UDP_RELAY)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("%s: a UDP relay is udp-relay:[BIND:]PORT:HOST:HOSTPORT, for example udp-relay:5353:127.0.0.1:53"),
+                     text);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("%s: a TCP relay is tcp-relay:[BIND:]PORT:HOST:HOSTPORT, for example tcp-relay:9000:127.0.0.1:5432"),
+                     text);
       return FALSE;
     }
   bind = n == 4 ? g_ptr_array_index (fields, 0) : "127.0.0.1";

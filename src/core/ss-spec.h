@@ -18,6 +18,7 @@ typedef enum
   SS_SPEC_UNIX_CONNECT,
   SS_SPEC_TCP_RELAY,
   SS_SPEC_UNIX_RELAY,
+  SS_SPEC_UDP_RELAY,
 } SsSpecKind;
 
 typedef struct
