@@ -24,6 +24,7 @@ struct _SsSession
   guint       record_count;
   gboolean    close_on_peer_close;  /* for new sockets */
   guint       closed_retention;
+  guint       relay_idle_ms;
 };
 
 G_DEFINE_FINAL_TYPE (SsSession, ss_session, G_TYPE_OBJECT)
@@ -52,6 +53,7 @@ ss_session_init (SsSession *self)
   self->sockets = g_list_store_new (SS_TYPE_SOCKET);
   self->calls = ss_call_log_new ();
   self->closed_retention = G_MAXUINT;
+  self->relay_idle_ms = 60 * 1000;
 }
 
 SsSession *
@@ -107,6 +109,7 @@ ss_session_create_socket (SsSession  *self,
     return NULL;
   ss_socket_set_close_on_peer_close (socket, self->close_on_peer_close);
   ss_socket_set_closed_retention (socket, self->closed_retention);
+  ss_socket_set_relay_idle_timeout (socket, self->relay_idle_ms);
   g_list_store_append (self->sockets, socket);
   return socket;
 }
@@ -398,20 +401,45 @@ ss_session_set_close_on_peer_close (SsSession *self,
  * For every socket of the session, now and made later (see
  * ss_socket_set_closed_retention()).
  */
-void
-ss_session_set_closed_retention (SsSession *self,
-                                 guint      retention)
+/* A setting of every socket of the session, now (new ones take it when made) */
+static void
+set_on_each (SsSession *self,
+             void     (*set) (SsSocket *socket, guint value),
+             guint      value)
 {
-  guint n;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sockets));
 
-  g_return_if_fail (SS_IS_SESSION (self));
-
-  self->closed_retention = retention;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->sockets));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SsSocket) socket = g_list_model_get_item (G_LIST_MODEL (self->sockets), i);
 
-      ss_socket_set_closed_retention (socket, retention);
+      set (socket, value);
     }
+}
+
+void
+ss_session_set_closed_retention (SsSession *self,
+                                 guint      retention)
+{
+  g_return_if_fail (SS_IS_SESSION (self));
+
+  self->closed_retention = retention;
+  set_on_each (self, ss_socket_set_closed_retention, retention);
+}
+
+/**
+ * ss_session_set_relay_idle_timeout:
+ * @ms: how long a UDP relay keeps a client's pair without a datagram
+ *
+ * For every socket of the session, now and made later (see
+ * ss_socket_set_relay_idle_timeout()).
+ */
+void
+ss_session_set_relay_idle_timeout (SsSession *self,
+                                   guint      ms)
+{
+  g_return_if_fail (SS_IS_SESSION (self));
+
+  self->relay_idle_ms = ms;
+  set_on_each (self, ss_socket_set_relay_idle_timeout, ms);
 }

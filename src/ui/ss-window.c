@@ -492,6 +492,7 @@ server_settings_changed_cb (SsWindow *self)
                                       g_settings_get_boolean (self->settings, "close-on-peer-close") &&
                                       !g_settings_get_boolean (self->settings, "learner-mode"));
   ss_session_set_closed_retention (self->session, g_settings_get_uint (self->settings, "closed-retention"));
+  ss_session_set_relay_idle_timeout (self->session, g_settings_get_uint (self->settings, "relay-idle-timeout") * 1000);
 }
 
 static gboolean
@@ -616,6 +617,8 @@ ss_window_init (SsWindow *self)
   g_signal_connect_object (self->settings, "changed::learner-mode",
                            G_CALLBACK (server_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::closed-retention",
+                           G_CALLBACK (server_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::relay-idle-timeout",
                            G_CALLBACK (server_settings_changed_cb), self, G_CONNECT_SWAPPED);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
