@@ -123,6 +123,36 @@ ss_test_open_spec (SsSession   *session,
   return ss_session_open_finish (session, result, error);
 }
 
+/* Transfer none: the relay @spec opens, listening; the session holds it. */
+SsSocket *
+ss_test_open_relay (SsSession  *session,
+                    const char *spec)
+{
+  g_autoptr(GError) error = NULL;
+  SsSocket *relay = ss_test_open_spec (session, spec, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (relay);
+  g_assert_cmpint (ss_socket_get_state (relay), ==, SS_SOCKET_LISTENING);
+  g_object_unref (relay);
+  return relay;
+}
+
+guint16
+ss_test_relay_port (SsSocket *relay)
+{
+  return ss_test_port_of (ss_socket_get_local_address (relay));
+}
+
+/* Whether a peer program (socat, ncat, curl …) is installed. */
+gboolean
+ss_test_have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
+
 /* Transfer none: the listener's connections hold it. */
 SsSocket *
 ss_test_connection_at (SsSocket *listener,

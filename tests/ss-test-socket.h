@@ -39,6 +39,10 @@ SsSocket       *ss_test_listener_new        (SsSession     *session,
 SsSocket       *ss_test_open_spec           (SsSession     *session,
                                              const char    *text,
                                              GError       **error);
+SsSocket       *ss_test_open_relay          (SsSession     *session,
+                                             const char    *spec);
+guint16         ss_test_relay_port          (SsSocket      *relay);
+gboolean        ss_test_have_program        (const char    *name);
 
 void            ss_test_wait_connections    (SsSocket      *listener,
                                              guint          n);

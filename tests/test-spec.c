@@ -136,6 +136,63 @@ test_bad_connect (void)
 }
 
 static void
+assert_relay (const char *text,
+              SsSpecKind  kind,
+              const char *address,
+              const char *target)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSpec) spec = NULL;
+  g_autoptr(SsSpec) again = NULL;
+  g_autofree char *round = NULL;
+
+  g_test_message ("spec “%s”", text);
+  spec = ss_spec_parse (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (spec->kind, ==, kind);
+  g_assert_true (ss_spec_is_relay (spec));
+  g_assert_true (ss_spec_is_listen (spec));
+  g_assert_cmpint (ss_spec_socket_type (spec), ==, kind == SS_SPEC_UDP_RELAY ? 2 /* SOCK_DGRAM */
+                                                                            : 1 /* SOCK_STREAM */);
+  g_assert_cmpstr (spec->address, ==, address);
+  g_assert_cmpstr (spec->target, ==, target);
+  /* shown as typed, and read back the same */
+  round = ss_spec_to_string (spec);
+  again = ss_spec_parse (round, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->address, ==, address);
+  g_assert_cmpstr (again->target, ==, target);
+}
+
+static void
+test_relay (void)
+{
+  /* ssh -L's syntax: BIND defaults to loopback */
+  assert_relay ("tcp-relay:9000:127.0.0.1:5432", SS_SPEC_TCP_RELAY, "127.0.0.1:9000", "127.0.0.1:5432");
+  assert_relay ("tcp-relay:0.0.0.0:9000:db.example:5432", SS_SPEC_TCP_RELAY, "0.0.0.0:9000", "db.example:5432");
+  assert_relay ("tcp-relay:[::1]:9000:[::1]:22", SS_SPEC_TCP_RELAY, "[::1]:9000", "[::1]:22");
+  assert_relay ("tcp-relay::9000:localhost:80", SS_SPEC_TCP_RELAY, "127.0.0.1:9000", "localhost:80");
+  assert_relay ("TCP-RELAY:0:127.0.0.1:80", SS_SPEC_TCP_RELAY, "127.0.0.1:0", "127.0.0.1:80");
+  assert_relay ("udp-relay:5353:127.0.0.1:53", SS_SPEC_UDP_RELAY, "127.0.0.1:5353", "127.0.0.1:53");
+  assert_relay ("unix-relay:/tmp/spy.sock:/run/app.sock", SS_SPEC_UNIX_RELAY, "/tmp/spy.sock", "/run/app.sock");
+  assert_relay ("unix-relay:@spy:/run/a:b.sock", SS_SPEC_UNIX_RELAY, "@spy", "/run/a:b.sock");
+
+  assert_spec_error ("tcp-relay:9000", "tcp-relay:9000", "[BIND:]PORT:HOST:HOSTPORT");
+  assert_spec_error ("tcp-relay:9000:127.0.0.1", "[BIND:]PORT:HOST:HOSTPORT", NULL);
+  assert_spec_error ("tcp-relay:a:b:c:d:e", "[BIND:]PORT:HOST:HOSTPORT", NULL);
+  assert_spec_error ("tcp-relay:9000:127.0.0.1:0", "port 0", NULL);
+  assert_spec_error ("tcp-relay:99999:127.0.0.1:80", "out of range", NULL);
+  assert_spec_error ("tcp-relay:9000::80", "needs a host", NULL);
+  assert_spec_error ("tcp-relay:9000:127.0.0.1:http", "not a port number", NULL);
+  assert_spec_error ("tcp-relay:[::1:9000:[::1]:22", "[BIND:]PORT:HOST:HOSTPORT", NULL);
+  assert_spec_error ("udp-relay:5353", "udp-relay:[BIND:]PORT:HOST:HOSTPORT", NULL);
+  assert_spec_error ("unix-relay:/tmp/a.sock", "unix-relay:PATH:TARGETPATH", NULL);
+  assert_spec_error ("unix-relay::/run/app.sock", "path is missing", NULL);
+  assert_spec_error ("unix-relay:/tmp/a.sock:", "path is missing", NULL);
+  assert_spec_error ("unix-relay:/tmp/a.sock:/tmp/a.sock", "connect to itself", NULL);
+}
+
+static void
 test_free_null (void)
 {
   ss_spec_free (NULL);
@@ -153,6 +210,7 @@ main (int   argc,
   g_test_add_func ("/spec/bad-kind", test_bad_kind);
   g_test_add_func ("/spec/bad-address", test_bad_address);
   g_test_add_func ("/spec/bad-connect", test_bad_connect);
+  g_test_add_func ("/spec/relay", test_relay);
   g_test_add_func ("/spec/free-null", test_free_null);
 
   return g_test_run ();

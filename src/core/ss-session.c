@@ -24,6 +24,7 @@ struct _SsSession
   guint       record_count;
   gboolean    close_on_peer_close;  /* for new sockets */
   guint       closed_retention;
+  guint       relay_idle_ms;
 };
 
 G_DEFINE_FINAL_TYPE (SsSession, ss_session, G_TYPE_OBJECT)
@@ -52,6 +53,7 @@ ss_session_init (SsSession *self)
   self->sockets = g_list_store_new (SS_TYPE_SOCKET);
   self->calls = ss_call_log_new ();
   self->closed_retention = G_MAXUINT;
+  self->relay_idle_ms = 60 * 1000;
 }
 
 SsSession *
@@ -107,6 +109,7 @@ ss_session_create_socket (SsSession  *self,
     return NULL;
   ss_socket_set_close_on_peer_close (socket, self->close_on_peer_close);
   ss_socket_set_closed_retention (socket, self->closed_retention);
+  ss_socket_set_relay_idle_timeout (socket, self->relay_idle_ms);
   g_list_store_append (self->sockets, socket);
   return socket;
 }
@@ -138,6 +141,69 @@ open_connected_cb (GObject      *object,
     g_task_return_error (task, error);
 }
 
+/* A socket for a spec, recording with --record: the first spec records
+ * to the path, the next to "-2", "-3" … */
+static SsSocket *
+create_for_spec (SsSession  *self,
+                 int         family,
+                 int         type,
+                 GError    **error)
+{
+  SsSocket *socket = ss_session_create_socket (self, family, type, 0, error);
+
+  if (socket != NULL && self->record_path != NULL)
+    {
+      g_autofree char *path = ss_recorder_numbered_path (self->record_path, ++self->record_count);
+
+      ss_socket_record_when_connected (socket, path);
+    }
+  return socket;
+}
+
+/* A relay's target, resolved after its own address (kept in the task). */
+static void
+open_target_resolved_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SsSession *self = g_task_get_source_object (task);
+  const SsSpec *spec = g_task_get_task_data (task);
+  SsAddress *address = g_object_get_data (G_OBJECT (task), "ss-listen-address");
+  g_autoptr(SsAddress) target = NULL;
+  SsSocket *socket;
+  GError *error = NULL;
+
+  target = ss_address_resolve_finish (result, &error);
+  if (target == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  socket = create_for_spec (self, ss_address_get_family (address), ss_spec_socket_type (spec), &error);
+  if (socket == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!ss_spec_is_unix (spec) && ss_spec_socket_type (spec) == SOCK_STREAM)
+    ss_socket_set_option (socket, ss_socket_option_find ("SO_REUSEADDR"), 1, NULL);
+  /* the target is set between bind and listen: no client is accepted
+   * before it is known, and a relay to its own address is refused; a UDP
+   * relay receives once bound */
+  if (ss_socket_bind (socket, address, &error) &&
+      ss_socket_set_relay_target (socket, target, &error) &&
+      (ss_spec_socket_type (spec) == SOCK_DGRAM ||
+       ss_socket_listen (socket, ss_socket_max_backlog (), &error)))
+    g_task_return_pointer (task, g_object_ref (socket), g_object_unref);
+  else
+    {
+      ss_socket_close (socket);
+      g_task_return_error (task, error);
+    }
+}
+
 static void
 open_resolved_cb (GObject      *object,
                   GAsyncResult *result,
@@ -156,20 +222,22 @@ open_resolved_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  if (ss_spec_is_relay (spec))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
 
-  socket = ss_session_create_socket (self, ss_address_get_family (address),
-                                     ss_spec_socket_type (spec), 0, &error);
+      g_object_set_data_full (G_OBJECT (task), "ss-listen-address",
+                              g_steal_pointer (&address), (GDestroyNotify) ss_address_free);
+      ss_address_resolve_async (spec->target, ss_spec_is_unix (spec) ? AF_UNIX : AF_UNSPEC,
+                                NULL, cancellable, open_target_resolved_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  socket = create_for_spec (self, ss_address_get_family (address), ss_spec_socket_type (spec), &error);
   if (socket == NULL)
     {
       g_task_return_error (task, error);
       return;
-    }
-  /* the first spec records to the path, the next to "-2", "-3" … */
-  if (self->record_path != NULL)
-    {
-      g_autofree char *path = ss_recorder_numbered_path (self->record_path, ++self->record_count);
-
-      ss_socket_record_when_connected (socket, path);
     }
 
   if (!ss_spec_is_listen (spec))
@@ -205,6 +273,7 @@ spec_copy (const SsSpec *spec)
 
   copy->kind = spec->kind;
   copy->address = g_strdup (spec->address);
+  copy->target = g_strdup (spec->target);
   return copy;
 }
 
@@ -214,7 +283,8 @@ spec_copy (const SsSpec *spec)
  * Runs the seed's recipe for @spec, each step a recorded call as if
  * clicked: socket → bind → listen for tcp-listen and unix-listen (loopback
  * when no host is given), socket → bind for udp-listen, socket → connect
- * for tcp, udp and unix.
+ * for tcp, udp and unix; a relay is a listener told its target between
+ * bind and listen.
  */
 void
 ss_session_open_async (SsSession           *self,
@@ -331,20 +401,45 @@ ss_session_set_close_on_peer_close (SsSession *self,
  * For every socket of the session, now and made later (see
  * ss_socket_set_closed_retention()).
  */
-void
-ss_session_set_closed_retention (SsSession *self,
-                                 guint      retention)
+/* A setting of every socket of the session, now (new ones take it when made) */
+static void
+set_on_each (SsSession *self,
+             void     (*set) (SsSocket *socket, guint value),
+             guint      value)
 {
-  guint n;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sockets));
 
-  g_return_if_fail (SS_IS_SESSION (self));
-
-  self->closed_retention = retention;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->sockets));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SsSocket) socket = g_list_model_get_item (G_LIST_MODEL (self->sockets), i);
 
-      ss_socket_set_closed_retention (socket, retention);
+      set (socket, value);
     }
+}
+
+void
+ss_session_set_closed_retention (SsSession *self,
+                                 guint      retention)
+{
+  g_return_if_fail (SS_IS_SESSION (self));
+
+  self->closed_retention = retention;
+  set_on_each (self, ss_socket_set_closed_retention, retention);
+}
+
+/**
+ * ss_session_set_relay_idle_timeout:
+ * @ms: how long a UDP relay keeps a client's pair without a datagram
+ *
+ * For every socket of the session, now and made later (see
+ * ss_socket_set_relay_idle_timeout()).
+ */
+void
+ss_session_set_relay_idle_timeout (SsSession *self,
+                                   guint      ms)
+{
+  g_return_if_fail (SS_IS_SESSION (self));
+
+  self->relay_idle_ms = ms;
+  set_on_each (self, ss_socket_set_relay_idle_timeout, ms);
 }

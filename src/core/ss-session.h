@@ -45,4 +45,7 @@ SsSocket   *ss_session_open_finish   (SsSession      *self,
 void         ss_session_set_record_path (SsSession   *self,
                                          const char  *path);
 
+void         ss_session_set_relay_idle_timeout (SsSession *self,
+                                                guint      ms);
+
 G_END_DECLS

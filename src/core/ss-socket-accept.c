@@ -69,6 +69,13 @@ adopt (SsSocket                      *self,
       ss_traffic_log_add_source (self->all_traffic, connection->traffic, label, FALSE);
     }
   ss_traffic_log_append_event (self->traffic, _("Accepted a connection from %s as fd %d"), peer, fd);
+  /* a relay's connection is the client's leg of a pair: the pair ends it */
+  if (self->relay_target != NULL)
+    {
+      connection->close_on_peer_close = FALSE;
+      ss_relay_pair_start (connection, self->relay_target);
+      ss_socket_io_update_watch (connection);
+    }
 
   return connection;
 }

@@ -29,6 +29,9 @@ ss_socket_close_if_done (SsSocket *self)
    * socket the setting is what its connections will take */
   if (!self->close_on_peer_close || !self->accepted || self->state != SS_SOCKET_CONNECTED)
     return;
+  /* a relayed pair's leg ends with its pair: a half-close is passed on */
+  if (self->relay_pair != NULL)
+    return;
   if (!self->peer_closed && self->failure == 0)
     return;
   /* a failure has dropped the queue; after a clean end it drains first */

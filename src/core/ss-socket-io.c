@@ -63,7 +63,7 @@ drop_send_queue (SsSocket *self,
       /* a file's chunk is not a call: sendfile() is recorded as one */
       if (bytes == self->file_chunk)
         self->file_chunk = NULL;
-      else
+      else if (self->relay_pair == NULL)
         record_sendall (self, bytes, sent, errsv);
       g_bytes_unref (bytes);
       sent = 0;
@@ -135,7 +135,8 @@ wanted_condition (SsSocket *self)
         want = G_IO_IN;
       break;
     case SS_SOCKET_CONNECTED:
-      if (self->failure == 0 && !self->peer_closed && self->auto_receive && !self->read_shut)
+      if (self->failure == 0 && !self->peer_closed && self->auto_receive && !self->read_shut &&
+          (self->relay_pair == NULL || ss_relay_pair_may_read (self->relay_pair, self)))
         want |= G_IO_IN;
       if (self->failure == 0 && self->queued > 0)
         want |= G_IO_OUT;
@@ -182,6 +183,8 @@ ss_socket_connection_failed (SsSocket   *self,
   drop_send_queue (self, errsv);
   ss_socket_io_update_watch (self);
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_FAILURE]);
+  if (self->relay_pair != NULL)
+    ss_relay_pair_failed (self->relay_pair, self, errsv);
 }
 
 static void
@@ -257,7 +260,7 @@ pump_send (SsSocket *self)
 
           if (file_chunk)
             self->file_chunk = NULL;
-          else
+          else if (self->relay_pair == NULL)
             record_sendall (self, head, len, 0);
           g_bytes_unref (g_queue_pop_head (&self->send_queue));
           self->send_offset = 0;
@@ -271,8 +274,53 @@ pump_send (SsSocket *self)
     {
       g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_QUEUED]);
       g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_OUT]);
+      if (self->relay_pair != NULL)
+        ss_relay_pair_drained (self->relay_pair, self);
     }
   return errsv;
+}
+
+/* Relayed bytes: no sendall() of the person's, so no call is recorded;
+ * with nothing queued they go to the kernel at once, without a copy, and
+ * only what it does not take waits in the queue. */
+void
+ss_socket_relay_write (SsSocket     *self,
+                       const guint8 *data,
+                       gsize         len)
+{
+  if (self->state != SS_SOCKET_CONNECTED || self->failure != 0 || self->write_shut || len == 0)
+    return;
+
+  if (g_queue_is_empty (&self->send_queue))
+    {
+      gssize n;
+
+      do
+        n = send (self->fd, data, len, MSG_NOSIGNAL);
+      while (n < 0 && errno == EINTR);
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        {
+          ss_socket_connection_failed (self, errno, "send");
+          return;
+        }
+      if (n > 0)
+        {
+          ss_socket_log_chunk (self, SS_TRAFFIC_SENT, data, n, NULL);
+          /* written from the other leg's wakeup: this log's view is told
+           * as that one's is */
+          ss_traffic_log_flush_soon (self->traffic);
+          data += n;
+          len -= n;
+          g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_OUT]);
+        }
+      if (len == 0)
+        return;
+    }
+
+  g_queue_push_tail (&self->send_queue, g_bytes_new (data, len));
+  self->queued += len;
+  ss_socket_io_update_watch (self);
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_QUEUED]);
 }
 
 int

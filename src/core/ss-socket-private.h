@@ -9,6 +9,7 @@
 #include "ss-accept-queue.h"
 #include "ss-poller.h"
 #include "ss-receive-file.h"
+#include "ss-relay-pair.h"
 #include "ss-recorder.h"
 #include "ss-socket.h"
 
@@ -127,6 +128,20 @@ struct _SsSocket
 
   GListStore    *reply_rules;   /* of SsReplyRule, made on first use */
 
+  /* a relay: where each accepted connection is forwarded to; a relayed
+   * leg: its pair (owned by the client's leg) */
+  SsAddress     *relay_target;
+  SsRelayPair   *relay_pair;
+  /* a UDP relay: its upstream sockets by client address (GBytes of the
+   * sockaddr → SsSocket), closed after relay_idle_ms without a datagram;
+   * an upstream socket: its client and its relay (weak) */
+  GHashTable    *relay_upstreams;
+  guint          relay_sweep_id;
+  guint          relay_idle_ms;
+  SsAddress     *relay_client;
+  SsSocket      *relay_listener;
+  gint64         relay_last_us;
+
   SsRecorder    *recorder;      /* while recording to a file */
   char          *record_path;
   guint          record_flush_id;
@@ -214,6 +229,18 @@ void      ss_socket_io_start          (SsSocket      *self);
 void      ss_socket_io_stop           (SsSocket      *self);
 void      ss_socket_io_update_watch   (SsSocket      *self);
 int       ss_socket_io_pump           (SsSocket      *self);
+void      ss_socket_relay_write       (SsSocket      *self,
+                                       const guint8  *data,
+                                       gsize          len);
+SsAddress *ss_socket_dup_relay_server_address (SsSocket *self);
+void      ss_relay_datagram_from_client (SsSocket        *self,
+                                         const guint8    *data,
+                                         gsize            len,
+                                         const SsAddress *client);
+void      ss_relay_datagram_from_server (SsSocket        *upstream,
+                                         const guint8    *data,
+                                         gsize            len);
+void      ss_relay_datagram_stop        (SsSocket        *self);
 void      ss_socket_file_refill       (SsSocket      *self);
 void      ss_socket_file_end          (SsSocket      *self,
                                        int            errsv);

@@ -35,6 +35,8 @@ peer_closed (SsSocket *self)
   ss_traffic_log_append_event (self->traffic, _("Peer closed its side of the connection (recv returned 0)"));
   ss_socket_io_update_watch (self);
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_PEER_CLOSED]);
+  if (self->relay_pair != NULL)
+    ss_relay_pair_peer_closed (self->relay_pair, self);
 }
 
 static void
@@ -177,7 +179,14 @@ receive_one (SsSocket *self,
     }
   else
     ss_socket_log_chunk (self, SS_TRAFFIC_RECEIVED, buffer, n, peer);
-  ss_socket_auto_reply (self, buffer, n, peer);
+  if (self->relay_pair != NULL)
+    ss_relay_pair_received (self->relay_pair, self, buffer, n);
+  else if (self->relay_target != NULL && !ss_socket_is_stream (self))
+    ss_relay_datagram_from_client (self, buffer, n, peer);
+  else if (self->relay_client != NULL)
+    ss_relay_datagram_from_server (self, buffer, n);
+  else
+    ss_socket_auto_reply (self, buffer, n, peer);
   if (peer != NULL)
     remember_sender (self, &from, from_len);
   return n;
@@ -242,7 +251,14 @@ ss_socket_receive_ready (SsSocket *self)
   for (guint i = 0; i < MAX_READS_PER_WAKEUP; i++)
     {
       int errsv;
-      gssize n = receive_one (self, sizeof recv_buffer, TRUE, &errsv);
+      gssize n;
+
+      /* a relayed leg reads only while the other leg has room; what it
+       * forwarded may have ended the pair */
+      if (self->state == SS_SOCKET_CLOSED ||
+          (self->relay_pair != NULL && !ss_relay_pair_may_read (self->relay_pair, self)))
+        break;
+      n = receive_one (self, sizeof recv_buffer, TRUE, &errsv);
 
       if (n >= 0 || (errsv != EAGAIN && errsv != EWOULDBLOCK))
         record_automatic_recv (self, n, errsv);

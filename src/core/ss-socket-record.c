@@ -21,6 +21,14 @@ dup_name (SsSocket *self,
   socklen_t len = sizeof storage;
   int result;
 
+  /* a relayed pair is recorded as the client talking to the server */
+  if (!peer && self->relay_pair != NULL)
+    {
+      SsAddress *server = ss_socket_dup_relay_server_address (self);
+
+      if (server != NULL)
+        return server;
+    }
   if (peer)
     result = getpeername (self->fd, (struct sockaddr *) &storage, &len);
   else
@@ -194,7 +202,10 @@ dup_known_name (SsSocket *self,
                 gboolean  peer)
 {
   const char *text = peer ? self->peer_address : self->local_address;
-  SsAddress *address = self->state != SS_SOCKET_CLOSED ? dup_name (self, peer) : NULL;
+  SsAddress *address = !peer ? ss_socket_dup_relay_server_address (self) : NULL;
+
+  if (address == NULL && self->state != SS_SOCKET_CLOSED)
+    address = dup_name (self, peer);
 
   if (address == NULL && text != NULL)
     address = ss_address_parse_numeric (text, self->family, NULL, NULL);

@@ -62,6 +62,10 @@ ss_socket_dispose (GObject *object)
   SsSocket *self = SS_SOCKET (object);
 
   ss_socket_io_stop (self);
+  /* the client's leg owns its pair; the server's only points at it */
+  if (self->relay_pair != NULL && ss_relay_pair_get_client (self->relay_pair) == self)
+    g_clear_pointer (&self->relay_pair, ss_relay_pair_free);
+  ss_relay_datagram_stop (self);
   g_clear_handle_id (&self->retention_id, g_source_remove);
   g_clear_object (&self->recv_burst);
   g_clear_object (&self->connections);
@@ -99,6 +103,9 @@ ss_socket_finalize (GObject *object)
   g_free (self->peer_address);
   g_free (self->unix_path);
   g_clear_pointer (&self->last_sender, ss_address_free);
+  g_clear_pointer (&self->relay_target, ss_address_free);
+  g_clear_pointer (&self->relay_upstreams, g_hash_table_unref);
+  g_clear_pointer (&self->relay_client, ss_address_free);
   g_clear_object (&self->reply_rules);
   g_clear_handle_id (&self->record_flush_id, g_source_remove);
   g_clear_pointer (&self->recorder, ss_recorder_free);
@@ -137,6 +144,7 @@ ss_socket_init (SsSocket *self)
   self->timeout = -1;
   self->backlog = -1;
   self->closed_retention = G_MAXUINT;
+  self->relay_idle_ms = 60 * 1000;
   self->traffic = ss_traffic_log_new ();
   self->connections = g_list_store_new (SS_TYPE_SOCKET);
   g_queue_init (&self->send_queue);
@@ -384,6 +392,7 @@ ss_socket_listen (SsSocket  *self,
     {
       self->all_traffic = ss_traffic_log_new_merged ();
       ss_traffic_log_add_source (self->all_traffic, self->traffic, NULL, TRUE);
+      ss_traffic_log_set_relayed (self->all_traffic, self->relay_target != NULL);
     }
   ss_socket_set_state (self, SS_SOCKET_LISTENING);
   ss_traffic_log_append_event (self->traffic, _("Listening on %s (backlog %d)"),
@@ -424,6 +433,9 @@ ss_socket_close (SsSocket *self)
   ss_traffic_log_flush (self->traffic);
   if (self->listener != NULL)
     ss_socket_connection_closed (self->listener);
+  if (self->relay_pair != NULL)
+    ss_relay_pair_closed (self->relay_pair, self);
+  ss_relay_datagram_stop (self);
   g_object_unref (self);
 }
 

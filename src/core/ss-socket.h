@@ -199,6 +199,14 @@ void           ss_socket_set_closed_retention (SsSocket    *self,
                                                guint        retention);
 guint          ss_socket_remove_closed_connections (SsSocket *self,
                                                     guint     keep);
+gboolean       ss_socket_set_relay_target  (SsSocket       *self,
+                                            const SsAddress *target,
+                                            GError        **error);
+const SsAddress *ss_socket_get_relay_target (SsSocket      *self);
+SsSocket      *ss_socket_get_relay_server  (SsSocket       *self);
+char          *ss_socket_relay_to_python   (SsSocket       *self);
+void           ss_socket_set_relay_idle_timeout (SsSocket  *self,
+                                                 guint      ms);
 int            ss_socket_get_backlog       (SsSocket       *self);
 int            ss_socket_max_backlog       (void);
 

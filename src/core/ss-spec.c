@@ -1,4 +1,4 @@
-/* ss-spec.c — the command line's socket specs: tcp-listen:[HOST:]PORT, udp:HOST:PORT, unix:PATH, …
+/* ss-spec.c — the command line's socket specs: tcp-listen:[HOST:]PORT, udp:HOST:PORT, unix:PATH, tcp-relay:…
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,27 +26,40 @@ static const struct
   { "udp",         SS_SPEC_UDP_CONNECT },
   { "unix-listen", SS_SPEC_UNIX_LISTEN },
   { "unix",        SS_SPEC_UNIX_CONNECT },
+  { "tcp-relay",   SS_SPEC_TCP_RELAY },
+  { "unix-relay",  SS_SPEC_UNIX_RELAY },
+  { "udp-relay",   SS_SPEC_UDP_RELAY },
 };
 
-#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH or unix:PATH")
+#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH, unix:PATH, tcp-relay:[BIND:]PORT:HOST:HOSTPORT, udp-relay:[BIND:]PORT:HOST:HOSTPORT or unix-relay:PATH:TARGETPATH")
 
 gboolean
 ss_spec_is_listen (const SsSpec *self)
 {
   return self->kind == SS_SPEC_TCP_LISTEN || self->kind == SS_SPEC_UDP_LISTEN ||
-         self->kind == SS_SPEC_UNIX_LISTEN;
+         self->kind == SS_SPEC_UNIX_LISTEN || ss_spec_is_relay (self);
+}
+
+/* a relay listens, and connects each client it accepts to its target */
+gboolean
+ss_spec_is_relay (const SsSpec *self)
+{
+  return self->kind == SS_SPEC_TCP_RELAY || self->kind == SS_SPEC_UDP_RELAY ||
+         self->kind == SS_SPEC_UNIX_RELAY;
 }
 
 gboolean
 ss_spec_is_unix (const SsSpec *self)
 {
-  return self->kind == SS_SPEC_UNIX_LISTEN || self->kind == SS_SPEC_UNIX_CONNECT;
+  return self->kind == SS_SPEC_UNIX_LISTEN || self->kind == SS_SPEC_UNIX_CONNECT ||
+         self->kind == SS_SPEC_UNIX_RELAY;
 }
 
 int
 ss_spec_socket_type (const SsSpec *self)
 {
-  return self->kind == SS_SPEC_UDP_LISTEN || self->kind == SS_SPEC_UDP_CONNECT
+  return self->kind == SS_SPEC_UDP_LISTEN || self->kind == SS_SPEC_UDP_CONNECT ||
+         self->kind == SS_SPEC_UDP_RELAY
          ? SOCK_DGRAM : SOCK_STREAM;
 }
 
@@ -102,6 +115,96 @@ check_inet (const char  *text,
   return TRUE;
 }
 
+/* ssh -L's "[BIND:]PORT:HOST:HOSTPORT", fields split at colons outside
+ * brackets, so "[::1]" is one field. */
+static gboolean
+parse_tcp_relay (SsSpec      *self,
+                 const char  *text,
+                 const char  *rest,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  const char *start = rest;
+  gboolean bracket = FALSE;
+  const char *bind;
+  g_autofree char *listen = NULL;
+  g_autofree char *target = NULL;
+  guint n;
+
+  for (const char *p = rest;; p++)
+    {
+      if (*p == '[')
+        bracket = TRUE;
+      else if (*p == ']')
+        bracket = FALSE;
+      else if ((*p == ':' && !bracket) || *p == '\0')
+        {
+          g_ptr_array_add (fields, g_strndup (start, p - start));
+          if (*p == '\0')
+            break;
+          start = p + 1;
+        }
+    }
+  n = fields->len;
+  if (n != 3 && n != 4)
+    {
+      if (self->kind == SS_SPEC_UDP_RELAY)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("%s: a UDP relay is udp-relay:[BIND:]PORT:HOST:HOSTPORT, for example udp-relay:5353:127.0.0.1:53"),
+                     text);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("%s: a TCP relay is tcp-relay:[BIND:]PORT:HOST:HOSTPORT, for example tcp-relay:9000:127.0.0.1:5432"),
+                     text);
+      return FALSE;
+    }
+  bind = n == 4 ? g_ptr_array_index (fields, 0) : "127.0.0.1";
+  if (*bind == '\0')
+    bind = "127.0.0.1";
+  /* a bare IPv6 address would be ambiguous with its port */
+  listen = g_strdup_printf (strchr (bind, ':') != NULL && bind[0] != '[' ? "[%s]:%s" : "%s:%s",
+                            bind, (char *) g_ptr_array_index (fields, n - 3));
+  target = g_strdup_printf ("%s:%s", (char *) g_ptr_array_index (fields, n - 2),
+                            (char *) g_ptr_array_index (fields, n - 1));
+  if (!check_inet (text, listen, TRUE, error) || !check_inet (text, target, FALSE, error))
+    return FALSE;
+  self->address = g_steal_pointer (&listen);
+  self->target = g_steal_pointer (&target);
+  return TRUE;
+}
+
+/* "PATH:TARGETPATH": the relay's path cannot hold a colon (the first one
+ * ends it); the target's may. */
+static gboolean
+parse_unix_relay (SsSpec      *self,
+                  const char  *text,
+                  const char  *rest,
+                  GError     **error)
+{
+  const char *colon = strchr (rest, ':');
+  g_autofree char *path = NULL;
+
+  if (colon == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s: a Unix relay is unix-relay:PATH:TARGETPATH, for example unix-relay:/tmp/spy.sock:/run/app.sock"),
+                   text);
+      return FALSE;
+    }
+  path = g_strndup (rest, colon - rest);
+  if (!check_unix_path (text, path, error) || !check_unix_path (text, colon + 1, error))
+    return FALSE;
+  if (g_str_equal (path, colon + 1))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s: the relay would connect to itself"), text);
+      return FALSE;
+    }
+  self->address = g_steal_pointer (&path);
+  self->target = g_strdup (colon + 1);
+  return TRUE;
+}
+
 /**
  * ss_spec_parse:
  * @text: one command-line argument, socat-style
@@ -146,6 +249,16 @@ ss_spec_parse (const char  *text,
   self = g_new0 (SsSpec, 1);
   self->kind = kinds[i].kind;
   rest = colon + 1;
+  if (ss_spec_is_relay (self))
+    {
+      if (!(self->kind == SS_SPEC_UNIX_RELAY ? parse_unix_relay (self, text, rest, error)
+                                             : parse_tcp_relay (self, text, rest, error)))
+        {
+          ss_spec_free (self);
+          return NULL;
+        }
+      return self;
+    }
   if (ss_spec_is_unix (self) ? !check_unix_path (text, rest, error)
                              : !check_inet (text, rest, ss_spec_is_listen (self), error))
     {
@@ -163,7 +276,9 @@ ss_spec_to_string (const SsSpec *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    if (kinds[i].kind == self->kind)
+    if (kinds[i].kind == self->kind && self->target != NULL)
+      return g_strdup_printf ("%s:%s:%s", kinds[i].prefix, self->address, self->target);
+    else if (kinds[i].kind == self->kind)
       return g_strdup_printf ("%s:%s", kinds[i].prefix, self->address);
   g_return_val_if_reached (NULL);
 }
@@ -174,5 +289,6 @@ ss_spec_free (SsSpec *self)
   if (self == NULL)
     return;
   g_free (self->address);
+  g_free (self->target);
   g_free (self);
 }

@@ -1,4 +1,4 @@
-/* ss-spec.h — the command line's socket specs: tcp-listen:[HOST:]PORT, udp:HOST:PORT, unix:PATH, …
+/* ss-spec.h — the command line's socket specs: tcp-listen:[HOST:]PORT, udp:HOST:PORT, unix:PATH, tcp-relay:…
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,12 +16,16 @@ typedef enum
   SS_SPEC_UDP_CONNECT,
   SS_SPEC_UNIX_LISTEN,
   SS_SPEC_UNIX_CONNECT,
+  SS_SPEC_TCP_RELAY,
+  SS_SPEC_UNIX_RELAY,
+  SS_SPEC_UDP_RELAY,
 } SsSpecKind;
 
 typedef struct
 {
   SsSpecKind  kind;
   char       *address;  /* "[HOST:]PORT" or a Unix path, for ss_address_resolve_async() */
+  char       *target;   /* a relay's: "HOST:PORT" or a Unix path; NULL otherwise */
 } SsSpec;
 
 SsSpec  *ss_spec_parse        (const char    *text,
@@ -31,6 +35,7 @@ char    *ss_spec_to_string    (const SsSpec  *self);
 gboolean ss_spec_is_listen    (const SsSpec  *self);
 int      ss_spec_socket_type  (const SsSpec  *self);
 gboolean ss_spec_is_unix      (const SsSpec  *self);
+gboolean ss_spec_is_relay     (const SsSpec  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsSpec, ss_spec_free)
 

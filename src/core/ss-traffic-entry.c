@@ -27,6 +27,7 @@ struct _SsTrafficEntry
   guint          message_flags;
   guint          first_chunk;
   guint          n_chunks;
+  gboolean       relayed;  /* from a relayed pair's log */
 };
 
 G_DEFINE_ENUM_TYPE (SsTrafficKind, ss_traffic_kind,
@@ -288,6 +289,27 @@ ss_traffic_entry_set_source (SsTrafficEntry *self,
 {
   g_return_if_fail (SS_IS_TRAFFIC_ENTRY (self));
   self->source = source;
+}
+
+/**
+ * ss_traffic_entry_set_relayed:
+ *
+ * From a relayed pair's log: received is client → server, sent is
+ * server → client (see ss_traffic_log_set_relayed()).
+ */
+void
+ss_traffic_entry_set_relayed (SsTrafficEntry *self,
+                              gboolean        relayed)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_ENTRY (self));
+  self->relayed = !!relayed;
+}
+
+gboolean
+ss_traffic_entry_get_relayed (SsTrafficEntry *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_ENTRY (self), FALSE);
+  return self->relayed;
 }
 
 /**

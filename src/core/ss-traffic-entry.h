@@ -63,5 +63,8 @@ void            ss_traffic_entry_set_message (SsTrafficEntry *self,
 guint           ss_traffic_entry_get_message_flags (SsTrafficEntry *self);
 guint           ss_traffic_entry_get_first_chunk   (SsTrafficEntry *self);
 guint           ss_traffic_entry_get_n_chunks      (SsTrafficEntry *self);
+void            ss_traffic_entry_set_relayed (SsTrafficEntry *self,
+                                              gboolean        relayed);
+gboolean        ss_traffic_entry_get_relayed (SsTrafficEntry *self);
 
 G_END_DECLS

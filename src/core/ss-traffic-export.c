@@ -46,7 +46,8 @@ format_time (gint64 real_time)
 
 /* One entry's heading line in a transcript or a hex dump */
 static char *
-dup_heading (SsTrafficEntry *entry)
+dup_heading (SsTrafficEntry *entry,
+             gboolean        relayed)
 {
   g_autofree char *time = format_time (ss_traffic_entry_get_time (entry));
   const char *peer = ss_traffic_entry_get_peer (entry);
@@ -55,9 +56,16 @@ dup_heading (SsTrafficEntry *entry)
   switch (ss_traffic_entry_get_kind (entry))
     {
     case SS_TRAFFIC_RECEIVED:
+      /* a relayed pair's log: received from the client, for the server */
+      if (relayed)
+        return g_strdup_printf ("%s  <<< client → server %" G_GSIZE_FORMAT "%s%s", time, len,
+                                peer ? " from " : "", peer ? peer : "");
       return g_strdup_printf ("%s  <<< received %" G_GSIZE_FORMAT "%s%s", time, len,
                               peer ? " from " : "", peer ? peer : "");
     case SS_TRAFFIC_SENT:
+      if (relayed)
+        return g_strdup_printf ("%s  >>> server → client %" G_GSIZE_FORMAT "%s%s", time, len,
+                                peer ? " to " : "", peer ? peer : "");
       return g_strdup_printf ("%s  >>> sent %" G_GSIZE_FORMAT "%s%s", time, len,
                               peer ? " to " : "", peer ? peer : "");
     case SS_TRAFFIC_EVENT:
@@ -81,6 +89,7 @@ write_string (GOutputStream  *out,
 static gboolean
 write_entry (GOutputStream   *out,
              SsTrafficEntry  *entry,
+             gboolean         relayed,
              SsExportFormat   format,
              guint64         *missing,
              GError         **error)
@@ -105,7 +114,7 @@ write_entry (GOutputStream   *out,
       return g_output_stream_write_all (out, data, len, NULL, NULL, error);
     }
 
-  heading = dup_heading (entry);
+  heading = dup_heading (entry, relayed);
   if (!write_string (out, heading, error) || !write_string (out, "\n", error))
     return FALSE;
   if (kind == SS_TRAFFIC_EVENT)
@@ -249,7 +258,7 @@ export (SsTrafficLog     *log,
         {
           g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (rows, i);
 
-          ok = write_entry (out, entry, format, missing, &local_error);
+          ok = write_entry (out, entry, ss_traffic_log_get_relayed (log), format, missing, &local_error);
         }
       /* the data is on disk before the name points at it */
       ok = ok && g_output_stream_flush (out, NULL, &local_error);

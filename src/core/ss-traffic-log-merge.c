@@ -44,6 +44,28 @@ ss_traffic_log_new_merged (void)
   return self;
 }
 
+/**
+ * ss_traffic_log_set_relayed:
+ *
+ * Marks the log as a relayed pair's (or a relay's, merged): its received
+ * bytes are what the client sent the server, its sent bytes the server's
+ * answer, and views name the directions so.
+ */
+void
+ss_traffic_log_set_relayed (SsTrafficLog *self,
+                            gboolean      relayed)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
+  self->relayed = !!relayed;
+}
+
+gboolean
+ss_traffic_log_get_relayed (SsTrafficLog *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_LOG (self), FALSE);
+  return self->relayed;
+}
+
 gboolean
 ss_traffic_log_is_merged (SsTrafficLog *self)
 {

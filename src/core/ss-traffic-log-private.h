@@ -78,6 +78,8 @@ struct _SsTrafficLog
   guint64     budget;
 
   GByteArray *event_text;
+  /* a relayed pair's: received is client → server, sent server → client */
+  gboolean    relayed;
 
   /* model changes a flood may still make at once (a token bucket) */
   SsRateLimit publish_limit;

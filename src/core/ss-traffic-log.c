@@ -97,6 +97,8 @@ ss_traffic_log_make_entry (SsTrafficLog *self,
   peer = (guint) record->peer_high << 16 | record->peer_low;
   if (peer != 0)
     ss_traffic_entry_set_peer (entry, g_ptr_array_index (self->peers, peer - 1));
+  if (self->relayed)
+    ss_traffic_entry_set_relayed (entry, TRUE);
   return entry;
 }
 

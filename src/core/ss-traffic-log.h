@@ -69,6 +69,9 @@ guint         ss_traffic_log_nth_of_kinds      (SsTrafficLog  *self,
                                                 guint          n);
 void          ss_traffic_log_clear             (SsTrafficLog  *self);
 
+void          ss_traffic_log_set_relayed       (SsTrafficLog  *self,
+                                                gboolean       relayed);
+gboolean      ss_traffic_log_get_relayed       (SsTrafficLog  *self);
 SsTrafficLog *ss_traffic_log_new_merged        (void);
 gboolean      ss_traffic_log_is_merged         (SsTrafficLog  *self);
 guint         ss_traffic_log_add_source        (SsTrafficLog  *self,

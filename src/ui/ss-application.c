@@ -319,6 +319,15 @@ ss_application_init (SsApplication *self)
       "  udp:HOST:PORT            a UDP socket connected to a default peer\n"
       "  unix-listen:PATH         a Unix stream listener (@name: abstract)\n"
       "  unix:PATH                connect to a Unix stream socket\n"
+      "  tcp-relay:[BIND:]PORT:HOST:HOSTPORT\n"
+      "                           listen on PORT (BIND defaults to 127.0.0.1) and relay\n"
+      "                           each client to HOST:HOSTPORT, as ssh -L does\n"
+      "  udp-relay:[BIND:]PORT:HOST:HOSTPORT\n"
+      "                           the same for UDP: each client address gets its own\n"
+      "                           socket to HOST:HOSTPORT, and the answers go back to it\n"
+      "  unix-relay:PATH:TARGETPATH\n"
+      "                           listen on the Unix socket PATH (no colon in it) and\n"
+      "                           relay each client to TARGETPATH\n"
       "IPv6 hosts go in brackets: tcp-listen:[::1]:8000"));
 }
 

@@ -11,6 +11,7 @@
 #include "ss-accessible.h"
 #include "ss-constants.h"
 #include "ss-new-socket-box.h"
+#include "ss-spec.h"
 
 struct _SsNewSocketBox
 {
@@ -21,12 +22,17 @@ struct _SsNewSocketBox
   GtkDropDown *protocol_dropdown;
   GtkButton   *create_button;
   GtkButton   *pair_button;
+  GtkExpander *relay_expander;
+  GtkEntry    *relay_listen_entry;
+  GtkEntry    *relay_target_entry;
+  GtkButton   *relay_button;
   GtkLabel    *error_label;
 };
 
 enum {
   CREATE,
   CREATE_PAIR,
+  CREATE_RELAY,
   N_SIGNALS
 };
 
@@ -159,6 +165,34 @@ pair_clicked_cb (SsNewSocketBox *self)
   g_signal_emit (self, signals[CREATE_PAIR], 0, selected (self->type_dropdown, types, n_types)->value);
 }
 
+/* The two addresses as a spec: a path (/… or @name) makes a Unix relay,
+ * anything else a TCP one, in ssh -L's order. */
+static void
+relay_clicked_cb (SsNewSocketBox *self)
+{
+  g_autofree char *listen = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->relay_listen_entry))));
+  g_autofree char *target = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->relay_target_entry))));
+  g_autofree char *text = NULL;
+  g_autoptr(SsSpec) spec = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (*listen == '\0' || *target == '\0')
+    {
+      ss_new_socket_box_show_error (self, _("A relay needs both addresses: where to listen, and the target"));
+      return;
+    }
+  text = g_strdup_printf ("%s:%s:%s", *listen == '/' || *listen == '@' ? "unix-relay" : "tcp-relay",
+                          listen, target);
+  spec = ss_spec_parse (text, &error);
+  if (spec == NULL)
+    {
+      ss_new_socket_box_show_error (self, error->message);
+      return;
+    }
+  ss_new_socket_box_show_error (self, NULL);
+  g_signal_emit (self, signals[CREATE_RELAY], 0, spec);
+}
+
 /* socketpair() makes Unix sockets only (on Linux): offer it there. */
 static void
 family_changed_cb (SsNewSocketBox *self)
@@ -202,15 +236,27 @@ ss_new_socket_box_class_init (SsNewSocketBoxClass *klass)
   signals[CREATE_PAIR] = g_signal_new ("create-pair", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
 
+  /**
+   * SsNewSocketBox::create-relay:
+   * @spec: (type gpointer): the relay's spec (an #SsSpec), checked
+   */
+  signals[CREATE_RELAY] = g_signal_new ("create-relay", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-new-socket-box.ui");
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, family_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, type_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, protocol_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, create_button);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, pair_button);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_expander);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_listen_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_target_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_button);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, error_label);
   gtk_widget_class_bind_template_callback (widget_class, create_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pair_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, relay_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -19,6 +19,7 @@ struct _SsPreferencesWindow
   GtkEntry      *bind_host_entry;
   GtkSwitch     *close_on_peer_close_switch;
   GtkSpinButton *retention_spin;
+  GtkSpinButton *relay_idle_spin;
   GtkSwitch     *learner_mode_switch;
 
   GSettings     *settings;
@@ -93,6 +94,7 @@ ss_preferences_window_class_init (SsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsPreferencesWindow, bind_host_entry);
   gtk_widget_class_bind_template_child (widget_class, SsPreferencesWindow, close_on_peer_close_switch);
   gtk_widget_class_bind_template_child (widget_class, SsPreferencesWindow, retention_spin);
+  gtk_widget_class_bind_template_child (widget_class, SsPreferencesWindow, relay_idle_spin);
   gtk_widget_class_bind_template_child (widget_class, SsPreferencesWindow, learner_mode_switch);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -110,6 +112,7 @@ ss_preferences_window_init (SsPreferencesWindow *self)
   g_settings_bind (self->settings, "close-on-peer-close", self->close_on_peer_close_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "closed-retention", self->retention_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "relay-idle-timeout", self->relay_idle_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "learner-mode", self->learner_mode_switch, "active", G_SETTINGS_BIND_DEFAULT);
 }
 

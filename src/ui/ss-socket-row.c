@@ -22,6 +22,7 @@ struct _SsSocketRow
   SsTextCell *subtitle_label;
 
   SsSocket  *socket;
+  SsSocket  *server;   /* a relayed pair's: the server's leg */
   GtkWidget *menu;
 };
 
@@ -67,9 +68,15 @@ update (SsSocketRow *self)
   else
     title = g_steal_pointer (&kind);
 
-  /* Translators: "connected · fd 5" */
-  subtitle = g_strdup_printf (_("%s · fd %d"), ss_format_state (self->socket),
-                              ss_socket_get_fd (self->socket));
+  /* a relayed pair: both legs' states on the client's row */
+  if (self->server != NULL)
+    /* Translators: a relayed pair's two legs: "client connected · server connecting · fd 5" */
+    subtitle = g_strdup_printf (_("client %s · server %s · fd %d"), ss_format_state (self->socket),
+                                ss_format_state (self->server), ss_socket_get_fd (self->socket));
+  else
+    /* Translators: "connected · fd 5" */
+    subtitle = g_strdup_printf (_("%s · fd %d"), ss_format_state (self->socket),
+                                ss_socket_get_fd (self->socket));
 
   ss_text_cell_set_text (self->title_label, title);
   ss_text_cell_set_text (self->subtitle_label, subtitle);
@@ -113,10 +120,18 @@ ss_socket_row_set_socket (SsSocketRow *self,
 
   if (self->socket != NULL)
     g_signal_handlers_disconnect_by_func (self->socket, update, self);
+  if (self->server != NULL)
+    g_signal_handlers_disconnect_by_func (self->server, update, self);
   g_set_object (&self->socket, socket);
+  g_clear_object (&self->server);
+  if (socket != NULL && ss_socket_get_relay_server (socket) != NULL)
+    self->server = g_object_ref (ss_socket_get_relay_server (socket));
   if (socket != NULL)
     for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
       g_signal_connect_swapped (socket, watched[i], G_CALLBACK (update), self);
+  if (self->server != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
+      g_signal_connect_swapped (self->server, watched[i], G_CALLBACK (update), self);
   update (self);
 }
 

@@ -74,7 +74,7 @@ static const struct
   float xalign;
 } cell_shape[N_COLUMNS] = {
   [COLUMN_TIME] = { 15, 0 },
-  [COLUMN_DIRECTION] = { 10, 0 },
+  [COLUMN_DIRECTION] = { 15, 0 },  /* "client → server" in a relayed pair */
   [COLUMN_LENGTH] = { 6, 1 },
   [COLUMN_PEER] = { 17, 0 },
   [COLUMN_DATA] = { 40, 0 },
@@ -94,6 +94,23 @@ set_one_class (GtkWidget         *widget,
       gtk_widget_remove_css_class (widget, classes[i]);
   if (wanted != NULL && !gtk_widget_has_css_class (widget, wanted))
     gtk_widget_add_css_class (widget, wanted);
+}
+
+/* A relayed pair's directions are named for its two sides. */
+const char *
+ss_traffic_view_direction_label (SsTrafficKind kind,
+                                 gboolean      relayed)
+{
+  switch (kind)
+    {
+    case SS_TRAFFIC_RECEIVED:
+      return relayed ? _("client → server") : _("← received");
+    case SS_TRAFFIC_SENT:
+      return relayed ? _("server → client") : _("→ sent");
+    case SS_TRAFFIC_EVENT:
+    default:
+      return _("• event");
+    }
 }
 
 static void
@@ -125,8 +142,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   switch (column)
     {
     case COLUMN_DIRECTION:
-      text = g_strdup (kind == SS_TRAFFIC_RECEIVED ? _("← received")
-                       : kind == SS_TRAFFIC_SENT ? _("→ sent") : _("• event"));
+      text = g_strdup (ss_traffic_view_direction_label (kind, ss_traffic_entry_get_relayed (entry)));
       break;
     case COLUMN_LENGTH:
       if (kind != SS_TRAFFIC_EVENT)

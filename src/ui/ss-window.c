@@ -296,6 +296,16 @@ new_socket_box_create_pair_cb (SsWindow       *self,
     ss_window_select_socket (self, socket);
 }
 
+static void open_spec_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+new_socket_box_create_relay_cb (SsWindow       *self,
+                                const SsSpec   *spec,
+                                SsNewSocketBox *box)
+{
+  ss_session_open_async (self->session, spec, NULL, open_spec_cb, g_object_ref (self));
+}
+
 static void
 open_spec_cb (GObject      *object,
               GAsyncResult *result,
@@ -380,16 +390,37 @@ string_to_bytes (char *text)
   return g_bytes_new_take (text, len);
 }
 
+/* (nullable): the relay shown, or the relay of the pair shown */
+static SsSocket *
+dup_shown_relay (SsWindow *self)
+{
+  g_autoptr(SsSocket) socket = ss_window_get_selected_socket (self);
+  SsSocket *listener;
+
+  if (socket == NULL)
+    return NULL;
+  if (ss_socket_get_relay_target (socket) != NULL)
+    return g_steal_pointer (&socket);
+  listener = ss_socket_get_listener (socket);
+  if (listener != NULL && ss_socket_get_relay_target (listener) != NULL)
+    return g_object_ref (listener);
+  return NULL;
+}
+
 static void
 export_chosen_cb (gpointer        user_data,
                   GFile          *file,
                   GtkFileChooser *chooser)
 {
   SsWindow *self = user_data;
+  g_autoptr(SsSocket) relay = dup_shown_relay (self);
   g_autoptr(GBytes) script = NULL;
 
   /* written to a temporary file and renamed: a crash leaves the old file */
-  script = string_to_bytes (ss_call_log_to_python (ss_session_get_calls (self->session)));
+  if (relay != NULL)
+    script = string_to_bytes (ss_socket_relay_to_python (relay));
+  else
+    script = string_to_bytes (ss_call_log_to_python (ss_session_get_calls (self->session)));
   /* private: the script holds the payloads the session sent */
   g_file_replace_contents_bytes_async (file, script, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL,
                                        script_saved_cb, g_object_ref (self));
@@ -400,9 +431,14 @@ export_script_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  ss_file_chooser_show (ss_file_chooser_new (widget, _("Export Calls as Python Script"),
+  g_autoptr(SsSocket) relay = dup_shown_relay (SS_WINDOW (widget));
+
+  /* a relay (or one of its pairs) on screen: the relay itself, runnable */
+  ss_file_chooser_show (ss_file_chooser_new (widget,
+                                             relay != NULL ? _("Export Relay as Python Script")
+                                                           : _("Export Calls as Python Script"),
                                              GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
-                                             "sockscope-session.py"),
+                                             relay != NULL ? "sockscope-relay.py" : "sockscope-session.py"),
                         export_chosen_cb, widget);
 }
 
@@ -456,6 +492,7 @@ server_settings_changed_cb (SsWindow *self)
                                       g_settings_get_boolean (self->settings, "close-on-peer-close") &&
                                       !g_settings_get_boolean (self->settings, "learner-mode"));
   ss_session_set_closed_retention (self->session, g_settings_get_uint (self->settings, "closed-retention"));
+  ss_session_set_relay_idle_timeout (self->session, g_settings_get_uint (self->settings, "relay-idle-timeout") * 1000);
 }
 
 static gboolean
@@ -534,6 +571,7 @@ ss_window_class_init (SsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, error_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_socket_box_create_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_socket_box_create_pair_cb);
+  gtk_widget_class_bind_template_callback (widget_class, new_socket_box_create_relay_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-socket", NULL, new_socket_action);
   gtk_widget_class_install_action (widget_class, "win.close-socket", NULL, close_socket_action);
@@ -579,6 +617,8 @@ ss_window_init (SsWindow *self)
   g_signal_connect_object (self->settings, "changed::learner-mode",
                            G_CALLBACK (server_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::closed-retention",
+                           G_CALLBACK (server_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::relay-idle-timeout",
                            G_CALLBACK (server_settings_changed_cb), self, G_CONNECT_SWAPPED);
 
   gtk_window_set_default_size (GTK_WINDOW (self),

@@ -1,0 +1,255 @@
+/* ss-socket-relay.c — a listener that relays: each connection it accepts is paired with one to a target
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-core"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "ss-constants.h"
+#include "ss-socket-private.h"
+
+static gboolean
+is_any (const SsAddress *address)
+{
+  const struct sockaddr_in *in4 = (const struct sockaddr_in *) &address->storage;
+  const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) &address->storage;
+
+  if (address->storage.ss_family == AF_INET)
+    return in4->sin_addr.s_addr == htonl (INADDR_ANY);
+  if (address->storage.ss_family == AF_INET6)
+    return IN6_IS_ADDR_UNSPECIFIED (&in6->sin6_addr);
+  return FALSE;
+}
+
+/* Whether a connection to @target would reach @local, the listener
+ * itself: the same port on the same address, or on any address of a
+ * listener bound to all of them. Across families (a listener on [::]
+ * takes IPv4 too) the port alone decides. */
+static gboolean
+reaches_itself (const SsAddress *local,
+                const SsAddress *target)
+{
+  int family = local->storage.ss_family;
+
+  if (family == AF_UNIX || target->storage.ss_family == AF_UNIX)
+    {
+      const struct sockaddr_un *a = (const struct sockaddr_un *) &local->storage;
+      const struct sockaddr_un *b = (const struct sockaddr_un *) &target->storage;
+      gsize offset = G_STRUCT_OFFSET (struct sockaddr_un, sun_path);
+
+      return family == target->storage.ss_family && local->len == target->len &&
+             local->len > offset &&
+             memcmp (a->sun_path, b->sun_path, local->len - offset) == 0;
+    }
+  if (ss_address_get_port (local) != ss_address_get_port (target))
+    return FALSE;
+  if (is_any (local) || is_any (target) || family != target->storage.ss_family)
+    return family == target->storage.ss_family || family == AF_INET6;
+  if (family == AF_INET)
+    return ((const struct sockaddr_in *) &local->storage)->sin_addr.s_addr ==
+           ((const struct sockaddr_in *) &target->storage)->sin_addr.s_addr;
+  return memcmp (&((const struct sockaddr_in6 *) &local->storage)->sin6_addr,
+                 &((const struct sockaddr_in6 *) &target->storage)->sin6_addr,
+                 sizeof (struct in6_addr)) == 0;
+}
+
+/**
+ * ss_socket_set_relay_target:
+ * @target: where each connection accepted from now on is forwarded
+ *
+ * Makes a bound stream socket a relay: every connection it accepts gets
+ * a connection of its own to @target, and what either sends goes to the
+ * other (see ss-relay-pair.c). A target that is the socket's own address
+ * would relay to itself without end, and is refused.
+ */
+gboolean
+ss_socket_set_relay_target (SsSocket         *self,
+                            const SsAddress  *target,
+                            GError          **error)
+{
+  struct sockaddr_storage storage = { 0 };
+  socklen_t len = sizeof storage;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  if (self->type != SOCK_STREAM && self->type != SOCK_DGRAM)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("Only stream and datagram sockets relay"));
+      return FALSE;
+    }
+  if (getsockname (self->fd, (struct sockaddr *) &storage, &len) == 0 && len > sizeof (sa_family_t))
+    {
+      g_autoptr(SsAddress) local = ss_address_new ((struct sockaddr *) &storage, len);
+
+      if (reaches_itself (local, target))
+        {
+          g_autofree char *text = ss_address_to_string (target);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("The relay would connect to itself: %s is its own listening address"),
+                       text);
+          return FALSE;
+        }
+    }
+
+  g_clear_pointer (&self->relay_target, ss_address_free);
+  self->relay_target = ss_address_copy (target);
+  if (self->type == SOCK_DGRAM && self->relay_upstreams == NULL)
+    self->relay_upstreams = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                   (GDestroyNotify) g_bytes_unref, g_object_unref);
+  {
+    g_autofree char *text = ss_address_to_string (target);
+
+    ss_traffic_log_append_event (self->traffic, _("Relaying each connection to %s"), text);
+    ss_traffic_log_set_relayed (self->traffic, TRUE);
+    if (self->all_traffic != NULL)
+      ss_traffic_log_set_relayed (self->all_traffic, TRUE);
+    ss_traffic_log_flush (self->traffic);
+  }
+  return TRUE;
+}
+
+/* (nullable): where a relay forwards to */
+const SsAddress *
+ss_socket_get_relay_target (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return self->relay_target;
+}
+
+/**
+ * ss_socket_get_relay_server:
+ *
+ * Returns: (transfer none) (nullable): for the client's leg of a relayed
+ *   pair (a relay's connection), the server's leg
+ */
+SsSocket *
+ss_socket_get_relay_server (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  if (self->relay_pair == NULL || ss_relay_pair_get_client (self->relay_pair) != self)
+    return NULL;
+  return ss_relay_pair_get_server (self->relay_pair);
+}
+
+/* For a recording: the client's leg of a pair is a stream between the
+ * client and the server (the target), not the relay's own address. */
+SsAddress *
+ss_socket_dup_relay_server_address (SsSocket *self)
+{
+  if (self->relay_pair == NULL || ss_relay_pair_get_client (self->relay_pair) != self)
+    return NULL;
+  return ss_address_copy (ss_relay_pair_get_target (self->relay_pair));
+}
+
+/* An address as Python writes it; an abstract Unix name starts with NUL. */
+static char *
+dup_python_address (const SsAddress *address)
+{
+  g_autofree char *text = NULL;
+
+  if (ss_address_get_family (address) != AF_UNIX)
+    return ss_address_to_python (address);
+  text = ss_address_to_string (address);
+  if (text[0] == '@')
+    return g_strdup_printf ("'\\0%s'", text + 1);
+  return g_strdup_printf ("'%s'", text);
+}
+
+/**
+ * ss_socket_relay_to_python:
+ *
+ * A small runnable relay in the seed's style, for a relay socket: its
+ * listening address and target, one thread a direction, ends passed on
+ * as half-closes and resets as resets.
+ *
+ * Returns: (transfer full) (nullable): the script, or %NULL when @self
+ *   is not a relay
+ */
+char *
+ss_socket_relay_to_python (SsSocket *self)
+{
+  struct sockaddr_storage storage = { 0 };
+  socklen_t len = sizeof storage;
+  g_autoptr(SsAddress) local = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *target = NULL;
+  const char *family;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+
+  if (self->relay_target == NULL)
+    return NULL;
+  if (getsockname (self->fd, (struct sockaddr *) &storage, &len) == 0 && len > sizeof (sa_family_t))
+    local = ss_address_new ((struct sockaddr *) &storage, len);
+  else if (self->local_address != NULL)
+    local = ss_address_parse_numeric (self->local_address, self->family, NULL, NULL);
+  if (local == NULL)
+    return NULL;
+  listen = dup_python_address (local);
+  target = dup_python_address (self->relay_target);
+  family = ss_family_name (self->family);
+
+  return g_strdup_printf (
+    "#!/usr/bin/env python3\n"
+    "# Exported by Sockscope: a relay, in the seed's recipes. Each client\n"
+    "# accepted gets its own connection to the target; one thread a direction.\n"
+    "import socket\n"
+    "import struct\n"
+    "import threading\n"
+    "\n"
+    "LISTEN = %s\n"
+    "TARGET = %s\n"
+    "\n"
+    "\n"
+    "def forward(src, dst, ended):\n"
+    "    try:\n"
+    "        while True:\n"
+    "            data = src.recv(65536)\n"
+    "            if not data:\n"
+    "                # a half-close is passed on as a half-close\n"
+    "                dst.shutdown(socket.SHUT_WR)\n"
+    "                break\n"
+    "            dst.sendall(data)\n"
+    "    except OSError:\n"
+    "        # a reset is passed on as a reset\n"
+    "        dst.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n"
+    "        dst.close()\n"
+    "        src.close()\n"
+    "        return\n"
+    "    ended.append(src)\n"
+    "    if len(ended) == 2:\n"
+    "        src.close()\n"
+    "        dst.close()\n"
+    "\n"
+    "\n"
+    "sk = socket.socket(socket.%s, socket.%s)\n"
+    "%s"
+    "sk.bind(LISTEN)\n"
+    "sk.listen(128)\n"
+    "while True:\n"
+    "    conn, addr = sk.accept()\n"
+    "    upstream = socket.socket(socket.%s, socket.SOCK_STREAM)\n"
+    "    try:\n"
+    "        upstream.connect(TARGET)\n"
+    "    except OSError as error:\n"
+    "        print(addr, error)\n"
+    "        upstream.close()\n"
+    "        conn.close()\n"
+    "        continue\n"
+    "    ended = []\n"
+    "    threading.Thread(target=forward, args=(conn, upstream, ended), daemon=True).start()\n"
+    "    threading.Thread(target=forward, args=(upstream, conn, ended), daemon=True).start()\n",
+    listen, target, family, ss_type_name (self->type),
+    self->family == AF_UNIX ? "" : "sk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n",
+    ss_family_name (ss_address_get_family (self->relay_target)));
+}
