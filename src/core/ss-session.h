@@ -44,5 +44,7 @@ SsSocket   *ss_session_open_finish   (SsSession      *self,
 
 void         ss_session_set_record_path (SsSession   *self,
                                          const char  *path);
+void         ss_session_set_tls_config  (SsSession   *self,
+                                         SsTlsConfig *config);
 
 G_END_DECLS

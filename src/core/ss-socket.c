@@ -62,6 +62,7 @@ ss_socket_dispose (GObject *object)
   SsSocket *self = SS_SOCKET (object);
 
   ss_socket_io_stop (self);
+  ss_socket_tls_dispose (self);
   g_clear_handle_id (&self->retention_id, g_source_remove);
   g_clear_object (&self->recv_burst);
   g_clear_object (&self->connections);
@@ -405,6 +406,7 @@ ss_socket_close (SsSocket *self)
     return;
 
   g_object_ref (self);
+  ss_socket_tls_close (self);
   ss_socket_io_stop (self);
 
   result = close (self->fd);

@@ -19,16 +19,19 @@ static const struct
 {
   const char *prefix;
   SsSpecKind  kind;
+  gboolean    tls;
 } kinds[] = {
   { "tcp-listen",  SS_SPEC_TCP_LISTEN },
   { "tcp",         SS_SPEC_TCP_CONNECT },
+  { "tls-listen",  SS_SPEC_TCP_LISTEN, TRUE },
+  { "tls",         SS_SPEC_TCP_CONNECT, TRUE },
   { "udp-listen",  SS_SPEC_UDP_LISTEN },
   { "udp",         SS_SPEC_UDP_CONNECT },
   { "unix-listen", SS_SPEC_UNIX_LISTEN },
   { "unix",        SS_SPEC_UNIX_CONNECT },
 };
 
-#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH or unix:PATH")
+#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, tls-listen:[HOST:]PORT, tls:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH or unix:PATH")
 
 gboolean
 ss_spec_is_listen (const SsSpec *self)
@@ -145,6 +148,7 @@ ss_spec_parse (const char  *text,
 
   self = g_new0 (SsSpec, 1);
   self->kind = kinds[i].kind;
+  self->tls = kinds[i].tls;
   rest = colon + 1;
   if (ss_spec_is_unix (self) ? !check_unix_path (text, rest, error)
                              : !check_inet (text, rest, ss_spec_is_listen (self), error))
@@ -163,7 +167,7 @@ ss_spec_to_string (const SsSpec *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    if (kinds[i].kind == self->kind)
+    if (kinds[i].kind == self->kind && kinds[i].tls == self->tls)
       return g_strdup_printf ("%s:%s", kinds[i].prefix, self->address);
   g_return_val_if_reached (NULL);
 }

@@ -22,6 +22,7 @@ typedef struct
 {
   SsSpecKind  kind;
   char       *address;  /* "[HOST:]PORT" or a Unix path, for ss_address_resolve_async() */
+  gboolean    tls;      /* tls: and tls-listen:, TCP speaking TLS */
 } SsSpec;
 
 SsSpec  *ss_spec_parse        (const char    *text,
