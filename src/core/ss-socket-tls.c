@@ -93,6 +93,7 @@ ss_socket_start_tls (SsSocket     *self,
       return FALSE;
     }
   ss_tls_session_set_event_func (self->tls, session_event, self);
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_TLS_SESSION]);
   ss_traffic_log_append_event (self->traffic, server ? _("TLS: waiting for the client's ClientHello")
                                                      : _("TLS: starting the handshake"));
   self->tls_timeout_id = g_timeout_add_seconds (HANDSHAKE_TIMEOUT_S, handshake_timed_out, self);
@@ -113,6 +114,9 @@ ss_socket_tls_connected (SsSocket *self)
 
   if (self->tls_config == NULL || self->tls != NULL || self->listener != NULL || self->accepted)
     return;
+  /* no host typed: the address connected to names the peer */
+  if (self->tls_host == NULL)
+    self->tls_host = dup_host (self->peer_address);
   if (!ss_socket_start_tls (self, self->tls_config, FALSE, self->tls_host, &error))
     ss_socket_connection_failed (self, EPROTO, "TLS");
 }
