@@ -580,6 +580,50 @@ test_listener_python (void)
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
 
+/* tls-listen: and tls: of one command line share its options (--insecure,
+ * --alpn): the client's trust and the server's certificate both hold */
+static void
+test_shared_config (void)
+{
+  g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(SsTlsConfig) config = ss_tls_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSocket) listener = NULL;
+  g_autoptr(SsSocket) client = NULL;
+  SsSocket *connection;
+  g_autofree char *spec = NULL;
+  g_autofree char *alpn = NULL;
+
+  ss_tls_config_set_insecure (config, TRUE);
+  ss_tls_config_set_alpn (config, "h2,http/1.1");
+  ss_session_set_tls_config (session, config);
+  listener = ss_test_open_spec (session, "tls-listen:127.0.0.1:0", &error);
+  g_assert_no_error (error);
+  spec = g_strdup_printf ("tls:127.0.0.1:%u", port_of (listener));
+  client = ss_test_open_spec (session, spec, &error);
+  g_assert_no_error (error);
+  ss_test_wait_until (tls_settled, client, PEER_TIMEOUT_MS);
+  g_assert_cmpint (ss_tls_session_get_state (ss_socket_get_tls_session (client)), ==, SS_TLS_STATE_ESTABLISHED);
+  ss_test_assert_event (client, "Not verified (insecure mode accepts any certificate): the certificate is self-signed");
+  alpn = ss_tls_session_dup_alpn (ss_socket_get_tls_session (client));
+  g_assert_cmpstr (alpn, ==, "h2");
+
+  ss_test_send_ok (client, "ping", 4);
+  ss_test_wait_connections (listener, 1);
+  connection = ss_test_connection_at (listener, 0);
+  ss_test_wait_bytes_in (connection, 4);
+  ss_test_assert_payload (connection, SS_TRAFFIC_RECEIVED, "ping", 4);
+
+  /* Close sends close_notify: the other end tells it from a truncation */
+  ss_socket_close (client);
+  ss_test_wait_until (peer_closed, connection, PEER_TIMEOUT_MS);
+  ss_test_assert_event (connection, "close_notify: the peer ended the TLS session cleanly");
+  ss_socket_close (listener);
+  g_clear_object (&client);
+  g_clear_object (&listener);
+  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+}
+
 /* the first-flight classifier the fuzzer runs too */
 static void
 test_sniff (void)
@@ -637,6 +681,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tls/listener-curl", test_listener_curl);
   g_test_add_func ("/tls/listener-python", test_listener_python);
   g_test_add_func ("/tls/wrong-speakers", test_wrong_speakers);
+  g_test_add_func ("/tls/shared-config", test_shared_config);
   status = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);

@@ -28,10 +28,13 @@ struct _SsTlsConfig
   char            *key_file;
   char            *keylog_path;
 
-  /* made on first use: files are read once, not per connection */
-  gnutls_certificate_credentials_t credentials;
-  gboolean         credentials_server;
+  /* made on first use: files are read once, not per connection; a
+   * client's and a server's apart, as one configuration may serve both
+   * (the command line's) */
+  gnutls_certificate_credentials_t credentials[2];
   SsTlsCertificate *server_certificate;  /* given, or generated */
+  /* replaced by a change of files, but sessions may still use them */
+  GPtrArray       *retired;
 };
 
 SsTlsConfig *
@@ -69,11 +72,22 @@ ss_tls_config_ref (SsTlsConfig *self)
 }
 
 static void
+free_credentials (gpointer credentials)
+{
+  gnutls_certificate_free_credentials (credentials);
+}
+
+/* Sessions made before keep theirs: GnuTLS does not copy credentials. */
+static void
 drop_credentials (SsTlsConfig *self)
 {
-  if (self->credentials != NULL)
-    gnutls_certificate_free_credentials (self->credentials);
-  self->credentials = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (self->credentials); i++)
+    if (self->credentials[i] != NULL)
+      {
+        if (self->retired == NULL)
+          self->retired = g_ptr_array_new_with_free_func (free_credentials);
+        g_ptr_array_add (self->retired, g_steal_pointer (&self->credentials[i]));
+      }
   g_clear_pointer (&self->server_certificate, ss_tls_certificate_unref);
 }
 
@@ -83,6 +97,7 @@ ss_tls_config_unref (SsTlsConfig *self)
   if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
     return;
   drop_credentials (self);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
   g_free (self->servername);
   g_free (self->alpn);
   g_free (self->cafile);
@@ -344,9 +359,8 @@ ss_tls_config_get_credentials (SsTlsConfig  *self,
   gnutls_certificate_credentials_t credentials;
   int ret;
 
-  if (self->credentials != NULL && self->credentials_server == server)
-    return self->credentials;
-  drop_credentials (self);
+  if (self->credentials[server ? 1 : 0] != NULL)
+    return self->credentials[server ? 1 : 0];
 
   gnutls_certificate_allocate_credentials (&credentials);
   if (self->cafile != NULL)
@@ -413,8 +427,7 @@ ss_tls_config_get_credentials (SsTlsConfig  *self,
       self->server_certificate = generated;
     }
 
-  self->credentials = credentials;
-  self->credentials_server = server;
+  self->credentials[server ? 1 : 0] = credentials;
   return credentials;
 }
 
