@@ -624,6 +624,65 @@ test_shared_config (void)
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
 
+/* openssl s_client against tls-listen:, TLS 1.2, verifying the saved
+ * certificate by name: its line arrives decrypted, and its end (stdin
+ * closed) is a close_notify */
+static void
+test_openssl_client (void)
+{
+  g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSocket) listener = ss_test_open_spec (session, "tls-listen:127.0.0.1:0", &error);
+  g_autofree char *pem_path = g_build_filename (tmpdir, "server3.pem", NULL);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *connect = NULL;
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(GOutputStream) input = NULL;
+  SsSocket *connection;
+
+  g_assert_no_error (error);
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  g_assert_true (ss_tls_certificate_save_pem (ss_tls_config_get_server_certificate (ss_socket_get_tls_config (listener)),
+                                              pem_path, &error));
+  connect = g_strdup_printf ("127.0.0.1:%u", port_of (listener));
+  client = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_STDIN_PIPE,
+                               (const char *const []) { openssl, "s_client", "-connect", connect, "-tls1_2",
+                                                        "-CAfile", pem_path, "-verify_return_error",
+                                                        "-verify_hostname", "localhost", "-servername", "localhost",
+                                                        NULL });
+  input = g_object_ref (g_subprocess_get_stdin_pipe (client));
+  ss_test_peer_wait (client, has_connection, listener, PEER_TIMEOUT_MS, "openssl's connection");
+  connection = ss_test_connection_at (listener, 0);
+  ss_test_wait_until (tls_settled, connection, PEER_TIMEOUT_MS);
+  g_assert_cmpstr (ss_tls_session_get_version (ss_socket_get_tls_session (connection)), ==, "TLS1.2");
+  {
+    g_autofree char *sni = ss_tls_session_dup_servername (ss_socket_get_tls_session (connection));
+    g_assert_cmpstr (sni, ==, "localhost");
+  }
+  g_assert_true (g_output_stream_write_all (input, "hello\n", 6, NULL, NULL, &error));
+  g_assert_no_error (error);
+  ss_test_wait_bytes_in (connection, 6);
+  ss_test_assert_payload (connection, SS_TRAFFIC_RECEIVED, "hello\n", 6);
+  g_output_stream_close (input, NULL, NULL);
+  ss_test_peer_wait_exit_ok (client, PEER_TIMEOUT_MS);
+  ss_test_wait_until (peer_closed, connection, PEER_TIMEOUT_MS);
+  assert_events_in_order (connection, (const char *const []) { "TLS ← ClientHello", "TLS → ServerHello",
+                                                               "TLS → Certificate", "TLS → ServerKeyExchange",
+                                                               "TLS → ServerHelloDone", "TLS ← ClientKeyExchange",
+                                                               "TLS ← Finished", "TLS → Finished",
+                                                               "TLS handshake done: TLS1.2",
+                                                               "close_notify: the peer ended the TLS session cleanly",
+                                                               NULL });
+  g_unlink (pem_path);
+  ss_socket_close (listener);
+  g_clear_object (&listener);
+  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+}
+
 /* the first-flight classifier the fuzzer runs too */
 static void
 test_sniff (void)
@@ -682,6 +741,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tls/listener-python", test_listener_python);
   g_test_add_func ("/tls/wrong-speakers", test_wrong_speakers);
   g_test_add_func ("/tls/shared-config", test_shared_config);
+  g_test_add_func ("/tls/openssl-client", test_openssl_client);
   status = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);
