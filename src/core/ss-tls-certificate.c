@@ -22,10 +22,18 @@ struct _SsTlsCertificate
   gnutls_x509_privkey_t  key;   /* only for one made here */
 };
 
-static gboolean
-check (int       ret,
-       const char *what,
-       GError  **error)
+/**
+ * ss_tls_check:
+ * @ret: what a GnuTLS call returned
+ * @what: the call, for the message
+ *
+ * Returns: %TRUE when @ret is not an error; otherwise %FALSE with @error
+ *   set to GnuTLS's own words
+ */
+gboolean
+ss_tls_check (int          ret,
+              const char  *what,
+              GError     **error)
 {
   if (ret >= 0)
     return TRUE;
@@ -75,7 +83,7 @@ ss_tls_certificate_generate (const char  *host,
   time_t now = time (NULL);
 
   gnutls_x509_privkey_init (&self->key);
-  if (!check (gnutls_x509_privkey_generate (self->key, GNUTLS_PK_ECDSA,
+  if (!ss_tls_check (gnutls_x509_privkey_generate (self->key, GNUTLS_PK_ECDSA,
                                             GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0),
               "gnutls_x509_privkey_generate", error))
     return NULL;
@@ -96,7 +104,7 @@ ss_tls_certificate_generate (const char  *host,
   gnutls_x509_crt_set_basic_constraints (self->crt, 0, -1);
   gnutls_x509_crt_set_key_usage (self->crt, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_CERT_SIGN);
   gnutls_x509_crt_set_key_purpose_oid (self->crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
-  if (!check (gnutls_x509_crt_set_key (self->crt, self->key), "gnutls_x509_crt_set_key", error))
+  if (!ss_tls_check (gnutls_x509_crt_set_key (self->crt, self->key), "gnutls_x509_crt_set_key", error))
     return NULL;
   {
     guint8 id[64];
@@ -105,7 +113,7 @@ ss_tls_certificate_generate (const char  *host,
     if (gnutls_x509_crt_get_key_id (self->crt, 0, id, &id_size) >= 0)
       gnutls_x509_crt_set_subject_key_id (self->crt, id, id_size);
   }
-  if (!check (gnutls_x509_crt_sign2 (self->crt, self->crt, self->key, GNUTLS_DIG_SHA256, 0),
+  if (!ss_tls_check (gnutls_x509_crt_sign2 (self->crt, self->crt, self->key, GNUTLS_DIG_SHA256, 0),
               "gnutls_x509_crt_sign2", error))
     return NULL;
   /* read back as a peer would: a certificate being built answers
@@ -119,7 +127,7 @@ ss_tls_certificate_generate (const char  *host,
     if (ret >= 0)
       ret = gnutls_x509_crt_import (crt, &der, GNUTLS_X509_FMT_DER);
     gnutls_free (der.data);
-    if (!check (ret, "gnutls_x509_crt_import", error))
+    if (!ss_tls_check (ret, "gnutls_x509_crt_import", error))
       {
         gnutls_x509_crt_deinit (crt);
         return NULL;
@@ -137,7 +145,7 @@ ss_tls_certificate_new_from_datum (const gnutls_datum_t  *der,
 {
   g_autoptr(SsTlsCertificate) self = certificate_new ();
 
-  if (!check (gnutls_x509_crt_import (self->crt, der, GNUTLS_X509_FMT_DER), "gnutls_x509_crt_import", error))
+  if (!ss_tls_check (gnutls_x509_crt_import (self->crt, der, GNUTLS_X509_FMT_DER), "gnutls_x509_crt_import", error))
     return NULL;
   return g_steal_pointer (&self);
 }

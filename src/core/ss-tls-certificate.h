@@ -29,6 +29,10 @@ gboolean          ss_tls_certificate_save_pem        (SsTlsCertificate        *s
                                                       const char              *path,
                                                       GError                 **error);
 
+gboolean          ss_tls_check                       (int                      ret,
+                                                      const char              *what,
+                                                      GError                 **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsTlsCertificate, ss_tls_certificate_unref)
 
 G_END_DECLS

@@ -235,17 +235,6 @@ is_ip_address (const char *host)
 }
 
 static gboolean
-check (int          ret,
-       const char  *what,
-       GError     **error)
-{
-  if (ret >= 0)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, gnutls_strerror (ret));
-  return FALSE;
-}
-
-static gboolean
 set_alpn (SsTlsSession  *self,
           GError       **error)
 {
@@ -265,7 +254,7 @@ set_alpn (SsTlsSession  *self,
       data[i].data = (unsigned char *) protocols[i];
       data[i].size = strlen (protocols[i]);
     }
-  return check (gnutls_alpn_set_protocols (self->session, data, n, 0), "ALPN", error);
+  return ss_tls_check (gnutls_alpn_set_protocols (self->session, data, n, 0), "ALPN", error);
 }
 
 /**
@@ -302,13 +291,13 @@ ss_tls_session_new (int           fd,
   if (credentials == NULL)
     return NULL;
 
-  if (!check (gnutls_init (&self->session, (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK),
+  if (!ss_tls_check (gnutls_init (&self->session, (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK),
               "gnutls_init", error))
     return NULL;
   gnutls_session_set_ptr (self->session, self);
   priorities = ss_tls_config_dup_priorities (config);
-  if (!check (gnutls_priority_set_direct (self->session, priorities, NULL), priorities, error) ||
-      !check (gnutls_credentials_set (self->session, GNUTLS_CRD_CERTIFICATE, credentials),
+  if (!ss_tls_check (gnutls_priority_set_direct (self->session, priorities, NULL), priorities, error) ||
+      !ss_tls_check (gnutls_credentials_set (self->session, GNUTLS_CRD_CERTIFICATE, credentials),
               "gnutls_credentials_set", error) ||
       !set_alpn (self, error))
     return NULL;
