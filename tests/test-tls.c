@@ -427,6 +427,31 @@ port_of (SsSocket *socket)
   return (guint16) g_ascii_strtoull (strrchr (address, ':') + 1, NULL, 10);
 }
 
+/* the generated certificate of a tls-listen: saved as PEM, for its clients */
+static void
+save_listener_pem (SsSocket   *listener,
+                   const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  SsTlsCertificate *cert = ss_tls_config_get_server_certificate (ss_socket_get_tls_config (listener));
+
+  g_assert_nonnull (cert);
+  g_assert_true (ss_tls_certificate_save_pem (cert, path, &error));
+  g_assert_no_error (error);
+}
+
+/* every socket of @session gone, the PEM file too */
+static void
+finish_listener (SsSession  *session,
+                 SsSocket   *listener,
+                 const char *pem_path)
+{
+  g_unlink (pem_path);
+  ss_socket_close (listener);
+  g_object_unref (listener);
+  ss_test_finalize_session (session, NULL);
+}
+
 /* tls-listen: with the generated certificate saved as PEM: curl trusts
  * it with --cacert, and the request is read decrypted. */
 static void
@@ -456,8 +481,7 @@ test_listener_curl (void)
     g_autofree char *names = ss_tls_certificate_dup_names (cert);
     g_assert_cmpstr (names, ==, "localhost, 127.0.0.1, ::1");
   }
-  g_assert_true (ss_tls_certificate_save_pem (cert, pem_path, &error));
-  g_assert_no_error (error);
+  save_listener_pem (listener, pem_path);
   if (curl_path == NULL)
     {
       g_test_skip ("curl is not installed");
@@ -488,11 +512,8 @@ test_listener_curl (void)
 
   tls = ss_socket_get_tls_session (connection);
   g_assert_true (ss_tls_session_is_server (tls));
-  g_unlink (pem_path);
-  ss_socket_close (listener);
   g_clear_object (&connection);
-  g_clear_object (&listener);
-  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+  finish_listener (g_steal_pointer (&session), g_steal_pointer (&listener), pem_path);
 }
 
 /* A plaintext peer on a TLS listener, and a ClientHello on a plaintext one */
@@ -555,8 +576,7 @@ test_listener_python (void)
   session = ss_session_new ();
   listener = ss_test_open_spec (session, "tls-listen:127.0.0.1:0", &error);
   g_assert_no_error (error);
-  g_assert_true (ss_tls_certificate_save_pem (ss_tls_config_get_server_certificate (ss_socket_get_tls_config (listener)),
-                                              pem_path, &error));
+  save_listener_pem (listener, pem_path);
   port = g_strdup_printf ("%u", port_of (listener));
   client = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE,
                                (const char *const []) { python, script, "client", port, pem_path, "1.2", "notify", NULL });
@@ -569,11 +589,8 @@ test_listener_python (void)
   ss_test_wait_until (peer_closed, connection, PEER_TIMEOUT_MS);
   ss_test_assert_event (connection, "close_notify: the peer ended the TLS session cleanly");
   g_assert_cmpstr (ss_tls_session_get_version (ss_socket_get_tls_session (connection)), ==, "TLS1.2");
-  g_unlink (pem_path);
-  ss_socket_close (listener);
   g_clear_object (&connection);
-  g_clear_object (&listener);
-  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+  finish_listener (g_steal_pointer (&session), g_steal_pointer (&listener), pem_path);
 }
 
 /* tls-listen: and tls: of one command line share its options (--insecure,
@@ -642,8 +659,7 @@ test_openssl_client (void)
       g_test_skip ("openssl is not installed");
       return;
     }
-  g_assert_true (ss_tls_certificate_save_pem (ss_tls_config_get_server_certificate (ss_socket_get_tls_config (listener)),
-                                              pem_path, &error));
+  save_listener_pem (listener, pem_path);
   connect = g_strdup_printf ("127.0.0.1:%u", port_of (listener));
   client = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_STDIN_PIPE,
                                (const char *const []) { openssl, "s_client", "-connect", connect, "-tls1_2",
@@ -673,10 +689,7 @@ test_openssl_client (void)
                                                                "TLS handshake done: TLS1.2",
                                                                "close_notify: the peer ended the TLS session cleanly",
                                                                NULL });
-  g_unlink (pem_path);
-  ss_socket_close (listener);
-  g_clear_object (&listener);
-  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+  finish_listener (g_steal_pointer (&session), g_steal_pointer (&listener), pem_path);
 }
 
 /* the first-flight classifier the fuzzer runs too */
