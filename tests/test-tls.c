@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
+#include <signal.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <glib/gstdio.h>
@@ -516,6 +517,90 @@ test_listener_curl (void)
   finish_listener (g_steal_pointer (&session), g_steal_pointer (&listener), pem_path);
 }
 
+static gboolean
+file_started (gpointer path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 && st.st_size > 0;
+}
+
+/* Save TLS Keys… decrypts a real capture: dumpcap takes the loopback
+ * traffic of curl and a tls-listen:, tshark reads the request back with
+ * the saved keys. Skipped where capture is not allowed. */
+static void
+test_keylog_tshark (void)
+{
+  g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSocket) listener = ss_test_open_spec (session, "tls-listen:127.0.0.1:0", &error);
+  g_autofree char *pem_path = g_build_filename (tmpdir, "server4.pem", NULL);
+  g_autofree char *keys_path = g_build_filename (tmpdir, "keys.txt", NULL);
+  g_autofree char *cap_path = g_build_filename (tmpdir, "tls.pcapng", NULL);
+  g_autofree char *dumpcap = g_find_program_in_path ("dumpcap");
+  g_autofree char *curl_path = g_find_program_in_path ("curl");
+  g_autofree char *filter = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *keylog_option = NULL;
+  g_autoptr(GSubprocess) capture = NULL;
+  g_autoptr(GSubprocess) curl = NULL;
+  g_autoptr(GSubprocess) tshark = NULL;
+  g_autoptr(GBytes) uri = NULL;
+  const char response[] = "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n";
+  SsSocket *connection;
+
+  g_assert_no_error (error);
+  if (dumpcap == NULL || curl_path == NULL || !ss_test_have_tshark ())
+    {
+      g_test_skip ("dumpcap, tshark or curl is missing");
+      finish_listener (g_steal_pointer (&session), g_steal_pointer (&listener), pem_path);
+      return;
+    }
+  save_listener_pem (listener, pem_path);
+  filter = g_strdup_printf ("tcp port %u", port_of (listener));
+  capture = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                (const char *const []) { dumpcap, "-q", "-i", "lo", "-f", filter, "-a", "duration:30",
+                                                         "-w", cap_path, NULL });
+  if (!ss_test_try_wait_until (file_started, cap_path, SS_TEST_TIMEOUT_MS))
+    {
+      g_subprocess_force_exit (capture);
+      g_test_skip ("capture on lo is not allowed here");
+      finish_listener (g_steal_pointer (&session), g_steal_pointer (&listener), pem_path);
+      return;
+    }
+
+  url = g_strdup_printf ("https://127.0.0.1:%u/decrypted", port_of (listener));
+  curl = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE,
+                             (const char *const []) { curl_path, "-sS", "--max-time", "20", "--http1.1",
+                                                      "--cacert", pem_path, url, NULL });
+  ss_test_peer_wait (curl, has_connection, listener, PEER_TIMEOUT_MS, "curl's connection");
+  connection = ss_test_connection_at (listener, 0);
+  {
+    SsTestBytesWait wait = { connection, 16 };
+    ss_test_wait_until (ss_test_bytes_in_reached, &wait, PEER_TIMEOUT_MS);
+  }
+  ss_test_send_ok (connection, response, strlen (response));
+  ss_test_peer_wait_exit_ok (curl, PEER_TIMEOUT_MS);
+  /* a moment for the last packets to reach the capture */
+  ss_test_iterate_for (300);
+  g_subprocess_send_signal (capture, SIGTERM);
+  ss_test_peer_wait_exit_ok (capture, PEER_TIMEOUT_MS);
+
+  g_assert_true (ss_socket_save_tls_keys (listener, keys_path, &error));
+  g_assert_no_error (error);
+  keylog_option = g_strdup_printf ("tls.keylog_file:%s", keys_path);
+  tshark = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                               (const char *const []) { "tshark", "-r", cap_path, "-o", keylog_option,
+                                                        "-Y", "http.request", "-T", "fields",
+                                                        "-e", "http.request.uri", NULL });
+  uri = ss_test_stream_read (g_subprocess_get_stdout_pipe (tshark), 11, PEER_TIMEOUT_MS);
+  ss_test_peer_wait_exit_ok (tshark, PEER_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (uri, NULL), g_bytes_get_size (uri), "/decrypted\n", 11);
+  g_unlink (keys_path);
+  g_unlink (cap_path);
+  finish_listener (g_steal_pointer (&session), g_steal_pointer (&listener), pem_path);
+}
+
 /* A plaintext peer on a TLS listener, and a ClientHello on a plaintext one */
 static void
 test_wrong_speakers (void)
@@ -751,6 +836,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tls/wrong-speakers", test_wrong_speakers);
   g_test_add_func ("/tls/shared-config", test_shared_config);
   g_test_add_func ("/tls/openssl-client", test_openssl_client);
+  g_test_add_func ("/tls/keylog-tshark", test_keylog_tshark);
   status = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);
