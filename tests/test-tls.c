@@ -414,6 +414,16 @@ test_reset_mid_handshake (void)
                                                  NULL });
 }
 
+/* The server closes (FIN) after the ClientHello's first bytes */
+static void
+test_truncated_handshake (void)
+{
+  run_failed_handshake (0, "close",
+                        (const char *const []) { "TLS → ClientHello",
+                                                 "The peer closed the connection in the middle of the TLS handshake",
+                                                 NULL });
+}
+
 static gboolean
 has_connection (gpointer user_data)
 {
@@ -831,6 +841,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tls/verify-failures", test_verify_failures);
   g_test_add_func ("/tls/alert", test_alert);
   g_test_add_func ("/tls/reset-mid-handshake", test_reset_mid_handshake);
+  g_test_add_func ("/tls/truncated-handshake", test_truncated_handshake);
   g_test_add_func ("/tls/listener-curl", test_listener_curl);
   g_test_add_func ("/tls/listener-python", test_listener_python);
   g_test_add_func ("/tls/wrong-speakers", test_wrong_speakers);

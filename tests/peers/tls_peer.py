@@ -7,8 +7,8 @@
 # VERSION is 1.2 or 1.3. The server reads a line and answers "echo:" and
 # the line; the client sends "hello\n" and expects "echo:hello\n" back.
 # END says how it ends: "notify" (close_notify, then close), "truncate"
-# (close without close_notify), or "reset" (after the handshake's first
-# flight, an RST). stdout carries the port (server); diagnostics go to
+# (close without close_notify), or, after the first bytes of the
+# ClientHello, "reset" (an RST) or "close" (a FIN: a truncated handshake). stdout carries the port (server); diagnostics go to
 # stderr; the exit status is 0 when all went as expected.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -63,8 +63,11 @@ def server(cert, key, ver, how):
     print(listener.getsockname()[1], flush=True)
     raw, _ = listener.accept()
     raw.settimeout(20)
-    if how == 'reset':
+    if how in ('reset', 'close'):
         raw.recv(5)
+        if how == 'close':
+            # all of it: a close with unread bytes would be an RST
+            raw.recv(65536)
         end(raw, how)
         return 0
     try:
