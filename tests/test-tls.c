@@ -734,13 +734,17 @@ test_shared_config (void)
 
 /* openssl s_client against tls-listen:, TLS 1.2, verifying the saved
  * certificate by name: its line arrives decrypted, and its end (stdin
- * closed) is a close_notify */
+ * closed) is a close_notify. The listener asks for a client certificate
+ * and shows the one openssl sends. */
 static void
 test_openssl_client (void)
 {
   g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(SsTlsConfig) config = ss_tls_config_new ();
+  g_autoptr(Cert) client_cert = make_cert ("client", NULL, -DAY, DAY, NULL, FALSE);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SsSocket) listener = ss_test_open_spec (session, "tls-listen:127.0.0.1:0", &error);
+  g_autoptr(SsSocket) listener = NULL;
+  g_autofree char *facts = NULL;
   g_autofree char *pem_path = g_build_filename (tmpdir, "server3.pem", NULL);
   g_autofree char *openssl = g_find_program_in_path ("openssl");
   g_autofree char *connect = NULL;
@@ -748,6 +752,9 @@ test_openssl_client (void)
   g_autoptr(GOutputStream) input = NULL;
   SsSocket *connection;
 
+  ss_tls_config_set_request_client_cert (config, TRUE);
+  ss_session_set_tls_config (session, config);
+  listener = ss_test_open_spec (session, "tls-listen:127.0.0.1:0", &error);
   g_assert_no_error (error);
   if (openssl == NULL)
     {
@@ -760,6 +767,7 @@ test_openssl_client (void)
                                (const char *const []) { openssl, "s_client", "-connect", connect, "-tls1_2",
                                                         "-CAfile", pem_path, "-verify_return_error",
                                                         "-verify_hostname", "localhost", "-servername", "localhost",
+                                                        "-cert", client_cert->cert_path, "-key", client_cert->key_path,
                                                         NULL });
   input = g_object_ref (g_subprocess_get_stdin_pipe (client));
   ss_test_peer_wait (client, has_connection, listener, PEER_TIMEOUT_MS, "openssl's connection");
@@ -770,6 +778,10 @@ test_openssl_client (void)
     g_autofree char *sni = ss_tls_session_dup_servername (ss_socket_get_tls_session (connection));
     g_assert_cmpstr (sni, ==, "localhost");
   }
+  facts = ss_tls_session_dup_facts (ss_socket_get_tls_session (connection));
+  g_assert_nonnull (strstr (facts, "Subject: CN=client"));
+  g_assert_nonnull (strstr (facts, "Verification: the certificate is self-signed"));
+  ss_test_assert_event (connection, "The client's certificate is not trusted: the certificate is self-signed");
   g_assert_true (g_output_stream_write_all (input, "hello\n", 6, NULL, NULL, &error));
   g_assert_no_error (error);
   ss_test_wait_bytes_in (connection, 6);
@@ -779,7 +791,9 @@ test_openssl_client (void)
   ss_test_wait_until (peer_closed, connection, PEER_TIMEOUT_MS);
   assert_events_in_order (connection, (const char *const []) { "TLS ← ClientHello", "TLS → ServerHello",
                                                                "TLS → Certificate", "TLS → ServerKeyExchange",
-                                                               "TLS → ServerHelloDone", "TLS ← ClientKeyExchange",
+                                                               "TLS → CertificateRequest", "TLS → ServerHelloDone",
+                                                               "TLS ← Certificate", "TLS ← ClientKeyExchange",
+                                                               "TLS ← CertificateVerify",
                                                                "TLS ← Finished", "TLS → Finished",
                                                                "TLS handshake done: TLS1.2",
                                                                "close_notify: the peer ended the TLS session cleanly",

@@ -23,6 +23,7 @@ struct _SsTlsConfig
   int              min_version;
   int              max_version;
   gboolean         insecure;
+  gboolean         request_client_cert;
   char            *cafile;
   char            *cert_file;
   char            *key_file;
@@ -57,6 +58,7 @@ ss_tls_config_copy (const SsTlsConfig *self)
   copy->min_version = self->min_version;
   copy->max_version = self->max_version;
   copy->insecure = self->insecure;
+  copy->request_client_cert = self->request_client_cert;
   copy->cafile = g_strdup (self->cafile);
   copy->cert_file = g_strdup (self->cert_file);
   copy->key_file = g_strdup (self->key_file);
@@ -164,6 +166,20 @@ gboolean
 ss_tls_config_get_insecure (SsTlsConfig *self)
 {
   return self->insecure;
+}
+
+/* a server asks its clients for a certificate, and shows the one it gets */
+void
+ss_tls_config_set_request_client_cert (SsTlsConfig *self,
+                                       gboolean     request)
+{
+  self->request_client_cert = request;
+}
+
+gboolean
+ss_tls_config_get_request_client_cert (SsTlsConfig *self)
+{
+  return self->request_client_cert;
 }
 
 /* A CA file is read when chosen, so a wrong one is said there, not at

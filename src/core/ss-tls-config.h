@@ -40,6 +40,9 @@ void         ss_tls_config_get_versions      (SsTlsConfig  *self,
 void         ss_tls_config_set_insecure      (SsTlsConfig  *self,
                                               gboolean      insecure);
 gboolean     ss_tls_config_get_insecure      (SsTlsConfig  *self);
+void         ss_tls_config_set_request_client_cert (SsTlsConfig *self,
+                                                    gboolean     request);
+gboolean     ss_tls_config_get_request_client_cert (SsTlsConfig *self);
 gboolean     ss_tls_config_set_cafile        (SsTlsConfig  *self,
                                               const char   *path,
                                               GError      **error);

@@ -124,7 +124,10 @@ ss_tls_session_verify_peer (SsTlsSession *self)
     status = GNUTLS_CERT_INVALID;
   if (status == 0)
     {
-      ss_tls_session_tell (self, _("The peer's certificate is valid for %s"), self->check_name ? self->check_name : "?");
+      if (self->server)
+        ss_tls_session_tell (self, _("The client's certificate is valid"));
+      else
+        ss_tls_session_tell (self, _("The peer's certificate is valid for %s"), self->check_name ? self->check_name : "?");
       return;
     }
 

@@ -312,6 +312,8 @@ ss_tls_session_new (int           fd,
   gnutls_handshake_set_hook_function (self->session, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST, handshake_hook);
   gnutls_session_set_keylog_function (self->session, keylog_func);
 
+  if (server && ss_tls_config_get_request_client_cert (config))
+    gnutls_certificate_server_set_request (self->session, GNUTLS_CERT_REQUEST);
   if (!server)
     {
       /* SNI: the host by default; an IP address is never sent (RFC 6066) */

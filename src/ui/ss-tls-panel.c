@@ -36,6 +36,7 @@ struct _SsTlsPanel
   GtkEditable    *cert_entry;
   GtkEditable    *key_entry;
   GtkCheckButton *insecure_check;
+  GtkCheckButton *request_cert_check;
   GtkLabel       *options_error_label;
   GtkWidget      *insecure_label;
   GtkWidget      *untrusted_box;
@@ -174,6 +175,7 @@ make_config (SsTlsPanel  *self,
   ss_tls_config_set_alpn (config, gtk_editable_get_text (self->alpn_entry));
   ss_tls_config_set_versions (config, versions[MIN (min, 2)], versions[MIN (max, 2)]);
   ss_tls_config_set_insecure (config, gtk_check_button_get_active (self->insecure_check));
+  ss_tls_config_set_request_client_cert (config, gtk_check_button_get_active (self->request_cert_check));
   return g_steal_pointer (&config);
 }
 
@@ -392,6 +394,7 @@ ss_tls_panel_class_init (SsTlsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, cert_entry);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, key_entry);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, insecure_check);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, request_cert_check);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, options_error_label);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, insecure_label);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, untrusted_box);
