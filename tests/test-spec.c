@@ -66,6 +66,27 @@ test_connect (void)
   assert_spec ("TCP:example.invalid:65535", SS_SPEC_TCP_CONNECT, "example.invalid:65535");
 }
 
+/* TLS is TCP with a flag: it prints back as typed */
+static void
+test_tls (void)
+{
+  const char *texts[] = { "tls:localhost:443", "tls-listen:8443", "tls-listen:[::1]:8443" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(SsSpec) spec = ss_spec_parse (texts[i], NULL);
+      g_autofree char *back = NULL;
+
+      g_assert_nonnull (spec);
+      g_assert_true (spec->tls);
+      g_assert_cmpint (spec->kind, ==, i == 0 ? SS_SPEC_TCP_CONNECT : SS_SPEC_TCP_LISTEN);
+      back = ss_spec_to_string (spec);
+      g_assert_cmpstr (back, ==, texts[i]);
+    }
+  assert_spec_error ("tls:8443", "a connect needs a host", NULL);
+  assert_spec_error ("tls:localhost:0", "port 0 cannot be connected to", NULL);
+}
+
 static void
 test_datagram_and_unix (void)
 {
@@ -206,6 +227,7 @@ main (int   argc,
 
   g_test_add_func ("/spec/listen", test_listen);
   g_test_add_func ("/spec/connect", test_connect);
+  g_test_add_func ("/spec/tls", test_tls);
   g_test_add_func ("/spec/datagram-and-unix", test_datagram_and_unix);
   g_test_add_func ("/spec/bad-kind", test_bad_kind);
   g_test_add_func ("/spec/bad-address", test_bad_address);

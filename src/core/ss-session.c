@@ -13,6 +13,7 @@
 #include "ss-address.h"
 #include "ss-recorder.h"
 #include "ss-session.h"
+#include "ss-tls-config.h"
 #include "ss-socket-options.h"
 
 struct _SsSession
@@ -21,6 +22,7 @@ struct _SsSession
   GListStore *sockets;
   SsCallLog  *calls;
   char       *record_path;   /* --record */
+  SsTlsConfig *tls_config;   /* --cert, --cafile, … for tls: specs */
   guint       record_count;
   gboolean    close_on_peer_close;  /* for new sockets */
   guint       closed_retention;
@@ -37,6 +39,7 @@ ss_session_dispose (GObject *object)
   g_clear_object (&self->sockets);
   g_clear_object (&self->calls);
   g_clear_pointer (&self->record_path, g_free);
+  g_clear_pointer (&self->tls_config, ss_tls_config_unref);
 
   G_OBJECT_CLASS (ss_session_parent_class)->dispose (object);
 }
@@ -204,6 +207,25 @@ open_target_resolved_cb (GObject      *object,
     }
 }
 
+/* a client's TLS starts once it connects; a listener's once it listens */
+static gboolean
+open_tls (SsSession       *self,
+          SsSocket        *socket,
+          const SsSpec    *spec,
+          GError         **error)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (self->tls_config == NULL)
+    self->tls_config = ss_tls_config_new ();
+  if (ss_spec_is_listen (spec))
+    return TRUE;
+  if (!ss_address_split (spec->address, &host, &port, error))
+    return FALSE;
+  return ss_socket_set_tls (socket, self->tls_config, host, error);
+}
+
 static void
 open_resolved_cb (GObject      *object,
                   GAsyncResult *result,
@@ -240,6 +262,12 @@ open_resolved_cb (GObject      *object,
       return;
     }
 
+  if (spec->tls && !open_tls (self, socket, spec, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
   if (!ss_spec_is_listen (spec))
     {
       GCancellable *cancellable = g_task_get_cancellable (task);
@@ -261,7 +289,12 @@ open_resolved_cb (GObject      *object,
   if (ss_socket_bind (socket, address, &error) &&
       (ss_spec_socket_type (spec) == SOCK_DGRAM ||
        ss_socket_listen (socket, ss_socket_max_backlog (), &error)))
-    g_task_return_pointer (task, g_object_ref (socket), g_object_unref);
+    {
+      if (spec->tls && !ss_socket_set_tls (socket, self->tls_config, NULL, &error))
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, g_object_ref (socket), g_object_unref);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -274,6 +307,7 @@ spec_copy (const SsSpec *spec)
   copy->kind = spec->kind;
   copy->address = g_strdup (spec->address);
   copy->target = g_strdup (spec->target);
+  copy->tls = spec->tls;
   return copy;
 }
 
@@ -442,4 +476,20 @@ ss_session_set_relay_idle_timeout (SsSession *self,
 
   self->relay_idle_ms = ms;
   set_on_each (self, ss_socket_set_relay_idle_timeout, ms);
+}
+
+/**
+ * ss_session_set_tls_config:
+ * @config: (nullable): what tls: and tls-listen: specs use from now on
+ */
+void
+ss_session_set_tls_config (SsSession   *self,
+                           SsTlsConfig *config)
+{
+  g_return_if_fail (SS_IS_SESSION (self));
+
+  if (config != NULL)
+    ss_tls_config_ref (config);
+  g_clear_pointer (&self->tls_config, ss_tls_config_unref);
+  self->tls_config = config;
 }

@@ -44,6 +44,8 @@ SsSocket   *ss_session_open_finish   (SsSession      *self,
 
 void         ss_session_set_record_path (SsSession   *self,
                                          const char  *path);
+void         ss_session_set_tls_config  (SsSession   *self,
+                                         SsTlsConfig *config);
 
 void         ss_session_set_relay_idle_timeout (SsSession *self,
                                                 guint      ms);

@@ -58,6 +58,7 @@ adopt (SsSocket                      *self,
                                peer, self->fd);
   if (self->record_when != NULL)
     ss_socket_record_connection (self, connection);
+  ss_socket_tls_accepted (self, connection);
   ss_traffic_log_flush (connection->traffic);
   /* from here on, what the connection logs shows on the listener's page
    * too (its own "Accepted from" is the listener's next line) */

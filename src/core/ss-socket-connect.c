@@ -67,6 +67,7 @@ finish_connect (SsSocket *self,
       ss_socket_set_state (self, SS_SOCKET_CONNECTED);
       ss_traffic_log_append_event (self->traffic, _("Connected to %s from %s"),
                                    self->peer_address, self->local_address);
+      ss_socket_tls_connected (self);
       if (task != NULL)
         g_task_return_boolean (task, TRUE);
     }

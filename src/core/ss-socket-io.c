@@ -135,6 +135,11 @@ wanted_condition (SsSocket *self)
         want = G_IO_IN;
       break;
     case SS_SOCKET_CONNECTED:
+      if (ss_socket_tls_holds (self))
+        {
+          want = ss_socket_tls_condition (self);
+          break;
+        }
       if (self->failure == 0 && !self->peer_closed && self->auto_receive && !self->read_shut &&
           (self->relay_pair == NULL || ss_relay_pair_may_read (self->relay_pair, self)))
         want |= G_IO_IN;
@@ -216,6 +221,12 @@ pump_send (SsSocket *self)
   guint64 before = self->queued;
   int errsv = 0;
 
+  /* nothing goes out before the handshake (and the person) allows */
+  if (ss_socket_tls_holds (self))
+    {
+      ss_socket_io_update_watch (self);
+      return 0;
+    }
   while (!g_queue_is_empty (&self->send_queue))
     {
       GBytes *head = g_queue_peek_head (&self->send_queue);
@@ -226,7 +237,10 @@ pump_send (SsSocket *self)
       /* an empty GBytes has no data: NULL + 0 is undefined in C */
       if (data != NULL)
         data += self->send_offset;
-      n = send (self->fd, data, len - self->send_offset, MSG_NOSIGNAL);
+      if (self->tls != NULL)
+        n = ss_socket_tls_send (self, data, len - self->send_offset);
+      else
+        n = send (self->fd, data, len - self->send_offset, MSG_NOSIGNAL);
       if (n < 0)
         {
           if (errno == EINTR)
@@ -415,6 +429,12 @@ dispatch (SsSocket     *self,
     case SS_SOCKET_CREATED:
     case SS_SOCKET_BOUND:
     case SS_SOCKET_CONNECTED:
+      if (ss_socket_tls_holds (self))
+        {
+          if (revents & (G_IO_IN | G_IO_OUT | G_IO_HUP | G_IO_ERR))
+            ss_socket_tls_ready (self);
+          break;
+        }
       if ((watching (self) & G_IO_IN) && (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
         ss_socket_receive_ready (self);
       if (self->state != SS_SOCKET_CLOSED && (watching (self) & G_IO_OUT) &&
@@ -471,6 +491,9 @@ ss_socket_shutdown (SsSocket  *self,
   name = ss_socket_dup_python_name (self);
   args = g_strdup_printf ("%d, %s", self->fd, shutdown_name (how));
   python = g_strdup_printf ("%s.shutdown(socket.%s)", name, shutdown_name (how));
+  /* close_notify first, so the peer sees the end and not a truncation */
+  if (how != SHUT_RD)
+    ss_socket_tls_close (self);
   if (!ss_socket_record (self, "shutdown", args, python, result, result < 0 ? errno : 0, error))
     return FALSE;
 

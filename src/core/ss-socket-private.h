@@ -12,6 +12,7 @@
 #include "ss-relay-pair.h"
 #include "ss-recorder.h"
 #include "ss-socket.h"
+#include "ss-tls-session.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +48,7 @@ typedef enum
   SS_SOCKET_PROP_CLOSE_ON_PEER_CLOSE,
   SS_SOCKET_PROP_BACKLOG,
   SS_SOCKET_PROP_CLOSED_RETENTION,
+  SS_SOCKET_PROP_TLS_SESSION,
   SS_SOCKET_N_PROPS
 } SsSocketProp;
 
@@ -165,6 +167,11 @@ struct _SsSocket
   guint64        drops_unlogged;
   guint64        dropped;
 
+  SsTlsConfig   *tls_config;    /* a client's before it connects, a listener's */
+  char          *tls_host;      /* a client's peer host: SNI and verification */
+  SsTlsSession  *tls;           /* once the connection speaks TLS */
+  guint          tls_timeout_id;
+
   int            failure;       /* errno that ended the connection */
   guint          peer_closed : 1;
   guint          auto_accept : 1;
@@ -275,5 +282,25 @@ void      ss_socket_fail_connect      (SsSocket      *self,
 
 void ss_socket_set_listener (SsSocket *connection,
                              SsSocket *listener);
+
+/* ss-socket-tls.c */
+void         ss_socket_tls_connected   (SsSocket     *self);
+void         ss_socket_tls_accepted    (SsSocket     *listener,
+                                        SsSocket     *connection);
+gboolean     ss_socket_tls_holds       (SsSocket     *self);
+GIOCondition ss_socket_tls_condition   (SsSocket     *self);
+void         ss_socket_tls_ready       (SsSocket     *self);
+void         ss_socket_tls_sniff       (SsSocket     *self,
+                                        const guint8 *data,
+                                        gsize         len);
+gssize       ss_socket_tls_recv        (SsSocket     *self,
+                                        guint8       *buffer,
+                                        gsize         len);
+gssize       ss_socket_tls_send        (SsSocket     *self,
+                                        const guint8 *data,
+                                        gsize         len);
+gboolean     ss_socket_tls_has_pending (SsSocket     *self);
+void         ss_socket_tls_close       (SsSocket     *self);
+void         ss_socket_tls_dispose     (SsSocket     *self);
 
 G_END_DECLS

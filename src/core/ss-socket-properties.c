@@ -84,6 +84,9 @@ ss_socket_get_property (GObject    *object,
     case SS_SOCKET_PROP_BACKLOG:
       g_value_set_int (value, self->backlog);
       break;
+    case SS_SOCKET_PROP_TLS_SESSION:
+      g_value_set_object (value, self->tls);
+      break;
     case SS_SOCKET_PROP_CLOSED_RETENTION:
       g_value_set_uint (value, self->closed_retention);
       break;
@@ -174,6 +177,11 @@ ss_socket_install_properties (GObjectClass *object_class)
     g_param_spec_int ("backlog", NULL, NULL, G_MININT, G_MAXINT, -1, ro);
   ss_socket_properties[SS_SOCKET_PROP_CLOSED_RETENTION] =
     g_param_spec_uint ("closed-retention", NULL, NULL, 0, G_MAXUINT, G_MAXUINT, rw);
+
+  /* once the connection speaks TLS (ss-socket-tls.c) */
+  ss_socket_properties[SS_SOCKET_PROP_TLS_SESSION] =
+    g_param_spec_object ("tls-session", NULL, NULL, G_TYPE_OBJECT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, SS_SOCKET_N_PROPS, ss_socket_properties);
 }

@@ -146,9 +146,12 @@ receive_one (SsSocket *self,
       msg.msg_control = &control;
       msg.msg_controllen = sizeof control;
     }
-  do
-    n = recvmsg (self->fd, &msg, datagrams ? MSG_TRUNC : 0);
-  while (n < 0 && errno == EINTR);
+  if (self->tls != NULL)
+    n = ss_socket_tls_recv (self, buffer, bufsize);
+  else
+    do
+      n = recvmsg (self->fd, &msg, datagrams ? MSG_TRUNC : 0);
+    while (n < 0 && errno == EINTR);
 
   *errsv_out = n < 0 ? errno : 0;
   if (n < 0)
@@ -178,7 +181,10 @@ receive_one (SsSocket *self,
       n = bufsize;
     }
   else
-    ss_socket_log_chunk (self, SS_TRAFFIC_RECEIVED, buffer, n, peer);
+    {
+      ss_socket_tls_sniff (self, buffer, n);
+      ss_socket_log_chunk (self, SS_TRAFFIC_RECEIVED, buffer, n, peer);
+    }
   if (self->relay_pair != NULL)
     ss_relay_pair_received (self->relay_pair, self, buffer, n);
   else if (self->relay_target != NULL && !ss_socket_is_stream (self))
@@ -248,7 +254,8 @@ ss_socket_receive_ready (SsSocket *self)
 {
   guint64 before = ss_socket_get_bytes_in (self);
 
-  for (guint i = 0; i < MAX_READS_PER_WAKEUP; i++)
+  /* what GnuTLS already decrypted is read now: the kernel will not say so */
+  for (guint i = 0; i < MAX_READS_PER_WAKEUP || ss_socket_tls_has_pending (self); i++)
     {
       int errsv;
       gssize n;

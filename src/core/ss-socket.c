@@ -62,6 +62,7 @@ ss_socket_dispose (GObject *object)
   SsSocket *self = SS_SOCKET (object);
 
   ss_socket_io_stop (self);
+  ss_socket_tls_dispose (self);
   /* the client's leg owns its pair; the server's only points at it */
   if (self->relay_pair != NULL && ss_relay_pair_get_client (self->relay_pair) == self)
     g_clear_pointer (&self->relay_pair, ss_relay_pair_free);
@@ -415,6 +416,7 @@ ss_socket_close (SsSocket *self)
     return;
 
   g_object_ref (self);
+  ss_socket_tls_close (self);
   ss_socket_io_stop (self);
 
   result = close (self->fd);

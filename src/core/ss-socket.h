@@ -210,4 +210,25 @@ void           ss_socket_set_relay_idle_timeout (SsSocket  *self,
 int            ss_socket_get_backlog       (SsSocket       *self);
 int            ss_socket_max_backlog       (void);
 
+/* TLS (ss-socket-tls.c); the types are in ss-tls-session.h */
+typedef struct _SsTlsConfig SsTlsConfig;
+typedef struct _SsTlsSession SsTlsSession;
+
+gboolean       ss_socket_set_tls           (SsSocket       *self,
+                                            SsTlsConfig    *config,
+                                            const char     *host,
+                                            GError        **error);
+SsTlsConfig   *ss_socket_get_tls_config    (SsSocket       *self);
+SsTlsSession  *ss_socket_get_tls_session   (SsSocket       *self);
+gboolean       ss_socket_start_tls         (SsSocket       *self,
+                                            SsTlsConfig    *config,
+                                            gboolean        server,
+                                            const char     *host,
+                                            GError        **error);
+void           ss_socket_tls_trust         (SsSocket       *self);
+char          *ss_socket_dup_tls_keys      (SsSocket       *self);
+gboolean       ss_socket_save_tls_keys     (SsSocket       *self,
+                                            const char     *path,
+                                            GError        **error);
+
 G_END_DECLS

@@ -19,9 +19,12 @@ static const struct
 {
   const char *prefix;
   SsSpecKind  kind;
+  gboolean    tls;
 } kinds[] = {
   { "tcp-listen",  SS_SPEC_TCP_LISTEN },
   { "tcp",         SS_SPEC_TCP_CONNECT },
+  { "tls-listen",  SS_SPEC_TCP_LISTEN, TRUE },
+  { "tls",         SS_SPEC_TCP_CONNECT, TRUE },
   { "udp-listen",  SS_SPEC_UDP_LISTEN },
   { "udp",         SS_SPEC_UDP_CONNECT },
   { "unix-listen", SS_SPEC_UNIX_LISTEN },
@@ -31,7 +34,7 @@ static const struct
   { "udp-relay",   SS_SPEC_UDP_RELAY },
 };
 
-#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH, unix:PATH, tcp-relay:[BIND:]PORT:HOST:HOSTPORT, udp-relay:[BIND:]PORT:HOST:HOSTPORT or unix-relay:PATH:TARGETPATH")
+#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, tls-listen:[HOST:]PORT, tls:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH, unix:PATH, tcp-relay:[BIND:]PORT:HOST:HOSTPORT, udp-relay:[BIND:]PORT:HOST:HOSTPORT or unix-relay:PATH:TARGETPATH")
 
 gboolean
 ss_spec_is_listen (const SsSpec *self)
@@ -248,6 +251,7 @@ ss_spec_parse (const char  *text,
 
   self = g_new0 (SsSpec, 1);
   self->kind = kinds[i].kind;
+  self->tls = kinds[i].tls;
   rest = colon + 1;
   if (ss_spec_is_relay (self))
     {
@@ -276,9 +280,9 @@ ss_spec_to_string (const SsSpec *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    if (kinds[i].kind == self->kind && self->target != NULL)
+    if (kinds[i].kind == self->kind && kinds[i].tls == self->tls && self->target != NULL)
       return g_strdup_printf ("%s:%s:%s", kinds[i].prefix, self->address, self->target);
-    else if (kinds[i].kind == self->kind)
+    else if (kinds[i].kind == self->kind && kinds[i].tls == self->tls)
       return g_strdup_printf ("%s:%s", kinds[i].prefix, self->address);
   g_return_val_if_reached (NULL);
 }

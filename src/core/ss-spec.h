@@ -26,6 +26,7 @@ typedef struct
   SsSpecKind  kind;
   char       *address;  /* "[HOST:]PORT" or a Unix path, for ss_address_resolve_async() */
   char       *target;   /* a relay's: "HOST:PORT" or a Unix path; NULL otherwise */
+  gboolean    tls;      /* tls: and tls-listen:, TCP speaking TLS */
 } SsSpec;
 
 SsSpec  *ss_spec_parse        (const char    *text,

@@ -15,6 +15,7 @@
 #include "ss-preferences-window.h"
 #include "ss-spec.h"
 #include "ss-system-window.h"
+#include "ss-tls-config.h"
 #include "ss-window.h"
 
 struct _SsApplication
@@ -36,6 +37,13 @@ static const GOptionEntry main_entries[] = {
   { "record", 'r', 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Record the traffic of the connections the specs open to a pcapng file (more than one: FILE-2, FILE-3 …)"),
     N_("FILE") },
+  { "cert", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("TLS: the certificate (PEM) a tls-listen: server shows, or a tls: client sends"), N_("FILE") },
+  { "key", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("TLS: the private key (PEM) of --cert"), N_("FILE") },
+  { "cafile", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("TLS: trust the CAs in this PEM file instead of the system's"), N_("FILE") },
+  { "insecure", 0, 0, G_OPTION_ARG_NONE, NULL, N_("TLS: accept any certificate (said in the window)"), NULL },
+  { "alpn", 0, 0, G_OPTION_ARG_STRING, NULL, N_("TLS: the ALPN protocols to offer, comma-separated"), N_("LIST") },
+  { "servername", 0, 0, G_OPTION_ARG_STRING, NULL, N_("TLS: the SNI name to send (empty: none)"), N_("NAME") },
+  { "keylog", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("TLS: append the session secrets to FILE in NSS key log format"), N_("FILE") },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
@@ -96,6 +104,15 @@ ss_application_handle_local_options (GApplication *app,
       g_printerr ("sockscope: %s\n", error->message);
       return 1;
     }
+  {
+    g_autoptr(SsTlsConfig) tls = ss_tls_config_new_from_options (options, NULL, &error);
+
+    if (tls == NULL)
+      {
+        g_printerr ("sockscope: %s\n", error->message);
+        return 1;
+      }
+  }
   if (g_variant_dict_contains (options, "record"))
     {
       g_autofree char *path = NULL;
@@ -125,6 +142,7 @@ ss_application_command_line (GApplication            *app,
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autoptr(GPtrArray) specs = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(SsTlsConfig) tls = NULL;
   SsWindow *window;
 
   specs = parse_specs (options, &error);
@@ -134,7 +152,15 @@ ss_application_command_line (GApplication            *app,
       return 1;
     }
 
+  tls = ss_tls_config_new_from_options (options, g_application_command_line_get_cwd (command_line), &error);
+  if (tls == NULL)
+    {
+      g_application_command_line_printerr (command_line, "sockscope: %s\n", error->message);
+      return 1;
+    }
+
   window = get_window (self);
+  ss_session_set_tls_config (ss_window_get_session (window), tls);
   if (g_variant_dict_contains (options, "record"))
     {
       g_autofree char *arg = NULL;

@@ -19,6 +19,7 @@
 #include "ss-socket-page-private.h"
 #include "ss-sequences-panel.h"
 #include "ss-tcp-plots.h"
+#include "ss-tls-panel.h"
 
 enum {
   PROP_0,
@@ -528,6 +529,13 @@ ss_socket_page_constructed (GObject *object)
   update_reply_rules (self);
   ss_tcp_plots_set_socket (SS_TCP_PLOTS (gtk_widget_get_template_child (GTK_WIDGET (self), SS_TYPE_SOCKET_PAGE,
                                                                       "tcp_plots")), self->socket);
+  {
+    SsTlsPanel *tls = SS_TLS_PANEL (gtk_widget_get_template_child (GTK_WIDGET (self), SS_TYPE_SOCKET_PAGE,
+                                                                   "tls_panel"));
+
+    ss_tls_panel_set_host_entry (tls, GTK_EDITABLE (self->connect_entry));
+    ss_tls_panel_set_socket (tls, self->socket);
+  }
   socket_changed_cb (self);
 }
 
@@ -647,6 +655,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   g_type_ensure (SS_TYPE_SEQUENCES_PANEL);
   g_type_ensure (SS_TYPE_REPLY_RULES_PANEL);
   g_type_ensure (SS_TYPE_TCP_PLOTS);
+  g_type_ensure (SS_TYPE_TLS_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_revealer);
@@ -679,6 +688,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "reply_rules_panel", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "plots_expander", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "tcp_plots", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "tls_panel", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, traffic_view);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, composer);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, target_dropdown);

@@ -1,0 +1,364 @@
+/* ss-socket-tls.c — a connected socket speaking TLS: its session, driven by the socket's watch
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-core"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ss-address.h"
+#include "ss-error.h"
+#include "ss-socket-private.h"
+#include "ss-tls-sniff.h"
+
+/* a peer that stops in the middle of a handshake must not hold a
+ * connection for ever */
+#define HANDSHAKE_TIMEOUT_S 30
+
+static void
+session_event (const char *text,
+               gpointer    user_data)
+{
+  SsSocket *self = user_data;
+
+  ss_traffic_log_append_event (self->traffic, "%s", text);
+}
+
+/* the host part of "127.0.0.1:8443" or "[::1]:8443" */
+static char *
+dup_host (const char *address)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (address == NULL || !ss_address_split (address, &host, &port, NULL))
+    return NULL;
+  return g_steal_pointer (&host);
+}
+
+static gboolean
+handshake_timed_out (gpointer user_data)
+{
+  SsSocket *self = user_data;
+  g_autofree char *reason = g_strdup_printf (_("The TLS handshake did not finish within %d seconds"),
+                                             HANDSHAKE_TIMEOUT_S);
+
+  self->tls_timeout_id = 0;
+  ss_tls_session_fail (self->tls, reason);
+  ss_socket_connection_failed (self, ETIMEDOUT, "TLS");
+  ss_socket_close_if_done (self);
+  ss_traffic_log_flush (self->traffic);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ss_socket_start_tls:
+ * @config: what the session is made with
+ * @server: take the server's part (an accepted connection)
+ * @host: (nullable): a client's peer host, for SNI and verification
+ *
+ * Makes this connected stream socket speak TLS from now on, on its own
+ * descriptor: the handshake runs as the socket becomes ready, each step
+ * in its log. What was sent and received before stays plaintext in the
+ * log (STARTTLS); a relay's leg starts it the same way.
+ */
+gboolean
+ss_socket_start_tls (SsSocket     *self,
+                     SsTlsConfig  *config,
+                     gboolean      server,
+                     const char   *host,
+                     GError      **error)
+{
+  g_autofree char *bind_host = NULL;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (self->state != SS_SOCKET_CONNECTED || self->type != SOCK_STREAM || self->tls != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                   _("TLS needs a connected stream socket that does not speak TLS yet"));
+      return FALSE;
+    }
+  if (server)
+    bind_host = dup_host (self->local_address);
+  self->tls = ss_tls_session_new (self->fd, server, config, server ? bind_host : host, error);
+  if (self->tls == NULL)
+    {
+      ss_traffic_log_append_event (self->traffic, "%s", (*error)->message);
+      return FALSE;
+    }
+  ss_tls_session_set_event_func (self->tls, session_event, self);
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_TLS_SESSION]);
+  ss_traffic_log_append_event (self->traffic, server ? _("TLS: waiting for the client's ClientHello")
+                                                     : _("TLS: starting the handshake"));
+  self->tls_timeout_id = g_timeout_add_seconds (HANDSHAKE_TIMEOUT_S, handshake_timed_out, self);
+  /* a client speaks first: its ClientHello goes at once */
+  if (!server)
+    ss_socket_tls_ready (self);
+  else
+    ss_socket_io_update_watch (self);
+  ss_traffic_log_flush (self->traffic);
+  return TRUE;
+}
+
+/* a client socket with TLS asked for, now connected */
+void
+ss_socket_tls_connected (SsSocket *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->tls_config == NULL || self->tls != NULL || self->listener != NULL || self->accepted)
+    return;
+  /* no host typed: the address connected to names the peer */
+  if (self->tls_host == NULL)
+    self->tls_host = dup_host (self->peer_address);
+  if (!ss_socket_start_tls (self, self->tls_config, FALSE, self->tls_host, &error))
+    ss_socket_connection_failed (self, EPROTO, "TLS");
+}
+
+/* a TLS listener's new connection takes the server's part */
+void
+ss_socket_tls_accepted (SsSocket *listener,
+                        SsSocket *connection)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (listener->tls_config == NULL)
+    return;
+  if (!ss_socket_start_tls (connection, listener->tls_config, TRUE, NULL, &error))
+    ss_socket_connection_failed (connection, EPROTO, "TLS");
+}
+
+/* No application data moves until the handshake is done and its
+ * certificate trusted. */
+gboolean
+ss_socket_tls_holds (SsSocket *self)
+{
+  SsTlsState state;
+
+  if (self->tls == NULL)
+    return FALSE;
+  state = ss_tls_session_get_state (self->tls);
+  return state == SS_TLS_STATE_HANDSHAKING || state == SS_TLS_STATE_UNTRUSTED;
+}
+
+GIOCondition
+ss_socket_tls_condition (SsSocket *self)
+{
+  if (self->failure != 0)
+    return 0;
+  return ss_tls_session_get_condition (self->tls);
+}
+
+static void
+handshake_over (SsSocket *self)
+{
+  g_clear_handle_id (&self->tls_timeout_id, g_source_remove);
+  ss_socket_io_update_watch (self);
+  if (ss_socket_tls_holds (self))
+    return;
+  /* GnuTLS may already hold what came with the last handshake record */
+  ss_socket_io_pump (self);
+  if (self->auto_receive && !self->read_shut)
+    ss_socket_receive_ready (self);
+}
+
+/* the descriptor is ready for the handshake's next step */
+void
+ss_socket_tls_ready (SsSocket *self)
+{
+  SsTlsState state;
+  int errsv;
+
+  state = ss_tls_session_handshake (self->tls, &errsv);
+  if (state == SS_TLS_STATE_HANDSHAKING)
+    {
+      ss_socket_io_update_watch (self);
+      return;
+    }
+  if (state == SS_TLS_STATE_FAILED)
+    {
+      g_clear_handle_id (&self->tls_timeout_id, g_source_remove);
+      ss_socket_connection_failed (self, errsv, "TLS");
+      return;
+    }
+  handshake_over (self);
+}
+
+/* A plaintext listener's connection: a ClientHello as the first bytes
+ * means the client expected TLS, which the log says before the bytes. */
+void
+ss_socket_tls_sniff (SsSocket     *self,
+                     const guint8 *data,
+                     gsize         len)
+{
+  if (self->tls != NULL || !self->accepted || ss_socket_get_bytes_in (self) != 0)
+    return;
+  if (ss_tls_sniff (data, len) == SS_TLS_SNIFF_CLIENT_HELLO)
+    ss_traffic_log_append_event (self->traffic,
+                                 _("The peer is speaking TLS: its first bytes are a ClientHello. Turn on TLS on the listener to read what it says."));
+}
+
+gssize
+ss_socket_tls_recv (SsSocket *self,
+                    guint8   *buffer,
+                    gsize     len)
+{
+  int errsv;
+  gssize n = ss_tls_session_recv (self->tls, buffer, len, &errsv);
+
+  if (n < 0)
+    errno = errsv;
+  return n;
+}
+
+gssize
+ss_socket_tls_send (SsSocket     *self,
+                    const guint8 *data,
+                    gsize         len)
+{
+  int errsv;
+  gssize n = ss_tls_session_send (self->tls, data, len, &errsv);
+
+  if (n < 0)
+    errno = errsv;
+  return n;
+}
+
+gboolean
+ss_socket_tls_has_pending (SsSocket *self)
+{
+  return self->tls != NULL && ss_tls_session_has_pending (self->tls);
+}
+
+/* before close() or shutdown(SHUT_WR): a close_notify, so the peer can
+ * tell the end from a truncation */
+void
+ss_socket_tls_close (SsSocket *self)
+{
+  g_clear_handle_id (&self->tls_timeout_id, g_source_remove);
+  if (self->tls != NULL && self->failure == 0)
+    ss_tls_session_bye (self->tls);
+}
+
+void
+ss_socket_tls_dispose (SsSocket *self)
+{
+  g_clear_handle_id (&self->tls_timeout_id, g_source_remove);
+  if (self->tls != NULL)
+    ss_tls_session_set_event_func (self->tls, NULL, NULL);
+  g_clear_object (&self->tls);
+  g_clear_pointer (&self->tls_config, ss_tls_config_unref);
+  g_clear_pointer (&self->tls_host, g_free);
+}
+
+/**
+ * ss_socket_set_tls:
+ * @config: (nullable): TLS for this socket, or %NULL for plaintext
+ * @host: (nullable): a client's peer host, for SNI and verification
+ *
+ * A client socket not yet connected starts TLS once it connects; a
+ * listener's connections start as TLS servers. A listener's certificate
+ * (generated when none was given) is made now, so it can be shown.
+ */
+gboolean
+ss_socket_set_tls (SsSocket     *self,
+                   SsTlsConfig  *config,
+                   const char   *host,
+                   GError      **error)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+
+  if (config != NULL && self->state == SS_SOCKET_LISTENING)
+    {
+      g_autofree char *bind_host = dup_host (self->local_address);
+
+      if (ss_tls_config_get_credentials (config, TRUE, bind_host, error) == NULL)
+        return FALSE;
+    }
+  if (config != NULL)
+    ss_tls_config_ref (config);
+  g_clear_pointer (&self->tls_config, ss_tls_config_unref);
+  self->tls_config = config;
+  g_free (self->tls_host);
+  self->tls_host = g_strdup (host);
+  return TRUE;
+}
+
+/* (transfer none) (nullable) */
+SsTlsConfig *
+ss_socket_get_tls_config (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return self->tls_config;
+}
+
+/* (transfer none) (nullable): once the connection speaks TLS */
+SsTlsSession *
+ss_socket_get_tls_session (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return self->tls;
+}
+
+/* Connect Anyway, after the certificate failed verification */
+void
+ss_socket_tls_trust (SsSocket *self)
+{
+  g_return_if_fail (SS_IS_SOCKET (self));
+
+  if (self->tls == NULL || ss_tls_session_get_state (self->tls) != SS_TLS_STATE_UNTRUSTED)
+    return;
+  ss_tls_session_trust (self->tls);
+  handshake_over (self);
+  ss_traffic_log_flush (self->traffic);
+}
+
+/* a listener's keys are its connections' */
+static void
+append_keys (SsSocket *self,
+             GString  *text)
+{
+  guint n;
+
+  if (self->tls != NULL)
+    g_string_append (text, ss_tls_session_get_keylog (self->tls));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SsSocket) connection = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+
+      append_keys (connection, text);
+    }
+}
+
+/**
+ * ss_socket_dup_tls_keys:
+ *
+ * Returns: (transfer full): the session secrets of this connection (or
+ *   of a listener's connections) in NSS key log format, for Wireshark
+ */
+char *
+ss_socket_dup_tls_keys (SsSocket *self)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  append_keys (self, text);
+  return g_string_free (text, FALSE);
+}
+
+gboolean
+ss_socket_save_tls_keys (SsSocket    *self,
+                         const char  *path,
+                         GError     **error)
+{
+  g_autofree char *keys = ss_socket_dup_tls_keys (self);
+
+  return g_file_set_contents_full (path, keys, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}

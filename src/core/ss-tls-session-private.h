@@ -1,0 +1,49 @@
+/* ss-tls-session-private.h — what ss-tls-session.c and ss-tls-session-peer.c share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ss-tls-session.h"
+
+G_BEGIN_DECLS
+
+#define SNIFF_BYTES 16
+
+struct _SsTlsSession
+{
+  GObject           parent_instance;
+
+  gnutls_session_t  session;
+  int               fd;            /* the socket's, not owned */
+  SsTlsConfig      *config;
+  gboolean          server;
+  char             *host;          /* a client's: what it connected to */
+  char             *check_name;    /* the name the certificate must have */
+  SsTlsState        state;
+
+  SsTlsEventFunc    event_func;
+  gpointer          event_data;
+
+  guint64           record_in;
+  guint64           record_out;
+  int               transport_errno;
+  /* the peer's first bytes, to tell a peer that does not speak TLS */
+  guint8            first[SNIFF_BYTES];
+  gsize             first_len;
+  gboolean          not_tls;
+
+  char             *verification;  /* NULL: verified (or not asked) */
+  GPtrArray        *peer_chain;    /* of SsTlsCertificate */
+  GString          *keylog;
+  gboolean          bye_sent;
+};
+
+void ss_tls_session_tell        (SsTlsSession *self,
+                                 const char   *format,
+                                 ...) G_GNUC_PRINTF (2, 3);
+void ss_tls_session_set_state   (SsTlsSession *self,
+                                 SsTlsState    state);
+void ss_tls_session_verify_peer (SsTlsSession *self);
+
+G_END_DECLS

@@ -1,0 +1,421 @@
+/* ss-tls-panel.c — a socket's TLS: the switch, its options, the handshake's facts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <sys/socket.h>
+
+#include "ss-address.h"
+#include "ss-file-chooser.h"
+#include "ss-tls-panel.h"
+#include "ss-tls-session.h"
+
+struct _SsTlsPanel
+{
+  GtkWidget       parent_instance;
+
+  SsSocket       *socket;
+  SsTlsSession   *session;      /* watched for its state */
+  GtkEditable    *host_entry;   /* the page's connect address (weak) */
+  gboolean        updating;
+
+  GtkWidget      *switch_box;
+  GtkLabel       *switch_label;
+  GtkSwitch      *tls_switch;
+  GtkPopover     *options_popover;
+  GtkCheckButton *sni_check;
+  GtkEditable    *sni_entry;
+  GtkEditable    *alpn_entry;
+  GtkDropDown    *min_dropdown;
+  GtkDropDown    *max_dropdown;
+  GtkEditable    *cafile_entry;
+  GtkEditable    *cert_entry;
+  GtkEditable    *key_entry;
+  GtkCheckButton *insecure_check;
+  GtkCheckButton *request_cert_check;
+  GtkLabel       *options_error_label;
+  GtkWidget      *insecure_label;
+  GtkWidget      *untrusted_box;
+  GtkLabel       *untrusted_label;
+  GtkExpander    *facts_expander;
+  GtkLabel       *facts_label;
+  GtkWidget      *save_cert_button;
+  GtkLabel       *save_error_label;
+};
+
+G_DEFINE_FINAL_TYPE (SsTlsPanel, ss_tls_panel, GTK_TYPE_WIDGET)
+
+static const int versions[] = { 0, SS_TLS_VERSION_1_2, SS_TLS_VERSION_1_3 };
+
+static gboolean
+is_tcp (SsSocket *socket)
+{
+  int family = ss_socket_get_family (socket);
+
+  return ss_socket_get_socket_type (socket) == SOCK_STREAM && (family == AF_INET || family == AF_INET6);
+}
+
+/* before connect, or a listener: TLS can still be chosen */
+static gboolean
+can_choose (SsSocket *socket)
+{
+  SsSocketState state = ss_socket_get_state (socket);
+
+  return state == SS_SOCKET_CREATED || state == SS_SOCKET_BOUND || state == SS_SOCKET_LISTENING;
+}
+
+static SsTlsCertificate *
+listener_certificate (SsTlsPanel *self)
+{
+  SsTlsConfig *config = ss_socket_get_tls_config (self->socket);
+
+  if (config == NULL || ss_socket_get_state (self->socket) != SS_SOCKET_LISTENING)
+    return NULL;
+  return ss_tls_config_get_server_certificate (config);
+}
+
+static void update (SsTlsPanel *self);
+
+static void
+watch_session (SsTlsPanel *self)
+{
+  SsTlsSession *session = ss_socket_get_tls_session (self->socket);
+
+  if (session == self->session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    g_signal_connect_swapped (session, "notify::state", G_CALLBACK (update), self);
+}
+
+static void
+update (SsTlsPanel *self)
+{
+  SsTlsConfig *config;
+  SsTlsCertificate *certificate;
+  gboolean listener, shown;
+
+  if (self->socket == NULL)
+    return;
+  watch_session (self);
+  config = ss_socket_get_tls_config (self->socket);
+  listener = ss_socket_get_state (self->socket) == SS_SOCKET_LISTENING;
+  shown = is_tcp (self->socket) && ss_socket_get_state (self->socket) != SS_SOCKET_CLOSED &&
+          ss_socket_get_listener (self->socket) == NULL &&
+          (can_choose (self->socket) || config != NULL);
+  gtk_widget_set_visible (self->switch_box, shown);
+  gtk_widget_set_sensitive (self->switch_box, can_choose (self->socket));
+  gtk_label_set_text_with_mnemonic (self->switch_label, listener ? _("_TLS on connections") : _("Use _TLS"));
+  self->updating = TRUE;
+  gtk_switch_set_active (self->tls_switch, config != NULL);
+  self->updating = FALSE;
+
+  gtk_widget_set_visible (self->insecure_label, config != NULL && ss_tls_config_get_insecure (config) && !listener);
+  gtk_widget_set_visible (self->untrusted_box, self->session != NULL &&
+                          ss_tls_session_get_state (self->session) == SS_TLS_STATE_UNTRUSTED);
+  if (self->session != NULL && ss_tls_session_get_verification (self->session) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The certificate is not trusted: %s"),
+                                               ss_tls_session_get_verification (self->session));
+      gtk_label_set_text (self->untrusted_label, text);
+    }
+
+  certificate = listener_certificate (self);
+  gtk_widget_set_visible (self->save_cert_button, certificate != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->facts_expander), self->session != NULL || certificate != NULL);
+  if (self->session != NULL)
+    {
+      g_autofree char *facts = ss_tls_session_dup_facts (self->session);
+      gtk_label_set_text (self->facts_label, facts);
+    }
+  else if (certificate != NULL)
+    {
+      g_autofree char *description = ss_tls_certificate_describe (certificate);
+      g_autofree char *facts = g_strdup_printf (_("The certificate its connections show:\n%s"), description);
+      gtk_label_set_text (self->facts_label, facts);
+    }
+}
+
+/* the host typed by Connect: SNI and the name the certificate must have */
+static char *
+dup_host (SsTlsPanel *self)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (self->host_entry == NULL ||
+      !ss_address_split (gtk_editable_get_text (self->host_entry), &host, &port, NULL))
+    return NULL;
+  return g_steal_pointer (&host);
+}
+
+static SsTlsConfig *
+make_config (SsTlsPanel  *self,
+             GError     **error)
+{
+  g_autoptr(SsTlsConfig) config = ss_tls_config_new ();
+  guint min = gtk_drop_down_get_selected (self->min_dropdown);
+  guint max = gtk_drop_down_get_selected (self->max_dropdown);
+  const char *sni = gtk_editable_get_text (self->sni_entry);
+
+  if (!ss_tls_config_set_cafile (config, gtk_editable_get_text (self->cafile_entry), error) ||
+      !ss_tls_config_set_certificate (config, gtk_editable_get_text (self->cert_entry),
+                                      gtk_editable_get_text (self->key_entry), error))
+    return NULL;
+  if (!gtk_check_button_get_active (self->sni_check))
+    ss_tls_config_set_servername (config, "");
+  else if (*sni != '\0')
+    ss_tls_config_set_servername (config, sni);
+  ss_tls_config_set_alpn (config, gtk_editable_get_text (self->alpn_entry));
+  ss_tls_config_set_versions (config, versions[MIN (min, 2)], versions[MIN (max, 2)]);
+  ss_tls_config_set_insecure (config, gtk_check_button_get_active (self->insecure_check));
+  ss_tls_config_set_request_client_cert (config, gtk_check_button_get_active (self->request_cert_check));
+  return g_steal_pointer (&config);
+}
+
+static void
+show_options_error (SsTlsPanel   *self,
+                    const GError *error)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->options_error_label), error != NULL);
+  if (error == NULL)
+    return;
+  gtk_label_set_text (self->options_error_label, error->message);
+  /* said where the file was chosen */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_popover_popup (self->options_popover);
+}
+
+/* TLS on with the options as they are, or off */
+static void
+apply (SsTlsPanel *self,
+       gboolean    on)
+{
+  g_autoptr(SsTlsConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+
+  if (on)
+    {
+      config = make_config (self, &error);
+      host = dup_host (self);
+      if (config == NULL || !ss_socket_set_tls (self->socket, config, host, &error))
+        {
+          show_options_error (self, error);
+          update (self);
+          return;
+        }
+      show_options_error (self, NULL);
+    }
+  /* off keeps the message of a failed on: the switch goes back by itself */
+  else
+    ss_socket_set_tls (self->socket, NULL, NULL, NULL);
+  update (self);
+}
+
+static void
+switch_changed_cb (SsTlsPanel *self)
+{
+  if (self->updating || self->socket == NULL)
+    return;
+  apply (self, gtk_switch_get_active (self->tls_switch));
+}
+
+static void
+apply_clicked_cb (SsTlsPanel *self)
+{
+  g_autoptr(SsTlsConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->socket != NULL && ss_socket_get_tls_config (self->socket) != NULL)
+    {
+      apply (self, TRUE);
+      return;
+    }
+  config = make_config (self, &error);
+  show_options_error (self, error);
+}
+
+static void
+host_changed_cb (SsTlsPanel *self)
+{
+  SsTlsConfig *config;
+  g_autofree char *host = NULL;
+
+  if (self->socket == NULL || !can_choose (self->socket) ||
+      (config = ss_socket_get_tls_config (self->socket)) == NULL)
+    return;
+  host = dup_host (self);
+  ss_socket_set_tls (self->socket, config, host, NULL);
+}
+
+static void
+connect_anyway_clicked_cb (SsTlsPanel *self)
+{
+  ss_socket_tls_trust (self->socket);
+  update (self);
+}
+
+static void
+show_save_error (SsTlsPanel   *self,
+                 const char   *what,
+                 const GError *error)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->save_error_label), error != NULL);
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%s: %s", what, error->message);
+      gtk_label_set_text (self->save_error_label, text);
+    }
+}
+
+static void
+keys_chosen_cb (gpointer        user_data,
+                GFile          *file,
+                GtkFileChooser *chooser)
+{
+  SsTlsPanel *self = user_data;
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+
+  ss_socket_save_tls_keys (self->socket, path, &error);
+  show_save_error (self, _("Could not save the TLS keys"), error);
+}
+
+static void
+save_keys_clicked_cb (SsTlsPanel *self)
+{
+  ss_file_chooser_show (ss_file_chooser_new (GTK_WIDGET (self), _("Save TLS Keys"),
+                                             GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), "sslkeylog.txt"),
+                        keys_chosen_cb, self);
+}
+
+static void
+cert_chosen_cb (gpointer        user_data,
+                GFile          *file,
+                GtkFileChooser *chooser)
+{
+  SsTlsPanel *self = user_data;
+  SsTlsCertificate *certificate = listener_certificate (self);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+
+  if (certificate != NULL)
+    ss_tls_certificate_save_pem (certificate, path, &error);
+  show_save_error (self, _("Could not save the certificate"), error);
+}
+
+static void
+save_cert_clicked_cb (SsTlsPanel *self)
+{
+  ss_file_chooser_show (ss_file_chooser_new (GTK_WIDGET (self), _("Save Certificate"),
+                                             GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), "sockscope-cert.pem"),
+                        cert_chosen_cb, self);
+}
+
+/**
+ * ss_tls_panel_set_socket:
+ *
+ * Shows @socket's TLS: its switch while it can be chosen, the handshake's
+ * facts once it speaks TLS. Set once.
+ */
+void
+ss_tls_panel_set_socket (SsTlsPanel *self,
+                         SsSocket   *socket)
+{
+  g_return_if_fail (SS_IS_TLS_PANEL (self));
+  g_return_if_fail (SS_IS_SOCKET (socket));
+  g_return_if_fail (self->socket == NULL);
+
+  self->socket = g_object_ref (socket);
+  g_signal_connect_object (socket, "notify::state", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  /* the record counters move with the application bytes */
+  g_signal_connect_object (socket, "notify::bytes-in", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (socket, "notify::bytes-out", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (socket, "notify::failure", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (socket, "notify::tls-session", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
+}
+
+/* the page's connect address: its host is the client's SNI */
+void
+ss_tls_panel_set_host_entry (SsTlsPanel  *self,
+                             GtkEditable *entry)
+{
+  g_return_if_fail (SS_IS_TLS_PANEL (self));
+
+  self->host_entry = entry;
+  g_signal_connect_object (entry, "changed", G_CALLBACK (host_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+ss_tls_panel_dispose (GObject *object)
+{
+  SsTlsPanel *self = SS_TLS_PANEL (object);
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->socket);
+  self->host_entry = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_TLS_PANEL);
+  /* GTK 4.8 unparents only bound template children, not the root box */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object)));)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (ss_tls_panel_parent_class)->dispose (object);
+}
+
+static void
+ss_tls_panel_class_init (SsTlsPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ss_tls_panel_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-tls-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, switch_box);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, switch_label);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, tls_switch);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, options_popover);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, sni_check);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, sni_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, alpn_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, min_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, max_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, cafile_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, cert_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, key_entry);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, insecure_check);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, request_cert_check);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, options_error_label);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, insecure_label);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, untrusted_box);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, untrusted_label);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, facts_expander);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, facts_label);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, save_cert_button);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, save_error_label);
+  /* for the tests */
+  gtk_widget_class_bind_template_child_full (widget_class, "connect_anyway_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "options_button", FALSE, 0);
+  gtk_widget_class_bind_template_callback (widget_class, apply_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, connect_anyway_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_keys_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_cert_clicked_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ss_tls_panel_init (SsTlsPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->tls_switch, "notify::active", G_CALLBACK (switch_changed_cb), self);
+}

@@ -1,0 +1,134 @@
+/* test-window-tls.c — a page's TLS: the switch on a client and on a
+ * listener, Connect Anyway after a failed verification, the facts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-test"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ss-test-socket.h"
+#include "ss-test-window.h"
+#include "ss-tls-panel.h"
+#include "ss-tls-session.h"
+
+static gpointer
+panel_child (SsSocketPage *page,
+             const char   *name)
+{
+  return ss_test_template_child (ss_test_page_child (page, "tls_panel"), SS_TYPE_TLS_PANEL, name);
+}
+
+static gboolean
+widget_visible (gpointer widget)
+{
+  return gtk_widget_get_visible (widget);
+}
+
+static gboolean
+widget_hidden (gpointer widget)
+{
+  return !gtk_widget_get_visible (widget);
+}
+
+static gboolean
+facts_established (gpointer page)
+{
+  const char *facts = gtk_label_get_text (panel_child (page, "facts_label"));
+
+  return strstr (facts, "Version: TLS1.3") != NULL;
+}
+
+/* A listener's switch makes its certificate and shows it */
+static void
+test_listener_switch (SsTestWindow *f,
+                      gconstpointer data)
+{
+  SsSocket *socket = NULL;
+  SsSocketPage *page = ss_test_new_tcp_page (f, &socket);
+
+  g_assert_true (gtk_widget_get_visible (panel_child (page, "switch_box")));
+  g_assert_cmpstr (gtk_label_get_text (panel_child (page, "switch_label")), ==, "Use TLS");
+  ss_test_page_bind (page, "127.0.0.1:0");
+  ss_test_page_listen (page);
+  g_assert_cmpstr (gtk_label_get_text (panel_child (page, "switch_label")), ==, "TLS on connections");
+  g_assert_false (gtk_widget_get_visible (panel_child (page, "facts_expander")));
+
+  gtk_switch_set_active (panel_child (page, "tls_switch"), TRUE);
+  g_assert_nonnull (ss_socket_get_tls_config (socket));
+  g_assert_true (gtk_widget_get_visible (panel_child (page, "facts_expander")));
+  g_assert_true (gtk_widget_get_visible (panel_child (page, "save_cert_button")));
+  g_assert_nonnull (strstr (gtk_label_get_text (panel_child (page, "facts_label")),
+                            "Names: localhost, 127.0.0.1, ::1"));
+
+  /* a CA file that is not one is said in the options, and TLS stays as it was */
+  gtk_editable_set_text (panel_child (page, "cafile_entry"), "/nonexistent/ca.pem");
+  gtk_switch_set_active (panel_child (page, "tls_switch"), FALSE);
+  g_assert_null (ss_socket_get_tls_config (socket));
+  gtk_switch_set_active (panel_child (page, "tls_switch"), TRUE);
+  g_assert_null (ss_socket_get_tls_config (socket));
+  g_assert_false (gtk_switch_get_active (panel_child (page, "tls_switch")));
+  g_assert_true (gtk_widget_get_visible (panel_child (page, "options_error_label")));
+  g_assert_nonnull (strstr (gtk_label_get_text (panel_child (page, "options_error_label")),
+                            "The CA file /nonexistent/ca.pem cannot be read"));
+}
+
+/* A client with Use TLS to a tls-listen: of the same window: the
+ * generated certificate is self-signed, so it waits for Connect Anyway,
+ * then the facts show the session. */
+static void
+test_client_connect_anyway (SsTestWindow *f,
+                            gconstpointer data)
+{
+  SsSocket *client = NULL;
+  SsSocketPage *page = ss_test_new_tcp_page (f, &client);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSocket) listener = ss_test_open_spec (f->session, "tls-listen:127.0.0.1:0", &error);
+  g_autofree char *address = NULL;
+  const char *facts;
+
+  g_assert_no_error (error);
+  address = g_strdup_printf ("127.0.0.1:%s", strrchr (ss_socket_get_local_address (listener), ':') + 1);
+  gtk_editable_set_text (ss_test_page_child (page, "connect_entry"), address);
+  gtk_switch_set_active (panel_child (page, "tls_switch"), TRUE);
+  g_assert_nonnull (ss_socket_get_tls_config (client));
+
+  ss_test_click (page, "socket.connect");
+  ss_test_wait_info (page, SS_TEST_INFO_STATE, "connected");
+  if (!ss_test_try_wait_until (widget_visible, panel_child (page, "untrusted_box"), SS_TEST_TIMEOUT_MS))
+    {
+      g_autoptr(GPtrArray) events = ss_test_dup_events (client);
+
+      for (guint i = 0; i < events->len; i++)
+        g_test_message ("client event: %s", (char *) g_ptr_array_index (events, i));
+      g_error ("the client did not wait for Connect Anyway");
+    }
+  g_assert_nonnull (strstr (gtk_label_get_text (panel_child (page, "untrusted_label")), "self-signed"));
+  g_assert_false (gtk_widget_get_sensitive (panel_child (page, "switch_box")));
+
+  gtk_widget_activate (GTK_WIDGET (panel_child (page, "connect_anyway_button")));
+  ss_test_wait_until (widget_hidden, panel_child (page, "untrusted_box"), SS_TEST_TIMEOUT_MS);
+  g_assert_true (facts_established (page));
+  g_assert_cmpint (ss_tls_session_get_state (ss_socket_get_tls_session (client)), ==, SS_TLS_STATE_ESTABLISHED);
+  facts = gtk_label_get_text (panel_child (page, "facts_label"));
+  g_assert_nonnull (strstr (facts, "Verification: the certificate is self-signed"));
+  g_assert_nonnull (strstr (facts, "SHA-256: "));
+  ss_socket_close (listener);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  ss_test_window_init (&argc, &argv);
+
+  ss_test_window_add ("/window-tls/listener-switch", test_listener_switch);
+  ss_test_window_add ("/window-tls/client-connect-anyway", test_client_connect_anyway);
+
+  status = g_test_run ();
+  ss_test_window_shutdown ();
+  return status;
+}
