@@ -341,6 +341,8 @@ ss_application_init (SsApplication *self)
     _("Open a socket inspector window. Each SPEC opens a socket as if clicked:\n"
       "  tcp-listen:[HOST:]PORT   socket, bind and listen (HOST defaults to 127.0.0.1)\n"
       "  tcp:HOST:PORT            socket and connect\n"
+      "  tls-listen:[HOST:]PORT   as tcp-listen:, each connection speaking TLS\n"
+      "  tls:HOST:PORT            as tcp:, then a TLS handshake\n"
       "  udp-listen:[HOST:]PORT   a UDP socket bound to the address\n"
       "  udp:HOST:PORT            a UDP socket connected to a default peer\n"
       "  unix-listen:PATH         a Unix stream listener (@name: abstract)\n"
