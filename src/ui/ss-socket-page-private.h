@@ -90,6 +90,9 @@ struct _SsSocketPage
 };
 
 void          ss_socket_page_install_actions  (GtkWidgetClass *widget_class);
+void          ss_socket_page_build_info_grid  (SsSocketPage   *self);
+void          ss_socket_page_update_info      (SsSocketPage   *self);
+gboolean      ss_socket_page_refresh_kernel_view (gpointer     user_data);
 void          ss_socket_page_install_send_actions (GtkWidgetClass *widget_class);
 gboolean      ss_socket_page_save_log         (SsSocketPage   *self,
                                                SsExportFormat  format,
