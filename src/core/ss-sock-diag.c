@@ -399,6 +399,37 @@ set_request_id (struct inet_diag_req_v2 *request,
   request->id.idiag_cookie[1] = record->cookie >> 32;
 }
 
+/* Sends one request naming one socket and reads its one answer into
+ * @buffer. Returns the answer's length, or -1: with @error set when the
+ * request could not be sent, else with *@recv_errno. */
+static ssize_t
+ask_once (void    *message,
+          gsize    len,
+          guint8  *buffer,
+          gsize    size,
+          int     *recv_errno,
+          GError **error)
+{
+  ssize_t n;
+  int fd = open_diag_socket (error);
+
+  *recv_errno = 0;
+  if (fd < 0)
+    return -1;
+  if (!send_request (fd, message, len, error))
+    {
+      close (fd);
+      return -1;
+    }
+  do
+    n = recv (fd, buffer, size, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    *recv_errno = errno;
+  close (fd);
+  return n;
+}
+
 /**
  * ss_sock_diag_lookup:
  * @record: a TCP or UDP socket of an earlier dump
@@ -432,7 +463,6 @@ ss_sock_diag_lookup (const SsSockRecord  *record,
   int errsv = 0;
   ssize_t n;
   int len;
-  int fd;
 
   g_return_val_if_fail (record != NULL && found != NULL, FALSE);
   g_return_val_if_fail (record->family != AF_UNIX && record->proto != SS_SOCK_PROTO_RAW, FALSE);
@@ -440,23 +470,12 @@ ss_sock_diag_lookup (const SsSockRecord  *record,
   set_request_id (&message.request, record);
   if (record->proto == SS_SOCK_PROTO_TCP)
     message.request.idiag_ext = 1 << (INET_DIAG_INFO - 1);
-  fd = open_diag_socket (error);
-  if (fd < 0)
-    return FALSE;
-  if (!send_request (fd, &message, sizeof message, error))
-    {
-      close (fd);
-      return FALSE;
-    }
   /* an exact request has one answer: the socket, or an error */
-  do
-    n = recv (fd, buffer, sizeof buffer, 0);
-  while (n < 0 && errno == EINTR);
-  errsv = n < 0 ? errno : 0;
-  close (fd);
+  n = ask_once (&message, sizeof message, buffer, sizeof buffer, &errsv, error);
   if (n < 0)
     {
-      ss_set_errno_error (error, errsv, "recv(NETLINK_SOCK_DIAG)");
+      if (errsv != 0)
+        ss_set_errno_error (error, errsv, "recv(NETLINK_SOCK_DIAG)");
       return FALSE;
     }
   len = n;
@@ -505,7 +524,6 @@ ss_sock_diag_destroy (const SsSockRecord  *record,
     },
   };
   guint8 buffer[1024];
-  int fd;
   ssize_t n;
   int errsv = 0;
 
@@ -519,24 +537,12 @@ ss_sock_diag_destroy (const SsSockRecord  *record,
     }
 
   set_request_id (&message.request, record);
-
-  fd = open_diag_socket (error);
-  if (fd < 0)
+  n = ask_once (&message, sizeof message, buffer, sizeof buffer, &errsv, error);
+  if (n < 0 && errsv == 0)
     return FALSE;
-  if (!send_request (fd, &message, sizeof message, error))
-    {
-      close (fd);
-      return FALSE;
-    }
-  do
-    n = recv (fd, buffer, sizeof buffer, 0);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    errsv = errno;
-  else if (n >= (ssize_t) NLMSG_LENGTH (sizeof (struct nlmsgerr)) &&
-           ((struct nlmsghdr *) buffer)->nlmsg_type == NLMSG_ERROR)
+  if (n >= (ssize_t) NLMSG_LENGTH (sizeof (struct nlmsgerr)) &&
+      ((struct nlmsghdr *) buffer)->nlmsg_type == NLMSG_ERROR)
     errsv = -((struct nlmsgerr *) NLMSG_DATA (buffer))->error;
-  close (fd);
 
   switch (errsv)
     {

@@ -298,7 +298,7 @@ ss_application_startup (GApplication *app)
   /* GtkApplication loads menus and the shortcuts window from the
    * resource base path, but not a style sheet */
   provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/io/github/sockscope/Sockscope/style.css");
+  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 

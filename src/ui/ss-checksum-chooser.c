@@ -115,7 +115,7 @@ ss_checksum_chooser_class_init (SsChecksumChooserClass *klass)
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-checksum-chooser.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-checksum-chooser.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, SsChecksumChooser, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsChecksumChooser, options_button);

@@ -456,7 +456,7 @@ ss_composer_class_init (SsComposerClass *klass)
 
   g_type_ensure (SS_TYPE_PAYLOADS_POPOVER);
   g_type_ensure (SS_TYPE_CHECKSUM_CHOOSER);
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-composer.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-composer.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, encoding_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, line_ending_dropdown);

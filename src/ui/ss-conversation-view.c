@@ -328,7 +328,7 @@ ss_conversation_view_class_init (SsConversationViewClass *klass)
   G_OBJECT_CLASS (klass)->dispose = ss_conversation_view_dispose;
   widget_class->map = ss_conversation_view_map;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-conversation-view.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-conversation-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SsConversationView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, SsConversationView, text_view);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -343,7 +343,7 @@ ss_payloads_popover_class_init (SsPayloadsPopoverClass *klass)
     g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-payloads-popover.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-payloads-popover.ui");
   gtk_widget_class_bind_template_child (widget_class, SsPayloadsPopover, list_view);
   gtk_widget_class_bind_template_child (widget_class, SsPayloadsPopover, empty_label);
   gtk_widget_class_bind_template_child (widget_class, SsPayloadsPopover, error_label);

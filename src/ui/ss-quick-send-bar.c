@@ -131,7 +131,7 @@ ss_quick_send_bar_class_init (SsQuickSendBarClass *klass)
     g_signal_new ("send", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, SS_TYPE_PAYLOAD);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-quick-send-bar.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-quick-send-bar.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, SsQuickSendBar, button_box);
 }

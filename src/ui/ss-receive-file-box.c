@@ -166,7 +166,7 @@ ss_receive_file_box_class_init (SsReceiveFileBoxClass *klass)
 
   object_class->dispose = ss_receive_file_box_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-receive-file-box.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-receive-file-box.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, SsReceiveFileBox, receive_switch);
   gtk_widget_class_bind_template_child (widget_class, SsReceiveFileBox, status_label);

@@ -419,7 +419,7 @@ ss_sequences_panel_class_init (SsSequencesPanelClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/sockscope/Sockscope/ss-sequences-panel.ui");
+                                               RESOURCE_BASE "/ss-sequences-panel.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, SsSequencesPanel, button);
   gtk_widget_class_bind_template_child (widget_class, SsSequencesPanel, popover);

@@ -425,7 +425,7 @@ ss_tcp_plots_class_init (SsTcpPlotsClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SS_TYPE_PLOT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-tcp-plots.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-tcp-plots.ui");
   gtk_widget_class_bind_template_child (widget_class, SsTcpPlots, pause_button);
   gtk_widget_class_bind_template_child (widget_class, SsTcpPlots, status_label);
   gtk_widget_class_bind_template_child (widget_class, SsTcpPlots, error_label);

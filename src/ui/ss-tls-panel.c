@@ -380,7 +380,7 @@ ss_tls_panel_class_init (SsTlsPanelClass *klass)
 
   object_class->dispose = ss_tls_panel_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sockscope/Sockscope/ss-tls-panel.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-tls-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, switch_box);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, switch_label);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, tls_switch);
