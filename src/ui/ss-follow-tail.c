@@ -14,6 +14,7 @@ typedef struct
   gboolean       following;
   guint          scroll_id;   /* a scroll to the end, pending */
   double         scroll_from; /* the value when it was asked for */
+  double         last_value;
 } FollowTail;
 
 static void
@@ -63,19 +64,25 @@ size_changed_cb (GtkAdjustment *adjustment,
 
 /* The person scrolled: follow again only once they are back at the end.
  * While a scroll to the end is pending, a small move is the list's
- * relayout; a move up by more than a page is the person, and wins. */
+ * relayout; a move up by more than a page is the person, and wins.
+ * A move down never stops following: it is the list keeping its anchor
+ * while rows above it are measured taller (a person scrolling down
+ * towards the end means to follow anyway). */
 static void
 value_changed_cb (GtkAdjustment *adjustment,
                   FollowTail    *state)
 {
+  double value = gtk_adjustment_get_value (adjustment);
+  gboolean moved_down = value >= state->last_value;
+
+  state->last_value = value;
   if (state->scroll_id != 0)
     {
-      if (gtk_adjustment_get_value (adjustment) >=
-          state->scroll_from - gtk_adjustment_get_page_size (adjustment))
+      if (value >= state->scroll_from - gtk_adjustment_get_page_size (adjustment))
         return;
       g_clear_handle_id (&state->scroll_id, g_source_remove);
     }
-  state->following = at_end (adjustment);
+  state->following = at_end (adjustment) || (state->following && moved_down);
 }
 
 void
@@ -86,6 +93,7 @@ ss_follow_tail_attach (GtkScrolledWindow *scrolled_window)
 
   state->adjustment = adjustment;
   state->following = TRUE;
+  state->last_value = gtk_adjustment_get_value (adjustment);
   g_object_set_data_full (G_OBJECT (adjustment), "ss-follow-tail", state, follow_tail_free);
   g_signal_connect (adjustment, "notify::upper", G_CALLBACK (size_changed_cb), state);
   g_signal_connect (adjustment, "notify::page-size", G_CALLBACK (size_changed_cb), state);
