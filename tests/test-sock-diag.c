@@ -727,6 +727,37 @@ test_lookup (void)
     g_assert_error (error, SS_ERRNO_ERROR, ENOENT);
 }
 
+/* A raw socket is listed, or the snapshot says the kernel cannot list
+ * raw sockets (no raw_diag): never silently left out. Opening one needs
+ * CAP_NET_RAW; without it there is nothing to look for. */
+static void
+test_raw (void)
+{
+  g_autoptr(SsSystemSnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd = socket (AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+  const SsSystemEntry *e;
+
+  if (fd < 0)
+    {
+      g_test_skip ("no CAP_NET_RAW: no raw socket to look for");
+      return;
+    }
+  snapshot = ss_system_snapshot_take (NULL, &error);
+  g_assert_no_error (error);
+  e = ss_system_snapshot_find_inode (snapshot, inode_of (fd));
+  if (ss_system_snapshot_get_missing (snapshot) & SS_SOCK_DIAG_MISSING_RAW)
+    g_assert_null (e);
+  else
+    {
+      g_assert_nonnull (e);
+      g_assert_cmpint (e->record.proto, ==, SS_SOCK_PROTO_RAW);
+      g_assert_cmpint (e->pid, ==, getpid ());
+    }
+  g_test_message ("raw_diag %s", e != NULL ? "present" : "missing");
+  close (fd);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -743,6 +774,7 @@ main (int    argc,
   g_test_add_func ("/sock-diag/changes", test_changes);
   g_test_add_func ("/sock-diag/query", test_query);
   g_test_add_func ("/sock-diag/lookup", test_lookup);
+  g_test_add_func ("/sock-diag/raw", test_raw);
   g_test_add_func ("/sock-diag/model", test_model);
   return g_test_run ();
 }

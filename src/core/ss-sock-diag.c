@@ -270,8 +270,16 @@ read_dump (int      fd,
         return 0;
       for (; NLMSG_OK (header, (guint) len); header = NLMSG_NEXT (header, len))
         {
+          /* a dump the kernel could not start (no such diag module)
+           * ends with its error in the DONE message */
           if (header->nlmsg_type == NLMSG_DONE)
-            return 0;
+            {
+              int done_error = 0;
+
+              if (header->nlmsg_len >= NLMSG_LENGTH (sizeof done_error))
+                memcpy (&done_error, NLMSG_DATA (header), sizeof done_error);
+              return done_error < 0 ? -done_error : 0;
+            }
           if (header->nlmsg_type == NLMSG_ERROR)
             {
               const struct nlmsgerr *err = NLMSG_DATA (header);
@@ -349,17 +357,20 @@ dump_unix (int      fd,
  * Every TCP, UDP and raw socket (IPv4 and IPv6) and every Unix socket of
  * this network namespace, as the kernel lists them. Blocks: call it from
  * a worker thread. A family or protocol whose diag module the kernel lacks
- * (raw_diag, unix_diag) is left out, not an error.
+ * (raw_diag, unix_diag) is left out, not an error: @missing says which,
+ * so the view can say what it cannot show.
  *
  * Returns: (transfer full): an array of #SsSockRecord, or %NULL
  */
 GArray *
-ss_sock_diag_dump (GError **error)
+ss_sock_diag_dump (SsSockDiagMissing  *missing,
+                   GError            **error)
 {
   g_autoptr(GArray) records = g_array_sized_new (FALSE, FALSE, sizeof (SsSockRecord), 1024);
   int fd;
 
   g_array_set_clear_func (records, record_clear);
+  *missing = 0;
   fd = open_diag_socket (error);
   if (fd < 0)
     return NULL;
@@ -376,7 +387,13 @@ ss_sock_diag_dump (GError **error)
           return NULL;
         }
       if (result > 0)
-        g_debug ("sock_diag %u: %s", i, g_strerror (result));
+        {
+          g_debug ("sock_diag %u: %s", i, g_strerror (result));
+          if (i == G_N_ELEMENTS (inet_requests))
+            *missing |= SS_SOCK_DIAG_MISSING_UNIX;
+          else if (inet_requests[i].protocol == IPPROTO_RAW)
+            *missing |= SS_SOCK_DIAG_MISSING_RAW;
+        }
     }
   close (fd);
   return g_steal_pointer (&records);

@@ -93,7 +93,15 @@ typedef struct
   SsSockDiagTcp  tcp;         /* when has_tcp */
 } SsSockRecord;
 
-GArray      *ss_sock_diag_dump          (GError            **error);
+/* What a dump could not list: the kernel lacks that diag module */
+typedef enum
+{
+  SS_SOCK_DIAG_MISSING_RAW  = 1 << 0,  /* raw_diag */
+  SS_SOCK_DIAG_MISSING_UNIX = 1 << 1,  /* unix_diag */
+} SsSockDiagMissing;
+
+GArray      *ss_sock_diag_dump          (SsSockDiagMissing  *missing,
+                                         GError            **error);
 gboolean     ss_sock_diag_destroy       (const SsSockRecord *record,
                                          GError            **error);
 gboolean     ss_sock_diag_lookup        (const SsSockRecord *record,

@@ -20,6 +20,7 @@ struct _SsSystemSnapshot
   GArray          *entries;  /* SsSystemEntry */
   GStringChunk    *texts;    /* addresses and process names */
   guint            n_hidden;
+  SsSockDiagMissing missing;
   guint64          next_serial;
   gint64           duration; /* µs spent taking it */
 };
@@ -146,8 +147,9 @@ ss_system_snapshot_take (SsSystemSnapshot  *previous,
   g_autoptr(SsProcessScan) scan = NULL;
   gint64 start = g_get_monotonic_time ();
   uid_t uid = getuid ();
+  SsSockDiagMissing missing;
 
-  records = ss_sock_diag_dump (error);
+  records = ss_sock_diag_dump (&missing, error);
   if (records == NULL)
     return NULL;
   scan = ss_process_scan_new ();
@@ -158,6 +160,7 @@ ss_system_snapshot_take (SsSystemSnapshot  *previous,
   g_array_set_clear_func (self->entries, entry_clear);
   self->texts = g_string_chunk_new (64 * 1024);
   self->n_hidden = ss_process_scan_get_n_hidden (scan);
+  self->missing = missing;
 
   for (guint i = 0; i < records->len; i++)
     {
@@ -251,4 +254,13 @@ gint64
 ss_system_snapshot_get_duration (SsSystemSnapshot *self)
 {
   return self->duration;
+}
+
+/* the kinds of socket this kernel could not list (no diag module) */
+SsSockDiagMissing
+ss_system_snapshot_get_missing (SsSystemSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->missing;
 }

@@ -45,6 +45,7 @@ const SsSystemEntry *ss_system_snapshot_find_inode (SsSystemSnapshot  *self,
                                                     guint32            inode);
 guint                ss_system_snapshot_get_n_hidden (SsSystemSnapshot *self);
 gint64               ss_system_snapshot_get_duration (SsSystemSnapshot *self);
+SsSockDiagMissing    ss_system_snapshot_get_missing  (SsSystemSnapshot *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsSystemSnapshot, ss_system_snapshot_unref)
 

@@ -17,6 +17,7 @@ struct _SsSystemWindow
   GtkToggleButton    *pause_button;
   GtkSearchEntry     *search_entry;
   GtkLabel           *message_label;
+  GtkLabel           *limits_label;
   GtkColumnView      *column_view;
   GtkLabel           *counts_label;
   GtkToggleButton    *plots_button;

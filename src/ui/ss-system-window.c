@@ -245,10 +245,27 @@ sorter_changed_cb (SsSystemWindow *self)
 
 /* --- refreshing --- */
 
+/* Said in place, not left out silently: what this kernel cannot list */
+static void
+update_limits (SsSystemWindow    *self,
+               SsSockDiagMissing  missing)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (missing & SS_SOCK_DIAG_MISSING_RAW)
+    g_string_append (text, _("Raw sockets are not listed: this kernel was built without raw_diag (CONFIG_INET_RAW_DIAG)."));
+  if (missing & SS_SOCK_DIAG_MISSING_UNIX)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "",
+                            _("Unix sockets are not listed: this kernel was built without unix_diag (CONFIG_UNIX_DIAG)."));
+  gtk_label_set_text (self->limits_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->limits_label), text->len > 0);
+}
+
 static void
 update_counts (SsSystemWindow *self)
 {
   const guint *counts = ss_system_model_get_counts (self->model);
+  SsSystemSnapshot *snapshot = ss_system_model_get_snapshot (self->model);
   g_autoptr(GString) text = g_string_new (NULL);
   guint shown = 0;
 
@@ -264,6 +281,7 @@ update_counts (SsSystemWindow *self)
                               counts[state] + (state == SS_SOCK_STATE_SYN_RECV ? counts[SS_SOCK_STATE_NEW_SYN_RECV] : 0));
   g_string_append_printf (text, _(" · refreshed in %u ms"), (guint) (self->last_duration / 1000));
   gtk_label_set_text (self->counts_label, text->str);
+  update_limits (self, snapshot != NULL ? ss_system_snapshot_get_missing (snapshot) : 0);
 }
 
 /* The first rows of a view cost GTK a widget per cell, about 200 rows at
@@ -514,6 +532,7 @@ ss_system_window_class_init (SsSystemWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, limits_label);
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, column_view);
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, counts_label);
   gtk_widget_class_bind_template_child (widget_class, SsSystemWindow, plots_button);
