@@ -6,6 +6,7 @@
  */
 #define G_LOG_DOMAIN "sockscope-test"
 
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -135,6 +136,53 @@ test_relay_from_new_socket (SsTestWindow  *f,
   close (listener);
 }
 
+/* SOCK_DGRAM chosen as the type: a UDP relay, named so, without the
+ * calls that would break it, each client's upstream socket under it */
+static void
+test_udp_relay_from_new_socket (SsTestWindow  *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GBytes) at_server = NULL;
+  g_autoptr(GBytes) at_client = NULL;
+  g_autofree char *target = NULL;
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  RowWait row_wait = { f, "connected" };
+  GtkWidget *connect_entry;
+  SsSocketPage *page;
+  SsSocket *relay;
+  guint16 target_port, client_port, from_port;
+  int server, client;
+
+  server = ss_test_raw_udp_socket (AF_INET, &target_port);
+  client = ss_test_raw_udp_socket (AF_INET, &client_port);
+  target = g_strdup_printf ("127.0.0.1:%u", target_port);
+  ss_test_choose (ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "type_dropdown"),
+                  "SOCK_DGRAM");
+  start_relay (f, "127.0.0.1:0", target);
+  ss_test_wait_until (has_socket, f, SS_TEST_TIMEOUT_MS);
+  relay = ss_test_sidebar_socket (f, 0, NULL);
+  g_assert_cmpint (ss_socket_get_socket_type (relay), ==, SOCK_DGRAM);
+  g_assert_nonnull (ss_socket_get_relay_target (relay));
+  page = ss_test_wait_page (f, relay);
+  g_assert_cmpstr (ss_test_page_title (page), ==, "UDP relay");
+  connect_entry = ss_test_template_child (page, SS_TYPE_SOCKET_PAGE, "connect_entry");
+  g_assert_false (gtk_widget_is_visible (connect_entry));
+
+  to.sin_port = htons (ss_test_port_of (ss_socket_get_local_address (relay)));
+  g_assert_cmpint (sendto (client, "ping", 4, 0, (struct sockaddr *) &to, sizeof to), ==, 4);
+  at_server = ss_test_raw_recv_datagram (server, &from_port, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (at_server, NULL), g_bytes_get_size (at_server), "ping", 4);
+  to.sin_port = htons (from_port);
+  g_assert_cmpint (sendto (server, "pong", 4, 0, (struct sockaddr *) &to, sizeof to), ==, 4);
+  at_client = ss_test_raw_recv_datagram (client, NULL, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (at_client, NULL), g_bytes_get_size (at_client), "pong", 4);
+
+  /* the client's upstream socket, under its relay */
+  ss_test_wait_until (row_with_subtitle, &row_wait, SS_TEST_TIMEOUT_MS);
+  close (client);
+  close (server);
+}
+
 static void
 test_relay_mistakes (SsTestWindow  *f,
                      gconstpointer  data)
@@ -159,6 +207,7 @@ main (int   argc,
 
   ss_test_window_init (&argc, &argv);
   ss_test_window_add ("/relay-page/from-new-socket", test_relay_from_new_socket);
+  ss_test_window_add ("/relay-page/udp-from-new-socket", test_udp_relay_from_new_socket);
   ss_test_window_add ("/relay-page/mistakes", test_relay_mistakes);
   status = g_test_run ();
   ss_test_window_shutdown ();

@@ -90,6 +90,9 @@ ss_socket_get_property (GObject    *object,
     case SS_SOCKET_PROP_CLOSED_RETENTION:
       g_value_set_uint (value, self->closed_retention);
       break;
+    case SS_SOCKET_PROP_RELAY_TARGET:
+      g_value_take_string (value, self->relay_target != NULL ? ss_address_to_string (self->relay_target) : NULL);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -177,6 +180,9 @@ ss_socket_install_properties (GObjectClass *object_class)
     g_param_spec_int ("backlog", NULL, NULL, G_MININT, G_MAXINT, -1, ro);
   ss_socket_properties[SS_SOCKET_PROP_CLOSED_RETENTION] =
     g_param_spec_uint ("closed-retention", NULL, NULL, 0, G_MAXUINT, G_MAXUINT, rw);
+  /* a relay's target, "127.0.0.1:5432", once set */
+  ss_socket_properties[SS_SOCKET_PROP_RELAY_TARGET] =
+    g_param_spec_string ("relay-target", NULL, NULL, NULL, ro);
 
   /* once the connection speaks TLS (ss-socket-tls.c) */
   ss_socket_properties[SS_SOCKET_PROP_TLS_SESSION] =

@@ -115,6 +115,7 @@ ss_socket_set_relay_target (SsSocket         *self,
       ss_traffic_log_set_relayed (self->all_traffic, TRUE);
     ss_traffic_log_flush (self->traffic);
   }
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_RELAY_TARGET]);
   return TRUE;
 }
 

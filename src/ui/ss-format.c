@@ -66,8 +66,9 @@ ss_format_kind (SsSocket *socket)
   if (ss_socket_get_listener (socket) != NULL)
     /* Translators: %s is TCP, UDP, Unix stream, … */
     return g_strdup_printf (_("%s connection"), protocol);
-  if (ss_socket_get_state (socket) == SS_SOCKET_LISTENING && ss_socket_get_relay_target (socket) != NULL)
-    /* Translators: %s is TCP or Unix stream: a listener that relays each client to a server */
+  if (ss_socket_get_relay_target (socket) != NULL &&
+      (ss_socket_get_state (socket) == SS_SOCKET_LISTENING || type == SOCK_DGRAM))
+    /* Translators: %s is TCP, UDP or Unix stream: a socket that relays each client to a server */
     return g_strdup_printf (_("%s relay"), protocol);
   if (ss_socket_get_state (socket) == SS_SOCKET_LISTENING)
     /* Translators: %s is TCP, UDP, Unix stream, … */

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <sys/socket.h>
 
 #include "ss-accessible.h"
 #include "ss-constants.h"
@@ -166,7 +167,8 @@ pair_clicked_cb (SsNewSocketBox *self)
 }
 
 /* The two addresses as a spec: a path (/… or @name) makes a Unix relay,
- * anything else a TCP one, in ssh -L's order. */
+ * anything else a TCP one, or a UDP one when the type chosen above is
+ * SOCK_DGRAM; in ssh -L's order. */
 static void
 relay_clicked_cb (SsNewSocketBox *self)
 {
@@ -175,13 +177,17 @@ relay_clicked_cb (SsNewSocketBox *self)
   g_autofree char *text = NULL;
   g_autoptr(SsSpec) spec = NULL;
   g_autoptr(GError) error = NULL;
+  guint n_types;
+  const SsConstant *types = ss_constants_types (&n_types);
+  gboolean datagram = selected (self->type_dropdown, types, n_types)->value == SOCK_DGRAM;
 
   if (*listen == '\0' || *target == '\0')
     {
       ss_new_socket_box_show_error (self, _("A relay needs both addresses: where to listen, and the target"));
       return;
     }
-  text = g_strdup_printf ("%s:%s:%s", *listen == '/' || *listen == '@' ? "unix-relay" : "tcp-relay",
+  text = g_strdup_printf ("%s:%s:%s",
+                          *listen == '/' || *listen == '@' ? "unix-relay" : datagram ? "udp-relay" : "tcp-relay",
                           listen, target);
   spec = ss_spec_parse (text, &error);
   if (spec == NULL)

@@ -71,6 +71,8 @@ ss_socket_page_update_calls_shown (SsSocketPage *self)
   int type = ss_socket_get_socket_type (self->socket);
   gboolean stream = type == SOCK_STREAM || type == SOCK_SEQPACKET;
   gboolean accepted = ss_socket_get_listener (self->socket) != NULL;
+  /* a UDP relay receives and forwards by itself, to its target only */
+  gboolean relay = ss_socket_get_relay_target (self->socket) != NULL;
   gboolean learner = g_settings_get_boolean (self->settings, "learner-mode");
   gboolean shown[N_CALLS];
 
@@ -84,10 +86,10 @@ ss_socket_page_update_calls_shown (SsSocketPage *self)
    * never listens */
   shown[CALL_LISTEN] = stream && !accepted && !self->was_connected;
   shown[CALL_ACCEPT] = shown[CALL_LISTEN];
-  shown[CALL_CONNECT] = !accepted && !self->was_listening;
+  shown[CALL_CONNECT] = !accepted && !self->was_listening && !relay;
   shown[CALL_CONNECT_EX] = shown[CALL_CONNECT];
-  shown[CALL_AUTO_RECEIVE] = !self->was_listening;
-  shown[CALL_RECEIVE] = !self->was_listening;
+  shown[CALL_AUTO_RECEIVE] = !self->was_listening && !relay;
+  shown[CALL_RECEIVE] = shown[CALL_AUTO_RECEIVE];
   /* shutdown ends a direction of a connection */
   shown[CALL_SHUTDOWN] = stream && !self->was_listening;
   shown[CALL_MODE] = TRUE;

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <sys/socket.h>
 
 #include "ss-constants.h"
 #include "ss-format.h"
@@ -138,5 +139,20 @@ ss_socket_page_build_info_grid (SsSocketPage *self)
       gtk_grid_attach (self->info_grid, key, 0, i, 1, 1);
       gtk_grid_attach (self->info_grid, value, 1, i, 1, 1);
       self->info_values[i] = GTK_LABEL (value);
+    }
+}
+
+/* TCP_INFO has nothing to say of a UDP or Unix socket */
+void
+ss_socket_page_show_info_rows (SsSocketPage *self)
+{
+  int family = ss_socket_get_family (self->socket);
+  gboolean tcp = (family == AF_INET || family == AF_INET6) &&
+                 ss_socket_get_socket_type (self->socket) == SOCK_STREAM;
+
+  for (guint i = INFO_TCP_STATE; i < N_INFO; i++)
+    {
+      gtk_widget_set_visible (gtk_grid_get_child_at (self->info_grid, 0, i), tcp);
+      gtk_widget_set_visible (GTK_WIDGET (self->info_values[i]), tcp);
     }
 }

@@ -91,6 +91,7 @@ struct _SsSocketPage
 
 void          ss_socket_page_install_actions  (GtkWidgetClass *widget_class);
 void          ss_socket_page_build_info_grid  (SsSocketPage   *self);
+void          ss_socket_page_show_info_rows   (SsSocketPage   *self);
 void          ss_socket_page_update_info      (SsSocketPage   *self);
 gboolean      ss_socket_page_refresh_kernel_view (gpointer     user_data);
 void          ss_socket_page_install_send_actions (GtkWidgetClass *widget_class);

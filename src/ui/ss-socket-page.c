@@ -350,9 +350,11 @@ ss_socket_page_constructed (GObject *object)
   static const char *watched[] = {
     "notify::state", "notify::local-address", "notify::peer-address", "notify::queued",
     "notify::peer-closed", "notify::failure", "notify::last-sender", "notify::recording",
+    "notify::relay-target",
   };
 
   G_OBJECT_CLASS (ss_socket_page_parent_class)->constructed (object);
+  ss_socket_page_show_info_rows (self);
 
   load_settings (self);
   g_settings_bind (self->settings, "show-calls", self->calls_column, "visible", G_SETTINGS_BIND_GET);

@@ -55,8 +55,10 @@ error_bar_response_cb (SsWindow *self,
   gtk_info_bar_set_revealed (self->error_bar, FALSE);
 }
 
-/* Listeners show their accepted connections under them. A stream socket
- * may become a listener later, so it always gets its (maybe empty) list. */
+/* Listeners show their accepted connections under them, and a UDP relay
+ * its clients' upstream sockets. A stream socket may become a listener
+ * later, and a datagram socket a relay once its target is resolved, so
+ * they always get their (maybe empty) list. */
 static GListModel *
 create_children (gpointer item,
                  gpointer user_data)
@@ -64,7 +66,8 @@ create_children (gpointer item,
   SsSocket *socket = item;
   int type = ss_socket_get_socket_type (socket);
 
-  if (ss_socket_get_listener (socket) != NULL || (type != SOCK_STREAM && type != SOCK_SEQPACKET))
+  if (ss_socket_get_listener (socket) != NULL ||
+      (type != SOCK_STREAM && type != SOCK_SEQPACKET && type != SOCK_DGRAM))
     return NULL;
   /* A burst of clients shows a few times a second, not once a wakeup: in
    * GTK 4.8 every change relays out the list. */
