@@ -17,6 +17,7 @@
 #include "ss-test-socket.h"
 #include "ss-test-tls.h"
 #include "ss-test-util.h"
+#include "ss-tls-resumption.h"
 #include "ss-tls-sniff.h"
 
 /* tls-listen: with the generated certificate saved as PEM: curl trusts
@@ -358,6 +359,130 @@ test_openssl_client (void)
   ss_test_tls_finish_listener (g_steal_pointer (&session), g_steal_pointer (&listener), pem_path);
 }
 
+static guint
+count_lines_starting (const char *text,
+                              const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += g_str_has_prefix (lines[i], prefix);
+  return n;
+}
+
+static gboolean
+has_ticket (gpointer user_data)
+{
+  return ss_test_count_events (user_data, "TLS ← NewSessionTicket") > 0;
+}
+
+/* A client of ours and a listener of ours, TLS 1.3 and TLS 1.2 (@data):
+ * the first connection is a full handshake that leaves a ticket with the
+ * client, the second offers it and is resumed, on both sides; the ticket
+ * was offered once, and the second handshake gave a new one, so a third
+ * is resumed too. Another server name has no ticket: a full handshake. */
+static void
+test_resumption (gconstpointer data)
+{
+  int version = GPOINTER_TO_INT (data);
+  g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(SsTlsConfig) config = ss_tls_config_new ();
+  g_autoptr(SsTlsConfig) other_name = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSocket) listener = NULL;
+  g_autofree char *spec = NULL;
+
+  ss_tls_resumption_forget_all ();
+  ss_tls_config_set_insecure (config, TRUE);
+  ss_tls_config_set_versions (config, version, version);
+  ss_session_set_tls_config (session, config);
+  listener = ss_test_open_spec (session, "tls-listen:127.0.0.1:0", &error);
+  g_assert_no_error (error);
+  spec = g_strdup_printf ("tls:127.0.0.1:%u", ss_test_tls_port_of (listener));
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(SsSocket) client = NULL;
+      gboolean expect_resumed = i == 1 || i == 2;
+      SsSocket *connection;
+
+      if (i == 3)
+        {
+          /* a ticket is the server's and the name's: another name, none */
+          other_name = ss_tls_config_copy (config);
+          ss_tls_config_set_servername (other_name, "other.example");
+          ss_session_set_tls_config (session, other_name);
+        }
+      client = ss_test_open_spec (session, spec, &error);
+      g_assert_no_error (error);
+      ss_test_wait_until (ss_test_tls_settled, client, PEER_TIMEOUT_MS);
+      g_assert_cmpint (ss_tls_session_get_state (ss_socket_get_tls_session (client)), ==, SS_TLS_STATE_ESTABLISHED);
+      ss_test_wait_connections (listener, i + 1);
+      connection = ss_test_connection_at (listener, i);
+      ss_test_wait_until (ss_test_tls_settled, connection, PEER_TIMEOUT_MS);
+      if (version == SS_TLS_VERSION_1_3)
+        ss_test_wait_until (has_ticket, client, PEER_TIMEOUT_MS);
+      g_assert_cmpint (ss_tls_session_get_resumed (ss_socket_get_tls_session (client)), ==, expect_resumed);
+      g_assert_cmpint (ss_tls_session_get_resumed (ss_socket_get_tls_session (connection)), ==, expect_resumed);
+      if (expect_resumed)
+        ss_test_assert_event (client, ", resumed");
+      else
+        g_assert_cmpuint (ss_test_count_events (client, ", resumed"), ==, 0);
+      ss_socket_close (client);
+    }
+  ss_socket_close (listener);
+  g_clear_object (&listener);
+  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+}
+
+/* openssl s_client -reconnect against tls-listen: (TLS 1.2, where it
+ * reconnects with the session it got) is told "Reused" five times, and
+ * the listener shows its connections after the first as resumed. */
+static void
+test_resumption_openssl (void)
+{
+  g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSocket) listener = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *connect = NULL;
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(GBytes) output = NULL;
+  g_autofree char *text = NULL;
+  guint n;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  listener = ss_test_open_spec (session, "tls-listen:127.0.0.1:0", &error);
+  g_assert_no_error (error);
+  connect = g_strdup_printf ("127.0.0.1:%u", ss_test_tls_port_of (listener));
+  client = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                               (const char *const []) { openssl, "s_client", "-connect", connect, "-tls1_2",
+                                                        "-reconnect", NULL });
+  g_output_stream_close (g_subprocess_get_stdin_pipe (client), NULL, NULL);
+  output = ss_test_stream_read (g_subprocess_get_stdout_pipe (client), 1024 * 1024, PEER_TIMEOUT_MS);
+  ss_test_peer_wait_exit_ok (client, PEER_TIMEOUT_MS);
+  text = g_strndup (g_bytes_get_data (output, NULL), g_bytes_get_size (output));
+  g_assert_nonnull (strstr (text, "New, TLSv1.2"));
+  g_assert_cmpuint (count_lines_starting (text, "Reused, TLSv1.2"), ==, 5);
+  n = g_list_model_get_n_items (ss_socket_get_connections (listener));
+  g_assert_cmpuint (n, ==, 6);
+  for (guint i = 0; i < n; i++)
+    {
+      SsSocket *connection = ss_test_connection_at (listener, i);
+
+      ss_test_wait_until (ss_test_tls_settled, connection, PEER_TIMEOUT_MS);
+      g_assert_cmpint (ss_tls_session_get_resumed (ss_socket_get_tls_session (connection)), ==, i > 0);
+    }
+  ss_socket_close (listener);
+  g_clear_object (&listener);
+  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -369,6 +494,9 @@ main (int argc, char **argv)
   g_test_add_func ("/tls/listener-python", test_listener_python);
   g_test_add_func ("/tls/wrong-speakers", test_wrong_speakers);
   g_test_add_func ("/tls/shared-config", test_shared_config);
+  g_test_add_data_func ("/tls/resumption/1.3", GINT_TO_POINTER (SS_TLS_VERSION_1_3), test_resumption);
+  g_test_add_data_func ("/tls/resumption/1.2", GINT_TO_POINTER (SS_TLS_VERSION_1_2), test_resumption);
+  g_test_add_func ("/tls/resumption/openssl", test_resumption_openssl);
   g_test_add_func ("/tls/openssl-client", test_openssl_client);
   g_test_add_func ("/tls/keylog-tshark", test_keylog_tshark);
   status = g_test_run ();

@@ -20,6 +20,7 @@ struct _SsTlsSession
   gboolean          server;
   char             *host;          /* a client's: what it connected to */
   char             *check_name;    /* the name the certificate must have */
+  char             *resume_key;    /* a client's: its tickets are kept under it */
   SsTlsState        state;
 
   SsTlsEventFunc    event_func;

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "ss-tls-resumption.h"
 #include "ss-tls-session-private.h"
 #include "ss-tls-sniff.h"
 
@@ -125,6 +126,9 @@ handshake_hook (gnutls_session_t      session,
   else
     ss_tls_session_tell (self, g_dngettext (GETTEXT_PACKAGE, "TLS → %s (%u byte)", "TLS → %s (%u bytes)", size),
           message_name (type), size);
+  /* TLS 1.3 gives tickets after the handshake */
+  if (!self->server && incoming && type == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET)
+    ss_tls_resumption_keep (session, self->resume_key);
   return 0;
 }
 
@@ -323,7 +327,11 @@ ss_tls_session_new (int           fd,
       if (servername != NULL && *servername != '\0' && !is_ip_address (servername))
         gnutls_server_name_set (self->session, GNUTLS_NAME_DNS, servername, strlen (servername));
       self->check_name = g_strdup (servername != NULL && *servername != '\0' ? servername : host);
+      self->resume_key = ss_tls_resumption_key (fd, self->check_name);
+      ss_tls_resumption_offer (self->session, self->resume_key);
     }
+  else
+    ss_tls_resumption_enable_server (self->session);
   return g_steal_pointer (&self);
 }
 
@@ -337,6 +345,7 @@ ss_tls_session_finalize (GObject *object)
   g_clear_pointer (&self->config, ss_tls_config_unref);
   g_free (self->host);
   g_free (self->check_name);
+  g_free (self->resume_key);
   g_free (self->verification);
   g_clear_pointer (&self->peer_chain, g_ptr_array_unref);
   g_string_free (self->keylog, TRUE);
@@ -441,6 +450,9 @@ handshake_done (SsTlsSession *self)
         ss_tls_session_get_group (self),
         alpn != NULL ? _(", ALPN ") : "", alpn != NULL ? alpn : "",
         gnutls_session_is_resumed (self->session) ? _(", resumed") : "");
+  /* TLS 1.2 gave its ticket (or session ID) in the handshake */
+  if (!self->server)
+    ss_tls_resumption_keep (self->session, self->resume_key);
   ss_tls_session_set_state (self, SS_TLS_STATE_ESTABLISHED);
   ss_tls_session_verify_peer (self);
 }
