@@ -191,9 +191,16 @@ pull_func (gnutls_transport_ptr_t  ptr,
   SsTlsSession *self = ptr;
   ssize_t n;
 
-  do
-    n = recv (self->fd, data, len, 0);
-  while (n < 0 && errno == EINTR);
+  if (self->early != NULL && self->early->len > 0)
+    {
+      n = MIN (len, self->early->len);
+      memcpy (data, self->early->data, n);
+      g_byte_array_remove_range (self->early, 0, n);
+    }
+  else
+    do
+      n = recv (self->fd, data, len, 0);
+    while (n < 0 && errno == EINTR);
   if (n < 0)
     {
       self->transport_errno = errno;
@@ -339,6 +346,7 @@ ss_tls_session_finalize (GObject *object)
   g_free (self->check_name);
   g_free (self->verification);
   g_clear_pointer (&self->peer_chain, g_ptr_array_unref);
+  g_clear_pointer (&self->early, g_byte_array_unref);
   g_string_free (self->keylog, TRUE);
 
   G_OBJECT_CLASS (ss_tls_session_parent_class)->finalize (object);
@@ -524,6 +532,32 @@ ss_tls_session_handshake (SsTlsSession *self,
   else
     *errsv = handshake_failed (self, ret);
   return self->state;
+}
+
+/**
+ * ss_tls_session_feed:
+ *
+ * Bytes already read from the descriptor that belong to the session: a
+ * ClientHello that arrived, and was read as plaintext, before STARTTLS
+ * made the connection a TLS server. The handshake reads them first.
+ */
+void
+ss_tls_session_feed (SsTlsSession *self,
+                     const guint8 *data,
+                     gsize         len)
+{
+  g_return_if_fail (SS_IS_TLS_SESSION (self));
+
+  if (self->early == NULL)
+    self->early = g_byte_array_new ();
+  g_byte_array_append (self->early, data, len);
+}
+
+/* whether fed bytes are still unread, so the next step needs no wakeup */
+gboolean
+ss_tls_session_has_early (SsTlsSession *self)
+{
+  return self->early != NULL && self->early->len > 0;
 }
 
 /* a timeout, or the person giving up on it */
