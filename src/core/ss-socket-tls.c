@@ -447,6 +447,14 @@ ss_socket_can_start_tls (SsSocket *self)
          self->relay_pair == NULL && self->failure == 0 && !self->peer_closed && !self->write_shut;
 }
 
+/* a listener's connection, which takes the server's part in Start TLS */
+gboolean
+ss_socket_get_accepted (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  return self->accepted;
+}
+
 /* Connect Anyway, after the certificate failed verification */
 void
 ss_socket_tls_trust (SsSocket *self)

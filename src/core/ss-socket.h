@@ -226,6 +226,7 @@ gboolean       ss_socket_start_tls         (SsSocket       *self,
                                             const char     *host,
                                             GError        **error);
 gboolean       ss_socket_can_start_tls     (SsSocket       *self);
+gboolean       ss_socket_get_accepted      (SsSocket       *self);
 void           ss_socket_tls_trust         (SsSocket       *self);
 void           ss_socket_set_relay_tls     (SsSocket       *self,
                                             SsTlsConfig    *config,
