@@ -26,6 +26,7 @@ struct _SsNewSocketBox
   GtkEntry    *relay_listen_entry;
   GtkEntry    *relay_target_entry;
   GtkButton   *relay_button;
+  GtkDropDown *relay_tls_dropdown;
   GtkLabel    *error_label;
 };
 
@@ -175,14 +176,22 @@ relay_clicked_cb (SsNewSocketBox *self)
   g_autofree char *text = NULL;
   g_autoptr(SsSpec) spec = NULL;
   g_autoptr(GError) error = NULL;
+  /* the dropdown's items, in order: what the clients and the target speak */
+  static const char *const tcp_kinds[] = { "tcp-relay", "tls-tcp-relay", "tcp-tls-relay", "tls-relay" };
+  guint tls = MIN (gtk_drop_down_get_selected (self->relay_tls_dropdown), G_N_ELEMENTS (tcp_kinds) - 1);
+  gboolean unix_path = *listen == '/' || *listen == '@';
 
   if (*listen == '\0' || *target == '\0')
     {
       ss_new_socket_box_show_error (self, _("A relay needs both addresses: where to listen, and the target"));
       return;
     }
-  text = g_strdup_printf ("%s:%s:%s", *listen == '/' || *listen == '@' ? "unix-relay" : "tcp-relay",
-                          listen, target);
+  if (unix_path && tls > 0)
+    {
+      ss_new_socket_box_show_error (self, _("A relay with TLS listens on TCP: [HOST:]PORT, not a Unix socket path"));
+      return;
+    }
+  text = g_strdup_printf ("%s:%s:%s", unix_path ? "unix-relay" : tcp_kinds[tls], listen, target);
   spec = ss_spec_parse (text, &error);
   if (spec == NULL)
     {
@@ -253,6 +262,7 @@ ss_new_socket_box_class_init (SsNewSocketBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_listen_entry);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_target_entry);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_button);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_tls_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, error_label);
   gtk_widget_class_bind_template_callback (widget_class, create_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pair_clicked_cb);

@@ -93,6 +93,15 @@ can_start (SsTlsPanel *self)
 
 static void update (SsTlsPanel *self);
 
+/* a relayed pair's server leg, once it speaks TLS */
+static SsTlsSession *
+relay_server_session (SsTlsPanel *self)
+{
+  SsSocket *server = ss_socket_get_relay_server (self->socket);
+
+  return server != NULL ? ss_socket_get_tls_session (server) : NULL;
+}
+
 static void
 watch_session (SsTlsPanel *self)
 {
@@ -112,6 +121,7 @@ update (SsTlsPanel *self)
 {
   SsTlsConfig *config;
   SsTlsCertificate *certificate;
+  SsTlsSession *server_leg;
   gboolean listener, shown, startable;
 
   if (self->socket == NULL)
@@ -148,8 +158,23 @@ update (SsTlsPanel *self)
 
   certificate = own_certificate (self);
   gtk_widget_set_visible (self->save_cert_button, certificate != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->facts_expander), self->session != NULL || certificate != NULL);
-  if (self->session != NULL)
+  server_leg = relay_server_session (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->facts_expander),
+                          self->session != NULL || certificate != NULL || server_leg != NULL);
+  if (server_leg != NULL)
+    {
+      /* a relayed pair: each leg's session, the client's first */
+      g_autofree char *server_facts = ss_tls_session_dup_facts (server_leg);
+      g_autofree char *client_facts = self->session != NULL ? ss_tls_session_dup_facts (self->session) : NULL;
+      g_autofree char *facts = NULL;
+
+      if (client_facts != NULL)
+        facts = g_strdup_printf (_("Client’s leg:\n%s\n\nServer’s leg:\n%s"), client_facts, server_facts);
+      else
+        facts = g_strdup_printf (_("Server’s leg:\n%s"), server_facts);
+      gtk_label_set_text (self->facts_label, facts);
+    }
+  else if (self->session != NULL)
     {
       g_autofree char *facts = ss_tls_session_dup_facts (self->session);
       gtk_label_set_text (self->facts_label, facts);
@@ -412,6 +437,15 @@ ss_tls_panel_set_socket (SsTlsPanel *self,
   g_signal_connect_object (socket, "notify::failure", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (socket, "notify::peer-closed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (socket, "notify::tls-session", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  /* a relayed pair's page tells the server leg's TLS too */
+  if (ss_socket_get_relay_server (socket) != NULL)
+    {
+      SsSocket *server = ss_socket_get_relay_server (socket);
+
+      g_signal_connect_object (server, "notify::tls-session", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (server, "notify::failure", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (server, "notify::bytes-out", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+    }
   update (self);
 }
 
