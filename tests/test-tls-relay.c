@@ -106,7 +106,7 @@ test_terminate (void)
   assert_curl ((const char *const []) { curl, "-sS", "-k", "--max-time", "20", url, NULL }, BODY);
   pair = ss_test_connection_at (relay, 0);
   ss_test_tls_assert_events_in_order (pair, (const char *const []) {
-    "Client’s leg: TLS: waiting for the client’s ClientHello", "Client’s leg: TLS ← ClientHello",
+    "Client’s leg: TLS: waiting for the client's ClientHello", "Client’s leg: TLS ← ClientHello",
     "Client’s leg: TLS → ServerHello", "Client’s leg: TLS handshake done", NULL });
   assert_payload_starts (pair, SS_TRAFFIC_RECEIVED, "GET /hello.txt HTTP/1.1\r\n");
   assert_payload_has (pair, SS_TRAFFIC_SENT, "\r\n\r\n" BODY);

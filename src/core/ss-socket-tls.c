@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -97,10 +98,10 @@ check_quiet (SsSocket  *self,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                    g_dngettext (GETTEXT_PACKAGE,
-                                "%" G_GUINT64_FORMAT " byte is still waiting to be sent: TLS would send it encrypted. Start TLS once it is sent, or cancel the send.",
-                                "%" G_GUINT64_FORMAT " bytes are still waiting to be sent: TLS would send them encrypted. Start TLS once they are sent, or cancel the send.",
+                                "%" PRIu64 " byte is still waiting to be sent: TLS would send it encrypted. Start TLS once it is sent, or cancel the send.",
+                                "%" PRIu64 " bytes are still waiting to be sent: TLS would send them encrypted. Start TLS once they are sent, or cancel the send.",
                                 self->queued),
-                   self->queued);
+                   (guint64) self->queued);
       return FALSE;
     }
   if (readable > 0)
@@ -153,7 +154,7 @@ start_tls (SsSocket     *self,
   if (server && hello != NULL)
     tell (self, _("TLS: answering the ClientHello the peer already sent"));
   else
-    tell (self, server ? _("TLS: waiting for the client’s ClientHello") : _("TLS: starting the handshake"));
+    tell (self, server ? _("TLS: waiting for the client's ClientHello") : _("TLS: starting the handshake"));
   self->tls_timeout_id = g_timeout_add_seconds (HANDSHAKE_TIMEOUT_S, handshake_timed_out, self);
   /* a client speaks first: its ClientHello goes at once; a server that
    * holds the ClientHello answers it at once */
