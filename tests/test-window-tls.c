@@ -198,6 +198,68 @@ test_start_tls (SsTestWindow *f,
   ss_test_peer_wait_exit_ok (server, PEER_TIMEOUT_MS);
 }
 
+static gboolean
+state_is_listening (gpointer socket)
+{
+  return ss_socket_get_state (socket) == SS_SOCKET_LISTENING;
+}
+
+static gboolean
+has_two_sockets (gpointer session)
+{
+  return g_list_model_get_n_items (ss_session_get_sockets (session)) > 1;
+}
+
+static gboolean
+has_socket (gpointer user_data)
+{
+  SsTestWindow *f = user_data;
+
+  return g_list_model_get_n_items (ss_session_get_sockets (f->session)) > 0;
+}
+
+/* New Socket's Relay section with its TLS dropdown: a relay that
+ * terminates the clients' TLS (its listener has a certificate), one that
+ * originates TLS to the target; a Unix path with TLS is said in the box. */
+static void
+test_relay_dropdown (SsTestWindow *f,
+                     gconstpointer data)
+{
+  GtkEditable *listen_entry = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_listen_entry");
+  GtkEditable *target_entry = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_target_entry");
+  GtkDropDown *tls = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_tls_dropdown");
+  GtkButton *button = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_button");
+  GtkLabel *error_label = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "error_label");
+  g_autoptr(SsSocket) relay = NULL;
+  g_autoptr(SsSocket) second = NULL;
+
+  gtk_editable_set_text (listen_entry, "/tmp/sockscope-tls-relay-test.sock");
+  gtk_editable_set_text (target_entry, "127.0.0.1:1");
+  gtk_drop_down_set_selected (tls, 1);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_nonnull (strstr (gtk_label_get_text (error_label), "A relay with TLS listens on TCP"));
+  g_assert_cmpuint (g_list_model_get_n_items (ss_session_get_sockets (f->session)), ==, 0);
+
+  gtk_editable_set_text (listen_entry, "127.0.0.1:0");
+  g_signal_emit_by_name (button, "clicked");
+  ss_test_wait_until (has_socket, f, SS_TEST_TIMEOUT_MS);
+  relay = g_list_model_get_item (ss_session_get_sockets (f->session), 0);
+  ss_test_wait_until (state_is_listening, relay, SS_TEST_TIMEOUT_MS);
+  g_assert_nonnull (ss_socket_get_tls_config (relay));
+  g_assert_null (ss_socket_get_relay_tls (relay));
+
+  gtk_drop_down_set_selected (tls, 3);
+  g_signal_emit_by_name (button, "clicked");
+  ss_test_wait_until (has_two_sockets, f->session, SS_TEST_TIMEOUT_MS);
+  second = g_list_model_get_item (ss_session_get_sockets (f->session), 1);
+  ss_test_wait_until (state_is_listening, second, SS_TEST_TIMEOUT_MS);
+  g_assert_nonnull (ss_socket_get_tls_config (second));
+  g_assert_nonnull (ss_socket_get_relay_tls (second));
+  ss_socket_close (relay);
+  ss_socket_close (second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -210,6 +272,7 @@ main (int   argc,
   ss_test_window_add ("/window-tls/listener-switch", test_listener_switch);
   ss_test_window_add ("/window-tls/client-connect-anyway", test_client_connect_anyway);
   ss_test_window_add ("/window-tls/start-tls", test_start_tls);
+  ss_test_window_add ("/window-tls/relay-dropdown", test_relay_dropdown);
 
   status = g_test_run ();
   ss_test_window_shutdown ();
