@@ -284,6 +284,8 @@ ss_new_socket_box_init (SsNewSocketBox *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   ss_accessible_repair_names (GTK_WIDGET (self));
+  /* a collapsed expander does not hold its child in the tree yet */
+  ss_accessible_repair_names (GTK_WIDGET (self->relay_tls_dropdown));
   gtk_drop_down_set_model (self->family_dropdown, family_model);
   gtk_drop_down_set_model (self->type_dropdown, type_model);
   gtk_drop_down_set_model (self->protocol_dropdown, protocol_model);
