@@ -8,7 +8,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+#include "ss-test-process.h"
 #include "ss-test-socket.h"
+#include "ss-test-tls.h"
 #include "ss-test-window.h"
 #include "ss-tls-panel.h"
 #include "ss-tls-session.h"
@@ -117,6 +122,144 @@ test_client_connect_anyway (SsTestWindow *f,
   ss_socket_close (listener);
 }
 
+static gboolean
+is_readable (gpointer socket)
+{
+  return ss_socket_get_readable (socket) > 0;
+}
+
+/* Start TLS on a client's page, against a python3 server that upgrades
+ * after "STARTTLS": refused (said under the button) while its answer is
+ * unread, then the handshake in the log and the facts on the page, the
+ * CA file of the options trusted. */
+static void
+test_start_tls (SsTestWindow *f,
+                gconstpointer data)
+{
+  g_autofree char *python = ss_test_find_python ();
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "peers", "starttls_peer.py", NULL);
+  g_autoptr(Cert) ca = NULL;
+  g_autoptr(Cert) leaf = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *address = NULL;
+  SsSocket *socket = NULL;
+  SsSocketPage *page;
+  GtkWidget *start_button;
+
+  if (python == NULL)
+    return;
+  ca = ss_test_tls_make_cert ("window-ca", NULL, -DAY, DAY, NULL, TRUE);
+  leaf = ss_test_tls_make_cert ("window-server", "localhost", -DAY, DAY, ca, FALSE);
+  server = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE,
+                               (const char *const []) { python, script, "server", leaf->cert_path, leaf->key_path, NULL });
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  port = ss_test_peer_read_line (server, lines, PEER_TIMEOUT_MS);
+
+  page = ss_test_new_tcp_page (f, &socket);
+  start_button = panel_child (page, "start_button");
+  g_assert_false (gtk_widget_get_visible (start_button));
+  ss_socket_set_auto_receive (socket, FALSE);
+  /* the certificate's name, not the address */
+  address = g_strdup_printf ("localhost:%s", port);
+  gtk_editable_set_text (ss_test_page_child (page, "connect_entry"), address);
+  ss_test_click (page, "socket.connect");
+  ss_test_wait_info (page, SS_TEST_INFO_STATE, "connected");
+  g_assert_true (gtk_widget_get_visible (start_button));
+  g_assert_true (gtk_widget_get_visible (panel_child (page, "switch_box")));
+  g_assert_false (gtk_widget_get_visible (panel_child (page, "tls_switch")));
+  gtk_editable_set_text (panel_child (page, "cafile_entry"), ca->cert_path);
+
+  ss_test_send_ok (socket, "STARTTLS\n", 9);
+  ss_test_peer_wait (server, is_readable, socket, PEER_TIMEOUT_MS, "the server's OK");
+  ss_test_click (page, "tls.start");
+  g_assert_true (gtk_widget_get_visible (panel_child (page, "start_error_label")));
+  g_assert_nonnull (strstr (gtk_label_get_text (panel_child (page, "start_error_label")),
+                            "Could not start TLS: The peer sent 3 bytes that are still unread"));
+  g_assert_null (ss_socket_get_tls_session (socket));
+
+  g_assert_cmpint (ss_socket_recv (socket, 64, &error), ==, 3);
+  ss_socket_set_auto_receive (socket, TRUE);
+  ss_test_click (page, "tls.start");
+  g_assert_false (gtk_widget_get_visible (panel_child (page, "start_error_label")));
+  g_assert_false (gtk_widget_get_visible (start_button));
+  g_assert_nonnull (ss_socket_get_tls_session (socket));
+  ss_test_peer_wait (server, facts_established, page, PEER_TIMEOUT_MS, "the facts of the session");
+  g_assert_nonnull (strstr (gtk_label_get_text (panel_child (page, "facts_label")), "Verification: "));
+  g_assert_false (gtk_widget_get_visible (panel_child (page, "untrusted_box")));
+  ss_test_assert_event (socket, "TLS → ClientHello");
+
+  ss_test_send_ok (socket, "hello\n", 6);
+  ss_test_wait_bytes_in (socket, 3 + 11);
+  ss_test_wait_peer_closed (socket);
+  ss_socket_close (socket);
+  ss_test_peer_wait_exit_ok (server, PEER_TIMEOUT_MS);
+}
+
+static gboolean
+state_is_listening (gpointer socket)
+{
+  return ss_socket_get_state (socket) == SS_SOCKET_LISTENING;
+}
+
+static gboolean
+has_two_sockets (gpointer session)
+{
+  return g_list_model_get_n_items (ss_session_get_sockets (session)) > 1;
+}
+
+static gboolean
+has_socket (gpointer user_data)
+{
+  SsTestWindow *f = user_data;
+
+  return g_list_model_get_n_items (ss_session_get_sockets (f->session)) > 0;
+}
+
+/* New Socket's Relay section with its TLS dropdown: a relay that
+ * terminates the clients' TLS (its listener has a certificate), one that
+ * originates TLS to the target; a Unix path with TLS is said in the box. */
+static void
+test_relay_dropdown (SsTestWindow *f,
+                     gconstpointer data)
+{
+  GtkEditable *listen_entry = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_listen_entry");
+  GtkEditable *target_entry = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_target_entry");
+  GtkDropDown *tls = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_tls_dropdown");
+  GtkButton *button = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_button");
+  GtkLabel *error_label = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "error_label");
+  g_autoptr(SsSocket) relay = NULL;
+  g_autoptr(SsSocket) second = NULL;
+
+  gtk_editable_set_text (listen_entry, "/tmp/sockscope-tls-relay-test.sock");
+  gtk_editable_set_text (target_entry, "127.0.0.1:1");
+  gtk_drop_down_set_selected (tls, 1);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_nonnull (strstr (gtk_label_get_text (error_label), "A relay with TLS listens on TCP"));
+  g_assert_cmpuint (g_list_model_get_n_items (ss_session_get_sockets (f->session)), ==, 0);
+
+  gtk_editable_set_text (listen_entry, "127.0.0.1:0");
+  g_signal_emit_by_name (button, "clicked");
+  ss_test_wait_until (has_socket, f, SS_TEST_TIMEOUT_MS);
+  relay = g_list_model_get_item (ss_session_get_sockets (f->session), 0);
+  ss_test_wait_until (state_is_listening, relay, SS_TEST_TIMEOUT_MS);
+  g_assert_nonnull (ss_socket_get_tls_config (relay));
+  g_assert_null (ss_socket_get_relay_tls (relay));
+
+  gtk_drop_down_set_selected (tls, 3);
+  g_signal_emit_by_name (button, "clicked");
+  ss_test_wait_until (has_two_sockets, f->session, SS_TEST_TIMEOUT_MS);
+  second = g_list_model_get_item (ss_session_get_sockets (f->session), 1);
+  ss_test_wait_until (state_is_listening, second, SS_TEST_TIMEOUT_MS);
+  g_assert_nonnull (ss_socket_get_tls_config (second));
+  g_assert_nonnull (ss_socket_get_relay_tls (second));
+  ss_socket_close (relay);
+  ss_socket_close (second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -124,11 +267,16 @@ main (int   argc,
   int status;
 
   ss_test_window_init (&argc, &argv);
+  ss_test_tls_dir = g_dir_make_tmp ("sockscope-window-tls-XXXXXX", NULL);
 
   ss_test_window_add ("/window-tls/listener-switch", test_listener_switch);
   ss_test_window_add ("/window-tls/client-connect-anyway", test_client_connect_anyway);
+  ss_test_window_add ("/window-tls/start-tls", test_start_tls);
+  ss_test_window_add ("/window-tls/relay-dropdown", test_relay_dropdown);
 
   status = g_test_run ();
   ss_test_window_shutdown ();
+  g_rmdir (ss_test_tls_dir);
+  g_free (ss_test_tls_dir);
   return status;
 }

@@ -142,6 +142,7 @@ ss_relay_pair_start (SsSocket        *client,
   self->server->relay_pair = self;
   self->upstream.to = self->server;
   self->downstream.from = self->server;
+  ss_socket_relay_tls_leg (client, self->server);
   ss_socket_connect (self->server, target, NULL, connected_cb, NULL);
   return self;
 }

@@ -163,6 +163,28 @@ create_for_spec (SsSession  *self,
   return socket;
 }
 
+/* a TLS relay: its clients' leg with the listener's certificate, its
+ * target's with the name the target was given by */
+static gboolean
+open_relay_tls (SsSession     *self,
+                SsSocket      *socket,
+                const SsSpec  *spec,
+                GError       **error)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (!spec->tls && !spec->target_tls)
+    return TRUE;
+  if (self->tls_config == NULL)
+    self->tls_config = ss_tls_config_new ();
+  if (spec->tls && !ss_socket_set_tls (socket, self->tls_config, NULL, error))
+    return FALSE;
+  if (spec->target_tls && ss_address_split (spec->target, &host, &port, NULL))
+    ss_socket_set_relay_tls (socket, self->tls_config, host);
+  return TRUE;
+}
+
 /* A relay's target, resolved after its own address (kept in the task). */
 static void
 open_target_resolved_cb (GObject      *object,
@@ -198,7 +220,8 @@ open_target_resolved_cb (GObject      *object,
   if (ss_socket_bind (socket, address, &error) &&
       ss_socket_set_relay_target (socket, target, &error) &&
       (ss_spec_socket_type (spec) == SOCK_DGRAM ||
-       ss_socket_listen (socket, ss_socket_max_backlog (), &error)))
+       ss_socket_listen (socket, ss_socket_max_backlog (), &error)) &&
+      open_relay_tls (self, socket, spec, &error))
     g_task_return_pointer (task, g_object_ref (socket), g_object_unref);
   else
     {
@@ -308,6 +331,7 @@ spec_copy (const SsSpec *spec)
   copy->address = g_strdup (spec->address);
   copy->target = g_strdup (spec->target);
   copy->tls = spec->tls;
+  copy->target_tls = spec->target_tls;
   return copy;
 }
 

@@ -305,7 +305,8 @@ ss_socket_relay_write (SsSocket     *self,
   if (self->state != SS_SOCKET_CONNECTED || self->failure != 0 || self->write_shut || len == 0)
     return;
 
-  if (g_queue_is_empty (&self->send_queue))
+  /* a TLS leg's bytes go through its session, from the queue */
+  if (g_queue_is_empty (&self->send_queue) && self->tls == NULL)
     {
       gssize n;
 
@@ -487,13 +488,14 @@ ss_socket_shutdown (SsSocket  *self,
   if (!ss_socket_check_open (self, "shutdown", error))
     return FALSE;
 
+  /* close_notify first, so the peer sees the end and not a truncation
+   * (after shutdown() it could no longer be sent) */
+  if (how != SHUT_RD)
+    ss_socket_tls_close (self);
   result = shutdown (self->fd, how);
   name = ss_socket_dup_python_name (self);
   args = g_strdup_printf ("%d, %s", self->fd, shutdown_name (how));
   python = g_strdup_printf ("%s.shutdown(socket.%s)", name, shutdown_name (how));
-  /* close_notify first, so the peer sees the end and not a truncation */
-  if (how != SHUT_RD)
-    ss_socket_tls_close (self);
   if (!ss_socket_record (self, "shutdown", args, python, result, result < 0 ? errno : 0, error))
     return FALSE;
 

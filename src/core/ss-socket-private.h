@@ -172,6 +172,12 @@ struct _SsSocket
   char          *tls_host;      /* a client's peer host: SNI and verification */
   SsTlsSession  *tls;           /* once the connection speaks TLS */
   guint          tls_timeout_id;
+  /* a plaintext connection: a ClientHello the peer sent (and what came
+   * after it), for STARTTLS as the server to answer */
+  GByteArray    *tls_hello;
+  /* a relay: TLS to its target (the server's leg), and the name it checks */
+  SsTlsConfig   *relay_tls_config;
+  char          *relay_tls_host;
 
   int            failure;       /* errno that ended the connection */
   guint          peer_closed : 1;
@@ -303,5 +309,9 @@ gssize       ss_socket_tls_send        (SsSocket     *self,
 gboolean     ss_socket_tls_has_pending (SsSocket     *self);
 void         ss_socket_tls_close       (SsSocket     *self);
 void         ss_socket_tls_dispose     (SsSocket     *self);
+
+/* ss-socket-relay.c */
+void         ss_socket_relay_tls_leg   (SsSocket     *client,
+                                        SsSocket     *server);
 
 G_END_DECLS

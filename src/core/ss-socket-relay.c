@@ -119,6 +119,53 @@ ss_socket_set_relay_target (SsSocket         *self,
   return TRUE;
 }
 
+/**
+ * ss_socket_set_relay_tls:
+ * @config: (nullable): TLS to the target (the server's leg of each pair),
+ *   or %NULL for plaintext
+ * @host: (nullable): the target's name as given, for SNI and the name its
+ *   certificate must have
+ *
+ * A relay that originates TLS: each pair's server leg starts a TLS
+ * client's handshake once connected, and forwards only after it (and the
+ * certificate) passed. TLS from the clients (terminating it) is the
+ * listener's own, ss_socket_set_tls().
+ */
+void
+ss_socket_set_relay_tls (SsSocket    *self,
+                         SsTlsConfig *config,
+                         const char  *host)
+{
+  g_return_if_fail (SS_IS_SOCKET (self));
+
+  if (config != NULL)
+    ss_tls_config_ref (config);
+  g_clear_pointer (&self->relay_tls_config, ss_tls_config_unref);
+  self->relay_tls_config = config;
+  g_free (self->relay_tls_host);
+  self->relay_tls_host = g_strdup (host);
+}
+
+/* (transfer none) (nullable) */
+SsTlsConfig *
+ss_socket_get_relay_tls (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
+  return self->relay_tls_config;
+}
+
+/* A pair's server leg, before it connects: TLS if its relay originates it */
+void
+ss_socket_relay_tls_leg (SsSocket *client,
+                         SsSocket *server)
+{
+  SsSocket *relay = client->listener;
+
+  if (relay == NULL || relay->relay_tls_config == NULL)
+    return;
+  ss_socket_set_tls (server, relay->relay_tls_config, relay->relay_tls_host, NULL);
+}
+
 /* (nullable): where a relay forwards to */
 const SsAddress *
 ss_socket_get_relay_target (SsSocket *self)

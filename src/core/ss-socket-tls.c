@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ss-address.h"
 #include "ss-error.h"
@@ -19,13 +21,34 @@
  * connection for ever */
 #define HANDSHAKE_TIMEOUT_S 30
 
+/* The log a socket's TLS steps go to: its own, or for a relayed pair's
+ * leg the pair's (the client's leg's), named for the leg. */
+static void
+tell (SsSocket   *self,
+      const char *text)
+{
+  SsRelayPair *pair = self->relay_pair;
+
+  if (pair == NULL && self->listener != NULL && self->listener->relay_target != NULL)
+    ss_traffic_log_append_event (self->traffic, _("Client’s leg: %s"), text);
+  else if (pair == NULL)
+    ss_traffic_log_append_event (self->traffic, "%s", text);
+  else if (ss_relay_pair_get_client (pair) == self)
+    ss_traffic_log_append_event (self->traffic, _("Client’s leg: %s"), text);
+  else
+    {
+      SsTrafficLog *traffic = ss_relay_pair_get_client (pair)->traffic;
+
+      ss_traffic_log_append_event (traffic, _("Server’s leg: %s"), text);
+      ss_traffic_log_flush_soon (traffic);
+    }
+}
+
 static void
 session_event (const char *text,
                gpointer    user_data)
 {
-  SsSocket *self = user_data;
-
-  ss_traffic_log_append_event (self->traffic, "%s", text);
+  tell (user_data, text);
 }
 
 /* the host part of "127.0.0.1:8443" or "[::1]:8443" */
@@ -55,16 +78,106 @@ handshake_timed_out (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Bytes TLS would take for its own: queued plaintext would go out
+ * encrypted, and unread bytes would be read as the handshake. A server's
+ * unread bytes may be the ClientHello it is to answer. */
+static gboolean
+check_quiet (SsSocket  *self,
+             gboolean   server,
+             GError   **error)
+{
+  int readable = ss_socket_get_readable (self);
+
+  if (self->failure != 0 || self->peer_closed)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("The connection has ended: TLS cannot start on it"));
+      return FALSE;
+    }
+  if (self->queued > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%" PRIu64 " byte is still waiting to be sent: TLS would send it encrypted. Start TLS once it is sent, or cancel the send.",
+                                "%" PRIu64 " bytes are still waiting to be sent: TLS would send them encrypted. Start TLS once they are sent, or cancel the send.",
+                                self->queued),
+                   (guint64) self->queued);
+      return FALSE;
+    }
+  if (readable > 0)
+    {
+      guint8 head[6];
+      gssize n = recv (self->fd, head, sizeof head, MSG_PEEK | MSG_DONTWAIT);
+
+      if (server && (self->tls_hello != NULL || (n > 0 && ss_tls_sniff (head, n) != SS_TLS_SNIFF_OTHER)))
+        return TRUE;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The peer sent %d byte that is still unread: TLS would read it as its handshake. Receive it first.",
+                                "The peer sent %d bytes that are still unread: TLS would read them as its handshake. Receive them first.",
+                                readable),
+                   readable);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* a client's connect, a TLS listener's connection, a relay's leg: what
+ * the peer sent before is the peer's to explain (a banner is told as "it
+ * did not answer in TLS") */
+static gboolean
+start_tls (SsSocket     *self,
+           SsTlsConfig  *config,
+           gboolean      server,
+           const char   *host,
+           GError      **error)
+{
+  g_autofree char *bind_host = NULL;
+  g_autoptr(GByteArray) hello = NULL;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  hello = g_steal_pointer (&self->tls_hello);
+  if (server)
+    bind_host = dup_host (self->local_address);
+  self->tls = ss_tls_session_new (self->fd, server, config, server ? bind_host : host, error);
+  if (self->tls == NULL)
+    {
+      tell (self, (*error)->message);
+      return FALSE;
+    }
+  ss_tls_session_set_event_func (self->tls, session_event, self);
+  if (server && hello != NULL)
+    ss_tls_session_feed (self->tls, hello->data, hello->len);
+  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_TLS_SESSION]);
+  if (server && hello != NULL)
+    tell (self, _("TLS: answering the ClientHello the peer already sent"));
+  else
+    tell (self, server ? _("TLS: waiting for the client's ClientHello") : _("TLS: starting the handshake"));
+  self->tls_timeout_id = g_timeout_add_seconds (HANDSHAKE_TIMEOUT_S, handshake_timed_out, self);
+  /* a client speaks first: its ClientHello goes at once; a server that
+   * holds the ClientHello answers it at once */
+  if (!server || hello != NULL)
+    ss_socket_tls_ready (self);
+  else
+    ss_socket_io_update_watch (self);
+  ss_traffic_log_flush (self->traffic);
+  return TRUE;
+}
+
 /**
  * ss_socket_start_tls:
  * @config: what the session is made with
  * @server: take the server's part (an accepted connection)
  * @host: (nullable): a client's peer host, for SNI and verification
  *
- * Makes this connected stream socket speak TLS from now on, on its own
- * descriptor: the handshake runs as the socket becomes ready, each step
- * in its log. What was sent and received before stays plaintext in the
- * log (STARTTLS); a relay's leg starts it the same way.
+ * STARTTLS: makes this connected stream socket speak TLS from now on, on
+ * its own descriptor; the handshake runs as the socket becomes ready,
+ * each step in its log. What was sent and received before stays
+ * plaintext in the log. A server answers the ClientHello the peer
+ * already sent, if it came as plaintext. Refused while plaintext is
+ * still queued to send, or unread.
  */
 gboolean
 ss_socket_start_tls (SsSocket     *self,
@@ -73,8 +186,6 @@ ss_socket_start_tls (SsSocket     *self,
                      const char   *host,
                      GError      **error)
 {
-  g_autofree char *bind_host = NULL;
-
   g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
   g_return_val_if_fail (config != NULL, FALSE);
 
@@ -84,26 +195,13 @@ ss_socket_start_tls (SsSocket     *self,
                    _("TLS needs a connected stream socket that does not speak TLS yet"));
       return FALSE;
     }
-  if (server)
-    bind_host = dup_host (self->local_address);
-  self->tls = ss_tls_session_new (self->fd, server, config, server ? bind_host : host, error);
-  if (self->tls == NULL)
+  if (!check_quiet (self, server, error))
     {
-      ss_traffic_log_append_event (self->traffic, "%s", (*error)->message);
+      ss_traffic_log_append_event (self->traffic, _("Start TLS: %s"), (*error)->message);
+      ss_traffic_log_flush (self->traffic);
       return FALSE;
     }
-  ss_tls_session_set_event_func (self->tls, session_event, self);
-  g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_TLS_SESSION]);
-  ss_traffic_log_append_event (self->traffic, server ? _("TLS: waiting for the client's ClientHello")
-                                                     : _("TLS: starting the handshake"));
-  self->tls_timeout_id = g_timeout_add_seconds (HANDSHAKE_TIMEOUT_S, handshake_timed_out, self);
-  /* a client speaks first: its ClientHello goes at once */
-  if (!server)
-    ss_socket_tls_ready (self);
-  else
-    ss_socket_io_update_watch (self);
-  ss_traffic_log_flush (self->traffic);
-  return TRUE;
+  return start_tls (self, config, server, host, error);
 }
 
 /* a client socket with TLS asked for, now connected */
@@ -117,7 +215,7 @@ ss_socket_tls_connected (SsSocket *self)
   /* no host typed: the address connected to names the peer */
   if (self->tls_host == NULL)
     self->tls_host = dup_host (self->peer_address);
-  if (!ss_socket_start_tls (self, self->tls_config, FALSE, self->tls_host, &error))
+  if (!start_tls (self, self->tls_config, FALSE, self->tls_host, &error))
     ss_socket_connection_failed (self, EPROTO, "TLS");
 }
 
@@ -130,7 +228,7 @@ ss_socket_tls_accepted (SsSocket *listener,
 
   if (listener->tls_config == NULL)
     return;
-  if (!ss_socket_start_tls (connection, listener->tls_config, TRUE, NULL, &error))
+  if (!start_tls (connection, listener->tls_config, TRUE, NULL, &error))
     ss_socket_connection_failed (connection, EPROTO, "TLS");
 }
 
@@ -181,6 +279,14 @@ ss_socket_tls_ready (SsSocket *self)
       ss_socket_io_update_watch (self);
       return;
     }
+  if (state == SS_TLS_STATE_UNTRUSTED && self->relay_pair != NULL)
+    {
+      /* no one is there to press Connect Anyway for a relay's leg */
+      tell (self, _("The relay does not forward to a server whose certificate is not trusted: give it --cafile, or --insecure"));
+      ss_tls_session_bye (self->tls);
+      state = SS_TLS_STATE_FAILED;
+      errsv = EPROTO;
+    }
   if (state == SS_TLS_STATE_FAILED)
     {
       g_clear_handle_id (&self->tls_timeout_id, g_source_remove);
@@ -190,18 +296,39 @@ ss_socket_tls_ready (SsSocket *self)
   handshake_over (self);
 }
 
-/* A plaintext listener's connection: a ClientHello as the first bytes
- * means the client expected TLS, which the log says before the bytes. */
+/* The largest ClientHello kept for STARTTLS: a record is at most 16 KiB,
+ * and a ClientHello is one or, rarely, a few */
+#define MAX_HELLO (64 * 1024)
+
+/* A plaintext connection receiving a ClientHello: its peer speaks TLS,
+ * which the log says before the bytes. The bytes are kept, so that Start
+ * TLS as the server answers them (a STARTTLS client often sends its
+ * ClientHello before the person has pressed it). */
 void
 ss_socket_tls_sniff (SsSocket     *self,
                      const guint8 *data,
                      gsize         len)
 {
-  if (self->tls != NULL || !self->accepted || ss_socket_get_bytes_in (self) != 0)
+  if (self->tls != NULL || self->type != SOCK_STREAM || self->relay_pair != NULL)
     return;
-  if (ss_tls_sniff (data, len) == SS_TLS_SNIFF_CLIENT_HELLO)
+  if (self->tls_hello != NULL)
+    {
+      if (self->tls_hello->len + len <= MAX_HELLO)
+        g_byte_array_append (self->tls_hello, data, len);
+      else
+        g_clear_pointer (&self->tls_hello, g_byte_array_unref);
+      return;
+    }
+  if (ss_tls_sniff (data, len) != SS_TLS_SNIFF_CLIENT_HELLO)
+    return;
+  self->tls_hello = g_byte_array_sized_new (len);
+  g_byte_array_append (self->tls_hello, data, len);
+  if (self->accepted && ss_socket_get_bytes_in (self) == 0)
     ss_traffic_log_append_event (self->traffic,
-                                 _("The peer is speaking TLS: its first bytes are a ClientHello. Turn on TLS on the listener to read what it says."));
+                                 _("The peer is speaking TLS: its first bytes are a ClientHello. Start TLS answers it on this connection; TLS on the listener, on the next ones."));
+  else
+    ss_traffic_log_append_event (self->traffic,
+                                 _("The peer started a TLS handshake: these bytes are a ClientHello. Start TLS answers it."));
 }
 
 gssize
@@ -255,6 +382,9 @@ ss_socket_tls_dispose (SsSocket *self)
   g_clear_object (&self->tls);
   g_clear_pointer (&self->tls_config, ss_tls_config_unref);
   g_clear_pointer (&self->tls_host, g_free);
+  g_clear_pointer (&self->tls_hello, g_byte_array_unref);
+  g_clear_pointer (&self->relay_tls_config, ss_tls_config_unref);
+  g_clear_pointer (&self->relay_tls_host, g_free);
 }
 
 /**
@@ -304,6 +434,26 @@ ss_socket_get_tls_session (SsSocket *self)
 {
   g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
   return self->tls;
+}
+
+/* Whether Start TLS makes sense now: a connected stream that does not
+ * speak TLS, is not a relay's leg and has not ended. (It may still be
+ * refused: see ss_socket_start_tls().) */
+gboolean
+ss_socket_can_start_tls (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+
+  return self->state == SS_SOCKET_CONNECTED && self->type == SOCK_STREAM && self->tls == NULL &&
+         self->relay_pair == NULL && self->failure == 0 && !self->peer_closed && !self->write_shut;
+}
+
+/* a listener's connection, which takes the server's part in Start TLS */
+gboolean
+ss_socket_get_accepted (SsSocket *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  return self->accepted;
 }
 
 /* Connect Anyway, after the certificate failed verification */

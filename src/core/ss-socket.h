@@ -225,7 +225,13 @@ gboolean       ss_socket_start_tls         (SsSocket       *self,
                                             gboolean        server,
                                             const char     *host,
                                             GError        **error);
+gboolean       ss_socket_can_start_tls     (SsSocket       *self);
+gboolean       ss_socket_get_accepted      (SsSocket       *self);
 void           ss_socket_tls_trust         (SsSocket       *self);
+void           ss_socket_set_relay_tls     (SsSocket       *self,
+                                            SsTlsConfig    *config,
+                                            const char     *host);
+SsTlsConfig   *ss_socket_get_relay_tls     (SsSocket       *self);
 char          *ss_socket_dup_tls_keys      (SsSocket       *self);
 gboolean       ss_socket_save_tls_keys     (SsSocket       *self,
                                             const char     *path,

@@ -19,7 +19,8 @@ static const struct
 {
   const char *prefix;
   SsSpecKind  kind;
-  gboolean    tls;
+  gboolean    tls;         /* the listening side, or the connection */
+  gboolean    target_tls;  /* a relay's target */
 } kinds[] = {
   { "tcp-listen",  SS_SPEC_TCP_LISTEN },
   { "tcp",         SS_SPEC_TCP_CONNECT },
@@ -32,9 +33,13 @@ static const struct
   { "tcp-relay",   SS_SPEC_TCP_RELAY },
   { "unix-relay",  SS_SPEC_UNIX_RELAY },
   { "udp-relay",   SS_SPEC_UDP_RELAY },
+  /* named for what each side speaks: clients, then the target */
+  { "tls-relay",     SS_SPEC_TCP_RELAY, TRUE, TRUE },
+  { "tls-tcp-relay", SS_SPEC_TCP_RELAY, TRUE, FALSE },
+  { "tcp-tls-relay", SS_SPEC_TCP_RELAY, FALSE, TRUE },
 };
 
-#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, tls-listen:[HOST:]PORT, tls:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH, unix:PATH, tcp-relay:[BIND:]PORT:HOST:HOSTPORT, udp-relay:[BIND:]PORT:HOST:HOSTPORT or unix-relay:PATH:TARGETPATH")
+#define USAGE N_("use tcp-listen:[HOST:]PORT, tcp:HOST:PORT, tls-listen:[HOST:]PORT, tls:HOST:PORT, udp-listen:[HOST:]PORT, udp:HOST:PORT, unix-listen:PATH, unix:PATH, tcp-relay:[BIND:]PORT:HOST:HOSTPORT, tls-relay:[BIND:]PORT:HOST:HOSTPORT (also tls-tcp-relay: and tcp-tls-relay:), udp-relay:[BIND:]PORT:HOST:HOSTPORT or unix-relay:PATH:TARGETPATH")
 
 gboolean
 ss_spec_is_listen (const SsSpec *self)
@@ -151,7 +156,11 @@ parse_tcp_relay (SsSpec      *self,
   n = fields->len;
   if (n != 3 && n != 4)
     {
-      if (self->kind == SS_SPEC_UDP_RELAY)
+      if (self->tls || self->target_tls)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("%s: a TLS relay is tls-relay:[BIND:]PORT:HOST:HOSTPORT (TLS on both sides), tls-tcp-relay: (TLS from the clients only) or tcp-tls-relay: (TLS to the target only), for example tls-relay:8443:example.com:443"),
+                     text);
+      else if (self->kind == SS_SPEC_UDP_RELAY)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                      _("%s: a UDP relay is udp-relay:[BIND:]PORT:HOST:HOSTPORT, for example udp-relay:5353:127.0.0.1:53"),
                      text);
@@ -252,6 +261,7 @@ ss_spec_parse (const char  *text,
   self = g_new0 (SsSpec, 1);
   self->kind = kinds[i].kind;
   self->tls = kinds[i].tls;
+  self->target_tls = kinds[i].target_tls;
   rest = colon + 1;
   if (ss_spec_is_relay (self))
     {
@@ -280,9 +290,11 @@ ss_spec_to_string (const SsSpec *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    if (kinds[i].kind == self->kind && kinds[i].tls == self->tls && self->target != NULL)
+    if (kinds[i].kind != self->kind || kinds[i].tls != self->tls || kinds[i].target_tls != self->target_tls)
+      continue;
+    else if (self->target != NULL)
       return g_strdup_printf ("%s:%s:%s", kinds[i].prefix, self->address, self->target);
-    else if (kinds[i].kind == self->kind && kinds[i].tls == self->tls)
+    else
       return g_strdup_printf ("%s:%s", kinds[i].prefix, self->address);
   g_return_val_if_reached (NULL);
 }

@@ -26,7 +26,8 @@ typedef struct
   SsSpecKind  kind;
   char       *address;  /* "[HOST:]PORT" or a Unix path, for ss_address_resolve_async() */
   char       *target;   /* a relay's: "HOST:PORT" or a Unix path; NULL otherwise */
-  gboolean    tls;      /* tls: and tls-listen:, TCP speaking TLS */
+  gboolean    tls;      /* tls: and tls-listen:, TCP speaking TLS; a relay's clients speak TLS */
+  gboolean    target_tls; /* a relay speaks TLS to its target */
 } SsSpec;
 
 SsSpec  *ss_spec_parse        (const char    *text,

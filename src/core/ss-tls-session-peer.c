@@ -302,3 +302,36 @@ ss_tls_session_dup_facts (SsTlsSession *self)
     g_string_append_printf (text, "\n%s", _("The peer sent no certificate"));
   return g_string_free (text, FALSE);
 }
+
+/* fingerprints trusted by Connect Anyway, for as long as the app runs */
+static GHashTable *trusted;
+
+void
+ss_tls_trust_fingerprint (const char *fingerprint)
+{
+  if (trusted == NULL)
+    trusted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (trusted, g_strdup (fingerprint));
+}
+
+gboolean
+ss_tls_is_trusted_fingerprint (const char *fingerprint)
+{
+  return trusted != NULL && g_hash_table_contains (trusted, fingerprint);
+}
+
+/* Connect Anyway: this certificate, by its fingerprint, for as long as the app runs */
+void
+ss_tls_session_trust (SsTlsSession *self)
+{
+  g_autofree char *fingerprint = NULL;
+
+  g_return_if_fail (SS_IS_TLS_SESSION (self));
+
+  if (self->state != SS_TLS_STATE_UNTRUSTED)
+    return;
+  fingerprint = ss_tls_certificate_dup_fingerprint (g_ptr_array_index (self->peer_chain, 0));
+  ss_tls_trust_fingerprint (fingerprint);
+  ss_tls_session_tell (self, _("Connect Anyway: the certificate with fingerprint %s is trusted for this session"), fingerprint);
+  ss_tls_session_set_state (self, SS_TLS_STATE_ESTABLISHED);
+}

@@ -33,6 +33,9 @@ struct _SsTlsSession
   guint8            first[SNIFF_BYTES];
   gsize             first_len;
   gboolean          not_tls;
+  /* bytes read from the descriptor before the session began (a
+   * ClientHello read as plaintext before STARTTLS): pulled first */
+  GByteArray       *early;
 
   char             *verification;  /* NULL: verified (or not asked) */
   GPtrArray        *peer_chain;    /* of SsTlsCertificate */

@@ -30,23 +30,6 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (SsTlsSession, ss_tls_session, G_TYPE_OBJECT)
 
-/* fingerprints trusted by Connect Anyway, for as long as the app runs */
-static GHashTable *trusted;
-
-void
-ss_tls_trust_fingerprint (const char *fingerprint)
-{
-  if (trusted == NULL)
-    trusted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_hash_table_add (trusted, g_strdup (fingerprint));
-}
-
-gboolean
-ss_tls_is_trusted_fingerprint (const char *fingerprint)
-{
-  return trusted != NULL && g_hash_table_contains (trusted, fingerprint);
-}
-
 /* The handshake messages by the names of the RFCs, not GnuTLS's */
 static const struct
 {
@@ -195,9 +178,16 @@ pull_func (gnutls_transport_ptr_t  ptr,
   SsTlsSession *self = ptr;
   ssize_t n;
 
-  do
-    n = recv (self->fd, data, len, 0);
-  while (n < 0 && errno == EINTR);
+  if (self->early != NULL && self->early->len > 0)
+    {
+      n = MIN (len, self->early->len);
+      memcpy (data, self->early->data, n);
+      g_byte_array_remove_range (self->early, 0, n);
+    }
+  else
+    do
+      n = recv (self->fd, data, len, 0);
+    while (n < 0 && errno == EINTR);
   if (n < 0)
     {
       self->transport_errno = errno;
@@ -348,6 +338,7 @@ ss_tls_session_finalize (GObject *object)
   g_free (self->resume_key);
   g_free (self->verification);
   g_clear_pointer (&self->peer_chain, g_ptr_array_unref);
+  g_clear_pointer (&self->early, g_byte_array_unref);
   g_string_free (self->keylog, TRUE);
 
   G_OBJECT_CLASS (ss_tls_session_parent_class)->finalize (object);
@@ -538,6 +529,32 @@ ss_tls_session_handshake (SsTlsSession *self,
   return self->state;
 }
 
+/**
+ * ss_tls_session_feed:
+ *
+ * Bytes already read from the descriptor that belong to the session: a
+ * ClientHello that arrived, and was read as plaintext, before STARTTLS
+ * made the connection a TLS server. The handshake reads them first.
+ */
+void
+ss_tls_session_feed (SsTlsSession *self,
+                     const guint8 *data,
+                     gsize         len)
+{
+  g_return_if_fail (SS_IS_TLS_SESSION (self));
+
+  if (self->early == NULL)
+    self->early = g_byte_array_new ();
+  g_byte_array_append (self->early, data, len);
+}
+
+/* whether fed bytes are still unread, so the next step needs no wakeup */
+gboolean
+ss_tls_session_has_early (SsTlsSession *self)
+{
+  return self->early != NULL && self->early->len > 0;
+}
+
 /* a timeout, or the person giving up on it */
 void
 ss_tls_session_fail (SsTlsSession *self,
@@ -682,20 +699,3 @@ ss_tls_session_bye (SsTlsSession *self)
     ss_tls_session_tell (self, _("TLS → alert close_notify"));
   ss_tls_session_set_state (self, SS_TLS_STATE_CLOSED);
 }
-
-/* Connect Anyway: this certificate, by its fingerprint, for as long as the app runs */
-void
-ss_tls_session_trust (SsTlsSession *self)
-{
-  g_autofree char *fingerprint = NULL;
-
-  g_return_if_fail (SS_IS_TLS_SESSION (self));
-
-  if (self->state != SS_TLS_STATE_UNTRUSTED)
-    return;
-  fingerprint = ss_tls_certificate_dup_fingerprint (g_ptr_array_index (self->peer_chain, 0));
-  ss_tls_trust_fingerprint (fingerprint);
-  ss_tls_session_tell (self, _("Connect Anyway: the certificate with fingerprint %s is trusted for this session"), fingerprint);
-  ss_tls_session_set_state (self, SS_TLS_STATE_ESTABLISHED);
-}
-

@@ -38,6 +38,10 @@ void          ss_tls_session_set_event_func   (SsTlsSession   *self,
                                                gpointer        user_data);
 SsTlsState    ss_tls_session_handshake        (SsTlsSession   *self,
                                                int            *errsv);
+void          ss_tls_session_feed             (SsTlsSession   *self,
+                                               const guint8   *data,
+                                               gsize           len);
+gboolean      ss_tls_session_has_early        (SsTlsSession   *self);
 void          ss_tls_session_fail             (SsTlsSession   *self,
                                                const char     *reason);
 GIOCondition  ss_tls_session_get_condition    (SsTlsSession   *self);

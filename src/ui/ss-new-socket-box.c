@@ -27,6 +27,7 @@ struct _SsNewSocketBox
   GtkEntry    *relay_listen_entry;
   GtkEntry    *relay_target_entry;
   GtkButton   *relay_button;
+  GtkDropDown *relay_tls_dropdown;
   GtkLabel    *error_label;
 };
 
@@ -180,14 +181,28 @@ relay_clicked_cb (SsNewSocketBox *self)
   guint n_types;
   const SsConstant *types = ss_constants_types (&n_types);
   gboolean datagram = selected (self->type_dropdown, types, n_types)->value == SOCK_DGRAM;
+  /* the dropdown's items, in order: what the clients and the target speak */
+  static const char *const tcp_kinds[] = { "tcp-relay", "tls-tcp-relay", "tcp-tls-relay", "tls-relay" };
+  guint tls = MIN (gtk_drop_down_get_selected (self->relay_tls_dropdown), G_N_ELEMENTS (tcp_kinds) - 1);
+  gboolean unix_path = *listen == '/' || *listen == '@';
 
   if (*listen == '\0' || *target == '\0')
     {
       ss_new_socket_box_show_error (self, _("A relay needs both addresses: where to listen, and the target"));
       return;
     }
+  if (unix_path && tls > 0)
+    {
+      ss_new_socket_box_show_error (self, _("A relay with TLS listens on TCP: [HOST:]PORT, not a Unix socket path"));
+      return;
+    }
+  if (datagram && !unix_path && tls > 0)
+    {
+      ss_new_socket_box_show_error (self, _("A UDP relay has no TLS: choose SOCK_STREAM as the type for a relay with TLS"));
+      return;
+    }
   text = g_strdup_printf ("%s:%s:%s",
-                          *listen == '/' || *listen == '@' ? "unix-relay" : datagram ? "udp-relay" : "tcp-relay",
+                          unix_path ? "unix-relay" : datagram ? "udp-relay" : tcp_kinds[tls],
                           listen, target);
   spec = ss_spec_parse (text, &error);
   if (spec == NULL)
@@ -259,6 +274,7 @@ ss_new_socket_box_class_init (SsNewSocketBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_listen_entry);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_target_entry);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_button);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_tls_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, error_label);
   gtk_widget_class_bind_template_callback (widget_class, create_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pair_clicked_cb);
@@ -280,6 +296,8 @@ ss_new_socket_box_init (SsNewSocketBox *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   ss_accessible_repair_names (GTK_WIDGET (self));
+  /* a collapsed expander does not hold its child in the tree yet */
+  ss_accessible_repair_names (GTK_WIDGET (self->relay_tls_dropdown));
   gtk_drop_down_set_model (self->family_dropdown, family_model);
   gtk_drop_down_set_model (self->type_dropdown, type_model);
   gtk_drop_down_set_model (self->protocol_dropdown, protocol_model);

@@ -26,6 +26,8 @@ struct _SsTlsPanel
   GtkWidget      *switch_box;
   GtkLabel       *switch_label;
   GtkSwitch      *tls_switch;
+  GtkWidget      *start_button;
+  GtkLabel       *start_error_label;
   GtkPopover     *options_popover;
   GtkCheckButton *sni_check;
   GtkEditable    *sni_entry;
@@ -68,17 +70,37 @@ can_choose (SsSocket *socket)
   return state == SS_SOCKET_CREATED || state == SS_SOCKET_BOUND || state == SS_SOCKET_LISTENING;
 }
 
+/* what this side shows: a listener's, or a server's after Start TLS */
 static SsTlsCertificate *
-listener_certificate (SsTlsPanel *self)
+own_certificate (SsTlsPanel *self)
 {
   SsTlsConfig *config = ss_socket_get_tls_config (self->socket);
+  SsTlsSession *session = ss_socket_get_tls_session (self->socket);
 
+  if (session != NULL && ss_tls_session_is_server (session))
+    return ss_tls_config_get_server_certificate (ss_tls_session_get_config (session));
   if (config == NULL || ss_socket_get_state (self->socket) != SS_SOCKET_LISTENING)
     return NULL;
   return ss_tls_config_get_server_certificate (config);
 }
 
+/* STARTTLS: a plaintext TCP connection, either side */
+static gboolean
+can_start (SsTlsPanel *self)
+{
+  return is_tcp (self->socket) && ss_socket_can_start_tls (self->socket);
+}
+
 static void update (SsTlsPanel *self);
+
+/* a relayed pair's server leg, once it speaks TLS */
+static SsTlsSession *
+relay_server_session (SsTlsPanel *self)
+{
+  SsSocket *server = ss_socket_get_relay_server (self->socket);
+
+  return server != NULL ? ss_socket_get_tls_session (server) : NULL;
+}
 
 static void
 watch_session (SsTlsPanel *self)
@@ -99,18 +121,26 @@ update (SsTlsPanel *self)
 {
   SsTlsConfig *config;
   SsTlsCertificate *certificate;
-  gboolean listener, shown;
+  SsTlsSession *server_leg;
+  gboolean listener, shown, startable;
 
   if (self->socket == NULL)
     return;
   watch_session (self);
   config = ss_socket_get_tls_config (self->socket);
   listener = ss_socket_get_state (self->socket) == SS_SOCKET_LISTENING;
+  startable = can_start (self);
   shown = is_tcp (self->socket) && ss_socket_get_state (self->socket) != SS_SOCKET_CLOSED &&
-          ss_socket_get_listener (self->socket) == NULL &&
-          (can_choose (self->socket) || config != NULL);
+          ((ss_socket_get_listener (self->socket) == NULL && (can_choose (self->socket) || config != NULL)) ||
+           startable);
   gtk_widget_set_visible (self->switch_box, shown);
-  gtk_widget_set_sensitive (self->switch_box, can_choose (self->socket));
+  gtk_widget_set_sensitive (self->switch_box, can_choose (self->socket) || startable);
+  gtk_widget_set_visible (GTK_WIDGET (self->switch_label), !startable);
+  gtk_widget_set_visible (GTK_WIDGET (self->tls_switch), !startable);
+  gtk_widget_set_visible (self->start_button, startable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tls.start", startable);
+  if (!startable)
+    gtk_widget_set_visible (GTK_WIDGET (self->start_error_label), FALSE);
   gtk_label_set_text_with_mnemonic (self->switch_label, listener ? _("_TLS on connections") : _("Use _TLS"));
   self->updating = TRUE;
   gtk_switch_set_active (self->tls_switch, config != NULL);
@@ -126,10 +156,25 @@ update (SsTlsPanel *self)
       gtk_label_set_text (self->untrusted_label, text);
     }
 
-  certificate = listener_certificate (self);
+  certificate = own_certificate (self);
   gtk_widget_set_visible (self->save_cert_button, certificate != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->facts_expander), self->session != NULL || certificate != NULL);
-  if (self->session != NULL)
+  server_leg = relay_server_session (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->facts_expander),
+                          self->session != NULL || certificate != NULL || server_leg != NULL);
+  if (server_leg != NULL)
+    {
+      /* a relayed pair: each leg's session, the client's first */
+      g_autofree char *server_facts = ss_tls_session_dup_facts (server_leg);
+      g_autofree char *client_facts = self->session != NULL ? ss_tls_session_dup_facts (self->session) : NULL;
+      g_autofree char *facts = NULL;
+
+      if (client_facts != NULL)
+        facts = g_strdup_printf (_("Client’s leg:\n%s\n\nServer’s leg:\n%s"), client_facts, server_facts);
+      else
+        facts = g_strdup_printf (_("Server’s leg:\n%s"), server_facts);
+      gtk_label_set_text (self->facts_label, facts);
+    }
+  else if (self->session != NULL)
     {
       g_autofree char *facts = ss_tls_session_dup_facts (self->session);
       gtk_label_set_text (self->facts_label, facts);
@@ -255,6 +300,57 @@ host_changed_cb (SsTlsPanel *self)
   ss_socket_set_tls (self->socket, config, host, NULL);
 }
 
+/* the peer's host for SNI and verification: the one typed by Connect,
+ * or else the address connected to */
+static char *
+dup_peer_host (SsTlsPanel *self)
+{
+  g_autofree char *host = dup_host (self);
+  const char *peer = ss_socket_get_peer_address (self->socket);
+  guint16 port;
+
+  if (host == NULL && peer != NULL)
+    ss_address_split (peer, &host, &port, NULL);
+  return g_steal_pointer (&host);
+}
+
+/* Start TLS: an accepted connection as the server, any other as the
+ * client, with the options as they are */
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SsTlsPanel *self = SS_TLS_PANEL (widget);
+  g_autoptr(SsTlsConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+  gboolean server;
+
+  if (self->socket == NULL || !can_start (self))
+    return;
+  server = ss_socket_get_accepted (self->socket);
+  config = make_config (self, &error);
+  if (config == NULL)
+    {
+      show_options_error (self, error);
+      return;
+    }
+  show_options_error (self, NULL);
+  if (!server)
+    host = dup_peer_host (self);
+  if (!ss_socket_start_tls (self->socket, config, server, host, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not start TLS: %s"), error->message);
+
+      gtk_label_set_text (self->start_error_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->start_error_label), TRUE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->start_error_label), FALSE);
+  update (self);
+}
+
 static void
 connect_anyway_clicked_cb (SsTlsPanel *self)
 {
@@ -302,7 +398,7 @@ cert_chosen_cb (gpointer        user_data,
                 GtkFileChooser *chooser)
 {
   SsTlsPanel *self = user_data;
-  SsTlsCertificate *certificate = listener_certificate (self);
+  SsTlsCertificate *certificate = own_certificate (self);
   g_autofree char *path = g_file_get_path (file);
   g_autoptr(GError) error = NULL;
 
@@ -339,7 +435,17 @@ ss_tls_panel_set_socket (SsTlsPanel *self,
   g_signal_connect_object (socket, "notify::bytes-in", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (socket, "notify::bytes-out", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (socket, "notify::failure", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (socket, "notify::peer-closed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (socket, "notify::tls-session", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  /* a relayed pair's page tells the server leg's TLS too */
+  if (ss_socket_get_relay_server (socket) != NULL)
+    {
+      SsSocket *server = ss_socket_get_relay_server (socket);
+
+      g_signal_connect_object (server, "notify::tls-session", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (server, "notify::failure", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (server, "notify::bytes-out", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+    }
   update (self);
 }
 
@@ -384,6 +490,8 @@ ss_tls_panel_class_init (SsTlsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, switch_box);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, switch_label);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, tls_switch);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, start_button);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, start_error_label);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, options_popover);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, sni_check);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, sni_entry);
@@ -411,11 +519,22 @@ ss_tls_panel_class_init (SsTlsPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, save_keys_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_cert_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_install_action (widget_class, "tls.start", NULL, start_action);
 }
 
 static void
 ss_tls_panel_init (SsTlsPanel *self)
 {
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->tls_switch, "notify::active", G_CALLBACK (switch_changed_cb), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tls.start", FALSE);
+  /* the page's shortcut, wherever its focus is: a hidden page's panel is
+   * not mapped, so only the page shown takes it */
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Primary><Shift>t"),
+                                                          gtk_named_action_new ("tls.start")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 }
