@@ -124,11 +124,12 @@ connection_done (gpointer user_data)
          (ss_socket_get_peer_closed (connection) || ss_socket_get_state (connection) == SS_SOCKET_CLOSED);
 }
 
-/* A TLS client, with a CA file and ALPN, against a tls-listen of another
- * session: its steps are ssl's and GnuTLS's in the call log; the export,
- * run by python3 against the same listener, sends the same bytes. */
+/* A TLS client against a tls-listen of another session, with a CA file
+ * and ALPN, or with --insecure and TLS 1.2 only: its steps are ssl's and
+ * GnuTLS's in the call log; the export, run by python3 against the same
+ * listener, sends the same bytes, with the same settings. */
 static void
-test_client_replay (void)
+run_client_replay (gboolean insecure)
 {
   g_autofree char *python = ss_test_find_python ();
   g_autoptr(SsSession) peer_session = NULL;
@@ -162,9 +163,17 @@ test_client_replay (void)
   port = g_strdup_printf ("%u", ss_test_tls_port_of (listener));
 
   session = ss_session_new ();
-  g_assert_true (ss_tls_config_set_cafile (config, pem_path, &error));
-  g_assert_no_error (error);
-  ss_tls_config_set_alpn (config, "h2,http/1.1");
+  if (insecure)
+    {
+      ss_tls_config_set_insecure (config, TRUE);
+      ss_tls_config_set_versions (config, SS_TLS_VERSION_1_2, SS_TLS_VERSION_1_2);
+    }
+  else
+    {
+      g_assert_true (ss_tls_config_set_cafile (config, pem_path, &error));
+      g_assert_no_error (error);
+      ss_tls_config_set_alpn (config, "h2,http/1.1");
+    }
   client = g_object_ref (ss_test_tls_client (session, config, "localhost", port));
   g_assert_cmpint (ss_tls_session_get_state (ss_socket_get_tls_session (client)), ==, SS_TLS_STATE_ESTABLISHED);
   fd = ss_socket_get_fd (client);
@@ -188,19 +197,33 @@ test_client_replay (void)
   /* what a person reads: the seed's Python, and the GnuTLS calls */
   python_rows = dup_rows (ss_session_get_calls (session), TRUE);
   g_test_message ("%s", python_rows);
-  expected = g_strdup_printf ("ctx = ssl.create_default_context(cafile='%s')", pem_path);
+  if (insecure)
+    {
+      assert_has (python_rows, "ctx = ssl.create_default_context()\n"
+                               "ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE\n"
+                               "ctx.minimum_version = ssl.TLSVersion.TLSv1_2; ctx.maximum_version = ssl.TLSVersion.TLSv1_2\n");
+      expected = g_strdup_printf ("ssk%d.do_handshake()\nssk%d.version()  # → 'TLSv1.2'\nssk%d.cipher()  # → ('TLS_",
+                                  fd, fd, fd);
+    }
+  else
+    {
+      expected = g_strdup_printf ("ctx = ssl.create_default_context(cafile='%s')\n"
+                                  "ctx.set_alpn_protocols(['h2', 'http/1.1'])\n", pem_path);
+      assert_has (python_rows, expected);
+      g_free (expected);
+      expected = g_strdup_printf ("ssk%d.do_handshake()\nssk%d.version()  # → 'TLSv1.3'\nssk%d.cipher()  # → ('TLS_",
+                                  fd, fd, fd);
+    }
   assert_has (python_rows, expected);
-  assert_has (python_rows, "ctx.set_alpn_protocols(['h2', 'http/1.1'])");
   g_free (expected);
   expected = g_strdup_printf ("ssk%d = ctx.wrap_socket(sk%d, server_hostname='localhost', do_handshake_on_connect=False)",
                               fd, fd);
   assert_has (python_rows, expected);
   g_free (expected);
-  expected = g_strdup_printf ("ssk%d.do_handshake()\nssk%d.version()  # → 'TLSv1.3'\nssk%d.cipher()  # → ('TLS_",
-                              fd, fd, fd);
-  assert_has (python_rows, expected);
-  g_free (expected);
-  expected = g_strdup_printf ("ssk%d.selected_alpn_protocol()  # → None\nssk%d.sendall(b'hello", fd, fd);
+  if (insecure)
+    expected = g_strdup_printf ("ssk%d.cipher()", fd);
+  else
+    expected = g_strdup_printf ("ssk%d.selected_alpn_protocol()  # → None\nssk%d.sendall(b'hello", fd, fd);
   assert_has (python_rows, expected);
   g_free (expected);
   expected = g_strdup_printf ("ssk%d.close()", fd);
@@ -209,16 +232,31 @@ test_client_replay (void)
   c_rows = dup_rows (ss_session_get_calls (session), FALSE);
   g_test_message ("%s", c_rows);
   g_free (expected);
-  expected = g_strdup_printf ("gnutls_certificate_set_x509_trust_file(cred, \"%s\", GNUTLS_X509_FMT_PEM) = 1", pem_path);
+  if (insecure)
+    expected = g_strdup ("gnutls_certificate_set_x509_system_trust(cred) = ");
+  else
+    expected = g_strdup_printf ("gnutls_certificate_set_x509_trust_file(cred, \"%s\", GNUTLS_X509_FMT_PEM) = 1", pem_path);
   assert_has (c_rows, expected);
   g_free (expected);
   expected = g_strdup_printf ("gnutls_init(&session, GNUTLS_CLIENT|GNUTLS_NONBLOCK) = 0; "
                               "gnutls_server_name_set(session, GNUTLS_NAME_DNS, \"localhost\", 9) = 0; "
                               "gnutls_transport_set_int(session, %d)", fd);
   assert_has (c_rows, expected);
-  assert_has (c_rows, "gnutls_alpn_set_protocols(session, {\"h2\", \"http/1.1\"}, 2, 0) = 0");
-  assert_has (c_rows, "gnutls_handshake(session) = 0; gnutls_certificate_verify_peers3(session, \"localhost\", &status) = 0  /* valid */");
-  assert_has (c_rows, "gnutls_protocol_get_version(session) = GNUTLS_TLS1_3");
+  if (insecure)
+    {
+      assert_has (c_rows, "gnutls_priority_set_direct(session, \"NORMAL:-VERS-ALL:+VERS-TLS1.2\", NULL) = 0");
+      assert_has (c_rows, "gnutls_certificate_verify_peers3(session, \"localhost\", &status) = 0  /* ");
+      assert_has (c_rows, "; --insecure goes on */");
+      assert_has (c_rows, "gnutls_protocol_get_version(session) = GNUTLS_TLS1_2");
+    }
+  else
+    {
+      assert_has (c_rows, "gnutls_alpn_set_protocols(session, {\"h2\", \"http/1.1\"}, 2, 0) = 0");
+      assert_has (c_rows, "gnutls_handshake(session) = 0; gnutls_certificate_verify_peers3(session, \"localhost\", &status) = 0  /* valid */");
+      assert_has (c_rows, "gnutls_protocol_get_version(session) = GNUTLS_TLS1_3");
+    }
+  /* the bytes go through GnuTLS */
+  assert_has (c_rows, "gnutls_record_send(session, \"hello \\xe4\\xbd\\xa0\\xe5\\xa5\\xbd\\n'\\\"\\\\\", 16) = 16\n");
 
   /* the same session again, by python3, to the same listener */
   script = ss_call_log_to_python (ss_session_get_calls (session));
@@ -237,12 +275,71 @@ test_client_replay (void)
     ss_test_assert_payload (ss_test_connection_at (listener, 0), SS_TRAFFIC_RECEIVED, all, 16 + payload_len);
     ss_test_assert_payload (ss_test_connection_at (listener, 1), SS_TRAFFIC_RECEIVED, all, 16 + payload_len);
   }
-  ss_test_assert_event (ss_test_connection_at (listener, 1), "TLS handshake done: TLS1.3");
+  ss_test_assert_event (ss_test_connection_at (listener, 1),
+                        insecure ? "TLS handshake done: TLS1.2" : "TLS handshake done: TLS1.3");
 
   g_unlink (script_path);
   g_clear_object (&client);
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
   ss_test_tls_finish_listener (g_steal_pointer (&peer_session), g_steal_pointer (&listener), pem_path);
+}
+
+static void
+test_client_replay (void)
+{
+  run_client_replay (FALSE);
+}
+
+static void
+test_client_replay_insecure (void)
+{
+  run_client_replay (TRUE);
+}
+
+/* A certificate that fails verification: Python's do_handshake() would
+ * raise; Sockscope waits for Connect Anyway. The row says both. */
+static void
+test_untrusted (void)
+{
+  g_autoptr(SsSession) peer_session = ss_session_new ();
+  g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(SsTlsConfig) config = ss_tls_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSocket) listener = ss_test_open_spec (peer_session, "tls-listen:127.0.0.1:0", &error);
+  g_autofree char *port = NULL;
+  g_autofree char *python_rows = NULL;
+  g_autofree char *c_rows = NULL;
+  g_autofree char *expected = NULL;
+  SsSocket *client;
+  SsCall *call;
+  int fd;
+
+  g_assert_no_error (error);
+  port = g_strdup_printf ("%u", ss_test_tls_port_of (listener));
+  client = ss_test_tls_client (session, config, "localhost", port);
+  g_assert_cmpint (ss_tls_session_get_state (ss_socket_get_tls_session (client)), ==, SS_TLS_STATE_UNTRUSTED);
+  fd = ss_socket_get_fd (client);
+
+  python_rows = dup_rows (ss_session_get_calls (session), TRUE);
+  g_test_message ("%s", python_rows);
+  expected = g_strdup_printf ("ssk%d.do_handshake()  # → ssl.SSLCertVerificationError: certificate verify failed: ", fd);
+  assert_has (python_rows, expected);
+  /* nothing after it: no version() of a session Python would not have */
+  g_assert_true (g_str_has_suffix (python_rows, "\n") &&
+                 strstr (strstr (python_rows, expected), "\n")[1] == '\0');
+  call = ss_test_find_call (ss_session_get_calls (session), "gnutls_handshake", fd, NULL);
+  g_assert_nonnull (call);
+  g_assert_cmpint (ss_call_get_errno (call), ==, EPROTO);
+  c_rows = dup_rows (ss_session_get_calls (session), FALSE);
+  g_test_message ("%s", c_rows);
+  assert_has (c_rows, "gnutls_certificate_verify_peers3(session, \"localhost\", &status) = 0  /* ");
+  assert_has (c_rows, " */  /* EPROTO (");
+
+  ss_socket_close (client);
+  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+  ss_socket_close (listener);
+  g_clear_object (&listener);
+  ss_test_finalize_session (g_steal_pointer (&peer_session), NULL);
 }
 
 /* A port no socket holds: the kernel's pick, let go at once. */
@@ -352,6 +449,10 @@ run_server_replay (gboolean generated)
   g_free (expected);
   expected = g_strdup_printf ("sconn%d.sendall(b'echo:hello\\n')\nsconn%d.close()", fd, fd);
   assert_has (rows, expected);
+  g_free (rows);
+  rows = dup_rows (ss_session_get_calls (session), FALSE);
+  g_test_message ("%s", rows);
+  assert_has (rows, "gnutls_record_recv(session, buf, 65536) = 6\n");
 
   /* the session's listener lets the port go; the script takes it */
   script = ss_call_log_to_python (ss_session_get_calls (session));
@@ -399,6 +500,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   ss_test_tls_dir = g_dir_make_tmp ("sockscope-tls-calls-XXXXXX", NULL);
   g_test_add_func ("/tls-calls/client-replay", test_client_replay);
+  g_test_add_func ("/tls-calls/client-replay-insecure", test_client_replay_insecure);
+  g_test_add_func ("/tls-calls/untrusted", test_untrusted);
   g_test_add_func ("/tls-calls/server-replay-files", test_server_replay_files);
   g_test_add_func ("/tls-calls/server-replay-generated", test_server_replay_generated);
   status = g_test_run ();

@@ -20,6 +20,7 @@
 #include "ss-error.h"
 #include "ss-escape.h"
 #include "ss-socket-private.h"
+#include "ss-tls-calls.h"
 
 /* The descriptor is always non-blocking at the kernel: every call either
  * completes at once or is finished later from the fd source, so nothing in
@@ -327,7 +328,12 @@ ss_socket_record_payload (SsSocket    *self,
                           int          errsv,
                           GError     **error)
 {
-  ss_call_log_record_payload (self->calls, self->fd, name, args, python, payload, result, errsv);
+  g_autofree char *tls_args = NULL;
+  const char *tls_name = self->tls != NULL ? ss_tls_calls_translate (name, args, &tls_args) : NULL;
+
+  /* through TLS the bytes go by GnuTLS's calls */
+  ss_call_log_record_payload (self->calls, self->fd, tls_name ? tls_name : name, tls_name ? tls_args : args,
+                              python, payload, result, errsv);
   /* any other call on this socket ends a burst of automatic receives */
   g_clear_object (&self->recv_burst);
   if (errsv == 0)

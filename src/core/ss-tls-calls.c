@@ -423,3 +423,33 @@ ss_tls_calls_record_handshake (SsCallLog    *calls,
     }
   record_facts (calls, fd, tls_name, tls);
 }
+
+/**
+ * ss_tls_calls_translate:
+ * @name: a socket call: send, sendall or recv
+ * @args: its arguments in C, the descriptor first
+ * @tls_args: (out): the arguments GnuTLS takes instead
+ *
+ * On a socket that speaks TLS the bytes go through GnuTLS: sendall(3, …)
+ * is gnutls_record_send(session, …), recv(3, buf, 65536, 0) is
+ * gnutls_record_recv(session, buf, 65536). Python's names stay.
+ *
+ * Returns: (nullable): GnuTLS's name for the call, or %NULL when @name
+ *   is not one it makes
+ */
+const char *
+ss_tls_calls_translate (const char  *name,
+                        const char  *args,
+                        char       **tls_args)
+{
+  const char *rest = strstr (args, ", ");
+  gboolean recv = g_str_equal (name, "recv");
+
+  if (rest == NULL || !(recv || g_str_equal (name, "send") || g_str_equal (name, "sendall")))
+    return NULL;
+  *tls_args = g_strconcat ("session", rest, NULL);
+  /* recv()'s flags: gnutls_record_recv() has none */
+  if (recv && g_str_has_suffix (*tls_args, ", 0"))
+    (*tls_args)[strlen (*tls_args) - 3] = '\0';
+  return recv ? "gnutls_record_recv" : "gnutls_record_send";
+}

@@ -25,5 +25,8 @@ void ss_tls_calls_record_handshake (SsCallLog    *calls,
                                     const char   *tls_name,
                                     SsTlsSession *tls,
                                     int           errsv);
+const char *ss_tls_calls_translate (const char  *name,
+                                    const char  *args,
+                                    char       **tls_args);
 
 G_END_DECLS
