@@ -343,14 +343,16 @@ ss_socket_record_payload (SsSocket    *self,
 }
 
 /* "sk3" for sockets the person made, "conn5" for accepted ones, as the seed
- * names them; "ssk3" and "sconn5" once wrap_socket() made them speak TLS. */
+ * names them; "ssk3" and "sconn5" once wrap_socket() made them speak TLS.
+ * A UDP relay's upstream sockets sit under their relay too, but socket()
+ * made them: they stay "sk". */
 char *
 ss_socket_dup_python_name (SsSocket *self)
 {
   g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
   if (self->tls != NULL)
-    return g_strdup_printf ("%s%d", self->listener ? "sconn" : "ssk", self->fd);
-  return g_strdup_printf ("%s%d", self->listener ? "conn" : "sk", self->fd);
+    return g_strdup_printf ("%s%d", self->accepted ? "sconn" : "ssk", self->fd);
+  return g_strdup_printf ("%s%d", self->accepted ? "conn" : "sk", self->fd);
 }
 
 gboolean

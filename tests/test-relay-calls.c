@@ -1,0 +1,271 @@
+/* test-relay-calls.c — a relay's calls in the call log like any other
+ * socket's; a UDP relay exported as Python, run between real peers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ss-test-process.h"
+#include "ss-test-socket.h"
+#include "ss-test-util.h"
+
+/* Each of @needles in @calls' Python rows, in this order */
+static void
+assert_python_in_order (SsCallLog         *calls,
+                        const char *const *needles)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (calls));
+  guint at = 0;
+
+  for (guint i = 0; needles[i] != NULL; i++)
+    {
+      gboolean found = FALSE;
+
+      while (at < n && !found)
+        {
+          g_autoptr(SsCall) call = g_list_model_get_item (G_LIST_MODEL (calls), at++);
+
+          found = g_str_equal (ss_call_get_python (call), needles[i]);
+        }
+      if (!found)
+        {
+          for (guint j = 0; j < n; j++)
+            {
+              g_autoptr(SsCall) call = g_list_model_get_item (G_LIST_MODEL (calls), j);
+              g_autofree char *c = ss_call_to_c (call);
+
+              g_test_message ("%s    %s", ss_call_get_python (call), c);
+            }
+          g_error ("no call “%s” after the ones before it", needles[i]);
+        }
+    }
+}
+
+static gboolean
+socket_closed (gpointer user_data)
+{
+  return ss_socket_get_state (user_data) == SS_SOCKET_CLOSED;
+}
+
+/* A relayed pair through its life: the relay's socket, bind, listen and
+ * accept; the server leg's socket and connect; each end passed on as a
+ * shutdown; the closes. All under the sockets' own names, as the seed
+ * writes them. */
+static void
+test_stream_calls (void)
+{
+  g_autoptr(SsSession) session = ss_session_new ();
+  SsCallLog *calls = ss_session_get_calls (session);
+  g_autofree char *spec = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  SsSocket *relay, *connection, *server_leg;
+  guint16 target_port;
+  int target, client, server;
+  int r, c, s;
+
+  target = ss_test_raw_listener (AF_INET, 0, &target_port);
+  spec = g_strdup_printf ("tcp-relay:0:127.0.0.1:%u", target_port);
+  relay = ss_test_open_relay (session, spec);
+  client = ss_test_raw_connect (AF_INET, ss_test_relay_port (relay), SS_TEST_TIMEOUT_MS);
+  server = ss_test_raw_accept (target, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_connections (relay, 1);
+  connection = ss_test_connection_at (relay, 0);
+  server_leg = g_object_ref (ss_socket_get_relay_server (connection));
+  g_object_ref (connection);
+  r = ss_socket_get_fd (relay);
+  c = ss_socket_get_fd (connection);
+  s = ss_socket_get_fd (server_leg);
+
+  ss_test_raw_send_all (client, "ping", 4, SS_TEST_TIMEOUT_MS);
+  g_assert_no_errno (shutdown (client, SHUT_WR));
+  got = ss_test_raw_recv (server, 0, TRUE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "ping", 4);
+  ss_test_raw_send_all (server, "pong", 4, SS_TEST_TIMEOUT_MS);
+  g_assert_no_errno (shutdown (server, SHUT_WR));
+  answer = ss_test_raw_recv (client, 0, TRUE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), "pong", 4);
+  ss_test_wait_until (socket_closed, connection, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (socket_closed, server_leg, SS_TEST_TIMEOUT_MS);
+
+  {
+    g_autofree char *relay_socket = g_strdup_printf ("sk%d = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", r);
+    g_autofree char *bind = g_strdup_printf ("sk%d.bind(('127.0.0.1', 0))", r);
+    g_autofree char *accept = g_strdup_printf ("conn%d, addr = sk%d.accept()", c, r);
+    g_autofree char *leg_socket = g_strdup_printf ("sk%d = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", s);
+    g_autofree char *connect = g_strdup_printf ("sk%d.connect(('127.0.0.1', %u))", s, target_port);
+    g_autofree char *upstream_end = g_strdup_printf ("sk%d.shutdown(socket.SHUT_WR)", s);
+    g_autofree char *downstream_end = g_strdup_printf ("conn%d.shutdown(socket.SHUT_WR)", c);
+    g_autofree char *close_connection = g_strdup_printf ("conn%d.close()", c);
+    g_autofree char *close_leg = g_strdup_printf ("sk%d.close()", s);
+    const char *const needles[] = { relay_socket, bind, accept, leg_socket, connect, upstream_end,
+                                    downstream_end, close_connection, close_leg, NULL };
+
+    assert_python_in_order (calls, needles);
+  }
+  /* and in C, with the kernel's results */
+  ss_test_assert_call (calls, "listen", r, 0, 0, NULL);
+  ss_test_assert_call (calls, "accept4", r, c, 0, NULL);
+  g_assert_nonnull (ss_test_find_call (calls, "connect", s, NULL));
+  ss_test_assert_call (calls, "shutdown", s, 0, 0, NULL);
+  ss_test_assert_call (calls, "shutdown", c, 0, 0, NULL);
+
+  close (client);
+  close (server);
+  close (target);
+  g_object_unref (connection);
+  g_object_unref (server_leg);
+  ss_socket_close (relay);
+  ss_test_finalize_session (g_steal_pointer (&session), relay, NULL);
+}
+
+static void
+send_datagram (int          fd,
+               guint16      port,
+               const char  *text)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
+
+  g_assert_cmpint (sendto (fd, text, strlen (text), 0, (struct sockaddr *) &storage, len), ==, strlen (text));
+}
+
+/* a datagram and its sender's port */
+static char *
+recv_text (int      fd,
+           guint16 *from)
+{
+  g_autoptr(GBytes) datagram = ss_test_raw_recv_datagram (fd, from, SS_TEST_TIMEOUT_MS);
+
+  return g_strndup (g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram));
+}
+
+/* Nothing else may bind a port a socket holds without SO_REUSEADDR. */
+static gboolean
+udp_port_taken (gpointer user_data)
+{
+  guint16 port = GPOINTER_TO_UINT (user_data);
+  struct sockaddr_storage storage;
+  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  gboolean taken;
+
+  g_assert_no_errno (fd);
+  taken = bind (fd, (struct sockaddr *) &storage, len) < 0 && errno == EADDRINUSE;
+  close (fd);
+  return taken;
+}
+
+/* A UDP relay: an upstream socket's calls are its own (socket, connect,
+ * close, as "sk"); exported as Python, the relay gives each client its
+ * own socket to the target and routes the answers back. */
+static void
+test_datagram_export (void)
+{
+  g_autofree char *python = ss_test_find_python ();
+  g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *spec = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-relay-udp-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "udp-relay.py", NULL);
+  g_autofree char *one = NULL;
+  g_autofree char *two = NULL;
+  g_autofree char *answer = NULL;
+  SsSocket *relay, *upstream;
+  guint16 target_port, port, one_port, two_port, from, from_one, from_two;
+  int target, client_one, client_two, u;
+
+  target = ss_test_raw_udp_socket (AF_INET, &target_port);
+  spec = g_strdup_printf ("udp-relay:0:127.0.0.1:%u", target_port);
+  relay = ss_test_open_spec (session, spec, &error);
+  g_assert_no_error (error);
+  g_object_unref (relay);
+  port = ss_test_relay_port (relay);
+
+  /* through Sockscope first: the upstream socket's calls */
+  client_one = ss_test_raw_udp_socket (AF_INET, &one_port);
+  send_datagram (client_one, port, "first");
+  one = recv_text (target, &from);
+  g_assert_cmpstr (one, ==, "first");
+  ss_test_wait_connections (relay, 1);
+  upstream = ss_test_connection_at (relay, 0);
+  u = ss_socket_get_fd (upstream);
+  g_clear_pointer (&one, g_free);
+
+  script = ss_socket_relay_to_python (relay);
+  g_assert_nonnull (strstr (script, "sk = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nsk.bind(LISTEN)\n"));
+  g_assert_nonnull (strstr (script, "IDLE = 60\n"));
+  ss_socket_close (relay);
+  {
+    g_autofree char *created = g_strdup_printf ("sk%d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", u);
+    g_autofree char *connect = g_strdup_printf ("sk%d.connect(('127.0.0.1', %u))", u, target_port);
+    g_autofree char *closed = g_strdup_printf ("sk%d.close()", u);
+    const char *const needles[] = { created, connect, closed, NULL };
+
+    assert_python_in_order (ss_session_get_calls (session), needles);
+  }
+  if (python == NULL)
+    {
+      g_test_skip ("needs python3");
+      close (client_one);
+      close (target);
+      ss_test_finalize_session (g_steal_pointer (&session), relay, NULL);
+      return;
+    }
+
+  /* the relay's own port again, by python3 */
+  g_test_message ("%s", script);
+  g_assert_true (g_file_set_contents (path, script, -1, NULL));
+  process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, (const char *const[]) { python, path, NULL });
+  ss_test_peer_wait (process, udp_port_taken, GUINT_TO_POINTER (port), SS_TEST_TIMEOUT_MS,
+                     "the Python relay to bind");
+
+  client_two = ss_test_raw_udp_socket (AF_INET, &two_port);
+  send_datagram (client_one, port, "one");
+  one = recv_text (target, &from_one);
+  send_datagram (client_two, port, "two");
+  two = recv_text (target, &from_two);
+  g_assert_cmpstr (one, ==, "one");
+  g_assert_cmpstr (two, ==, "two");
+  /* each client its own socket to the target, none of them the client's */
+  g_assert_cmpuint (from_one, !=, from_two);
+  g_assert_cmpuint (from_one, !=, one_port);
+  g_assert_cmpuint (from_two, !=, two_port);
+
+  /* the answers go back to their own clients, from the relay's address */
+  send_datagram (target, from_two, "re:two");
+  send_datagram (target, from_one, "re:one");
+  answer = recv_text (client_one, &from);
+  g_assert_cmpstr (answer, ==, "re:one");
+  g_assert_cmpuint (from, ==, port);
+  g_free (answer);
+  answer = recv_text (client_two, &from);
+  g_assert_cmpstr (answer, ==, "re:two");
+  g_assert_cmpuint (from, ==, port);
+
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+  g_unlink (path);
+  g_rmdir (dir);
+  close (client_one);
+  close (client_two);
+  close (target);
+  ss_test_finalize_session (g_steal_pointer (&session), relay, NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/relay-calls/stream", test_stream_calls);
+  g_test_add_func ("/relay-calls/datagram-export", test_datagram_export);
+
+  return g_test_run ();
+}
