@@ -183,6 +183,7 @@ record_certificate (SsCallLog   *calls,
       g_autofree char *pem = ss_tls_certificate_dup_pem_with_key (generated);
       g_autoptr(GBytes) payload = NULL;
       g_autofree char *python = NULL;
+      SsCall *call;
 
       if (pem == NULL)
         return;
@@ -190,11 +191,14 @@ record_certificate (SsCallLog   *calls,
        * the one Sockscope made for the session, key and all */
       payload = g_bytes_new_take (pem, strlen (pem));
       pem = NULL;
-      python = g_strdup_printf ("open('" GENERATED_PEM "', 'wb').write(" SS_CALL_PAYLOAD "); "
-                                "%s.load_cert_chain('" GENERATED_PEM "')", ctx_name);
-      ss_call_log_record_payload (calls, fd, "gnutls_certificate_set_x509_key",
-                                  "cred, &crt, 1, key  /* generated for the session */",
-                                  python, payload, 0, 0);
+      call = ss_call_log_record_payload (calls, fd, "gnutls_x509_crt_export2", "crt, GNUTLS_X509_FMT_PEM, &pem",
+                                         "open('" GENERATED_PEM "', 'wb').write(" SS_CALL_PAYLOAD ")",
+                                         payload, 0, 0);
+      ss_call_set_c (call, "gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &pem) = 0; "
+                           "gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, &pem) = 0  "
+                           "/* the certificate made for the session, and its key */");
+      python = g_strdup_printf ("%s.load_cert_chain('" GENERATED_PEM "')", ctx_name);
+      ss_call_log_record (calls, fd, "gnutls_certificate_set_x509_key", "cred, &crt, 1, key", python, 0, 0);
     }
 }
 
