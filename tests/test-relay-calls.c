@@ -61,8 +61,6 @@ test_stream_calls (void)
   g_autoptr(SsSession) session = ss_session_new ();
   SsCallLog *calls = ss_session_get_calls (session);
   g_autofree char *spec = NULL;
-  g_autoptr(GBytes) got = NULL;
-  g_autoptr(GBytes) answer = NULL;
   SsSocket *relay, *connection, *server_leg;
   guint16 target_port;
   int target, client, server;
@@ -81,14 +79,7 @@ test_stream_calls (void)
   c = ss_socket_get_fd (connection);
   s = ss_socket_get_fd (server_leg);
 
-  ss_test_raw_send_all (client, "ping", 4, SS_TEST_TIMEOUT_MS);
-  g_assert_no_errno (shutdown (client, SHUT_WR));
-  got = ss_test_raw_recv (server, 0, TRUE, SS_TEST_TIMEOUT_MS);
-  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "ping", 4);
-  ss_test_raw_send_all (server, "pong", 4, SS_TEST_TIMEOUT_MS);
-  g_assert_no_errno (shutdown (server, SHUT_WR));
-  answer = ss_test_raw_recv (client, 0, TRUE, SS_TEST_TIMEOUT_MS);
-  g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), "pong", 4);
+  ss_test_raw_exchange (client, server, "ping", "pong");
   ss_test_wait_until (socket_closed, connection, SS_TEST_TIMEOUT_MS);
   ss_test_wait_until (socket_closed, server_leg, SS_TEST_TIMEOUT_MS);
 
@@ -121,17 +112,6 @@ test_stream_calls (void)
   g_object_unref (server_leg);
   ss_socket_close (relay);
   ss_test_finalize_session (g_steal_pointer (&session), relay, NULL);
-}
-
-static void
-send_datagram (int          fd,
-               guint16      port,
-               const char  *text)
-{
-  struct sockaddr_storage storage;
-  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
-
-  g_assert_cmpint (sendto (fd, text, strlen (text), 0, (struct sockaddr *) &storage, len), ==, strlen (text));
 }
 
 /* a datagram and its sender's port */
@@ -190,7 +170,7 @@ test_datagram_export (void)
 
   /* through Sockscope first: the upstream socket's calls */
   client_one = ss_test_raw_udp_socket (AF_INET, &one_port);
-  send_datagram (client_one, port, "first");
+  ss_test_raw_sendto (client_one, port, "first");
   one = recv_text (target, &from);
   g_assert_cmpstr (one, ==, "first");
   ss_test_wait_connections (relay, 1);
@@ -227,9 +207,9 @@ test_datagram_export (void)
                      "the Python relay to bind");
 
   client_two = ss_test_raw_udp_socket (AF_INET, &two_port);
-  send_datagram (client_one, port, "one");
+  ss_test_raw_sendto (client_one, port, "one");
   one = recv_text (target, &from_one);
-  send_datagram (client_two, port, "two");
+  ss_test_raw_sendto (client_two, port, "two");
   two = recv_text (target, &from_two);
   g_assert_cmpstr (one, ==, "one");
   g_assert_cmpstr (two, ==, "two");
@@ -239,8 +219,8 @@ test_datagram_export (void)
   g_assert_cmpuint (from_two, !=, two_port);
 
   /* the answers go back to their own clients, from the relay's address */
-  send_datagram (target, from_two, "re:two");
-  send_datagram (target, from_one, "re:one");
+  ss_test_raw_sendto (target, from_two, "re:two");
+  ss_test_raw_sendto (target, from_one, "re:one");
   answer = recv_text (client_one, &from);
   g_assert_cmpstr (answer, ==, "re:one");
   g_assert_cmpuint (from, ==, port);

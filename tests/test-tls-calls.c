@@ -342,22 +342,6 @@ test_untrusted (void)
   ss_test_finalize_session (g_steal_pointer (&peer_session), NULL);
 }
 
-/* A port no socket holds: the kernel's pick, let go at once. */
-static guint16
-free_port (void)
-{
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  struct sockaddr_storage storage;
-  socklen_t len = ss_test_loopback_address (AF_INET, 0, &storage);
-  guint16 port;
-
-  g_assert_no_errno (fd);
-  g_assert_no_errno (bind (fd, (struct sockaddr *) &storage, len));
-  port = ss_test_fd_local_port (fd);
-  g_assert_no_errno (close (fd));
-  return port;
-}
-
 /* A tls-listen (with the test's certificate files, or the one generated
  * for the session) answers a python3 client; its calls, exported, serve
  * the same client the same answer. */
@@ -403,7 +387,7 @@ run_server_replay (gboolean generated)
       ca_path = g_strdup (ca->cert_path);
     }
   /* a port of its own, as a person gives: the script binds it again */
-  port = g_strdup_printf ("%u", free_port ());
+  port = g_strdup_printf ("%u", ss_test_free_port (AF_INET));
   spec = g_strdup_printf ("tls-listen:127.0.0.1:%s", port);
   listener = ss_test_open_spec (session, spec, &error);
   g_assert_no_error (error);
