@@ -255,6 +255,10 @@ run_client_replay (gboolean insecure)
       assert_has (c_rows, "gnutls_handshake(session) = 0; gnutls_certificate_verify_peers3(session, \"localhost\", &status) = 0  /* valid */");
       assert_has (c_rows, "gnutls_protocol_get_version(session) = GNUTLS_TLS1_3");
     }
+  g_free (expected);
+  /* a close_notify before the close */
+  expected = g_strdup_printf ("gnutls_bye(session, GNUTLS_SHUT_WR) = 0; close(%d) = 0\n", fd);
+  assert_has (c_rows, expected);
   /* the bytes go through GnuTLS */
   assert_has (c_rows, "gnutls_record_send(session, \"hello \\xe4\\xbd\\xa0\\xe5\\xa5\\xbd\\n'\\\"\\\\\", 16) = 16\n");
 
@@ -410,11 +414,16 @@ run_server_replay (gboolean generated)
     ss_test_peer_wait (client, ss_test_bytes_in_reached, &wait, PEER_TIMEOUT_MS, "the client's line");
   }
   ss_test_send_ok (connection, "echo:hello\n", 11);
-  ss_socket_close (connection);
+  /* the end as a half-close: its close_notify goes first */
+  g_assert_true (ss_socket_shutdown (connection, SHUT_WR, &error));
+  g_assert_no_error (error);
   first = ss_test_stream_read (g_subprocess_get_stdout_pipe (client), 4096, PEER_TIMEOUT_MS);
   ss_test_peer_wait_exit_ok (client, PEER_TIMEOUT_MS);
   g_clear_object (&client);
   g_assert_cmpmem (g_bytes_get_data (first, NULL), g_bytes_get_size (first), "echo:hello\n", 11);
+  ss_test_tls_assert_events_in_order (connection, (const char *const[]) { "TLS → alert close_notify",
+                                                                         "Shut down writing", NULL });
+  ss_socket_close (connection);
 
   rows = dup_rows (ss_session_get_calls (session), TRUE);
   g_test_message ("%s", rows);
@@ -435,12 +444,19 @@ run_server_replay (gboolean generated)
                               "sconn%d.do_handshake()\n", fd, listener_fd, fd, fd);
   assert_has (rows, expected);
   g_free (expected);
-  expected = g_strdup_printf ("sconn%d.sendall(b'echo:hello\\n')\nsconn%d.close()", fd, fd);
+  expected = g_strdup_printf ("sconn%d.sendall(b'echo:hello\\n')\nsconn%d.shutdown(socket.SHUT_WR)\n", fd, fd);
   assert_has (rows, expected);
   g_free (rows);
   rows = dup_rows (ss_session_get_calls (session), FALSE);
   g_test_message ("%s", rows);
   assert_has (rows, "gnutls_record_recv(session, buf, 65536) = 6\n");
+  g_free (expected);
+  /* the close_notify went with the shutdown, not again with the close */
+  expected = g_strdup_printf ("\ngnutls_bye(session, GNUTLS_SHUT_WR) = 0; shutdown(%d, SHUT_WR) = 0\n", fd);
+  assert_has (rows, expected);
+  g_free (expected);
+  expected = g_strdup_printf ("\nclose(%d) = 0\n", fd);
+  assert_has (rows, expected);
 
   /* the session's listener lets the port go; the script takes it */
   script = ss_call_log_to_python (ss_session_get_calls (session));

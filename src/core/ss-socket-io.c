@@ -479,7 +479,7 @@ ss_socket_shutdown (SsSocket  *self,
   g_autofree char *name = NULL;
   g_autofree char *args = NULL;
   g_autofree char *python = NULL;
-  int result;
+  int result, errsv;
 
   g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
   g_return_val_if_fail (how == SHUT_RD || how == SHUT_WR || how == SHUT_RDWR, FALSE);
@@ -487,14 +487,15 @@ ss_socket_shutdown (SsSocket  *self,
   if (!ss_socket_check_open (self, "shutdown", error))
     return FALSE;
 
-  result = shutdown (self->fd, how);
-  name = ss_socket_dup_python_name (self);
-  args = g_strdup_printf ("%d, %s", self->fd, shutdown_name (how));
-  python = g_strdup_printf ("%s.shutdown(socket.%s)", name, shutdown_name (how));
   /* close_notify first, so the peer sees the end and not a truncation */
   if (how != SHUT_RD)
     ss_socket_tls_close (self);
-  if (!ss_socket_record (self, "shutdown", args, python, result, result < 0 ? errno : 0, error))
+  result = shutdown (self->fd, how);
+  errsv = result < 0 ? errno : 0;
+  name = ss_socket_dup_python_name (self);
+  args = g_strdup_printf ("%d, %s", self->fd, shutdown_name (how));
+  python = g_strdup_printf ("%s.shutdown(socket.%s)", name, shutdown_name (how));
+  if (!ss_socket_record (self, "shutdown", args, python, result, errsv, error))
     return FALSE;
 
   if (how != SHUT_WR)

@@ -183,6 +183,7 @@ struct _SsSocket
   guint          accepted : 1;      /* from a listener, which may be gone */
   guint          tls_context_told : 1;    /* a listener's ssl context is in the call log */
   guint          tls_handshake_told : 1;  /* do_handshake() is in the call log */
+  guint          tls_bye_sent : 1;        /* by the close or shutdown being made */
 };
 
 extern GParamSpec *ss_socket_properties[SS_SOCKET_N_PROPS];

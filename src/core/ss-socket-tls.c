@@ -292,7 +292,13 @@ ss_socket_tls_close (SsSocket *self)
 {
   g_clear_handle_id (&self->tls_timeout_id, g_source_remove);
   if (self->tls != NULL && self->failure == 0)
-    ss_tls_session_bye (self->tls);
+    {
+      gboolean before = ss_tls_calls_get_bye_sent (self->tls);
+
+      ss_tls_session_bye (self->tls);
+      /* the call being made says so in C */
+      self->tls_bye_sent = !before && ss_tls_calls_get_bye_sent (self->tls);
+    }
 }
 
 void

@@ -331,9 +331,14 @@ ss_socket_record_payload (SsSocket    *self,
   g_autofree char *tls_args = NULL;
   const char *tls_name = self->tls != NULL ? ss_tls_calls_translate (name, args, &tls_args) : NULL;
 
+  SsCall *call;
+
   /* through TLS the bytes go by GnuTLS's calls */
-  ss_call_log_record_payload (self->calls, self->fd, tls_name ? tls_name : name, tls_name ? tls_args : args,
-                              python, payload, result, errsv);
+  call = ss_call_log_record_payload (self->calls, self->fd, tls_name ? tls_name : name,
+                                     tls_name ? tls_args : args, python, payload, result, errsv);
+  if (self->tls_bye_sent)
+    ss_tls_calls_add_bye (call);
+  self->tls_bye_sent = FALSE;
   /* any other call on this socket ends a burst of automatic receives */
   g_clear_object (&self->recv_burst);
   if (errsv == 0)

@@ -457,3 +457,30 @@ ss_tls_calls_translate (const char  *name,
     (*tls_args)[strlen (*tls_args) - 3] = '\0';
   return recv ? "gnutls_record_recv" : "gnutls_record_send";
 }
+
+/* Whether the session's close_notify went (gnutls_bye()) */
+gboolean
+ss_tls_calls_get_bye_sent (SsTlsSession *tls)
+{
+  g_return_val_if_fail (SS_IS_TLS_SESSION (tls), FALSE);
+  return tls->bye_sent;
+}
+
+/**
+ * ss_tls_calls_add_bye:
+ * @call: a close() or shutdown() just recorded
+ *
+ * Before a TLS socket's close() or shutdown(SHUT_WR) went its
+ * close_notify, so the peer tells the end from a truncation: the call's
+ * C says gnutls_bye() first. (Python's close() sends none; its
+ * unwrap() would wait for the peer's, so the Python stays as it is.)
+ */
+void
+ss_tls_calls_add_bye (SsCall *call)
+{
+  g_autofree char *c = ss_call_to_c (call);
+  g_autofree char *with_bye = g_strdup_printf ("gnutls_bye(session, GNUTLS_SHUT_WR) = 0; %s", c);
+
+  g_return_if_fail (SS_IS_CALL (call));
+  ss_call_set_c (call, with_bye);
+}

@@ -28,5 +28,7 @@ void ss_tls_calls_record_handshake (SsCallLog    *calls,
 const char *ss_tls_calls_translate (const char  *name,
                                     const char  *args,
                                     char       **tls_args);
+gboolean    ss_tls_calls_get_bye_sent (SsTlsSession *tls);
+void        ss_tls_calls_add_bye      (SsCall       *call);
 
 G_END_DECLS
