@@ -124,20 +124,101 @@ recv_text (int      fd,
   return g_strndup (g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram));
 }
 
-/* Nothing else may bind a port a socket holds without SO_REUSEADDR. */
-static gboolean
-udp_port_taken (gpointer user_data)
+typedef struct
 {
-  guint16 port = GPOINTER_TO_UINT (user_data);
-  struct sockaddr_storage storage;
-  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
-  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  gboolean taken;
+  const char *table;  /* /proc/net/tcp or /proc/net/udp */
+  guint16     port;
+  const char *state;  /* "0A" LISTEN, "07" an unconnected UDP socket */
+} PortWait;
 
-  g_assert_no_errno (fd);
-  taken = bind (fd, (struct sockaddr *) &storage, len) < 0 && errno == EADDRINUSE;
-  close (fd);
-  return taken;
+/* Whether a socket of 127.0.0.1:port is in the kernel's table: read, not
+ * probed, so the test never takes the port the script is about to bind. */
+static gboolean
+port_in_table (gpointer user_data)
+{
+  PortWait *wait = user_data;
+  g_autofree char *text = NULL;
+  g_autofree char *local = g_strdup_printf ("0100007F:%04X", wait->port);
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (wait->table, &text, NULL, NULL))
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      /* "sl local_address rem_address st …" */
+      g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+      g_auto(GStrv) words = g_strsplit_set (lines[i], " ", -1);
+
+      for (guint j = 0; words[j] != NULL; j++)
+        if (*words[j] != '\0')
+          g_ptr_array_add (fields, words[j]);
+      if (fields->len > 3 && g_str_equal (g_ptr_array_index (fields, 1), local) &&
+          g_str_equal (g_ptr_array_index (fields, 3), wait->state))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The seed's own server and client recipes (tests/peers) on either side
+ * of a stream relay exported as Python: the bytes arrive exactly, each
+ * way. */
+static void
+test_stream_export_seed (void)
+{
+  g_autofree char *python = ss_test_find_python ();
+  g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GSubprocess) relay_process = NULL;
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *server_script = g_build_filename (SS_TEST_SRCDIR, "peers", "seed_server.py", NULL);
+  g_autofree char *client_script = g_build_filename (SS_TEST_SRCDIR, "peers", "seed_client.py", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-relay-seed-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "relay.py", NULL);
+  g_autofree char *server_port = NULL;
+  g_autofree char *relay_port = NULL;
+  g_autofree char *spec = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *up_text = ss_test_hex ("hello 你好\n", strlen ("hello 你好\n"));
+  g_autofree char *up_raw = ss_test_hex ("\x00\xff\x01", 3);
+  g_autofree char *down_text = ss_test_hex ("welcome 欢迎\n", strlen ("welcome 欢迎\n"));
+  g_autofree char *down_raw = ss_test_hex ("\xfe\x00", 2);
+  SsSocket *relay;
+  PortWait wait;
+
+  if (python == NULL)
+    {
+      g_test_skip ("needs python3");
+      return;
+    }
+  server = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE,
+                               (const char *const[]) { python, server_script, up_text, up_raw,
+                                                       down_text, down_raw, NULL });
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  server_port = ss_test_peer_read_line (server, lines, SS_TEST_LONG_TIMEOUT_MS);
+
+  spec = g_strdup_printf ("tcp-relay:0:127.0.0.1:%s", server_port);
+  relay = ss_test_open_relay (session, spec);
+  relay_port = g_strdup_printf ("%u", ss_test_relay_port (relay));
+  script = ss_socket_relay_to_python (relay);
+  ss_socket_close (relay);
+  g_assert_true (g_file_set_contents (path, script, -1, NULL));
+  relay_process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, (const char *const[]) { python, path, NULL });
+  wait = (PortWait) { "/proc/net/tcp", ss_test_relay_port (relay), "0A" };
+  ss_test_peer_wait (relay_process, port_in_table, &wait, SS_TEST_LONG_TIMEOUT_MS, "the Python relay to listen");
+
+  client = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE,
+                               (const char *const[]) { python, client_script, "127.0.0.1", relay_port,
+                                                       up_text, up_raw, down_text, down_raw, NULL });
+  ss_test_peer_wait_exit_ok (client, SS_TEST_LONG_TIMEOUT_MS);
+  ss_test_peer_wait_exit_ok (server, SS_TEST_LONG_TIMEOUT_MS);
+
+  g_subprocess_force_exit (relay_process);
+  g_subprocess_wait (relay_process, NULL, NULL);
+  g_unlink (path);
+  g_rmdir (dir);
+  ss_test_finalize_session (g_steal_pointer (&session), relay, NULL);
 }
 
 /* A UDP relay: an upstream socket's calls are its own (socket, connect,
@@ -203,8 +284,11 @@ test_datagram_export (void)
   g_test_message ("%s", script);
   g_assert_true (g_file_set_contents (path, script, -1, NULL));
   process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_NONE, (const char *const[]) { python, path, NULL });
-  ss_test_peer_wait (process, udp_port_taken, GUINT_TO_POINTER (port), SS_TEST_TIMEOUT_MS,
-                     "the Python relay to bind");
+  {
+    PortWait wait = { "/proc/net/udp", port, "07" };
+
+    ss_test_peer_wait (process, port_in_table, &wait, SS_TEST_TIMEOUT_MS, "the Python relay to bind");
+  }
 
   client_two = ss_test_raw_udp_socket (AF_INET, &two_port);
   ss_test_raw_sendto (client_one, port, "one");
@@ -245,6 +329,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/relay-calls/stream", test_stream_calls);
+  g_test_add_func ("/relay-calls/stream-export-seed", test_stream_export_seed);
   g_test_add_func ("/relay-calls/datagram-export", test_datagram_export);
 
   return g_test_run ();

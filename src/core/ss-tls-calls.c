@@ -61,15 +61,19 @@ record_versions (SsCallLog   *calls,
                  const char  *ctx_name,
                  SsTlsConfig *config)
 {
-  g_autofree char *priorities = ss_tls_config_dup_priorities (config);
-  g_autofree char *c_priorities = c_str (priorities);
-  g_autofree char *args = g_strdup_printf ("session, %s, NULL", c_priorities);
-  g_autoptr(GString) python = g_string_new (NULL);
+  g_autofree char *priorities = NULL;
+  g_autofree char *c_priorities = NULL;
+  g_autofree char *args = NULL;
+  g_autoptr(GString) python = NULL;
   int min, max;
 
   ss_tls_config_get_versions (config, &min, &max);
   if (min == 0 && max == 0)
     return;
+  priorities = ss_tls_config_dup_priorities (config);
+  c_priorities = c_str (priorities);
+  args = g_strdup_printf ("session, %s, NULL", c_priorities);
+  python = g_string_new (NULL);
   if (min != 0)
     g_string_append_printf (python, "%s.minimum_version = ssl.TLSVersion.TLSv1_%d", ctx_name, min - 10);
   if (max != 0)
