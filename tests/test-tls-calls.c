@@ -314,8 +314,8 @@ test_untrusted (void)
   g_autofree char *python_rows = NULL;
   g_autofree char *c_rows = NULL;
   g_autofree char *expected = NULL;
+  g_autoptr(SsCall) call = NULL;
   SsSocket *client;
-  SsCall *call;
   int fd;
 
   g_assert_no_error (error);
