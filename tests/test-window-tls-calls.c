@@ -10,15 +10,7 @@
 
 #include "ss-test-socket.h"
 #include "ss-test-window.h"
-#include "ss-tls-panel.h"
 #include "ss-tls-session.h"
-
-static gpointer
-panel_child (SsSocketPage *page,
-             const char   *name)
-{
-  return ss_test_template_child (ss_test_page_child (page, "tls_panel"), SS_TYPE_TLS_PANEL, name);
-}
 
 static gboolean
 tls_established (gpointer socket)
@@ -64,8 +56,8 @@ test_client_rows (SsTestWindow *f,
   g_assert_no_error (error);
   address = g_strdup_printf ("127.0.0.1:%s", strrchr (ss_socket_get_local_address (listener), ':') + 1);
   gtk_editable_set_text (ss_test_page_child (page, "connect_entry"), address);
-  gtk_check_button_set_active (panel_child (page, "insecure_check"), TRUE);
-  gtk_switch_set_active (panel_child (page, "tls_switch"), TRUE);
+  gtk_check_button_set_active (ss_test_tls_panel_child (page, "insecure_check"), TRUE);
+  gtk_switch_set_active (ss_test_tls_panel_child (page, "tls_switch"), TRUE);
   ss_test_click (page, "socket.connect");
   ss_test_wait_until (tls_established, client, SS_TEST_TIMEOUT_MS);
   fd = ss_socket_get_fd (client);
