@@ -22,7 +22,7 @@ struct _SsCall
   char    *python;      /* with the payload cut short, for reading */
   char    *template;    /* with SS_CALL_PAYLOAD where the payload goes */
   char    *c;           /* several C calls for one Python step, as written */
-  char    *result_text; /* a result that is not a number: 'TLSv1.3' */
+  char    *result_text; /* Python's result when not a number: 'TLSv1.3' */
   GBytes  *payload;
   /* a burst: the same call made n_calls times automatically, @result
    * being the last one's */
@@ -174,8 +174,6 @@ ss_call_to_c (SsCall *self)
     return g_strdup (self->c);
   if (self->c != NULL)
     return g_strdup_printf ("%s  /* %s (%s) */", self->c, ss_errno_name (self->errsv), g_strerror (self->errsv));
-  if (self->result_text != NULL)
-    return g_strdup_printf ("%s(%s) = %s", self->name, self->args, self->result_text);
   if (self->n_calls > 1)
     {
       g_autofree char *outcome = ss_call_dup_outcome (self);

@@ -330,7 +330,6 @@ ss_socket_record_payload (SsSocket    *self,
 {
   g_autofree char *tls_args = NULL;
   const char *tls_name = self->tls != NULL ? ss_tls_calls_translate (name, args, &tls_args) : NULL;
-
   SsCall *call;
 
   /* through TLS the bytes go by GnuTLS's calls */
