@@ -284,6 +284,16 @@ ss_test_unused_port (int family)
   return port;
 }
 
+guint16
+ss_test_free_port (int family)
+{
+  guint16 port;
+  int fd = raw_bound_socket (family, 0, &port);
+
+  g_assert_no_errno (close (fd));
+  return port;
+}
+
 typedef struct
 {
   int listener;
@@ -452,6 +462,38 @@ ss_test_raw_recv (int      fd,
                  until_eof ? "the raw peer to read until EOF" : "the raw peer to read its bytes",
                  __FILE__, __LINE__, G_STRFUNC);
   return g_byte_array_free_to_bytes (data.received);
+}
+
+void
+ss_test_raw_exchange (int         client,
+                      int         server,
+                      const char *request,
+                      const char *reply)
+{
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) answer = NULL;
+
+  ss_test_raw_send_all (client, request, strlen (request), SS_TEST_TIMEOUT_MS);
+  g_assert_no_errno (shutdown (client, SHUT_WR));
+  got = ss_test_raw_recv (server, 0, TRUE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), request, strlen (request));
+  ss_test_raw_send_all (server, reply, strlen (reply), SS_TEST_TIMEOUT_MS);
+  g_assert_no_errno (shutdown (server, SHUT_WR));
+  answer = ss_test_raw_recv (client, 0, TRUE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), reply, strlen (reply));
+}
+
+/* @text as one datagram to loopback's (IPv4) @port */
+void
+ss_test_raw_sendto (int         fd,
+                    guint16     port,
+                    const char *text)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
+
+  g_assert_cmpint (sendto (fd, text, strlen (text), 0, (struct sockaddr *) &storage, len), ==,
+                   (gssize) strlen (text));
 }
 
 /* A raw UDP socket on loopback, port 0. */

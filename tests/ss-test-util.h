@@ -84,6 +84,9 @@ socklen_t ss_test_loopback_address    (int            family,
                                        guint16        port,
                                        struct sockaddr_storage *storage);
 guint16   ss_test_unused_port         (int            family);
+/* A port no socket holds (the kernel's pick, let go at once): a server
+ * can bind it again, as one given by a person */
+guint16   ss_test_free_port           (int            family);
 void      ss_test_raw_send_all        (int            fd,
                                        const void    *data,
                                        gsize          len,
@@ -93,11 +96,21 @@ GBytes   *ss_test_raw_recv            (int            fd,
                                        gboolean       until_eof,
                                        guint          timeout_ms);
 void      ss_test_raw_close_with_reset (int           fd);
+/* Through a relay: @client sends @request and half-closes; @server reads
+ * it to the end, answers @reply and half-closes; @client reads that to
+ * the end. Each side must get exactly what the other sent. */
+void      ss_test_raw_exchange        (int            client,
+                                       int            server,
+                                       const char    *request,
+                                       const char    *reply);
 
 /* A raw UDP socket bound to loopback, port 0, and the next datagram
  * on it, whole (at most 2 KiB), with its sender's port. */
 int       ss_test_raw_udp_socket      (int            family,
                                        guint16       *port);
+void      ss_test_raw_sendto          (int            fd,
+                                       guint16        port,
+                                       const char    *text);
 GBytes   *ss_test_raw_recv_datagram   (int            fd,
                                        guint16       *from_port,
                                        guint          timeout_ms);

@@ -11,6 +11,7 @@
 
 #include "ss-test-window.h"
 #include "ss-text-cell.h"
+#include "ss-tls-panel.h"
 #include "ss-traffic-view.h"
 
 static SsApplication *app;
@@ -333,6 +334,14 @@ ss_test_page_child (SsSocketPage *page,
                     const char   *name)
 {
   return ss_test_template_child (page, SS_TYPE_SOCKET_PAGE, name);
+}
+
+/* A widget of the page's TLS panel (its switch, options, facts) */
+gpointer
+ss_test_tls_panel_child (SsSocketPage *page,
+                         const char   *name)
+{
+  return ss_test_template_child (ss_test_page_child (page, "tls_panel"), SS_TYPE_TLS_PANEL, name);
 }
 
 /* The send box's text and its line ending, inside the page's composer */

@@ -98,6 +98,8 @@ SsSocketPage   *ss_test_wait_page            (SsTestWindow   *f,
                                               SsSocket       *socket);
 gpointer        ss_test_page_child           (SsSocketPage   *page,
                                               const char     *name);
+gpointer        ss_test_tls_panel_child      (SsSocketPage   *page,
+                                              const char     *name);
 GtkTextView    *ss_test_send_text            (SsSocketPage   *page);
 GtkDropDown    *ss_test_line_ending          (SsSocketPage   *page);
 const char     *ss_test_page_title           (SsSocketPage   *page);

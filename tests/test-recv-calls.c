@@ -159,22 +159,6 @@ test_seed_recipe_reads_complete (void)
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
 
-/* A port no socket holds: the kernel's pick, let go at once. */
-static guint16
-free_port (void)
-{
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  struct sockaddr_storage storage;
-  socklen_t len = ss_test_loopback_address (AF_INET, 0, &storage);
-  guint16 port;
-
-  g_assert_no_errno (fd);
-  g_assert_no_errno (bind (fd, (struct sockaddr *) &storage, len));
-  port = ss_test_fd_local_port (fd);
-  g_assert_no_errno (close (fd));
-  return port;
-}
-
 /* A client of a server that may not listen yet: connects once it does;
  * a @process that never listens is killed before the test fails. */
 static int
@@ -222,7 +206,7 @@ test_server_script_replays (void)
     return;
 
   /* a port of its own, as a person gives: the script binds it again */
-  port = free_port ();
+  port = ss_test_free_port (AF_INET);
   spec = g_strdup_printf ("tcp-listen:127.0.0.1:%u", port);
   session = ss_session_new ();
   ss_session_set_close_on_peer_close (session, TRUE);

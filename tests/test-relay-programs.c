@@ -229,8 +229,6 @@ test_relay_python_export (void)
   g_autofree char *dir = g_dir_make_tmp ("sockscope-relay-py-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "relay.py", NULL);
   g_autoptr(GSubprocess) relay = NULL;
-  g_autoptr(GBytes) got = NULL;
-  g_autoptr(GBytes) answer = NULL;
   int client, server, probe;
 
   if (python == NULL)
@@ -261,14 +259,7 @@ test_relay_python_export (void)
 
   client = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
   server = ss_test_raw_accept (target, SS_TEST_TIMEOUT_MS);
-  ss_test_raw_send_all (client, "via python", 10, SS_TEST_TIMEOUT_MS);
-  g_assert_no_errno (shutdown (client, SHUT_WR));
-  got = ss_test_raw_recv (server, 0, TRUE, SS_TEST_TIMEOUT_MS);
-  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "via python", 10);
-  ss_test_raw_send_all (server, "back", 4, SS_TEST_TIMEOUT_MS);
-  g_assert_no_errno (shutdown (server, SHUT_WR));
-  answer = ss_test_raw_recv (client, 0, TRUE, SS_TEST_TIMEOUT_MS);
-  g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), "back", 4);
+  ss_test_raw_exchange (client, server, "via python", "back");
 
   g_subprocess_force_exit (relay);
   g_subprocess_wait (relay, NULL, NULL);

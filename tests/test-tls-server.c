@@ -377,42 +377,50 @@ has_ticket (gpointer user_data)
   return ss_test_count_events (user_data, "TLS ← NewSessionTicket") > 0;
 }
 
-/* A client of ours and a listener of ours, TLS 1.3 and TLS 1.2 (@data):
- * the first connection is a full handshake that leaves a ticket with the
- * client, the second offers it and is resumed, on both sides; the ticket
- * was offered once, and the second handshake gave a new one, so a third
- * is resumed too. Another server name has no ticket: a full handshake. */
+/* A client of ours and a listener of ours, TLS 1.3 and TLS 1.2 (@data),
+ * the client trusting the listener's certificate by a CA file: the first
+ * connection is a full handshake that leaves a ticket with the client
+ * (under TLS 1.3 it comes with the listener's first bytes),
+ * the second offers it and is resumed, on both sides, and shows the
+ * certificate verified when the session began; the ticket was offered
+ * once, and the second handshake gave a new one, so a third is resumed
+ * too. A session whose certificate was not verified (--insecure) keeps no
+ * ticket: its next connection is a full handshake again. */
 static void
 test_resumption (gconstpointer data)
 {
   int version = GPOINTER_TO_INT (data);
   g_autoptr(SsSession) session = ss_session_new ();
   g_autoptr(SsTlsConfig) config = ss_tls_config_new ();
-  g_autoptr(SsTlsConfig) other_name = NULL;
+  g_autoptr(SsTlsConfig) insecure = NULL;
+  g_autoptr(Cert) cert = ss_test_tls_make_cert ("resumed", "localhost", -DAY, DAY, NULL, FALSE);
   g_autoptr(GError) error = NULL;
   g_autoptr(SsSocket) listener = NULL;
   g_autofree char *spec = NULL;
 
   ss_tls_resumption_forget_all ();
-  ss_tls_config_set_insecure (config, TRUE);
+  g_assert_true (ss_tls_config_set_certificate (config, cert->cert_path, cert->key_path, &error));
+  g_assert_true (ss_tls_config_set_cafile (config, cert->cert_path, &error));
+  ss_tls_config_set_servername (config, "localhost");
   ss_tls_config_set_versions (config, version, version);
   ss_session_set_tls_config (session, config);
   listener = ss_test_open_spec (session, "tls-listen:127.0.0.1:0", &error);
   g_assert_no_error (error);
   spec = g_strdup_printf ("tls:127.0.0.1:%u", ss_test_tls_port_of (listener));
 
-  for (guint i = 0; i < 4; i++)
+  for (guint i = 0; i < 5; i++)
     {
       g_autoptr(SsSocket) client = NULL;
+      g_autofree char *facts = NULL;
       gboolean expect_resumed = i == 1 || i == 2;
       SsSocket *connection;
 
       if (i == 3)
         {
-          /* a ticket is the server's and the name's: another name, none */
-          other_name = ss_tls_config_copy (config);
-          ss_tls_config_set_servername (other_name, "other.example");
-          ss_session_set_tls_config (session, other_name);
+          insecure = ss_tls_config_copy (config);
+          g_assert_true (ss_tls_config_set_cafile (insecure, NULL, &error));
+          ss_tls_config_set_insecure (insecure, TRUE);
+          ss_session_set_tls_config (session, insecure);
         }
       client = ss_test_open_spec (session, spec, &error);
       g_assert_no_error (error);
@@ -421,12 +429,20 @@ test_resumption (gconstpointer data)
       ss_test_wait_connections (listener, i + 1);
       connection = ss_test_connection_at (listener, i);
       ss_test_wait_until (ss_test_tls_settled, connection, PEER_TIMEOUT_MS);
+      /* a TLS 1.3 ticket goes with the server's first bytes */
+      ss_test_send_ok (connection, "hi\n", 3);
       if (version == SS_TLS_VERSION_1_3)
         ss_test_wait_until (has_ticket, client, PEER_TIMEOUT_MS);
+      ss_test_wait_bytes_in (client, 3);
       g_assert_cmpint (ss_tls_session_get_resumed (ss_socket_get_tls_session (client)), ==, expect_resumed);
       g_assert_cmpint (ss_tls_session_get_resumed (ss_socket_get_tls_session (connection)), ==, expect_resumed);
+      facts = ss_tls_session_dup_facts (ss_socket_get_tls_session (client));
+      g_assert_nonnull (strstr (facts, "Subject: CN=resumed"));
       if (expect_resumed)
-        ss_test_assert_event (client, ", resumed");
+        {
+          ss_test_assert_event (client, ", resumed");
+          ss_test_assert_event (client, "verified when this session began");
+        }
       else
         g_assert_cmpuint (ss_test_count_events (client, ", resumed"), ==, 0);
       ss_socket_close (client);

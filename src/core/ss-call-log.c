@@ -295,12 +295,17 @@ char *
 ss_call_log_to_python (SsCallLog *self)
 {
   GString *script;
+  gboolean tls = FALSE;
 
   g_return_val_if_fail (SS_IS_CALL_LOG (self), NULL);
 
+  /* the TLS steps are GnuTLS's calls, and ssl's in Python */
+  for (guint i = 0; i < self->calls->len && !tls; i++)
+    tls = g_str_has_prefix (ss_call_get_name (g_ptr_array_index (self->calls, i)), "gnutls_");
   script = g_string_new ("#!/usr/bin/env python3\n"
                          "# Exported by Sockscope: the socket calls of a session, in order.\n"
-                         "import socket\n\n");
+                         "import socket\n");
+  g_string_append (script, tls ? "import ssl\n\n" : "\n");
   for (guint i = 0; i < self->calls->len; i++)
     {
       SsCall *call = g_ptr_array_index (self->calls, i);

@@ -21,6 +21,8 @@ struct _SsCall
   char    *args;
   char    *python;      /* with the payload cut short, for reading */
   char    *template;    /* with SS_CALL_PAYLOAD where the payload goes */
+  char    *c;           /* several C calls for one Python step, as written */
+  char    *result_text; /* Python's result when not a number: 'TLSv1.3' */
   GBytes  *payload;
   /* a burst: the same call made n_calls times automatically, @result
    * being the last one's */
@@ -39,6 +41,8 @@ ss_call_finalize (GObject *object)
   g_free (self->args);
   g_free (self->python);
   g_free (self->template);
+  g_free (self->c);
+  g_free (self->result_text);
   g_clear_pointer (&self->payload, g_bytes_unref);
 
   G_OBJECT_CLASS (ss_call_parent_class)->finalize (object);
@@ -166,6 +170,10 @@ ss_call_to_c (SsCall *self)
 {
   g_return_val_if_fail (SS_IS_CALL (self), NULL);
 
+  if (self->c != NULL && self->errsv == 0)
+    return g_strdup (self->c);
+  if (self->c != NULL)
+    return g_strdup_printf ("%s  /* %s (%s) */", self->c, ss_errno_name (self->errsv), g_strerror (self->errsv));
   if (self->n_calls > 1)
     {
       g_autofree char *outcome = ss_call_dup_outcome (self);
@@ -290,4 +298,48 @@ ss_call_dup_outcome (SsCall *self)
     return g_strdup_printf ("%" G_GINT64_FORMAT " byte%s", self->result, self->result == 1 ? "" : "s");
   return g_strdup_printf ("%u calls, %" G_GUINT64_FORMAT " byte%s%s", self->n_calls, self->total,
                           self->total == 1 ? "" : "s", self->result == 0 ? ", the last 0" : "");
+}
+
+/**
+ * ss_call_set_c:
+ * @c: the C calls, as written, with their results
+ *
+ * For a step that is one statement in Python but several calls in C
+ * (ssl's wrap_socket() is gnutls_init(), gnutls_server_name_set() and
+ * gnutls_transport_set_int()): the C notation shows @c as it is. Set
+ * right after the call is recorded, before the main loop runs again.
+ */
+void
+ss_call_set_c (SsCall     *self,
+               const char *c)
+{
+  g_return_if_fail (SS_IS_CALL (self));
+
+  g_free (self->c);
+  self->c = g_strdup (c);
+}
+
+/**
+ * ss_call_set_result_text:
+ * @text: what the call returned, as the notation writes it
+ *
+ * For a call whose result is not a number: ssk3.version() gives
+ * 'TLSv1.3'. Set right after the call is recorded.
+ */
+void
+ss_call_set_result_text (SsCall     *self,
+                         const char *text)
+{
+  g_return_if_fail (SS_IS_CALL (self));
+
+  g_free (self->result_text);
+  self->result_text = g_strdup (text);
+}
+
+/* (nullable): see ss_call_set_result_text() */
+const char *
+ss_call_get_result_text (SsCall *self)
+{
+  g_return_val_if_fail (SS_IS_CALL (self), NULL);
+  return self->result_text;
 }

@@ -38,5 +38,10 @@ void        ss_call_add_to_burst (SsCall    *self,
 guint       ss_call_get_n_calls (SsCall     *self);
 guint64     ss_call_get_total   (SsCall     *self);
 char       *ss_call_dup_outcome (SsCall     *self);
+void        ss_call_set_c       (SsCall     *self,
+                                 const char *c);
+void        ss_call_set_result_text (SsCall     *self,
+                                     const char *text);
+const char *ss_call_get_result_text (SsCall     *self);
 
 G_END_DECLS

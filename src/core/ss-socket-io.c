@@ -480,7 +480,7 @@ ss_socket_shutdown (SsSocket  *self,
   g_autofree char *name = NULL;
   g_autofree char *args = NULL;
   g_autofree char *python = NULL;
-  int result;
+  int result, errsv;
 
   g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
   g_return_val_if_fail (how == SHUT_RD || how == SHUT_WR || how == SHUT_RDWR, FALSE);
@@ -488,15 +488,15 @@ ss_socket_shutdown (SsSocket  *self,
   if (!ss_socket_check_open (self, "shutdown", error))
     return FALSE;
 
-  /* close_notify first, so the peer sees the end and not a truncation
-   * (after shutdown() it could no longer be sent) */
+  /* close_notify first, so the peer sees the end and not a truncation */
   if (how != SHUT_RD)
     ss_socket_tls_close (self);
   result = shutdown (self->fd, how);
+  errsv = result < 0 ? errno : 0;
   name = ss_socket_dup_python_name (self);
   args = g_strdup_printf ("%d, %s", self->fd, shutdown_name (how));
   python = g_strdup_printf ("%s.shutdown(socket.%s)", name, shutdown_name (how));
-  if (!ss_socket_record (self, "shutdown", args, python, result, result < 0 ? errno : 0, error))
+  if (!ss_socket_record (self, "shutdown", args, python, result, errsv, error))
     return FALSE;
 
   if (how != SHUT_WR)

@@ -188,6 +188,9 @@ struct _SsSocket
   guint          connect_ex : 1;
   guint          close_on_peer_close : 1;
   guint          accepted : 1;      /* from a listener, which may be gone */
+  guint          tls_context_told : 1;    /* a listener's ssl context is in the call log */
+  guint          tls_handshake_told : 1;  /* do_handshake() is in the call log */
+  guint          tls_bye_sent : 1;        /* by the close or shutdown being made */
 };
 
 extern GParamSpec *ss_socket_properties[SS_SOCKET_N_PROPS];

@@ -14,6 +14,7 @@
 
 #include "ss-error.h"
 #include "ss-socket-private.h"
+#include "ss-tls-calls.h"
 
 /* Bounded work per wake-up, so one busy socket cannot starve the others
  * or the window. */
@@ -242,8 +243,14 @@ record_automatic_recv (SsSocket *self,
       ss_socket_record (self, recv_name (self), args, python, -1, errsv, NULL);
       return;
     }
-  g_set_object (&self->recv_burst,
-                ss_call_log_record_burst (self->calls, self->fd, recv_name (self), args, python, n));
+  {
+    g_autofree char *tls_args = NULL;
+    const char *tls_name = self->tls != NULL ? ss_tls_calls_translate ("recv", args, &tls_args) : NULL;
+
+    g_set_object (&self->recv_burst,
+                  ss_call_log_record_burst (self->calls, self->fd, tls_name ? tls_name : recv_name (self),
+                                            tls_name ? tls_args : args, python, n));
+  }
   self->recv_burst_time = now;
 }
 

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 
 #include "ss-constants.h"
+#include "ss-relay-script.h"
 #include "ss-socket-private.h"
 
 static gboolean
@@ -199,26 +200,11 @@ ss_socket_dup_relay_server_address (SsSocket *self)
   return ss_address_copy (ss_relay_pair_get_target (self->relay_pair));
 }
 
-/* An address as Python writes it; an abstract Unix name starts with NUL. */
-static char *
-dup_python_address (const SsAddress *address)
-{
-  g_autofree char *text = NULL;
-
-  if (ss_address_get_family (address) != AF_UNIX)
-    return ss_address_to_python (address);
-  text = ss_address_to_string (address);
-  if (text[0] == '@')
-    return g_strdup_printf ("'\\0%s'", text + 1);
-  return g_strdup_printf ("'%s'", text);
-}
-
 /**
  * ss_socket_relay_to_python:
  *
  * A small runnable relay in the seed's style, for a relay socket: its
- * listening address and target, one thread a direction, ends passed on
- * as half-closes and resets as resets.
+ * listening address and target (see ss_relay_script_new()).
  *
  * Returns: (transfer full) (nullable): the script, or %NULL when @self
  *   is not a relay
@@ -229,9 +215,6 @@ ss_socket_relay_to_python (SsSocket *self)
   struct sockaddr_storage storage = { 0 };
   socklen_t len = sizeof storage;
   g_autoptr(SsAddress) local = NULL;
-  g_autofree char *listen = NULL;
-  g_autofree char *target = NULL;
-  const char *family;
 
   g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
 
@@ -243,61 +226,5 @@ ss_socket_relay_to_python (SsSocket *self)
     local = ss_address_parse_numeric (self->local_address, self->family, NULL, NULL);
   if (local == NULL)
     return NULL;
-  listen = dup_python_address (local);
-  target = dup_python_address (self->relay_target);
-  family = ss_family_name (self->family);
-
-  return g_strdup_printf (
-    "#!/usr/bin/env python3\n"
-    "# Exported by Sockscope: a relay, in the seed's recipes. Each client\n"
-    "# accepted gets its own connection to the target; one thread a direction.\n"
-    "import socket\n"
-    "import struct\n"
-    "import threading\n"
-    "\n"
-    "LISTEN = %s\n"
-    "TARGET = %s\n"
-    "\n"
-    "\n"
-    "def forward(src, dst, ended):\n"
-    "    try:\n"
-    "        while True:\n"
-    "            data = src.recv(65536)\n"
-    "            if not data:\n"
-    "                # a half-close is passed on as a half-close\n"
-    "                dst.shutdown(socket.SHUT_WR)\n"
-    "                break\n"
-    "            dst.sendall(data)\n"
-    "    except OSError:\n"
-    "        # a reset is passed on as a reset\n"
-    "        dst.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n"
-    "        dst.close()\n"
-    "        src.close()\n"
-    "        return\n"
-    "    ended.append(src)\n"
-    "    if len(ended) == 2:\n"
-    "        src.close()\n"
-    "        dst.close()\n"
-    "\n"
-    "\n"
-    "sk = socket.socket(socket.%s, socket.%s)\n"
-    "%s"
-    "sk.bind(LISTEN)\n"
-    "sk.listen(128)\n"
-    "while True:\n"
-    "    conn, addr = sk.accept()\n"
-    "    upstream = socket.socket(socket.%s, socket.SOCK_STREAM)\n"
-    "    try:\n"
-    "        upstream.connect(TARGET)\n"
-    "    except OSError as error:\n"
-    "        print(addr, error)\n"
-    "        upstream.close()\n"
-    "        conn.close()\n"
-    "        continue\n"
-    "    ended = []\n"
-    "    threading.Thread(target=forward, args=(conn, upstream, ended), daemon=True).start()\n"
-    "    threading.Thread(target=forward, args=(upstream, conn, ended), daemon=True).start()\n",
-    listen, target, family, ss_type_name (self->type),
-    self->family == AF_UNIX ? "" : "sk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n",
-    ss_family_name (ss_address_get_family (self->relay_target)));
+  return ss_relay_script_new (self->type, local, self->relay_target, self->relay_idle_ms);
 }

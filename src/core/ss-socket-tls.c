@@ -15,6 +15,7 @@
 #include "ss-address.h"
 #include "ss-error.h"
 #include "ss-socket-private.h"
+#include "ss-tls-calls.h"
 #include "ss-tls-sniff.h"
 
 /* a peer that stops in the middle of a handshake must not hold a
@@ -63,6 +64,49 @@ dup_host (const char *address)
   return g_steal_pointer (&host);
 }
 
+/* The call log's steps, in Python's ssl and in GnuTLS: the context
+ * (a listener's once, for all its connections), then wrap_socket(). */
+static void
+record_start (SsSocket    *self,
+              SsTlsConfig *config,
+              gboolean     server,
+              const char  *plain_name)
+{
+  g_autofree char *tls_name = ss_socket_dup_python_name (self);
+  g_autofree char *ctx_name = NULL;
+  SsSocket *listener = self->listener;
+
+  if (server && listener != NULL && listener->tls_config == config)
+    {
+      ctx_name = g_strdup_printf ("ctx%d", listener->fd);
+      if (!listener->tls_context_told)
+        ss_tls_calls_record_context (self->calls, listener->fd, ctx_name, config, TRUE);
+      listener->tls_context_told = TRUE;
+    }
+  else
+    {
+      ctx_name = g_strdup ("ctx");
+      ss_tls_calls_record_context (self->calls, self->fd, ctx_name, config, server);
+    }
+  ss_tls_calls_record_wrap (self->calls, self->fd, ctx_name, plain_name, tls_name, self->tls);
+  /* what is received from now on is read through TLS, by another name */
+  g_clear_object (&self->recv_burst);
+}
+
+/* do_handshake(), once, when the handshake is over either way */
+static void
+record_handshake (SsSocket *self,
+                  int       errsv)
+{
+  g_autofree char *tls_name = NULL;
+
+  if (self->tls_handshake_told)
+    return;
+  self->tls_handshake_told = TRUE;
+  tls_name = ss_socket_dup_python_name (self);
+  ss_tls_calls_record_handshake (self->calls, self->fd, tls_name, self->tls, errsv);
+}
+
 static gboolean
 handshake_timed_out (gpointer user_data)
 {
@@ -72,6 +116,7 @@ handshake_timed_out (gpointer user_data)
 
   self->tls_timeout_id = 0;
   ss_tls_session_fail (self->tls, reason);
+  record_handshake (self, ETIMEDOUT);
   ss_socket_connection_failed (self, ETIMEDOUT, "TLS");
   ss_socket_close_if_done (self);
   ss_traffic_log_flush (self->traffic);
@@ -133,12 +178,15 @@ start_tls (SsSocket     *self,
            GError      **error)
 {
   g_autofree char *bind_host = NULL;
+  g_autofree char *plain_name = NULL;
   g_autoptr(GByteArray) hello = NULL;
 
   g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
   g_return_val_if_fail (config != NULL, FALSE);
 
   hello = g_steal_pointer (&self->tls_hello);
+  /* the call log names the socket as it was before it wraps */
+  plain_name = ss_socket_dup_python_name (self);
   if (server)
     bind_host = dup_host (self->local_address);
   self->tls = ss_tls_session_new (self->fd, server, config, server ? bind_host : host, error);
@@ -148,6 +196,7 @@ start_tls (SsSocket     *self,
       return FALSE;
     }
   ss_tls_session_set_event_func (self->tls, session_event, self);
+  record_start (self, config, server, plain_name);
   if (server && hello != NULL)
     ss_tls_session_feed (self->tls, hello->data, hello->len);
   g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_TLS_SESSION]);
@@ -287,6 +336,7 @@ ss_socket_tls_ready (SsSocket *self)
       state = SS_TLS_STATE_FAILED;
       errsv = EPROTO;
     }
+  record_handshake (self, errsv);
   if (state == SS_TLS_STATE_FAILED)
     {
       g_clear_handle_id (&self->tls_timeout_id, g_source_remove);
@@ -370,7 +420,13 @@ ss_socket_tls_close (SsSocket *self)
 {
   g_clear_handle_id (&self->tls_timeout_id, g_source_remove);
   if (self->tls != NULL && self->failure == 0)
-    ss_tls_session_bye (self->tls);
+    {
+      gboolean before = ss_tls_calls_get_bye_sent (self->tls);
+
+      ss_tls_session_bye (self->tls);
+      /* the call being made says so in C */
+      self->tls_bye_sent = !before && ss_tls_calls_get_bye_sent (self->tls);
+    }
 }
 
 void
@@ -415,6 +471,8 @@ ss_socket_set_tls (SsSocket     *self,
     ss_tls_config_ref (config);
   g_clear_pointer (&self->tls_config, ss_tls_config_unref);
   self->tls_config = config;
+  /* the next connection's context is made again, with these settings */
+  self->tls_context_told = FALSE;
   g_free (self->tls_host);
   self->tls_host = g_strdup (host);
   return TRUE;

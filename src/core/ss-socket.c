@@ -20,6 +20,7 @@
 #include "ss-error.h"
 #include "ss-escape.h"
 #include "ss-socket-private.h"
+#include "ss-tls-calls.h"
 
 /* The descriptor is always non-blocking at the kernel: every call either
  * completes at once or is finished later from the fd source, so nothing in
@@ -327,7 +328,16 @@ ss_socket_record_payload (SsSocket    *self,
                           int          errsv,
                           GError     **error)
 {
-  ss_call_log_record_payload (self->calls, self->fd, name, args, python, payload, result, errsv);
+  g_autofree char *tls_args = NULL;
+  const char *tls_name = self->tls != NULL ? ss_tls_calls_translate (name, args, &tls_args) : NULL;
+  SsCall *call;
+
+  /* through TLS the bytes go by GnuTLS's calls */
+  call = ss_call_log_record_payload (self->calls, self->fd, tls_name ? tls_name : name,
+                                     tls_name ? tls_args : args, python, payload, result, errsv);
+  if (self->tls_bye_sent)
+    ss_tls_calls_add_bye (call);
+  self->tls_bye_sent = FALSE;
   /* any other call on this socket ends a burst of automatic receives */
   g_clear_object (&self->recv_burst);
   if (errsv == 0)
@@ -337,12 +347,16 @@ ss_socket_record_payload (SsSocket    *self,
 }
 
 /* "sk3" for sockets the person made, "conn5" for accepted ones, as the seed
- * names them. */
+ * names them; "ssk3" and "sconn5" once wrap_socket() made them speak TLS.
+ * A UDP relay's upstream sockets sit under their relay too, but socket()
+ * made them: they stay "sk". */
 char *
 ss_socket_dup_python_name (SsSocket *self)
 {
   g_return_val_if_fail (SS_IS_SOCKET (self), NULL);
-  return g_strdup_printf ("%s%d", self->listener ? "conn" : "sk", self->fd);
+  if (self->tls != NULL)
+    return g_strdup_printf ("%s%d", self->accepted ? "sconn" : "ssk", self->fd);
+  return g_strdup_printf ("%s%d", self->accepted ? "conn" : "sk", self->fd);
 }
 
 gboolean

@@ -296,6 +296,24 @@ ss_tls_certificate_dup_pem (SsTlsCertificate *self)
   return text;
 }
 
+/* The certificate and its key, as Python's load_cert_chain() reads one
+ * file: for an exported script that serves with the session's generated
+ * certificate. */
+char *
+ss_tls_certificate_dup_pem_with_key (SsTlsCertificate *self)
+{
+  g_autofree char *pem = ss_tls_certificate_dup_pem (self);
+  gnutls_datum_t key = { NULL, 0 };
+  char *text;
+
+  if (pem == NULL || self->key == NULL ||
+      gnutls_x509_privkey_export2 (self->key, GNUTLS_X509_FMT_PEM, &key) < 0)
+    return NULL;
+  text = g_strdup_printf ("%s%.*s", pem, (int) key.size, (const char *) key.data);
+  gnutls_free (key.data);
+  return text;
+}
+
 /* the certificate alone (never its key), for curl --cacert */
 gboolean
 ss_tls_certificate_save_pem (SsTlsCertificate  *self,

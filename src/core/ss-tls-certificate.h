@@ -25,6 +25,7 @@ char             *ss_tls_certificate_dup_subject     (SsTlsCertificate        *s
 char             *ss_tls_certificate_dup_names       (SsTlsCertificate        *self);
 char             *ss_tls_certificate_describe        (SsTlsCertificate        *self);
 char             *ss_tls_certificate_dup_pem         (SsTlsCertificate        *self);
+char             *ss_tls_certificate_dup_pem_with_key (SsTlsCertificate       *self);
 gboolean          ss_tls_certificate_save_pem        (SsTlsCertificate        *self,
                                                       const char              *path,
                                                       GError                 **error);

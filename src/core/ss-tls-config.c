@@ -34,6 +34,7 @@ struct _SsTlsConfig
    * (the command line's) */
   gnutls_certificate_credentials_t credentials[2];
   SsTlsCertificate *server_certificate;  /* given, or generated */
+  int              trust_count;  /* the CAs the client's credentials hold */
   /* replaced by a change of files, but sessions may still use them */
   GPtrArray       *retired;
 };
@@ -321,6 +322,21 @@ ss_tls_config_get_cert_file (SsTlsConfig *self)
   return self->cert_file;
 }
 
+/* (nullable): NULL when the key is in the certificate's file */
+const char *
+ss_tls_config_get_key_file (SsTlsConfig *self)
+{
+  return self->key_file;
+}
+
+/* what loading the client's trust gave (the CAs, or a GnuTLS error),
+ * once its credentials are made */
+int
+ss_tls_config_get_trust_count (SsTlsConfig *self)
+{
+  return self->trust_count;
+}
+
 void
 ss_tls_config_set_keylog_path (SsTlsConfig *self,
                                const char  *path)
@@ -383,6 +399,8 @@ ss_tls_config_get_credentials (SsTlsConfig  *self,
     ret = gnutls_certificate_set_x509_trust_file (credentials, self->cafile, GNUTLS_X509_FMT_PEM);
   else
     ret = gnutls_certificate_set_x509_system_trust (credentials);
+  if (!server)
+    self->trust_count = ret;
   if (ret < 0 && self->cafile != NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

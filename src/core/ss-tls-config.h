@@ -52,6 +52,8 @@ gboolean     ss_tls_config_set_certificate   (SsTlsConfig  *self,
                                               const char   *key_path,
                                               GError      **error);
 const char  *ss_tls_config_get_cert_file     (SsTlsConfig  *self);
+const char  *ss_tls_config_get_key_file      (SsTlsConfig  *self);
+int          ss_tls_config_get_trust_count   (SsTlsConfig  *self);
 void         ss_tls_config_set_keylog_path   (SsTlsConfig  *self,
                                               const char   *path);
 const char  *ss_tls_config_get_keylog_path   (SsTlsConfig  *self);

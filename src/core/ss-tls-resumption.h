@@ -10,12 +10,15 @@
 G_BEGIN_DECLS
 
 char     *ss_tls_resumption_key           (int               fd,
-                                           const char       *servername);
+                                           const char       *servername,
+                                           const char       *cafile);
 gboolean  ss_tls_resumption_offer         (gnutls_session_t  session,
-                                           const char       *key);
+                                           const char       *key,
+                                           GPtrArray       **chain);
 gboolean  ss_tls_resumption_keep          (gnutls_session_t  session,
-                                           const char       *key);
-void      ss_tls_resumption_enable_server (gnutls_session_t  session);
+                                           const char       *key,
+                                           GPtrArray        *chain);
+gboolean  ss_tls_resumption_enable_server (gnutls_session_t  session);
 void      ss_tls_resumption_forget_all    (void);
 
 G_END_DECLS

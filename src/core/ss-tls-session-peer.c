@@ -108,6 +108,16 @@ ss_tls_session_verify_peer (SsTlsSession *self)
   g_autofree char *fingerprint = NULL;
   int ret;
 
+  /* resumed: no certificate came; the one verified when the session
+   * began (the only kind whose ticket is kept) vouches for it */
+  if (!self->server && self->resumed_chain != NULL && gnutls_session_is_resumed (self->session))
+    {
+      g_clear_pointer (&self->peer_chain, g_ptr_array_unref);
+      self->peer_chain = g_ptr_array_ref (self->resumed_chain);
+      ss_tls_session_tell (self, _("The peer's certificate is valid for %s: verified when this session began (a resumed handshake sends none)"),
+                           self->check_name ? self->check_name : "?");
+      return;
+    }
   read_peer_chain (self);
   if (self->server)
     {

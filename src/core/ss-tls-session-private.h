@@ -21,6 +21,9 @@ struct _SsTlsSession
   char             *host;          /* a client's: what it connected to */
   char             *check_name;    /* the name the certificate must have */
   char             *resume_key;    /* a client's: its tickets are kept under it */
+  GPtrArray        *resumed_chain; /* verified when the ticket offered came */
+  gboolean          tickets;       /* a server's: it gives session tickets */
+  gboolean          ticket_due;    /* a TLS 1.3 server's: one goes with its first bytes */
   SsTlsState        state;
 
   SsTlsEventFunc    event_func;

@@ -92,6 +92,15 @@ ss_tls_session_set_state (SsTlsSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* A client keeps the server's ticket only when its certificate was
+ * verified: a resumed handshake sends none, and stands on this one. */
+static void
+keep_ticket (SsTlsSession *self)
+{
+  if (!self->server && self->state == SS_TLS_STATE_ESTABLISHED && self->verification == NULL)
+    ss_tls_resumption_keep (self->session, self->resume_key, self->peer_chain);
+}
+
 static int
 handshake_hook (gnutls_session_t      session,
                 unsigned int          type,
@@ -110,8 +119,8 @@ handshake_hook (gnutls_session_t      session,
     ss_tls_session_tell (self, g_dngettext (GETTEXT_PACKAGE, "TLS → %s (%u byte)", "TLS → %s (%u bytes)", size),
           message_name (type), size);
   /* TLS 1.3 gives tickets after the handshake */
-  if (!self->server && incoming && type == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET)
-    ss_tls_resumption_keep (session, self->resume_key);
+  if (incoming && type == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET)
+    keep_ticket (self);
   return 0;
 }
 
@@ -285,7 +294,8 @@ ss_tls_session_new (int           fd,
   if (credentials == NULL)
     return NULL;
 
-  if (!ss_tls_check (gnutls_init (&self->session, (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK),
+  if (!ss_tls_check (gnutls_init (&self->session, (server ? GNUTLS_SERVER | GNUTLS_NO_AUTO_SEND_TICKET : GNUTLS_CLIENT) |
+                                                  GNUTLS_NONBLOCK),
               "gnutls_init", error))
     return NULL;
   gnutls_session_set_ptr (self->session, self);
@@ -317,11 +327,11 @@ ss_tls_session_new (int           fd,
       if (servername != NULL && *servername != '\0' && !is_ip_address (servername))
         gnutls_server_name_set (self->session, GNUTLS_NAME_DNS, servername, strlen (servername));
       self->check_name = g_strdup (servername != NULL && *servername != '\0' ? servername : host);
-      self->resume_key = ss_tls_resumption_key (fd, self->check_name);
-      ss_tls_resumption_offer (self->session, self->resume_key);
+      self->resume_key = ss_tls_resumption_key (fd, self->check_name, ss_tls_config_get_cafile (config));
+      ss_tls_resumption_offer (self->session, self->resume_key, &self->resumed_chain);
     }
   else
-    ss_tls_resumption_enable_server (self->session);
+    self->tickets = ss_tls_resumption_enable_server (self->session);
   return g_steal_pointer (&self);
 }
 
@@ -336,6 +346,7 @@ ss_tls_session_finalize (GObject *object)
   g_free (self->host);
   g_free (self->check_name);
   g_free (self->resume_key);
+  g_clear_pointer (&self->resumed_chain, g_ptr_array_unref);
   g_free (self->verification);
   g_clear_pointer (&self->peer_chain, g_ptr_array_unref);
   g_clear_pointer (&self->early, g_byte_array_unref);
@@ -441,11 +452,14 @@ handshake_done (SsTlsSession *self)
         ss_tls_session_get_group (self),
         alpn != NULL ? _(", ALPN ") : "", alpn != NULL ? alpn : "",
         gnutls_session_is_resumed (self->session) ? _(", resumed") : "");
-  /* TLS 1.2 gave its ticket (or session ID) in the handshake */
-  if (!self->server)
-    ss_tls_resumption_keep (self->session, self->resume_key);
-  ss_tls_session_set_state (self, SS_TLS_STATE_ESTABLISHED);
+  /* verified before it is announced: what shows the session (the facts)
+   * shows its certificate and the verdict at once */
   ss_tls_session_verify_peer (self);
+  if (self->state == SS_TLS_STATE_HANDSHAKING)
+    ss_tls_session_set_state (self, SS_TLS_STATE_ESTABLISHED);
+  /* TLS 1.2 gave its ticket (or session ID) in the handshake */
+  keep_ticket (self);
+  self->ticket_due = self->tickets && gnutls_protocol_get_version (self->session) == GNUTLS_TLS1_3;
 }
 
 /* what went wrong in plain words, and the errno the socket ends with */
@@ -654,9 +668,23 @@ ss_tls_session_send (SsTlsSession *self,
                      gsize         len,
                      int          *errsv)
 {
-  ssize_t n = gnutls_record_send (self->session, data, len);
+  ssize_t n;
 
   *errsv = 0;
+  /* a TLS 1.3 server's session ticket, ahead of its first bytes (see
+   * ss_tls_resumption_enable_server()); sent or failed, the data goes */
+  if (self->ticket_due)
+    {
+      int ret = gnutls_session_ticket_send (self->session, 1, 0);
+
+      if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
+        {
+          *errsv = EAGAIN;
+          return -1;
+        }
+      self->ticket_due = FALSE;
+    }
+  n = gnutls_record_send (self->session, data, len);
   if (n >= 0)
     return n;
   if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)

@@ -59,9 +59,14 @@ format_row (SsCallView *self,
       if (outcome != NULL)
         /* a burst of automatic calls: how many, and what they got */
         body = g_strdup_printf ("%s  # → %s", ss_call_get_python (call), outcome);
+      else if (errsv != 0 && ss_call_get_result_text (call) != NULL)
+        /* what Python raises, when it is not an OSError of errno's */
+        body = g_strdup_printf ("%s  # %s", ss_call_get_python (call), ss_call_get_result_text (call));
       else if (errsv != 0)
         body = g_strdup_printf ("%s  # OSError: [Errno %d] %s (%s)", ss_call_get_python (call),
                                 errsv, g_strerror (errsv), ss_errno_name (errsv));
+      else if (ss_call_get_result_text (call) != NULL)
+        body = g_strdup_printf ("%s  # → %s", ss_call_get_python (call), ss_call_get_result_text (call));
       else if (ss_call_get_result (call) != 0)
         /* the kernel's answer as a comment: the new descriptor, the byte count */
         body = g_strdup_printf ("%s  # → %" G_GINT64_FORMAT, ss_call_get_python (call),
