@@ -9,6 +9,7 @@
 #include "ss-accept-queue.h"
 #include "ss-poller.h"
 #include "ss-receive-file.h"
+#include "ss-relay-intercept.h"
 #include "ss-relay-pair.h"
 #include "ss-recorder.h"
 #include "ss-socket.h"
@@ -129,6 +130,7 @@ struct _SsSocket
   guint          retention_id;
 
   GListStore    *reply_rules;   /* of SsReplyRule, made on first use */
+  SsRelayIntercept *relay_intercept;  /* a stream relay's, made on first use */
 
   /* a relay: where each accepted connection is forwarded to; a relayed
    * leg: its pair (owned by the client's leg) */
