@@ -174,6 +174,15 @@ ss_held_item_decide (SsHeldItem *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DECISION]);
 }
 
+/* Whether the item still waits (not forwarded, dropped, or gone with
+ * its pair). */
+gboolean
+ss_held_item_is_held (SsHeldItem *self)
+{
+  g_return_val_if_fail (SS_IS_HELD_ITEM (self), FALSE);
+  return self->stage != NULL;
+}
+
 /* (transfer full): the bytes on one line, escaped as the log shows them */
 char *
 ss_held_item_dup_preview (SsHeldItem *self)

@@ -39,6 +39,7 @@ GBytes              *ss_held_item_get_bytes     (SsHeldItem           *self);
 SsHeldDecision       ss_held_item_get_decision  (SsHeldItem           *self);
 void                 ss_held_item_decide        (SsHeldItem           *self,
                                                  GBytes               *bytes);
+gboolean             ss_held_item_is_held       (SsHeldItem           *self);
 char                *ss_held_item_dup_preview   (SsHeldItem           *self);
 const char          *ss_intercept_direction_name (SsInterceptDirection direction);
 
