@@ -192,6 +192,12 @@ test_hold_edit_drop_order (void)
   /* hold is still on */
   send_held (&f, f.client, "four;");
   assert_nothing (f.server);
+
+  /* the pair closed by hand: what it held leaves the list, and the log
+   * says it was not forwarded */
+  ss_socket_close (f.leg);
+  g_assert_cmpuint (n_held (&f), ==, 0);
+  wait_event (f.leg, "The pair closed with 1 item held, client → server: its 5 bytes were not forwarded");
   fixture_close (&f);
 }
 

@@ -383,6 +383,9 @@ ss_relay_pair_closed (SsRelayPair *self,
 {
   SsSocket *other = leg == self->client ? self->server : self->client;
 
+  /* intercept: held items of a closed pair leave the held list */
+  ss_relay_stage_stop (self->upstream.stage);
+  ss_relay_stage_stop (self->downstream.stage);
   if (other != NULL && other->state != SS_SOCKET_CLOSED)
     ss_socket_close (other);
 }

@@ -69,22 +69,48 @@ ss_relay_stage_new (SsRelayIntercept     *intercept,
   return self;
 }
 
-/* What is still held goes nowhere: the pair is over. */
+/**
+ * ss_relay_stage_stop:
+ *
+ * The pair is over: what is still held goes nowhere, and leaves the held
+ * list (the log says how much). Safe while the stage is forwarding.
+ */
 void
-ss_relay_stage_free (SsRelayStage *self)
+ss_relay_stage_stop (SsRelayStage *self)
 {
   SsHeldItem *item;
+  guint n_items = 0;
+  guint64 n_bytes;
 
   if (self == NULL)
     return;
-  _ss_relay_intercept_remove_stage (self->intercept, self);
+  n_bytes = self->held_bytes;
   while ((item = g_queue_pop_head (&self->held)) != NULL)
     {
       ss_held_item_set_stage (item, NULL);
       g_object_unref (item);
+      n_items++;
     }
+  self->held_bytes = 0;
+  if (n_items == 0)
+    return;
+  ss_traffic_log_append_event (self->log,
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "The pair closed with %u item held, %s: its %" PRIu64 " bytes were not forwarded",
+                                            "The pair closed with %u items held, %s: their %" PRIu64 " bytes were not forwarded",
+                                            n_items),
+                               n_items, ss_intercept_direction_name (self->direction), n_bytes);
+  ss_traffic_log_flush_soon (self->log);
   _ss_relay_intercept_prune (self->intercept);
-  g_free (self->pair_label);
+}
+
+void
+ss_relay_stage_free (SsRelayStage *self)
+{
+  if (self == NULL)
+    return;
+  ss_relay_stage_stop (self);
+  _ss_relay_intercept_remove_stage (self->intercept, self);
   g_object_unref (self->log);
   g_object_unref (self->intercept);
   g_free (self);

@@ -26,6 +26,7 @@ SsRelayStage *ss_relay_stage_new            (SsRelayIntercept     *intercept,
                                              SsRelayStageForward   forward,
                                              SsRelayStageSettled   settled,
                                              gpointer              user_data);
+void          ss_relay_stage_stop           (SsRelayStage         *self);
 void          ss_relay_stage_free           (SsRelayStage         *self);
 void          ss_relay_stage_take           (SsRelayStage         *self,
                                              const guint8         *data,
