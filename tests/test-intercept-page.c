@@ -135,25 +135,6 @@ row_button (Relay      *r,
   return g_ptr_array_index (found, row);
 }
 
-static void
-assert_received (int         fd,
-                 const char *expected)
-{
-  g_autoptr(GBytes) got = ss_test_raw_recv (fd, strlen (expected), FALSE, SS_TEST_TIMEOUT_MS);
-
-  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), expected, strlen (expected));
-}
-
-static void
-assert_nothing (int fd)
-{
-  char c;
-
-  ss_test_iterate_for (50);
-  g_assert_cmpint (recv (fd, &c, 1, MSG_DONTWAIT), ==, -1);
-  g_assert_cmpint (errno, ==, EAGAIN);
-}
-
 typedef struct
 {
   SsSocketPage *page;
@@ -225,13 +206,13 @@ test_hold_edit_drop_forward (SsTestWindow  *f,
   wait_count (&r, "2 held items");
   ss_test_raw_send_all (r.client, "three;", 6, SS_TEST_TIMEOUT_MS);
   wait_count (&r, "3 held items");
-  assert_nothing (r.server);
+  ss_test_raw_expect_nothing (r.server);
   g_assert_true (gtk_widget_get_sensitive (panel_child (&r, "forward_all_button")));
 
   /* Drop on the first row */
   g_signal_emit_by_name (row_button (&r, 0, "Drop"), "clicked");
   wait_count (&r, "2 held items");
-  assert_nothing (r.server);
+  ss_test_raw_expect_nothing (r.server);
 
   /* Edit… on the (new) first row: its bytes in a send box, forwarded edited */
   g_signal_emit_by_name (row_button (&r, 0, "Edit…"), "clicked");
@@ -248,12 +229,12 @@ test_hold_edit_drop_forward (SsTestWindow  *f,
   }
   gtk_text_buffer_set_text (buffer, "TWO!", -1);
   g_signal_emit_by_name (ss_test_template_child (dialog, SS_TYPE_HELD_EDIT_DIALOG, "forward_button"), "clicked");
-  assert_received (r.server, "TWO!");
+  ss_test_raw_expect (r.server, "TWO!");
   wait_count (&r, "1 held item");
 
   /* Forward on the last one */
   g_signal_emit_by_name (row_button (&r, 0, "Forward"), "clicked");
-  assert_received (r.server, "three;");
+  ss_test_raw_expect (r.server, "three;");
   wait_count (&r, "Nothing held");
 
   /* server → client: Forward All, in order */
@@ -262,16 +243,16 @@ test_hold_edit_drop_forward (SsTestWindow  *f,
   wait_count (&r, "1 held item");
   ss_test_raw_send_all (r.server, "y;", 2, SS_TEST_TIMEOUT_MS);
   wait_count (&r, "2 held items");
-  assert_nothing (r.client);
+  ss_test_raw_expect_nothing (r.client);
   g_signal_emit_by_name (panel_child (&r, "forward_all_button"), "clicked");
-  assert_received (r.client, "x;y;");
+  ss_test_raw_expect (r.client, "x;y;");
   wait_count (&r, "Nothing held");
 
   /* switching hold off lets what waits go */
   ss_test_raw_send_all (r.server, "z;", 2, SS_TEST_TIMEOUT_MS);
   wait_count (&r, "1 held item");
   gtk_switch_set_active (panel_child (&r, "hold_downstream_switch"), FALSE);
-  assert_received (r.client, "z;");
+  ss_test_raw_expect (r.client, "z;");
   wait_count (&r, "Nothing held");
   relay_close (&r);
 }
@@ -317,7 +298,7 @@ test_rewrite_and_inject (SsTestWindow  *f,
   gtk_editable_set_text (ss_test_template_child (row, SS_TYPE_REPLY_RULE_ROW, "reply_entry"), "dog");
   gtk_switch_set_active (ss_test_template_child (row, SS_TYPE_REPLY_RULE_ROW, "enabled_switch"), TRUE);
   ss_test_raw_send_all (r.client, "a cat, a cat", 12, SS_TEST_TIMEOUT_MS);
-  assert_received (r.server, "a dog, a dog");
+  ss_test_raw_expect (r.server, "a dog, a dog");
 
   /* the pair's page: the send box injects to the side chosen */
   leg = g_list_model_get_item (ss_socket_get_connections (r.relay), 0);
@@ -330,13 +311,13 @@ test_rewrite_and_inject (SsTestWindow  *f,
   ss_test_choose (GTK_DROP_DOWN (inject), "To the Server");
   ss_test_set_send_text (pair_page, "to server");
   ss_test_click (pair_page, "socket.send");
-  assert_received (r.server, "to server");
-  assert_nothing (r.client);
+  ss_test_raw_expect (r.server, "to server");
+  ss_test_raw_expect_nothing (r.client);
   ss_test_choose (GTK_DROP_DOWN (inject), "To the Client");
   ss_test_set_send_text (pair_page, "to client");
   ss_test_click (pair_page, "socket.send-once");
-  assert_received (r.client, "to client");
-  assert_nothing (r.server);
+  ss_test_raw_expect (r.client, "to client");
+  ss_test_raw_expect_nothing (r.server);
   wait_event (pair_page, "Injected to the client: “to client”");
   wait_event (pair_page, "Injected to the server: “to server”");
   wait_event (pair_page, "Rewrite rule 1 (contains “cat”), client → server: “a cat, a cat” → “a dog, a dog”");

@@ -105,28 +105,6 @@ send_held (Fixture    *f,
   ss_test_wait_until (held_reached, &wait, SS_TEST_TIMEOUT_MS);
 }
 
-/* What @fd has been sent, read until @len bytes came. */
-static void
-assert_received (int         fd,
-                 const char *expected)
-{
-  g_autoptr(GBytes) got = ss_test_raw_recv (fd, strlen (expected), FALSE, SS_TEST_TIMEOUT_MS);
-
-  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), expected, strlen (expected));
-}
-
-/* Nothing reaches @fd, though the relay has had every chance to send it. */
-static void
-assert_nothing (int fd)
-{
-  char c;
-
-  ss_test_drain_main_context ();
-  ss_test_iterate_for (50);
-  g_assert_cmpint (recv (fd, &c, 1, MSG_DONTWAIT), ==, -1);
-  g_assert_cmpint (errno, ==, EAGAIN);
-}
-
 static gboolean
 has_event (gpointer user_data)
 {
@@ -158,7 +136,7 @@ test_hold_edit_drop_order (void)
   send_held (&f, f.client, "one;");
   send_held (&f, f.client, "two;");
   send_held (&f, f.client, "three;");
-  assert_nothing (f.server);
+  ss_test_raw_expect_nothing (f.server);
   g_assert_cmpuint (n_held (&f), ==, 3);
   one = held_at (&f, 0);
   two = held_at (&f, 1);
@@ -168,7 +146,7 @@ test_hold_edit_drop_order (void)
 
   /* the second, edited, waits for the first */
   ss_relay_intercept_forward (f.intercept, two, edited);
-  assert_nothing (f.server);
+  ss_test_raw_expect_nothing (f.server);
   g_assert_cmpuint (n_held (&f), ==, 3);
   g_assert_cmpuint (ss_held_item_get_decision (two), ==, SS_HELD_FORWARD);
   wait_event (f.leg, "forwarded once the 1 item held before it goes");
@@ -177,21 +155,21 @@ test_hold_edit_drop_order (void)
   /* dropping the first lets the second go; the third stays */
   g_object_ref (three);
   ss_relay_intercept_drop (f.intercept, one);
-  assert_received (f.server, "TWO");
-  assert_nothing (f.server);
+  ss_test_raw_expect (f.server, "TWO");
+  ss_test_raw_expect_nothing (f.server);
   g_assert_cmpuint (n_held (&f), ==, 1);
   g_assert_true (held_at (&f, 0) == three);
   wait_event (f.leg, "dropped 4 bytes");
 
   ss_relay_intercept_forward (f.intercept, three, NULL);
   g_object_unref (three);
-  assert_received (f.server, "three;");
+  ss_test_raw_expect (f.server, "three;");
   g_assert_cmpuint (n_held (&f), ==, 0);
   wait_event (f.leg, "forwarded 6 bytes");
 
   /* hold is still on */
   send_held (&f, f.client, "four;");
-  assert_nothing (f.server);
+  ss_test_raw_expect_nothing (f.server);
 
   /* the pair closed by hand: what it held leaves the list, and the log
    * says it was not forwarded */
@@ -217,12 +195,12 @@ test_forward_all_and_hold_off (void)
   send_held (&f, f.server, "b2;");
   send_held (&f, f.client, "a3;");
   g_assert_cmpuint (ss_held_item_get_direction (held_at (&f, 1)), ==, SS_INTERCEPT_DOWNSTREAM);
-  assert_nothing (f.server);
-  assert_nothing (f.client);
+  ss_test_raw_expect_nothing (f.server);
+  ss_test_raw_expect_nothing (f.client);
 
   ss_relay_intercept_forward_all (f.intercept);
-  assert_received (f.server, "a1;a2;a3;");
-  assert_received (f.client, "b1;b2;");
+  ss_test_raw_expect (f.server, "a1;a2;a3;");
+  ss_test_raw_expect (f.client, "b1;b2;");
   g_assert_cmpuint (n_held (&f), ==, 0);
   wait_event (f.leg, "Forwarded every held item, client → server: 3 items, 9 bytes");
   g_assert_true (ss_relay_intercept_get_hold (f.intercept, SS_INTERCEPT_UPSTREAM));
@@ -232,16 +210,16 @@ test_forward_all_and_hold_off (void)
   send_held (&f, f.server, "b3;");
   send_held (&f, f.client, "a5;");
   ss_relay_intercept_set_hold (f.intercept, SS_INTERCEPT_UPSTREAM, FALSE);
-  assert_received (f.server, "a4;a5;");
-  assert_nothing (f.client);
+  ss_test_raw_expect (f.server, "a4;a5;");
+  ss_test_raw_expect_nothing (f.client);
   g_assert_cmpuint (n_held (&f), ==, 1);
   wait_event (f.relay, "No longer holding client → server");
 
   /* not held: straight through */
   ss_test_raw_send_all (f.client, "a6;", 3, SS_TEST_TIMEOUT_MS);
-  assert_received (f.server, "a6;");
+  ss_test_raw_expect (f.server, "a6;");
   g_object_set (f.intercept, "hold-downstream", FALSE, NULL);
-  assert_received (f.client, "b3;");
+  ss_test_raw_expect (f.client, "b3;");
   g_assert_cmpuint (n_held (&f), ==, 0);
   fixture_close (&f);
 }
@@ -348,7 +326,7 @@ test_backpressure_while_held (void)
   g_assert_cmpuint (flood.sent, <, flood.total);
   g_assert_cmpuint (held_bytes (&f), >=, SS_RELAY_PAIR_MAX_BUFFERED);
   g_assert_cmpuint (held_bytes (&f), <=, SS_RELAY_PAIR_MAX_BUFFERED + 64 * 1024);
-  assert_nothing (f.server);
+  ss_test_raw_expect_nothing (f.server);
   g_test_message ("paused with %" G_GSIZE_FORMAT " bytes held in %u items, %" G_GSIZE_FORMAT
                   " taken from the client", held_bytes (&f), n_held (&f), flood.sent);
 
@@ -375,17 +353,17 @@ test_inject (void)
 
   fixture_open (&f);
   ss_test_raw_send_all (f.client, "first;", 6, SS_TEST_TIMEOUT_MS);
-  assert_received (f.server, "first;");
+  ss_test_raw_expect (f.server, "first;");
   g_assert_true (ss_socket_relay_inject (f.leg, SS_INTERCEPT_UPSTREAM, to_server, &error));
   g_assert_no_error (error);
-  assert_received (f.server, "hello server");
-  assert_nothing (f.client);
+  ss_test_raw_expect (f.server, "hello server");
+  ss_test_raw_expect_nothing (f.client);
   /* either leg of the pair can be asked */
   g_assert_true (ss_socket_relay_inject (ss_socket_get_relay_server (f.leg), SS_INTERCEPT_DOWNSTREAM,
                                          to_client, &error));
   g_assert_no_error (error);
-  assert_received (f.client, "hello client");
-  assert_nothing (f.server);
+  ss_test_raw_expect (f.client, "hello client");
+  ss_test_raw_expect_nothing (f.server);
   wait_event (f.leg, "Injected to the server: “hello server”");
   wait_event (f.leg, "Injected to the client: “hello client”");
 
@@ -393,9 +371,9 @@ test_inject (void)
   ss_relay_intercept_set_hold (f.intercept, SS_INTERCEPT_DOWNSTREAM, TRUE);
   send_held (&f, f.server, "held;");
   g_assert_true (ss_socket_relay_inject (f.leg, SS_INTERCEPT_DOWNSTREAM, to_client, &error));
-  assert_received (f.client, "hello client");
+  ss_test_raw_expect (f.client, "hello client");
   ss_relay_intercept_forward_all (f.intercept);
-  assert_received (f.client, "held;");
+  ss_test_raw_expect (f.client, "held;");
 
   /* the relay itself is no pair */
   g_assert_false (ss_socket_relay_inject (f.relay, SS_INTERCEPT_UPSTREAM, to_server, &error));
@@ -425,7 +403,7 @@ round_trip (int         from,
             const char *expected)
 {
   ss_test_raw_send_all (from, text, strlen (text), SS_TEST_TIMEOUT_MS);
-  assert_received (to, expected);
+  ss_test_raw_expect (to, expected);
 }
 
 static void
@@ -457,7 +435,7 @@ test_rewrite_rules (void)
   /* hex: bytes that are not text, each occurrence */
   add_rule (&f, SS_INTERCEPT_UPSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_HEX, "00 ff", "--");
   ss_test_raw_send_all (f.client, "a\0\xff" "b\0\xff", 6, SS_TEST_TIMEOUT_MS);
-  assert_received (f.server, "a--b--");
+  ss_test_raw_expect (f.server, "a--b--");
   wait_event (f.leg, "(contains hex “00 ff”), client → server: “a\\0\\xffb\\0\\xff” → “a--b--”");
   g_list_store_remove_all (upstream);
 
@@ -490,7 +468,7 @@ test_rewrite_rules (void)
   send_held (&f, f.client, "x");
   g_assert_cmpmem (g_bytes_get_data (ss_held_item_get_bytes (held_at (&f, 0)), NULL), 2, "yy", 2);
   ss_relay_intercept_forward_all (f.intercept);
-  assert_received (f.server, "yy");
+  ss_test_raw_expect (f.server, "yy");
   fixture_close (&f);
 }
 

@@ -240,6 +240,26 @@ ss_relay_intercept_get_held (SsRelayIntercept *self)
   return G_LIST_MODEL (self->held);
 }
 
+/* An item that already left (forwarded, dropped, its pair gone) is
+ * left alone; the list may drop its last reference meanwhile. */
+static void
+act (SsRelayIntercept *self,
+     SsHeldItem       *item,
+     gboolean          forward,
+     GBytes           *edited)
+{
+  g_autoptr(SsHeldItem) hold = NULL;
+
+  if (ss_held_item_get_stage (item) == NULL)
+    return;
+  hold = g_object_ref (item);
+  if (forward)
+    _ss_relay_stage_forward (ss_held_item_get_stage (item), item, edited);
+  else
+    _ss_relay_stage_drop (ss_held_item_get_stage (item), item);
+  _ss_relay_intercept_prune (self);
+}
+
 /**
  * ss_relay_intercept_forward:
  * @edited: (nullable): bytes to forward instead of the item's own
@@ -252,32 +272,20 @@ ss_relay_intercept_forward (SsRelayIntercept *self,
                             SsHeldItem       *item,
                             GBytes           *edited)
 {
-  g_autoptr(SsHeldItem) hold = NULL;
-
   g_return_if_fail (SS_IS_RELAY_INTERCEPT (self));
   g_return_if_fail (SS_IS_HELD_ITEM (item));
 
-  if (ss_held_item_get_stage (item) == NULL)
-    return;
-  hold = g_object_ref (item);
-  _ss_relay_stage_forward (ss_held_item_get_stage (item), item, edited);
-  _ss_relay_intercept_prune (self);
+  act (self, item, TRUE, edited);
 }
 
 void
 ss_relay_intercept_drop (SsRelayIntercept *self,
                          SsHeldItem       *item)
 {
-  g_autoptr(SsHeldItem) hold = NULL;
-
   g_return_if_fail (SS_IS_RELAY_INTERCEPT (self));
   g_return_if_fail (SS_IS_HELD_ITEM (item));
 
-  if (ss_held_item_get_stage (item) == NULL)
-    return;
-  hold = g_object_ref (item);
-  _ss_relay_stage_drop (ss_held_item_get_stage (item), item);
-  _ss_relay_intercept_prune (self);
+  act (self, item, FALSE, NULL);
 }
 
 /* Every held item of every pair, each pair's in order; hold stays on. */
