@@ -258,6 +258,12 @@ test_hold_edit_drop_forward (SsTestWindow  *f,
 }
 
 static gboolean
+held_in_core (gpointer intercept)
+{
+  return g_list_model_get_n_items (ss_relay_intercept_get_held (intercept)) > 0;
+}
+
+static gboolean
 is_expander (GtkWidget     *widget,
              gconstpointer  data)
 {
@@ -318,6 +324,35 @@ test_rewrite_and_inject (SsTestWindow  *f,
   ss_test_click (pair_page, "socket.send-once");
   ss_test_raw_expect (r.client, "to client");
   ss_test_raw_expect_nothing (r.server);
+  /* the pair's page lists only its own held items, and Forward All
+   * there forwards only them */
+  {
+    Relay other = r;
+    SsInterceptPanel *relay_panel = r.panel;
+    SsRelayIntercept *intercept = ss_socket_get_relay_intercept (r.relay);
+
+    other.client = ss_test_raw_connect (AF_INET, ss_test_port_of (ss_socket_get_local_address (r.relay)),
+                                        SS_TEST_TIMEOUT_MS);
+    other.server = ss_test_raw_accept (r.target, SS_TEST_TIMEOUT_MS);
+    r.panel = ss_test_page_child (pair_page, "intercept_panel");
+    ss_relay_intercept_set_hold (intercept, SS_INTERCEPT_UPSTREAM, TRUE);
+    ss_test_raw_send_all (other.client, "theirs", 6, SS_TEST_TIMEOUT_MS);
+    ss_test_wait_until (held_in_core, intercept, SS_TEST_TIMEOUT_MS);
+    wait_count (&r, "Nothing held");
+    ss_test_raw_send_all (r.client, "mine", 4, SS_TEST_TIMEOUT_MS);
+    wait_count (&r, "1 held item");
+    g_signal_emit_by_name (panel_child (&r, "forward_all_button"), "clicked");
+    ss_test_raw_expect (r.server, "mine");
+    wait_count (&r, "Nothing held");
+    ss_test_raw_expect_nothing (other.server);
+    g_assert_cmpuint (g_list_model_get_n_items (ss_relay_intercept_get_held (intercept)), ==, 1);
+    ss_relay_intercept_set_hold (intercept, SS_INTERCEPT_UPSTREAM, FALSE);
+    ss_test_raw_expect (other.server, "theirs");
+    close (other.client);
+    close (other.server);
+    r.panel = relay_panel;
+  }
+
   wait_event (pair_page, "Injected to the client: “to client”");
   wait_event (pair_page, "Injected to the server: “to server”");
   wait_event (pair_page, "Rewrite rule 1 (contains “cat”), client → server: “a cat, a cat” → “a dog, a dog”");

@@ -349,6 +349,21 @@ ss_socket_get_relay_intercept (SsSocket *self)
   return relay->relay_intercept;
 }
 
+/* Whether @item waits in the pair of which @self is a leg. */
+gboolean
+ss_socket_relay_holds (SsSocket   *self,
+                       SsHeldItem *item)
+{
+  SsRelayStage *stage;
+
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  g_return_val_if_fail (SS_IS_HELD_ITEM (item), FALSE);
+
+  stage = ss_held_item_get_stage (item);
+  return stage != NULL && self->relay_pair != NULL &&
+         _ss_relay_stage_get_user_data (stage) == self->relay_pair;
+}
+
 /**
  * ss_socket_relay_inject:
  * @self: either leg of a relayed pair

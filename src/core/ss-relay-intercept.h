@@ -34,6 +34,8 @@ void              ss_relay_intercept_drop        (SsRelayIntercept     *self,
 void              ss_relay_intercept_forward_all (SsRelayIntercept     *self);
 
 SsRelayIntercept *ss_socket_get_relay_intercept  (SsSocket             *self);
+gboolean          ss_socket_relay_holds          (SsSocket             *self,
+                                                  SsHeldItem           *item);
 gboolean          ss_socket_relay_inject         (SsSocket             *self,
                                                   SsInterceptDirection  direction,
                                                   GBytes               *bytes,

@@ -373,3 +373,10 @@ _ss_relay_stage_get_direction (SsRelayStage *self)
 {
   return self->direction;
 }
+
+/* what the stage was made for: its pair */
+gpointer
+_ss_relay_stage_get_user_data (SsRelayStage *self)
+{
+  return self->user_data;
+}

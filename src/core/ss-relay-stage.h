@@ -44,5 +44,6 @@ void          _ss_relay_stage_forward       (SsRelayStage         *self,
 void          _ss_relay_stage_drop          (SsRelayStage         *self,
                                              SsHeldItem           *item);
 SsInterceptDirection _ss_relay_stage_get_direction (SsRelayStage  *self);
+gpointer      _ss_relay_stage_get_user_data (SsRelayStage         *self);
 
 G_END_DECLS

@@ -30,6 +30,9 @@ struct _SsInterceptPanel
   SsReplyRulesPanel *downstream_rules_panel;
 
   SsRelayIntercept  *intercept;
+  GListModel        *held;   /* the relay's held items, or one pair's */
+  /* weak: the page's socket owns its page, which owns this panel */
+  SsSocket          *pair;
 };
 
 G_DEFINE_FINAL_TYPE (SsInterceptPanel, ss_intercept_panel, GTK_TYPE_WIDGET)
@@ -193,7 +196,7 @@ unbind_cb (GtkListItemFactory *factory,
 static void
 update_count (SsInterceptPanel *self)
 {
-  guint n = g_list_model_get_n_items (ss_relay_intercept_get_held (self->intercept));
+  guint n = g_list_model_get_n_items (self->held);
   g_autofree char *text = NULL;
 
   if (n == 0)
@@ -204,21 +207,46 @@ update_count (SsInterceptPanel *self)
   gtk_widget_set_sensitive (self->forward_all_button, n > 0);
 }
 
+/* On a pair's page only that pair's items go, each in its order. */
 static void
 forward_all_clicked_cb (SsInterceptPanel *self)
 {
-  if (self->intercept != NULL)
-    ss_relay_intercept_forward_all (self->intercept);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (self->intercept == NULL)
+    return;
+  if (self->held == ss_relay_intercept_get_held (self->intercept))
+    {
+      ss_relay_intercept_forward_all (self->intercept);
+      return;
+    }
+  /* forwarding changes the list: take the items first */
+  for (guint i = 0; i < g_list_model_get_n_items (self->held); i++)
+    g_ptr_array_add (items, g_list_model_get_item (self->held, i));
+  for (guint i = 0; i < items->len; i++)
+    ss_relay_intercept_forward (self->intercept, items->pdata[i], NULL);
+}
+
+static gboolean
+held_by_pair (gpointer item,
+              gpointer user_data)
+{
+  SsInterceptPanel *self = user_data;
+
+  return self->pair != NULL && ss_socket_relay_holds (self->pair, item);
 }
 
 /**
  * ss_intercept_panel_set_intercept:
+ * @pair: (nullable): a leg of one of the relay's pairs, on that pair's
+ *   page: the held list shows only that pair's items
  *
  * Set once: a page shows one relay's intercept for its whole life.
  */
 void
 ss_intercept_panel_set_intercept (SsInterceptPanel *self,
-                                  SsRelayIntercept *intercept)
+                                  SsRelayIntercept *intercept,
+                                  SsSocket         *pair)
 {
   GListModel *held;
 
@@ -232,9 +260,20 @@ ss_intercept_panel_set_intercept (SsInterceptPanel *self,
   g_object_bind_property (intercept, "hold-downstream", self->hold_downstream_switch, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   held = ss_relay_intercept_get_held (intercept);
+  if (pair != NULL)
+    {
+      GtkCustomFilter *filter = gtk_custom_filter_new (held_by_pair, self, NULL);
+
+      self->pair = pair;
+      g_object_add_weak_pointer (G_OBJECT (pair), (gpointer *) &self->pair);
+
+      self->held = G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (held), GTK_FILTER (filter)));
+    }
+  else
+    self->held = g_object_ref (held);
   gtk_list_view_set_model (self->held_view,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (held))));
-  g_signal_connect_object (held, "items-changed", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (self->held))));
+  g_signal_connect_object (self->held, "items-changed", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
   update_count (self);
   ss_reply_rules_panel_set_rewrite_rules (self->upstream_rules_panel,
                                           ss_relay_intercept_get_rules (intercept, SS_INTERCEPT_UPSTREAM));
@@ -253,6 +292,8 @@ ss_intercept_panel_dispose (GObject *object)
   /* GTK 4.8 unparents only bound template children */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object)));)
     gtk_widget_unparent (child);
+  g_clear_object (&self->held);
+  g_clear_weak_pointer (&self->pair);
   g_clear_object (&self->intercept);
 
   G_OBJECT_CLASS (ss_intercept_panel_parent_class)->dispose (object);

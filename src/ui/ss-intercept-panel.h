@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SsInterceptPanel, ss_intercept_panel, SS, INTERCEPT_PANEL, GtkWidget)
 
 void ss_intercept_panel_set_intercept (SsInterceptPanel *self,
-                                       SsRelayIntercept *intercept);
+                                       SsRelayIntercept *intercept,
+                                       SsSocket         *pair);
 
 G_END_DECLS

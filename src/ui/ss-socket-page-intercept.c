@@ -72,7 +72,8 @@ ss_socket_page_setup_intercept (SsSocketPage *self)
 
   gtk_widget_set_visible (expander, intercept != NULL);
   if (intercept != NULL)
-    ss_intercept_panel_set_intercept (SS_INTERCEPT_PANEL (child (self, "intercept_panel")), intercept);
+    ss_intercept_panel_set_intercept (SS_INTERCEPT_PANEL (child (self, "intercept_panel")), intercept,
+                                      is_pair (self) ? self->socket : NULL);
   g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (update_inject),
                            self, G_CONNECT_SWAPPED);
   update_inject (self);
