@@ -382,7 +382,7 @@ test_inject (void)
 }
 
 static void
-add_rule (Fixture              *f,
+add_rule (SsRelayIntercept     *intercept,
           SsInterceptDirection  direction,
           SsMatchKind           match,
           SsEncoding            encoding,
@@ -392,7 +392,7 @@ add_rule (Fixture              *f,
   g_autoptr(SsPayload) reply = ss_payload_new (NULL, SS_ENCODING_TEXT, replacement, SS_LINE_ENDING_NONE);
   g_autoptr(SsReplyRule) rule = ss_reply_rule_new (match, encoding, pattern, reply);
 
-  g_list_store_append (ss_relay_intercept_get_rules (f->intercept, direction), rule);
+  g_list_store_append (ss_relay_intercept_get_rules (intercept, direction), rule);
 }
 
 /* Sends @text from @from and asserts @to gets @expected. */
@@ -416,33 +416,33 @@ test_rewrite_rules (void)
   upstream = ss_relay_intercept_get_rules (f.intercept, SS_INTERCEPT_UPSTREAM);
 
   /* exact: the whole chunk, or nothing */
-  add_rule (&f, SS_INTERCEPT_UPSTREAM, SS_MATCH_EXACT, SS_ENCODING_TEXT, "PING", "PONG");
+  add_rule (f.intercept, SS_INTERCEPT_UPSTREAM, SS_MATCH_EXACT, SS_ENCODING_TEXT, "PING", "PONG");
   round_trip (f.client, f.server, "PING", "PONG");
   round_trip (f.client, f.server, "PING!", "PING!");
   wait_event (f.leg, "Rewrite rule 1 (exactly “PING”), client → server: “PING” → “PONG”");
   g_list_store_remove_all (upstream);
 
   /* contains: every occurrence */
-  add_rule (&f, SS_INTERCEPT_UPSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_TEXT, "cat", "dog");
+  add_rule (f.intercept, SS_INTERCEPT_UPSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_TEXT, "cat", "dog");
   round_trip (f.client, f.server, "cat, cat and bobcat", "dog, dog and bobdog");
   g_list_store_remove_all (upstream);
 
   /* starts with: only the start */
-  add_rule (&f, SS_INTERCEPT_UPSTREAM, SS_MATCH_STARTS_WITH, SS_ENCODING_TEXT, "GET ", "HEAD ");
+  add_rule (f.intercept, SS_INTERCEPT_UPSTREAM, SS_MATCH_STARTS_WITH, SS_ENCODING_TEXT, "GET ", "HEAD ");
   round_trip (f.client, f.server, "GET /GET ", "HEAD /GET ");
   g_list_store_remove_all (upstream);
 
   /* hex: bytes that are not text, each occurrence */
-  add_rule (&f, SS_INTERCEPT_UPSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_HEX, "00 ff", "--");
+  add_rule (f.intercept, SS_INTERCEPT_UPSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_HEX, "00 ff", "--");
   ss_test_raw_send_all (f.client, "a\0\xff" "b\0\xff", 6, SS_TEST_TIMEOUT_MS);
   ss_test_raw_expect (f.server, "a--b--");
   wait_event (f.leg, "(contains hex “00 ff”), client → server: “a\\0\\xffb\\0\\xff” → “a--b--”");
   g_list_store_remove_all (upstream);
 
   /* regex: each match, with its groups; rules run one after another */
-  add_rule (&f, SS_INTERCEPT_UPSTREAM, SS_MATCH_REGEX, SS_ENCODING_TEXT,
+  add_rule (f.intercept, SS_INTERCEPT_UPSTREAM, SS_MATCH_REGEX, SS_ENCODING_TEXT,
             "id=(\\d+)", "user=$1");
-  add_rule (&f, SS_INTERCEPT_UPSTREAM, SS_MATCH_REGEX, SS_ENCODING_TEXT,
+  add_rule (f.intercept, SS_INTERCEPT_UPSTREAM, SS_MATCH_REGEX, SS_ENCODING_TEXT,
             "(?<key>\\w+)=(\\d)\\d*", "${key}:$2");
   round_trip (f.client, f.server, "id=42&id=7;", "user:4&user:7;");
   wait_event (f.leg, "Rewrite rule 1 (matches /id=(\\d+)/), client → server: “id=42&id=7;” → “user=42&user=7;”");
@@ -451,7 +451,7 @@ test_rewrite_rules (void)
   g_object_unref (g_list_model_get_item (G_LIST_MODEL (upstream), 0));
 
   /* the other direction has rules of its own; a disabled rule is skipped */
-  add_rule (&f, SS_INTERCEPT_DOWNSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_ESCAPED, "\\r\\n", "\n");
+  add_rule (f.intercept, SS_INTERCEPT_DOWNSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_ESCAPED, "\\r\\n", "\n");
   round_trip (f.server, f.client, "a\r\nb\r\n", "a\nb\n");
   wait_event (f.leg, "server → client: “a\\r\\nb\\r\\n” → “a\\nb\\n”");
   {
@@ -463,13 +463,146 @@ test_rewrite_rules (void)
 
   /* rewrite comes before hold: the held item is the rewritten chunk */
   g_list_store_remove_all (upstream);
-  add_rule (&f, SS_INTERCEPT_UPSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_TEXT, "x", "yy");
+  add_rule (f.intercept, SS_INTERCEPT_UPSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_TEXT, "x", "yy");
   ss_relay_intercept_set_hold (f.intercept, SS_INTERCEPT_UPSTREAM, TRUE);
   send_held (&f, f.client, "x");
   g_assert_cmpmem (g_bytes_get_data (ss_held_item_get_bytes (held_at (&f, 0)), NULL), 2, "yy", 2);
   ss_relay_intercept_forward_all (f.intercept);
   ss_test_raw_expect (f.server, "yy");
   fixture_close (&f);
+}
+
+static void
+send_datagram (int         fd,
+               guint16     port,
+               const char *text)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
+
+  g_assert_cmpint (sendto (fd, text, strlen (text), 0, (struct sockaddr *) &storage, len), ==,
+                   (gssize) strlen (text));
+}
+
+static void
+expect_datagram (int         fd,
+                 const char *text,
+                 guint16    *from_port)
+{
+  g_autoptr(GBytes) got = ss_test_raw_recv_datagram (fd, from_port, SS_TEST_TIMEOUT_MS);
+
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), text, strlen (text));
+}
+
+typedef struct
+{
+  SsRelayIntercept *intercept;
+  guint             n;
+  SsSocket         *upstream;
+} UdpWait;
+
+static gboolean
+udp_held_reached (gpointer user_data)
+{
+  UdpWait *wait = user_data;
+
+  return g_list_model_get_n_items (ss_relay_intercept_get_held (wait->intercept)) >= wait->n;
+}
+
+static gboolean
+held_or_dropped (gpointer user_data)
+{
+  UdpWait *wait = user_data;
+
+  return udp_held_reached (wait) ||
+         ss_test_count_events (wait->upstream, "was dropped: the held ones are at the limit") > 0;
+}
+
+/* A UDP relay: each datagram is one held item, forwarded whole and in
+ * order; rewrite rules and inject work on its pairs too. */
+static void
+test_udp (void)
+{
+  SsSession *session = ss_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec = NULL;
+  g_autoptr(SsSocket) upstream = NULL;
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hello", 5);
+  SsRelayIntercept *intercept;
+  SsSocket *relay;
+  guint16 target_port, client_port, relay_port, upstream_port;
+  UdpWait wait = { 0 };
+  int target, client;
+
+  target = ss_test_raw_udp_socket (AF_INET, &target_port);
+  client = ss_test_raw_udp_socket (AF_INET, &client_port);
+  spec = g_strdup_printf ("udp-relay:0:127.0.0.1:%u", target_port);
+  relay = ss_test_open_spec (session, spec, &error);
+  g_assert_no_error (error);
+  g_object_unref (relay);  /* the session holds it */
+  relay_port = ss_test_relay_port (relay);
+  intercept = ss_socket_get_relay_intercept (relay);
+  g_assert_nonnull (intercept);
+
+  add_rule (intercept, SS_INTERCEPT_DOWNSTREAM, SS_MATCH_REGEX,
+            SS_ENCODING_TEXT, "^pong (\\d+)$", "PONG #$1");
+  ss_relay_intercept_set_hold (intercept, SS_INTERCEPT_UPSTREAM, TRUE);
+  send_datagram (client, relay_port, "ping 1");
+  wait.intercept = intercept;
+  wait.n = 1;
+  ss_test_wait_until (udp_held_reached, &wait, SS_TEST_TIMEOUT_MS);
+  send_datagram (client, relay_port, "ping 2");
+  wait.n = 2;
+  ss_test_wait_until (udp_held_reached, &wait, SS_TEST_TIMEOUT_MS);
+  ss_test_raw_expect_nothing (target);
+  upstream = g_list_model_get_item (ss_socket_get_connections (relay), 0);
+  g_assert_true (ss_socket_get_relay_intercept (upstream) == intercept);
+  g_assert_true (ss_socket_relay_holds (upstream, g_list_model_get_item (ss_relay_intercept_get_held (intercept), 0)));
+  g_object_unref (g_list_model_get_item (ss_relay_intercept_get_held (intercept), 0));
+
+  /* whole datagrams, in order */
+  ss_relay_intercept_forward_all (intercept);
+  expect_datagram (target, "ping 1", &upstream_port);
+  expect_datagram (target, "ping 2", &upstream_port);
+
+  /* the answer is rewritten on its way back */
+  send_datagram (target, upstream_port, "pong 2");
+  expect_datagram (client, "PONG #2", NULL);
+  wait_event (upstream, "Rewrite rule 1 (matches /^pong (\\d+)$/), server → client: “pong 2” → “PONG #2”");
+
+  /* inject to either side */
+  g_assert_true (ss_socket_relay_inject (upstream, SS_INTERCEPT_DOWNSTREAM, hello, &error));
+  expect_datagram (client, "hello", NULL);
+  g_assert_true (ss_socket_relay_inject (upstream, SS_INTERCEPT_UPSTREAM, hello, &error));
+  expect_datagram (target, "hello", NULL);
+  g_assert_no_error (error);
+
+  /* held datagrams stop at the limit: the next is dropped, and said */
+  {
+    g_autofree char *big = g_malloc0 (64000);
+    GListModel *held = ss_relay_intercept_get_held (intercept);
+    guint n = 0;
+
+    while (ss_test_count_events (upstream, "was dropped: the held ones are at the limit") == 0)
+      {
+        struct sockaddr_storage storage;
+        socklen_t len = ss_test_loopback_address (AF_INET, relay_port, &storage);
+
+        g_assert_cmpuint (n, <, SS_RELAY_PAIR_MAX_BUFFERED / 64000 + 2);
+        g_assert_cmpint (sendto (client, big, 64000, 0, (struct sockaddr *) &storage, len), ==, 64000);
+        n++;
+        wait.n = n;
+        wait.upstream = upstream;
+        ss_test_wait_until (held_or_dropped, &wait, SS_TEST_TIMEOUT_MS);
+      }
+    g_assert_cmpuint (g_list_model_get_n_items (held), ==, SS_RELAY_PAIR_MAX_BUFFERED / 64000);
+    g_test_message ("%u datagrams of 64000 bytes held, the next dropped", g_list_model_get_n_items (held));
+  }
+
+  close (client);
+  close (target);
+  ss_socket_close (relay);
+  ss_test_finalize_session (session, relay, NULL);
 }
 
 static const char echo_server[] =
@@ -565,5 +698,6 @@ main (int argc, char **argv)
   g_test_add_func ("/relay-intercept/inject", test_inject);
   g_test_add_func ("/relay-intercept/rewrite-rules", test_rewrite_rules);
   g_test_add_func ("/relay-intercept/rewrite-python", test_rewrite_python);
+  g_test_add_func ("/relay-intercept/udp", test_udp);
   return g_test_run ();
 }

@@ -330,8 +330,9 @@ _ss_relay_intercept_hold_item (SsRelayIntercept *self,
 /**
  * ss_socket_get_relay_intercept:
  *
- * Returns: (transfer none) (nullable): the intercept of a stream relay,
- *   for the relay or either leg of one of its pairs; made on first use
+ * Returns: (transfer none) (nullable): the intercept of a relay, for the
+ *   relay, either leg of one of its pairs, or a UDP relay's upstream
+ *   socket; made on first use
  */
 SsRelayIntercept *
 ss_socket_get_relay_intercept (SsSocket *self)
@@ -342,7 +343,9 @@ ss_socket_get_relay_intercept (SsSocket *self)
 
   if (self->relay_pair != NULL)
     relay = ss_relay_pair_get_client (self->relay_pair)->listener;
-  if (relay == NULL || relay->relay_target == NULL || !ss_socket_is_stream (relay))
+  else if (self->relay_listener != NULL)
+    relay = self->relay_listener;
+  if (relay == NULL || relay->relay_target == NULL)
     return NULL;
   if (relay->relay_intercept == NULL)
     relay->relay_intercept = ss_relay_intercept_new (relay->traffic);
@@ -360,8 +363,10 @@ ss_socket_relay_holds (SsSocket   *self,
   g_return_val_if_fail (SS_IS_HELD_ITEM (item), FALSE);
 
   stage = ss_held_item_get_stage (item);
-  return stage != NULL && self->relay_pair != NULL &&
-         _ss_relay_stage_get_user_data (stage) == self->relay_pair;
+  /* a stream pair's stages are its pair's; a UDP pair's, its upstream socket's */
+  return stage != NULL &&
+         _ss_relay_stage_get_user_data (stage) == (self->relay_pair != NULL ? (gpointer) self->relay_pair
+                                                                            : (gpointer) self);
 }
 
 /**
@@ -383,6 +388,13 @@ ss_socket_relay_inject (SsSocket              *self,
   g_return_val_if_fail (direction < SS_INTERCEPT_N_DIRECTIONS, FALSE);
   g_return_val_if_fail (bytes != NULL, FALSE);
 
+  /* a UDP relay's pair is its upstream socket */
+  if (self->relay_pair == NULL && self->relay_stages[direction] != NULL &&
+      self->state == SS_SOCKET_CONNECTED && self->relay_listener != NULL)
+    {
+      ss_relay_stage_inject (self->relay_stages[direction], bytes);
+      return TRUE;
+    }
   if (self->relay_pair == NULL || !ss_relay_pair_inject (self->relay_pair, direction, bytes))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,

@@ -24,11 +24,14 @@ child (SsSocketPage *self,
   return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), SS_TYPE_SOCKET_PAGE, name));
 }
 
-/* The client's leg of a relayed pair (a relay's connection). */
+/* The client's leg of a relayed pair (a relay's connection), or a UDP
+ * relay's upstream socket for one client. */
 static gboolean
 is_pair (SsSocketPage *self)
 {
-  return ss_socket_get_relay_server (self->socket) != NULL;
+  return ss_socket_get_relay_server (self->socket) != NULL ||
+         (ss_socket_get_relay_target (self->socket) == NULL &&
+          ss_socket_get_relay_intercept (self->socket) != NULL);
 }
 
 /**
