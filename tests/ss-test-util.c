@@ -504,6 +504,18 @@ try_recv_datagram (gpointer user_data)
 }
 
 void
+ss_test_raw_send_datagram (int         fd,
+                           guint16     port,
+                           const char *text)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
+
+  g_assert_cmpint (sendto (fd, text, strlen (text), 0, (struct sockaddr *) &storage, len), ==,
+                   (gssize) strlen (text));
+}
+
+void
 ss_test_raw_expect (int         fd,
                     const char *expected)
 {

@@ -102,6 +102,11 @@ GBytes   *ss_test_raw_recv_datagram   (int            fd,
                                        guint16       *from_port,
                                        guint          timeout_ms);
 
+/* @text as one datagram from the raw UDP socket @fd to 127.0.0.1:@port */
+void      ss_test_raw_send_datagram   (int            fd,
+                                       guint16        port,
+                                       const char    *text);
+
 /* @fd gets exactly @expected next (a relay forwarded it); or nothing at
  * all though the main loop ran (a relay holds it). */
 void      ss_test_raw_expect          (int            fd,

@@ -473,18 +473,6 @@ test_rewrite_rules (void)
 }
 
 static void
-send_datagram (int         fd,
-               guint16     port,
-               const char *text)
-{
-  struct sockaddr_storage storage;
-  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
-
-  g_assert_cmpint (sendto (fd, text, strlen (text), 0, (struct sockaddr *) &storage, len), ==,
-                   (gssize) strlen (text));
-}
-
-static void
 expect_datagram (int         fd,
                  const char *text,
                  guint16    *from_port)
@@ -547,11 +535,11 @@ test_udp (void)
   add_rule (intercept, SS_INTERCEPT_DOWNSTREAM, SS_MATCH_REGEX,
             SS_ENCODING_TEXT, "^pong (\\d+)$", "PONG #$1");
   ss_relay_intercept_set_hold (intercept, SS_INTERCEPT_UPSTREAM, TRUE);
-  send_datagram (client, relay_port, "ping 1");
+  ss_test_raw_send_datagram (client, relay_port, "ping 1");
   wait.intercept = intercept;
   wait.n = 1;
   ss_test_wait_until (udp_held_reached, &wait, SS_TEST_TIMEOUT_MS);
-  send_datagram (client, relay_port, "ping 2");
+  ss_test_raw_send_datagram (client, relay_port, "ping 2");
   wait.n = 2;
   ss_test_wait_until (udp_held_reached, &wait, SS_TEST_TIMEOUT_MS);
   ss_test_raw_expect_nothing (target);
@@ -566,7 +554,7 @@ test_udp (void)
   expect_datagram (target, "ping 2", &upstream_port);
 
   /* the answer is rewritten on its way back */
-  send_datagram (target, upstream_port, "pong 2");
+  ss_test_raw_send_datagram (target, upstream_port, "pong 2");
   expect_datagram (client, "PONG #2", NULL);
   wait_event (upstream, "Rewrite rule 1 (matches /^pong (\\d+)$/), server → client: “pong 2” → “PONG #2”");
 

@@ -515,18 +515,6 @@ test_relay_to_itself (void)
 }
 
 static void
-send_datagram (int         fd,
-               guint16     port,
-               const char *text)
-{
-  struct sockaddr_storage storage;
-  socklen_t len = ss_test_loopback_address (AF_INET, port, &storage);
-
-  g_assert_cmpint (sendto (fd, text, strlen (text), 0, (struct sockaddr *) &storage, len), ==,
-                   (gssize) strlen (text));
-}
-
-static void
 assert_datagram (int         fd,
                  const char *text,
                  guint16     from_port)
@@ -577,10 +565,10 @@ test_relay_udp (void)
   g_assert_cmpint (ss_socket_get_socket_type (socket), ==, SOCK_DGRAM);
   relay = ss_test_relay_port (socket);
 
-  send_datagram (client1, relay, "from one");
+  ss_test_raw_send_datagram (client1, relay, "from one");
   first = ss_test_raw_recv_datagram (target, &from1, SS_TEST_TIMEOUT_MS);
   g_assert_cmpmem (g_bytes_get_data (first, NULL), g_bytes_get_size (first), "from one", 8);
-  send_datagram (client2, relay, "from two");
+  ss_test_raw_send_datagram (client2, relay, "from two");
   second = ss_test_raw_recv_datagram (target, &from2, SS_TEST_TIMEOUT_MS);
   g_assert_cmpmem (g_bytes_get_data (second, NULL), g_bytes_get_size (second), "from two", 8);
   /* two clients, two upstream sockets, neither the relay's own */
@@ -589,12 +577,12 @@ test_relay_udp (void)
   g_assert_cmpuint (g_list_model_get_n_items (ss_socket_get_connections (socket)), ==, 2);
 
   /* answers in the other order: each reaches its own client, from the relay */
-  send_datagram (target, from2, "to two");
-  send_datagram (target, from1, "to one");
+  ss_test_raw_send_datagram (target, from2, "to two");
+  ss_test_raw_send_datagram (target, from1, "to one");
   assert_datagram (client2, "to two", relay);
   assert_datagram (client1, "to one", relay);
   /* a client's next datagram takes its own pair again */
-  send_datagram (client1, relay, "again");
+  ss_test_raw_send_datagram (client1, relay, "again");
   assert_datagram (target, "again", from1);
   g_assert_cmpuint (g_list_model_get_n_items (ss_socket_get_connections (socket)), ==, 2);
   g_assert_true (ss_traffic_log_get_relayed (ss_socket_get_traffic (socket)));
