@@ -447,8 +447,11 @@ test_rewrite_rules (void)
   round_trip (f.client, f.server, "id=42&id=7;", "user:4&user:7;");
   wait_event (f.leg, "Rewrite rule 1 (matches /id=(\\d+)/), client → server: “id=42&id=7;” → “user=42&user=7;”");
   wait_event (f.leg, "Rewrite rule 2");
-  g_assert_cmpuint (ss_reply_rule_get_fired (g_list_model_get_item (G_LIST_MODEL (upstream), 0)), ==, 1);
-  g_object_unref (g_list_model_get_item (G_LIST_MODEL (upstream), 0));
+  {
+    g_autoptr(SsReplyRule) first = g_list_model_get_item (G_LIST_MODEL (upstream), 0);
+
+    g_assert_cmpuint (ss_reply_rule_get_fired (first), ==, 1);
+  }
 
   /* the other direction has rules of its own; a disabled rule is skipped */
   add_rule (f.intercept, SS_INTERCEPT_DOWNSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_ESCAPED, "\\r\\n", "\n");
@@ -545,8 +548,12 @@ test_udp (void)
   ss_test_raw_expect_nothing (target);
   upstream = g_list_model_get_item (ss_socket_get_connections (relay), 0);
   g_assert_true (ss_socket_get_relay_intercept (upstream) == intercept);
-  g_assert_true (ss_socket_relay_holds (upstream, g_list_model_get_item (ss_relay_intercept_get_held (intercept), 0)));
-  g_object_unref (g_list_model_get_item (ss_relay_intercept_get_held (intercept), 0));
+  {
+    g_autoptr(SsHeldItem) first = g_list_model_get_item (ss_relay_intercept_get_held (intercept), 0);
+
+    g_assert_true (ss_socket_relay_holds (upstream, first));
+    g_assert_false (ss_socket_relay_holds (relay, first));
+  }
 
   /* whole datagrams, in order */
   ss_relay_intercept_forward_all (intercept);

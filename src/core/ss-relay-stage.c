@@ -111,6 +111,7 @@ ss_relay_stage_free (SsRelayStage *self)
     return;
   ss_relay_stage_stop (self);
   _ss_relay_intercept_remove_stage (self->intercept, self);
+  g_free (self->pair_label);
   g_object_unref (self->log);
   g_object_unref (self->intercept);
   g_free (self);
