@@ -545,6 +545,26 @@ try_recv_datagram (gpointer user_data)
   return TRUE;
 }
 
+void
+ss_test_raw_expect (int         fd,
+                    const char *expected)
+{
+  g_autoptr(GBytes) got = ss_test_raw_recv (fd, strlen (expected), FALSE, SS_TEST_TIMEOUT_MS);
+
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), expected, strlen (expected));
+}
+
+void
+ss_test_raw_expect_nothing (int fd)
+{
+  char c;
+
+  ss_test_drain_main_context ();
+  ss_test_iterate_for (50);
+  g_assert_cmpint (recv (fd, &c, 1, MSG_DONTWAIT), ==, -1);
+  g_assert_cmpint (errno, ==, EAGAIN);
+}
+
 /**
  * ss_test_raw_recv_datagram:
  * @from_port: (out) (optional): the sender's port

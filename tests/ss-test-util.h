@@ -115,6 +115,12 @@ GBytes   *ss_test_raw_recv_datagram   (int            fd,
                                        guint16       *from_port,
                                        guint          timeout_ms);
 
+/* @fd gets exactly @expected next (a relay forwarded it); or nothing at
+ * all though the main loop ran (a relay holds it). */
+void      ss_test_raw_expect          (int            fd,
+                                       const char    *expected);
+void      ss_test_raw_expect_nothing  (int            fd);
+
 /* "127.0.0.1:40123" → 40123; fails the test on anything else. */
 guint16   ss_test_port_of             (const char    *address);
 

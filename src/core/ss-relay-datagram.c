@@ -8,7 +8,10 @@
  * goes back to that client from the relay's address. The relay's own log
  * is the conversation (each row names its client); each upstream socket
  * is under the relay in the sidebar, with the target's side of it. A pair
- * idle for the relay's idle timeout is closed.
+ * idle for the relay's idle timeout is closed. Each direction of a pair
+ * goes through the relay's intercept (ss-relay-stage.c): rewrite rules,
+ * then held items; a datagram that would take the held bytes past the
+ * limit is dropped, as UDP would, and the log says so.
  */
 #define G_LOG_DOMAIN "sockscope-core"
 
@@ -16,6 +19,7 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <sys/socket.h>
 
 #include "ss-socket-private.h"
@@ -64,6 +68,32 @@ sweep_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void send_to_client (SsSocket     *upstream,
+                            const guint8 *data,
+                            gsize         len);
+
+/* What a pair's stage lets through: to the target, or back to the client. */
+static void
+stage_forward_cb (gpointer      user_data,
+                  SsRelayStage *stage,
+                  const guint8 *data,
+                  gsize         len)
+{
+  SsSocket *upstream = user_data;
+
+  if (_ss_relay_stage_get_direction (stage) == SS_INTERCEPT_UPSTREAM)
+    ss_socket_relay_write (upstream, data, len);
+  else
+    send_to_client (upstream, data, len);
+}
+
+/* nothing waits for room: a datagram relay never stops reading */
+static void
+stage_settled_cb (gpointer      user_data,
+                  SsRelayStage *stage)
+{
+}
+
 static SsSocket *
 upstream_for (SsSocket        *self,
               const SsAddress *client)
@@ -100,11 +130,35 @@ upstream_for (SsSocket        *self,
   label = ss_address_to_string (client);
   if (self->all_traffic != NULL)
     ss_traffic_log_add_source (self->all_traffic, upstream->traffic, label, FALSE);
+  for (guint i = 0; i < SS_INTERCEPT_N_DIRECTIONS; i++)
+    upstream->relay_stages[i] = ss_relay_stage_new (ss_socket_get_relay_intercept (self), i, upstream->traffic,
+                                                    label, stage_forward_cb, stage_settled_cb, upstream);
   ss_traffic_log_append_event (upstream->traffic, _("Relaying datagrams of %s to the target"), label);
   ss_traffic_log_flush (upstream->traffic);
   if (self->relay_sweep_id == 0)
     self->relay_sweep_id = g_timeout_add (SWEEP_INTERVAL_MS, sweep_cb, self);
   return upstream;
+}
+
+/* A datagram into a direction's stage, unless the held ones are at the
+ * limit. */
+static void
+take (SsSocket     *upstream,
+      SsRelayStage *stage,
+      const guint8 *data,
+      gsize         len)
+{
+  if (stage == NULL)
+    return;
+  if (ss_relay_stage_get_held_bytes (stage) + len > SS_RELAY_PAIR_MAX_BUFFERED)
+    {
+      ss_traffic_log_append_event (upstream->traffic,
+                                   _("A datagram of %" PRIu64 " bytes, %s, was dropped: the held ones are at the limit"),
+                                   (guint64) len, ss_intercept_direction_name (_ss_relay_stage_get_direction (stage)));
+      ss_traffic_log_flush_soon (upstream->traffic);
+      return;
+    }
+  ss_relay_stage_take (stage, data, len);
 }
 
 /* A datagram from a client (already in the relay's log): on to the
@@ -123,23 +177,32 @@ ss_relay_datagram_from_client (SsSocket        *self,
   if (upstream == NULL || upstream->state != SS_SOCKET_CONNECTED)
     return;
   upstream->relay_last_us = g_get_monotonic_time ();
-  ss_socket_relay_write (upstream, data, len);
+  take (upstream, upstream->relay_stages[SS_INTERCEPT_UPSTREAM], data, len);
 }
 
 /* A datagram from the target (already in @upstream's log): back to its
- * client, from the relay's address. One that the kernel cannot take now
- * is dropped, as UDP would, and the log says so. */
+ * client through the pair's stage. */
 void
 ss_relay_datagram_from_server (SsSocket     *upstream,
                                const guint8 *data,
                                gsize         len)
+{
+  upstream->relay_last_us = g_get_monotonic_time ();
+  take (upstream, upstream->relay_stages[SS_INTERCEPT_DOWNSTREAM], data, len);
+}
+
+/* To the client, from the relay's address. One that the kernel cannot
+ * take now is dropped, as UDP would, and the log says so. */
+static void
+send_to_client (SsSocket     *upstream,
+                const guint8 *data,
+                gsize         len)
 {
   SsSocket *self = upstream->relay_listener;
   gssize n;
 
   if (self == NULL || self->state == SS_SOCKET_CLOSED)
     return;
-  upstream->relay_last_us = g_get_monotonic_time ();
   do
     n = sendto (self->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL,
                 (const struct sockaddr *) &upstream->relay_client->storage, upstream->relay_client->len);
@@ -154,10 +217,13 @@ ss_relay_datagram_from_server (SsSocket     *upstream,
   ss_traffic_log_flush_soon (self->traffic);
 }
 
-/* The relay goes: its pairs go with it. */
+/* The relay goes: its pairs go with it. An upstream socket that goes
+ * holds nothing more. */
 void
 ss_relay_datagram_stop (SsSocket *self)
 {
+  for (guint i = 0; i < SS_INTERCEPT_N_DIRECTIONS; i++)
+    ss_relay_stage_stop (self->relay_stages[i]);
   g_clear_handle_id (&self->relay_sweep_id, g_source_remove);
   if (self->relay_upstreams == NULL)
     return;

@@ -8,9 +8,10 @@
  * its call log), and tells its pair what happened; the pair decides what
  * goes where.
  *
- * Each direction is one pipeline: read from one leg → (the fault chain,
- * held items and rewrite rules will sit here) → the other leg's send
- * queue. A direction reads only while that queue holds less than
+ * Each direction is one pipeline: read from one leg → its stage (the
+ * relay's rewrite rules, then held items: ss-relay-stage.c) → forward()
+ * (the fault chain will sit here) → the other leg's send queue. A
+ * direction reads only while that queue and its held items hold less than
  * SS_RELAY_PAIR_MAX_BUFFERED, so memory never grows with what is relayed.
  * A clean end (recv() returned 0) is passed on as shutdown(SHUT_WR) once
  * what came before it is written; a reset as a reset (SO_LINGER 0, then
@@ -27,6 +28,7 @@
 #include "ss-constants.h"
 #include "ss-error.h"
 #include "ss-relay-pair.h"
+#include "ss-relay-stage.h"
 #include "ss-socket-options.h"
 #include "ss-socket-private.h"
 
@@ -36,6 +38,7 @@ typedef struct
   SsSocket *to;
   guint     ended : 1;   /* @from's peer closed its side */
   guint     passed : 1;  /* ...and @to was shut down for writing */
+  SsRelayStage *stage;   /* rewrite rules and held items */
 } SsRelayDirection;
 
 struct _SsRelayPair
@@ -60,6 +63,82 @@ direction_to (SsRelayPair *self,
               SsSocket    *leg)
 {
   return leg == self->client ? &self->downstream : &self->upstream;
+}
+
+/* Intercept: what a direction's stage lets through goes on here, and
+ * held bytes count against the direction's limit. */
+static void pass_end (SsRelayPair      *self,
+                      SsRelayDirection *direction);
+
+static SsRelayDirection *
+direction_of_stage (SsRelayPair  *self,
+                    SsRelayStage *stage)
+{
+  return stage == self->upstream.stage ? &self->upstream : &self->downstream;
+}
+
+/* The one place bytes of a direction are written to the other leg:
+ * released from the stage, or injected. */
+static void
+forward (SsRelayPair      *self,
+         SsRelayDirection *direction,
+         const guint8     *data,
+         gsize             len)
+{
+  ss_socket_relay_write (direction->to, data, len);
+}
+
+static void
+stage_forward_cb (gpointer      user_data,
+                  SsRelayStage *stage,
+                  const guint8 *data,
+                  gsize         len)
+{
+  SsRelayPair *self = user_data;
+
+  forward (self, direction_of_stage (self, stage), data, len);
+}
+
+/* held bytes left: the reading side may read again, an end may pass */
+static void
+stage_settled_cb (gpointer      user_data,
+                  SsRelayStage *stage)
+{
+  SsRelayPair *self = user_data;
+  SsRelayDirection *direction = direction_of_stage (self, stage);
+
+  if (direction->from != NULL && direction->from->watch != NULL)
+    ss_socket_io_update_watch (direction->from);
+  pass_end (self, direction);
+}
+
+static void
+start_stages (SsRelayPair *self)
+{
+  SsRelayIntercept *intercept = ss_socket_get_relay_intercept (self->client);
+  const char *label = ss_socket_get_peer_address (self->client);
+
+  if (intercept == NULL)
+    return;
+  self->upstream.stage = ss_relay_stage_new (intercept, SS_INTERCEPT_UPSTREAM, self->client->traffic,
+                                             label, stage_forward_cb, stage_settled_cb, self);
+  self->downstream.stage = ss_relay_stage_new (intercept, SS_INTERCEPT_DOWNSTREAM, self->client->traffic,
+                                               label, stage_forward_cb, stage_settled_cb, self);
+}
+
+/* Bytes of the person's: @direction says which leg gets them. */
+gboolean
+ss_relay_pair_inject (SsRelayPair          *self,
+                      SsInterceptDirection  direction,
+                      GBytes               *bytes)
+{
+  SsRelayDirection *way = direction == SS_INTERCEPT_UPSTREAM ? &self->upstream : &self->downstream;
+
+  if (way->stage == NULL || way->to == NULL || way->to->state != SS_SOCKET_CONNECTED ||
+      way->to->failure != 0 || way->to->write_shut)
+    return FALSE;
+  ss_relay_stage_inject (way->stage, bytes);
+  return TRUE;
 }
 
 static void
@@ -143,6 +222,7 @@ ss_relay_pair_start (SsSocket        *client,
   self->upstream.to = self->server;
   self->downstream.from = self->server;
   ss_socket_relay_tls_leg (client, self->server);
+  start_stages (self);
   ss_socket_connect (self->server, target, NULL, connected_cb, NULL);
   return self;
 }
@@ -154,6 +234,8 @@ ss_relay_pair_free (SsRelayPair *self)
     return;
 
   self->closing = TRUE;
+  g_clear_pointer (&self->upstream.stage, ss_relay_stage_free);
+  g_clear_pointer (&self->downstream.stage, ss_relay_stage_free);
   if (self->server != NULL)
     {
       self->server->relay_pair = NULL;
@@ -194,7 +276,8 @@ ss_relay_pair_may_read (SsRelayPair *self,
   SsSocket *to = direction->to;
 
   return to != NULL && to->state == SS_SOCKET_CONNECTED && to->failure == 0 &&
-         !to->write_shut && to->queued < SS_RELAY_PAIR_MAX_BUFFERED;
+         !to->write_shut &&
+         to->queued + ss_relay_stage_get_held_bytes (direction->stage) < SS_RELAY_PAIR_MAX_BUFFERED;
 }
 
 /* Bytes read from @leg (already in its log): on to the other leg. */
@@ -206,9 +289,10 @@ ss_relay_pair_received (SsRelayPair  *self,
 {
   SsRelayDirection *direction = direction_from (self, leg);
 
-  /* Here the direction's fault chain, held items and rewrite rules will
-   * take the bytes; for now they go straight to the other leg. */
-  ss_socket_relay_write (direction->to, data, len);
+  if (direction->stage != NULL)
+    ss_relay_stage_take (direction->stage, data, len);
+  else
+    forward (self, direction, data, len);
 }
 
 /* Once both ends have ended cleanly and every byte is written, the pair
@@ -227,7 +311,8 @@ pass_end (SsRelayPair      *self,
 {
   if (!direction->ended || direction->passed || direction->to == NULL)
     return;
-  if (direction->to->queued > 0 || direction->to->state != SS_SOCKET_CONNECTED)
+  if (direction->to->queued > 0 || direction->to->state != SS_SOCKET_CONNECTED ||
+      ss_relay_stage_get_held_bytes (direction->stage) > 0)
     return;
   direction->passed = TRUE;
   if (direction->to->failure == 0 && !direction->to->write_shut)
@@ -299,6 +384,9 @@ ss_relay_pair_closed (SsRelayPair *self,
 {
   SsSocket *other = leg == self->client ? self->server : self->client;
 
+  /* intercept: held items of a closed pair leave the held list */
+  ss_relay_stage_stop (self->upstream.stage);
+  ss_relay_stage_stop (self->downstream.stage);
   if (other != NULL && other->state != SS_SOCKET_CLOSED)
     ss_socket_close (other);
 }

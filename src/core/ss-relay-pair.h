@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "ss-address.h"
+#include "ss-held-item.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,9 @@ void         ss_relay_pair_free           (SsRelayPair     *self);
 SsSocket    *ss_relay_pair_get_client     (SsRelayPair     *self);
 SsSocket    *ss_relay_pair_get_server     (SsRelayPair     *self);
 const SsAddress *ss_relay_pair_get_target (SsRelayPair     *self);
+gboolean     ss_relay_pair_inject         (SsRelayPair          *self,
+                                           SsInterceptDirection  direction,
+                                           GBytes               *bytes);
 
 /* what a leg's socket tells its pair (ss-socket-*.c) */
 gboolean     ss_relay_pair_may_read       (SsRelayPair     *self,

@@ -12,32 +12,12 @@
 #include <unistd.h>
 
 #include "ss-escape.h"
-#include "ss-reply-rule.h"
+#include "ss-reply-rule-private.h"
 #include "ss-reply-template.h"
 
 /* How much of the pattern the description shows. */
 #define DESCRIPTION_CHARS 40
 
-struct _SsReplyRule
-{
-  GObject          parent_instance;
-
-  SsMatchKind      match;
-  SsEncoding       pattern_encoding;
-  char            *pattern;
-  SsPayload       *reply;
-  guint            fired;
-  guint            enabled : 1;
-
-  /* Made from the above when first needed, dropped when they change. */
-  guint            built : 1;
-  GError          *pattern_error;
-  GError          *reply_error;
-  GBytes          *pattern_bytes;  /* not a regex */
-  GRegex          *regex;
-  GBytes          *reply_bytes;    /* a fixed reply */
-  SsReplyTemplate *template;       /* a regex's reply */
-};
 
 G_DEFINE_FINAL_TYPE (SsReplyRule, ss_reply_rule, G_TYPE_OBJECT)
 
@@ -409,8 +389,8 @@ ss_reply_rule_dup_description (SsReplyRule *self)
     }
 }
 
-static void
-build (SsReplyRule *self)
+void
+_ss_reply_rule_build (SsReplyRule *self)
 {
   if (self->built)
     return;
@@ -463,7 +443,7 @@ ss_reply_rule_check (SsReplyRule  *self,
   g_return_val_if_fail (SS_IS_REPLY_RULE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  build (self);
+  _ss_reply_rule_build (self);
   if (self->pattern_error != NULL)
     {
       g_propagate_error (error, g_error_copy (self->pattern_error));
@@ -487,8 +467,8 @@ ss_reply_rule_check (SsReplyRule  *self,
   return TRUE;
 }
 
-static gboolean
-pattern_matches (SsReplyRule   *self,
+gboolean
+_ss_reply_rule_pattern_matches (SsReplyRule   *self,
                  const guint8  *data,
                  gsize          len,
                  GMatchInfo   **match_info)
@@ -535,8 +515,8 @@ append_line_ending (GByteArray *out,
   g_byte_array_append (out, (const guint8 *) ending, strlen (ending));
 }
 
-static GBytes *
-make_reply (SsReplyRule   *self,
+GBytes *
+_ss_reply_rule_make_reply (SsReplyRule   *self,
             const guint8  *data,
             GMatchInfo    *match_info,
             GError       **error)
@@ -571,6 +551,13 @@ make_reply (SsReplyRule   *self,
   return g_byte_array_free_to_bytes (out);
 }
 
+void
+_ss_reply_rule_count_firing (SsReplyRule *self)
+{
+  self->fired++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRED]);
+}
+
 static GBytes *
 match_and_reply (SsReplyRule   *self,
                  const guint8  *data,
@@ -582,18 +569,15 @@ match_and_reply (SsReplyRule   *self,
 
   if (!self->enabled)
     return NULL;
-  build (self);
+  _ss_reply_rule_build (self);
   if (self->pattern_error != NULL)
     return NULL;
-  if (!pattern_matches (self, data, len, &match_info))
+  if (!_ss_reply_rule_pattern_matches (self, data, len, &match_info))
     return NULL;
 
   if (count)
-    {
-      self->fired++;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRED]);
-    }
-  return make_reply (self, data, match_info, error);
+    _ss_reply_rule_count_firing (self);
+  return _ss_reply_rule_make_reply (self, data, match_info, error);
 }
 
 /**

@@ -57,5 +57,9 @@ GBytes       *ss_reply_rule_fire                 (SsReplyRule   *self,
                                                   const guint8  *data,
                                                   gsize          len,
                                                   GError       **error);
+GBytes       *ss_reply_rule_replace              (SsReplyRule   *self,
+                                                  const guint8  *data,
+                                                  gsize          len,
+                                                  GError       **error);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "ss-accept-queue.h"
 #include "ss-poller.h"
 #include "ss-receive-file.h"
+#include "ss-relay-stage.h"
 #include "ss-relay-pair.h"
 #include "ss-recorder.h"
 #include "ss-socket.h"
@@ -130,6 +131,8 @@ struct _SsSocket
   guint          retention_id;
 
   GListStore    *reply_rules;   /* of SsReplyRule, made on first use */
+  SsRelayIntercept *relay_intercept;  /* a relay's, made on first use */
+  SsRelayStage  *relay_stages[SS_INTERCEPT_N_DIRECTIONS];  /* a UDP relay's upstream socket's */
 
   /* a relay: where each accepted connection is forwarded to; a relayed
    * leg: its pair (owned by the client's leg) */

@@ -67,6 +67,8 @@ ss_socket_dispose (GObject *object)
   /* the client's leg owns its pair; the server's only points at it */
   if (self->relay_pair != NULL && ss_relay_pair_get_client (self->relay_pair) == self)
     g_clear_pointer (&self->relay_pair, ss_relay_pair_free);
+  for (guint i = 0; i < SS_INTERCEPT_N_DIRECTIONS; i++)
+    g_clear_pointer (&self->relay_stages[i], ss_relay_stage_free);
   ss_relay_datagram_stop (self);
   g_clear_handle_id (&self->retention_id, g_source_remove);
   g_clear_object (&self->recv_burst);
@@ -109,6 +111,7 @@ ss_socket_finalize (GObject *object)
   g_clear_pointer (&self->relay_upstreams, g_hash_table_unref);
   g_clear_pointer (&self->relay_client, ss_address_free);
   g_clear_object (&self->reply_rules);
+  g_clear_object (&self->relay_intercept);
   g_clear_handle_id (&self->record_flush_id, g_source_remove);
   g_clear_pointer (&self->recorder, ss_recorder_free);
   g_clear_object (&self->receive_file);

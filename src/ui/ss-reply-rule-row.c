@@ -44,6 +44,8 @@ struct _SsReplyRuleRow
   GtkDropDown   *reply_encoding_dropdown;
   GtkDropDown   *line_ending_dropdown;
   GtkLabel      *error_label;
+  GtkLabel      *when_label;
+  GtkLabel      *reply_label;
 
   SsReplyRule   *rule;
   /* What the person last chose with the switch: a rule that turns invalid
@@ -408,6 +410,8 @@ ss_reply_rule_row_class_init (SsReplyRuleRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsReplyRuleRow, reply_encoding_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsReplyRuleRow, line_ending_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsReplyRuleRow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SsReplyRuleRow, when_label);
+  gtk_widget_class_bind_template_child (widget_class, SsReplyRuleRow, reply_label);
   /* for the tests */
   gtk_widget_class_bind_template_child_full (widget_class, "remove_button", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, enabled_changed_cb);
@@ -465,4 +469,25 @@ ss_reply_rule_row_edit (SsReplyRuleRow *self)
   g_return_if_fail (SS_IS_REPLY_RULE_ROW (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->pattern_entry));
+}
+
+/* The same rule as a relay's rewrite rule: what it matches is replaced
+ * by its reply, in the bytes passing through. */
+void
+ss_reply_rule_row_set_rewrite (SsReplyRuleRow *self)
+{
+  g_return_if_fail (SS_IS_REPLY_RULE_ROW (self));
+
+  gtk_label_set_text_with_mnemonic (self->when_label, _("When relayed data"));
+  gtk_label_set_text (self->reply_label, _("Replace with"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->reply_entry),
+                               _("What takes the place of what matched, read as the dropdown below says; in a regex rule $1 or ${name} insert what a group matched, and $$ is a $"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->enabled_switch),
+                               _("Whether this rule rewrites; a rule that is not valid stays off"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->fired_label),
+                               _("How many chunks this rule has rewritten"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->match_dropdown),
+                               _("Exactly: the whole chunk is replaced; starts with: its start; contains and regex: each match"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->reply_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Replace with"), -1);
 }

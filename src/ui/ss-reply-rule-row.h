@@ -20,4 +20,6 @@ void         ss_reply_rule_row_set_number (SsReplyRuleRow *self,
                                            guint           number);
 void         ss_reply_rule_row_edit       (SsReplyRuleRow *self);
 
+void         ss_reply_rule_row_set_rewrite (SsReplyRuleRow *self);
+
 G_END_DECLS

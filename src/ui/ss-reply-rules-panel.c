@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ss-reply-rule-row.h"
 #include "ss-reply-rules-panel.h"
 
@@ -14,8 +16,12 @@ struct _SsReplyRulesPanel
   GtkWidget   parent_instance;
 
   GtkListBox *rules_list;
+  GtkLabel   *intro_label;
+  GtkLabel   *empty_label;
+  GtkWidget  *add_button;
 
   GListStore *rules;
+  gboolean    rewrite;
 };
 
 G_DEFINE_FINAL_TYPE (SsReplyRulesPanel, ss_reply_rules_panel, GTK_TYPE_WIDGET)
@@ -38,6 +44,8 @@ create_row (gpointer item,
   GtkWidget *row = ss_reply_rule_row_new (item);
 
   g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, G_CONNECT_SWAPPED);
+  if (self->rewrite)
+    ss_reply_rule_row_set_rewrite (SS_REPLY_RULE_ROW (row));
   return row;
 }
 
@@ -95,6 +103,27 @@ ss_reply_rules_panel_set_rules (SsReplyRulesPanel *self,
   renumber (self);
 }
 
+/**
+ * ss_reply_rules_panel_set_rewrite_rules:
+ * @rules: a relay direction's rewrite rules (GListStore of SsReplyRule)
+ *
+ * The panel for rules that rewrite relayed bytes instead of replying.
+ */
+void
+ss_reply_rules_panel_set_rewrite_rules (SsReplyRulesPanel *self,
+                                        GListStore        *rules)
+{
+  g_return_if_fail (SS_IS_REPLY_RULES_PANEL (self));
+
+  self->rewrite = TRUE;
+  gtk_label_set_text (self->intro_label,
+                      _("What matches is replaced in the relayed bytes, one chunk (one recv()) at a time. Every rule is tried in order on what the ones before left; each change is a line in the pair’s log. $1 or ${name} in the replacement insert a regex capture."));
+  gtk_label_set_text (self->empty_label, _("No rules: bytes pass as they are"));
+  gtk_widget_set_tooltip_text (self->add_button,
+                               _("Add a rule at the end; it starts off, so it rewrites only once you turn it on"));
+  ss_reply_rules_panel_set_rules (self, rules);
+}
+
 static void
 ss_reply_rules_panel_dispose (GObject *object)
 {
@@ -124,8 +153,9 @@ ss_reply_rules_panel_class_init (SsReplyRulesPanelClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-reply-rules-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SsReplyRulesPanel, rules_list);
-  /* for the tests */
-  gtk_widget_class_bind_template_child_full (widget_class, "add_button", FALSE, 0);
+  gtk_widget_class_bind_template_child (widget_class, SsReplyRulesPanel, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, SsReplyRulesPanel, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, SsReplyRulesPanel, add_button);
   gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

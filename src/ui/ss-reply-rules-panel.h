@@ -14,5 +14,7 @@ G_DECLARE_FINAL_TYPE (SsReplyRulesPanel, ss_reply_rules_panel, SS, REPLY_RULES_P
 
 void ss_reply_rules_panel_set_rules (SsReplyRulesPanel *self,
                                      GListStore        *rules);
+void ss_reply_rules_panel_set_rewrite_rules (SsReplyRulesPanel *self,
+                                             GListStore        *rules);
 
 G_END_DECLS

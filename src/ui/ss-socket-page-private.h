@@ -90,6 +90,11 @@ struct _SsSocketPage
 };
 
 void          ss_socket_page_install_actions  (GtkWidgetClass *widget_class);
+/* ss-socket-page-intercept.c */
+void          ss_socket_page_install_intercept (GtkWidgetClass *widget_class);
+void          ss_socket_page_setup_intercept  (SsSocketPage   *self);
+gboolean      ss_socket_page_inject           (SsSocketPage   *self,
+                                               GBytes         *payload);
 void          ss_socket_page_build_info_grid  (SsSocketPage   *self);
 void          ss_socket_page_show_info_rows   (SsSocketPage   *self);
 void          ss_socket_page_update_info      (SsSocketPage   *self);

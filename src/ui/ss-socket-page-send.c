@@ -146,6 +146,8 @@ send_once (SsSocketPage *self)
   ss_socket_page_dismiss_message (self);
   if ((payload = dup_payload (self)) == NULL || !parse_destination (self, &to))
     return;
+  if (ss_socket_page_inject (self, payload))
+    return;
   if (is_listener (self) && (target = dup_chosen_connection (self)) == NULL)
     {
       ss_socket_page_show_message (self, _("Send Once goes to one connection: choose it above the button"),
@@ -255,7 +257,7 @@ send_action (GtkWidget  *widget,
       return;
     }
 
-  if ((payload = dup_payload (self)) == NULL)
+  if ((payload = dup_payload (self)) == NULL || ss_socket_page_inject (self, payload))
     return;
   send_all (self, chosen, payload);
   ss_composer_remember (self->composer);

@@ -410,6 +410,7 @@ ss_socket_page_constructed (GObject *object)
     ss_tls_panel_set_host_entry (tls, GTK_EDITABLE (self->connect_entry));
     ss_tls_panel_set_socket (tls, self->socket);
   }
+  ss_socket_page_setup_intercept (self);
   socket_changed_cb (self);
 }
 
@@ -572,6 +573,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_callback_full (widget_class, "dismiss_error_cb",
                                                 G_CALLBACK (ss_socket_page_dismiss_message));
   ss_socket_page_install_actions (widget_class);
+  ss_socket_page_install_intercept (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, option_failed_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, connect_entry_activate_cb);
