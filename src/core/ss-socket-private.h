@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "ss-accept-queue.h"
+#include "ss-message-splitter.h"
 #include "ss-poller.h"
 #include "ss-receive-file.h"
 #include "ss-relay-pair.h"
@@ -129,6 +130,14 @@ struct _SsSocket
   guint          retention_id;
 
   GListStore    *reply_rules;   /* of SsReplyRule, made on first use */
+  /* how the rules see what is received: as messages framed so (NULL:
+   * chunk by chunk), a listener's for its connections; and the splitter
+   * that frames this socket's stream for them (ss-socket-reply.c) */
+  SsFramerSpec  *framing;
+  guint          framing_serial;
+  SsMessageSplitter *splitter;
+  guint          splitter_serial;
+  guint          splitter_idle_id;
 
   /* a relay: where each accepted connection is forwarded to; a relayed
    * leg: its pair (owned by the client's leg) */
@@ -224,6 +233,8 @@ void      ss_socket_auto_reply        (SsSocket      *self,
                                        const guint8  *data,
                                        gsize          len,
                                        const SsAddress *sender);
+
+void      ss_socket_clear_framing     (SsSocket      *self);
 
 void      ss_socket_write_received    (SsSocket      *self,
                                        const guint8  *data,

@@ -108,6 +108,7 @@ ss_socket_finalize (GObject *object)
   g_clear_pointer (&self->relay_upstreams, g_hash_table_unref);
   g_clear_pointer (&self->relay_client, ss_address_free);
   g_clear_object (&self->reply_rules);
+  ss_socket_clear_framing (self);
   g_clear_handle_id (&self->record_flush_id, g_source_remove);
   g_clear_pointer (&self->recorder, ss_recorder_free);
   g_clear_object (&self->receive_file);
