@@ -18,6 +18,7 @@
 #include "ss-checksum-chooser.h"
 #include "ss-framing-box.h"
 #include "ss-hexdump.h"
+#include "ss-reply-rule.h"
 #include "ss-socket-page-private.h"
 #include "ss-test-socket.h"
 #include "ss-test-window.h"
@@ -452,6 +453,82 @@ test_verify_checksum (SsTestWindow  *f,
   disconnect_page (&conn);
 }
 
+static char *
+first_kept_framing (const char **key)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.sockscope.Sockscope");
+  g_autoptr(GVariant) kept = g_settings_get_value (settings, "framings");
+  const char *name, *text;
+
+  if (g_variant_n_children (kept) == 0)
+    return NULL;
+  g_variant_get_child (kept, 0, "(&s&s)", &name, &text);
+  g_assert_cmpstr (name, ==, *key);
+  return g_strdup (text);
+}
+
+/* A framing is kept for the address: a socket connecting there again is
+ * split the same way at once, and its auto-reply rules answer whole
+ * messages; choosing another keeps that, choosing none forgets it */
+static void
+test_kept_for_address (SsTestWindow  *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.sockscope.Sockscope");
+  g_autoptr(SsPayload) pong = ss_payload_new (NULL, SS_ENCODING_TEXT, "pong", SS_LINE_ENDING_NONE);
+  g_autoptr(SsReplyRule) rule = ss_reply_rule_new (SS_MATCH_EXACT, SS_ENCODING_ESCAPED, "ping\\n", pong);
+  g_autoptr(GBytes) reply = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *kept = NULL;
+  const char *key_ref;
+  guint16 port;
+  Conn conn;
+
+  conn.listener = ss_test_raw_listener (AF_INET, 0, &port);
+  key = g_strdup_printf ("stream connect 127.0.0.1:%u", port);
+  key_ref = key;
+  g_settings_set_value (settings, "framings",
+                        g_variant_new_parsed ("[(%s, 'delimiter:\\\\n'), ('stream listen 127.0.0.1:1', 'fixed:2')]", key));
+  conn.page = ss_test_new_tcp_page (f, &conn.socket);
+  /* nothing is kept for a socket with no address yet */
+  g_assert_null (ss_socket_get_framing (conn.socket));
+  conn.peer = ss_test_page_connect (conn.page, conn.listener);
+  g_assert_cmpstr (gtk_menu_button_get_label (view_child (&conn, "messages_button")), ==, "Messages: \\n");
+  g_assert_nonnull (ss_traffic_view_get_messages (view (&conn)));
+  g_assert_nonnull (ss_socket_get_framing (conn.socket));
+  g_assert_cmpint (ss_socket_get_framing (conn.socket)->mode, ==, SS_FRAMING_DELIMITER);
+
+  /* the rules see the line once whole, not its chunks */
+  g_list_store_append (ss_socket_get_reply_rules (conn.socket), rule);
+  peer_says (&conn, "pi");
+  peer_says (&conn, "ng\n");
+  reply = ss_test_raw_recv (conn.peer, 4, FALSE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), "pong", 4);
+  g_assert_cmpuint (ss_reply_rule_get_fired (rule), ==, 1);
+
+  /* another choice is kept, first */
+  choose_framing (&conn, SS_FRAMING_FIXED);
+  gtk_spin_button_set_value (box_child (&conn, "fixed_spin"), 4);
+  apply (&conn);
+  kept = first_kept_framing (&key_ref);
+  g_assert_cmpstr (kept, ==, "fixed:4");
+  g_assert_cmpint (ss_socket_get_framing (conn.socket)->mode, ==, SS_FRAMING_FIXED);
+  g_clear_pointer (&kept, g_free);
+
+  /* none: the address is forgotten, the other kept */
+  choose_framing (&conn, SS_FRAMING_NONE);
+  apply (&conn);
+  g_assert_null (ss_socket_get_framing (conn.socket));
+  {
+    g_autoptr(GVariant) left = g_settings_get_value (settings, "framings");
+
+    g_assert_cmpuint (g_variant_n_children (left), ==, 1);
+  }
+  g_settings_reset (settings, "framings");
+  linger (f);
+  disconnect_page (&conn);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -464,6 +541,7 @@ main (int   argc,
   ss_test_window_add ("/messages-view/wrong-delimiter", test_wrong_delimiter);
   ss_test_window_add ("/messages-view/hex-and-text", test_hex_and_text);
   ss_test_window_add ("/messages-view/verify-checksum", test_verify_checksum);
+  ss_test_window_add ("/messages-view/kept-for-address", test_kept_for_address);
   status = g_test_run ();
   ss_test_window_shutdown ();
   return status;
