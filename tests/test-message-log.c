@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "ss-message-log.h"
+#include "ss-traffic-export.h"
 
 static SsMessageLog *
 new_messages (SsTrafficLog *log,
@@ -392,6 +394,80 @@ test_long_messages (void)
   assert_message (G_LIST_MODEL (messages), 4, SS_TRAFFIC_RECEIVED, "cd\n", 0);
 }
 
+static char *
+export_to_text (SsMessageLog   *messages,
+                SsExportFormat  format,
+                const char     *dir,
+                gsize          *len)
+{
+  g_autofree char *path = g_build_filename (dir, ss_export_format_get_extension (format), NULL);
+  g_autoptr(GError) error = NULL;
+  guint64 missing = 1;
+  char *contents = NULL;
+
+  g_assert_true (ss_traffic_export_messages (messages, format, path, &missing, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (missing, ==, 0);
+  g_assert_true (g_file_get_contents (path, &contents, len, NULL));
+  g_assert_no_errno (g_unlink (path));
+  return contents;
+}
+
+/* Saving split into messages: a heading a message in the transcript and
+ * the hex dump, whatever the chunks; raw, the stream as it was */
+static void
+test_exports (void)
+{
+  g_autoptr(SsTrafficLog) log = ss_traffic_log_new ();
+  g_autoptr(SsMessageLog) messages = new_messages (log, "delimiter:\\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-messages-XXXXXX", &error);
+  g_autofree char *transcript = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *raw = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize len;
+  guint headings = 0;
+
+  g_assert_no_error (error);
+  append (log, SS_TRAFFIC_RECEIVED, "he");
+  append (log, SS_TRAFFIC_RECEIVED, "llo\nwor");
+  append (log, SS_TRAFFIC_SENT, "ok\n");
+  append (log, SS_TRAFFIC_RECEIVED, "ld\nta");
+  ss_traffic_log_flush (log);
+
+  transcript = export_to_text (messages, SS_EXPORT_TRANSCRIPT, dir, &len);
+  lines = g_strsplit (transcript, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      static const char *const wanted[] = {
+        "<<< received 6", "<<< received 6", ">>> sent 3", "<<< received 2 (incomplete, 2 bytes so far)",
+      };
+      const char *heading = strstr (lines[i], "  ");
+
+      if (heading == NULL || (!g_str_has_prefix (heading + 2, "<<<") && !g_str_has_prefix (heading + 2, ">>>")))
+        continue;
+      g_assert_cmpuint (headings, <, G_N_ELEMENTS (wanted));
+      if (!g_str_has_prefix (heading + 2, wanted[headings]))
+        g_error ("heading %u is “%s”, not “%s”", headings, heading + 2, wanted[headings]);
+      headings++;
+    }
+  g_assert_cmpuint (headings, ==, 4);
+  g_assert_nonnull (strstr (transcript, "hello\\n"));
+  g_assert_nonnull (strstr (transcript, "world\\n"));
+
+  hex = export_to_text (messages, SS_EXPORT_HEX_DUMP, dir, &len);
+  g_assert_nonnull (strstr (hex, "00000000  68 65 6c 6c 6f 0a "));
+  g_assert_nonnull (strstr (hex, "00000000  77 6f 72 6c 64 0a "));
+
+  raw = export_to_text (messages, SS_EXPORT_RAW_RECEIVED, dir, &len);
+  g_assert_cmpmem (raw, len, "hello\nworld\nta", 14);
+  g_free (raw);
+  raw = export_to_text (messages, SS_EXPORT_RAW_SENT, dir, &len);
+  g_assert_cmpmem (raw, len, "ok\n", 3);
+  g_assert_no_errno (g_rmdir (dir));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -407,6 +483,7 @@ main (int   argc,
   g_test_add_func ("/message-log/random-chunkings", test_random_chunkings);
   g_test_add_func ("/message-log/index-cost", test_index_cost);
   g_test_add_func ("/message-log/long-messages", test_long_messages);
+  g_test_add_func ("/message-log/exports", test_exports);
 
   return g_test_run ();
 }
