@@ -291,7 +291,17 @@ get_splitter (SsSocket *self)
   return self->splitter;
 }
 
-static void act_on_messages (SsSocket *self, GArray *ended, const SsAddress *sender);
+static void act_on_messages (SsSocket        *self,
+                             GArray          *ended,
+                             gboolean         rules_too,
+                             const SsAddress *sender);
+
+/* Whether anything is told of each message (a sequence waiting for one) */
+static gboolean
+messages_watched (SsSocket *self)
+{
+  return g_signal_has_handler_pending (self, ss_socket_signals[SS_SOCKET_SIGNAL_MESSAGE_RECEIVED], 0, TRUE);
+}
 
 static gboolean
 idle_gap_cb (gpointer user_data)
@@ -312,19 +322,21 @@ idle_gap_cb (gpointer user_data)
                                                 idle_gap_cb, self);
       return G_SOURCE_REMOVE;
     }
-  act_on_messages (self, ended, self->last_sender);
+  act_on_messages (self, ended, !replying, self->last_sender);
   return G_SOURCE_REMOVE;
 }
 
+/* Each message is told, then answered by the rules (@rules_too) */
 static void
 act_on_messages (SsSocket        *self,
                  GArray          *ended,
+                 gboolean         rules_too,
                  const SsAddress *sender)
 {
   GListModel *rules = (GListModel *) rules_owner (self)->reply_rules;
   g_autoptr(SsSocket) hold = NULL;
 
-  if (rules == NULL || ended->len == 0)
+  if (ended->len == 0)
     return;
   /* handlers of what a reply changes may close or drop the socket */
   hold = g_object_ref (self);
@@ -332,7 +344,15 @@ act_on_messages (SsSocket        *self,
     {
       Ended *message = &g_array_index (ended, Ended, i);
 
-      match_rules (self, rules, message->data, message->len, sender);
+      if (messages_watched (self))
+        {
+          g_autoptr(GBytes) bytes = message->copy != NULL ? g_bytes_ref (message->copy)
+                                                          : g_bytes_new (message->data, message->len);
+
+          g_signal_emit (self, ss_socket_signals[SS_SOCKET_SIGNAL_MESSAGE_RECEIVED], 0, bytes);
+        }
+      if (rules_too && rules != NULL)
+        match_rules (self, rules, message->data, message->len, sender);
     }
 }
 
@@ -348,12 +368,13 @@ ss_socket_auto_reply (SsSocket        *self,
 {
   GListModel *rules = (GListModel *) rules_owner (self)->reply_rules;
   SsMessageSplitter *splitter = get_splitter (self);
+  gboolean rules_too = rules != NULL && !replying;
   g_autoptr(GArray) ended = NULL;
   Collect collect;
 
   if (splitter == NULL)
     {
-      if (rules != NULL && !replying)
+      if (rules_too)
         {
           g_autoptr(SsSocket) hold = g_object_ref (self);
 
@@ -368,10 +389,10 @@ ss_socket_auto_reply (SsSocket        *self,
   g_array_set_clear_func (ended, clear_ended);
   collect = (Collect) { data, len, ended };
   ss_message_splitter_feed (splitter, g_get_real_time (), data, len,
-                            rules != NULL && !replying ? collect_cb : NULL, &collect);
+                            rules_too || messages_watched (self) ? collect_cb : NULL, &collect);
   if (ss_message_splitter_get_spec (splitter)->mode == SS_FRAMING_IDLE &&
       ss_message_splitter_get_pending (splitter) > 0 && self->splitter_idle_id == 0)
     self->splitter_idle_id = g_timeout_add (MAX (ss_message_splitter_get_spec (splitter)->idle_ms, 1),
                                             idle_gap_cb, self);
-  act_on_messages (self, ended, sender);
+  act_on_messages (self, ended, rules_too, sender);
 }

@@ -134,6 +134,14 @@ ss_socket_class_init (SsSocketClass *klass)
   ss_socket_signals[SS_SOCKET_SIGNAL_ACCEPTED] =
     g_signal_new ("accepted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, SS_TYPE_SOCKET);
+  /**
+   * SsSocket::message-received:
+   * @message: a whole message received, framed as ss_socket_set_framing()
+   *   says; emitted only with a framing
+   */
+  ss_socket_signals[SS_SOCKET_SIGNAL_MESSAGE_RECEIVED] =
+    g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
 }
 
 static void
