@@ -80,16 +80,27 @@ ss_message_log_close_message (SsMessageLog *self,
   stream->open = 0;
   if (self->check == NULL)
     return;
-  ss_message_log_get (self, position, &message);
+  ss_message_log_describe (self, position, stream->open_record, stream->open_skip, &message);
   if (!(message.flags & SS_MESSAGE_EVICTED))
     {
-      guint n_chunks;
-      g_autoptr(GBytes) bytes = ss_message_log_dup_bytes (self, &message, &n_chunks);
+      const Record *first = &self->log->records[message.record];
+      const guint8 *data = ss_traffic_log_record_data (self->log, first);
+      g_autoptr(GBytes) bytes = NULL;
+      gsize len = message.length;
 
-      if (bytes != NULL)
+      /* inside one record: checked where it is, not copied */
+      if (data == NULL || (guint64) message.skip + message.length > first->length)
+        {
+          guint n_chunks;
+
+          bytes = ss_message_log_dup_bytes (self, &message, &n_chunks);
+          data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+        }
+      else
+        data += message.skip;
+      if (data != NULL || len == 0)
         ss_message_log_add_flags (self, position,
-                                  self->check (message.flags & KIND_MASK, g_bytes_get_data (bytes, NULL),
-                                               g_bytes_get_size (bytes), self->check_data)
+                                  self->check (message.flags & KIND_MASK, data, len, self->check_data)
                                   ? SS_MESSAGE_GOOD : SS_MESSAGE_BAD);
     }
 }
@@ -124,6 +135,8 @@ add_evicted (SsMessageLog *self,
     ss_message_log_close_message (self, stream);
   ss_framer_reset (stream->framer);
   stream->open = add_message (self, position, 0, record->length, SS_MESSAGE_EVICTED);
+  stream->open_record = position;
+  stream->open_skip = 0;
 }
 
 /* Whole lines ended by a one-byte delimiter, found 64 bytes at a time:
@@ -287,6 +300,8 @@ add_record (SsMessageLog *self,
           stream->open = add_message (self, position, offset, n, 0);
           if (stream->open == 0)
             return;
+          stream->open_record = position;
+          stream->open_skip = offset;
         }
       else
         {

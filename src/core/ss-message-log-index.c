@@ -159,7 +159,7 @@ ss_message_log_clear_flags (SsMessageLog *self,
                             guint         position,
                             guint         flags)
 {
-  Special *special = lookup_special (self, position);
+  Special *special = g_hash_table_size (self->special) > 0 ? lookup_special (self, position) : NULL;
 
   if (special == NULL)
     return;
@@ -314,6 +314,21 @@ ss_message_log_iter_prev (MessageIter *iter)
     ss_message_log_iter_init (self, iter, iter->position);
   else
     iter->skip -= ss_message_log_get_length (self, iter->position);
+}
+
+/* A message whose start the caller knows (a stream's open one): read
+ * without summing the lengths of its run before it */
+void
+ss_message_log_describe (SsMessageLog *self,
+                         guint         position,
+                         guint32       record,
+                         guint32       skip,
+                         Message      *message)
+{
+  message->record = record;
+  message->skip = skip;
+  message->length = ss_message_log_get_length (self, position);
+  message->flags = get_flags (self, position, record);
 }
 
 void

@@ -61,6 +61,8 @@ typedef struct
 {
   SsFramer *framer;
   guint     open;  /* the position + 1 of the message still growing, 0 none */
+  guint32   open_record;  /* where it starts, known without the index */
+  guint32   open_skip;
 } Stream;
 
 struct _SsMessageLog
@@ -153,6 +155,11 @@ void     ss_message_log_set_length    (SsMessageLog  *self,
                                        guint64        length);
 guint    ss_message_log_find_run      (SsMessageLog  *self,
                                        guint          position);
+void     ss_message_log_describe      (SsMessageLog  *self,
+                                       guint          position,
+                                       guint32        record,
+                                       guint32        skip,
+                                       Message       *message);
 void     ss_message_log_get           (SsMessageLog  *self,
                                        guint          position,
                                        Message       *message);

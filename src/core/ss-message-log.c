@@ -215,13 +215,8 @@ schedule_idle (SsMessageLog *self)
     {
       Stream *stream = &g_array_index (self->streams, Stream, i);
 
-      Message message;
-
-      if (stream->open == 0)
-        continue;
-      ss_message_log_get (self, stream->open - 1, &message);
-      if (!(message.flags & SS_MESSAGE_EVICTED))
-        due = MIN (due, self->log->records[message.record].time);
+      if (stream->open != 0 && !(ss_message_log_get_rare_flags (self, stream->open - 1) & SS_MESSAGE_EVICTED))
+        due = MIN (due, self->log->records[stream->open_record].time);
     }
   if (due == G_MAXINT64)
     return;
