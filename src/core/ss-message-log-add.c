@@ -160,38 +160,40 @@ add_lines (SsMessageLog *self,
    * index's slow path only at a page's end or for a long line; the
    * index's counters are kept here meanwhile */
   guint16 *page = NULL;
-  guint room = 0;
-  guint added = 0;     /* on the fast path, since the last slow one */
-  guint64 run_bytes = 0;
+  guint16 *page_end = NULL;
+  guint16 *next = NULL;  /* the fast path's next length */
+  gsize synced = offset; /* where the run's bytes were last counted */
   guint64 lines = 0;
+  /* a line this long or longer takes the slow path, which cuts it at
+   * the cap or keeps its length apart */
+  gsize fast_limit = (gsize) MIN (max + 1, (guint64) WIDE_LENGTH);
 
 #define SYNC() \
   G_STMT_START { \
-    self->n_messages += added; \
-    self->run_end += run_bytes; \
-    added = 0; \
-    run_bytes = 0; \
+    if (page != NULL) \
+      self->n_messages += next - page; \
+    self->run_end += start - synced; \
+    synced = start; \
+    page = next; \
   } G_STMT_END
 #define ADD_LINE(end) \
   G_STMT_START { \
     gsize line_len = (end) - start; \
-    if (G_UNLIKELY (line_len > max)) \
-      goto done; \
-    if (G_LIKELY (added < room && line_len < WIDE_LENGTH)) \
-      { \
-        page[added++] = line_len; \
-        run_bytes += line_len; \
-      } \
+    if (G_LIKELY (line_len < fast_limit && next < page_end)) \
+      *next++ = line_len; \
     else \
       { \
         guint n; \
         SYNC (); \
+        if (line_len > max) \
+          goto done; \
         n = self->n_messages; \
         if (add_message (self, position, start, line_len, 0) == 0) \
           goto done; \
         self->count[record->kind]--; \
-        page = length_at (self, n) + 1; \
-        room = LENGTH_PAGE_SIZE - 1 - (n & (LENGTH_PAGE_SIZE - 1)); \
+        page = next = length_at (self, n) + 1; \
+        page_end = length_at (self, n) + (LENGTH_PAGE_SIZE - (n & (LENGTH_PAGE_SIZE - 1))); \
+        synced = (end); \
       } \
     lines++; \
     start = (end); \
