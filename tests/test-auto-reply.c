@@ -563,6 +563,86 @@ test_pair_ping_pong (void)
   }
 }
 
+static void
+set_framing (SsSocket   *socket,
+             const char *text)
+{
+  SsFramerSpec spec;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ss_framer_spec_parse (text, &spec, &error));
+  g_assert_no_error (error);
+  ss_socket_set_framing (socket, &spec);
+  g_assert_true (ss_framer_spec_equal (ss_socket_get_framing (socket), &spec));
+}
+
+/* With a framing, rules see whole messages: one split over two reads is
+ * answered once, when it is whole; two in one read twice. What came
+ * before the framing was chosen is framed too. */
+static void
+test_pair_messages (void)
+{
+  g_autoptr(SsSocket) a = NULL;
+  g_autoptr(SsSocket) b = NULL;
+  g_autoptr(GError) error = NULL;
+  SsReplyRule *ping, *world;
+
+  g_assert_true (ss_socket_new_pair (NULL, SOCK_STREAM, &a, &b, &error));
+  g_assert_no_error (error);
+  ping = add_rule (b, text_rule (SS_MATCH_EXACT, "ping\n", "pong"));
+  world = add_rule (b, text_rule (SS_MATCH_CONTAINS, "world", "hi"));
+
+  /* chunk by chunk: a message in two reads is never seen whole */
+  exchange (a, b, "hello wor", "");
+  g_assert_null (ss_socket_get_framing (b));
+  set_framing (b, "delimiter:\\n");
+  /* the rest of the line the framing found already in the log */
+  exchange (a, b, "ld\n", "hi");
+  exchange (a, b, "pi", "");
+  exchange (a, b, "ng\nping\n", "pongpong");
+  exchange (a, b, "ping\nping", "pong");
+  exchange (a, b, "\n", "pong");
+  g_assert_cmpuint (ss_reply_rule_get_fired (ping), ==, 4);
+  g_assert_cmpuint (ss_reply_rule_get_fired (world), ==, 1);
+
+  /* back to chunks: each read is tried as it is */
+  ss_socket_set_framing (b, NULL);
+  g_assert_null (ss_socket_get_framing (b));
+  exchange (a, b, "ping\nping\n", "");
+  exchange (a, b, "ping\n", "pong");
+  /* 50 bytes so far: a framing counts from the log's first byte */
+  exchange (a, b, "xyz", "");
+
+  /* a fixed length, then an idle gap that ends a message on its own
+   * (after what the log holds, however near in time) */
+  set_framing (b, "fixed:5");
+  exchange (a, b, "pin", "");
+  exchange (a, b, "g\nwor", "pong");
+  exchange (a, b, "ld", "hi");
+  set_framing (b, "idle:20");
+  exchange (a, b, "world", "hi");
+  g_assert_cmpuint (ss_reply_rule_get_fired (world), ==, 3);
+}
+
+/* Datagrams are messages too: fixed:4 over two datagrams is one */
+static void
+test_pair_datagram_messages (void)
+{
+  g_autoptr(SsSocket) a = NULL;
+  g_autoptr(SsSocket) b = NULL;
+  g_autoptr(GError) error = NULL;
+  SsReplyRule *rule;
+
+  g_assert_true (ss_socket_new_pair (NULL, SOCK_DGRAM, &a, &b, &error));
+  g_assert_no_error (error);
+  rule = add_rule (b, text_rule (SS_MATCH_EXACT, "abcd", "yes"));
+  set_framing (b, "fixed:4");
+  exchange (a, b, "ab", "");
+  exchange (a, b, "cdab", "yes");
+  exchange (a, b, "cd", "yes");
+  g_assert_cmpuint (ss_reply_rule_get_fired (rule), ==, 2);
+}
+
 /* --- real peers --- */
 
 #define PEER_TIMEOUT_MS SS_TEST_LONG_TIMEOUT_MS
@@ -740,6 +820,42 @@ test_python_listener (void)
   ss_test_finalize_session (session, NULL);
 }
 
+/* A listener's framing is its connections': a Python client's request
+ * in two sends is answered once, two in one send twice */
+static void
+test_python_listener_messages (void)
+{
+  g_autofree char *python = ss_test_find_python ();
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  SsReplyRule *rule;
+  SsSession *session;
+  SsSocket *listener;
+
+  if (python == NULL)
+    return;
+
+  session = ss_session_new ();
+  listener = ss_test_listener_new (session, AF_INET, "127.0.0.1:0");
+  rule = add_rule (listener, rule_new (SS_MATCH_EXACT, SS_ENCODING_ESCAPED, "PING\\r\\n",
+                                       SS_ENCODING_TEXT, "PONG", SS_LINE_ENDING_NONE));
+  set_framing (listener, "delimiter:\\r\\n");
+
+  steps = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (steps, step_str ("PI", ""));
+  g_ptr_array_add (steps, step_str ("NG\r\n", "PONG"));
+  g_ptr_array_add (steps, step_str ("PING\r\nPING\r\n", "PONGPONG"));
+  g_ptr_array_add (steps, step_str ("PINGX\r\n", ""));
+  process = spawn_python (python, tcp_client, ss_socket_get_local_address (listener), steps);
+  ss_test_peer_wait_exit_ok (process, PEER_TIMEOUT_MS);
+
+  ss_test_wait_connections (listener, 1);
+  g_assert_true (ss_framer_spec_equal (ss_socket_get_framing (ss_test_connection_at (listener, 0)),
+                                       ss_socket_get_framing (listener)));
+  g_assert_cmpuint (ss_reply_rule_get_fired (rule), ==, 3);
+  ss_test_finalize_session (session, NULL);
+}
+
 /* A datagram socket replies to each datagram's sender, at its address. */
 static void
 test_python_datagram (void)
@@ -845,6 +961,9 @@ main (int   argc,
   g_test_add_func ("/auto-reply/socket/pair-errors", test_pair_errors);
   g_test_add_func ("/auto-reply/socket/pair-ping-pong", test_pair_ping_pong);
   g_test_add_func ("/auto-reply/socket/datagram-send-error", test_datagram_send_error);
+  g_test_add_func ("/auto-reply/socket/pair-messages", test_pair_messages);
+  g_test_add_func ("/auto-reply/socket/pair-datagram-messages", test_pair_datagram_messages);
+  g_test_add_func ("/auto-reply/python/listener-messages", test_python_listener_messages);
   g_test_add_func ("/auto-reply/python/listener", test_python_listener);
   g_test_add_func ("/auto-reply/python/datagram", test_python_datagram);
 

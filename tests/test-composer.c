@@ -19,6 +19,7 @@
 #include "ss-payload-format.h"
 #include "ss-payloads-popover.h"
 #include "ss-socket-page-private.h"
+#include "ss-test-page.h"
 #include "ss-test-window.h"
 
 /* How long a test looks for something that must not happen: longer than
@@ -27,19 +28,6 @@
 
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
-
-static SsComposer *
-composer_of (SsSocketPage *page)
-{
-  return ss_test_page_child (page, "composer");
-}
-
-static gpointer
-composer_child (SsSocketPage *page,
-                const char   *name)
-{
-  return ss_test_template_child (composer_of (page), SS_TYPE_COMPOSER, name);
-}
 
 static GtkTextBuffer *
 send_buffer (SsSocketPage *page)
@@ -67,15 +55,15 @@ composer_valid (SsSocketPage *page)
 {
   gboolean valid = FALSE;
 
-  g_object_get (composer_of (page), "valid", &valid, NULL);
-  g_assert_true (valid == ss_composer_get_valid (composer_of (page)));
+  g_object_get (ss_test_composer (page), "valid", &valid, NULL);
+  g_assert_true (valid == ss_composer_get_valid (ss_test_composer (page)));
   return valid;
 }
 
 static guint
 selected_encoding (SsSocketPage *page)
 {
-  return gtk_drop_down_get_selected (composer_child (page, "encoding_dropdown"));
+  return gtk_drop_down_get_selected (ss_test_composer_child (page, "encoding_dropdown"));
 }
 
 static guint
@@ -109,7 +97,7 @@ wait_status_full (SsSocketPage *page,
                   gboolean      error,
                   gboolean      substring)
 {
-  StatusExpect expect = { composer_child (page, "status_label"), text, error, substring };
+  StatusExpect expect = { ss_test_composer_child (page, "status_label"), text, error, substring };
 
   /* the box updates from an idle: what was typed last is what is shown,
    * not what the label said before */
@@ -139,7 +127,7 @@ wait_byte_count (SsSocketPage *page,
 static const char *
 preview_text (SsSocketPage *page)
 {
-  return gtk_label_get_text (composer_child (page, "preview_label"));
+  return gtk_label_get_text (ss_test_composer_child (page, "preview_label"));
 }
 
 static void
@@ -275,29 +263,6 @@ wait_calls (SsTestWindow *f,
     }
 }
 
-/* The peer has nothing to read, not even after the window had time to
- * send more. */
-static void
-assert_peer_quiet (int fd)
-{
-  guint8 byte;
-
-  g_assert_cmpint (recv (fd, &byte, 1, MSG_DONTWAIT), ==, -1);
-  g_assert_cmpint (errno, ==, EAGAIN);
-}
-
-/* The peer receives exactly @data (what comes after is checked by the
- * next read, or by assert_peer_quiet()). */
-static void
-assert_peer_gets (int         fd,
-                  const void *data,
-                  gsize       len)
-{
-  g_autoptr(GBytes) received = ss_test_raw_recv (fd, len, FALSE, SS_TEST_TIMEOUT_MS);
-
-  g_assert_cmpmem (g_bytes_get_data (received, NULL), g_bytes_get_size (received), data, len);
-}
-
 /* Everything the peer can read now, without waiting. */
 static gsize
 drain_peer (int fd)
@@ -401,7 +366,7 @@ test_encodings (SsTestWindow  *f,
       g_test_message ("%s “%s” with %s", c->encoding, c->text, c->line_ending);
       /* an empty box converts to any encoding as it is */
       ss_test_set_send_text (page, "");
-      ss_test_choose (composer_child (page, "encoding_dropdown"), c->encoding);
+      ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), c->encoding);
       assert_send_text (page, "");
       ss_test_set_send_text (page, c->text);
       ss_test_choose (ss_test_line_ending (page), c->line_ending);
@@ -411,12 +376,12 @@ test_encodings (SsTestWindow  *f,
       g_assert_true (composer_valid (page));
       g_assert_cmpstr (preview_text (page), ==, dump);
       g_assert_nonnull (strstr (preview_text (page), c->hex));
-      bytes = ss_composer_dup_bytes (composer_of (page), &error);
+      bytes = ss_composer_dup_bytes (ss_test_composer (page), &error);
       g_assert_no_error (error);
       g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), c->bytes, c->len);
 
       ss_test_click (page, "socket.send");
-      assert_peer_gets (peer, c->bytes, c->len);
+      ss_test_peer_gets (peer, c->bytes, c->len);
       entry = ss_test_wait_entry (page, SS_TRAFFIC_SENT, c->bytes, c->len);
       total += c->len;
       g_assert_false (error_revealed (page));
@@ -424,7 +389,7 @@ test_encodings (SsTestWindow  *f,
 
   /* nothing more than that, in as many sendall() calls */
   ss_test_iterate_for (QUIET_MS);
-  assert_peer_quiet (peer);
+  ss_test_peer_quiet (peer);
   sent = ss_format_bytes (total);
   ss_test_wait_info (page, SS_TEST_INFO_SENT, sent);
   ss_test_assert_calls (f, "socket connect sendall sendall sendall sendall sendall sendall sendall");
@@ -445,15 +410,15 @@ test_parse_error (SsTestWindow  *f,
   int listener, peer;
 
   page = connected_client (f, 0, &listener, &peer);
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "Hex");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "Hex");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
   ss_test_set_send_text (page, "12 3z");
 
   /* the status line says what and where, the bad character is marked */
   wait_status_error (page, "“z”");
   wait_status_error (page, "line 1, column 5");
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (composer_child (page, "status_label")), ==,
-                   gtk_label_get_text (composer_child (page, "status_label")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (ss_test_composer_child (page, "status_label")), ==,
+                   gtk_label_get_text (ss_test_composer_child (page, "status_label")));
   assert_tagged (page, "4");
   g_assert_true (tagged_at (page, 4));
   g_assert_false (tagged_at (page, 3));
@@ -465,7 +430,7 @@ test_parse_error (SsTestWindow  *f,
   message = ss_test_wait_page_error (page, "column 5", NULL);
   g_assert_nonnull (strstr (message, "“z”"));
   ss_test_iterate_for (QUIET_MS);
-  assert_peer_quiet (peer);
+  ss_test_peer_quiet (peer);
   ss_test_assert_calls (f, "socket connect");
   g_assert_cmpstr (ss_test_info_value (page, SS_TEST_INFO_SENT), ==, "0 bytes");
   /* what did not go is not history */
@@ -475,7 +440,7 @@ test_parse_error (SsTestWindow  *f,
   ss_test_click (page, "socket.send-once");
   ss_test_wait_page_error (page, "column 5", NULL);
   ss_test_iterate_for (QUIET_MS);
-  assert_peer_quiet (peer);
+  ss_test_peer_quiet (peer);
   ss_test_assert_calls (f, "socket connect");
 
   /* fixed: the mark and the message go, and Send sends */
@@ -485,19 +450,19 @@ test_parse_error (SsTestWindow  *f,
   g_assert_true (composer_valid (page));
   g_assert_nonnull (strstr (preview_text (page), "12 3f"));
   ss_test_click (page, "socket.send");
-  assert_peer_gets (peer, "\x12\x3f", 2);
+  ss_test_peer_gets (peer, "\x12\x3f", 2);
   g_assert_false (error_revealed (page));
   wait_calls (f, "socket connect sendall");
 
   /* columns count characters, not bytes: é and € are one each */
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "Text with Escapes");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "Text with Escapes");
   ss_test_set_send_text (page, "é€\\q!");
   wait_status_error (page, "line 1, column 3");
   assert_tagged (page, "2 3");
   g_assert_false (composer_valid (page));
 
   /* an error on the second line */
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "Base64");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "Base64");
   /* the text did not parse, so it stays as it is */
   assert_send_text (page, "é€\\q!");
   ss_test_set_send_text (page, "aGVs\nbG8*");
@@ -507,7 +472,7 @@ test_parse_error (SsTestWindow  *f,
   ss_test_click (page, "socket.send");
   ss_test_wait_page_error (page, "line 2, column 4", NULL);
   ss_test_iterate_for (QUIET_MS);
-  assert_peer_quiet (peer);
+  ss_test_peer_quiet (peer);
   ss_test_assert_calls (f, "socket connect sendall");
 
   g_assert_no_errno (close (peer));
@@ -523,7 +488,7 @@ test_convert (SsTestWindow  *f,
 {
   /* not connected: enough for what the box shows */
   SsSocketPage *page = ss_test_new_tcp_page (f, NULL);
-  GtkDropDown *encoding = composer_child (page, "encoding_dropdown");
+  GtkDropDown *encoding = ss_test_composer_child (page, "encoding_dropdown");
 
   ss_test_choose (encoding, "Text");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
@@ -575,7 +540,7 @@ test_convert_not_text (SsTestWindow  *f,
 {
   /* not connected: enough for what the box shows */
   SsSocketPage *page = ss_test_new_tcp_page (f, NULL);
-  GtkDropDown *encoding = composer_child (page, "encoding_dropdown");
+  GtkDropDown *encoding = ss_test_composer_child (page, "encoding_dropdown");
 
   ss_test_choose (encoding, "Hex");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
@@ -589,14 +554,14 @@ test_convert_not_text (SsTestWindow  *f,
   ss_test_drain_main_context ();
   assert_send_text (page, "ff");
   g_assert_cmpuint (gtk_drop_down_get_selected (encoding), ==, SS_ENCODING_HEX);
-  g_assert_true (gtk_widget_has_css_class (composer_child (page, "status_label"), "warning-message"));
-  g_assert_nonnull (strstr (gtk_label_get_text (composer_child (page, "status_label")), "not text"));
+  g_assert_true (gtk_widget_has_css_class (ss_test_composer_child (page, "status_label"), "warning-message"));
+  g_assert_nonnull (strstr (gtk_label_get_text (ss_test_composer_child (page, "status_label")), "not text"));
   g_assert_true (composer_valid (page));
 
   /* the next edit is read as hex again, and counted */
   ss_test_set_send_text (page, "ff 00");
   wait_byte_count (page, 2);
-  g_assert_false (gtk_widget_has_css_class (composer_child (page, "status_label"), "warning-message"));
+  g_assert_false (gtk_widget_has_css_class (ss_test_composer_child (page, "status_label"), "warning-message"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -617,7 +582,7 @@ test_history (SsTestWindow  *f,
 
   page = connected_client (f, 0, &listener, &peer);
   g_assert_cmpuint (history_length (), ==, 0);
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "Text");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "Text");
 
   /* nothing sent yet: Up has nothing to recall */
   ss_test_set_send_text (page, "");
@@ -627,11 +592,11 @@ test_history (SsTestWindow  *f,
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
   ss_test_set_send_text (page, "one");
   ss_test_click (page, "socket.send");
-  assert_peer_gets (peer, "one", 3);
+  ss_test_peer_gets (peer, "one", 3);
   ss_test_choose (ss_test_line_ending (page), "CRLF (");
   ss_test_set_send_text (page, "two");
   ss_test_click (page, "socket.send");
-  assert_peer_gets (peer, "two\r\n", 5);
+  ss_test_peer_gets (peer, "two\r\n", 5);
 
   /* newest first */
   g_assert_cmpuint (history_length (), ==, 2);
@@ -692,7 +657,7 @@ test_history (SsTestWindow  *f,
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
   ss_test_set_send_text (page, "one");
   ss_test_click (page, "socket.send");
-  assert_peer_gets (peer, "one", 3);
+  ss_test_peer_gets (peer, "one", 3);
   g_assert_cmpuint (history_length (), ==, 2);
   first = history_item (0);
   second = history_item (1);
@@ -702,7 +667,7 @@ test_history (SsTestWindow  *f,
   /* the same text with another line ending is another payload */
   ss_test_choose (ss_test_line_ending (page), "LF (");
   ss_test_click (page, "socket.send");
-  assert_peer_gets (peer, "one\n", 4);
+  ss_test_peer_gets (peer, "one\n", 4);
   g_assert_cmpuint (history_length (), ==, 3);
 
   /* written to the user's data folder (the tests' own) */
@@ -723,7 +688,7 @@ test_history (SsTestWindow  *f,
   assert_payload (second, NULL, SS_ENCODING_TEXT, "two", SS_LINE_ENDING_CRLF);
 
   ss_test_iterate_for (QUIET_MS);
-  assert_peer_quiet (peer);
+  ss_test_peer_quiet (peer);
   g_assert_no_errno (close (peer));
   g_assert_no_errno (close (listener));
 }
@@ -796,7 +761,7 @@ static void
 open_popover (SsSocketPage      *page,
               SsPayloadsPopover *popover)
 {
-  gtk_menu_button_popup (composer_child (page, "payloads_button"));
+  gtk_menu_button_popup (ss_test_composer_child (page, "payloads_button"));
   ss_test_wait_until (ss_test_widget_mapped, popover, SS_TEST_TIMEOUT_MS);
 }
 
@@ -820,14 +785,14 @@ test_library (SsTestWindow  *f,
 
   g_assert_no_error (error);
   page = connected_client (f, 0, &listener, &peer);
-  popover = composer_child (page, "payloads_popover");
+  popover = ss_test_composer_child (page, "payloads_popover");
   list_view = popover_child (popover, "list_view");
   error_label = popover_child (popover, "error_label");
   empty_label = popover_child (popover, "empty_label");
   name_entry = popover_child (popover, "name_entry");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library ())), ==, 0);
 
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "Text with Escapes");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "Text with Escapes");
   ss_test_choose (ss_test_line_ending (page), "CRLF (");
   ss_test_set_send_text (page, "GET / HTTP/1.0\\r\\nHost: x\\r\\n");
   wait_byte_count (page, 27);
@@ -866,7 +831,7 @@ test_library (SsTestWindow  *f,
   g_clear_object (&saved);
 
   /* another payload in the box; choosing "greeting" loads it whole */
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "Hex");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "Hex");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
   ss_test_set_send_text (page, "01 02");
   wait_byte_count (page, 2);
@@ -877,7 +842,7 @@ test_library (SsTestWindow  *f,
   assert_send_text (page, "GET / HTTP/1.0\\r\\nHost: x\\r\\n");
   wait_byte_count (page, 27);
   ss_test_click (page, "socket.send");
-  assert_peer_gets (peer, "GET / HTTP/1.0\r\nHost: x\r\n\r\n", 27);
+  ss_test_peer_gets (peer, "GET / HTTP/1.0\r\nHost: x\r\n\r\n", 27);
 
   /* export, delete, import: back as it was */
   g_assert_true (ss_payloads_popover_export (popover, exported));
@@ -922,7 +887,7 @@ test_library (SsTestWindow  *f,
   ss_test_wait_until (popover_hidden, popover, SS_TEST_TIMEOUT_MS);
 
   ss_test_iterate_for (QUIET_MS);
-  assert_peer_quiet (peer);
+  ss_test_peer_quiet (peer);
   g_assert_no_errno (g_unlink (exported));
   g_assert_no_errno (g_unlink (corrupt));
   g_assert_no_errno (g_rmdir (dir));
@@ -1031,17 +996,17 @@ test_listener_targets (SsTestWindow  *f,
   for (guint j = 0; j < 3; j++)
     g_assert_cmpint (connection_of_peer[j], >=, 0);
 
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "Text");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "Text");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
 
   /* Send All to all connections: each peer gets it once */
   ss_test_set_send_text (page, to_all);
   ss_test_click (page, "socket.send");
   for (guint j = 0; j < 3; j++)
-    assert_peer_gets (peers[j], to_all, strlen (to_all));
+    ss_test_peer_gets (peers[j], to_all, strlen (to_all));
   ss_test_iterate_for (QUIET_MS);
   for (guint j = 0; j < 3; j++)
-    assert_peer_quiet (peers[j]);
+    ss_test_peer_quiet (peers[j]);
   g_assert_false (error_revealed (page));
 
   /* Send Once goes to one connection: not to all */
@@ -1049,7 +1014,7 @@ test_listener_targets (SsTestWindow  *f,
   ss_test_wait_page_error (page, "Send Once goes to one connection", NULL);
   ss_test_iterate_for (QUIET_MS);
   for (guint j = 0; j < 3; j++)
-    assert_peer_quiet (peers[j]);
+    ss_test_peer_quiet (peers[j]);
 
   /* one connection chosen: only its peer gets it */
   gtk_drop_down_set_selected (targets, 2);
@@ -1059,10 +1024,10 @@ test_listener_targets (SsTestWindow  *f,
   g_assert_false (error_revealed (page));
   for (guint j = 0; j < 3; j++)
     if (connection_of_peer[j] == 1)
-      assert_peer_gets (peers[j], only_you, strlen (only_you));
+      ss_test_peer_gets (peers[j], only_you, strlen (only_you));
   ss_test_iterate_for (QUIET_MS);
   for (guint j = 0; j < 3; j++)
-    assert_peer_quiet (peers[j]);
+    ss_test_peer_quiet (peers[j]);
 
   /* a fourth connection does not change the choice */
   {
@@ -1075,11 +1040,11 @@ test_listener_targets (SsTestWindow  *f,
     ss_test_click (page, "socket.send");
     for (guint j = 0; j < 3; j++)
       if (connection_of_peer[j] == 1)
-        assert_peer_gets (peers[j], only_you, strlen (only_you));
+        ss_test_peer_gets (peers[j], only_you, strlen (only_you));
     ss_test_iterate_for (QUIET_MS);
     for (guint j = 0; j < 3; j++)
-      assert_peer_quiet (peers[j]);
-    assert_peer_quiet (fourth);
+      ss_test_peer_quiet (peers[j]);
+    ss_test_peer_quiet (fourth);
     g_assert_no_errno (close (fourth));
   }
 
@@ -1125,7 +1090,7 @@ test_repeat_count (SsTestWindow  *f,
   int listener, peer;
 
   page = connected_client (f, 0, &listener, &peer);
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "Text");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "Text");
   ss_test_choose (ss_test_line_ending (page), "LF (");
   ss_test_set_send_text (page, "ping");
   g_assert_false (progress_shown (page));
@@ -1142,12 +1107,12 @@ test_repeat_count (SsTestWindow  *f,
   g_assert_true (ss_test_button_sensitive (page, "socket.stop-send"));
 
   /* exactly three */
-  assert_peer_gets (peer, "ping\nping\nping\n", 3 * strlen (ping));
+  ss_test_peer_gets (peer, "ping\nping\nping\n", 3 * strlen (ping));
   ss_test_wait_until (progress_hidden, page, SS_TEST_TIMEOUT_MS);
   g_assert_false (repeat_running (page));
   g_assert_false (ss_test_button_sensitive (page, "socket.stop-send"));
   ss_test_iterate_for (QUIET_MS);
-  assert_peer_quiet (peer);
+  ss_test_peer_quiet (peer);
   sent = ss_format_bytes (3 * strlen (ping));
   ss_test_wait_info (page, SS_TEST_INFO_SENT, sent);
   g_assert_false (error_revealed (page));
@@ -1170,7 +1135,7 @@ test_repeat_until_stopped (SsTestWindow  *f,
   int listener, peer;
 
   page = connected_client (f, 0, &listener, &peer);
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "Text");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "Text");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
   ss_test_set_send_text (page, tick);
 
@@ -1194,7 +1159,7 @@ test_repeat_until_stopped (SsTestWindow  *f,
   expect.received += drain_peer (peer);
   g_assert_cmpuint (expect.received % strlen (tick), ==, 0);
   ss_test_iterate_for (QUIET_MS);
-  assert_peer_quiet (peer);
+  ss_test_peer_quiet (peer);
   sent = ss_format_bytes (expect.received);
   ss_test_wait_info (page, SS_TEST_INFO_SENT, sent);
   g_assert_false (error_revealed (page));
@@ -1255,10 +1220,10 @@ test_send_file (SsTestWindow  *f,
   page = connected_client (f, 64 * 1024, &listener, &peer);
   g_assert_no_errno (setsockopt (ss_socket_get_fd (ss_socket_page_get_socket (page)), SOL_SOCKET, SO_SNDBUF,
                                  &(int) { 64 * 1024 }, sizeof (int)));
-  file_entry = composer_child (page, "file_entry");
+  file_entry = ss_test_composer_child (page, "file_entry");
 
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "File");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (composer_child (page, "input_stack")), ==, "file");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "File");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (ss_test_composer_child (page, "input_stack")), ==, "file");
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (ss_test_line_ending (page))));
   ss_test_wait_until (ss_test_widget_mapped, file_entry, SS_TEST_TIMEOUT_MS);
   wait_status_error (page, "Choose a file to send");
@@ -1302,7 +1267,7 @@ test_send_file (SsTestWindow  *f,
   g_assert_false (error_revealed (page));
   ss_test_wait_info_prefix (page, SS_TEST_INFO_SENT, file_size);
   ss_test_iterate_for (QUIET_MS);
-  assert_peer_quiet (peer);
+  ss_test_peer_quiet (peer);
 
   /* the file is history too, as a path */
   g_assert_cmpuint (history_length (), ==, 1);
@@ -1358,15 +1323,15 @@ test_listener_send_file (SsTestWindow  *f,
   g_assert_no_errno (setsockopt (ss_socket_get_fd (connection), SOL_SOCKET, SO_SNDBUF,
                                  &(int) { 64 * 1024 }, sizeof (int)));
 
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "File");
-  gtk_editable_set_text (composer_child (page, "file_entry"), path);
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "File");
+  gtk_editable_set_text (ss_test_composer_child (page, "file_entry"), path);
   wait_status_full (page, "read from disk as it is sent", FALSE, TRUE);
 
   /* to all connections: a file goes to one at a time */
   ss_test_click (page, "socket.send");
   ss_test_wait_page_error (page, "A file goes to one connection at a time", NULL);
   ss_test_iterate_for (QUIET_MS);
-  assert_peer_quiet (peer);
+  ss_test_peer_quiet (peer);
 
   gtk_drop_down_set_selected (targets, 1);
   ss_test_click (page, "socket.send");

@@ -12,6 +12,7 @@
 
 #include "ss-framer.h"
 #include "ss-hexdump.h"
+#include "ss-message-splitter.h"
 
 typedef struct
 {
@@ -163,6 +164,59 @@ frame_reference (const SsFramerSpec *spec,
   return frames;
 }
 
+typedef struct
+{
+  const guint8 *stream;
+  gsize         at;       /* where the next message must start */
+  GArray       *lengths;  /* of guint64 */
+} Split;
+
+static void
+split_cb (const guint8 *data,
+          gsize         len,
+          gpointer      user_data)
+{
+  Split *split = user_data;
+  guint64 length = len;
+
+  /* a message's bytes are the stream's, in order, none left out */
+  g_assert_cmpmem (data, len, split->stream + split->at, len);
+  split->at += len;
+  g_array_append_val (split->lengths, length);
+}
+
+/* The stream fed to a splitter in chunks of the given sizes (cycled),
+ * as a socket's rules see it: the messages are the framer's, each whole
+ * with its bytes, and the rest is pending */
+static void
+assert_splitter_agrees (const SsFramerSpec *spec,
+                        guint64             max,
+                        const guint8       *data,
+                        gsize               len,
+                        const gsize        *sizes,
+                        guint               n_sizes,
+                        GArray             *reference,
+                        guint64             pending)
+{
+  g_autoptr(SsMessageSplitter) splitter = ss_message_splitter_new (spec, max);
+  g_autoptr(GArray) lengths = g_array_new (FALSE, FALSE, sizeof (guint64));
+  Split split = { data, 0, lengths };
+  gsize at = 0;
+
+  for (guint c = 0; at < len; c++)
+    {
+      gsize chunk = MIN (sizes[c % n_sizes], len - at);
+
+      ss_message_splitter_feed (splitter, 0, data + at, chunk, split_cb, &split);
+      at += chunk;
+    }
+  g_assert_cmpuint (lengths->len, ==, reference->len);
+  for (guint i = 0; i < lengths->len; i++)
+    g_assert_cmpuint (g_array_index (lengths, guint64, i), ==, g_array_index (reference, Frame, i).length);
+  g_assert_cmpuint (ss_message_splitter_get_pending (splitter), ==, pending);
+  g_assert_cmpuint (split.at + pending, ==, len);
+}
+
 static void
 assert_same_frames (GArray *a,
                     GArray *b)
@@ -233,6 +287,9 @@ check_spec_on (const char   *spec_text,
       random = frame_chunked (&spec, max, data, len, sizes, G_N_ELEMENTS (sizes), &pending);
       assert_same_frames (random, reference);
       g_assert_cmpuint (pending, ==, pending_ref);
+      /* what acts on whole messages gets the same ones, with their bytes */
+      assert_splitter_agrees (&spec, max, data, len, sizes, G_N_ELEMENTS (sizes), reference, pending_ref);
+      assert_splitter_agrees (&spec, max, data, len, one, 1, reference, pending_ref);
 
       /* nothing dropped, nothing added */
       for (guint i = 0; i < reference->len; i++)
@@ -390,6 +447,48 @@ test_idle_gap (void)
 }
 
 static void
+collect_cb (const guint8 *data,
+            gsize         len,
+            gpointer      user_data)
+{
+  g_ptr_array_add (user_data, g_strndup (data != NULL ? (const char *) data : "", len));
+}
+
+/* The splitter with an idle gap hands over a message when the quiet
+ * ends it, whole; an empty datagram is a message of its own, the one
+ * growing left as it was; a gap in what is known starts afresh */
+static void
+test_splitter_idle (void)
+{
+  SsFramerSpec spec;
+  g_autoptr(SsMessageSplitter) splitter = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_true (ss_framer_spec_parse ("idle:50", &spec, NULL));
+  splitter = ss_message_splitter_new (&spec, 0);
+  ss_message_splitter_feed (splitter, 1000000, (const guint8 *) "abc", 3, collect_cb, messages);
+  ss_message_splitter_feed (splitter, 1010000, (const guint8 *) "de", 2, collect_cb, messages);
+  ss_message_splitter_feed (splitter, 1020000, NULL, 0, collect_cb, messages);
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_assert_cmpstr (messages->pdata[0], ==, "");
+  g_assert_false (ss_message_splitter_close_idle (splitter, 1059999, collect_cb, messages));
+  g_assert_true (ss_message_splitter_close_idle (splitter, 1060000, collect_cb, messages));
+  g_assert_cmpuint (messages->len, ==, 2);
+  g_assert_cmpstr (messages->pdata[1], ==, "abcde");
+  g_assert_cmpuint (ss_message_splitter_get_pending (splitter), ==, 0);
+
+  /* the next chunk after a gap ends the one before it, at once */
+  ss_message_splitter_feed (splitter, 2000000, (const guint8 *) "f", 1, collect_cb, messages);
+  ss_message_splitter_feed (splitter, 3000000, (const guint8 *) "g", 1, collect_cb, messages);
+  g_assert_cmpuint (messages->len, ==, 3);
+  g_assert_cmpstr (messages->pdata[2], ==, "f");
+  ss_message_splitter_reset (splitter);
+  g_assert_cmpuint (ss_message_splitter_get_pending (splitter), ==, 0);
+  g_assert_false (ss_message_splitter_close_idle (splitter, 9000000, collect_cb, messages));
+  g_assert_cmpuint (messages->len, ==, 3);
+}
+
+static void
 test_spec_text (void)
 {
   static const struct
@@ -493,6 +592,7 @@ main (int   argc,
   g_test_add_func ("/framer/hostile/lengths", test_hostile_lengths);
   g_test_add_func ("/framer/hostile/delimiters", test_hostile_delimiters);
   g_test_add_func ("/framer/idle-gap", test_idle_gap);
+  g_test_add_func ("/framer/splitter-idle", test_splitter_idle);
   g_test_add_func ("/framer/spec-text", test_spec_text);
   g_test_add_func ("/hexdump/side-by-side", test_hexdump);
 

@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "ss-message-log.h"
+#include "ss-traffic-export.h"
 
 static SsMessageLog *
 new_messages (SsTrafficLog *log,
@@ -305,15 +307,20 @@ test_random_chunkings (void)
     }
 }
 
+/* "The message index costs ≤ 16 bytes per message beyond the existing
+ * record": lines of one chunk cost about 2 bytes each; a message to a
+ * chunk, the worst case (a conversation), 14 and its page's slack */
 static void
 test_index_cost (void)
 {
   g_autoptr(SsTrafficLog) log = ss_traffic_log_new ();
   g_autoptr(SsMessageLog) messages = new_messages (log, "delimiter:\\n");
+  g_autoptr(SsTrafficLog) talk = ss_traffic_log_new ();
+  g_autoptr(SsMessageLog) exchanges = new_messages (talk, "delimiter:\\n");
   g_autofree guint8 *chunk = g_malloc (65536);
   guint64 n;
 
-  /* 327,680 lines of 2 bytes: past the first 32 pages, into slabs */
+  /* 327,680 lines of 2 bytes: ten pages of lengths */
   for (guint i = 0; i < 65536; i++)
     chunk[i] = i % 2 ? '\n' : 'x';
   for (guint i = 0; i < 10; i++)
@@ -325,10 +332,140 @@ test_index_cost (void)
   for (guint i = 0; i < n; i += 4099)
     assert_message (G_LIST_MODEL (messages), i, SS_TRAFFIC_RECEIVED, "x\n", 0);
   assert_message (G_LIST_MODEL (messages), n - 1, SS_TRAFFIC_RECEIVED, "x\n", 0);
-  /* 16 bytes a message, the last slab's slack (2 MiB at the most) and
-   * the two slabs made ready ahead */
-  g_assert_cmpuint (ss_message_log_get_memory (messages), <=, 16 * n + 3 * 2 * 1024 * 1024 + 4096);
-  g_assert_cmpuint (ss_message_log_get_memory (messages), >=, 16 * n);
+  g_test_message ("lines: %.2f bytes a message", (double) ss_message_log_get_memory (messages) / n);
+  g_assert_cmpuint (ss_message_log_get_memory (messages), <=, 2 * n + 64 * 1024);
+
+  /* one message a chunk, the two directions in turn: a run each */
+  for (guint i = 0; i < 50000; i++)
+    append (talk, i % 2 ? SS_TRAFFIC_SENT : SS_TRAFFIC_RECEIVED, i % 3 ? "ping\n" : "pong\n");
+  ss_traffic_log_flush (talk);
+  n = g_list_model_get_n_items (G_LIST_MODEL (exchanges));
+  g_assert_cmpuint (n, ==, 50000);
+  g_test_message ("one a chunk: %.2f bytes a message", (double) ss_message_log_get_memory (exchanges) / n);
+  g_assert_cmpuint (ss_message_log_get_memory (exchanges), <=, 16 * n);
+  assert_message (G_LIST_MODEL (exchanges), 49999, SS_TRAFFIC_SENT, "ping\n", 0);
+  g_assert_cmpuint (ss_message_log_count_kinds (exchanges, 1u << SS_TRAFFIC_SENT, n), ==, 25000);
+  g_assert_cmpuint (ss_message_log_nth_of_kinds (exchanges, 1u << SS_TRAFFIC_SENT, 100), ==, 201);
+  g_assert_cmpuint (ss_message_log_find (exchanges, (const guint8 *) "pong", 4, 49999, TRUE,
+                                         1u << SS_TRAFFIC_SENT), ==, 49995);
+}
+
+/* Messages of 64 KiB and more (their length kept apart), among short
+ * ones, in one chunk and across chunks, read forward and backward */
+static void
+test_long_messages (void)
+{
+  g_autoptr(SsTrafficLog) log = ss_traffic_log_new ();
+  g_autoptr(SsMessageLog) messages = new_messages (log, "delimiter:\\n");
+  gsize long_len = 100000;
+  g_autofree char *stream = g_malloc (3 * long_len);
+  g_autofree char *line = NULL;
+  gsize at = 0;
+
+  /* a, a 100,000-byte line, b, then a 70,000-byte line over three chunks */
+  memcpy (stream + at, "a\n", 2), at += 2;
+  memset (stream + at, 'L', long_len - 1), at += long_len - 1;
+  stream[at++] = '\n';
+  memcpy (stream + at, "b\n", 2), at += 2;
+  memset (stream + at, 'M', 69999), at += 69999;
+  stream[at++] = '\n';
+  memcpy (stream + at, "c", 1), at += 1;
+  ss_traffic_log_append (log, SS_TRAFFIC_RECEIVED, (const guint8 *) stream, long_len + 4);
+  ss_traffic_log_append (log, SS_TRAFFIC_RECEIVED, (const guint8 *) stream + long_len + 4, 30000);
+  ss_traffic_log_append (log, SS_TRAFFIC_RECEIVED, (const guint8 *) stream + long_len + 30004,
+                         at - long_len - 30004);
+  ss_traffic_log_flush (log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (messages)), ==, 5);
+  assert_message (G_LIST_MODEL (messages), 0, SS_TRAFFIC_RECEIVED, "a\n", 0);
+  line = g_strndup (stream + 2, long_len);
+  assert_message (G_LIST_MODEL (messages), 1, SS_TRAFFIC_RECEIVED, line, 0);
+  g_free (line);
+  assert_message (G_LIST_MODEL (messages), 2, SS_TRAFFIC_RECEIVED, "b\n", 0);
+  line = g_strndup (stream + long_len + 4, 70000);
+  assert_message (G_LIST_MODEL (messages), 3, SS_TRAFFIC_RECEIVED, line, 0);
+  assert_message (G_LIST_MODEL (messages), 4, SS_TRAFFIC_RECEIVED, "c", SS_MESSAGE_INCOMPLETE);
+  g_assert_cmpuint (ss_message_log_find (messages, (const guint8 *) "b\n", 2, 4, TRUE, 1u << SS_TRAFFIC_RECEIVED), ==, 2);
+  g_assert_cmpuint (ss_message_log_find (messages, (const guint8 *) "a\n", 2, 4, TRUE, 1u << SS_TRAFFIC_RECEIVED), ==, 0);
+  g_assert_cmpuint (ss_message_log_find (messages, (const guint8 *) "MMM\nc", 5, 0, FALSE, 1u << SS_TRAFFIC_RECEIVED), ==, G_MAXUINT);
+  g_assert_cmpuint (ss_message_log_find (messages, (const guint8 *) "c", 1, 0, FALSE, 1u << SS_TRAFFIC_RECEIVED), ==, 4);
+  /* its end: the tail is whole, and no longer incomplete */
+  append (log, SS_TRAFFIC_RECEIVED, "d\n");
+  ss_traffic_log_flush (log);
+  assert_message (G_LIST_MODEL (messages), 4, SS_TRAFFIC_RECEIVED, "cd\n", 0);
+}
+
+static char *
+export_to_text (SsMessageLog   *messages,
+                SsExportFormat  format,
+                const char     *dir,
+                gsize          *len)
+{
+  g_autofree char *path = g_build_filename (dir, ss_export_format_get_extension (format), NULL);
+  g_autoptr(GError) error = NULL;
+  guint64 missing = 1;
+  char *contents = NULL;
+
+  g_assert_true (ss_traffic_export_messages (messages, format, path, &missing, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (missing, ==, 0);
+  g_assert_true (g_file_get_contents (path, &contents, len, NULL));
+  g_assert_no_errno (g_unlink (path));
+  return contents;
+}
+
+/* Saving split into messages: a heading a message in the transcript and
+ * the hex dump, whatever the chunks; raw, the stream as it was */
+static void
+test_exports (void)
+{
+  g_autoptr(SsTrafficLog) log = ss_traffic_log_new ();
+  g_autoptr(SsMessageLog) messages = new_messages (log, "delimiter:\\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-messages-XXXXXX", &error);
+  g_autofree char *transcript = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *raw = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize len;
+  guint headings = 0;
+
+  g_assert_no_error (error);
+  append (log, SS_TRAFFIC_RECEIVED, "he");
+  append (log, SS_TRAFFIC_RECEIVED, "llo\nwor");
+  append (log, SS_TRAFFIC_SENT, "ok\n");
+  append (log, SS_TRAFFIC_RECEIVED, "ld\nta");
+  ss_traffic_log_flush (log);
+
+  transcript = export_to_text (messages, SS_EXPORT_TRANSCRIPT, dir, &len);
+  lines = g_strsplit (transcript, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      static const char *const wanted[] = {
+        "<<< received 6", "<<< received 6", ">>> sent 3", "<<< received 2 (incomplete, 2 bytes so far)",
+      };
+      const char *heading = strstr (lines[i], "  ");
+
+      if (heading == NULL || (!g_str_has_prefix (heading + 2, "<<<") && !g_str_has_prefix (heading + 2, ">>>")))
+        continue;
+      g_assert_cmpuint (headings, <, G_N_ELEMENTS (wanted));
+      if (!g_str_has_prefix (heading + 2, wanted[headings]))
+        g_error ("heading %u is “%s”, not “%s”", headings, heading + 2, wanted[headings]);
+      headings++;
+    }
+  g_assert_cmpuint (headings, ==, 4);
+  g_assert_nonnull (strstr (transcript, "hello\\n"));
+  g_assert_nonnull (strstr (transcript, "world\\n"));
+
+  hex = export_to_text (messages, SS_EXPORT_HEX_DUMP, dir, &len);
+  g_assert_nonnull (strstr (hex, "00000000  68 65 6c 6c 6f 0a "));
+  g_assert_nonnull (strstr (hex, "00000000  77 6f 72 6c 64 0a "));
+
+  raw = export_to_text (messages, SS_EXPORT_RAW_RECEIVED, dir, &len);
+  g_assert_cmpmem (raw, len, "hello\nworld\nta", 14);
+  g_free (raw);
+  raw = export_to_text (messages, SS_EXPORT_RAW_SENT, dir, &len);
+  g_assert_cmpmem (raw, len, "ok\n", 3);
+  g_assert_no_errno (g_rmdir (dir));
 }
 
 int
@@ -345,6 +482,8 @@ main (int   argc,
   g_test_add_func ("/message-log/idle", test_idle_messages);
   g_test_add_func ("/message-log/random-chunkings", test_random_chunkings);
   g_test_add_func ("/message-log/index-cost", test_index_cost);
+  g_test_add_func ("/message-log/long-messages", test_long_messages);
+  g_test_add_func ("/message-log/exports", test_exports);
 
   return g_test_run ();
 }

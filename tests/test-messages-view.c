@@ -18,33 +18,12 @@
 #include "ss-checksum-chooser.h"
 #include "ss-framing-box.h"
 #include "ss-hexdump.h"
+#include "ss-reply-rule.h"
 #include "ss-socket-page-private.h"
+#include "ss-test-page.h"
 #include "ss-test-socket.h"
 #include "ss-test-window.h"
 #include "ss-traffic-view.h"
-
-typedef struct
-{
-  SsSocketPage *page;
-  SsSocket     *socket;
-  int           listener;
-  int           peer;
-} Conn;
-
-static void
-connect_page (SsTestWindow *f,
-              Conn         *conn)
-{
-  conn->page = ss_test_connected_client (f, 0, &conn->listener, &conn->peer);
-  conn->socket = ss_socket_page_get_socket (conn->page);
-}
-
-static void
-disconnect_page (Conn *conn)
-{
-  g_assert_no_errno (close (conn->peer));
-  g_assert_no_errno (close (conn->listener));
-}
 
 static void
 linger (SsTestWindow *f)
@@ -56,29 +35,16 @@ linger (SsTestWindow *f)
 }
 
 static gpointer
-view (Conn *conn)
-{
-  return ss_test_page_child (conn->page, "traffic_view");
-}
-
-static gpointer
-view_child (Conn       *conn,
-            const char *name)
-{
-  return ss_test_template_child (view (conn), SS_TYPE_TRAFFIC_VIEW, name);
-}
-
-static gpointer
-box_child (Conn       *conn,
+box_child (SsTestConn *conn,
            const char *name)
 {
-  return ss_test_template_child (view_child (conn, "framing_box"), SS_TYPE_FRAMING_BOX, name);
+  return ss_test_template_child (ss_test_conn_view_child (conn, "framing_box"), SS_TYPE_FRAMING_BOX, name);
 }
 
 /* The peer sends @text as a chunk of its own: the page has it before
  * the next */
 static void
-peer_says (Conn       *conn,
+peer_says (SsTestConn *conn,
            const char *text)
 {
   guint64 in = ss_socket_get_bytes_in (conn->socket);
@@ -90,7 +56,7 @@ peer_says (Conn       *conn,
 
 typedef struct
 {
-  Conn       *conn;
+  SsTestConn *conn;
   guint       position;
   const char *text;
 } RowExpect;
@@ -111,7 +77,7 @@ row_is (gpointer user_data)
 }
 
 static void
-wait_row (Conn       *conn,
+wait_row (SsTestConn *conn,
           guint       position,
           const char *text)
 {
@@ -121,14 +87,14 @@ wait_row (Conn       *conn,
 }
 
 static guint
-n_rows (Conn *conn)
+n_rows (SsTestConn *conn)
 {
   return g_list_model_get_n_items (ss_test_traffic_model (conn->page));
 }
 
 static SsTrafficEntry *
-row_entry (Conn  *conn,
-           guint  position)
+row_entry (SsTestConn *conn,
+           guint       position)
 {
   return g_list_model_get_item (ss_test_traffic_model (conn->page), position);
 }
@@ -136,25 +102,25 @@ row_entry (Conn  *conn,
 /* Opens the popover and chooses @mode; the test sets its options, then
  * apply() clicks Apply */
 static void
-choose_framing (Conn          *conn,
+choose_framing (SsTestConn    *conn,
                 SsFramingMode  mode)
 {
   /* Ctrl+M */
-  g_assert_true (gtk_widget_activate_action (view (conn), "traffic.messages", NULL));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (view_child (conn, "messages_button")))));
+  g_assert_true (gtk_widget_activate_action (ss_test_conn_view (conn), "traffic.messages", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (ss_test_conn_view_child (conn, "messages_button")))));
   gtk_drop_down_set_selected (box_child (conn, "mode_dropdown"), mode);
 }
 
 static void
-apply (Conn *conn)
+apply (SsTestConn *conn)
 {
   g_signal_emit_by_name (box_child (conn, "apply_button"), "clicked");
 }
 
 static char *
-details_text (Conn *conn)
+details_text (SsTestConn *conn)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view_child (conn, "details_view"));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (ss_test_conn_view_child (conn, "details_view"));
   GtkTextIter start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
@@ -165,14 +131,14 @@ static void
 test_delimiter (SsTestWindow  *f,
                 gconstpointer  data)
 {
-  Conn conn;
+  SsTestConn conn;
   GtkSingleSelection *selection;
   g_autoptr(SsTrafficEntry) tail = NULL;
   g_autofree char *preview = NULL;
   g_autofree char *details = NULL;
   SsMessageLog *messages;
 
-  connect_page (f, &conn);
+  ss_test_conn_open (f, &conn);
   /* chunks first, framed afterwards: what is in memory is split too */
   peer_says (&conn, "hel");
   peer_says (&conn, "lo\nwor");
@@ -183,9 +149,9 @@ test_delimiter (SsTestWindow  *f,
   g_assert_true (gtk_widget_get_visible (box_child (&conn, "delimiter_entry")));
   gtk_editable_set_text (box_child (&conn, "delimiter_entry"), "\\n");
   apply (&conn);
-  g_assert_cmpstr (gtk_menu_button_get_label (view_child (&conn, "messages_button")), ==,
+  g_assert_cmpstr (gtk_menu_button_get_label (ss_test_conn_view_child (&conn, "messages_button")), ==,
                    "Messages: \\n");
-  messages = ss_traffic_view_get_messages (view (&conn));
+  messages = ss_traffic_view_get_messages (ss_test_conn_view (&conn));
   g_assert_nonnull (messages);
   /* the events of connect, then one row a message */
   wait_row (&conn, n_rows (&conn) - 3, "hello\n");
@@ -202,51 +168,51 @@ test_delimiter (SsTestWindow  *f,
 
   /* Find on whole messages: "llo" is in no chunk */
   selection = GTK_SINGLE_SELECTION (ss_test_traffic_model (conn.page));
-  gtk_editable_set_text (view_child (&conn, "search_entry"), "llo");
-  g_signal_emit_by_name (view_child (&conn, "search_entry"), "activate");
+  gtk_editable_set_text (ss_test_conn_view_child (&conn, "search_entry"), "llo");
+  g_signal_emit_by_name (ss_test_conn_view_child (&conn, "search_entry"), "activate");
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, n_rows (&conn) - 4);
   details = details_text (&conn);
   g_assert_true (g_str_has_prefix (details, "A message from 2 chunks"));
 
   /* the direction filter keeps whole messages */
-  gtk_drop_down_set_selected (view_child (&conn, "direction_dropdown"), 2);
+  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 2);
   wait_row (&conn, n_rows (&conn) - 1, "ok\n");
-  gtk_drop_down_set_selected (view_child (&conn, "direction_dropdown"), 0);
+  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 0);
 
   /* Show Chunks: the log's own rows, the message's first chunk selected */
   selection = GTK_SINGLE_SELECTION (ss_test_traffic_model (conn.page));
   gtk_single_selection_set_selected (selection, n_rows (&conn) - 4);
-  g_assert_true (gtk_widget_activate_action (view (&conn), "traffic.show-chunks", NULL));
-  g_assert_null (ss_traffic_view_get_messages (view (&conn)));
-  g_assert_cmpstr (gtk_menu_button_get_label (view_child (&conn, "messages_button")), ==, "Messages");
+  g_assert_true (gtk_widget_activate_action (ss_test_conn_view (&conn), "traffic.show-chunks", NULL));
+  g_assert_null (ss_traffic_view_get_messages (ss_test_conn_view (&conn)));
+  g_assert_cmpstr (gtk_menu_button_get_label (ss_test_conn_view_child (&conn, "messages_button")), ==, "Messages");
   {
-    g_autoptr(SsTrafficEntry) chunk = ss_traffic_view_get_selected_entry (view (&conn))
-                                      ? g_object_ref (ss_traffic_view_get_selected_entry (view (&conn))) : NULL;
+    g_autoptr(SsTrafficEntry) chunk = ss_traffic_view_get_selected_entry (ss_test_conn_view (&conn))
+                                      ? g_object_ref (ss_traffic_view_get_selected_entry (ss_test_conn_view (&conn))) : NULL;
 
     g_assert_nonnull (chunk);
     g_assert_cmpmem (g_bytes_get_data (ss_traffic_entry_get_bytes (chunk), NULL),
                      g_bytes_get_size (ss_traffic_entry_get_bytes (chunk)), "hel", 3);
   }
   linger (f);
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 static void
 test_length_field (SsTestWindow  *f,
                    gconstpointer  data)
 {
-  Conn conn;
+  SsTestConn conn;
   g_autofree char *path = g_build_filename (g_get_tmp_dir (), "sockscope-messages-XXXXXX", NULL);
   g_autofree char *saved = NULL;
   int fd;
 
-  connect_page (f, &conn);
+  ss_test_conn_open (f, &conn);
   choose_framing (&conn, SS_FRAMING_LENGTH);
   g_assert_true (gtk_widget_get_visible (box_child (&conn, "offset_spin")));
   gtk_spin_button_set_value (box_child (&conn, "offset_spin"), 1);
   gtk_drop_down_set_selected (box_child (&conn, "size_dropdown"), 0);
   apply (&conn);
-  g_assert_cmpstr (gtk_menu_button_get_label (view_child (&conn, "messages_button")), ==,
+  g_assert_cmpstr (gtk_menu_button_get_label (ss_test_conn_view_child (&conn, "messages_button")), ==,
                    "Messages: length");
   /* a type byte, a length byte, the body; two in one chunk, one in two */
   peer_says (&conn, "A\003abcB\001d");
@@ -267,17 +233,17 @@ test_length_field (SsTestWindow  *f,
   g_assert_nonnull (strstr (saved, "received 4\n"));
   g_unlink (path);
   linger (f);
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 static void
 test_wrong_delimiter (SsTestWindow  *f,
                       gconstpointer  data)
 {
-  Conn conn;
+  SsTestConn conn;
   GtkWidget *error_label;
 
-  connect_page (f, &conn);
+  ss_test_conn_open (f, &conn);
   choose_framing (&conn, SS_FRAMING_DELIMITER);
   gtk_drop_down_set_selected (box_child (&conn, "delimiter_encoding_dropdown"), 1);
   gtk_editable_set_text (box_child (&conn, "delimiter_entry"), "7");
@@ -287,24 +253,24 @@ test_wrong_delimiter (SsTestWindow  *f,
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), !=, "");
   linger (f);
   /* nothing changed */
-  g_assert_null (ss_traffic_view_get_messages (view (&conn)));
+  g_assert_null (ss_traffic_view_get_messages (ss_test_conn_view (&conn)));
   /* put right, it applies and the message goes */
   gtk_editable_set_text (box_child (&conn, "delimiter_entry"), "7e");
   apply (&conn);
   g_assert_false (gtk_widget_get_visible (error_label));
-  g_assert_nonnull (ss_traffic_view_get_messages (view (&conn)));
+  g_assert_nonnull (ss_traffic_view_get_messages (ss_test_conn_view (&conn)));
 
   /* the idle gap and fixed length apply too */
   choose_framing (&conn, SS_FRAMING_IDLE);
   gtk_spin_button_set_value (box_child (&conn, "idle_spin"), 0);
   apply (&conn);
-  g_assert_cmpint (ss_message_log_get_spec (ss_traffic_view_get_messages (view (&conn)))->mode, ==, SS_FRAMING_IDLE);
+  g_assert_cmpint (ss_message_log_get_spec (ss_traffic_view_get_messages (ss_test_conn_view (&conn)))->mode, ==, SS_FRAMING_IDLE);
   choose_framing (&conn, SS_FRAMING_FIXED);
   gtk_spin_button_set_value (box_child (&conn, "fixed_spin"), 4);
   apply (&conn);
   peer_says (&conn, "abcdefgh");
   wait_row (&conn, n_rows (&conn) - 1, "efgh");
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 static void
@@ -323,7 +289,7 @@ collect_hexdump (GtkWidget *widget,
 
 typedef struct
 {
-  Conn       *conn;
+  SsTestConn *conn;
   const char *text;   /* the message's text part */
   guint       per_line;
   guint       less_than;  /* bytes a line wanted, 0 for any */
@@ -337,7 +303,7 @@ hexdump_fits (gpointer user_data)
   CellExpect *expect = user_data;
   g_autoptr(GPtrArray) cells = g_ptr_array_new ();
 
-  collect_hexdump (view_child (expect->conn, "column_view"), cells);
+  collect_hexdump (ss_test_conn_view_child (expect->conn, "column_view"), cells);
   for (guint i = 0; i < cells->len; i++)
     {
       GtkWidget *cell = cells->pdata[i];
@@ -369,19 +335,19 @@ static void
 test_hex_and_text (SsTestWindow  *f,
                    gconstpointer  data)
 {
-  Conn conn;
+  SsTestConn conn;
   CellExpect hello = { &conn, "hello.", 0, 0 };
   CellExpect alphabet = { &conn, "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ", 0, 0 };
   char bytes[101];
   guint wide;
 
-  connect_page (f, &conn);
+  ss_test_conn_open (f, &conn);
   choose_framing (&conn, SS_FRAMING_DELIMITER);
   apply (&conn);
   peer_says (&conn, "hello\n");
   /* the calls column folded away (F9): room for the table */
   g_action_group_change_action_state (G_ACTION_GROUP (f->window), "show-calls", g_variant_new_boolean (FALSE));
-  gtk_drop_down_set_selected (view_child (&conn, "layout_dropdown"), 2);
+  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "layout_dropdown"), 2);
   ss_test_wait_until (hexdump_fits, &hello, SS_TEST_TIMEOUT_MS);
 
   /* 100 bytes: as many a line as the column holds */
@@ -401,8 +367,8 @@ test_hex_and_text (SsTestWindow  *f,
   g_test_message ("%u bytes a line, then %u", wide, alphabet.per_line);
 
   /* back to the table: the text column again */
-  gtk_drop_down_set_selected (view_child (&conn, "layout_dropdown"), 0);
-  disconnect_page (&conn);
+  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "layout_dropdown"), 0);
+  ss_test_conn_close (&conn);
 }
 
 /* Messages checked against the checksum they end with: a good one, a bad
@@ -412,19 +378,19 @@ static void
 test_verify_checksum (SsTestWindow  *f,
                       gconstpointer  data)
 {
-  Conn conn;
+  SsTestConn conn;
   g_autoptr(SsChecksum) sum8 = ss_checksum_new (SS_CHECKSUM_SUM8);
   g_autoptr(SsTrafficEntry) bad = NULL;
   g_autofree char *preview = NULL;
   SsMessageLog *messages;
   guint events;
 
-  connect_page (f, &conn);
+  ss_test_conn_open (f, &conn);
   choose_framing (&conn, SS_FRAMING_DELIMITER);
   gtk_editable_set_text (box_child (&conn, "delimiter_entry"), "\\n");
   ss_checksum_chooser_set_checksum (box_child (&conn, "verify_chooser"), sum8);
   apply (&conn);
-  messages = ss_traffic_view_get_messages (view (&conn));
+  messages = ss_traffic_view_get_messages (ss_test_conn_view (&conn));
   g_assert_nonnull (messages);
   events = n_rows (&conn);
 
@@ -444,12 +410,88 @@ test_verify_checksum (SsTestWindow  *f,
   ss_test_wait_label_shown (conn.page, "message-bad", preview);
 
   /* the filter: the bad message alone */
-  gtk_drop_down_set_selected (view_child (&conn, "direction_dropdown"), 3);
+  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 3);
   wait_row (&conn, 0, "AB\x01\n");
   g_assert_cmpuint (n_rows (&conn), ==, 1);
-  gtk_drop_down_set_selected (view_child (&conn, "direction_dropdown"), 0);
+  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 0);
   linger (f);
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
+}
+
+static char *
+first_kept_framing (const char **key)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.sockscope.Sockscope");
+  g_autoptr(GVariant) kept = g_settings_get_value (settings, "framings");
+  const char *name, *text;
+
+  if (g_variant_n_children (kept) == 0)
+    return NULL;
+  g_variant_get_child (kept, 0, "(&s&s)", &name, &text);
+  g_assert_cmpstr (name, ==, *key);
+  return g_strdup (text);
+}
+
+/* A framing is kept for the address: a socket connecting there again is
+ * split the same way at once, and its auto-reply rules answer whole
+ * messages; choosing another keeps that, choosing none forgets it */
+static void
+test_kept_for_address (SsTestWindow  *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.sockscope.Sockscope");
+  g_autoptr(SsPayload) pong = ss_payload_new (NULL, SS_ENCODING_TEXT, "pong", SS_LINE_ENDING_NONE);
+  g_autoptr(SsReplyRule) rule = ss_reply_rule_new (SS_MATCH_EXACT, SS_ENCODING_ESCAPED, "ping\\n", pong);
+  g_autoptr(GBytes) reply = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *kept = NULL;
+  const char *key_ref;
+  guint16 port;
+  SsTestConn conn;
+
+  conn.listener = ss_test_raw_listener (AF_INET, 0, &port);
+  key = g_strdup_printf ("stream connect 127.0.0.1:%u", port);
+  key_ref = key;
+  g_settings_set_value (settings, "framings",
+                        g_variant_new_parsed ("[(%s, 'delimiter:\\\\n'), ('stream listen 127.0.0.1:1', 'fixed:2')]", key));
+  conn.page = ss_test_new_tcp_page (f, &conn.socket);
+  /* nothing is kept for a socket with no address yet */
+  g_assert_null (ss_socket_get_framing (conn.socket));
+  conn.peer = ss_test_page_connect (conn.page, conn.listener);
+  g_assert_cmpstr (gtk_menu_button_get_label (ss_test_conn_view_child (&conn, "messages_button")), ==, "Messages: \\n");
+  g_assert_nonnull (ss_traffic_view_get_messages (ss_test_conn_view (&conn)));
+  g_assert_nonnull (ss_socket_get_framing (conn.socket));
+  g_assert_cmpint (ss_socket_get_framing (conn.socket)->mode, ==, SS_FRAMING_DELIMITER);
+
+  /* the rules see the line once whole, not its chunks */
+  g_list_store_append (ss_socket_get_reply_rules (conn.socket), rule);
+  peer_says (&conn, "pi");
+  peer_says (&conn, "ng\n");
+  reply = ss_test_raw_recv (conn.peer, 4, FALSE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), "pong", 4);
+  g_assert_cmpuint (ss_reply_rule_get_fired (rule), ==, 1);
+
+  /* another choice is kept, first */
+  choose_framing (&conn, SS_FRAMING_FIXED);
+  gtk_spin_button_set_value (box_child (&conn, "fixed_spin"), 4);
+  apply (&conn);
+  kept = first_kept_framing (&key_ref);
+  g_assert_cmpstr (kept, ==, "fixed:4");
+  g_assert_cmpint (ss_socket_get_framing (conn.socket)->mode, ==, SS_FRAMING_FIXED);
+  g_clear_pointer (&kept, g_free);
+
+  /* none: the address is forgotten, the other kept */
+  choose_framing (&conn, SS_FRAMING_NONE);
+  apply (&conn);
+  g_assert_null (ss_socket_get_framing (conn.socket));
+  {
+    g_autoptr(GVariant) left = g_settings_get_value (settings, "framings");
+
+    g_assert_cmpuint (g_variant_n_children (left), ==, 1);
+  }
+  g_settings_reset (settings, "framings");
+  linger (f);
+  ss_test_conn_close (&conn);
 }
 
 int
@@ -464,6 +506,7 @@ main (int   argc,
   ss_test_window_add ("/messages-view/wrong-delimiter", test_wrong_delimiter);
   ss_test_window_add ("/messages-view/hex-and-text", test_hex_and_text);
   ss_test_window_add ("/messages-view/verify-checksum", test_verify_checksum);
+  ss_test_window_add ("/messages-view/kept-for-address", test_kept_for_address);
   status = g_test_run ();
   ss_test_window_shutdown ();
   return status;

@@ -17,28 +17,16 @@
 #include "ss-quick-send-bar.h"
 #include "ss-receive-file-box.h"
 #include "ss-socket-page-private.h"
+#include "ss-test-page.h"
 #include "ss-test-window.h"
 
 #define QUIET_MS 400
-
-static SsComposer *
-composer_of (SsSocketPage *page)
-{
-  return ss_test_page_child (page, "composer");
-}
-
-static gpointer
-composer_child (SsSocketPage *page,
-                const char   *name)
-{
-  return ss_test_template_child (composer_of (page), SS_TYPE_COMPOSER, name);
-}
 
 static gpointer
 chooser_child (SsSocketPage *page,
                const char   *name)
 {
-  return ss_test_template_child (composer_child (page, "checksum_chooser"), SS_TYPE_CHECKSUM_CHOOSER, name);
+  return ss_test_template_child (ss_test_composer_child (page, "checksum_chooser"), SS_TYPE_CHECKSUM_CHOOSER, name);
 }
 
 static SsPayloadStore *
@@ -82,27 +70,15 @@ wait_status (SsSocketPage *page,
              const char   *text,
              gboolean      error)
 {
-  wait_label (composer_child (page, "status_label"), text, error);
+  wait_label (ss_test_composer_child (page, "status_label"), text, error);
 }
 
-static void
-assert_peer_gets (int         fd,
-                  const void *data,
-                  gsize       len)
-{
-  g_autoptr(GBytes) received = ss_test_raw_recv (fd, len, FALSE, SS_TEST_TIMEOUT_MS);
-
-  g_assert_cmpmem (g_bytes_get_data (received, NULL), g_bytes_get_size (received), data, len);
-}
-
+/* Nothing more, even after the window had time to send it */
 static void
 assert_peer_quiet (int fd)
 {
-  guint8 byte;
-
   ss_test_iterate_for (QUIET_MS);
-  g_assert_cmpint (recv (fd, &byte, 1, MSG_DONTWAIT), ==, -1);
-  g_assert_cmpint (errno, ==, EAGAIN);
+  ss_test_peer_quiet (fd);
 }
 
 /* The preview marks exactly @n bytes as the checksum: the hex digits and
@@ -110,7 +86,7 @@ assert_peer_quiet (int fd)
 static guint
 count_marked (SsSocketPage *page)
 {
-  PangoAttrList *attrs = gtk_label_get_attributes (composer_child (page, "preview_label"));
+  PangoAttrList *attrs = gtk_label_get_attributes (ss_test_composer_child (page, "preview_label"));
   g_autoptr(PangoAttrIterator) iter = NULL;
   guint marked = 0;
 
@@ -145,7 +121,7 @@ test_checksum (SsTestWindow  *f,
   int listener, peer;
 
   page = ss_test_connected_client (f, 0, &listener, &peer);
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "Hex");
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "Hex");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
   ss_test_set_send_text (page, "01 03 00 00 00 01");
   /* no checksum: no options to set */
@@ -155,14 +131,14 @@ test_checksum (SsTestWindow  *f,
   ss_test_choose (chooser_child (page, "kind_dropdown"), "CRC-16/MODBUS");
   g_assert_true (gtk_widget_get_sensitive (chooser_child (page, "options_button")));
   wait_status (page, "8 bytes, checksum 84 0a", FALSE);
-  g_assert_nonnull (strstr (gtk_label_get_text (composer_child (page, "preview_label")), "84 0a"));
+  g_assert_nonnull (strstr (gtk_label_get_text (ss_test_composer_child (page, "preview_label")), "84 0a"));
   /* two bytes: two hex digits and a character each */
   g_assert_cmpuint (count_marked (page), ==, 2 * 3);
   setting = g_settings_get_string (settings, "checksum");
   g_assert_cmpstr (setting, ==, "crc16-modbus");
 
   ss_test_click (page, "socket.send");
-  assert_peer_gets (peer, request, sizeof request);
+  ss_test_peer_gets (peer, request, sizeof request);
 
   /* big-endian, and a range that leaves the unit byte out */
   ss_test_choose (chooser_child (page, "order_dropdown"), "Big Endian");
@@ -178,7 +154,7 @@ test_checksum (SsTestWindow  *f,
     memcpy (sent, request, 6);
     memcpy (sent + 6, s, 2);
     ss_test_click (page, "socket.send");
-    assert_peer_gets (peer, sent, sizeof sent);
+    ss_test_peer_gets (peer, sent, sizeof sent);
     g_clear_pointer (&setting, g_free);
     setting = g_settings_get_string (settings, "checksum");
     g_assert_cmpstr (setting, ==, "crc16-modbus,from=1,order=big");
@@ -187,8 +163,8 @@ test_checksum (SsTestWindow  *f,
   /* past the end: said, and nothing sent */
   gtk_spin_button_set_value (chooser_child (page, "skip_end_spin"), 6);
   wait_status (page, "The checksum skips 1 + 6 bytes, but the payload has only 6 bytes", TRUE);
-  g_assert_false (ss_composer_get_valid (composer_of (page)));
-  bytes = ss_composer_dup_bytes (composer_of (page), &error);
+  g_assert_false (ss_composer_get_valid (ss_test_composer (page)));
+  bytes = ss_composer_dup_bytes (ss_test_composer (page), &error);
   g_assert_null (bytes);
   g_assert_error (error, SS_CHECKSUM_ERROR, SS_CHECKSUM_ERROR_RANGE);
   g_clear_error (&error);
@@ -213,14 +189,14 @@ test_checksum (SsTestWindow  *f,
   gtk_spin_button_set_value (ss_test_page_child (page, "repeat_count_spin"), 3);
   ss_test_click (page, "socket.repeat");
   for (guint i = 0; i < 3; i++)
-    assert_peer_gets (peer, "\x01\x03\x00\x00\x00\x01\x7e\r\n", 9);
+    ss_test_peer_gets (peer, "\x01\x03\x00\x00\x00\x01\x7e\r\n", 9);
   assert_peer_quiet (peer);
 
   /* kept with a saved payload, and back when it is loaded */
   {
-    g_autoptr(SsPayload) framed = ss_composer_dup_payload (composer_of (page));
+    g_autoptr(SsPayload) framed = ss_composer_dup_payload (ss_test_composer (page));
 
-    g_assert_true (ss_composer_save_payload (composer_of (page), framed, "Framed", &error));
+    g_assert_true (ss_composer_save_payload (ss_test_composer (page), framed, "Framed", &error));
   }
   g_assert_no_error (error);
   ss_test_choose (chooser_child (page, "kind_dropdown"), "No Checksum");
@@ -231,15 +207,15 @@ test_checksum (SsTestWindow  *f,
     g_autofree char *text = ss_checksum_to_string (ss_payload_get_checksum (saved));
 
     g_assert_cmpstr (text, ==, "fixed:7e");
-    ss_composer_set_payload (composer_of (page), saved);
+    ss_composer_set_payload (ss_test_composer (page), saved);
   }
   g_assert_cmpuint (gtk_drop_down_get_selected (chooser_child (page, "kind_dropdown")), ==, SS_CHECKSUM_FIXED);
   g_assert_cmpstr (gtk_editable_get_text (chooser_child (page, "fixed_entry")), ==, "7e");
   wait_status (page, "9 bytes, checksum 7e", FALSE);
 
   /* a file is sent as it is: no checksum to choose */
-  ss_test_choose (composer_child (page, "encoding_dropdown"), "File");
-  g_assert_false (gtk_widget_get_sensitive (composer_child (page, "checksum_chooser")));
+  ss_test_choose (ss_test_composer_child (page, "encoding_dropdown"), "File");
+  g_assert_false (gtk_widget_get_sensitive (ss_test_composer_child (page, "checksum_chooser")));
 
   g_assert_no_errno (close (peer));
   g_assert_no_errno (close (listener));
@@ -359,9 +335,9 @@ test_quick_send (SsTestWindow  *f,
   /* a click: with its encoding, checksum and line ending; the box stays */
   ss_test_set_send_text (page, "draft");
   g_signal_emit_by_name (g_ptr_array_index (buttons, 1), "clicked");
-  assert_peer_gets (peer, "\x01\x03\x00\x00\x00\x01\x84\x0a", 8);
+  ss_test_peer_gets (peer, "\x01\x03\x00\x00\x00\x01\x84\x0a", 8);
   g_signal_emit_by_name (g_ptr_array_index (buttons, 0), "clicked");
-  assert_peer_gets (peer, "ping\n", 5);
+  ss_test_peer_gets (peer, "ping\n", 5);
   {
     GtkTextBuffer *buffer = gtk_text_view_get_buffer (ss_test_send_text (page));
     GtkTextIter start, end;
@@ -374,15 +350,15 @@ test_quick_send (SsTestWindow  *f,
 
   /* Alt+2, Alt+1; Alt+3 has no button */
   g_assert_true (press_alt (bar, 2));
-  assert_peer_gets (peer, "\x01\x03\x00\x00\x00\x01\x84\x0a", 8);
+  ss_test_peer_gets (peer, "\x01\x03\x00\x00\x00\x01\x84\x0a", 8);
   g_assert_true (press_alt (bar, 1));
-  assert_peer_gets (peer, "ping\n", 5);
+  ss_test_peer_gets (peer, "ping\n", 5);
   g_assert_false (press_alt (bar, 3));
   assert_peer_quiet (peer);
 
   /* the Payloads popover: Read up, Hidden shown */
-  popover = composer_child (page, "payloads_popover");
-  gtk_menu_button_popup (composer_child (page, "payloads_button"));
+  popover = ss_test_composer_child (page, "payloads_popover");
+  gtk_menu_button_popup (ss_test_composer_child (page, "payloads_button"));
   ss_test_wait_until (ss_test_widget_mapped, popover, SS_TEST_TIMEOUT_MS);
   ss_test_drain_main_context ();
   found = g_ptr_array_new ();
@@ -406,7 +382,7 @@ test_quick_send (SsTestWindow  *f,
   gtk_check_button_set_active (g_ptr_array_index (found, 2), TRUE);
   assert_bar (bar, "Read Ping Hidden");
   g_assert_true (press_alt (bar, 3));
-  assert_peer_gets (peer, "\0", 1);
+  ss_test_peer_gets (peer, "\0", 1);
 
   /* kept in payloads.ini, in that order */
   g_file_get_contents (ss_payload_store_get_path (library ()), &text, NULL, &error);
@@ -489,7 +465,7 @@ test_receive_file (SsTestWindow  *f,
   ss_test_set_send_text (page, "still here");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
   ss_test_click (page, "socket.send");
-  assert_peer_gets (peer, "still here", 10);
+  ss_test_peer_gets (peer, "still here", 10);
   ss_test_raw_send_all (peer, "jkl", 3, SS_TEST_TIMEOUT_MS);
   ss_test_wait_info (page, SS_TEST_INFO_RECEIVED, "12 bytes");
 

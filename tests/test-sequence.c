@@ -590,6 +590,54 @@ test_run_mark (void)
   ss_test_finalize_session (session, NULL);
 }
 
+static gboolean
+sent_ping (gpointer socket)
+{
+  return ss_socket_get_bytes_out (socket) >= 5;
+}
+
+/* With a framing on the socket, an expect step waits for a whole message
+ * that matches: "BUSY\n" then "OK\n" (the second in two writes) pass an
+ * exact "OK\n", which the bytes since the send would not */
+static void
+test_run_messages (void)
+{
+  g_autoptr(SsPayloadStore) library = ss_payload_store_new ("/nonexistent/payloads.ini");
+  g_autoptr(SsPayload) ping = ss_payload_new ("PING", SS_ENCODING_TEXT, "PING", SS_LINE_ENDING_LF);
+  g_autoptr(SsSequence) sequence = make_sequence ("MESSAGES", (const char *const []) {
+    "send PING", "expect exact/hex 5000 4f 4b 0a", NULL });
+  g_autoptr(SsSequenceRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) got = NULL;
+  SsSession *session = ss_session_new ();
+  SsFramerSpec spec;
+  SsSocket *client;
+  int listener, peer;
+
+  ss_payload_store_put (library, ping);
+  client = ss_test_raw_pair (session, AF_INET, 0, &listener, &peer);
+  g_assert_true (ss_framer_spec_parse ("delimiter:\\n", &spec, NULL));
+  ss_socket_set_framing (client, &spec);
+  run = ss_sequence_run_new (sequence, client, library);
+  g_assert_true (ss_sequence_run_start (run, 1, &error));
+  g_assert_no_error (error);
+  ss_test_wait_until (sent_ping, client, SS_TEST_TIMEOUT_MS);
+  got = ss_test_raw_recv (peer, 5, FALSE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "PING\n", 5);
+  ss_test_raw_send_all (peer, "BUSY\nO", 6, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_bytes_in (client, 6);
+  g_assert_true (ss_sequence_run_get_running (run));
+  ss_test_raw_send_all (peer, "K\n", 2, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (run_finished, run, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpint (ss_sequence_run_get_status (run), ==, SS_STEP_OK);
+  g_assert_true (g_str_has_prefix (ss_sequence_run_get_step_message (run, 1), "matched 3 bytes after "));
+
+  g_clear_object (&run);
+  g_assert_no_errno (close (peer));
+  g_assert_no_errno (close (listener));
+  ss_test_finalize_session (session, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -608,6 +656,7 @@ main (int   argc,
   g_test_add_func ("/sequence/run/split-reply", test_run_split_reply);
   g_test_add_func ("/sequence/run/missing-payload", test_run_missing_payload);
   g_test_add_func ("/sequence/run/mark", test_run_mark);
+  g_test_add_func ("/sequence/run/messages", test_run_messages);
 
   return g_test_run ();
 }

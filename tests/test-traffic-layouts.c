@@ -17,36 +17,12 @@
 #include "ss-payload-format.h"
 #include "ss-socket-page-private.h"
 #include "ss-test-socket.h"
+#include "ss-test-page.h"
 #include "ss-test-window.h"
 #include "ss-traffic-view.h"
 
 /* ------------------------------------------------------------------ */
 /* a connected page                                                    */
-
-typedef struct
-{
-  SsSocketPage *page;
-  SsSocket     *socket;
-  int           listener;
-  int           peer;
-} Conn;
-
-/* A TCP socket made with the dropdowns, connected to a raw listener of
- * the test; the accepted raw end is conn->peer. */
-static void
-connect_page (SsTestWindow *f,
-              Conn         *conn)
-{
-  conn->page = ss_test_connected_client (f, 0, &conn->listener, &conn->peer);
-  conn->socket = ss_socket_page_get_socket (conn->page);
-}
-
-static void
-disconnect_page (Conn *conn)
-{
-  g_assert_no_errno (close (conn->peer));
-  g_assert_no_errno (close (conn->listener));
-}
 
 /* The entry of @kind holding exactly @data is in the socket's log (the
  * table may filter it out) */
@@ -87,7 +63,7 @@ log_has_expected (gpointer user_data)
 
 /* The peer sends @data; it is one received entry once it is in. */
 static void
-peer_says (Conn       *conn,
+peer_says (SsTestConn *conn,
            const void *data,
            gsize       len)
 {
@@ -105,7 +81,7 @@ peer_says (Conn       *conn,
 
 /* The page's socket sends @data, and the peer reads it. */
 static void
-page_says (Conn       *conn,
+page_says (SsTestConn *conn,
            const void *data,
            gsize       len)
 {
@@ -120,29 +96,16 @@ page_says (Conn       *conn,
 #define peer_says_str(conn, text) peer_says ((conn), (text), strlen (text))
 #define page_says_str(conn, text) page_says ((conn), (text), strlen (text))
 
-static gpointer
-view (Conn *conn)
-{
-  return ss_test_page_child (conn->page, "traffic_view");
-}
-
-static gpointer
-view_child (Conn       *conn,
-            const char *name)
-{
-  return ss_test_template_child (view (conn), SS_TYPE_TRAFFIC_VIEW, name);
-}
-
 static GtkSingleSelection *
-table_selection (Conn *conn)
+table_selection (SsTestConn *conn)
 {
   return GTK_SINGLE_SELECTION (ss_test_traffic_model (conn->page));
 }
 
 static GtkTextBuffer *
-conversation_buffer (Conn *conn)
+conversation_buffer (SsTestConn *conn)
 {
-  return gtk_text_view_get_buffer (ss_conversation_view_get_text_view (view_child (conn, "conversation_view")));
+  return gtk_text_view_get_buffer (ss_conversation_view_get_text_view (ss_test_conn_view_child (conn, "conversation_view")));
 }
 
 static char *
@@ -155,14 +118,14 @@ buffer_text (GtkTextBuffer *buffer)
 }
 
 static char *
-details_text (Conn *conn)
+details_text (SsTestConn *conn)
 {
-  return buffer_text (gtk_text_view_get_buffer (view_child (conn, "details_view")));
+  return buffer_text (gtk_text_view_get_buffer (ss_test_conn_view_child (conn, "details_view")));
 }
 
 /* The position in the table of the entry of @kind holding @data. */
 static guint
-row_of (Conn          *conn,
+row_of (SsTestConn *conn,
         SsTrafficKind  kind,
         const void    *data,
         gsize          len)
@@ -184,7 +147,7 @@ row_of (Conn          *conn,
 #define row_of_str(conn, kind, text) row_of ((conn), (kind), (text), strlen (text))
 
 static guint
-count_rows (Conn          *conn,
+count_rows (SsTestConn *conn,
             SsTrafficKind  kind)
 {
   GListModel *model = ss_test_traffic_model (conn->page);
@@ -315,14 +278,14 @@ test_conversation (SsTestWindow  *f,
   GtkStack *stack;
   GtkTextBuffer *buffer;
   gpointer conversation;
-  Conn conn;
+  SsTestConn conn;
 
-  connect_page (f, &conn);
-  layout = view_child (&conn, "layout_dropdown");
-  direction = view_child (&conn, "direction_dropdown");
-  format = view_child (&conn, "format_dropdown");
-  stack = view_child (&conn, "layout_stack");
-  conversation = view_child (&conn, "conversation_view");
+  ss_test_conn_open (f, &conn);
+  layout = ss_test_conn_view_child (&conn, "layout_dropdown");
+  direction = ss_test_conn_view_child (&conn, "direction_dropdown");
+  format = ss_test_conn_view_child (&conn, "format_dropdown");
+  stack = ss_test_conn_view_child (&conn, "layout_stack");
+  conversation = ss_test_conn_view_child (&conn, "conversation_view");
   buffer = conversation_buffer (&conn);
 
   peer_says_str (&conn, hello);
@@ -334,7 +297,7 @@ test_conversation (SsTestWindow  *f,
   ss_test_choose (layout, "Conversation");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "conversation");
   ss_test_wait_until (ss_test_widget_mapped, conversation, SS_TEST_TIMEOUT_MS);
-  g_assert_false (gtk_widget_get_mapped (view_child (&conn, "column_view")));
+  g_assert_false (gtk_widget_get_mapped (ss_test_conn_view_child (&conn, "column_view")));
 
   /* each direction in its colour; the newline is escaped and kept */
   g_assert_true (text_tagged (buffer, "hello from the peer\\n\n", "received"));
@@ -392,7 +355,7 @@ test_conversation (SsTestWindow  *f,
   wait_frames (conversation);
 
   ss_test_choose (layout, "Table");
-  ss_test_wait_until (ss_test_widget_mapped, view_child (&conn, "column_view"), SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_widget_mapped, ss_test_conn_view_child (&conn, "column_view"), SS_TEST_TIMEOUT_MS);
   gtk_single_selection_set_selected (table_selection (&conn),
                                      row_of (&conn, SS_TRAFFIC_RECEIVED, hello, sizeof hello - 1));
   {
@@ -412,7 +375,7 @@ test_conversation (SsTestWindow  *f,
   ss_test_choose (layout, "Conversation");
   g_assert_true (text_tagged (buffer, ping, "sent"));
 
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 /* ------------------------------------------------------------------ */
@@ -428,57 +391,57 @@ search_changed_cb (GtkSearchEntry *entry,
 /* Types @text into the find bar, and waits for the entry to settle (it
  * reports a change after a pause, which clears the status). */
 static void
-type_search (Conn       *conn,
+type_search (SsTestConn *conn,
              const char *text,
              gboolean    hex)
 {
-  GtkSearchEntry *entry = view_child (conn, "search_entry");
+  GtkSearchEntry *entry = ss_test_conn_view_child (conn, "search_entry");
   gboolean changed = FALSE;
   gulong id;
 
-  gtk_check_button_set_active (view_child (conn, "hex_check"), hex);
+  gtk_check_button_set_active (ss_test_conn_view_child (conn, "hex_check"), hex);
   if (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (entry)), text))
     return;
   id = g_signal_connect (entry, "search-changed", G_CALLBACK (search_changed_cb), &changed);
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
   ss_test_wait_until (ss_test_flag_is_set, &changed, SS_TEST_TIMEOUT_MS);
   g_signal_handler_disconnect (entry, id);
-  g_assert_cmpstr (gtk_label_get_text (view_child (conn, "find_status")), ==, "");
+  g_assert_cmpstr (gtk_label_get_text (ss_test_conn_view_child (conn, "find_status")), ==, "");
 }
 
 /* Enter in the find bar, or Shift+Enter */
 static void
-find_next (Conn *conn)
+find_next (SsTestConn *conn)
 {
-  g_signal_emit_by_name (view_child (conn, "search_entry"), "activate");
+  g_signal_emit_by_name (ss_test_conn_view_child (conn, "search_entry"), "activate");
 }
 
 static void
-find_previous (Conn *conn)
+find_previous (SsTestConn *conn)
 {
-  g_signal_emit_by_name (view_child (conn, "search_entry"), "previous-match");
+  g_signal_emit_by_name (ss_test_conn_view_child (conn, "search_entry"), "previous-match");
 }
 
 static guint
-selected_row (Conn *conn)
+selected_row (SsTestConn *conn)
 {
   return gtk_single_selection_get_selected (table_selection (conn));
 }
 
 static void
-assert_found (Conn *conn)
+assert_found (SsTestConn *conn)
 {
-  GtkWidget *status = view_child (conn, "find_status");
+  GtkWidget *status = ss_test_conn_view_child (conn, "find_status");
 
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (status)), ==, "");
   g_assert_false (gtk_widget_has_css_class (status, "error-message"));
 }
 
 static void
-assert_status_error (Conn       *conn,
+assert_status_error (SsTestConn *conn,
                      const char *text)
 {
-  GtkWidget *status = view_child (conn, "find_status");
+  GtkWidget *status = ss_test_conn_view_child (conn, "find_status");
 
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (status)), ==, text);
   g_assert_true (gtk_widget_has_css_class (status, "error-message"));
@@ -486,7 +449,7 @@ assert_status_error (Conn       *conn,
 
 /* The conversation's selected text, and where it starts */
 static char *
-conversation_selection (Conn *conn,
+conversation_selection (SsTestConn *conn,
                         int  *offset)
 {
   GtkTextBuffer *buffer = conversation_buffer (conn);
@@ -518,7 +481,7 @@ offsets_of (GtkTextBuffer *buffer,
 }
 
 static void
-assert_conversation_selects (Conn       *conn,
+assert_conversation_selects (SsTestConn *conn,
                              const char *text,
                              int         offset)
 {
@@ -539,10 +502,10 @@ test_find (SsTestWindow  *f,
   GtkDropDown *direction;
   g_autoptr(GArray) offsets = NULL;
   guint one, sent, two, binary;
-  Conn conn;
+  SsTestConn conn;
 
-  connect_page (f, &conn);
-  direction = view_child (&conn, "direction_dropdown");
+  ss_test_conn_open (f, &conn);
+  direction = ss_test_conn_view_child (&conn, "direction_dropdown");
 
   peer_says_str (&conn, "alpha one");
   page_says_str (&conn, "beta");
@@ -557,10 +520,10 @@ test_find (SsTestWindow  *f,
   g_assert_cmpuint (sent, <, two);
 
   /* Ctrl+F opens the find bar */
-  g_assert_false (gtk_search_bar_get_search_mode (view_child (&conn, "search_bar")));
-  g_assert_true (gtk_widget_activate_action (view (&conn), "traffic.find", NULL));
-  g_assert_true (gtk_search_bar_get_search_mode (view_child (&conn, "search_bar")));
-  g_assert_true (gtk_toggle_button_get_active (view_child (&conn, "find_button")));
+  g_assert_false (gtk_search_bar_get_search_mode (ss_test_conn_view_child (&conn, "search_bar")));
+  g_assert_true (gtk_widget_activate_action (ss_test_conn_view (&conn), "traffic.find", NULL));
+  g_assert_true (gtk_search_bar_get_search_mode (ss_test_conn_view_child (&conn, "search_bar")));
+  g_assert_true (gtk_toggle_button_get_active (ss_test_conn_view_child (&conn, "find_button")));
 
   /* next, from nothing selected: each match in turn, then around */
   g_assert_cmpuint (selected_row (&conn), ==, GTK_INVALID_LIST_POSITION);
@@ -627,15 +590,15 @@ test_find (SsTestWindow  *f,
   /* not hex at all: the status says why */
   type_search (&conn, "xyz", TRUE);
   find_next (&conn);
-  g_assert_cmpstr (gtk_label_get_text (view_child (&conn, "find_status")), !=, "");
-  g_assert_cmpstr (gtk_label_get_text (view_child (&conn, "find_status")), !=, "Not found");
-  g_assert_true (gtk_widget_has_css_class (view_child (&conn, "find_status"), "error-message"));
+  g_assert_cmpstr (gtk_label_get_text (ss_test_conn_view_child (&conn, "find_status")), !=, "");
+  g_assert_cmpstr (gtk_label_get_text (ss_test_conn_view_child (&conn, "find_status")), !=, "Not found");
+  g_assert_true (gtk_widget_has_css_class (ss_test_conn_view_child (&conn, "find_status"), "error-message"));
   /* a change clears the status */
   type_search (&conn, "alpha", FALSE);
   assert_found (&conn);
 
   /* in the conversation: the text is selected, in turn and around */
-  ss_test_choose (view_child (&conn, "layout_dropdown"), "Conversation");
+  ss_test_choose (ss_test_conn_view_child (&conn, "layout_dropdown"), "Conversation");
   offsets = offsets_of (conversation_buffer (&conn), "alpha");
   g_assert_cmpuint (offsets->len, ==, 3);
   find_next (&conn);
@@ -672,10 +635,10 @@ test_find (SsTestWindow  *f,
   /* bytes that are not text are only in the table */
   type_search (&conn, "be ef", TRUE);
   find_next (&conn);
-  g_assert_true (gtk_widget_has_css_class (view_child (&conn, "find_status"), "error-message"));
-  g_assert_cmpstr (gtk_label_get_text (view_child (&conn, "find_status")), !=, "Not found");
+  g_assert_true (gtk_widget_has_css_class (ss_test_conn_view_child (&conn, "find_status"), "error-message"));
+  g_assert_cmpstr (gtk_label_get_text (ss_test_conn_view_child (&conn, "find_status")), !=, "Not found");
 
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 /* ------------------------------------------------------------------ */
@@ -708,34 +671,34 @@ test_copy (SsTestWindow  *f,
   GtkDropDown *format;
   GtkTextBuffer *buffer;
   GtkTextIter start, end;
-  Conn conn;
+  SsTestConn conn;
 
-  connect_page (f, &conn);
-  format = view_child (&conn, "format_dropdown");
+  ss_test_conn_open (f, &conn);
+  format = ss_test_conn_view_child (&conn, "format_dropdown");
   peer_says (&conn, received, sizeof received - 1);
   page_says_str (&conn, "the reply");
 
   /* the whole entry, as shown */
   gtk_single_selection_set_selected (table_selection (&conn),
                                      row_of (&conn, SS_TRAFFIC_RECEIVED, received, sizeof received - 1));
-  g_assert_true (gtk_widget_activate_action (view (&conn), "traffic.copy", NULL));
+  g_assert_true (gtk_widget_activate_action (ss_test_conn_view (&conn), "traffic.copy", NULL));
   {
-    g_autofree char *text = read_clipboard (view (&conn));
+    g_autofree char *text = read_clipboard (ss_test_conn_view (&conn));
 
     g_assert_cmpstr (text, ==, "copy me\\n\n\\x01\\xff");
   }
   ss_test_choose (format, "Hex dump");
-  g_assert_true (gtk_widget_activate_action (view (&conn), "traffic.copy", NULL));
+  g_assert_true (gtk_widget_activate_action (ss_test_conn_view (&conn), "traffic.copy", NULL));
   {
-    g_autofree char *text = read_clipboard (view (&conn));
+    g_autofree char *text = read_clipboard (ss_test_conn_view (&conn));
 
     g_assert_cmpstr (text, ==, hex);
     g_assert_true (g_str_has_prefix (text, "00000000  63 6f 70 79 20 6d 65 0a  01 ff "));
   }
   ss_test_choose (format, "Python bytes");
-  g_assert_true (gtk_widget_activate_action (view (&conn), "traffic.copy", NULL));
+  g_assert_true (gtk_widget_activate_action (ss_test_conn_view (&conn), "traffic.copy", NULL));
   {
-    g_autofree char *text = read_clipboard (view (&conn));
+    g_autofree char *text = read_clipboard (ss_test_conn_view (&conn));
 
     g_assert_cmpstr (text, ==, python);
     g_assert_cmpstr (text, ==, "b'copy me\\n\\x01\\xff'");
@@ -743,27 +706,27 @@ test_copy (SsTestWindow  *f,
   ss_test_choose (format, "Text");
   gtk_single_selection_set_selected (table_selection (&conn),
                                      row_of_str (&conn, SS_TRAFFIC_SENT, "the reply"));
-  g_assert_true (gtk_widget_activate_action (view (&conn), "traffic.copy", NULL));
+  g_assert_true (gtk_widget_activate_action (ss_test_conn_view (&conn), "traffic.copy", NULL));
   {
-    g_autofree char *text = read_clipboard (view (&conn));
+    g_autofree char *text = read_clipboard (ss_test_conn_view (&conn));
 
     g_assert_cmpstr (text, ==, "the reply");
   }
 
   /* in the conversation: what is selected there */
-  ss_test_choose (view_child (&conn, "layout_dropdown"), "Conversation");
+  ss_test_choose (ss_test_conn_view_child (&conn, "layout_dropdown"), "Conversation");
   buffer = conversation_buffer (&conn);
   gtk_text_buffer_get_start_iter (buffer, &start);
   g_assert_true (gtk_text_iter_forward_search (&start, "he rep", 0, &start, &end, NULL));
   gtk_text_buffer_select_range (buffer, &start, &end);
-  g_assert_true (gtk_widget_activate_action (view (&conn), "traffic.copy", NULL));
+  g_assert_true (gtk_widget_activate_action (ss_test_conn_view (&conn), "traffic.copy", NULL));
   {
-    g_autofree char *text = read_clipboard (view (&conn));
+    g_autofree char *text = read_clipboard (ss_test_conn_view (&conn));
 
     g_assert_cmpstr (text, ==, "he rep");
   }
 
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 /* ------------------------------------------------------------------ */
@@ -776,9 +739,9 @@ test_clear (SsTestWindow  *f,
   g_autofree char *received = NULL;
   g_autofree char *sent = NULL;
   GtkTextBuffer *buffer;
-  Conn conn;
+  SsTestConn conn;
 
-  connect_page (f, &conn);
+  ss_test_conn_open (f, &conn);
   buffer = conversation_buffer (&conn);
   peer_says_str (&conn, "before the clear");
   page_says_str (&conn, "sent before");
@@ -806,7 +769,7 @@ test_clear (SsTestWindow  *f,
   /* the facts count everything, cleared or not */
   g_assert_cmpstr (ss_test_info_value (conn.page, SS_TEST_INFO_RECEIVED), ==, received);
   g_assert_cmpstr (ss_test_info_value (conn.page, SS_TEST_INFO_SENT), ==, sent);
-  wait_frames (view (&conn));
+  wait_frames (ss_test_conn_view (&conn));
   g_assert_cmpstr (ss_test_info_value (conn.page, SS_TEST_INFO_RECEIVED), ==, received);
   g_assert_cmpstr (ss_test_info_value (conn.page, SS_TEST_INFO_SENT), ==, sent);
 
@@ -814,8 +777,8 @@ test_clear (SsTestWindow  *f,
   peer_says_str (&conn, "after the clear");
   page_says_str (&conn, "sent after");
   g_assert_cmpuint (g_list_model_get_n_items (ss_test_traffic_model (conn.page)), ==, 2);
-  ss_test_choose (view_child (&conn, "layout_dropdown"), "Conversation");
-  ss_test_wait_until (ss_test_widget_mapped, view_child (&conn, "conversation_view"), SS_TEST_TIMEOUT_MS);
+  ss_test_choose (ss_test_conn_view_child (&conn, "layout_dropdown"), "Conversation");
+  ss_test_wait_until (ss_test_widget_mapped, ss_test_conn_view_child (&conn, "conversation_view"), SS_TEST_TIMEOUT_MS);
   g_assert_true (text_tagged (buffer, "after the clear", "received"));
   g_assert_true (text_tagged (buffer, "sent after", "sent"));
   g_assert_false (buffer_contains (buffer, "before"));
@@ -831,7 +794,7 @@ test_clear (SsTestWindow  *f,
   peer_says_str (&conn, "third");
   wait_text (buffer, "third", "received");
 
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 static void
@@ -846,10 +809,10 @@ test_save (SsTestWindow  *f,
   g_autofree char *bad_path = g_build_filename (dir, "no-such-dir", "log.txt", NULL);
   g_autofree char *contents = NULL;
   gsize len;
-  Conn conn;
+  SsTestConn conn;
 
   g_assert_no_error (error);
-  connect_page (f, &conn);
+  ss_test_conn_open (f, &conn);
   peer_says (&conn, received, sizeof received - 1);
   page_says_str (&conn, "saved reply");
 
@@ -877,7 +840,7 @@ test_save (SsTestWindow  *f,
   g_assert_no_errno (g_unlink (path));
   g_assert_no_errno (g_unlink (raw_path));
   g_assert_no_errno (g_rmdir (dir));
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 /* ------------------------------------------------------------------ */
@@ -896,27 +859,27 @@ test_hostile_text (SsTestWindow  *f,
   static const char *const formats[] = { "Text", "Hex dump", "C array", "Python bytes" };
   GtkTextBuffer *buffer;
   guint row;
-  Conn conn;
+  SsTestConn conn;
 
-  connect_page (f, &conn);
+  ss_test_conn_open (f, &conn);
   buffer = conversation_buffer (&conn);
   peer_says (&conn, hostile, sizeof hostile - 1);
   page_says (&conn, hostile, sizeof hostile - 1);
   row = row_of (&conn, SS_TRAFFIC_RECEIVED, hostile, sizeof hostile - 1);
-  wait_frames (view (&conn));
+  wait_frames (ss_test_conn_view (&conn));
 
   gtk_single_selection_set_selected (table_selection (&conn), row);
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     {
       g_autofree char *details = NULL;
 
-      ss_test_choose (view_child (&conn, "format_dropdown"), formats[i]);
+      ss_test_choose (ss_test_conn_view_child (&conn, "format_dropdown"), formats[i]);
       details = details_text (&conn);
       g_assert_true (g_utf8_validate (details, -1, NULL));
       g_assert_cmpstr (details, !=, "");
-      wait_frames (view (&conn));
+      wait_frames (ss_test_conn_view (&conn));
     }
-  ss_test_choose (view_child (&conn, "format_dropdown"), "Text");
+  ss_test_choose (ss_test_conn_view_child (&conn, "format_dropdown"), "Text");
   {
     g_autofree char *details = details_text (&conn);
 
@@ -924,17 +887,17 @@ test_hostile_text (SsTestWindow  *f,
     g_assert_nonnull (strstr (details, " end"));
   }
 
-  ss_test_choose (view_child (&conn, "layout_dropdown"), "Conversation");
+  ss_test_choose (ss_test_conn_view_child (&conn, "layout_dropdown"), "Conversation");
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     {
       g_autofree char *text = NULL;
 
-      ss_test_choose (view_child (&conn, "format_dropdown"), formats[i]);
+      ss_test_choose (ss_test_conn_view_child (&conn, "format_dropdown"), formats[i]);
       text = buffer_text (buffer);
       g_assert_true (g_utf8_validate (text, -1, NULL));
-      wait_frames (view (&conn));
+      wait_frames (ss_test_conn_view (&conn));
     }
-  ss_test_choose (view_child (&conn, "format_dropdown"), "Text");
+  ss_test_choose (ss_test_conn_view_child (&conn, "format_dropdown"), "Text");
   g_assert_true (text_tagged (buffer, "\\xff\\xfe\\0\\x01\\x1b[2J\\r\\n", "received"));
   {
     g_autoptr(GArray) offsets = offsets_of (buffer, "\\xff\\xfe\\0\\x01");
@@ -943,7 +906,7 @@ test_hostile_text (SsTestWindow  *f,
     g_assert_cmpuint (offsets->len, ==, 2);
   }
 
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1002,14 +965,14 @@ conversation_has (gpointer user_data)
 static gboolean
 table_shows_log (gpointer user_data)
 {
-  Conn *conn = user_data;
+  SsTestConn *conn = user_data;
 
   return g_list_model_get_n_items (G_LIST_MODEL (table_selection (conn))) ==
          g_list_model_get_n_items (G_LIST_MODEL (ss_socket_get_traffic (conn->socket)));
 }
 
 static void
-add_rows (Conn     *conn,
+add_rows (SsTestConn *conn,
           guint     n,
           gboolean  turns)
 {
@@ -1032,9 +995,9 @@ add_rows (Conn     *conn,
 
   /* a shown table and conversation add what came in batches: until the
    * last row */
-  if (gtk_widget_get_mapped (view_child (conn, "column_view")))
+  if (gtk_widget_get_mapped (ss_test_conn_view_child (conn, "column_view")))
     ss_test_wait_until (table_shows_log, conn, SS_TEST_TIMEOUT_MS);
-  if (gtk_widget_get_mapped (view_child (conn, "conversation_view")))
+  if (gtk_widget_get_mapped (ss_test_conn_view_child (conn, "conversation_view")))
     {
       gpointer args[] = { conn, last };
 
@@ -1055,7 +1018,7 @@ describe (GtkAdjustment *adjustment,
 /* At the bottom while at the bottom, not once scrolled up, again once
  * back at the bottom. Returns what went wrong, or NULL. */
 static char *
-follow_tail_failure (Conn          *conn,
+follow_tail_failure (SsTestConn *conn,
                      GtkAdjustment *adjustment,
                      GtkWidget     *widget,
                      gboolean       turns)
@@ -1112,15 +1075,15 @@ test_follow_tail (SsTestWindow  *f,
 {
   GtkScrolledWindow *table_window;
   g_autofree char *failure = NULL;
-  Conn conn;
+  SsTestConn conn;
 
-  connect_page (f, &conn);
-  table_window = view_child (&conn, "scrolled_window");
+  ss_test_conn_open (f, &conn);
+  table_window = ss_test_conn_view_child (&conn, "scrolled_window");
   failure = follow_tail_failure (&conn, gtk_scrolled_window_get_vadjustment (table_window),
                                  GTK_WIDGET (table_window), FALSE);
   if (failure != NULL)
     g_error ("table: %s", failure);
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 /* The same in the conversation, with turns (a line each) or one side
@@ -1131,18 +1094,18 @@ test_follow_tail_conversation (SsTestWindow  *f,
 {
   GtkScrolledWindow *window;
   g_autofree char *failure = NULL;
-  Conn conn;
+  SsTestConn conn;
 
-  connect_page (f, &conn);
-  ss_test_choose (view_child (&conn, "layout_dropdown"), "Conversation");
-  window = ss_test_template_child (view_child (&conn, "conversation_view"),
+  ss_test_conn_open (f, &conn);
+  ss_test_choose (ss_test_conn_view_child (&conn, "layout_dropdown"), "Conversation");
+  window = ss_test_template_child (ss_test_conn_view_child (&conn, "conversation_view"),
                                    SS_TYPE_CONVERSATION_VIEW, "scrolled_window");
   ss_test_wait_until (ss_test_widget_mapped, window, SS_TEST_TIMEOUT_MS);
   failure = follow_tail_failure (&conn, gtk_scrolled_window_get_vadjustment (window),
                                  GTK_WIDGET (window), GPOINTER_TO_INT (data));
   if (failure != NULL)
     g_error ("conversation (%s): %s", GPOINTER_TO_INT (data) ? "turns" : "one side streaming", failure);
-  disconnect_page (&conn);
+  ss_test_conn_close (&conn);
 }
 
 int

@@ -101,6 +101,12 @@ ss_framer_reset (SsFramer *self)
   self->value = 0;
 }
 
+const SsFramerSpec *
+ss_framer_get_spec (SsFramer *self)
+{
+  return &self->spec;
+}
+
 guint64
 ss_framer_get_pending (SsFramer *self)
 {

@@ -76,6 +76,7 @@ gsize     ss_framer_scan         (SsFramer           *self,
                                   const guint8       *data,
                                   gsize               len,
                                   guint              *flags);
+const SsFramerSpec *ss_framer_get_spec (SsFramer     *self);
 guint64   ss_framer_get_pending  (SsFramer           *self);
 guint64   ss_framer_get_max      (SsFramer           *self);
 int       ss_framer_get_single_delimiter (SsFramer   *self);

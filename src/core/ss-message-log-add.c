@@ -7,100 +7,12 @@
 
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
 #include "ss-message-log-private.h"
-
-static void *
-new_slab (void)
-{
-  void *memory;
-
-  if (posix_memalign (&memory, SLAB_SIZE, SLAB_SIZE) != 0)
-    g_error ("out of memory for %" G_GSIZE_FORMAT " bytes", (gsize) SLAB_SIZE);
-#ifdef MADV_HUGEPAGE
-  madvise (memory, SLAB_SIZE, MADV_HUGEPAGE);
-#endif
-  return memory;
-}
-
-/* A slab made ready off the main thread: its pages are faulted in (and
- * zeroed by the kernel) there, not in the main loop while a flood waits.
- * Measured: first touches were a third of framing's cost. */
-static void
-prepare_slab (gpointer data,
-              gpointer user_data)
-{
-  GAsyncQueue *ready = data;
-  volatile guint8 *memory = new_slab ();
-
-  for (gsize at = 0; at < SLAB_SIZE; at += 4096)
-    memory[at] = 0;
-  g_async_queue_push (ready, (gpointer) memory);
-  g_async_queue_unref (ready);
-}
-
-static GThreadPool *
-get_slab_pool (void)
-{
-  static GThreadPool *pool;
-
-  if (g_once_init_enter (&pool))
-    g_once_init_leave (&pool, g_thread_pool_new (prepare_slab, NULL, 1, FALSE, NULL));
-  return pool;
-}
-
-/* The next slab: one made ready, or a new one; and another asked for,
- * PREPARED_SLABS at the most ahead */
-static void *
-take_slab (SsMessageLog *self)
-{
-  void *memory = NULL;
-
-  if (self->ready == NULL)
-    self->ready = g_async_queue_new_full (free);
-  else if ((memory = g_async_queue_try_pop (self->ready)) != NULL)
-    self->prepared--;
-  if (memory == NULL)
-    memory = new_slab ();
-  while (self->prepared < PREPARED_SLABS)
-    {
-      self->prepared++;
-      g_thread_pool_push (get_slab_pool (), g_async_queue_ref (self->ready), NULL);
-    }
-  return memory;
-}
-
-static void
-add_page (SsMessageLog *self)
-{
-  guint n = self->pages->len;
-  guint8 *slab;
-
-  if (n < SLAB_PAGES)
-    {
-      g_ptr_array_add (self->pages, g_new (Message, PAGE_SIZE));
-      return;
-    }
-  if (n % SLAB_PAGES == 0)
-    g_ptr_array_add (self->slabs, take_slab (self));
-  slab = g_ptr_array_index (self->slabs, self->slabs->len - 1);
-  g_ptr_array_add (self->pages, slab + (n % SLAB_PAGES) * PAGE_SIZE * sizeof (Message));
-}
-
-void
-ss_message_log_free_pages (SsMessageLog *self)
-{
-  for (guint i = 0; i < MIN (self->pages->len, SLAB_PAGES); i++)
-    g_free (g_ptr_array_index (self->pages, i));
-  g_ptr_array_set_size (self->pages, 0);
-  g_ptr_array_set_size (self->slabs, 0);
-}
 
 void
 ss_message_log_clear_streams (SsMessageLog *self)
@@ -131,24 +43,20 @@ get_stream (SsMessageLog  *self,
   return stream;
 }
 
-static Message *
+/* A new message: its position + 1, 0 when the index is full */
+static guint
 add_message (SsMessageLog *self,
              guint         record,
              guint32       skip,
-             guint32       flags)
+             guint64       length,
+             guint         flags)
 {
-  Message *message;
+  guint position = ss_message_log_append (self, record, skip, length, flags);
 
-  g_return_val_if_fail (self->n_messages < G_MAXUINT, NULL);
-  if ((self->n_messages & (PAGE_SIZE - 1)) == 0)
-    add_page (self);
-  message = message_at (self, self->n_messages++);
-  message->record = record;
-  message->skip = skip;
-  message->length = 0;
-  message->flags = flags;
-  self->count[flags & KIND_MASK]++;
-  return message;
+  if (position == G_MAXUINT)
+    return 0;
+  self->count[self->log->records[record].kind]++;
+  return position + 1;
 }
 
 static void
@@ -164,21 +72,44 @@ void
 ss_message_log_close_message (SsMessageLog *self,
                               Stream       *stream)
 {
-  Message *message = message_at (self, stream->open - 1);
+  guint position = stream->open - 1;
+  Message message;
 
-  message->flags &= ~SS_MESSAGE_INCOMPLETE;
-  note_changed (self, stream->open - 1);
+  ss_message_log_clear_flags (self, position, SS_MESSAGE_INCOMPLETE);
+  note_changed (self, position);
   stream->open = 0;
-  if (self->check != NULL && !(message->flags & SS_MESSAGE_EVICTED))
+  if (self->check == NULL)
+    return;
+  ss_message_log_describe (self, position, stream->open_record, stream->open_skip, &message);
+  if (!(message.flags & SS_MESSAGE_EVICTED))
     {
-      guint n_chunks;
-      g_autoptr(GBytes) bytes = ss_message_log_dup_bytes (self, message, &n_chunks);
+      const Record *first = &self->log->records[message.record];
+      const guint8 *data = ss_traffic_log_record_data (self->log, first);
+      g_autoptr(GBytes) bytes = NULL;
+      gsize len = message.length;
 
-      if (bytes != NULL)
-        message->flags |= self->check (message->flags & KIND_MASK, g_bytes_get_data (bytes, NULL),
-                                       g_bytes_get_size (bytes), self->check_data)
-                          ? SS_MESSAGE_GOOD : SS_MESSAGE_BAD;
+      /* inside one record: checked where it is, not copied */
+      if (data == NULL || (guint64) message.skip + message.length > first->length)
+        {
+          guint n_chunks;
+
+          bytes = ss_message_log_dup_bytes (self, &message, &n_chunks);
+          data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+        }
+      else
+        data += message.skip;
+      if (data != NULL || len == 0)
+        ss_message_log_add_flags (self, position,
+                                  self->check (message.flags & KIND_MASK, data, len, self->check_data)
+                                  ? SS_MESSAGE_GOOD : SS_MESSAGE_BAD);
     }
+}
+
+static gboolean
+open_is_evicted (SsMessageLog *self,
+                 Stream       *stream)
+{
+  return stream->open != 0 && (ss_message_log_get_rare_flags (self, stream->open - 1) & SS_MESSAGE_EVICTED);
 }
 
 /* Bytes no longer in memory cannot be framed: they are one message (a
@@ -189,29 +120,30 @@ add_evicted (SsMessageLog *self,
              guint         position,
              const Record *record)
 {
-  Message *open = stream->open ? message_at (self, stream->open - 1) : NULL;
-
-  if (open != NULL && (open->flags & SS_MESSAGE_EVICTED) &&
-      (guint64) open->length + record->length <= G_MAXUINT32)
+  if (open_is_evicted (self, stream))
     {
-      open->length += record->length;
-      note_changed (self, stream->open - 1);
-      return;
+      guint64 length = ss_message_log_get_length (self, stream->open - 1) + record->length;
+
+      if (length <= G_MAXUINT32)
+        {
+          ss_message_log_set_length (self, stream->open - 1, length);
+          note_changed (self, stream->open - 1);
+          return;
+        }
     }
-  if (open != NULL)
+  if (stream->open)
     ss_message_log_close_message (self, stream);
   ss_framer_reset (stream->framer);
-  open = add_message (self, position, 0, record->kind | SS_MESSAGE_EVICTED);
-  if (open == NULL)
-    return;
-  open->length = record->length;
-  stream->open = self->n_messages;
+  stream->open = add_message (self, position, 0, record->length, SS_MESSAGE_EVICTED);
+  stream->open_record = position;
+  stream->open_skip = 0;
 }
 
-/* Whole lines ended by a one-byte delimiter, found 16 bytes at a time:
+/* Whole lines ended by a one-byte delimiter, found 64 bytes at a time:
  * a flood of short lines costs a few instructions a line, not calls into
- * the framer. Only while no message is open (the framer then holds
- * nothing); returns where the lines end, the rest is for the framer. */
+ * the framer, and two bytes of index. Only while no message is open (the
+ * framer then holds nothing); returns where the lines end, the rest is
+ * for the framer. */
 static gsize
 add_lines (SsMessageLog *self,
            guint         position,
@@ -224,13 +156,46 @@ add_lines (SsMessageLog *self,
   gsize len = record->length;
   gsize start = offset;
   gsize at = offset;
+  /* where the lengths go: lines of one record are one run, and take the
+   * index's slow path only at a page's end or for a long line; the
+   * index's counters are kept here meanwhile */
+  guint16 *page = NULL;
+  guint16 *page_end = NULL;
+  guint16 *next = NULL;  /* the fast path's next length */
+  gsize synced = offset; /* where the run's bytes were last counted */
+  guint64 lines = 0;
+  /* a line this long or longer takes the slow path, which cuts it at
+   * the cap or keeps its length apart */
+  gsize fast_limit = (gsize) MIN (max + 1, (guint64) WIDE_LENGTH);
 
+#define SYNC() \
+  G_STMT_START { \
+    if (page != NULL) \
+      self->n_messages += next - page; \
+    self->run_end += start - synced; \
+    synced = start; \
+    page = next; \
+  } G_STMT_END
 #define ADD_LINE(end) \
   G_STMT_START { \
-    Message *line; \
-    if ((end) - start > max || (line = add_message (self, position, start, record->kind)) == NULL) \
-      return start; \
-    line->length = (end) - start; \
+    gsize line_len = (end) - start; \
+    if (G_LIKELY (line_len < fast_limit && next < page_end)) \
+      *next++ = line_len; \
+    else \
+      { \
+        guint n; \
+        SYNC (); \
+        if (line_len > max) \
+          goto done; \
+        n = self->n_messages; \
+        if (add_message (self, position, start, line_len, 0) == 0) \
+          goto done; \
+        self->count[record->kind]--; \
+        page = next = length_at (self, n) + 1; \
+        page_end = length_at (self, n) + (LENGTH_PAGE_SIZE - (n & (LENGTH_PAGE_SIZE - 1))); \
+        synced = (end); \
+      } \
+    lines++; \
     start = (end); \
   } G_STMT_END
 
@@ -238,6 +203,24 @@ add_lines (SsMessageLog *self,
   {
     const __m128i needle = _mm_set1_epi8 ((char) delimiter);
 
+    /* 64 bytes a turn: a line of about that length is about one turn,
+     * and the turns without a line end are fewer to mispredict */
+    for (; at + 64 <= len; at += 64)
+      {
+        const __m128i *block = (const __m128i *) (data + at);
+        guint64 mask = (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 (block), needle)) |
+                       (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 (block + 1), needle)) << 16 |
+                       (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 (block + 2), needle)) << 32 |
+                       (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 (block + 3), needle)) << 48;
+
+        while (mask != 0)
+          {
+            gsize end = at + __builtin_ctzll (mask) + 1;
+
+            mask &= mask - 1;
+            ADD_LINE (end);
+          }
+      }
     for (; at + 16 <= len; at += 16)
       {
         guint mask = _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (data + at)), needle));
@@ -261,7 +244,11 @@ add_lines (SsMessageLog *self,
       at = hit - data + 1;
       ADD_LINE (at);
     }
+done:
+  SYNC ();
 #undef ADD_LINE
+#undef SYNC
+  self->count[record->kind] += lines;
   return start;
 }
 
@@ -277,10 +264,7 @@ add_record (SsMessageLog *self,
   if (record->kind == SS_TRAFFIC_EVENT || record->length == 0)
     {
       /* an event, or an empty datagram: a row of its own, as it was */
-      Message *message = add_message (self, position, 0, record->kind);
-
-      if (message != NULL)
-        message->length = record->length;
+      add_message (self, position, 0, record->length, 0);
       return;
     }
 
@@ -292,14 +276,13 @@ add_record (SsMessageLog *self,
       add_evicted (self, stream, position, record);
       return;
     }
-  if (stream->open && (message_at (self, stream->open - 1)->flags & SS_MESSAGE_EVICTED))
+  if (open_is_evicted (self, stream))
     ss_message_log_close_message (self, stream);
   if (ss_framer_begin_chunk (stream->framer, record->time) && stream->open)
     ss_message_log_close_message (self, stream);
 
   while (offset < record->length)
     {
-      Message *message;
       guint flags;
       gsize n;
 
@@ -314,22 +297,29 @@ add_record (SsMessageLog *self,
 
       if (stream->open == 0)
         {
-          if (add_message (self, position, offset, record->kind | SS_MESSAGE_INCOMPLETE) == NULL)
+          /* incomplete until it ends: marked so only if it outlasts
+           * this record, below */
+          stream->open = add_message (self, position, offset, n, 0);
+          if (stream->open == 0)
             return;
-          stream->open = self->n_messages;
+          stream->open_record = position;
+          stream->open_skip = offset;
         }
       else
-        note_changed (self, stream->open - 1);
-      message = message_at (self, stream->open - 1);
-      message->length += n;
+        {
+          ss_message_log_set_length (self, stream->open - 1, ss_message_log_get_length (self, stream->open - 1) + n);
+          note_changed (self, stream->open - 1);
+        }
       if (flags & SS_FRAME_CAPPED)
-        message->flags |= SS_MESSAGE_CAPPED;
+        ss_message_log_add_flags (self, stream->open - 1, SS_MESSAGE_CAPPED);
       if (flags & SS_FRAME_SHORT)
-        message->flags |= SS_MESSAGE_SHORT;
+        ss_message_log_add_flags (self, stream->open - 1, SS_MESSAGE_SHORT);
       if (flags & SS_FRAME_END)
         ss_message_log_close_message (self, stream);
       offset += n;
     }
+  if (stream->open)
+    ss_message_log_add_flags (self, stream->open - 1, SS_MESSAGE_INCOMPLETE);
 }
 
 /* Called by the log for each record it adds, before views see it */

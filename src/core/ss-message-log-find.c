@@ -60,15 +60,34 @@ ss_message_log_find (SsMessageLog *self,
     return G_MAXUINT;
   if (backward)
     {
-      for (guint i = MIN (from, self->n_published - 1) + 1; i-- > 0;)
-        if (message_matches (self, message_at (self, i), needle, needle_len, kinds))
-          return i;
+      MessageIter iter;
+
+      ss_message_log_iter_init (self, &iter, MIN (from, self->n_published - 1));
+      for (;;)
+        {
+          Message message;
+
+          ss_message_log_iter_read (&iter, &message);
+          if (message_matches (self, &message, needle, needle_len, kinds))
+            return iter.position;
+          if (iter.position == 0)
+            break;
+          ss_message_log_iter_prev (&iter);
+        }
     }
-  else
+  else if (from < self->n_published)
     {
-      for (guint i = from; i < self->n_published; i++)
-        if (message_matches (self, message_at (self, i), needle, needle_len, kinds))
-          return i;
+      MessageIter iter;
+
+      ss_message_log_iter_init (self, &iter, from);
+      for (; iter.position < self->n_published; ss_message_log_iter_next (&iter))
+        {
+          Message message;
+
+          ss_message_log_iter_read (&iter, &message);
+          if (message_matches (self, &message, needle, needle_len, kinds))
+            return iter.position;
+        }
     }
   return G_MAXUINT;
 }
@@ -83,9 +102,15 @@ ss_message_log_count_kinds (SsMessageLog *self,
 
   g_return_val_if_fail (SS_IS_MESSAGE_LOG (self), 0);
 
+  /* a run's messages are its record's kind */
   end = MIN (end, self->n_published);
-  for (guint i = 0; i < end; i++)
-    count += (kinds >> (message_at (self, i)->flags & KIND_MASK)) & 1;
+  for (guint r = 0; r < self->n_runs && run_at (self, r)->first < end; r++)
+    {
+      guint run_end = r + 1 < self->n_runs ? run_at (self, r + 1)->first : self->n_messages;
+
+      if ((kinds >> self->log->records[run_at (self, r)->record].kind) & 1)
+        count += MIN (run_end, end) - run_at (self, r)->first;
+    }
   return count;
 }
 
@@ -97,8 +122,17 @@ ss_message_log_nth_of_kinds (SsMessageLog *self,
 {
   g_return_val_if_fail (SS_IS_MESSAGE_LOG (self), G_MAXUINT);
 
-  for (guint i = 0; i < self->n_published; i++)
-    if (((kinds >> (message_at (self, i)->flags & KIND_MASK)) & 1) && n-- == 0)
-      return i;
+  for (guint r = 0; r < self->n_runs && run_at (self, r)->first < self->n_published; r++)
+    {
+      guint first = run_at (self, r)->first;
+      guint run_end = MIN (r + 1 < self->n_runs ? run_at (self, r + 1)->first : self->n_messages,
+                           self->n_published);
+
+      if (!((kinds >> self->log->records[run_at (self, r)->record].kind) & 1))
+        continue;
+      if (n < run_end - first)
+        return first + n;
+      n -= run_end - first;
+    }
   return G_MAXUINT;
 }

@@ -147,7 +147,10 @@ ss_message_log_get_item (GListModel *model,
 
   if (position >= self->n_published)
     return NULL;
-  return make_entry (self, message_at (self, position));
+  Message message;
+
+  ss_message_log_get (self, position, &message);
+  return make_entry (self, &message);
 }
 
 static void
@@ -177,11 +180,7 @@ ss_message_log_finalize (GObject *object)
     }
   ss_message_log_clear_streams (self);
   g_array_unref (self->streams);
-  ss_message_log_free_pages (self);
-  g_ptr_array_unref (self->pages);
-  g_ptr_array_unref (self->slabs);
-  /* the slabs being made ready go with the last of it */
-  g_clear_pointer (&self->ready, g_async_queue_unref);
+  ss_message_log_destroy_index (self);
   if (self->check_destroy != NULL)
     self->check_destroy (self->check_data);
   G_OBJECT_CLASS (ss_message_log_parent_class)->finalize (object);
@@ -197,8 +196,7 @@ static void
 ss_message_log_init (SsMessageLog *self)
 {
   self->streams = g_array_new (FALSE, TRUE, sizeof (Stream));
-  self->pages = g_ptr_array_new ();
-  self->slabs = g_ptr_array_new_with_free_func (free);
+  ss_message_log_init_index (self);
   self->first_changed = G_MAXUINT;
 }
 
@@ -217,8 +215,8 @@ schedule_idle (SsMessageLog *self)
     {
       Stream *stream = &g_array_index (self->streams, Stream, i);
 
-      if (stream->open != 0 && !(message_at (self, stream->open - 1)->flags & SS_MESSAGE_EVICTED))
-        due = MIN (due, self->log->records[message_at (self, stream->open - 1)->record].time);
+      if (stream->open != 0 && !(ss_message_log_get_rare_flags (self, stream->open - 1) & SS_MESSAGE_EVICTED))
+        due = MIN (due, self->log->records[stream->open_record].time);
     }
   if (due == G_MAXINT64)
     return;
@@ -290,7 +288,7 @@ reset (SsMessageLog *self)
   guint removed = self->n_published;
 
   ss_message_log_clear_streams (self);
-  ss_message_log_free_pages (self);
+  ss_message_log_free_index (self);
   self->n_messages = self->n_published = 0;
   self->first_changed = G_MAXUINT;
   memset (self->count, 0, sizeof self->count);
@@ -346,8 +344,21 @@ ss_message_log_new (SsTrafficLog       *log,
     ss_message_log_add_record (self, i);
   /* what the log shows is shown at once; its unpublished tail waits */
   self->n_published = 0;
-  for (guint i = 0; i < self->n_messages && message_at (self, i)->record < log->n_published; i++)
-    self->n_published = i + 1;
+  if (self->n_messages > 0)
+    {
+      MessageIter iter;
+
+      ss_message_log_iter_init (self, &iter, 0);
+      for (guint i = 0; i < self->n_messages; i++, ss_message_log_iter_next (&iter))
+        {
+          Message message;
+
+          ss_message_log_iter_read (&iter, &message);
+          if (message.record >= log->n_published)
+            break;
+          self->n_published = i + 1;
+        }
+    }
   self->first_changed = G_MAXUINT;
   g_signal_connect (log, "items-changed", G_CALLBACK (log_items_changed_cb), self);
   schedule_idle (self);
@@ -400,9 +411,12 @@ guint
 ss_message_log_get_flags (SsMessageLog *self,
                           guint         position)
 {
+  Message message;
+
   g_return_val_if_fail (SS_IS_MESSAGE_LOG (self), 0);
   g_return_val_if_fail (position < self->n_messages, 0);
-  return message_at (self, position)->flags & ~KIND_MASK;
+  ss_message_log_get (self, position, &message);
+  return message.flags & ~KIND_MASK;
 }
 
 /* Messages of @kind so far, the incomplete ones included: exact, and
@@ -432,7 +446,6 @@ guint64
 ss_message_log_get_memory (SsMessageLog *self)
 {
   g_return_val_if_fail (SS_IS_MESSAGE_LOG (self), 0);
-  return (guint64) self->pages->len * PAGE_SIZE * sizeof (Message) + (guint64) self->prepared * SLAB_SIZE +
-         self->pages->len * sizeof (gpointer) + self->streams->len * sizeof (Stream);
+  return ss_message_log_index_memory (self) + self->streams->len * sizeof (Stream);
 }
 

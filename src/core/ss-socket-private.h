@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "ss-accept-queue.h"
+#include "ss-message-splitter.h"
 #include "ss-poller.h"
 #include "ss-receive-file.h"
 #include "ss-relay-stage.h"
@@ -57,6 +58,7 @@ typedef enum
 enum
 {
   SS_SOCKET_SIGNAL_ACCEPTED,
+  SS_SOCKET_SIGNAL_MESSAGE_RECEIVED,
   SS_SOCKET_N_SIGNALS
 };
 
@@ -133,6 +135,14 @@ struct _SsSocket
   GListStore    *reply_rules;   /* of SsReplyRule, made on first use */
   SsRelayIntercept *relay_intercept;  /* a relay's, made on first use */
   SsRelayStage  *relay_stages[SS_INTERCEPT_N_DIRECTIONS];  /* a UDP relay's upstream socket's */
+  /* how the rules see what is received: as messages framed so (NULL:
+   * chunk by chunk), a listener's for its connections; and the splitter
+   * that frames this socket's stream for them (ss-socket-reply.c) */
+  SsFramerSpec  *framing;
+  guint          framing_serial;
+  SsMessageSplitter *splitter;
+  guint          splitter_serial;
+  guint          splitter_idle_id;
 
   /* a relay: where each accepted connection is forwarded to; a relayed
    * leg: its pair (owned by the client's leg) */
@@ -237,6 +247,8 @@ void      ss_socket_auto_reply        (SsSocket      *self,
                                        const guint8  *data,
                                        gsize          len,
                                        const SsAddress *sender);
+
+void      ss_socket_clear_framing     (SsSocket      *self);
 
 void      ss_socket_write_received    (SsSocket      *self,
                                        const guint8  *data,

@@ -112,6 +112,7 @@ ss_socket_finalize (GObject *object)
   g_clear_pointer (&self->relay_client, ss_address_free);
   g_clear_object (&self->reply_rules);
   g_clear_object (&self->relay_intercept);
+  ss_socket_clear_framing (self);
   g_clear_handle_id (&self->record_flush_id, g_source_remove);
   g_clear_pointer (&self->recorder, ss_recorder_free);
   g_clear_object (&self->receive_file);
@@ -137,6 +138,14 @@ ss_socket_class_init (SsSocketClass *klass)
   ss_socket_signals[SS_SOCKET_SIGNAL_ACCEPTED] =
     g_signal_new ("accepted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, SS_TYPE_SOCKET);
+  /**
+   * SsSocket::message-received:
+   * @message: a whole message received, framed as ss_socket_set_framing()
+   *   says; emitted only with a framing
+   */
+  ss_socket_signals[SS_SOCKET_SIGNAL_MESSAGE_RECEIVED] =
+    g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
 }
 
 static void

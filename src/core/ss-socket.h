@@ -8,6 +8,7 @@
 
 #include "ss-address.h"
 #include "ss-call-log.h"
+#include "ss-framer.h"
 #include "ss-receive-file.h"
 #include "ss-traffic-export.h"
 #include "ss-traffic-log.h"
@@ -67,6 +68,9 @@ guint          ss_socket_send_to_connections (SsSocket      *self,
 SsTrafficLog  *ss_socket_get_traffic       (SsSocket       *self);
 SsTrafficLog  *ss_socket_get_all_traffic   (SsSocket       *self);
 GListStore    *ss_socket_get_reply_rules   (SsSocket       *self);
+void           ss_socket_set_framing       (SsSocket       *self,
+                                            const SsFramerSpec *spec);
+const SsFramerSpec *ss_socket_get_framing  (SsSocket       *self);
 char          *ss_socket_dup_python_name   (SsSocket       *self);
 
 gboolean       ss_socket_bind              (SsSocket       *self,

@@ -44,10 +44,25 @@ format_time (gint64 real_time)
   return g_strdup_printf ("%s.%06d", clock, (int) (real_time % G_USEC_PER_SEC));
 }
 
-/* One entry's heading line in a transcript or a hex dump */
+static char *dup_kind_heading (SsTrafficEntry *entry,
+                               gboolean        relayed);
+
+/* One entry's heading line in a transcript or a hex dump: a message
+ * also says what the table says of it (incomplete, cut, bad checksum) */
 static char *
 dup_heading (SsTrafficEntry *entry,
              gboolean        relayed)
+{
+  g_autofree char *heading = dup_kind_heading (entry, relayed);
+  g_autofree char *note = ss_traffic_entry_get_kind (entry) != SS_TRAFFIC_EVENT
+                          ? ss_traffic_entry_dup_note (entry) : NULL;
+
+  return note != NULL ? g_strconcat (heading, " ", note, NULL) : g_steal_pointer (&heading);
+}
+
+static char *
+dup_kind_heading (SsTrafficEntry *entry,
+                  gboolean        relayed)
 {
   g_autofree char *time = format_time (ss_traffic_entry_get_time (entry));
   const char *peer = ss_traffic_entry_get_peer (entry);

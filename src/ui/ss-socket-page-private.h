@@ -87,6 +87,10 @@ struct _SsSocketPage
   guint          counters_id;    /* bytes in and out, shown soon */
   gint64         counters_shown;
   gboolean       showing_all;    /* a listener's log of every connection */
+  /* the socket's address as its kept framing is named, and whether the
+   * person chose a framing here (ss-socket-page-framing.c) */
+  char          *framing_key;
+  gboolean       framing_chosen;
 };
 
 void          ss_socket_page_install_actions  (GtkWidgetClass *widget_class);
@@ -104,6 +108,7 @@ gboolean      ss_socket_page_save_log         (SsSocketPage   *self,
                                                SsExportFormat  format,
                                                const char     *path);
 void          ss_socket_page_setup_send       (SsSocketPage   *self);
+void          ss_socket_page_setup_framing    (SsSocketPage   *self);
 void          ss_socket_page_update_calls_shown (SsSocketPage *self);
 void          ss_socket_page_prefill_bind     (SsSocketPage   *self);
 void          ss_socket_page_bind_host_changed (SsSocketPage  *self);

@@ -392,6 +392,7 @@ ss_socket_page_constructed (GObject *object)
   g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (show_all_traffic),
                            self, G_CONNECT_SWAPPED);
   show_all_traffic (self);
+  ss_socket_page_setup_framing (self);
   ss_options_panel_set_socket (self->options_panel, self->socket);
   /* bind, connect and close change what applies and what the kernel holds */
   g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (ss_options_panel_refresh),
@@ -501,6 +502,7 @@ ss_socket_page_finalize (GObject *object)
   g_clear_object (&self->socket);
   g_clear_object (&self->cancellable);
   g_free (self->bind_prefill);
+  g_free (self->framing_key);
 
   G_OBJECT_CLASS (ss_socket_page_parent_class)->finalize (object);
 }

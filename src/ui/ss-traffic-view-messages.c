@@ -23,6 +23,8 @@
 /* the bytes a line shows before the column's width is known */
 #define DEFAULT_PER_LINE 16
 
+static guint framing_chosen_signal;
+
 /* The rows shown: the messages, or the log's own entries */
 GListModel *
 ss_traffic_view_get_rows (SsTrafficView *self)
@@ -166,6 +168,14 @@ ss_traffic_view_set_framing (SsTrafficView      *self,
   ss_traffic_view_show_rows (self);
 }
 
+/* The framing shown */
+const SsFramerSpec *
+ss_traffic_view_get_framing (SsTrafficView *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
+  return &self->framing;
+}
+
 static void
 framing_apply_cb (SsTrafficView *self,
                   const char    *text)
@@ -178,6 +188,7 @@ framing_apply_cb (SsTrafficView *self,
   self->verify = ss_framing_box_dup_verify (self->framing_box);
   ss_traffic_view_set_framing (self, &spec);
   gtk_menu_button_popdown (self->messages_button);
+  g_signal_emit (self, framing_chosen_signal, 0);
 }
 
 /* Find, the filter's positions: on the messages when shown */
@@ -430,6 +441,15 @@ void
 ss_traffic_view_install_messages (GtkWidgetClass *widget_class)
 {
   g_type_ensure (SS_TYPE_FRAMING_BOX);
+  /**
+   * SsTrafficView::framing-chosen:
+   *
+   * The person chose how the log splits into messages, in the Messages
+   * popover (not Show Chunks, which only looks): what the socket's rules
+   * follow, and what is kept for its address.
+   */
+  framing_chosen_signal = g_signal_new ("framing-chosen", G_TYPE_FROM_CLASS (widget_class), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, messages_button);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, framing_box);
   gtk_widget_class_install_action (widget_class, "traffic.show-chunks", NULL, show_chunks_action);

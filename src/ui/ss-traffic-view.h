@@ -35,6 +35,7 @@ SsSocket *ss_traffic_view_get_entry_connection (SsTrafficView  *self,
 
 void          ss_traffic_view_set_framing  (SsTrafficView      *self,
                                             const SsFramerSpec *spec);
+const SsFramerSpec *ss_traffic_view_get_framing (SsTrafficView *self);
 SsMessageLog *ss_traffic_view_get_messages (SsTrafficView      *self);
 const char *ss_traffic_view_direction_label (SsTrafficKind kind,
                                              gboolean      relayed);

@@ -5,7 +5,8 @@
  * besides crashes and sanitizer reports: a spec is parsed or refused with
  * a UTF-8 message (for UTF-8 text); a parsed spec written back parses to
  * the same spec; the stream framed in one piece and byte by byte gives
- * the same messages, and every byte is in exactly one of them or pending.
+ * the same messages, and every byte is in exactly one of them or pending;
+ * the message splitter gives them too, with their bytes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +18,7 @@
 #include <gio/gio.h>
 
 #include "ss-framer.h"
+#include "ss-message-splitter.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -68,6 +70,47 @@ frame (const SsFramerSpec *spec,
   return ends;
 }
 
+typedef struct
+{
+  const guint8 *stream;
+  gsize         at;
+  GArray       *ends;
+} Split;
+
+static void
+split_cb (const guint8 *data,
+          gsize         len,
+          gpointer      user_data)
+{
+  Split *split = user_data;
+  guint64 length = len;
+
+  g_assert_true (len == 0 || memcmp (data, split->stream + split->at, len) == 0);
+  split->at += len;
+  g_array_append_val (split->ends, length);
+}
+
+/* The splitter (what auto-reply rules see) in chunks of three: the
+ * framer's messages, each with its bytes */
+static void
+check_splitter (const SsFramerSpec *spec,
+                const guint8       *data,
+                gsize               len,
+                GArray             *frames)
+{
+  SsMessageSplitter *splitter = ss_message_splitter_new (spec, SS_FRAMER_MIN_MAX);
+  Split split = { data, 0, g_array_new (FALSE, FALSE, sizeof (guint64)) };
+
+  for (gsize at = 0; at < len; at += 3)
+    ss_message_splitter_feed (splitter, 0, data + at, MIN (3, len - at), split_cb, &split);
+  g_assert_cmpuint (split.ends->len + 1, ==, frames->len);
+  for (guint i = 0; i < split.ends->len; i++)
+    g_assert_cmpuint (g_array_index (split.ends, guint64, i), ==, g_array_index (frames, guint64, i) >> 3);
+  g_assert_cmpuint (ss_message_splitter_get_pending (splitter), ==, g_array_index (frames, guint64, frames->len - 1));
+  g_array_unref (split.ends);
+  ss_message_splitter_free (splitter);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -105,6 +148,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   whole = frame (&spec, stream, len, G_MAXSIZE);
   by_byte = frame (&spec, stream, len, 1);
   g_assert_cmpmem (whole->data, whole->len * sizeof (guint64), by_byte->data, by_byte->len * sizeof (guint64));
+  check_splitter (&spec, stream, len, whole);
   g_array_unref (whole);
   g_array_unref (by_byte);
   return 0;
