@@ -8,13 +8,14 @@
  * its call log), and tells its pair what happened; the pair decides what
  * goes where.
  *
- * Each direction is one pipeline: read from one leg → (the fault chain,
- * held items and rewrite rules will sit here) → the other leg's send
- * queue. A direction reads only while that queue holds less than
+ * Each direction is one pipeline: read from one leg → (rewrite rules
+ * and held items will sit here) → forward(): the direction's faults
+ * (SsRelayOutput, ss-relay-output.c) → the other leg's send queue. A
+ * direction reads only while its faults and that queue hold less than
  * SS_RELAY_PAIR_MAX_BUFFERED, so memory never grows with what is relayed.
- * A clean end (recv() returned 0) is passed on as shutdown(SHUT_WR) once
- * what came before it is written; a reset as a reset (SO_LINGER 0, then
- * close).
+ * A clean end (recv() returned 0) goes the same way (forward_end()) and
+ * is passed on as shutdown(SHUT_WR) once what came before it is written;
+ * a reset as a reset (SO_LINGER 0, then close).
  */
 #define G_LOG_DOMAIN "sockscope-core"
 
@@ -26,16 +27,19 @@
 
 #include "ss-constants.h"
 #include "ss-error.h"
+#include "ss-relay-output.h"
 #include "ss-relay-pair.h"
 #include "ss-socket-options.h"
 #include "ss-socket-private.h"
 
 typedef struct
 {
-  SsSocket *from;
-  SsSocket *to;
-  guint     ended : 1;   /* @from's peer closed its side */
-  guint     passed : 1;  /* ...and @to was shut down for writing */
+  SsRelayPair   *pair;
+  SsSocket      *from;
+  SsSocket      *to;
+  SsRelayOutput *output;     /* its faults, then @to */
+  guint          ended : 1;  /* @from's end came through the faults */
+  guint          passed : 1; /* ...and @to was shut down for writing */
 } SsRelayDirection;
 
 struct _SsRelayPair
@@ -96,8 +100,61 @@ connected_cb (GObject      *object,
     ss_traffic_log_flush (self->client->traffic);
   }
   /* what the client sent while this connected may be read now */
+  ss_relay_output_writable (self->upstream.output);
   ss_socket_io_update_watch (self->client);
   ss_socket_io_update_watch (server);
+}
+
+static void pass_end (SsRelayPair *self, SsRelayDirection *direction);
+static void reset_pair (SsRelayPair *self);
+
+/* The direction's faults let its end through, or reset the pair. */
+static void
+output_end_cb (gpointer user_data,
+               gboolean reset)
+{
+  SsRelayDirection *direction = user_data;
+
+  if (reset)
+    {
+      reset_pair (direction->pair);
+      return;
+    }
+  direction->ended = TRUE;
+  pass_end (direction->pair, direction);
+}
+
+/* What faults act on the pair, in the person's words: each direction's
+ * on a line of its own (@separator between them). */
+static char *
+describe_faults (SsRelayPair *self,
+                 const char  *separator)
+{
+  g_autofree char *up = ss_relay_output_describe (self->upstream.output);
+  g_autofree char *down = ss_relay_output_describe (self->downstream.output);
+  g_autofree char *up_line = NULL;
+  g_autofree char *down_line = NULL;
+
+  /* Translators: the faults acting on what a relayed pair's client
+   * sends: "client → server: Latency 250 ms", or "…: none" */
+  up_line = g_strdup_printf (_("client → server: %s"), up != NULL ? up : C_("faults", "none"));
+  /* Translators: as "client → server: %s", the other way */
+  down_line = g_strdup_printf (_("server → client: %s"), down != NULL ? down : C_("faults", "none"));
+  return g_strconcat (up_line, separator, down_line, NULL);
+}
+
+static void
+log_faults (SsRelayPair *self,
+            gboolean     changed)
+{
+  g_autofree char *faults = describe_faults (self, "; ");
+
+  if (changed)
+    ss_traffic_log_append_event (self->client->traffic,
+                                 _("The relay’s faults changed; acting on this pair now: %s"), faults);
+  else
+    ss_traffic_log_append_event (self->client->traffic, _("Faults acting on this pair: %s"), faults);
+  ss_traffic_log_flush_soon (self->client->traffic);
 }
 
 /**
@@ -142,6 +199,22 @@ ss_relay_pair_start (SsSocket        *client,
   self->server->relay_pair = self;
   self->upstream.to = self->server;
   self->downstream.from = self->server;
+  self->upstream.pair = self->downstream.pair = self;
+  self->upstream.output = ss_relay_output_new (client, self->server, SS_TOXIC_UPSTREAM, client->traffic,
+                                               output_end_cb, &self->upstream);
+  self->downstream.output = ss_relay_output_new (self->server, client, SS_TOXIC_DOWNSTREAM,
+                                                 client->traffic, output_end_cb, &self->downstream);
+  /* each new pair draws its faults from its relay's, as Toxiproxy does */
+  if (client->listener != NULL && ss_socket_has_relay_faults (client->listener))
+    {
+      for (SsToxicDirection d = 0; d < SS_N_TOXIC_DIRECTIONS; d++)
+        {
+          const GArray *specs = ss_socket_peek_relay_faults (client->listener, d);
+
+          ss_relay_pair_set_faults (self, d, (const SsToxicSpec *) specs->data, specs->len, FALSE);
+        }
+      log_faults (self, FALSE);
+    }
   ss_socket_connect (self->server, target, NULL, connected_cb, NULL);
   return self;
 }
@@ -153,6 +226,8 @@ ss_relay_pair_free (SsRelayPair *self)
     return;
 
   self->closing = TRUE;
+  g_clear_pointer (&self->upstream.output, ss_relay_output_free);
+  g_clear_pointer (&self->downstream.output, ss_relay_output_free);
   if (self->server != NULL)
     {
       self->server->relay_pair = NULL;
@@ -184,6 +259,44 @@ ss_relay_pair_get_target (SsRelayPair *self)
   return self->target;
 }
 
+/**
+ * ss_relay_pair_set_faults:
+ * @specs: (array length=n_specs): @direction's faults, in order
+ * @log: whether the pair's log says what acts now
+ *
+ * The faults of a new pair, or the relay's changed ones on a running
+ * pair: each is drawn again by its toxicity, and what the old ones held
+ * goes on through the new.
+ */
+void
+ss_relay_pair_set_faults (SsRelayPair       *self,
+                          SsToxicDirection   direction,
+                          const SsToxicSpec *specs,
+                          guint              n_specs,
+                          gboolean           log)
+{
+  SsRelayDirection *d = direction == SS_TOXIC_UPSTREAM ? &self->upstream : &self->downstream;
+
+  if (d->output == NULL)
+    return;
+  ss_relay_output_set_faults (d->output, specs, n_specs);
+  if (log)
+    log_faults (self, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self->client), ss_socket_properties[SS_SOCKET_PROP_RELAY_FAULTS]);
+}
+
+/**
+ * ss_relay_pair_dup_faults:
+ *
+ * Returns: (transfer full): the faults acting on the pair, a line a
+ *   direction
+ */
+char *
+ss_relay_pair_dup_faults (SsRelayPair *self)
+{
+  return describe_faults (self, "\n");
+}
+
 /* Whether @leg may be read now: its data has somewhere to go, and room. */
 gboolean
 ss_relay_pair_may_read (SsRelayPair *self,
@@ -193,7 +306,29 @@ ss_relay_pair_may_read (SsRelayPair *self,
   SsSocket *to = direction->to;
 
   return to != NULL && to->state == SS_SOCKET_CONNECTED && to->failure == 0 &&
-         !to->write_shut && to->queued < SS_RELAY_PAIR_MAX_BUFFERED;
+         !to->write_shut &&
+         to->queued + ss_relay_output_get_pending (direction->output) < SS_RELAY_PAIR_MAX_BUFFERED;
+}
+
+/* What @direction releases (after rewrite rules and held items) goes on
+ * from here: through the direction's faults to the other leg. */
+static void
+forward (SsRelayPair      *self,
+         SsRelayDirection *direction,
+         const guint8     *data,
+         gsize             len)
+{
+  ss_relay_output_write (direction->output, data, len);
+}
+
+/* @direction's sending side ended cleanly: the end follows what came
+ * before it (forward()), through the faults. */
+static void
+forward_end (SsRelayPair      *self,
+             SsRelayDirection *direction)
+{
+  if (direction->output != NULL)
+    ss_relay_output_close (direction->output);
 }
 
 /* Bytes read from @leg (already in its log): on to the other leg. */
@@ -205,9 +340,8 @@ ss_relay_pair_received (SsRelayPair  *self,
 {
   SsRelayDirection *direction = direction_from (self, leg);
 
-  /* Here the direction's fault chain, held items and rewrite rules will
-   * take the bytes; for now they go straight to the other leg. */
-  ss_socket_relay_write (direction->to, data, len);
+  /* Here rewrite rules and held items will take the bytes first. */
+  forward (self, direction, data, len);
 }
 
 /* Once both ends have ended cleanly and every byte is written, the pair
@@ -240,10 +374,7 @@ void
 ss_relay_pair_peer_closed (SsRelayPair *self,
                            SsSocket    *leg)
 {
-  SsRelayDirection *direction = direction_from (self, leg);
-
-  direction->ended = TRUE;
-  pass_end (self, direction);
+  forward_end (self, direction_from (self, leg));
 }
 
 /* @leg's queue drained (partly): its reading side may read again, and an
@@ -254,6 +385,8 @@ ss_relay_pair_drained (SsRelayPair *self,
 {
   SsRelayDirection *direction = direction_to (self, leg);
 
+  if (direction->output != NULL)
+    ss_relay_output_writable (direction->output);
   if (direction->from != NULL && direction->from->watch != NULL)
     ss_socket_io_update_watch (direction->from);
   pass_end (self, direction);
@@ -266,6 +399,36 @@ reset (SsSocket *leg)
     return;
   ss_socket_set_option (leg, ss_socket_option_find ("SO_LINGER"), 0, NULL);
   ss_socket_close (leg);
+}
+
+static void
+stop_outputs (SsRelayPair *self)
+{
+  if (self->upstream.output != NULL)
+    ss_relay_output_stop (self->upstream.output);
+  if (self->downstream.output != NULL)
+    ss_relay_output_stop (self->downstream.output);
+}
+
+/* A fault's reset: both legs reset, as reset_peer does in Toxiproxy. */
+static void
+reset_pair (SsRelayPair *self)
+{
+  if (self->closing)
+    return;
+  self->closing = TRUE;
+  stop_outputs (self);
+  /* both lingers first: closing one leg closes the other (pair_closed) */
+  for (guint i = 0; i < 2; i++)
+    {
+      SsSocket *leg = i == 0 ? self->server : self->client;
+
+      if (leg != NULL && leg->state != SS_SOCKET_CLOSED)
+        ss_socket_set_option (leg, ss_socket_option_find ("SO_LINGER"), 0, NULL);
+    }
+  reset (self->server);
+  reset (self->client);
+  ss_traffic_log_flush (self->client->traffic);
 }
 
 /* @leg's connection failed (reset, broken pipe, …): the other leg is
@@ -281,6 +444,7 @@ ss_relay_pair_failed (SsRelayPair *self,
   if (self->closing)
     return;
   self->closing = TRUE;
+  stop_outputs (self);
   ss_traffic_log_append_event (self->client->traffic,
                                leg == self->client
                                ? _("The client’s connection failed (%s): resetting the server’s")
@@ -298,6 +462,7 @@ ss_relay_pair_closed (SsRelayPair *self,
 {
   SsSocket *other = leg == self->client ? self->server : self->client;
 
+  stop_outputs (self);
   if (other != NULL && other->state != SS_SOCKET_CLOSED)
     ss_socket_close (other);
 }

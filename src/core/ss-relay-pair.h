@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "ss-address.h"
+#include "ss-toxic-spec.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,12 @@ void         ss_relay_pair_free           (SsRelayPair     *self);
 SsSocket    *ss_relay_pair_get_client     (SsRelayPair     *self);
 SsSocket    *ss_relay_pair_get_server     (SsRelayPair     *self);
 const SsAddress *ss_relay_pair_get_target (SsRelayPair     *self);
+void         ss_relay_pair_set_faults     (SsRelayPair       *self,
+                                           SsToxicDirection   direction,
+                                           const SsToxicSpec *specs,
+                                           guint              n_specs,
+                                           gboolean           log);
+char        *ss_relay_pair_dup_faults     (SsRelayPair     *self);
 
 /* what a leg's socket tells its pair (ss-socket-*.c) */
 gboolean     ss_relay_pair_may_read       (SsRelayPair     *self,

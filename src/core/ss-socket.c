@@ -67,6 +67,7 @@ ss_socket_dispose (GObject *object)
   if (self->relay_pair != NULL && ss_relay_pair_get_client (self->relay_pair) == self)
     g_clear_pointer (&self->relay_pair, ss_relay_pair_free);
   ss_relay_datagram_stop (self);
+  ss_socket_faults_dispose (self);
   g_clear_handle_id (&self->retention_id, g_source_remove);
   g_clear_object (&self->recv_burst);
   g_clear_object (&self->connections);
