@@ -483,6 +483,58 @@ test_faults_unix (void)
   fixture_close (&f);
 }
 
+/* --toxic: a direction, then the fault with commas and equals signs; a
+ * relay opened from a spec afterwards has it. */
+static void
+test_faults_option (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) up = NULL;
+  g_autoptr(GArray) down = NULL;
+  SsToxicDirection direction;
+  SsToxicSpec spec;
+  SsSession *session;
+  SsSocket *relay;
+  guint16 target_port;
+  int target;
+
+  g_assert_true (ss_toxic_spec_parse_option ("downstream:latency=200,jitter=50,toxicity=0.5",
+                                             &direction, &spec, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (direction, ==, SS_TOXIC_DOWNSTREAM);
+  g_assert_cmpint (spec.kind, ==, SS_TOXIC_LATENCY);
+  g_assert_cmpint (spec.params[SS_TOXIC_LATENCY_MS], ==, 200);
+  g_assert_cmpint (spec.params[SS_TOXIC_JITTER_MS], ==, 50);
+  g_assert_cmpfloat (spec.toxicity, ==, 0.5);
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *bad[] = { "latency=200", "sideways:latency=200", "upstream:latency=200,jitter",
+                            "upstream:shout=3" };
+
+      g_assert_false (ss_toxic_spec_parse_option (bad[i], &direction, &spec, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+    }
+
+  session = ss_session_new ();
+  g_assert_true (ss_toxic_spec_parse_option ("upstream:slicer=100", &direction, &spec, NULL));
+  ss_session_add_relay_fault (session, direction, &spec);
+  target = ss_test_raw_listener (AF_INET, 0, &target_port);
+  {
+    g_autofree char *text = g_strdup_printf ("tcp-relay:0:127.0.0.1:%u", target_port);
+
+    relay = ss_test_open_relay (session, text);
+  }
+  up = ss_socket_dup_relay_faults (relay, SS_TOXIC_UPSTREAM);
+  down = ss_socket_dup_relay_faults (relay, SS_TOXIC_DOWNSTREAM);
+  g_assert_cmpuint (up->len, ==, 1);
+  g_assert_cmpint (g_array_index (up, SsToxicSpec, 0).kind, ==, SS_TOXIC_SLICER);
+  g_assert_cmpuint (down->len, ==, 0);
+  close (target);
+  ss_socket_close (relay);
+  ss_test_finalize_session (session, relay, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -499,5 +551,6 @@ main (int argc, char **argv)
   g_test_add_func ("/relay-faults/live", test_faults_live);
   g_test_add_func ("/relay-faults/backpressure", test_faults_backpressure);
   g_test_add_func ("/relay-faults/unix", test_faults_unix);
+  g_test_add_func ("/relay-faults/option", test_faults_option);
   return g_test_run ();
 }
