@@ -70,7 +70,10 @@ ss_socket_set_relay_faults (SsSocket          *self,
     ss_traffic_log_append_event (self->traffic, _("Faults, client → server: %s"), what);
   else
     ss_traffic_log_append_event (self->traffic, _("Faults, server → client: %s"), what);
-  if (self->type != SOCK_STREAM)
+  /* said once, with the first direction that has faults */
+  if (self->type != SOCK_STREAM && self->relay_faults[direction]->len > 0 &&
+      (direction == SS_TOXIC_UPSTREAM || self->relay_faults[SS_TOXIC_UPSTREAM] == NULL ||
+       self->relay_faults[SS_TOXIC_UPSTREAM]->len == 0))
     ss_traffic_log_append_event (self->traffic, _("Faults act on TCP and Unix stream relays only: this relay forwards each datagram as it comes"));
   ss_traffic_log_flush_soon (self->traffic);
 
