@@ -88,29 +88,6 @@ pair_leg (Fixture *f)
   return ss_test_connection_at (f->relay, 0);
 }
 
-typedef struct
-{
-  SsSocket   *socket;
-  const char *needle;
-} EventWait;
-
-static gboolean
-has_event (gpointer user_data)
-{
-  EventWait *wait = user_data;
-
-  return ss_test_count_events (wait->socket, wait->needle) > 0;
-}
-
-static void
-wait_event (SsSocket   *socket,
-            const char *needle)
-{
-  EventWait wait = { socket, needle };
-
-  ss_test_wait_until (has_event, &wait, SS_TEST_TIMEOUT_MS);
-}
-
 static GBytes *
 pattern (gsize len)
 {
@@ -196,7 +173,7 @@ test_faults_slicer (void)
   /* intact, in order */
   sent = ss_test_hex (g_bytes_get_data (data, NULL), 600);
   g_assert_cmpstr (received, ==, sent);
-  wait_event (ss_test_connection_at (relay, 0), "Fault, client → server: sliced");
+  ss_test_wait_event (ss_test_connection_at (relay, 0), "Fault, client → server: sliced");
   ss_test_peer_wait_exit_ok (server, SS_TEST_TIMEOUT_MS);
 
   close (client);
@@ -219,7 +196,7 @@ test_faults_limit_data (void)
   received = ss_test_raw_recv (f.server, 0, TRUE, SS_TEST_TIMEOUT_MS);
   g_assert_cmpmem (g_bytes_get_data (received, NULL), g_bytes_get_size (received),
                    g_bytes_get_data (data, NULL), 1000);
-  wait_event (pair_leg (&f), "closed after");
+  ss_test_wait_event (pair_leg (&f), "closed after");
   fixture_close (&f);
 }
 

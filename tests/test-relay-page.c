@@ -41,6 +41,22 @@ has_socket (gpointer user_data)
   return g_list_model_get_n_items (ss_session_get_sockets (f->session)) > 0;
 }
 
+/* A relay made in New Socket to a raw listener of the test (*listener),
+ * once it is in the sidebar. */
+static SsSocket *
+start_relay_to_raw (SsTestWindow *f,
+                    int          *listener)
+{
+  g_autofree char *target = NULL;
+  guint16 target_port;
+
+  *listener = ss_test_raw_listener (AF_INET, 0, &target_port);
+  target = g_strdup_printf ("127.0.0.1:%u", target_port);
+  start_relay (f, "127.0.0.1:0", target);
+  ss_test_wait_until (has_socket, f, SS_TEST_TIMEOUT_MS);
+  return ss_test_sidebar_socket (f, 0, NULL);
+}
+
 typedef struct
 {
   SsTestWindow *f;
@@ -95,18 +111,12 @@ test_relay_from_new_socket (SsTestWindow  *f,
 {
   g_autoptr(GBytes) at_server = NULL;
   g_autoptr(GBytes) at_client = NULL;
-  g_autofree char *target = NULL;
   RowWait row_wait = { f, "client connected · server connected" };
   KindsWait kinds = { 0 };
   SsSocket *relay;
-  guint16 target_port;
   int listener, client, server;
 
-  listener = ss_test_raw_listener (AF_INET, 0, &target_port);
-  target = g_strdup_printf ("127.0.0.1:%u", target_port);
-  start_relay (f, "127.0.0.1:0", target);
-  ss_test_wait_until (has_socket, f, SS_TEST_TIMEOUT_MS);
-  relay = ss_test_sidebar_socket (f, 0, NULL);
+  relay = start_relay_to_raw (f, &listener);
   g_assert_true (ss_socket_get_relay_target (relay) != NULL);
   g_assert_cmpint (ss_socket_get_state (relay), ==, SS_SOCKET_LISTENING);
 
@@ -137,20 +147,6 @@ test_relay_from_new_socket (SsTestWindow  *f,
   close (listener);
 }
 
-typedef struct
-{
-  SsSocket   *socket;
-  const char *needle;
-} EventWait;
-
-static gboolean
-has_event (gpointer user_data)
-{
-  EventWait *wait = user_data;
-
-  return ss_test_count_events (wait->socket, wait->needle) > 0;
-}
-
 /* A fault added in the relay's page acts on the next pair: its log says
  * so, and the pair's page names it. */
 static void
@@ -158,24 +154,17 @@ test_relay_faults (SsTestWindow  *f,
                    gconstpointer  data)
 {
   g_autoptr(GBytes) at_server = NULL;
-  g_autofree char *target = NULL;
   SsSocketPage *page;
   SsSocketPage *pair_page;
   GtkWidget *box;
   GtkExpander *expander;
   GtkWidget *panel;
   GtkLabel *pair_label;
-  EventWait wait = { 0 };
   SsSocket *relay;
   SsSocket *pair;
-  guint16 target_port;
   int listener, client, server;
 
-  listener = ss_test_raw_listener (AF_INET, 0, &target_port);
-  target = g_strdup_printf ("127.0.0.1:%u", target_port);
-  start_relay (f, "127.0.0.1:0", target);
-  ss_test_wait_until (has_socket, f, SS_TEST_TIMEOUT_MS);
-  relay = ss_test_sidebar_socket (f, 0, NULL);
+  relay = start_relay_to_raw (f, &listener);
   page = ss_test_wait_page (f, relay);
 
   /* the relay's page has the faults, under an expander of their own */
@@ -197,9 +186,7 @@ test_relay_faults (SsTestWindow  *f,
   at_server = ss_test_raw_recv (server, 8, FALSE, SS_TEST_TIMEOUT_MS);
   g_assert_cmpmem (g_bytes_get_data (at_server, NULL), g_bytes_get_size (at_server), "question", 8);
   pair = ss_test_connection_at (relay, 0);
-  wait.socket = pair;
-  wait.needle = "Fault, client → server: held 100 ms";
-  ss_test_wait_until (has_event, &wait, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_event (pair, "Fault, client → server: held 100 ms");
 
   /* the pair's page names the faults acting on it */
   g_assert_true (ss_test_sidebar_socket (f, 1, NULL) == pair);
