@@ -177,7 +177,11 @@ test_relay_faults (SsTestWindow  *f,
   gtk_expander_set_expanded (expander, TRUE);
   g_assert_true (gtk_widget_activate_action (panel, "toxics.add", "(uu)",
                                              (guint32) SS_TOXIC_UPSTREAM, (guint32) SS_TOXIC_LATENCY));
-  ss_test_assert_event (relay, "Faults, client → server: Latency 100 ms");
+  g_assert_true (gtk_widget_activate_action (panel, "toxics.add", "(uu)",
+                                             (guint32) SS_TOXIC_UPSTREAM, (guint32) SS_TOXIC_SLOW_CLOSE));
+  /* once the edits pause, all of them at once */
+  ss_test_wait_event (relay, "Faults, client → server: Latency 100 ms; Close delayed");
+  g_assert_cmpuint (ss_test_count_events (relay, "Faults, client → server"), ==, 1);
 
   client = ss_test_raw_connect (AF_INET, ss_test_port_of (ss_socket_get_local_address (relay)),
                                 SS_TEST_TIMEOUT_MS);

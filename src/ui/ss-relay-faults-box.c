@@ -27,9 +27,39 @@ struct _SsRelayFaultsBox
   SsToxicsPanel *panel;
   GtkLabel      *pair_label;
   gboolean       loaded;   /* the panel shows the relay's faults */
+  /* edits not given to the relay yet, a direction each (or NULL) */
+  GArray        *pending[SS_N_TOXIC_DIRECTIONS];
+  guint          apply_id;
 };
 
+/* A spin button's every step is a change: the relay (and each running
+ * pair, which draws its faults again) gets them once the edits pause. */
+#define APPLY_DELAY_MS 300
+
 G_DEFINE_FINAL_TYPE (SsRelayFaultsBox, ss_relay_faults_box, GTK_TYPE_WIDGET)
+
+static void
+apply_pending (SsRelayFaultsBox *self)
+{
+  g_clear_handle_id (&self->apply_id, g_source_remove);
+  for (SsToxicDirection d = 0; d < SS_N_TOXIC_DIRECTIONS; d++)
+    {
+      g_autoptr(GArray) specs = g_steal_pointer (&self->pending[d]);
+
+      if (specs != NULL && self->socket != NULL)
+        ss_socket_set_relay_faults (self->socket, d, (const SsToxicSpec *) specs->data, specs->len);
+    }
+}
+
+static gboolean
+apply_cb (gpointer user_data)
+{
+  SsRelayFaultsBox *self = user_data;
+
+  self->apply_id = 0;
+  apply_pending (self);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 panel_changed_cb (SsRelayFaultsBox *self,
@@ -37,9 +67,12 @@ panel_changed_cb (SsRelayFaultsBox *self,
                   GArray           *specs,
                   SsToxicsPanel    *panel)
 {
-  if (self->socket == NULL)
+  if (self->socket == NULL || direction >= SS_N_TOXIC_DIRECTIONS)
     return;
-  ss_socket_set_relay_faults (self->socket, direction, (const SsToxicSpec *) specs->data, specs->len);
+  g_clear_pointer (&self->pending[direction], g_array_unref);
+  self->pending[direction] = g_array_copy (specs);
+  g_clear_handle_id (&self->apply_id, g_source_remove);
+  self->apply_id = g_timeout_add (APPLY_DELAY_MS, apply_cb, self);
 }
 
 static void
@@ -99,6 +132,7 @@ ss_relay_faults_box_set_socket (SsRelayFaultsBox *self,
   g_return_if_fail (SS_IS_RELAY_FAULTS_BOX (self));
   g_return_if_fail (socket == NULL || SS_IS_SOCKET (socket));
 
+  apply_pending (self);
   if (self->socket != NULL)
     g_signal_handlers_disconnect_by_data (self->socket, self);
   g_set_object (&self->socket, socket);
@@ -126,6 +160,8 @@ ss_relay_faults_box_dispose (GObject *object)
 {
   SsRelayFaultsBox *self = SS_RELAY_FAULTS_BOX (object);
 
+  /* what was edited last is not lost with the page */
+  apply_pending (self);
   if (self->socket != NULL)
     g_signal_handlers_disconnect_by_data (self->socket, self);
   g_clear_object (&self->socket);
