@@ -402,6 +402,30 @@ ss_test_count_events (SsSocket   *socket,
   return count;
 }
 
+typedef struct
+{
+  SsSocket   *socket;
+  const char *needle;
+} EventWait;
+
+static gboolean
+has_event (gpointer user_data)
+{
+  EventWait *wait = user_data;
+
+  return ss_test_count_events (wait->socket, wait->needle) > 0;
+}
+
+/* Iterates until @socket's log has an event with @needle (bounded). */
+void
+ss_test_wait_event (SsSocket   *socket,
+                    const char *needle)
+{
+  EventWait wait = { socket, needle };
+
+  ss_test_wait_until (has_event, &wait, SS_TEST_TIMEOUT_MS);
+}
+
 void
 ss_test_assert_event (SsSocket   *socket,
                       const char *needle)

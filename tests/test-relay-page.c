@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ss-relay-faults-box.h"
+#include "ss-test-socket.h"
 #include "ss-test-window.h"
 #include "ss-traffic-view.h"
 
@@ -38,6 +40,22 @@ has_socket (gpointer user_data)
   SsTestWindow *f = user_data;
 
   return g_list_model_get_n_items (ss_session_get_sockets (f->session)) > 0;
+}
+
+/* A relay made in New Socket to a raw listener of the test (*listener),
+ * once it is in the sidebar. */
+static SsSocket *
+start_relay_to_raw (SsTestWindow *f,
+                    int          *listener)
+{
+  g_autofree char *target = NULL;
+  guint16 target_port;
+
+  *listener = ss_test_raw_listener (AF_INET, 0, &target_port);
+  target = g_strdup_printf ("127.0.0.1:%u", target_port);
+  start_relay (f, "127.0.0.1:0", target);
+  ss_test_wait_until (has_socket, f, SS_TEST_TIMEOUT_MS);
+  return ss_test_sidebar_socket (f, 0, NULL);
 }
 
 typedef struct
@@ -94,18 +112,12 @@ test_relay_from_new_socket (SsTestWindow  *f,
 {
   g_autoptr(GBytes) at_server = NULL;
   g_autoptr(GBytes) at_client = NULL;
-  g_autofree char *target = NULL;
   RowWait row_wait = { f, "client connected · server connected" };
   KindsWait kinds = { 0 };
   SsSocket *relay;
-  guint16 target_port;
   int listener, client, server;
 
-  listener = ss_test_raw_listener (AF_INET, 0, &target_port);
-  target = g_strdup_printf ("127.0.0.1:%u", target_port);
-  start_relay (f, "127.0.0.1:0", target);
-  ss_test_wait_until (has_socket, f, SS_TEST_TIMEOUT_MS);
-  relay = ss_test_sidebar_socket (f, 0, NULL);
+  relay = start_relay_to_raw (f, &listener);
   g_assert_true (ss_socket_get_relay_target (relay) != NULL);
   g_assert_cmpint (ss_socket_get_state (relay), ==, SS_SOCKET_LISTENING);
 
@@ -183,6 +195,67 @@ test_udp_relay_from_new_socket (SsTestWindow  *f,
   close (server);
 }
 
+/* A fault added in the relay's page acts on the next pair: its log says
+ * so, and the pair's page names it. */
+static void
+test_relay_faults (SsTestWindow  *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) at_server = NULL;
+  SsSocketPage *page;
+  SsSocketPage *pair_page;
+  GtkWidget *box;
+  GtkExpander *expander;
+  GtkWidget *panel;
+  GtkLabel *pair_label;
+  SsSocket *relay;
+  SsSocket *pair;
+  int listener, client, server;
+
+  relay = start_relay_to_raw (f, &listener);
+  page = ss_test_wait_page (f, relay);
+
+  /* the relay's page has the faults, under an expander of their own */
+  box = ss_test_page_child (page, "relay_faults_box");
+  expander = ss_test_template_child (box, SS_TYPE_RELAY_FAULTS_BOX, "expander");
+  panel = ss_test_template_child (box, SS_TYPE_RELAY_FAULTS_BOX, "panel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (expander)));
+  g_assert_true (gtk_widget_get_visible (panel));
+  g_assert_false (gtk_widget_get_visible (ss_test_template_child (box, SS_TYPE_RELAY_FAULTS_BOX, "udp_label")));
+  gtk_expander_set_expanded (expander, TRUE);
+  g_assert_true (gtk_widget_activate_action (panel, "toxics.add", "(uu)",
+                                             (guint32) SS_TOXIC_UPSTREAM, (guint32) SS_TOXIC_LATENCY));
+  g_assert_true (gtk_widget_activate_action (panel, "toxics.add", "(uu)",
+                                             (guint32) SS_TOXIC_UPSTREAM, (guint32) SS_TOXIC_SLOW_CLOSE));
+  /* once the edits pause, all of them at once */
+  ss_test_wait_event (relay, "Faults, client → server: Latency 100 ms; Close delayed");
+  g_assert_cmpuint (ss_test_count_events (relay, "Faults, client → server"), ==, 1);
+
+  client = ss_test_raw_connect (AF_INET, ss_test_port_of (ss_socket_get_local_address (relay)),
+                                SS_TEST_TIMEOUT_MS);
+  server = ss_test_raw_accept (listener, SS_TEST_TIMEOUT_MS);
+  ss_test_raw_send_all (client, "question", 8, SS_TEST_TIMEOUT_MS);
+  at_server = ss_test_raw_recv (server, 8, FALSE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (at_server, NULL), g_bytes_get_size (at_server), "question", 8);
+  pair = ss_test_connection_at (relay, 0);
+  ss_test_wait_event (pair, "Fault, client → server: held 100 ms");
+
+  /* the pair's page names the faults acting on it */
+  g_assert_true (ss_test_sidebar_socket (f, 1, NULL) == pair);
+  ss_test_select_row (f, 1);
+  pair_page = ss_test_wait_page (f, pair);
+  box = ss_test_page_child (pair_page, "relay_faults_box");
+  pair_label = ss_test_template_child (box, SS_TYPE_RELAY_FAULTS_BOX, "pair_label");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pair_label)));
+  g_assert_false (gtk_widget_get_visible (ss_test_template_child (box, SS_TYPE_RELAY_FAULTS_BOX, "panel")));
+  g_assert_nonnull (strstr (gtk_label_get_text (pair_label), "client → server: Latency 100 ms"));
+  g_assert_nonnull (strstr (gtk_label_get_text (pair_label), "server → client: none"));
+
+  close (server);
+  close (client);
+  close (listener);
+}
+
 static void
 test_relay_mistakes (SsTestWindow  *f,
                      gconstpointer  data)
@@ -209,6 +282,7 @@ main (int   argc,
   ss_test_window_add ("/relay-page/from-new-socket", test_relay_from_new_socket);
   ss_test_window_add ("/relay-page/udp-from-new-socket", test_udp_relay_from_new_socket);
   ss_test_window_add ("/relay-page/mistakes", test_relay_mistakes);
+  ss_test_window_add ("/relay-page/faults", test_relay_faults);
   status = g_test_run ();
   ss_test_window_shutdown ();
   return status;

@@ -9,13 +9,14 @@
  * goes where.
  *
  * Each direction is one pipeline: read from one leg → its stage (the
- * relay's rewrite rules, then held items: ss-relay-stage.c) → forward()
- * (the fault chain will sit here) → the other leg's send queue. A
- * direction reads only while that queue and its held items hold less than
- * SS_RELAY_PAIR_MAX_BUFFERED, so memory never grows with what is relayed.
- * A clean end (recv() returned 0) is passed on as shutdown(SHUT_WR) once
- * what came before it is written; a reset as a reset (SO_LINGER 0, then
- * close).
+ * relay's rewrite rules, then held items: ss-relay-stage.c) → forward():
+ * the direction's faults (SsRelayOutput, ss-relay-output.c) → the other
+ * leg's send queue. A direction reads only while its held items, its
+ * faults and that queue hold less than SS_RELAY_PAIR_MAX_BUFFERED, so
+ * memory never grows with what is relayed. A clean end (recv() returned
+ * 0) waits for the held items before it, then goes the same way
+ * (forward_end()) and is passed on as shutdown(SHUT_WR) once what came
+ * before it is written; a reset as a reset (SO_LINGER 0, then close).
  */
 #define G_LOG_DOMAIN "sockscope-core"
 
@@ -27,6 +28,7 @@
 
 #include "ss-constants.h"
 #include "ss-error.h"
+#include "ss-relay-output.h"
 #include "ss-relay-pair.h"
 #include "ss-relay-stage.h"
 #include "ss-socket-options.h"
@@ -34,11 +36,15 @@
 
 typedef struct
 {
-  SsSocket *from;
-  SsSocket *to;
-  guint     ended : 1;   /* @from's peer closed its side */
-  guint     passed : 1;  /* ...and @to was shut down for writing */
-  SsRelayStage *stage;   /* rewrite rules and held items */
+  SsRelayPair   *pair;
+  SsSocket      *from;
+  SsSocket      *to;
+  SsRelayStage  *stage;      /* rewrite rules and held items */
+  SsRelayOutput *output;     /* its faults, then @to */
+  guint          from_ended : 1; /* @from's peer closed its side */
+  guint          end_sent : 1;   /* ...and, nothing held before it, the end went to the faults */
+  guint          ended : 1;  /* @from's end came through the faults */
+  guint          passed : 1; /* ...and @to was shut down for writing */
 } SsRelayDirection;
 
 struct _SsRelayPair
@@ -65,27 +71,20 @@ direction_to (SsRelayPair *self,
   return leg == self->client ? &self->downstream : &self->upstream;
 }
 
-/* Intercept: what a direction's stage lets through goes on here, and
- * held bytes count against the direction's limit. */
-static void pass_end (SsRelayPair      *self,
-                      SsRelayDirection *direction);
+static void forward (SsRelayPair      *self,
+                     SsRelayDirection *direction,
+                     const guint8     *data,
+                     gsize             len);
+static void end_when_released (SsRelayPair      *self,
+                               SsRelayDirection *direction);
 
+/* Intercept: what a direction's stage lets through goes on to forward(),
+ * and held bytes count against the direction's limit. */
 static SsRelayDirection *
 direction_of_stage (SsRelayPair  *self,
                     SsRelayStage *stage)
 {
   return stage == self->upstream.stage ? &self->upstream : &self->downstream;
-}
-
-/* The one place bytes of a direction are written to the other leg:
- * released from the stage, or injected. */
-static void
-forward (SsRelayPair      *self,
-         SsRelayDirection *direction,
-         const guint8     *data,
-         gsize             len)
-{
-  ss_socket_relay_write (direction->to, data, len);
 }
 
 static void
@@ -109,7 +108,7 @@ stage_settled_cb (gpointer      user_data,
 
   if (direction->from != NULL && direction->from->watch != NULL)
     ss_socket_io_update_watch (direction->from);
-  pass_end (self, direction);
+  end_when_released (self, direction);
 }
 
 static void
@@ -126,7 +125,8 @@ start_stages (SsRelayPair *self)
                                                label, stage_forward_cb, stage_settled_cb, self);
 }
 
-/* Bytes of the person's: @direction says which leg gets them. */
+/* Bytes of the person's: @direction says which leg gets them, after
+ * what the direction forwarded before, through its faults. */
 gboolean
 ss_relay_pair_inject (SsRelayPair          *self,
                       SsInterceptDirection  direction,
@@ -175,8 +175,61 @@ connected_cb (GObject      *object,
     ss_traffic_log_flush (self->client->traffic);
   }
   /* what the client sent while this connected may be read now */
+  ss_relay_output_writable (self->upstream.output);
   ss_socket_io_update_watch (self->client);
   ss_socket_io_update_watch (server);
+}
+
+static void pass_end (SsRelayPair *self, SsRelayDirection *direction);
+static void reset_pair (SsRelayPair *self);
+
+/* The direction's faults let its end through, or reset the pair. */
+static void
+output_end_cb (gpointer user_data,
+               gboolean reset)
+{
+  SsRelayDirection *direction = user_data;
+
+  if (reset)
+    {
+      reset_pair (direction->pair);
+      return;
+    }
+  direction->ended = TRUE;
+  pass_end (direction->pair, direction);
+}
+
+/* What faults act on the pair, in the person's words: each direction's
+ * on a line of its own (@separator between them). */
+static char *
+describe_faults (SsRelayPair *self,
+                 const char  *separator)
+{
+  g_autofree char *up = ss_relay_output_describe (self->upstream.output);
+  g_autofree char *down = ss_relay_output_describe (self->downstream.output);
+  g_autofree char *up_line = NULL;
+  g_autofree char *down_line = NULL;
+
+  /* Translators: the faults acting on what a relayed pair's client
+   * sends: "client → server: Latency 250 ms", or "…: none" */
+  up_line = g_strdup_printf (_("client → server: %s"), up != NULL ? up : C_("faults", "none"));
+  /* Translators: as "client → server: %s", the other way */
+  down_line = g_strdup_printf (_("server → client: %s"), down != NULL ? down : C_("faults", "none"));
+  return g_strconcat (up_line, separator, down_line, NULL);
+}
+
+static void
+log_faults (SsRelayPair *self,
+            gboolean     changed)
+{
+  g_autofree char *faults = describe_faults (self, "; ");
+
+  if (changed)
+    ss_traffic_log_append_event (self->client->traffic,
+                                 _("The relay’s faults changed; acting on this pair now: %s"), faults);
+  else
+    ss_traffic_log_append_event (self->client->traffic, _("Faults acting on this pair: %s"), faults);
+  ss_traffic_log_flush_soon (self->client->traffic);
 }
 
 /**
@@ -223,6 +276,22 @@ ss_relay_pair_start (SsSocket        *client,
   self->downstream.from = self->server;
   ss_socket_relay_tls_leg (client, self->server);
   start_stages (self);
+  self->upstream.pair = self->downstream.pair = self;
+  self->upstream.output = ss_relay_output_new (client, self->server, SS_TOXIC_UPSTREAM, client->traffic,
+                                               output_end_cb, &self->upstream);
+  self->downstream.output = ss_relay_output_new (self->server, client, SS_TOXIC_DOWNSTREAM,
+                                                 client->traffic, output_end_cb, &self->downstream);
+  /* each new pair draws its faults from its relay's, as Toxiproxy does */
+  if (client->listener != NULL && ss_socket_has_relay_faults (client->listener))
+    {
+      for (SsToxicDirection d = 0; d < SS_N_TOXIC_DIRECTIONS; d++)
+        {
+          const GArray *specs = ss_socket_peek_relay_faults (client->listener, d);
+
+          ss_relay_pair_set_faults (self, d, (const SsToxicSpec *) specs->data, specs->len, FALSE);
+        }
+      log_faults (self, FALSE);
+    }
   ss_socket_connect (self->server, target, NULL, connected_cb, NULL);
   return self;
 }
@@ -236,6 +305,8 @@ ss_relay_pair_free (SsRelayPair *self)
   self->closing = TRUE;
   g_clear_pointer (&self->upstream.stage, ss_relay_stage_free);
   g_clear_pointer (&self->downstream.stage, ss_relay_stage_free);
+  g_clear_pointer (&self->upstream.output, ss_relay_output_free);
+  g_clear_pointer (&self->downstream.output, ss_relay_output_free);
   if (self->server != NULL)
     {
       self->server->relay_pair = NULL;
@@ -267,6 +338,44 @@ ss_relay_pair_get_target (SsRelayPair *self)
   return self->target;
 }
 
+/**
+ * ss_relay_pair_set_faults:
+ * @specs: (array length=n_specs): @direction's faults, in order
+ * @log: whether the pair's log says what acts now
+ *
+ * The faults of a new pair, or the relay's changed ones on a running
+ * pair: each is drawn again by its toxicity, and what the old ones held
+ * goes on through the new.
+ */
+void
+ss_relay_pair_set_faults (SsRelayPair       *self,
+                          SsToxicDirection   direction,
+                          const SsToxicSpec *specs,
+                          guint              n_specs,
+                          gboolean           log)
+{
+  SsRelayDirection *d = direction == SS_TOXIC_UPSTREAM ? &self->upstream : &self->downstream;
+
+  if (d->output == NULL)
+    return;
+  ss_relay_output_set_faults (d->output, specs, n_specs);
+  if (log)
+    log_faults (self, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self->client), ss_socket_properties[SS_SOCKET_PROP_RELAY_FAULTS]);
+}
+
+/**
+ * ss_relay_pair_dup_faults:
+ *
+ * Returns: (transfer full): the faults acting on the pair, a line a
+ *   direction
+ */
+char *
+ss_relay_pair_dup_faults (SsRelayPair *self)
+{
+  return describe_faults (self, "\n");
+}
+
 /* Whether @leg may be read now: its data has somewhere to go, and room. */
 gboolean
 ss_relay_pair_may_read (SsRelayPair *self,
@@ -277,7 +386,41 @@ ss_relay_pair_may_read (SsRelayPair *self,
 
   return to != NULL && to->state == SS_SOCKET_CONNECTED && to->failure == 0 &&
          !to->write_shut &&
-         to->queued + ss_relay_stage_get_held_bytes (direction->stage) < SS_RELAY_PAIR_MAX_BUFFERED;
+         to->queued + ss_relay_stage_get_held_bytes (direction->stage) +
+         ss_relay_output_get_pending (direction->output) < SS_RELAY_PAIR_MAX_BUFFERED;
+}
+
+/* What @direction releases (after rewrite rules and held items) goes on
+ * from here: through the direction's faults to the other leg. */
+static void
+forward (SsRelayPair      *self,
+         SsRelayDirection *direction,
+         const guint8     *data,
+         gsize             len)
+{
+  ss_relay_output_write (direction->output, data, len);
+}
+
+/* @direction's sending side ended cleanly: the end follows what came
+ * before it (forward()), through the faults. */
+static void
+forward_end (SsRelayPair      *self,
+             SsRelayDirection *direction)
+{
+  if (direction->output != NULL)
+    ss_relay_output_close (direction->output);
+}
+
+/* An end waits for the held items that came before it. */
+static void
+end_when_released (SsRelayPair      *self,
+                   SsRelayDirection *direction)
+{
+  if (!direction->from_ended || direction->end_sent ||
+      ss_relay_stage_get_held_bytes (direction->stage) > 0)
+    return;
+  direction->end_sent = TRUE;
+  forward_end (self, direction);
 }
 
 /* Bytes read from @leg (already in its log): on to the other leg. */
@@ -311,8 +454,7 @@ pass_end (SsRelayPair      *self,
 {
   if (!direction->ended || direction->passed || direction->to == NULL)
     return;
-  if (direction->to->queued > 0 || direction->to->state != SS_SOCKET_CONNECTED ||
-      ss_relay_stage_get_held_bytes (direction->stage) > 0)
+  if (direction->to->queued > 0 || direction->to->state != SS_SOCKET_CONNECTED)
     return;
   direction->passed = TRUE;
   if (direction->to->failure == 0 && !direction->to->write_shut)
@@ -328,8 +470,8 @@ ss_relay_pair_peer_closed (SsRelayPair *self,
 {
   SsRelayDirection *direction = direction_from (self, leg);
 
-  direction->ended = TRUE;
-  pass_end (self, direction);
+  direction->from_ended = TRUE;
+  end_when_released (self, direction);
 }
 
 /* @leg's queue drained (partly): its reading side may read again, and an
@@ -340,6 +482,8 @@ ss_relay_pair_drained (SsRelayPair *self,
 {
   SsRelayDirection *direction = direction_to (self, leg);
 
+  if (direction->output != NULL)
+    ss_relay_output_writable (direction->output);
   if (direction->from != NULL && direction->from->watch != NULL)
     ss_socket_io_update_watch (direction->from);
   pass_end (self, direction);
@@ -352,6 +496,39 @@ reset (SsSocket *leg)
     return;
   ss_socket_set_option (leg, ss_socket_option_find ("SO_LINGER"), 0, NULL);
   ss_socket_close (leg);
+}
+
+static void
+stop_outputs (SsRelayPair *self)
+{
+  /* intercept: held items of a closed pair leave the held list */
+  ss_relay_stage_stop (self->upstream.stage);
+  ss_relay_stage_stop (self->downstream.stage);
+  if (self->upstream.output != NULL)
+    ss_relay_output_stop (self->upstream.output);
+  if (self->downstream.output != NULL)
+    ss_relay_output_stop (self->downstream.output);
+}
+
+/* A fault's reset: both legs reset, as reset_peer does in Toxiproxy. */
+static void
+reset_pair (SsRelayPair *self)
+{
+  if (self->closing)
+    return;
+  self->closing = TRUE;
+  stop_outputs (self);
+  /* both lingers first: closing one leg closes the other (pair_closed) */
+  for (guint i = 0; i < 2; i++)
+    {
+      SsSocket *leg = i == 0 ? self->server : self->client;
+
+      if (leg != NULL && leg->state != SS_SOCKET_CLOSED)
+        ss_socket_set_option (leg, ss_socket_option_find ("SO_LINGER"), 0, NULL);
+    }
+  reset (self->server);
+  reset (self->client);
+  ss_traffic_log_flush (self->client->traffic);
 }
 
 /* @leg's connection failed (reset, broken pipe, …): the other leg is
@@ -367,6 +544,7 @@ ss_relay_pair_failed (SsRelayPair *self,
   if (self->closing)
     return;
   self->closing = TRUE;
+  stop_outputs (self);
   ss_traffic_log_append_event (self->client->traffic,
                                leg == self->client
                                ? _("The client’s connection failed (%s): resetting the server’s")
@@ -384,9 +562,7 @@ ss_relay_pair_closed (SsRelayPair *self,
 {
   SsSocket *other = leg == self->client ? self->server : self->client;
 
-  /* intercept: held items of a closed pair leave the held list */
-  ss_relay_stage_stop (self->upstream.stage);
-  ss_relay_stage_stop (self->downstream.stage);
+  stop_outputs (self);
   if (other != NULL && other->state != SS_SOCKET_CLOSED)
     ss_socket_close (other);
 }

@@ -8,6 +8,7 @@
 
 #include "ss-address.h"
 #include "ss-held-item.h"
+#include "ss-toxic-spec.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,12 @@ const SsAddress *ss_relay_pair_get_target (SsRelayPair     *self);
 gboolean     ss_relay_pair_inject         (SsRelayPair          *self,
                                            SsInterceptDirection  direction,
                                            GBytes               *bytes);
+void         ss_relay_pair_set_faults     (SsRelayPair       *self,
+                                           SsToxicDirection   direction,
+                                           const SsToxicSpec *specs,
+                                           guint              n_specs,
+                                           gboolean           log);
+char        *ss_relay_pair_dup_faults     (SsRelayPair     *self);
 
 /* what a leg's socket tells its pair (ss-socket-*.c) */
 gboolean     ss_relay_pair_may_read       (SsRelayPair     *self,

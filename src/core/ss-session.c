@@ -23,6 +23,7 @@ struct _SsSession
   SsCallLog  *calls;
   char       *record_path;   /* --record */
   SsTlsConfig *tls_config;   /* --cert, --cafile, … for tls: specs */
+  GArray     *relay_faults[SS_N_TOXIC_DIRECTIONS];  /* --toxic, for relay specs */
   guint       record_count;
   gboolean    close_on_peer_close;  /* for new sockets */
   guint       closed_retention;
@@ -40,6 +41,8 @@ ss_session_dispose (GObject *object)
   g_clear_object (&self->calls);
   g_clear_pointer (&self->record_path, g_free);
   g_clear_pointer (&self->tls_config, ss_tls_config_unref);
+  for (guint d = 0; d < SS_N_TOXIC_DIRECTIONS; d++)
+    g_clear_pointer (&self->relay_faults[d], g_array_unref);
 
   G_OBJECT_CLASS (ss_session_parent_class)->dispose (object);
 }
@@ -217,6 +220,10 @@ open_target_resolved_cb (GObject      *object,
   /* the target is set between bind and listen: no client is accepted
    * before it is known, and a relay to its own address is refused; a UDP
    * relay receives once bound */
+  for (guint d = 0; d < SS_N_TOXIC_DIRECTIONS; d++)
+    if (self->relay_faults[d] != NULL)
+      ss_socket_set_relay_faults (socket, d, (const SsToxicSpec *) self->relay_faults[d]->data,
+                                  self->relay_faults[d]->len);
   if (ss_socket_bind (socket, address, &error) &&
       ss_socket_set_relay_target (socket, target, &error) &&
       (ss_spec_socket_type (spec) == SOCK_DGRAM ||
@@ -434,6 +441,25 @@ ss_session_set_record_path (SsSession  *self,
   g_free (self->record_path);
   self->record_path = g_strdup (path);
   self->record_count = 0;
+}
+
+/**
+ * ss_session_add_relay_fault:
+ *
+ * The relays opened from specs from now on get @spec too, after the
+ * faults added before it (--toxic).
+ */
+void
+ss_session_add_relay_fault (SsSession         *self,
+                            SsToxicDirection   direction,
+                            const SsToxicSpec *spec)
+{
+  g_return_if_fail (SS_IS_SESSION (self));
+  g_return_if_fail (direction < SS_N_TOXIC_DIRECTIONS);
+
+  if (self->relay_faults[direction] == NULL)
+    self->relay_faults[direction] = g_array_new (FALSE, FALSE, sizeof (SsToxicSpec));
+  g_array_append_vals (self->relay_faults[direction], spec, 1);
 }
 
 /**

@@ -42,6 +42,9 @@ SsSocket   *ss_session_open_finish   (SsSession      *self,
                                       GAsyncResult   *result,
                                       GError        **error);
 
+void         ss_session_add_relay_fault (SsSession         *self,
+                                         SsToxicDirection   direction,
+                                         const SsToxicSpec *spec);
 void         ss_session_set_record_path (SsSession   *self,
                                          const char  *path);
 void         ss_session_set_tls_config  (SsSession   *self,

@@ -52,6 +52,7 @@ typedef enum
   SS_SOCKET_PROP_CLOSED_RETENTION,
   SS_SOCKET_PROP_TLS_SESSION,
   SS_SOCKET_PROP_RELAY_TARGET,
+  SS_SOCKET_PROP_RELAY_FAULTS,
   SS_SOCKET_N_PROPS
 } SsSocketProp;
 
@@ -148,6 +149,9 @@ struct _SsSocket
    * leg: its pair (owned by the client's leg) */
   SsAddress     *relay_target;
   SsRelayPair   *relay_pair;
+  /* a relay: the faults each new pair draws, a direction each (of
+   * SsToxicSpec; NULL until set) */
+  GArray        *relay_faults[SS_N_TOXIC_DIRECTIONS];
   /* a UDP relay: its upstream sockets by client address (GBytes of the
    * sockaddr → SsSocket), closed after relay_idle_ms without a datagram;
    * an upstream socket: its client and its relay (weak) */
@@ -273,6 +277,10 @@ void      ss_relay_datagram_from_server (SsSocket        *upstream,
                                          const guint8    *data,
                                          gsize            len);
 void      ss_relay_datagram_stop        (SsSocket        *self);
+gboolean  ss_socket_has_relay_faults    (SsSocket        *self);
+const GArray *ss_socket_peek_relay_faults (SsSocket      *self,
+                                         SsToxicDirection direction);
+void      ss_socket_faults_dispose      (SsSocket        *self);
 void      ss_socket_file_refill       (SsSocket      *self);
 void      ss_socket_file_end          (SsSocket      *self,
                                        int            errsv);

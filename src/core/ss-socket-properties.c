@@ -87,6 +87,9 @@ ss_socket_get_property (GObject    *object,
     case SS_SOCKET_PROP_TLS_SESSION:
       g_value_set_object (value, self->tls);
       break;
+    case SS_SOCKET_PROP_RELAY_FAULTS:
+      g_value_take_string (value, ss_socket_dup_pair_faults (self));
+      break;
     case SS_SOCKET_PROP_CLOSED_RETENTION:
       g_value_set_uint (value, self->closed_retention);
       break;
@@ -187,6 +190,11 @@ ss_socket_install_properties (GObjectClass *object_class)
   /* once the connection speaks TLS (ss-socket-tls.c) */
   ss_socket_properties[SS_SOCKET_PROP_TLS_SESSION] =
     g_param_spec_object ("tls-session", NULL, NULL, G_TYPE_OBJECT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* a relayed pair's client leg: the faults acting on the pair (ss-socket-faults.c) */
+  ss_socket_properties[SS_SOCKET_PROP_RELAY_FAULTS] =
+    g_param_spec_string ("relay-faults", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, SS_SOCKET_N_PROPS, ss_socket_properties);

@@ -70,6 +70,7 @@ ss_socket_dispose (GObject *object)
   for (guint i = 0; i < SS_INTERCEPT_N_DIRECTIONS; i++)
     g_clear_pointer (&self->relay_stages[i], ss_relay_stage_free);
   ss_relay_datagram_stop (self);
+  ss_socket_faults_dispose (self);
   g_clear_handle_id (&self->retention_id, g_source_remove);
   g_clear_object (&self->recv_burst);
   g_clear_object (&self->connections);

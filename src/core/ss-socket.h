@@ -10,6 +10,7 @@
 #include "ss-call-log.h"
 #include "ss-framer.h"
 #include "ss-receive-file.h"
+#include "ss-toxic-spec.h"
 #include "ss-traffic-export.h"
 #include "ss-traffic-log.h"
 
@@ -209,6 +210,13 @@ gboolean       ss_socket_set_relay_target  (SsSocket       *self,
 const SsAddress *ss_socket_get_relay_target (SsSocket      *self);
 SsSocket      *ss_socket_get_relay_server  (SsSocket       *self);
 char          *ss_socket_relay_to_python   (SsSocket       *self);
+void           ss_socket_set_relay_faults  (SsSocket          *self,
+                                            SsToxicDirection   direction,
+                                            const SsToxicSpec *specs,
+                                            guint              n_specs);
+GArray        *ss_socket_dup_relay_faults  (SsSocket          *self,
+                                            SsToxicDirection   direction);
+char          *ss_socket_dup_pair_faults   (SsSocket          *self);
 void           ss_socket_set_relay_idle_timeout (SsSocket  *self,
                                                  guint      ms);
 int            ss_socket_get_backlog       (SsSocket       *self);

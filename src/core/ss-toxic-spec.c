@@ -519,6 +519,50 @@ ss_toxic_spec_to_string (const SsToxicSpec *self)
 }
 
 /**
+ * ss_toxic_spec_parse_option:
+ * @text: a direction, then a fault as the command line writes it:
+ *   "upstream:latency=200,jitter=50,toxicity=0.5"
+ * @direction: (out): which way it acts
+ * @out: (out caller-allocates): the fault, written only on success
+ *
+ * Returns: FALSE with a G_IO_ERROR_INVALID_ARGUMENT that says what is wrong
+ */
+gboolean
+ss_toxic_spec_parse_option (const char        *text,
+                            SsToxicDirection  *direction,
+                            SsToxicSpec       *out,
+                            GError           **error)
+{
+  const char *colon;
+  g_autofree char *name = NULL;
+  g_autofree char *fault = NULL;
+  guint d;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (direction != NULL, FALSE);
+
+  colon = strchr (text, ':');
+  name = colon != NULL ? g_strndup (text, colon - text) : NULL;
+  for (d = 0; name != NULL && d < SS_N_TOXIC_DIRECTIONS; d++)
+    if (g_ascii_strcasecmp (name, ss_toxic_direction_name (d)) == 0)
+      break;
+  if (name == NULL || d == SS_N_TOXIC_DIRECTIONS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: keep upstream, downstream and the example as they are */
+                   _("“%s”: a fault starts with its direction, upstream (client to server) or downstream (server to client): e.g. upstream:latency=200,jitter=50"),
+                   text);
+      return FALSE;
+    }
+  /* "latency=200,jitter=50" is "latency 200 jitter 50" */
+  fault = g_strdelimit (g_strdup (colon + 1), ",=", ' ');
+  if (!ss_toxic_spec_parse (fault, out, error))
+    return FALSE;
+  *direction = d;
+  return TRUE;
+}
+
+/**
  * ss_toxic_spec_describe:
  *
  * Returns: (transfer full): what the fault does, in the person's words:

@@ -66,6 +66,10 @@ void         ss_toxic_spec_init_default   (SsToxicSpec       *self,
 gboolean     ss_toxic_spec_parse          (const char        *text,
                                            SsToxicSpec       *out,
                                            GError           **error);
+gboolean     ss_toxic_spec_parse_option   (const char        *text,
+                                           SsToxicDirection  *direction,
+                                           SsToxicSpec       *out,
+                                           GError           **error);
 char        *ss_toxic_spec_to_string      (const SsToxicSpec *self);
 gboolean     ss_toxic_spec_check          (const SsToxicSpec *self,
                                            GError           **error);

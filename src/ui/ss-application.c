@@ -44,6 +44,9 @@ static const GOptionEntry main_entries[] = {
   { "alpn", 0, 0, G_OPTION_ARG_STRING, NULL, N_("TLS: the ALPN protocols to offer, comma-separated"), N_("LIST") },
   { "servername", 0, 0, G_OPTION_ARG_STRING, NULL, N_("TLS: the SNI name to send (empty: none)"), N_("NAME") },
   { "keylog", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("TLS: append the session secrets to FILE in NSS key log format"), N_("FILE") },
+  { "toxic", 't', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("A fault on the relays' pairs, as Toxiproxy names it: DIRECTION:KIND=VALUE[,SETTING=VALUE…], e.g. upstream:latency=200,jitter=50 or downstream:limit_data=1000,toxicity=0.5 (repeat for more; they act in order)"),
+    N_("FAULT") },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
@@ -83,6 +86,28 @@ parse_specs (GVariantDict  *options,
   return g_steal_pointer (&specs);
 }
 
+/* --toxic, each checked; added to @session when it is given. */
+static gboolean
+parse_toxics (GVariantDict  *options,
+              SsSession     *session,
+              GError       **error)
+{
+  g_autofree const char **args = NULL;
+
+  g_variant_dict_lookup (options, "toxic", "^a&s", &args);
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    {
+      SsToxicDirection direction;
+      SsToxicSpec spec;
+
+      if (!ss_toxic_spec_parse_option (args[i], &direction, &spec, error))
+        return FALSE;
+      if (session != NULL)
+        ss_session_add_relay_fault (session, direction, &spec);
+    }
+  return TRUE;
+}
+
 /* Every spec is checked here, before a display or a window is needed, so
  * a typing mistake gives one clear message and a non-zero exit. */
 static int
@@ -99,7 +124,7 @@ ss_application_handle_local_options (GApplication *app,
     }
 
   specs = parse_specs (options, &error);
-  if (specs == NULL)
+  if (specs == NULL || !parse_toxics (options, NULL, &error))
     {
       g_printerr ("sockscope: %s\n", error->message);
       return 1;
@@ -160,6 +185,11 @@ ss_application_command_line (GApplication            *app,
     }
 
   window = get_window (self);
+  if (!parse_toxics (options, ss_window_get_session (window), &error))
+    {
+      g_application_command_line_printerr (command_line, "sockscope: %s\n", error->message);
+      return 1;
+    }
   ss_session_set_tls_config (ss_window_get_session (window), tls);
   if (g_variant_dict_contains (options, "record"))
     {

@@ -15,6 +15,7 @@
 #include "ss-constants.h"
 #include "ss-error.h"
 #include "ss-format.h"
+#include "ss-relay-faults-box.h"
 #include "ss-reply-rules-panel.h"
 #include "ss-socket-page-private.h"
 #include "ss-sequences-panel.h"
@@ -412,6 +413,8 @@ ss_socket_page_constructed (GObject *object)
     ss_tls_panel_set_socket (tls, self->socket);
   }
   ss_socket_page_setup_intercept (self);
+  ss_relay_faults_box_set_socket (SS_RELAY_FAULTS_BOX (gtk_widget_get_template_child (
+    GTK_WIDGET (self), SS_TYPE_SOCKET_PAGE, "relay_faults_box")), self->socket);
   socket_changed_cb (self);
 }
 
@@ -533,6 +536,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   g_type_ensure (SS_TYPE_REPLY_RULES_PANEL);
   g_type_ensure (SS_TYPE_TCP_PLOTS);
   g_type_ensure (SS_TYPE_TLS_PANEL);
+  g_type_ensure (SS_TYPE_RELAY_FAULTS_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_revealer);
@@ -566,6 +570,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "plots_expander", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "tcp_plots", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "tls_panel", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "relay_faults_box", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, traffic_view);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, composer);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, target_dropdown);
