@@ -1,4 +1,4 @@
-/* bench-relay.c — N bytes (1 GiB unless SOCKSCOPE_BENCH_BYTES says
+/* bench-relay.c — N bytes (4 GiB unless SOCKSCOPE_BENCH_BYTES says
  * otherwise) from a client through a relay to a server on loopback:
  * `socat -b65536 TCP-LISTEN:… TCP:…` as the reference, then Sockscope's
  * core relay (tcp-relay:…, both legs logged at default settings, the main
@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench-socat.h"
 #include "bench-util.h"
 #include "ss-session.h"
 
@@ -91,27 +92,6 @@ finish (BenchResult  *result,
                 server->received, server->intact ? "" : ", NOT what was sent");
 }
 
-/* socat's listener is up: its port is in LISTEN (0A) in /proc/net/tcp. A
- * test connection would be the one socat serves, so it is not made. */
-static gboolean
-port_listening (guint16 port)
-{
-  g_autofree char *table = NULL;
-  g_autofree char *needle = g_strdup_printf (":%04X 00000000:0000 0A", port);
-
-  return g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL) && strstr (table, needle) != NULL;
-}
-
-static guint16
-free_port (void)
-{
-  guint16 port;
-  int fd = bench_loopback_socket (SOCK_STREAM, 1, &port);
-
-  close (fd);
-  return port;
-}
-
 static void
 run_socat (gconstpointer  data,
            BenchResult   *result)
@@ -119,28 +99,16 @@ run_socat (gconstpointer  data,
   const Config *config = data;
   Server server = { 0 };
   BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
-  g_autoptr(GSubprocess) socat = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *listen = NULL;
-  g_autofree char *target = NULL;
+  GSubprocess *socat;
   GThread *server_t, *sender_t;
   guint16 server_port;
   double start;
 
   server.listener = bench_loopback_socket (SOCK_STREAM, 4, &server_port);
   server.n_bytes = config->n_bytes;
-  sender.port = free_port ();
-  listen = g_strdup_printf ("TCP-LISTEN:%u,bind=127.0.0.1,reuseaddr", sender.port);
-  target = g_strdup_printf ("TCP:127.0.0.1:%u", server_port);
-  socat = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "socat", "-b65536", listen, target, NULL);
+  socat = bench_socat_relay_start (server_port, FALSE, &sender.port, result->note, sizeof result->note);
   if (socat == NULL)
-    {
-      g_snprintf (result->note, sizeof result->note, "socat: %s", error->message);
-      return;
-    }
-  start = bench_now ();
-  while (!port_listening (sender.port) && bench_now () - start < 10)
-    g_usleep (2000);
+    return;
 
   start = bench_now ();
   server.deadline = sender.deadline = start + TIME_LIMIT;
@@ -149,8 +117,7 @@ run_socat (gconstpointer  data,
   g_thread_join (server_t);
   finish (result, &server, start, config->n_bytes);
   g_thread_join (sender_t);
-  g_subprocess_force_exit (socat);
-  g_subprocess_wait (socat, NULL, NULL);
+  bench_socat_relay_stop (socat);
   close (server.listener);
 }
 
@@ -190,7 +157,7 @@ run_sockscope (gconstpointer  data,
   ss_session_open_async (session, spec, NULL, opened_cb, &relay);
   while (relay == NULL)
     g_main_context_iteration (NULL, TRUE);
-  sender.port = (guint16) g_ascii_strtoull (strrchr (ss_socket_get_local_address (relay), ':') + 1, NULL, 10);
+  sender.port = bench_port_of_address (ss_socket_get_local_address (relay));
 
   start = bench_now ();
   server.deadline = sender.deadline = start + TIME_LIMIT;
@@ -243,7 +210,7 @@ main (int   argc,
   gboolean all_ok = TRUE;
   g_autofree char *socat = g_find_program_in_path ("socat");
 
-  config.n_bytes = bench_env_size ("SOCKSCOPE_BENCH_BYTES", (guint64) 1 << 30);
+  config.n_bytes = bench_env_size ("SOCKSCOPE_BENCH_BYTES", (guint64) 4 << 30);
   n_rounds = MAX (1, bench_env_size ("SOCKSCOPE_BENCH_ROUNDS", 5));
   socat_rates = g_new0 (double, n_rounds);
   sockscope_rates = g_new0 (double, n_rounds);

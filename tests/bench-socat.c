@@ -1,0 +1,89 @@
+/* bench-socat.c — socat as the reference relay of the relay benchmarks
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sockscope-bench"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bench-socat.h"
+#include "bench-util.h"
+
+/* socat's listener is up: its port is in LISTEN (0A) in /proc/net/tcp. A
+ * test connection would be the one socat serves, so it is not made. */
+static gboolean
+port_listening (guint16 port)
+{
+  g_autofree char *table = NULL;
+  g_autofree char *needle = g_strdup_printf (":%04X 00000000:0000 0A", port);
+
+  return g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL) && strstr (table, needle) != NULL;
+}
+
+static guint16
+free_port (void)
+{
+  guint16 port;
+  int fd = bench_loopback_socket (SOCK_STREAM, 1, &port);
+
+  close (fd);
+  return port;
+}
+
+/* its own process group: the children `fork` makes end with it */
+static void
+own_group (gpointer user_data)
+{
+  setpgid (0, 0);
+}
+
+GSubprocess *
+bench_socat_relay_start (guint16   target_port,
+                         gboolean  fork,
+                         guint16  *port,
+                         char     *note,
+                         gsize     note_size)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *target = NULL;
+  GSubprocess *socat;
+  double start;
+
+  *port = free_port ();
+  listen = g_strdup_printf ("TCP-LISTEN:%u,bind=127.0.0.1,reuseaddr,backlog=4096%s", *port,
+                            fork ? ",fork" : "");
+  target = g_strdup_printf ("TCP:127.0.0.1:%u", target_port);
+  g_subprocess_launcher_set_child_setup (launcher, own_group, NULL, NULL);
+  socat = g_subprocess_launcher_spawn (launcher, &error, "socat", "-b65536", listen, target, NULL);
+  if (socat == NULL)
+    {
+      g_snprintf (note, note_size, "socat: %s", error->message);
+      return NULL;
+    }
+  start = bench_now ();
+  while (!port_listening (*port) && bench_now () - start < 10)
+    g_usleep (2000);
+  return socat;
+}
+
+void
+bench_socat_relay_stop (GSubprocess *socat)
+{
+  const char *id = g_subprocess_get_identifier (socat);
+
+  if (id != NULL)
+    kill (-(pid_t) g_ascii_strtoll (id, NULL, 10), SIGTERM);
+  g_subprocess_wait (socat, NULL, NULL);
+  g_object_unref (socat);
+}
+
+guint16
+bench_port_of_address (const char *address)
+{
+  return (guint16) g_ascii_strtoull (strrchr (address, ':') + 1, NULL, 10);
+}

@@ -1,0 +1,26 @@
+/* bench-socat.h — socat as the reference relay of the relay benchmarks
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* `socat -b65536 TCP-LISTEN:PORT,bind=127.0.0.1,reuseaddr[,fork]
+ * TCP:127.0.0.1:@target_port` on a free port (*port), once its listener
+ * is up (at most 10 s); NULL with a note in @note when it could not
+ * start. */
+GSubprocess *bench_socat_relay_start (guint16   target_port,
+                                      gboolean  fork,
+                                      guint16  *port,
+                                      char     *note,
+                                      gsize     note_size);
+/* Ends it, and its forked children with it. */
+void         bench_socat_relay_stop  (GSubprocess *socat);
+
+/* The port of a Sockscope socket's local address ("127.0.0.1:PORT") */
+guint16      bench_port_of_address   (const char  *address);
+
+G_END_DECLS
