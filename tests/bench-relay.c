@@ -223,6 +223,9 @@ main (int   argc,
 
   printf ("relay: %.0f MiB client → relay → server over loopback TCP, %u rounds\n",
           config.n_bytes / MiB, n_rounds);
+  /* SOCKSCOPE_BENCH_ONLY=sockscope: the relay alone, under a profiler */
+  if (bench_only_sockscope (run_sockscope, &config, "sockscope", print_run))
+    return 0;
   for (guint i = 0; i < n_rounds; i++)
     {
       BenchResult result;
