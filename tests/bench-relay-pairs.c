@@ -30,7 +30,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bench-socat.h"
+#include "bench-relay-peer.h"
 #include "bench-util.h"
 #include "ss-session.h"
 

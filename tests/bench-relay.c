@@ -19,7 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bench-socat.h"
+#include "bench-relay-peer.h"
 #include "bench-util.h"
 #include "ss-session.h"
 
@@ -34,55 +34,11 @@ typedef struct
   guint64 n_bytes;
 } Config;
 
-/* The server: accepts one connection and reads until the last byte,
- * checking each against the pattern. */
-typedef struct
-{
-  int       listener;
-  guint64   n_bytes;
-  double    deadline;
-  guint64   received;
-  gboolean  intact;
-  double    end;
-  gint      done;
-} Server;
-
-static gpointer
-server_thread (gpointer user_data)
-{
-  Server *server = user_data;
-  static guint8 buffer[64 * 1024];
-  int fd = accept (server->listener, NULL, NULL);
-  guint rounds = 0;
-
-  server->intact = fd >= 0;
-  while (fd >= 0 && server->received < server->n_bytes)
-    {
-      gssize n = recv (fd, buffer, sizeof buffer, 0);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      if (memcmp (buffer, pattern + server->received % PATTERN_PERIOD, n) != 0)
-        server->intact = FALSE;
-      server->received += n;
-      if (++rounds % 1024 == 0 && bench_now () > server->deadline)
-        break;
-    }
-  server->end = bench_now ();
-  if (fd >= 0)
-    close (fd);
-  g_atomic_int_set (&server->done, 1);
-  g_main_context_wakeup (NULL);
-  return NULL;
-}
-
 static void
-finish (BenchResult  *result,
-        Server       *server,
-        double        start,
-        guint64       n_bytes)
+finish (BenchResult      *result,
+        BenchRelayServer *server,
+        double            start,
+        guint64           n_bytes)
 {
   result->seconds = server->end - start;
   result->bytes = server->received;
@@ -97,7 +53,7 @@ run_socat (gconstpointer  data,
            BenchResult   *result)
 {
   const Config *config = data;
-  Server server = { 0 };
+  BenchRelayServer server = { 0 };
   BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
   GSubprocess *socat;
   GThread *server_t, *sender_t;
@@ -106,13 +62,15 @@ run_socat (gconstpointer  data,
 
   server.listener = bench_loopback_socket (SOCK_STREAM, 4, &server_port);
   server.n_bytes = config->n_bytes;
+  server.pattern = pattern;
+  server.period = PATTERN_PERIOD;
   socat = bench_socat_relay_start (server_port, FALSE, &sender.port, result->note, sizeof result->note);
   if (socat == NULL)
     return;
 
   start = bench_now ();
   server.deadline = sender.deadline = start + TIME_LIMIT;
-  server_t = g_thread_new ("server", server_thread, &server);
+  server_t = g_thread_new ("server", bench_relay_server_thread, &server);
   sender_t = g_thread_new ("sender", bench_stream_sender, &sender);
   g_thread_join (server_t);
   finish (result, &server, start, config->n_bytes);
@@ -143,7 +101,7 @@ run_sockscope (gconstpointer  data,
   g_autoptr(SsSpec) spec = NULL;
   g_autoptr(SsSocket) relay = NULL;
   g_autofree char *text = NULL;
-  Server server = { 0 };
+  BenchRelayServer server = { 0 };
   BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
   GThread *server_t, *sender_t;
   guint16 server_port;
@@ -152,6 +110,8 @@ run_sockscope (gconstpointer  data,
   bench_pin_thread (0);
   server.listener = bench_loopback_socket (SOCK_STREAM, 4, &server_port);
   server.n_bytes = config->n_bytes;
+  server.pattern = pattern;
+  server.period = PATTERN_PERIOD;
   text = g_strdup_printf ("tcp-relay:0:127.0.0.1:%u", server_port);
   spec = ss_spec_parse (text, NULL);
   ss_session_open_async (session, spec, NULL, opened_cb, &relay);
@@ -161,7 +121,7 @@ run_sockscope (gconstpointer  data,
 
   start = bench_now ();
   server.deadline = sender.deadline = start + TIME_LIMIT;
-  server_t = g_thread_new ("server", server_thread, &server);
+  server_t = g_thread_new ("server", bench_relay_server_thread, &server);
   sender_t = g_thread_new ("sender", bench_stream_sender, &sender);
   while (!g_atomic_int_get (&server.done))
     g_main_context_iteration (NULL, TRUE);

@@ -1,4 +1,4 @@
-/* bench-socat.h — socat as the reference relay of the relay benchmarks
+/* bench-relay-peer.h — socat as the reference relay of the relay benchmarks
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +19,24 @@ GSubprocess *bench_socat_relay_start (guint16   target_port,
                                       gsize     note_size);
 /* Ends it, and its forked children with it. */
 void         bench_socat_relay_stop  (GSubprocess *socat);
+
+/* The server behind the relay: accepts one connection on @listener and
+ * reads until n_bytes, checking each byte against @pattern (repeating
+ * every @period bytes), so what arrives is exactly what was sent. */
+typedef struct
+{
+  int           listener;
+  guint64       n_bytes;
+  double        deadline;
+  const guint8 *pattern;
+  gsize         period;
+  guint64       received;
+  gboolean      intact;
+  double        end;
+  gint          done;     /* set last; the main context is woken */
+} BenchRelayServer;
+
+gpointer     bench_relay_server_thread (gpointer server);
 
 /* The port of a Sockscope socket's local address ("127.0.0.1:PORT") */
 guint16      bench_port_of_address   (const char  *address);

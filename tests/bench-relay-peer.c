@@ -1,15 +1,16 @@
-/* bench-socat.c — socat as the reference relay of the relay benchmarks
+/* bench-relay-peer.c — socat as the reference relay of the relay benchmarks
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "sockscope-bench"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bench-socat.h"
+#include "bench-relay-peer.h"
 #include "bench-util.h"
 
 /* socat's listener is up: its port is in LISTEN (0A) in /proc/net/tcp. A
@@ -86,4 +87,35 @@ guint16
 bench_port_of_address (const char *address)
 {
   return (guint16) g_ascii_strtoull (strrchr (address, ':') + 1, NULL, 10);
+}
+
+gpointer
+bench_relay_server_thread (gpointer user_data)
+{
+  BenchRelayServer *server = user_data;
+  static guint8 buffer[64 * 1024];
+  int fd = accept (server->listener, NULL, NULL);
+  guint rounds = 0;
+
+  server->intact = fd >= 0;
+  while (fd >= 0 && server->received < server->n_bytes)
+    {
+      gssize n = recv (fd, buffer, sizeof buffer, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      if (memcmp (buffer, server->pattern + server->received % server->period, n) != 0)
+        server->intact = FALSE;
+      server->received += n;
+      if (++rounds % 1024 == 0 && bench_now () > server->deadline)
+        break;
+    }
+  server->end = bench_now ();
+  if (fd >= 0)
+    close (fd);
+  g_atomic_int_set (&server->done, 1);
+  g_main_context_wakeup (NULL);
+  return NULL;
 }
