@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -70,6 +71,21 @@ bench_socat_relay_start (guint16   target_port,
   while (!port_listening (*port) && bench_now () - start < 10)
     g_usleep (2000);
   return socat;
+}
+
+double
+bench_socat_cpu (GSubprocess *socat)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (socat));
+  g_autofree char *stat = NULL;
+  unsigned long utime, stime;
+  const char *fields;
+
+  /* after "(comm)": state is field 3, utime and stime fields 14 and 15 */
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (fields = strrchr (stat, ')')) == NULL ||
+      sscanf (fields + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+    return 0;
+  return (double) (utime + stime) / sysconf (_SC_CLK_TCK);
 }
 
 void

@@ -17,6 +17,8 @@ GSubprocess *bench_socat_relay_start (guint16   target_port,
                                       guint16  *port,
                                       char     *note,
                                       gsize     note_size);
+/* CPU time (user + system) @socat has used so far, in seconds */
+double       bench_socat_cpu         (GSubprocess *socat);
 /* Ends it, and its forked children with it. */
 void         bench_socat_relay_stop  (GSubprocess *socat);
 

@@ -34,6 +34,10 @@ typedef struct
   guint64 n_bytes;
 } Config;
 
+/* BenchResult.values: the relay's CPU time (socat's process, or the
+ * thread running Sockscope's main loop) */
+enum { RELAY_CPU };
+
 static void
 finish (BenchResult      *result,
         BenchRelayServer *server,
@@ -72,6 +76,16 @@ run_socat (gconstpointer  data,
   server.deadline = sender.deadline = start + TIME_LIMIT;
   server_t = g_thread_new ("server", bench_relay_server_thread, &server);
   sender_t = g_thread_new ("sender", bench_stream_sender, &sender);
+  /* socat ends soon after the last byte, and its CPU time with it: the
+   * last reading before the end (at most 20 ms old) */
+  while (!g_atomic_int_get (&server.done))
+    {
+      double cpu = bench_socat_cpu (socat);
+
+      if (cpu > 0)
+        result->values[RELAY_CPU] = cpu;
+      g_usleep (20 * 1000);
+    }
   g_thread_join (server_t);
   finish (result, &server, start, config->n_bytes);
   g_thread_join (sender_t);
@@ -105,7 +119,7 @@ run_sockscope (gconstpointer  data,
   BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
   GThread *server_t, *sender_t;
   guint16 server_port;
-  double start;
+  double start, cpu;
 
   bench_pin_thread (0);
   server.listener = bench_loopback_socket (SOCK_STREAM, 4, &server_port);
@@ -119,12 +133,14 @@ run_sockscope (gconstpointer  data,
     g_main_context_iteration (NULL, TRUE);
   sender.port = bench_port_of_address (ss_socket_get_local_address (relay));
 
+  cpu = bench_thread_cpu ();
   start = bench_now ();
   server.deadline = sender.deadline = start + TIME_LIMIT;
   server_t = g_thread_new ("server", bench_relay_server_thread, &server);
   sender_t = g_thread_new ("sender", bench_stream_sender, &sender);
   while (!g_atomic_int_get (&server.done))
     g_main_context_iteration (NULL, TRUE);
+  result->values[RELAY_CPU] = bench_thread_cpu () - cpu;
   g_thread_join (server_t);
   finish (result, &server, start, config->n_bytes);
   g_thread_join (sender_t);
@@ -136,8 +152,9 @@ static void
 print_run (const char        *name,
            const BenchResult *result)
 {
-  printf ("  %-9s %6.2f GB/s  %7.3f s  %" G_GUINT64_FORMAT " bytes  peak RSS %ld MiB%s%s\n",
-          name, result->bytes / result->seconds / 1e9, result->seconds, result->bytes,
+  printf ("  %-9s %6.2f GB/s  %7.3f s  relay CPU %.3f s/GB  %" G_GUINT64_FORMAT " bytes  peak RSS %ld MiB%s%s\n",
+          name, result->bytes / result->seconds / 1e9, result->seconds,
+          result->values[RELAY_CPU] / (result->bytes / 1e9), result->bytes,
           result->maxrss_kib / 1024, result->ok ? "" : "  FAILED: ", result->note);
 }
 
@@ -165,6 +182,7 @@ main (int   argc,
   guint n_rounds;
   g_autofree double *socat_rates = NULL;
   g_autofree double *sockscope_rates = NULL;
+  g_autofree double *cpu = NULL;
   double socat_gbps, sockscope_gbps, ratio, low_a, high_a, low_b, high_b;
   long peak_rss = 0;
   gboolean all_ok = TRUE;
@@ -174,6 +192,7 @@ main (int   argc,
   n_rounds = MAX (1, bench_env_size ("SOCKSCOPE_BENCH_ROUNDS", 5));
   socat_rates = g_new0 (double, n_rounds);
   sockscope_rates = g_new0 (double, n_rounds);
+  cpu = g_new0 (double, 3 * n_rounds);
   bench_fill_pattern (pattern, sizeof pattern, PATTERN_PERIOD);
   if (socat == NULL)
     {
@@ -192,10 +211,13 @@ main (int   argc,
 
       bench_run_print (run_socat, &config, "socat", print_run, &result);
       socat_rates[i] = result.ok ? result.bytes / result.seconds : 0;
+      cpu[i] = result.values[RELAY_CPU] / (result.bytes / 1e9);
       all_ok &= result.ok;
 
       bench_run_print (run_sockscope, &config, "sockscope", print_run, &result);
       sockscope_rates[i] = result.ok ? result.bytes / result.seconds : 0;
+      cpu[n_rounds + i] = result.values[RELAY_CPU] / (result.bytes / 1e9);
+      cpu[2 * n_rounds + i] = cpu[i] > 0 ? cpu[n_rounds + i] / cpu[i] : 0;
       peak_rss = MAX (peak_rss, result.maxrss_kib);
       all_ok &= result.ok;
     }
@@ -205,8 +227,15 @@ main (int   argc,
   socat_gbps = bench_median (socat_rates, n_rounds) / 1e9;
   sockscope_gbps = bench_median (sockscope_rates, n_rounds) / 1e9;
   ratio = socat_gbps > 0 ? sockscope_gbps / socat_gbps : 0;
-  printf ("  (spread: socat %.2f–%.2f GB/s, sockscope %.2f–%.2f GB/s)\n",
+  printf ("  (spread: socat %.2f–%.2f GB/s, sockscope %.2f–%.2f GB/s; ",
           low_a / 1e9, high_a / 1e9, low_b / 1e9, high_b / 1e9);
+  /* on a busy machine the relay's CPU time per byte is the steadier
+   * measure of what it costs */
+  printf ("relay CPU medians: socat %.3f s/GB, sockscope %.3f s/GB, each round's cost ratio %.2f",
+          bench_median (cpu, n_rounds), bench_median (cpu + n_rounds, n_rounds),
+          bench_median (cpu + 2 * n_rounds, n_rounds));
+  high_a = spread (cpu + 2 * n_rounds, n_rounds, &low_a);
+  printf (" (%.2f–%.2f))\n", low_a, high_a);
   printf ("relay: socat %.2f GB/s, sockscope %.2f GB/s, ratio %.2f, sockscope peak RSS %ld MiB%s%s%s\n",
           socat_gbps, sockscope_gbps, ratio, peak_rss / 1024,
           ratio < 1.0 ? ", BELOW TARGET (ratio 1.0)" : "",
