@@ -183,6 +183,46 @@ push_func (gnutls_transport_ptr_t  ptr,
   return n;
 }
 
+/* Once the session carries data, and only while a reader drains it
+ * (ss_tls_session_set_read_ahead()), one recv() takes what the kernel
+ * has (up to READ_AHEAD) and GnuTLS's reads (a record's header, then its
+ * body) are served from it: a flood costs one recv() for four records,
+ * not two for each. The buffer goes when it is empty, so a quiet
+ * session holds none. */
+static ssize_t
+pull_ahead (SsTlsSession *self,
+            guint8       *data,
+            size_t        len)
+{
+  gsize take;
+  ssize_t n;
+
+  if (self->ahead == NULL)
+    {
+      self->ahead = g_malloc (READ_AHEAD);
+      do
+        n = recv (self->fd, self->ahead, READ_AHEAD, 0);
+      while (n < 0 && errno == EINTR);
+      if (n <= 0)
+        {
+          int errsv = errno;
+
+          g_clear_pointer (&self->ahead, g_free);
+          errno = errsv;
+          return n;
+        }
+      self->record_in += n;
+      self->ahead_len = n;
+      self->ahead_pos = 0;
+    }
+  take = MIN (len, self->ahead_len - self->ahead_pos);
+  memcpy (data, self->ahead + self->ahead_pos, take);
+  self->ahead_pos += take;
+  if (self->ahead_pos == self->ahead_len)
+    g_clear_pointer (&self->ahead, g_free);
+  return take;
+}
+
 static ssize_t
 pull_func (gnutls_transport_ptr_t  ptr,
            void                   *data,
@@ -191,6 +231,16 @@ pull_func (gnutls_transport_ptr_t  ptr,
   SsTlsSession *self = ptr;
   ssize_t n;
 
+  if ((self->read_ahead && self->state == SS_TLS_STATE_ESTABLISHED) || self->ahead != NULL)
+    {
+      n = pull_ahead (self, data, len);
+      if (n < 0)
+        {
+          self->transport_errno = errno;
+          gnutls_transport_set_errno (self->session, errno);
+        }
+      return n;
+    }
   do
     n = recv (self->fd, data, len, 0);
   while (n < 0 && errno == EINTR);
@@ -340,6 +390,7 @@ ss_tls_session_finalize (GObject *object)
   g_free (self->verification);
   g_clear_pointer (&self->peer_chain, g_ptr_array_unref);
   g_string_free (self->keylog, TRUE);
+  g_free (self->ahead);
 
   G_OBJECT_CLASS (ss_tls_session_parent_class)->finalize (object);
 }
@@ -563,12 +614,22 @@ ss_tls_session_recv (SsTlsSession *self,
                      gsize         len,
                      int          *errsv)
 {
+  gsize got = 0;
   ssize_t n;
 
   *errsv = 0;
+  /* As many records as @buffer holds: one chunk in the log (and one
+   * trip through the socket's reading) for 64 KiB, not for each 16 KiB
+   * record. What ends the run after some data is the next call's answer. */
   for (;;)
     {
-      n = gnutls_record_recv (self->session, buffer, len);
+      if (self->has_held_ret)
+        {
+          n = self->held_ret;
+          self->has_held_ret = FALSE;
+        }
+      else
+        n = gnutls_record_recv (self->session, buffer + got, len - got);
       if (n == GNUTLS_E_WARNING_ALERT_RECEIVED)
         {
           tell_alert_received (self);
@@ -580,6 +641,22 @@ ss_tls_session_recv (SsTlsSession *self,
           gnutls_alert_send (self->session, GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION);
           ss_tls_session_tell (self, _("TLS → alert %s"), alert_name (GNUTLS_A_NO_RENEGOTIATION));
           continue;
+        }
+      /* a message of the handshake's (a session ticket) was all a call
+       * took: what was read ahead is no longer readable in the kernel's
+       * eyes, so it is read now */
+      if ((n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) && self->ahead != NULL)
+        continue;
+      if (n > 0 && (got += n) < len)
+        continue;
+      if (got > 0)
+        {
+          if (n <= 0 && n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED)
+            {
+              self->held_ret = n;
+              self->has_held_ret = TRUE;
+            }
+          return got;
         }
       break;
     }
@@ -642,11 +719,28 @@ ss_tls_session_send (SsTlsSession *self,
   return -1;
 }
 
+/**
+ * ss_tls_session_set_read_ahead:
+ *
+ * Whether the records may be read ahead of GnuTLS's asking: only for a
+ * reader that goes on until ss_tls_session_recv() says EAGAIN (which it
+ * says only once nothing is read ahead), since what is read ahead is no
+ * longer readable in the kernel's eyes.
+ */
+void
+ss_tls_session_set_read_ahead (SsTlsSession *self,
+                               gboolean      read_ahead)
+{
+  g_return_if_fail (SS_IS_TLS_SESSION (self));
+  self->read_ahead = read_ahead;
+}
+
 /* decrypted bytes GnuTLS holds that the kernel no longer shows as readable */
 gboolean
 ss_tls_session_has_pending (SsTlsSession *self)
 {
-  return self->state == SS_TLS_STATE_ESTABLISHED && gnutls_record_check_pending (self->session) > 0;
+  return self->state == SS_TLS_STATE_ESTABLISHED &&
+         (self->has_held_ret || self->ahead != NULL || gnutls_record_check_pending (self->session) > 0);
 }
 
 /* close_notify, once, without waiting for the peer's */
