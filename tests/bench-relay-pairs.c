@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "bench-relay-peer.h"
+#include "bench-session.h"
 #include "bench-util.h"
 #include "ss-session.h"
 
@@ -143,23 +144,6 @@ typedef struct
 } Client;
 
 static int
-connect_to (guint16 port)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (port),
-                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-
-  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (connect (fd, (struct sockaddr *) &sin, sizeof sin) != 0)
-    {
-      close (fd);
-      return -1;
-    }
-  return fd;
-}
-
-static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
 {
@@ -175,7 +159,7 @@ ping_pong (Client *client)
   const Config *config = client->config;
   BenchResult *result = client->result;
   g_autofree double *rtt = g_new (double, config->n_pings);
-  int fd = connect_to (client->port);
+  int fd = bench_connect_loopback (client->port);
   guint done = 0;
   double start;
 
@@ -221,7 +205,7 @@ many_pairs (Client *client)
   bench_pin_thread (1);
   for (guint i = 0; i < n; i++)
     {
-      fds[i].fd = connect_to (client->port);
+      fds[i].fd = bench_connect_loopback (client->port);
       fds[i].events = POLLIN;
       connected += fds[i].fd >= 0;
     }
@@ -309,25 +293,11 @@ run_socat (gconstpointer  data,
 }
 
 static void
-opened_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  SsSocket **relay = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *relay = ss_session_open_finish (SS_SESSION (object), result, &error);
-  if (*relay == NULL)
-    g_error ("the relay: %s", error->message);
-}
-
-static void
 run_sockscope (gconstpointer  data,
                BenchResult   *result)
 {
   const Config *config = data;
   g_autoptr(SsSession) session = ss_session_new ();
-  g_autoptr(SsSpec) spec = NULL;
   g_autoptr(SsSocket) relay = NULL;
   g_autofree char *text = NULL;
   Echo echo;
@@ -337,10 +307,7 @@ run_sockscope (gconstpointer  data,
 
   bench_pin_thread (0);
   text = g_strdup_printf ("tcp-relay:0:127.0.0.1:%u", echo_port);
-  spec = ss_spec_parse (text, NULL);
-  ss_session_open_async (session, spec, NULL, opened_cb, &relay);
-  while (relay == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  relay = bench_session_open (session, text);
   client.port = bench_port_of_address (ss_socket_get_local_address (relay));
   client.deadline = bench_now () + TIME_LIMIT;
   thread = g_thread_new ("client", client_thread, &client);

@@ -135,3 +135,63 @@ bench_relay_server_thread (gpointer user_data)
   g_main_context_wakeup (NULL);
   return NULL;
 }
+
+void
+bench_relay_server_result (BenchRelayServer *server,
+                           double            start,
+                           BenchResult      *result)
+{
+  result->seconds = server->end - start;
+  result->bytes = server->received;
+  result->ok = server->received == server->n_bytes && server->intact;
+  if (!result->ok)
+    g_snprintf (result->note, sizeof result->note, "the server read %" G_GUINT64_FORMAT " bytes%s",
+                server->received, server->intact ? "" : ", NOT what was sent");
+}
+
+void
+bench_socat_stream (guint64       n_bytes,
+                    const guint8 *pattern,
+                    gsize         period,
+                    double        time_limit,
+                    guint         cpu_slot,
+                    BenchResult  *result)
+{
+  BenchRelayServer server = { 0 };
+  BenchStreamSender sender = { 0, n_bytes, 0, pattern, period, 0 };
+  GSubprocess *socat;
+  GThread *server_t, *sender_t;
+  guint16 server_port;
+  double start;
+
+  server.listener = bench_loopback_socket (SOCK_STREAM, 4, &server_port);
+  server.n_bytes = n_bytes;
+  server.pattern = pattern;
+  server.period = period;
+  socat = bench_socat_relay_start (server_port, FALSE, &sender.port, result->note, sizeof result->note);
+  if (socat == NULL)
+    {
+      close (server.listener);
+      return;
+    }
+
+  start = bench_now ();
+  server.deadline = sender.deadline = start + time_limit;
+  server_t = g_thread_new ("server", bench_relay_server_thread, &server);
+  sender_t = g_thread_new ("sender", bench_stream_sender, &sender);
+  /* socat ends soon after the last byte, and its CPU time with it: the
+   * last reading before the end (at most 20 ms old) */
+  while (!g_atomic_int_get (&server.done))
+    {
+      double cpu = bench_socat_cpu (socat);
+
+      if (cpu > 0)
+        result->values[cpu_slot] = cpu;
+      g_usleep (20 * 1000);
+    }
+  g_thread_join (server_t);
+  bench_relay_server_result (&server, start, result);
+  g_thread_join (sender_t);
+  bench_socat_relay_stop (socat);
+  close (server.listener);
+}

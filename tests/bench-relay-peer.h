@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "bench-util.h"
+
 G_BEGIN_DECLS
 
 /* `socat -b65536 TCP-LISTEN:PORT,bind=127.0.0.1,reuseaddr[,fork]
@@ -39,6 +41,22 @@ typedef struct
 } BenchRelayServer;
 
 gpointer     bench_relay_server_thread (gpointer server);
+
+/* What the server read into @result: the seconds from @start to its
+ * last byte, the bytes, ok when all came intact (a note otherwise). */
+void         bench_relay_server_result (BenchRelayServer *server,
+                                        double            start,
+                                        BenchResult      *result);
+
+/* The reference run of a stream through a relay: @n_bytes of @pattern
+ * from a BenchStreamSender through socat to a BenchRelayServer, for up to
+ * @time_limit s; socat's CPU time in result->values[@cpu_slot]. */
+void         bench_socat_stream      (guint64           n_bytes,
+                                      const guint8     *pattern,
+                                      gsize             period,
+                                      double            time_limit,
+                                      guint             cpu_slot,
+                                      BenchResult      *result);
 
 /* The port of a Sockscope socket's local address ("127.0.0.1:PORT") */
 guint16      bench_port_of_address   (const char  *address);

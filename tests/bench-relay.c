@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bench-relay-peer.h"
+#include "bench-session.h"
 #include "bench-util.h"
 #include "ss-session.h"
 
@@ -39,71 +40,12 @@ typedef struct
 enum { RELAY_CPU };
 
 static void
-finish (BenchResult      *result,
-        BenchRelayServer *server,
-        double            start,
-        guint64           n_bytes)
-{
-  result->seconds = server->end - start;
-  result->bytes = server->received;
-  result->ok = server->received == n_bytes && server->intact;
-  if (!result->ok)
-    g_snprintf (result->note, sizeof result->note, "the server read %" G_GUINT64_FORMAT " bytes%s",
-                server->received, server->intact ? "" : ", NOT what was sent");
-}
-
-static void
 run_socat (gconstpointer  data,
            BenchResult   *result)
 {
   const Config *config = data;
-  BenchRelayServer server = { 0 };
-  BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
-  GSubprocess *socat;
-  GThread *server_t, *sender_t;
-  guint16 server_port;
-  double start;
 
-  server.listener = bench_loopback_socket (SOCK_STREAM, 4, &server_port);
-  server.n_bytes = config->n_bytes;
-  server.pattern = pattern;
-  server.period = PATTERN_PERIOD;
-  socat = bench_socat_relay_start (server_port, FALSE, &sender.port, result->note, sizeof result->note);
-  if (socat == NULL)
-    return;
-
-  start = bench_now ();
-  server.deadline = sender.deadline = start + TIME_LIMIT;
-  server_t = g_thread_new ("server", bench_relay_server_thread, &server);
-  sender_t = g_thread_new ("sender", bench_stream_sender, &sender);
-  /* socat ends soon after the last byte, and its CPU time with it: the
-   * last reading before the end (at most 20 ms old) */
-  while (!g_atomic_int_get (&server.done))
-    {
-      double cpu = bench_socat_cpu (socat);
-
-      if (cpu > 0)
-        result->values[RELAY_CPU] = cpu;
-      g_usleep (20 * 1000);
-    }
-  g_thread_join (server_t);
-  finish (result, &server, start, config->n_bytes);
-  g_thread_join (sender_t);
-  bench_socat_relay_stop (socat);
-  close (server.listener);
-}
-
-static void
-opened_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  SsSocket **relay = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *relay = ss_session_open_finish (SS_SESSION (object), result, &error);
-  if (*relay == NULL)
-    g_error ("the relay: %s", error->message);
+  bench_socat_stream (config->n_bytes, pattern, PATTERN_PERIOD, TIME_LIMIT, RELAY_CPU, result);
 }
 
 static void
@@ -112,7 +54,6 @@ run_sockscope (gconstpointer  data,
 {
   const Config *config = data;
   g_autoptr(SsSession) session = ss_session_new ();
-  g_autoptr(SsSpec) spec = NULL;
   g_autoptr(SsSocket) relay = NULL;
   g_autofree char *text = NULL;
   BenchRelayServer server = { 0 };
@@ -127,10 +68,7 @@ run_sockscope (gconstpointer  data,
   server.pattern = pattern;
   server.period = PATTERN_PERIOD;
   text = g_strdup_printf ("tcp-relay:0:127.0.0.1:%u", server_port);
-  spec = ss_spec_parse (text, NULL);
-  ss_session_open_async (session, spec, NULL, opened_cb, &relay);
-  while (relay == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  relay = bench_session_open (session, text);
   sender.port = bench_port_of_address (ss_socket_get_local_address (relay));
 
   cpu = bench_thread_cpu ();
@@ -142,7 +80,7 @@ run_sockscope (gconstpointer  data,
     g_main_context_iteration (NULL, TRUE);
   result->values[RELAY_CPU] = bench_thread_cpu () - cpu;
   g_thread_join (server_t);
-  finish (result, &server, start, config->n_bytes);
+  bench_relay_server_result (&server, start, result);
   g_thread_join (sender_t);
   ss_socket_close (relay);
   close (server.listener);

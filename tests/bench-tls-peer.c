@@ -7,8 +7,6 @@
 #define G_LOG_DOMAIN "sockscope-bench"
 
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,21 +27,6 @@ bench_tls_client_clear (BenchTlsClient *client)
 {
   g_mutex_clear (&client->mutex);
   g_cond_clear (&client->cond);
-}
-
-static int
-connect_loopback (guint16 port)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (port),
-                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-
-  /* the client's flights go out at once, as a TLS client's do */
-  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (connect (fd, (struct sockaddr *) &sin, sizeof sin) != 0)
-    g_error ("TLS client: connect: %s", g_strerror (errno));
-  return fd;
 }
 
 static int
@@ -130,9 +113,14 @@ bench_tls_client_thread (gpointer user_data)
   gnutls_certificate_allocate_credentials (&credentials);
   for (guint i = 0; i < n; i++)
     {
-      int fd = connect_loopback (client->port);
-      gnutls_session_t session = client_session (credentials, fd);
-      int ret = handshake (session);
+      int fd = bench_connect_loopback (client->port);
+      gnutls_session_t session;
+      int ret;
+
+      if (fd < 0)
+        g_error ("TLS client: connect: %s", g_strerror (errno));
+      session = client_session (credentials, fd);
+      ret = handshake (session);
 
       if (ret < 0)
         {

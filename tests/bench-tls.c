@@ -151,19 +151,6 @@ accepted_cb (SsSocket *listener,
     g_set_object (&server->connection, connection);
 }
 
-static void
-opened_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  SsSocket **listener = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *listener = ss_session_open_finish (SS_SESSION (object), result, &error);
-  if (*listener == NULL)
-    g_error ("tls-listen: %s", error->message);
-}
-
 static gboolean
 stream_done (Server       *server,
              const Config *config)
@@ -183,7 +170,6 @@ run_sockscope (gconstpointer  data,
 {
   const Config *config = data;
   g_autoptr(SsSession) session = ss_session_new ();
-  g_autoptr(SsSpec) spec = ss_spec_parse ("tls-listen:127.0.0.1:0", NULL);
   g_autoptr(SsSocket) listener = NULL;
   BenchTlsClient client;
   Server server = { &client };
@@ -194,9 +180,7 @@ run_sockscope (gconstpointer  data,
 
   bench_pin_thread (0);
   /* the certificate is generated here, before the clock */
-  ss_session_open_async (session, spec, NULL, opened_cb, &listener);
-  while (listener == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  listener = bench_session_open (session, "tls-listen:127.0.0.1:0");
   g_signal_connect (listener, "accepted", G_CALLBACK (accepted_cb), &server);
   local = ss_socket_get_local_address (listener);
 

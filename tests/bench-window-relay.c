@@ -43,7 +43,7 @@
 static guint8 pattern[PATTERN_PERIOD + BENCH_SEND_CHUNK];
 
 /* BenchResult.values */
-enum { RECEIVER_CPU = BENCH_RECEIVER_CPU, TICK_GAP_MS, TIMER_GAP_MS, TIMED_OUT };
+enum { RECEIVER_CPU = BENCH_RECEIVER_CPU, TICK_GAP_MS, TIMER_GAP_MS, TIMED_OUT, RELAY_CPU };
 
 typedef struct
 {
@@ -53,37 +53,6 @@ typedef struct
 
 /* ------------------------------------------------------------------ */
 /* the references                                                      */
-
-static void
-run_socat (const Config *config,
-           BenchResult  *result)
-{
-  BenchRelayServer server = { 0 };
-  BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
-  GSubprocess *socat;
-  GThread *server_t, *sender_t;
-  guint16 server_port;
-  double start;
-
-  server.listener = bench_loopback_socket (SOCK_STREAM, 4, &server_port);
-  server.n_bytes = config->n_bytes;
-  server.pattern = pattern;
-  server.period = PATTERN_PERIOD;
-  socat = bench_socat_relay_start (server_port, FALSE, &sender.port, result->note, sizeof result->note);
-  if (socat == NULL)
-    return;
-  start = bench_now ();
-  server.deadline = sender.deadline = start + TIME_LIMIT;
-  server_t = g_thread_new ("server", bench_relay_server_thread, &server);
-  sender_t = g_thread_new ("sender", bench_stream_sender, &sender);
-  g_thread_join (server_t);
-  result->seconds = server.end - start;
-  result->bytes = server.received;
-  result->ok = server.received == config->n_bytes && server.intact;
-  g_thread_join (sender_t);
-  bench_socat_relay_stop (socat);
-  close (server.listener);
-}
 
 static void
 run_tls_reference (const Config *config,
@@ -128,7 +97,7 @@ run_reference (gconstpointer  data,
   if (config->tls)
     run_tls_reference (config, result);
   else
-    run_socat (config, result);
+    bench_socat_stream (config->n_bytes, pattern, PATTERN_PERIOD, TIME_LIMIT, RELAY_CPU, result);
   if (!result->ok && result->note[0] == '\0')
     g_snprintf (result->note, sizeof result->note, "%" G_GUINT64_FORMAT " bytes", result->bytes);
 }
