@@ -255,8 +255,11 @@ ss_socket_receive_ready (SsSocket *self)
   guint64 before = ss_socket_get_bytes_in (self);
   g_autoptr(SsTlsSession) tls = self->tls != NULL ? g_object_ref (self->tls) : NULL;
 
-  /* This loop reads until EAGAIN, so TLS records may be read ahead here;
-   * not for a relayed leg, which stops when the other leg is full. */
+  /* This loop goes on while anything is held (GnuTLS's decrypted bytes,
+   * records read ahead), so TLS records may be read ahead here up to its
+   * last bounded read; past that only what is held is read, and the
+   * kernel tells of the rest at the next wakeup. Not for a relayed leg,
+   * which stops when the other leg is full. */
   if (tls != NULL)
     ss_tls_session_set_read_ahead (tls, self->relay_pair == NULL);
   /* what GnuTLS already decrypted is read now: the kernel will not say so */
@@ -264,6 +267,9 @@ ss_socket_receive_ready (SsSocket *self)
     {
       int errsv;
       gssize n;
+
+      if (tls != NULL && i + 1 >= MAX_READS_PER_WAKEUP)
+        ss_tls_session_set_read_ahead (tls, FALSE);
 
       /* a relayed leg reads only while the other leg has room; what it
        * forwarded may have ended the pair */
