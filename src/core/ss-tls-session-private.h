@@ -56,4 +56,12 @@ void ss_tls_session_set_state   (SsTlsSession *self,
                                  SsTlsState    state);
 void ss_tls_session_verify_peer (SsTlsSession *self);
 
+/* ss-tls-session-transport.c: GnuTLS's push and pull */
+ssize_t ss_tls_session_push (gnutls_transport_ptr_t  ptr,
+                             const giovec_t         *iov,
+                             int                     iovcnt);
+ssize_t ss_tls_session_pull (gnutls_transport_ptr_t  ptr,
+                             void                   *data,
+                             size_t                  len);
+
 G_END_DECLS
