@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "bench-relay-peer.h"
@@ -110,8 +111,16 @@ bench_relay_server_thread (gpointer user_data)
 {
   BenchRelayServer *server = user_data;
   static guint8 buffer[64 * 1024];
-  int fd = accept (server->listener, NULL, NULL);
+  /* a relay that stops ends the run, not the benchmark (a window run
+   * shows its page before the flood starts: well within this) */
+  struct timeval limit = { 30, 0 };
   guint rounds = 0;
+  int fd;
+
+  setsockopt (server->listener, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  fd = accept (server->listener, NULL, NULL);
+  if (fd >= 0)
+    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
 
   server->intact = fd >= 0;
   while (fd >= 0 && server->received < server->n_bytes)

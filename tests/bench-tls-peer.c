@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "bench-tls-peer.h"
 
 #define RECV_BUFFER (64 * 1024)
+#define BLOCK_LIMIT_S 10
 
 void
 bench_tls_client_init (BenchTlsClient *client)
@@ -30,14 +32,27 @@ bench_tls_client_clear (BenchTlsClient *client)
 }
 
 static int
-handshake (gnutls_session_t session)
+handshake (gnutls_session_t session,
+           double           deadline)
 {
   int ret;
 
+  /* a peer that stops answering times a blocking read out (BLOCK_LIMIT_S):
+   * the deadline ends the retries */
   do
     ret = gnutls_handshake (session);
-  while (ret < 0 && gnutls_error_is_fatal (ret) == 0);
+  while (ret < 0 && gnutls_error_is_fatal (ret) == 0 && bench_now () < deadline);
   return ret;
+}
+
+/* so that no benchmark waits for ever on a peer that stopped */
+static void
+limit_blocking (int fd)
+{
+  struct timeval limit = { BLOCK_LIMIT_S, 0 };
+
+  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
 }
 
 /* A client session on @fd: no verification (the certificate is the
@@ -89,7 +104,7 @@ send_stream (BenchTlsClient   *client,
       gsize want = MIN (16384, client->n_bytes - client->sent);
       ssize_t n = gnutls_record_send (session, client->pattern + client->sent % client->period, want);
 
-      if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+      if ((n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) && bench_now () < client->deadline)
         continue;
       if (n < 0)
         {
@@ -119,8 +134,9 @@ bench_tls_client_thread (gpointer user_data)
 
       if (fd < 0)
         g_error ("TLS client: connect: %s", g_strerror (errno));
+      limit_blocking (fd);
       session = client_session (credentials, fd);
-      ret = handshake (session);
+      ret = handshake (session, client->deadline);
 
       if (ret < 0)
         {
@@ -210,6 +226,7 @@ bench_tls_reference (int                              listener,
   guint n = client->n_handshakes > 0 ? client->n_handshakes : 1;
   guint64 total = 0;
 
+  limit_blocking (listener);
   for (guint i = 0; i < n; i++)
     {
       int fd = accept (listener, NULL, NULL);
@@ -217,8 +234,9 @@ bench_tls_reference (int                              listener,
 
       if (fd < 0)
         break;
+      limit_blocking (fd);
       session = server_session (credentials, fd);
-      if (handshake (session) < 0)
+      if (handshake (session, client->deadline) < 0)
         {
           gnutls_deinit (session);
           close (fd);
@@ -237,7 +255,7 @@ bench_tls_reference (int                              listener,
             {
               ssize_t got = gnutls_record_recv (session, buffer, sizeof buffer);
 
-              if (got == GNUTLS_E_AGAIN || got == GNUTLS_E_INTERRUPTED)
+              if ((got == GNUTLS_E_AGAIN || got == GNUTLS_E_INTERRUPTED) && bench_now () < client->deadline)
                 continue;
               if (got <= 0)
                 break;
