@@ -1,4 +1,4 @@
-/* bench-relay.c — N bytes (1 GiB unless SOCKSCOPE_BENCH_BYTES says
+/* bench-relay.c — N bytes (4 GiB unless SOCKSCOPE_BENCH_BYTES says
  * otherwise) from a client through a relay to a server on loopback:
  * `socat -b65536 TCP-LISTEN:… TCP:…` as the reference, then Sockscope's
  * core relay (tcp-relay:…, both legs logged at default settings, the main
@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench-relay-peer.h"
+#include "bench-session.h"
 #include "bench-util.h"
 #include "ss-session.h"
 
@@ -33,138 +35,17 @@ typedef struct
   guint64 n_bytes;
 } Config;
 
-/* The server: accepts one connection and reads until the last byte,
- * checking each against the pattern. */
-typedef struct
-{
-  int       listener;
-  guint64   n_bytes;
-  double    deadline;
-  guint64   received;
-  gboolean  intact;
-  double    end;
-  gint      done;
-} Server;
-
-static gpointer
-server_thread (gpointer user_data)
-{
-  Server *server = user_data;
-  static guint8 buffer[64 * 1024];
-  int fd = accept (server->listener, NULL, NULL);
-  guint rounds = 0;
-
-  server->intact = fd >= 0;
-  while (fd >= 0 && server->received < server->n_bytes)
-    {
-      gssize n = recv (fd, buffer, sizeof buffer, 0);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      if (memcmp (buffer, pattern + server->received % PATTERN_PERIOD, n) != 0)
-        server->intact = FALSE;
-      server->received += n;
-      if (++rounds % 1024 == 0 && bench_now () > server->deadline)
-        break;
-    }
-  server->end = bench_now ();
-  if (fd >= 0)
-    close (fd);
-  g_atomic_int_set (&server->done, 1);
-  g_main_context_wakeup (NULL);
-  return NULL;
-}
-
-static void
-finish (BenchResult  *result,
-        Server       *server,
-        double        start,
-        guint64       n_bytes)
-{
-  result->seconds = server->end - start;
-  result->bytes = server->received;
-  result->ok = server->received == n_bytes && server->intact;
-  if (!result->ok)
-    g_snprintf (result->note, sizeof result->note, "the server read %" G_GUINT64_FORMAT " bytes%s",
-                server->received, server->intact ? "" : ", NOT what was sent");
-}
-
-/* socat's listener is up: its port is in LISTEN (0A) in /proc/net/tcp. A
- * test connection would be the one socat serves, so it is not made. */
-static gboolean
-port_listening (guint16 port)
-{
-  g_autofree char *table = NULL;
-  g_autofree char *needle = g_strdup_printf (":%04X 00000000:0000 0A", port);
-
-  return g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL) && strstr (table, needle) != NULL;
-}
-
-static guint16
-free_port (void)
-{
-  guint16 port;
-  int fd = bench_loopback_socket (SOCK_STREAM, 1, &port);
-
-  close (fd);
-  return port;
-}
+/* BenchResult.values: the relay's CPU time (socat's process, or the
+ * thread running Sockscope's main loop) */
+enum { RELAY_CPU };
 
 static void
 run_socat (gconstpointer  data,
            BenchResult   *result)
 {
   const Config *config = data;
-  Server server = { 0 };
-  BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
-  g_autoptr(GSubprocess) socat = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *listen = NULL;
-  g_autofree char *target = NULL;
-  GThread *server_t, *sender_t;
-  guint16 server_port;
-  double start;
 
-  server.listener = bench_loopback_socket (SOCK_STREAM, 4, &server_port);
-  server.n_bytes = config->n_bytes;
-  sender.port = free_port ();
-  listen = g_strdup_printf ("TCP-LISTEN:%u,bind=127.0.0.1,reuseaddr", sender.port);
-  target = g_strdup_printf ("TCP:127.0.0.1:%u", server_port);
-  socat = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "socat", "-b65536", listen, target, NULL);
-  if (socat == NULL)
-    {
-      g_snprintf (result->note, sizeof result->note, "socat: %s", error->message);
-      return;
-    }
-  start = bench_now ();
-  while (!port_listening (sender.port) && bench_now () - start < 10)
-    g_usleep (2000);
-
-  start = bench_now ();
-  server.deadline = sender.deadline = start + TIME_LIMIT;
-  server_t = g_thread_new ("server", server_thread, &server);
-  sender_t = g_thread_new ("sender", bench_stream_sender, &sender);
-  g_thread_join (server_t);
-  finish (result, &server, start, config->n_bytes);
-  g_thread_join (sender_t);
-  g_subprocess_force_exit (socat);
-  g_subprocess_wait (socat, NULL, NULL);
-  close (server.listener);
-}
-
-static void
-opened_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  SsSocket **relay = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *relay = ss_session_open_finish (SS_SESSION (object), result, &error);
-  if (*relay == NULL)
-    g_error ("the relay: %s", error->message);
+  bench_socat_stream (config->n_bytes, pattern, PATTERN_PERIOD, TIME_LIMIT, RELAY_CPU, result);
 }
 
 static void
@@ -173,33 +54,33 @@ run_sockscope (gconstpointer  data,
 {
   const Config *config = data;
   g_autoptr(SsSession) session = ss_session_new ();
-  g_autoptr(SsSpec) spec = NULL;
   g_autoptr(SsSocket) relay = NULL;
   g_autofree char *text = NULL;
-  Server server = { 0 };
+  BenchRelayServer server = { 0 };
   BenchStreamSender sender = { 0, config->n_bytes, 0, pattern, PATTERN_PERIOD, 0 };
   GThread *server_t, *sender_t;
   guint16 server_port;
-  double start;
+  double start, cpu;
 
   bench_pin_thread (0);
   server.listener = bench_loopback_socket (SOCK_STREAM, 4, &server_port);
   server.n_bytes = config->n_bytes;
+  server.pattern = pattern;
+  server.period = PATTERN_PERIOD;
   text = g_strdup_printf ("tcp-relay:0:127.0.0.1:%u", server_port);
-  spec = ss_spec_parse (text, NULL);
-  ss_session_open_async (session, spec, NULL, opened_cb, &relay);
-  while (relay == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  sender.port = (guint16) g_ascii_strtoull (strrchr (ss_socket_get_local_address (relay), ':') + 1, NULL, 10);
+  relay = bench_session_open (session, text);
+  sender.port = bench_port_of_address (ss_socket_get_local_address (relay));
 
+  cpu = bench_thread_cpu ();
   start = bench_now ();
   server.deadline = sender.deadline = start + TIME_LIMIT;
-  server_t = g_thread_new ("server", server_thread, &server);
+  server_t = g_thread_new ("server", bench_relay_server_thread, &server);
   sender_t = g_thread_new ("sender", bench_stream_sender, &sender);
   while (!g_atomic_int_get (&server.done))
     g_main_context_iteration (NULL, TRUE);
+  result->values[RELAY_CPU] = bench_thread_cpu () - cpu;
   g_thread_join (server_t);
-  finish (result, &server, start, config->n_bytes);
+  bench_relay_server_result (&server, start, result);
   g_thread_join (sender_t);
   ss_socket_close (relay);
   close (server.listener);
@@ -209,8 +90,9 @@ static void
 print_run (const char        *name,
            const BenchResult *result)
 {
-  printf ("  %-9s %6.2f GB/s  %7.3f s  %" G_GUINT64_FORMAT " bytes  peak RSS %ld MiB%s%s\n",
-          name, result->bytes / result->seconds / 1e9, result->seconds, result->bytes,
+  printf ("  %-9s %6.2f GB/s  %7.3f s  relay CPU %.3f s/GB  %" G_GUINT64_FORMAT " bytes  peak RSS %ld MiB%s%s\n",
+          name, result->bytes / result->seconds / 1e9, result->seconds,
+          result->values[RELAY_CPU] / (result->bytes / 1e9), result->bytes,
           result->maxrss_kib / 1024, result->ok ? "" : "  FAILED: ", result->note);
 }
 
@@ -238,15 +120,17 @@ main (int   argc,
   guint n_rounds;
   g_autofree double *socat_rates = NULL;
   g_autofree double *sockscope_rates = NULL;
+  g_autofree double *cpu = NULL;
   double socat_gbps, sockscope_gbps, ratio, low_a, high_a, low_b, high_b;
   long peak_rss = 0;
   gboolean all_ok = TRUE;
   g_autofree char *socat = g_find_program_in_path ("socat");
 
-  config.n_bytes = bench_env_size ("SOCKSCOPE_BENCH_BYTES", (guint64) 1 << 30);
+  config.n_bytes = bench_env_size ("SOCKSCOPE_BENCH_BYTES", (guint64) 4 << 30);
   n_rounds = MAX (1, bench_env_size ("SOCKSCOPE_BENCH_ROUNDS", 5));
   socat_rates = g_new0 (double, n_rounds);
   sockscope_rates = g_new0 (double, n_rounds);
+  cpu = g_new0 (double, 3 * n_rounds);
   bench_fill_pattern (pattern, sizeof pattern, PATTERN_PERIOD);
   if (socat == NULL)
     {
@@ -256,16 +140,22 @@ main (int   argc,
 
   printf ("relay: %.0f MiB client → relay → server over loopback TCP, %u rounds\n",
           config.n_bytes / MiB, n_rounds);
+  /* SOCKSCOPE_BENCH_ONLY=sockscope: the relay alone, under a profiler */
+  if (bench_only_sockscope (run_sockscope, &config, "sockscope", print_run))
+    return 0;
   for (guint i = 0; i < n_rounds; i++)
     {
       BenchResult result;
 
       bench_run_print (run_socat, &config, "socat", print_run, &result);
       socat_rates[i] = result.ok ? result.bytes / result.seconds : 0;
+      cpu[i] = result.values[RELAY_CPU] / (result.bytes / 1e9);
       all_ok &= result.ok;
 
       bench_run_print (run_sockscope, &config, "sockscope", print_run, &result);
       sockscope_rates[i] = result.ok ? result.bytes / result.seconds : 0;
+      cpu[n_rounds + i] = result.values[RELAY_CPU] / (result.bytes / 1e9);
+      cpu[2 * n_rounds + i] = cpu[i] > 0 ? cpu[n_rounds + i] / cpu[i] : 0;
       peak_rss = MAX (peak_rss, result.maxrss_kib);
       all_ok &= result.ok;
     }
@@ -275,8 +165,15 @@ main (int   argc,
   socat_gbps = bench_median (socat_rates, n_rounds) / 1e9;
   sockscope_gbps = bench_median (sockscope_rates, n_rounds) / 1e9;
   ratio = socat_gbps > 0 ? sockscope_gbps / socat_gbps : 0;
-  printf ("  (spread: socat %.2f–%.2f GB/s, sockscope %.2f–%.2f GB/s)\n",
+  printf ("  (spread: socat %.2f–%.2f GB/s, sockscope %.2f–%.2f GB/s; ",
           low_a / 1e9, high_a / 1e9, low_b / 1e9, high_b / 1e9);
+  /* on a busy machine the relay's CPU time per byte is the steadier
+   * measure of what it costs */
+  printf ("relay CPU medians: socat %.3f s/GB, sockscope %.3f s/GB, each round's cost ratio %.2f",
+          bench_median (cpu, n_rounds), bench_median (cpu + n_rounds, n_rounds),
+          bench_median (cpu + 2 * n_rounds, n_rounds));
+  high_a = spread (cpu + 2 * n_rounds, n_rounds, &low_a);
+  printf (" (%.2f–%.2f))\n", low_a, high_a);
   printf ("relay: socat %.2f GB/s, sockscope %.2f GB/s, ratio %.2f, sockscope peak RSS %ld MiB%s%s%s\n",
           socat_gbps, sockscope_gbps, ratio, peak_rss / 1024,
           ratio < 1.0 ? ", BELOW TARGET (ratio 1.0)" : "",

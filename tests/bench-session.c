@@ -31,6 +31,35 @@ bench_session_socket (SsSession *session,
   return socket;
 }
 
+static void
+opened_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SsSocket **socket = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *socket = ss_session_open_finish (SS_SESSION (object), result, &error);
+  if (*socket == NULL)
+    g_error ("opening the benchmark's socket: %s", error->message);
+}
+
+SsSocket *
+bench_session_open (SsSession  *session,
+                    const char *spec_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSpec) spec = ss_spec_parse (spec_text, &error);
+  SsSocket *socket = NULL;
+
+  if (spec == NULL)
+    g_error ("%s: %s", spec_text, error->message);
+  ss_session_open_async (session, spec, NULL, opened_cb, &socket);
+  while (socket == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return socket;
+}
+
 gboolean
 bench_check_kept_tail (SsTrafficLog *log,
                        const guint8 *pattern,

@@ -18,6 +18,12 @@ SsSocket *bench_session_socket (SsSession *session,
                                 int        backlog,
                                 guint16   *port);
 
+/* The socket of @spec_text ("tcp-relay:…", "tls-listen:…") opened by
+ * @session as the app opens it, the main context iterating meanwhile;
+ * (transfer full). */
+SsSocket *bench_session_open    (SsSession  *session,
+                                 const char *spec_text);
+
 /* The kept tail of @log's received direction must be the stream's tail,
  * @pattern repeating every @period bytes: a flood is no excuse to log
  * wrong bytes. FALSE with a note otherwise. */

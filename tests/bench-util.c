@@ -205,6 +205,25 @@ bench_pin_thread (guint index)
 /* ------------------------------------------------------------------ */
 /* the reference's sockets, and a stream sender for both runs          */
 
+/* a client's connection: TCP_NODELAY, as a client that waits for each
+ * answer sets it; -1 when connect() failed */
+int
+bench_connect_loopback (guint16 port)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (port),
+                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (connect (fd, (struct sockaddr *) &sin, sizeof sin) != 0)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
 int
 bench_loopback_socket (int      type,
                        int      backlog,

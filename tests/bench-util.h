@@ -60,6 +60,9 @@ int      bench_loopback_socket (int            type,
                                 int            backlog,
                                 guint16       *port);
 
+/* A TCP_NODELAY connection to 127.0.0.1:@port, or -1 */
+int      bench_connect_loopback (guint16       port);
+
 /* What a stream sender writes: @period bytes of a pattern and then its
  * first BENCH_SEND_CHUNK bytes again, so that one send() never wraps. */
 #define BENCH_SEND_CHUNK (256 * 1024)

@@ -49,6 +49,14 @@ gboolean
 bench_window_open (BenchWindow *bench,
                    BenchResult *result)
 {
+  return bench_window_open_spec (bench, "tcp-listen:127.0.0.1:0", result);
+}
+
+gboolean
+bench_window_open_spec (BenchWindow *bench,
+                        const char  *spec_text,
+                        BenchResult *result)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(SsSpec) spec = NULL;
   g_autoptr(GAsyncResult) opened = NULL;
@@ -77,14 +85,14 @@ bench_window_open (BenchWindow *bench,
   gtk_window_present (GTK_WINDOW (bench->window));
   ss_test_wait_until (bench_widget_mapped, bench->window, SS_TEST_TIMEOUT_MS);
 
-  spec = ss_spec_parse ("tcp-listen:127.0.0.1:0", &error);
+  spec = ss_spec_parse (spec_text, &error);
   g_assert_no_error (error);
   ss_session_open_async (ss_window_get_session (bench->window), spec, NULL,
                          ss_test_store_result_cb, &opened);
   ss_test_wait_result (&opened, SS_TEST_TIMEOUT_MS);
   bench->listener = ss_session_open_finish (ss_window_get_session (bench->window), opened, &error);
   if (bench->listener == NULL)
-    g_error ("tcp-listen: %s", error->message);
+    g_error ("%s: %s", spec_text, error->message);
   return TRUE;
 }
 

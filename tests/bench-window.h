@@ -31,6 +31,11 @@ typedef struct
  * @result and FALSE. */
 gboolean  bench_window_open          (BenchWindow  *bench,
                                       BenchResult  *result);
+/* The same with the socket of @spec_text as bench->listener (a relay,
+ * a TLS listener). */
+gboolean  bench_window_open_spec     (BenchWindow  *bench,
+                                      const char   *spec_text,
+                                      BenchResult  *result);
 /* The window destroyed, the data home removed. */
 void      bench_window_close         (BenchWindow  *bench);
 

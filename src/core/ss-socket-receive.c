@@ -260,12 +260,23 @@ void
 ss_socket_receive_ready (SsSocket *self)
 {
   guint64 before = ss_socket_get_bytes_in (self);
+  g_autoptr(SsTlsSession) tls = self->tls != NULL ? g_object_ref (self->tls) : NULL;
 
+  /* This loop goes on while anything is held (GnuTLS's decrypted bytes,
+   * records read ahead), so TLS records may be read ahead here up to its
+   * last bounded read; past that only what is held is read, and the
+   * kernel tells of the rest at the next wakeup. Not for a relayed leg,
+   * which stops when the other leg is full. */
+  if (tls != NULL)
+    ss_tls_session_set_read_ahead (tls, self->relay_pair == NULL);
   /* what GnuTLS already decrypted is read now: the kernel will not say so */
   for (guint i = 0; i < MAX_READS_PER_WAKEUP || ss_socket_tls_has_pending (self); i++)
     {
       int errsv;
       gssize n;
+
+      if (tls != NULL && i + 1 >= MAX_READS_PER_WAKEUP)
+        ss_tls_session_set_read_ahead (tls, FALSE);
 
       /* a relayed leg reads only while the other leg has room; what it
        * forwarded may have ended the pair */
@@ -282,6 +293,8 @@ ss_socket_receive_ready (SsSocket *self)
         ss_socket_connection_failed (self, errsv, "recv");
       break;
     }
+  if (tls != NULL)
+    ss_tls_session_set_read_ahead (tls, FALSE);
 
   log_kernel_drops (self);
   if (ss_socket_get_bytes_in (self) != before)

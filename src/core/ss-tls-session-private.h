@@ -9,6 +9,7 @@
 G_BEGIN_DECLS
 
 #define SNIFF_BYTES 16
+#define READ_AHEAD  (64 * 1024)
 
 struct _SsTlsSession
 {
@@ -44,6 +45,15 @@ struct _SsTlsSession
   GPtrArray        *peer_chain;    /* of SsTlsCertificate */
   GString          *keylog;
   gboolean          bye_sent;
+  /* what gnutls_record_recv() said after the records one recv call
+   * returned (an end, an error): the next call's answer */
+  ssize_t           held_ret;
+  gboolean          has_held_ret;
+  /* records read ahead of GnuTLS's asking (pull_ahead()) */
+  gboolean          read_ahead;
+  guint8           *ahead;
+  gsize             ahead_len;
+  gsize             ahead_pos;
 };
 
 void ss_tls_session_tell        (SsTlsSession *self,
@@ -52,5 +62,13 @@ void ss_tls_session_tell        (SsTlsSession *self,
 void ss_tls_session_set_state   (SsTlsSession *self,
                                  SsTlsState    state);
 void ss_tls_session_verify_peer (SsTlsSession *self);
+
+/* ss-tls-session-transport.c: GnuTLS's push and pull */
+ssize_t ss_tls_session_push (gnutls_transport_ptr_t  ptr,
+                             const giovec_t         *iov,
+                             int                     iovcnt);
+ssize_t ss_tls_session_pull (gnutls_transport_ptr_t  ptr,
+                             void                   *data,
+                             size_t                  len);
 
 G_END_DECLS

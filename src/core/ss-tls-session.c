@@ -129,8 +129,14 @@ append_hex (GString      *text,
             const guint8 *data,
             gsize         len)
 {
+  static const char digits[] = "0123456789abcdef";
+
+  /* five secrets a handshake: no printf() a byte */
   for (gsize i = 0; i < len; i++)
-    g_string_append_printf (text, "%02x", data[i]);
+    {
+      g_string_append_c (text, digits[data[i] >> 4]);
+      g_string_append_c (text, digits[data[i] & 0xf]);
+    }
 }
 
 /* NSS key log format: LABEL <client random> <secret>, one line each */
@@ -151,82 +157,6 @@ keylog_func (gnutls_session_t      session,
   g_string_append_printf (self->keylog, "%s\n", line->str);
   ss_tls_config_append_keylog (self->config, line->str);
   return 0;
-}
-
-/* Our own push and pull on the same descriptor: they count the record
- * bytes, and keep the peer's first bytes to tell what it speaks. */
-static ssize_t
-push_func (gnutls_transport_ptr_t  ptr,
-           const giovec_t         *iov,
-           int                     iovcnt)
-{
-  SsTlsSession *self = ptr;
-  struct msghdr msg = { 0 };
-  ssize_t n;
-
-  msg.msg_iov = (struct iovec *) iov;
-  msg.msg_iovlen = iovcnt;
-  do
-    n = sendmsg (self->fd, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    {
-      self->transport_errno = errno;
-      gnutls_transport_set_errno (self->session, errno);
-      return -1;
-    }
-  self->record_out += n;
-  return n;
-}
-
-static ssize_t
-pull_func (gnutls_transport_ptr_t  ptr,
-           void                   *data,
-           size_t                  len)
-{
-  SsTlsSession *self = ptr;
-  ssize_t n;
-
-  if (self->early != NULL && self->early->len > 0)
-    {
-      n = MIN (len, self->early->len);
-      memcpy (data, self->early->data, n);
-      g_byte_array_remove_range (self->early, 0, n);
-    }
-  else
-    do
-      n = recv (self->fd, data, len, 0);
-    while (n < 0 && errno == EINTR);
-  if (n < 0)
-    {
-      self->transport_errno = errno;
-      gnutls_transport_set_errno (self->session, errno);
-      return -1;
-    }
-  if (self->first_len < SNIFF_BYTES && self->state == SS_TLS_STATE_HANDSHAKING)
-    {
-      gsize take = MIN ((gsize) n, SNIFF_BYTES - self->first_len);
-
-      memcpy (self->first + self->first_len, data, take);
-      self->first_len += take;
-      if (ss_tls_sniff (self->first, self->first_len) == SS_TLS_SNIFF_OTHER)
-        {
-          ssize_t more;
-
-          /* GnuTLS reads a record header (5 bytes) first: the message
-           * shows a few more, and the connection ends anyway */
-          more = recv (self->fd, self->first + self->first_len, SNIFF_BYTES - self->first_len, MSG_DONTWAIT);
-          if (more > 0)
-            self->first_len += more;
-          /* GnuTLS would only say "unexpected packet" */
-          self->not_tls = TRUE;
-          self->transport_errno = EPROTO;
-          gnutls_transport_set_errno (self->session, EPROTO);
-          return -1;
-        }
-    }
-  self->record_in += n;
-  return n;
 }
 
 static gboolean
@@ -311,8 +241,8 @@ ss_tls_session_new (int           fd,
    * bytes and keep the peer's first bytes. */
   self->fd = fd;
   gnutls_transport_set_ptr (self->session, self);
-  gnutls_transport_set_vec_push_function (self->session, push_func);
-  gnutls_transport_set_pull_function (self->session, pull_func);
+  gnutls_transport_set_vec_push_function (self->session, ss_tls_session_push);
+  gnutls_transport_set_pull_function (self->session, ss_tls_session_pull);
   gnutls_handshake_set_hook_function (self->session, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST, handshake_hook);
   gnutls_session_set_keylog_function (self->session, keylog_func);
 
@@ -351,6 +281,7 @@ ss_tls_session_finalize (GObject *object)
   g_clear_pointer (&self->peer_chain, g_ptr_array_unref);
   g_clear_pointer (&self->early, g_byte_array_unref);
   g_string_free (self->keylog, TRUE);
+  g_free (self->ahead);
 
   G_OBJECT_CLASS (ss_tls_session_parent_class)->finalize (object);
 }
@@ -606,12 +537,22 @@ ss_tls_session_recv (SsTlsSession *self,
                      gsize         len,
                      int          *errsv)
 {
+  gsize got = 0;
   ssize_t n;
 
   *errsv = 0;
+  /* As many records as @buffer holds: one chunk in the log (and one
+   * trip through the socket's reading) for 64 KiB, not for each 16 KiB
+   * record. What ends the run after some data is the next call's answer. */
   for (;;)
     {
-      n = gnutls_record_recv (self->session, buffer, len);
+      if (self->has_held_ret)
+        {
+          n = self->held_ret;
+          self->has_held_ret = FALSE;
+        }
+      else
+        n = gnutls_record_recv (self->session, buffer + got, len - got);
       if (n == GNUTLS_E_WARNING_ALERT_RECEIVED)
         {
           tell_alert_received (self);
@@ -623,6 +564,22 @@ ss_tls_session_recv (SsTlsSession *self,
           gnutls_alert_send (self->session, GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION);
           ss_tls_session_tell (self, _("TLS → alert %s"), alert_name (GNUTLS_A_NO_RENEGOTIATION));
           continue;
+        }
+      /* a message of the handshake's (a session ticket) was all a call
+       * took: what was read ahead is no longer readable in the kernel's
+       * eyes, so it is read now */
+      if ((n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) && self->ahead != NULL)
+        continue;
+      if (n > 0 && (got += n) < len)
+        continue;
+      if (got > 0)
+        {
+          if (n <= 0 && n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED)
+            {
+              self->held_ret = n;
+              self->has_held_ret = TRUE;
+            }
+          return got;
         }
       break;
     }
@@ -699,11 +656,28 @@ ss_tls_session_send (SsTlsSession *self,
   return -1;
 }
 
+/**
+ * ss_tls_session_set_read_ahead:
+ *
+ * Whether the records may be read ahead of GnuTLS's asking: only for a
+ * reader that goes on until ss_tls_session_recv() says EAGAIN (which it
+ * says only once nothing is read ahead), since what is read ahead is no
+ * longer readable in the kernel's eyes.
+ */
+void
+ss_tls_session_set_read_ahead (SsTlsSession *self,
+                               gboolean      read_ahead)
+{
+  g_return_if_fail (SS_IS_TLS_SESSION (self));
+  self->read_ahead = read_ahead;
+}
+
 /* decrypted bytes GnuTLS holds that the kernel no longer shows as readable */
 gboolean
 ss_tls_session_has_pending (SsTlsSession *self)
 {
-  return self->state == SS_TLS_STATE_ESTABLISHED && gnutls_record_check_pending (self->session) > 0;
+  return self->state == SS_TLS_STATE_ESTABLISHED &&
+         (self->has_held_ret || self->ahead != NULL || gnutls_record_check_pending (self->session) > 0);
 }
 
 /* close_notify, once, without waiting for the peer's */

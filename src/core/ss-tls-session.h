@@ -54,6 +54,8 @@ gssize        ss_tls_session_send             (SsTlsSession   *self,
                                                gsize           len,
                                                int            *errsv);
 gboolean      ss_tls_session_has_pending      (SsTlsSession   *self);
+void          ss_tls_session_set_read_ahead   (SsTlsSession   *self,
+                                               gboolean        read_ahead);
 void          ss_tls_session_bye              (SsTlsSession   *self);
 void          ss_tls_session_trust            (SsTlsSession   *self);
 
