@@ -402,16 +402,11 @@ ss_test_count_events (SsSocket   *socket,
   return count;
 }
 
-typedef struct
+/* an SsTestCondition: an event with @needle is in the socket's log */
+gboolean
+ss_test_has_event (gpointer user_data)
 {
-  SsSocket   *socket;
-  const char *needle;
-} EventWait;
-
-static gboolean
-has_event (gpointer user_data)
-{
-  EventWait *wait = user_data;
+  SsTestEventWait *wait = user_data;
 
   return ss_test_count_events (wait->socket, wait->needle) > 0;
 }
@@ -421,9 +416,9 @@ void
 ss_test_wait_event (SsSocket   *socket,
                     const char *needle)
 {
-  EventWait wait = { socket, needle };
+  SsTestEventWait wait = { socket, needle };
 
-  ss_test_wait_until (has_event, &wait, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_has_event, &wait, SS_TEST_TIMEOUT_MS);
 }
 
 void

@@ -92,6 +92,13 @@ guint           ss_test_assert_call         (SsCallLog     *calls,
 GPtrArray      *ss_test_dup_events          (SsSocket      *socket);
 guint           ss_test_count_events        (SsSocket      *socket,
                                              const char    *needle);
+typedef struct
+{
+  SsSocket   *socket;
+  const char *needle;
+} SsTestEventWait;
+
+gboolean        ss_test_has_event           (gpointer       user_data);
 void            ss_test_wait_event          (SsSocket      *socket,
                                              const char    *needle);
 void            ss_test_assert_event        (SsSocket      *socket,

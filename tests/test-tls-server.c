@@ -371,12 +371,6 @@ count_lines_starting (const char *text,
   return n;
 }
 
-static gboolean
-has_ticket (gpointer user_data)
-{
-  return ss_test_count_events (user_data, "TLS ← NewSessionTicket") > 0;
-}
-
 /* A client of ours and a listener of ours, TLS 1.3 and TLS 1.2 (@data),
  * the client trusting the listener's certificate by a CA file: the first
  * connection is a full handshake that leaves a ticket with the client
@@ -432,7 +426,7 @@ test_resumption (gconstpointer data)
       /* a TLS 1.3 ticket goes with the server's first bytes */
       ss_test_send_ok (connection, "hi\n", 3);
       if (version == SS_TLS_VERSION_1_3)
-        ss_test_wait_until (has_ticket, client, PEER_TIMEOUT_MS);
+        ss_test_wait_event (client, "TLS ← NewSessionTicket");
       ss_test_wait_bytes_in (client, 3);
       g_assert_cmpint (ss_tls_session_get_resumed (ss_socket_get_tls_session (client)), ==, expect_resumed);
       g_assert_cmpint (ss_tls_session_get_resumed (ss_socket_get_tls_session (connection)), ==, expect_resumed);

@@ -100,20 +100,6 @@ test_client (void)
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
 
-typedef struct
-{
-  SsSocket   *socket;
-  const char *needle;
-} EventWait;
-
-static gboolean
-has_event (gpointer user_data)
-{
-  EventWait *wait = user_data;
-
-  return ss_test_count_events (wait->socket, wait->needle) > 0;
-}
-
 /* Sockscope the server, on an accepted connection with the certificate
  * made for the run: the python3 client sends its ClientHello as soon as
  * it reads "OK", before Start TLS is pressed; the log says what it is,
@@ -131,7 +117,7 @@ test_accepted (void)
   g_autoptr(GError) error = NULL;
   SsSocket *listener;
   SsSocket *connection;
-  EventWait wait;
+  SsTestEventWait wait;
 
   if (python == NULL)
     return;
@@ -149,8 +135,8 @@ test_accepted (void)
   ss_test_send_ok (connection, "OK\n", 3);
 
   /* its ClientHello, read as plaintext */
-  wait = (EventWait) { connection, "The peer started a TLS handshake" };
-  ss_test_peer_wait (client, has_event, &wait, PEER_TIMEOUT_MS, "the ClientHello");
+  wait = (SsTestEventWait) { connection, "The peer started a TLS handshake" };
+  ss_test_peer_wait (client, ss_test_has_event, &wait, PEER_TIMEOUT_MS, "the ClientHello");
   g_assert_true (ss_socket_start_tls (connection, config, TRUE, NULL, &error));
   g_assert_no_error (error);
   ss_test_peer_wait (client, ss_test_tls_settled, connection, PEER_TIMEOUT_MS, "the handshake");
