@@ -20,6 +20,7 @@
 #include "ss-reply-rule.h"
 #include "ss-test-process.h"
 #include "ss-test-socket.h"
+#include "ss-test-toxic.h"
 
 typedef struct
 {
@@ -105,23 +106,6 @@ send_held (Fixture    *f,
   ss_test_wait_until (held_reached, &wait, SS_TEST_TIMEOUT_MS);
 }
 
-static gboolean
-has_event (gpointer user_data)
-{
-  gpointer *args = user_data;
-
-  return ss_test_count_events (args[0], args[1]) > 0;
-}
-
-static void
-wait_event (SsSocket   *socket,
-            const char *needle)
-{
-  gpointer args[] = { socket, (gpointer) needle };
-
-  ss_test_wait_until (has_event, args, SS_TEST_TIMEOUT_MS);
-}
-
 /* Forward a later item, edit it, drop an earlier one: what reaches the
  * server is always in the order it came. */
 static void
@@ -149,8 +133,8 @@ test_hold_edit_drop_order (void)
   ss_test_raw_expect_nothing (f.server);
   g_assert_cmpuint (n_held (&f), ==, 3);
   g_assert_cmpuint (ss_held_item_get_decision (two), ==, SS_HELD_FORWARD);
-  wait_event (f.leg, "forwarded once the 1 item held before it goes");
-  wait_event (f.leg, "edited: “two;” → “TWO”");
+  ss_test_wait_event (f.leg, "forwarded once the 1 item held before it goes");
+  ss_test_wait_event (f.leg, "edited: “two;” → “TWO”");
 
   /* dropping the first lets the second go; the third stays */
   g_object_ref (three);
@@ -159,13 +143,13 @@ test_hold_edit_drop_order (void)
   ss_test_raw_expect_nothing (f.server);
   g_assert_cmpuint (n_held (&f), ==, 1);
   g_assert_true (held_at (&f, 0) == three);
-  wait_event (f.leg, "dropped 4 bytes");
+  ss_test_wait_event (f.leg, "dropped 4 bytes");
 
   ss_relay_intercept_forward (f.intercept, three, NULL);
   g_object_unref (three);
   ss_test_raw_expect (f.server, "three;");
   g_assert_cmpuint (n_held (&f), ==, 0);
-  wait_event (f.leg, "forwarded 6 bytes");
+  ss_test_wait_event (f.leg, "forwarded 6 bytes");
 
   /* hold is still on */
   send_held (&f, f.client, "four;");
@@ -175,7 +159,7 @@ test_hold_edit_drop_order (void)
    * says it was not forwarded */
   ss_socket_close (f.leg);
   g_assert_cmpuint (n_held (&f), ==, 0);
-  wait_event (f.leg, "The pair closed with 1 item held, client → server: its 5 bytes were not forwarded");
+  ss_test_wait_event (f.leg, "The pair closed with 1 item held, client → server: its 5 bytes were not forwarded");
   fixture_close (&f);
 }
 
@@ -188,7 +172,7 @@ test_forward_all_and_hold_off (void)
   fixture_open (&f);
   ss_relay_intercept_set_hold (f.intercept, SS_INTERCEPT_UPSTREAM, TRUE);
   ss_relay_intercept_set_hold (f.intercept, SS_INTERCEPT_DOWNSTREAM, TRUE);
-  wait_event (f.relay, "Holding client → server");
+  ss_test_wait_event (f.relay, "Holding client → server");
   send_held (&f, f.client, "a1;");
   send_held (&f, f.server, "b1;");
   send_held (&f, f.client, "a2;");
@@ -202,7 +186,7 @@ test_forward_all_and_hold_off (void)
   ss_test_raw_expect (f.server, "a1;a2;a3;");
   ss_test_raw_expect (f.client, "b1;b2;");
   g_assert_cmpuint (n_held (&f), ==, 0);
-  wait_event (f.leg, "Forwarded every held item, client → server: 3 items, 9 bytes");
+  ss_test_wait_event (f.leg, "Forwarded every held item, client → server: 3 items, 9 bytes");
   g_assert_true (ss_relay_intercept_get_hold (f.intercept, SS_INTERCEPT_UPSTREAM));
 
   /* still holding; hold off for one direction releases only that one */
@@ -213,7 +197,7 @@ test_forward_all_and_hold_off (void)
   ss_test_raw_expect (f.server, "a4;a5;");
   ss_test_raw_expect_nothing (f.client);
   g_assert_cmpuint (n_held (&f), ==, 1);
-  wait_event (f.relay, "No longer holding client → server");
+  ss_test_wait_event (f.relay, "No longer holding client → server");
 
   /* not held: straight through */
   ss_test_raw_send_all (f.client, "a6;", 3, SS_TEST_TIMEOUT_MS);
@@ -364,8 +348,8 @@ test_inject (void)
   g_assert_no_error (error);
   ss_test_raw_expect (f.client, "hello client");
   ss_test_raw_expect_nothing (f.server);
-  wait_event (f.leg, "Injected to the server: “hello server”");
-  wait_event (f.leg, "Injected to the client: “hello client”");
+  ss_test_wait_event (f.leg, "Injected to the server: “hello server”");
+  ss_test_wait_event (f.leg, "Injected to the client: “hello client”");
 
   /* injected bytes do not wait behind held items, which stay held */
   ss_relay_intercept_set_hold (f.intercept, SS_INTERCEPT_DOWNSTREAM, TRUE);
@@ -419,7 +403,7 @@ test_rewrite_rules (void)
   add_rule (f.intercept, SS_INTERCEPT_UPSTREAM, SS_MATCH_EXACT, SS_ENCODING_TEXT, "PING", "PONG");
   round_trip (f.client, f.server, "PING", "PONG");
   round_trip (f.client, f.server, "PING!", "PING!");
-  wait_event (f.leg, "Rewrite rule 1 (exactly “PING”), client → server: “PING” → “PONG”");
+  ss_test_wait_event (f.leg, "Rewrite rule 1 (exactly “PING”), client → server: “PING” → “PONG”");
   g_list_store_remove_all (upstream);
 
   /* contains: every occurrence */
@@ -436,7 +420,7 @@ test_rewrite_rules (void)
   add_rule (f.intercept, SS_INTERCEPT_UPSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_HEX, "00 ff", "--");
   ss_test_raw_send_all (f.client, "a\0\xff" "b\0\xff", 6, SS_TEST_TIMEOUT_MS);
   ss_test_raw_expect (f.server, "a--b--");
-  wait_event (f.leg, "(contains hex “00 ff”), client → server: “a\\0\\xffb\\0\\xff” → “a--b--”");
+  ss_test_wait_event (f.leg, "(contains hex “00 ff”), client → server: “a\\0\\xffb\\0\\xff” → “a--b--”");
   g_list_store_remove_all (upstream);
 
   /* regex: each match, with its groups; rules run one after another */
@@ -445,8 +429,8 @@ test_rewrite_rules (void)
   add_rule (f.intercept, SS_INTERCEPT_UPSTREAM, SS_MATCH_REGEX, SS_ENCODING_TEXT,
             "(?<key>\\w+)=(\\d)\\d*", "${key}:$2");
   round_trip (f.client, f.server, "id=42&id=7;", "user:4&user:7;");
-  wait_event (f.leg, "Rewrite rule 1 (matches /id=(\\d+)/), client → server: “id=42&id=7;” → “user=42&user=7;”");
-  wait_event (f.leg, "Rewrite rule 2");
+  ss_test_wait_event (f.leg, "Rewrite rule 1 (matches /id=(\\d+)/), client → server: “id=42&id=7;” → “user=42&user=7;”");
+  ss_test_wait_event (f.leg, "Rewrite rule 2");
   {
     g_autoptr(SsReplyRule) first = g_list_model_get_item (G_LIST_MODEL (upstream), 0);
 
@@ -456,7 +440,7 @@ test_rewrite_rules (void)
   /* the other direction has rules of its own; a disabled rule is skipped */
   add_rule (f.intercept, SS_INTERCEPT_DOWNSTREAM, SS_MATCH_CONTAINS, SS_ENCODING_ESCAPED, "\\r\\n", "\n");
   round_trip (f.server, f.client, "a\r\nb\r\n", "a\nb\n");
-  wait_event (f.leg, "server → client: “a\\r\\nb\\r\\n” → “a\\nb\\n”");
+  ss_test_wait_event (f.leg, "server → client: “a\\r\\nb\\r\\n” → “a\\nb\\n”");
   {
     g_autoptr(SsReplyRule) rule = g_list_model_get_item (G_LIST_MODEL (ss_relay_intercept_get_rules (f.intercept, SS_INTERCEPT_DOWNSTREAM)), 0);
 
@@ -563,7 +547,7 @@ test_udp (void)
   /* the answer is rewritten on its way back */
   ss_test_raw_sendto (target, upstream_port, "pong 2");
   expect_datagram (client, "PONG #2", NULL);
-  wait_event (upstream, "Rewrite rule 1 (matches /^pong (\\d+)$/), server → client: “pong 2” → “PONG #2”");
+  ss_test_wait_event (upstream, "Rewrite rule 1 (matches /^pong (\\d+)$/), server → client: “pong 2” → “PONG #2”");
 
   /* inject to either side */
   g_assert_true (ss_socket_relay_inject (upstream, SS_INTERCEPT_DOWNSTREAM, hello, &error));
@@ -682,11 +666,38 @@ test_rewrite_python (void)
   ss_test_finalize_session (session, relay, NULL);
 }
 
+/* The whole pipeline of a direction: what is held goes through the
+ * relay's faults once released, in order, and an end waits for them. With
+ * limit_data 6 (set on the running pair), "abc;" and "def;" held, then
+ * Forward All: the server gets exactly "abc;de", then its end. */
+static void
+test_held_then_faults (void)
+{
+  Fixture f = { 0 };
+  SsToxicSpec spec = ss_toxic_test_spec ("limit_data bytes 6");
+  g_autoptr(GBytes) received = NULL;
+
+  fixture_open (&f);
+  ss_socket_set_relay_faults (f.relay, SS_TOXIC_UPSTREAM, &spec, 1);
+  ss_test_wait_event (f.leg, "faults changed");
+  ss_relay_intercept_set_hold (f.intercept, SS_INTERCEPT_UPSTREAM, TRUE);
+  send_held (&f, f.client, "abc;");
+  send_held (&f, f.client, "def;");
+  ss_test_raw_expect_nothing (f.server);
+
+  ss_relay_intercept_forward_all (f.intercept);
+  received = ss_test_raw_recv (f.server, 0, TRUE, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (received, NULL), g_bytes_get_size (received), "abc;de", 6);
+  ss_test_wait_event (f.leg, "closed after");
+  fixture_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/relay-intercept/held-then-faults", test_held_then_faults);
   g_test_add_func ("/relay-intercept/hold-edit-drop-order", test_hold_edit_drop_order);
   g_test_add_func ("/relay-intercept/forward-all-and-hold-off", test_forward_all_and_hold_off);
   g_test_add_func ("/relay-intercept/backpressure-while-held", test_backpressure_while_held);
