@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -493,6 +494,109 @@ test_resumption_openssl (void)
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
 
+/* GnuTLS's own command-line peers (Debian's gnutls-bin): gnutls-cli
+ * against tls-listen:, verifying the saved certificate by name; its line
+ * arrives decrypted and its end is a close_notify. */
+static void
+test_gnutls_cli (void)
+{
+  g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SsSocket) listener = NULL;
+  g_autofree char *pem_path = g_build_filename (ss_test_tls_dir, "server-gnutls.pem", NULL);
+  g_autofree char *cli = g_find_program_in_path ("gnutls-cli");
+  g_autofree char *port = NULL;
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(GOutputStream) input = NULL;
+  SsSocket *connection;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("gnutls-cli is not installed (Debian: gnutls-bin)");
+      return;
+    }
+  listener = ss_test_open_spec (session, "tls-listen:127.0.0.1:0", &error);
+  g_assert_no_error (error);
+  ss_test_tls_save_listener_pem (listener, pem_path);
+  port = g_strdup_printf ("%u", ss_test_tls_port_of (listener));
+  client = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                               (const char *const []) { cli, "--x509cafile", pem_path,
+                                                        "--sni-hostname", "localhost",
+                                                        "--verify-hostname", "localhost",
+                                                        "-p", port, "127.0.0.1", NULL });
+  input = g_object_ref (g_subprocess_get_stdin_pipe (client));
+  ss_test_peer_wait (client, ss_test_tls_has_connection, listener, PEER_TIMEOUT_MS, "gnutls-cli's connection");
+  connection = ss_test_connection_at (listener, 0);
+  ss_test_wait_until (ss_test_tls_settled, connection, PEER_TIMEOUT_MS);
+  g_assert_cmpint (ss_tls_session_get_state (ss_socket_get_tls_session (connection)), ==, SS_TLS_STATE_ESTABLISHED);
+  {
+    g_autofree char *sni = ss_tls_session_dup_servername (ss_socket_get_tls_session (connection));
+    g_assert_cmpstr (sni, ==, "localhost");
+  }
+  g_assert_true (g_output_stream_write_all (input, "hello\n", 6, NULL, NULL, &error));
+  g_assert_no_error (error);
+  ss_test_wait_bytes_in (connection, 6);
+  ss_test_assert_payload (connection, SS_TRAFFIC_RECEIVED, "hello\n", 6);
+  g_output_stream_close (input, NULL, NULL);
+  ss_test_peer_wait_exit_ok (client, PEER_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_tls_peer_closed, connection, PEER_TIMEOUT_MS);
+  ss_test_assert_event (connection, "close_notify: the peer ended the TLS session cleanly");
+  ss_test_tls_finish_listener (g_steal_pointer (&session), g_steal_pointer (&listener), pem_path);
+}
+
+static gboolean
+accepts_connections (gpointer user_data)
+{
+  guint16 port = GPOINTER_TO_UINT (user_data);
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (port),
+                            .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  gboolean ok = connect (fd, (struct sockaddr *) &to, sizeof to) == 0;
+
+  close (fd);
+  return ok;
+}
+
+/* tls: against gnutls-serv --echo with a certificate the test makes,
+ * trusted by a CA file: verified, and the line comes back. */
+static void
+test_gnutls_serv (void)
+{
+  g_autoptr(SsSession) session = ss_session_new ();
+  g_autoptr(SsTlsConfig) config = ss_tls_config_new ();
+  g_autoptr(Cert) cert = ss_test_tls_make_cert ("gnutls-peer", "localhost", -DAY, DAY, NULL, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *serv = g_find_program_in_path ("gnutls-serv");
+  g_autofree char *port = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(SsSocket) client = NULL;
+  guint16 port_number;
+
+  if (serv == NULL)
+    {
+      g_test_skip ("gnutls-serv is not installed (Debian: gnutls-bin)");
+      return;
+    }
+  port_number = ss_test_free_port (AF_INET);
+  port = g_strdup_printf ("%u", port_number);
+  server = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                               (const char *const []) { serv, "--echo", "--x509certfile", cert->cert_path,
+                                                        "--x509keyfile", cert->key_path, "-p", port, NULL });
+  ss_test_peer_wait (server, accepts_connections, GUINT_TO_POINTER (port_number), PEER_TIMEOUT_MS,
+                     "gnutls-serv listening");
+  g_assert_true (ss_tls_config_set_cafile (config, cert->cert_path, &error));
+  client = g_object_ref (ss_test_tls_client (session, config, "localhost", port));
+  g_assert_cmpint (ss_tls_session_get_state (ss_socket_get_tls_session (client)), ==, SS_TLS_STATE_ESTABLISHED);
+  ss_test_assert_event (client, "The peer's certificate is valid for localhost");
+  ss_test_send_ok (client, "ping\n", 5);
+  ss_test_wait_bytes_in (client, 5);
+  ss_test_assert_payload (client, SS_TRAFFIC_RECEIVED, "ping\n", 5);
+  ss_socket_close (client);
+  g_subprocess_force_exit (server);
+  g_clear_object (&client);
+  ss_test_finalize_session (g_steal_pointer (&session), NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -509,6 +613,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tls/resumption/openssl", test_resumption_openssl);
   g_test_add_func ("/tls/openssl-client", test_openssl_client);
   g_test_add_func ("/tls/keylog-tshark", test_keylog_tshark);
+  g_test_add_func ("/tls/gnutls-cli", test_gnutls_cli);
+  g_test_add_func ("/tls/gnutls-serv", test_gnutls_serv);
   status = g_test_run ();
   g_rmdir (ss_test_tls_dir);
   g_free (ss_test_tls_dir);
