@@ -91,7 +91,7 @@ test_spelling (void)
   assert_parses ("latency 1 toxicity .1", SS_TOXIC_LATENCY, 1, 0, 0, 0.1, "latency 1 toxicity 0.1");
   assert_parses ("latency 1 toxicity 100%", SS_TOXIC_LATENCY, 1, 0, 0, 1.0, "latency 1");
   assert_parses ("latency 1 toxicity 0.333333333333333314829616256247",
-                 SS_TOXIC_LATENCY, 1, 0, 0, 1.0 / 3.0, "latency 1 toxicity 0.33333333333333331");
+                 SS_TOXIC_LATENCY, 1, 0, 0, 1.0 / 3.0, "latency 1 toxicity 0.3333333333333333");
   /* the bare value then the same setting by name is twice */
   assert_refused ("latency 250 latency 300", "latency is given twice", NULL);
 }

@@ -482,11 +482,20 @@ static void
 append_double (GString *out,
                double   value)
 {
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  /* plain decimals, as parse_toxicity() reads them ("%g" would write
+   * 2.09e-08 for a tiny one), with the fewest digits that read back as
+   * the same number; a value in [0, 1] needs at most ~340 */
+  char buffer[400];
 
-  g_ascii_formatd (buffer, sizeof buffer, "%.15g", value);
-  if (g_ascii_strtod (buffer, NULL) != value)
-    g_ascii_formatd (buffer, sizeof buffer, "%.17g", value);
+  for (int digits = 0; digits < 345; digits++)
+    {
+      char format[16];
+
+      g_snprintf (format, sizeof format, "%%.%df", digits);
+      g_ascii_formatd (buffer, sizeof buffer, format, value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        break;
+    }
   g_string_append (out, buffer);
 }
 
