@@ -53,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,7 +75,7 @@
 
 /* BenchResult.values: [0] is the RSS before; from PAGE, the listener's
  * page's BenchPageTimes */
-enum { CLIENT_S = 1, TICK_GAP_MS, TIMER_GAP_MS, BACKLOG_BEFORE, OVERFLOWS, PAGE };
+enum { CLIENT_S = 1, TICK_GAP_MS, TIMER_GAP_MS, BACKLOG_BEFORE, OVERFLOWS, MAIN_CPU_S, PAGE };
 G_STATIC_ASSERT (PAGE + BENCH_PAGE_N_VALUES <= G_N_ELEMENTS (((BenchResult *) NULL)->values));
 
 typedef struct
@@ -297,6 +298,18 @@ max_backlog (void)
 /* ------------------------------------------------------------------ */
 
 /* accept4() and recv() on an epoll set, every line read */
+/* The main thread's CPU time: what the window spent, whatever else the
+ * machine ran meanwhile (the wall time also counts waiting for a core). */
+static double
+thread_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_THREAD, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 static void
 run_reference (gconstpointer  data,
                BenchResult   *result)
@@ -308,7 +321,7 @@ run_reference (gconstpointer  data,
   guint accepted = 0;
   guint64 received = 0;
   guint16 port;
-  double start;
+  double start, main_cpu;
   int listener = bench_loopback_socket (SOCK_STREAM | SOCK_NONBLOCK, config->backlog, &port);
   int epfd = epoll_create1 (EPOLL_CLOEXEC);
   Client client = client_start (config, port, client_fds);
@@ -321,6 +334,7 @@ run_reference (gconstpointer  data,
    * program's listener on a busy machine could add to it) */
   result->values[OVERFLOWS] = (double) ss_test_listen_overflows ();
   start = bench_now ();
+  main_cpu = thread_cpu_seconds ();
   client_go (&client);
   while ((accepted < config->n_connections || received < config->n_bytes) &&
          bench_now () < start + TIME_LIMIT)
@@ -358,6 +372,7 @@ run_reference (gconstpointer  data,
         }
     }
   result->seconds = bench_now () - start;
+  result->values[MAIN_CPU_S] = thread_cpu_seconds () - main_cpu;
   result->values[OVERFLOWS] = (double) ss_test_listen_overflows () - result->values[OVERFLOWS];
   result->maxrss_kib = bench_vm_hwm_kib ();
   result->count = accepted;
@@ -451,7 +466,7 @@ run_window (gconstpointer  data,
   Client client;
   int fd, backlog;
   guint limit_id, check_id;
-  double start;
+  double start, main_cpu;
 
   if (!bench_window_open (&bench, result))
     return;
@@ -480,6 +495,7 @@ run_window (gconstpointer  data,
   client = client_start (config, ss_test_port_of (ss_socket_get_local_address (bench.listener)),
                          client_fds);
   start = bench_now ();
+  main_cpu = thread_cpu_seconds ();
   bench_gaps_start (&gaps);
   limit_id = g_timeout_add_seconds (TIME_LIMIT, time_limit_cb, &watch);
   check_id = g_timeout_add (5, check_cb, &watch);
@@ -488,6 +504,7 @@ run_window (gconstpointer  data,
   while (!watch.done && !watch.timed_out)
     g_main_context_iteration (NULL, TRUE);
   result->seconds = bench_now () - start;
+  result->values[MAIN_CPU_S] = thread_cpu_seconds () - main_cpu;
   result->values[OVERFLOWS] = (double) ss_test_listen_overflows () - result->values[OVERFLOWS];
   if (!watch.timed_out)
     g_source_remove (limit_id);
@@ -526,6 +543,7 @@ print_run (const char        *name,
           " (client done in %.3f s, %.0f SYNs dropped)  peak RSS %ld MiB",
           name, result->count, result->bytes, result->seconds, result->values[CLIENT_S],
           result->values[OVERFLOWS], result->maxrss_kib / 1024);
+  printf ("  main thread CPU %.3f s", result->values[MAIN_CPU_S]);
   if (g_str_equal (name, "window"))
     printf ("  backlog %.0f before  max gap: frame clock %.1f ms, timer %.1f ms",
             result->values[BACKLOG_BEFORE], result->values[TICK_GAP_MS],
@@ -550,6 +568,8 @@ run_shape (Config *config,
   g_autofree double *gap = g_new0 (double, rounds);
   g_autofree double *rss = g_new0 (double, rounds);
   g_autofree double *overflows = g_new0 (double, rounds);
+  g_autofree double *reference_cpu = g_new0 (double, rounds);
+  g_autofree double *window_cpu = g_new0 (double, rounds);
   g_autofree BenchPageTimes *page = g_new0 (BenchPageTimes, rounds);
   gboolean all_ok = TRUE;
   double ratio_median, gap_max, rss_max;
@@ -567,10 +587,12 @@ run_shape (Config *config,
 
       bench_run_print (run_reference, config, "reference", print_run, &result);
       reference[i] = result.ok ? result.seconds : G_MAXDOUBLE;
+      reference_cpu[i] = result.values[MAIN_CPU_S];
       all_ok &= result.ok;
 
       bench_run_print (run_window, config, "window", print_run, &result);
       window[i] = result.ok ? result.seconds : G_MAXDOUBLE;
+      window_cpu[i] = result.values[MAIN_CPU_S];
       gap[i] = MAX (result.values[TICK_GAP_MS], result.values[TIMER_GAP_MS]);
       rss[i] = result.maxrss_kib / 1024.0;
       overflows[i] = result.values[OVERFLOWS];
@@ -588,6 +610,8 @@ run_shape (Config *config,
   bench_print_spread (", window", window, rounds, "%.3f s");
   ratio_median = bench_median (ratio, rounds);
   bench_print_spread (", ratio", ratio, rounds, "%.2f");
+  bench_print_spread (", main thread CPU: reference", reference_cpu, rounds, "%.3f s");
+  bench_print_spread (", window", window_cpu, rounds, "%.3f s");
   bench_print_spread (", peak RSS", rss, rounds, "%.0f MiB");
   bench_print_spread (", max main-loop gap", gap, rounds, "%.1f ms");
   bench_print_spread (", SYNs dropped (window)", overflows, rounds, "%.0f");

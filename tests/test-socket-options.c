@@ -101,6 +101,12 @@ test_dual_stack (void)
   ss_test_wait_connections (listener, 1);
   connection = ss_test_connection_at (listener, 0);
   g_assert_true (g_str_has_prefix (ss_socket_get_peer_address (connection), "[::ffff:127.0.0.1]:"));
+  /* a wildcard listener's connection is at the address the client reached */
+  {
+    g_autofree char *local = g_strdup_printf ("[::ffff:127.0.0.1]:%u", port);
+
+    g_assert_cmpstr (ss_socket_get_local_address (connection), ==, local);
+  }
   close (client);
 }
 

@@ -112,6 +112,49 @@ test_appends_show (void)
   ss_test_mirror_clear (&mirror);
 }
 
+/* After a change of a flood's size, the next one waits longer than the
+ * rate alone makes it (here half an hour), though tokens are left. */
+static void
+test_flood_pauses (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
+  g_autoptr(SsThrottledModel) model = NULL;
+  GListModel *models[2];
+  SsTestMirror mirror;
+
+  /* past the first rows, which show in steps of their own */
+  for (guint i = 0; i < 300; i++)
+    append (store);
+  model = ss_throttled_model_new_full (g_object_ref (G_LIST_MODEL (store)), SLOW_RATE, BURST);
+  models[0] = G_LIST_MODEL (model);
+  models[1] = G_LIST_MODEL (store);
+  ss_test_mirror_init (&mirror, model);
+
+  /* a small change shows, as it did before any flood */
+  append (store);
+  ss_test_wait_until (shows_all, models, SS_TEST_TIMEOUT_MS);
+  /* the flood shows in one change */
+  {
+    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < 1000; i++)
+      g_ptr_array_add (items, g_object_new (G_TYPE_OBJECT, NULL));
+    g_list_store_splice (store, 301, 0, items->pdata, items->len);
+  }
+  ss_test_wait_until (shows_all, models, SS_TEST_TIMEOUT_MS);
+  g_assert_cmpuint (g_list_model_get_n_items (models[0]), ==, 1301);
+  assert_mirrors (&mirror, store);
+
+  /* the next waits, with BURST - 2 tokens left */
+  append (store);
+  ss_test_iterate_for (100);
+  g_assert_cmpuint (g_list_model_get_n_items (models[0]), ==, 1301);
+  ss_throttled_model_flush (model);
+  g_assert_cmpuint (g_list_model_get_n_items (models[0]), ==, 1302);
+  assert_mirrors (&mirror, store);
+  ss_test_mirror_clear (&mirror);
+}
+
 static void
 count_added_cb (GListModel *model,
                 guint       position,
@@ -246,6 +289,7 @@ main (int   argc,
 
   g_test_add_func ("/throttled-model/appends", test_appends);
   g_test_add_func ("/throttled-model/appends-show", test_appends_show);
+  g_test_add_func ("/throttled-model/flood-pauses", test_flood_pauses);
   g_test_add_func ("/throttled-model/other-changes", test_other_changes);
   g_test_add_func ("/throttled-model/first-rows-in-steps", test_first_rows_in_steps);
 

@@ -47,8 +47,9 @@ adopt (SsSocket                      *self,
   python = g_strdup_printf ("conn%d, addr = %s.accept()", fd, name);
   ss_socket_record (self, "accept4", args, python, fd, 0, NULL);
 
-  connection = ss_socket_new_for_fd (self->calls, fd, self->family, self->type,
-                                     self->protocol, SS_SOCKET_CONNECTED);
+  connection = ss_socket_new_for_fd_unnamed (self->calls, fd, self->family, self->type,
+                                             self->protocol, SS_SOCKET_CONNECTED);
+  ss_socket_set_accepted_addresses (connection, self, peer);
   ss_socket_set_listener (connection, self);
   connection->accepted = TRUE;
   connection->close_on_peer_close = self->close_on_peer_close;

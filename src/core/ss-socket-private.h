@@ -86,6 +86,9 @@ struct _SsSocket
 
   char          *local_address;
   char          *peer_address;
+  /* bound to one address, not a wildcard: what its accepted connections
+   * are at too */
+  gboolean       local_is_specific;
 
   SsPollerWatch *watch;
   SsAcceptQueue *accept_queue;  /* while listening and accepting automatically */
@@ -223,6 +226,15 @@ SsSocket *ss_socket_new_for_fd        (SsCallLog     *calls,
 void      ss_socket_set_state         (SsSocket      *self,
                                        SsSocketState  state);
 void      ss_socket_update_addresses  (SsSocket      *self);
+void      ss_socket_set_accepted_addresses (SsSocket *self,
+                                            SsSocket *listener,
+                                            const char *peer);
+SsSocket *ss_socket_new_for_fd_unnamed (SsCallLog    *calls,
+                                        int           fd,
+                                        int           family,
+                                        int           type,
+                                        int           protocol,
+                                        SsSocketState state);
 gboolean  ss_socket_check_open        (SsSocket      *self,
                                        const char    *call,
                                        GError       **error);

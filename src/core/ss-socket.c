@@ -173,6 +173,22 @@ ss_socket_new_for_fd (SsCallLog     *calls,
                       int            protocol,
                       SsSocketState  state)
 {
+  SsSocket *self = ss_socket_new_for_fd_unnamed (calls, fd, family, type, protocol, state);
+
+  ss_socket_update_addresses (self);
+  return self;
+}
+
+/* The same, its addresses not yet asked for (see
+ * ss_socket_set_accepted_addresses()). */
+SsSocket *
+ss_socket_new_for_fd_unnamed (SsCallLog     *calls,
+                              int            fd,
+                              int            family,
+                              int            type,
+                              int            protocol,
+                              SsSocketState  state)
+{
   SsSocket *self = g_object_new (SS_TYPE_SOCKET, NULL);
 
   self->calls = calls ? g_object_ref (calls) : ss_call_log_new ();
@@ -187,7 +203,6 @@ ss_socket_new_for_fd (SsCallLog     *calls,
   if (!ss_socket_is_stream (self))
     setsockopt (fd, SOL_SOCKET, SO_RXQ_OVFL, &(int) { 1 }, sizeof (int));
   ss_socket_io_start (self);
-  ss_socket_update_addresses (self);
   return self;
 }
 
@@ -286,6 +301,35 @@ is_unbound_address (const struct sockaddr_storage *storage,
   return len <= sizeof (sa_family_t);
 }
 
+/* An address the kernel gives every connection a listener accepts as
+ * their own local address: any but a wildcard (0.0.0.0, ::). */
+static gboolean
+is_specific_address (const struct sockaddr_storage *storage,
+                     socklen_t                      len)
+{
+  if (storage->ss_family == AF_INET)
+    return ((const struct sockaddr_in *) storage)->sin_addr.s_addr != htonl (INADDR_ANY);
+  if (storage->ss_family == AF_INET6)
+    return !IN6_IS_ADDR_UNSPECIFIED (&((const struct sockaddr_in6 *) storage)->sin6_addr);
+  return len > sizeof (sa_family_t);
+}
+
+/* getsockname(), as the window shows it; NULL when unbound */
+static char *
+dup_local_address (SsSocket *self)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = sizeof storage;
+  g_autoptr(SsAddress) address = NULL;
+
+  if (getsockname (self->fd, (struct sockaddr *) &storage, &len) != 0 ||
+      is_unbound_address (&storage, len))
+    return NULL;
+  self->local_is_specific = is_specific_address (&storage, len);
+  address = ss_address_new ((struct sockaddr *) &storage, len);
+  return ss_address_to_string (address);
+}
+
 /* getsockname() and getpeername(): the kernel's word, after every call that
  * may change them (port 0 becomes a real port at bind). */
 void
@@ -293,19 +337,12 @@ ss_socket_update_addresses (SsSocket *self)
 {
   struct sockaddr_storage storage;
   socklen_t len;
-  char *local = NULL, *peer = NULL;
+  char *local, *peer = NULL;
 
   if (self->state == SS_SOCKET_CLOSED)
     return;
 
-  len = sizeof storage;
-  if (getsockname (self->fd, (struct sockaddr *) &storage, &len) == 0 &&
-      !is_unbound_address (&storage, len))
-    {
-      g_autoptr(SsAddress) address = ss_address_new ((struct sockaddr *) &storage, len);
-      local = ss_address_to_string (address);
-    }
-
+  local = dup_local_address (self);
   len = sizeof storage;
   if (getpeername (self->fd, (struct sockaddr *) &storage, &len) == 0)
     {
@@ -315,6 +352,22 @@ ss_socket_update_addresses (SsSocket *self)
 
   set_string_property (self, &self->local_address, local, SS_SOCKET_PROP_LOCAL_ADDRESS);
   set_string_property (self, &self->peer_address, peer, SS_SOCKET_PROP_PEER_ADDRESS);
+}
+
+/* The addresses of a connection @listener accepted, from @peer (accept4()
+ * gave it): its local address is the listener's unless that is a
+ * wildcard, so a burst of connections costs no getpeername() at all, and
+ * no getsockname() on a listener bound to one address. */
+void
+ss_socket_set_accepted_addresses (SsSocket   *self,
+                                  SsSocket   *listener,
+                                  const char *peer)
+{
+  char *local = listener->local_is_specific ? g_strdup (listener->local_address)
+                                            : dup_local_address (self);
+
+  set_string_property (self, &self->local_address, local, SS_SOCKET_PROP_LOCAL_ADDRESS);
+  set_string_property (self, &self->peer_address, g_strdup (peer), SS_SOCKET_PROP_PEER_ADDRESS);
 }
 
 /* Records the call, and turns a failure into @error. */

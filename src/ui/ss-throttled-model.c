@@ -30,6 +30,14 @@
 #define FILL_ROWS      256
 #define FILL_STEP      24
 #define FILL_DELAY_MS  16
+/* A change of more rows than anyone reads in a glance is a flood: the
+ * next one waits as long as FLOOD_CHANGES would (half a second at 4 a
+ * second). Each change rebinds all the rows a list keeps, 200 of them,
+ * and 10,000 connections in a second made the window spend as much on
+ * the listener's log as on the connections; at the flood's pace nobody
+ * reads the rows in between. */
+#define FLOOD_ROWS     256
+#define FLOOD_CHANGES  2
 
 struct _SsThrottledModel
 {
@@ -41,6 +49,7 @@ struct _SsThrottledModel
   guint        n_items;
   SsRateLimit  limit;
   guint        publish_id;
+  gint64       calm_after;  /* monotonic µs: after a flood's change, the next waits until then */
   /* appends wait until released: for a list nobody sees */
   gboolean     held;
 };
@@ -112,6 +121,8 @@ publish (SsThrottledModel *self,
       n_items = before + FILL_STEP;
       self->publish_id = publish_later (self, FILL_DELAY_MS, FILL_DELAY_MS);
     }
+  else if (n_items - before > FLOOD_ROWS)
+    self->calm_after = g_get_monotonic_time () + (gint64) (FLOOD_CHANGES * G_USEC_PER_SEC / self->limit.rate);
   self->n_items = n_items;
   g_list_model_items_changed (G_LIST_MODEL (self), before, 0, n_items - before);
 }
@@ -138,6 +149,7 @@ publish_soon (SsThrottledModel *self)
    * of their own, not part of whatever made the change: accepting a burst
    * of connections has a time budget per turn. */
   delay = ss_rate_limit_take (&self->limit, FALSE);
+  delay = MAX (delay, (guint) (MAX (self->calm_after - g_get_monotonic_time (), 0) / 1000));
   if (delay == 0 && g_list_model_get_n_items (self->model) - self->n_items <= AT_ONCE)
     publish (self, TRUE);
   else
