@@ -7,24 +7,12 @@
 
 #include "config.h"
 
-#include <stdlib.h>
-#include <sys/mman.h>
-
 #include "ss-message-log-private.h"
-
-/* Pages of lengths come one a slab while the index is small; past this
- * many, from slabs of 2 MiB the kernel may back with a huge page (asked
- * with MADV_HUGEPAGE): a flood of short lines (64 bytes each, the framing
- * benchmark) otherwise takes a page fault every 2,048 lines, which cost a
- * third as much as finding them. */
-#define SLAB_PAGES  32
-#define SLAB_BYTES  ((gsize) SLAB_PAGES * LENGTH_PAGE_SIZE * sizeof (guint16))
 
 void
 ss_message_log_init_index (SsMessageLog *self)
 {
-  self->lengths = g_ptr_array_new ();
-  self->slabs = g_ptr_array_new_with_free_func (free);
+  self->lengths = g_ptr_array_new_with_free_func (g_free);
   self->runs = g_ptr_array_new_with_free_func (g_free);
   self->special = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 }
@@ -35,10 +23,6 @@ clear_index (SsMessageLog *self,
              gboolean      destroy)
 {
   g_ptr_array_set_size (self->lengths, 0);
-  g_ptr_array_set_size (self->slabs, 0);
-  self->slab_next = NULL;
-  self->slab_left = 0;
-  self->slab_bytes = 0;
   g_ptr_array_set_size (self->runs, 0);
   g_hash_table_remove_all (self->special);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
@@ -48,7 +32,6 @@ clear_index (SsMessageLog *self,
   if (destroy)
     {
       g_clear_pointer (&self->lengths, g_ptr_array_unref);
-      g_clear_pointer (&self->slabs, g_ptr_array_unref);
       g_clear_pointer (&self->runs, g_ptr_array_unref);
       g_clear_pointer (&self->special, g_hash_table_unref);
     }
@@ -70,9 +53,9 @@ ss_message_log_destroy_index (SsMessageLog *self)
 guint64
 ss_message_log_index_memory (SsMessageLog *self)
 {
-  guint64 bytes = self->slab_bytes +
+  guint64 bytes = (guint64) self->lengths->len * LENGTH_PAGE_SIZE * sizeof (guint16) +
                   (guint64) self->runs->len * RUN_PAGE_SIZE * sizeof (Run) +
-                  (guint64) (self->lengths->len + self->slabs->len + self->runs->len) * sizeof (gpointer);
+                  (guint64) (self->lengths->len + self->runs->len) * sizeof (gpointer);
 
   /* a hash table node: the key, the value, the hash, and the Special */
   bytes += (guint64) g_hash_table_size (self->special) * (2 * sizeof (gpointer) + sizeof (guint) + sizeof (Special));
@@ -200,38 +183,6 @@ get_flags (SsMessageLog *self,
   return flags;
 }
 
-static guint16 *
-new_length_page (SsMessageLog *self)
-{
-  gsize page_bytes = LENGTH_PAGE_SIZE * sizeof (guint16);
-  guint16 *page;
-
-  if (self->slab_left == 0)
-    {
-      gpointer slab = NULL;
-      gsize size = page_bytes;
-
-      if (self->lengths->len >= SLAB_PAGES && posix_memalign (&slab, SLAB_BYTES, SLAB_BYTES) == 0)
-        {
-          size = SLAB_BYTES;
-#ifdef MADV_HUGEPAGE
-          /* a hint: without it, 4 KiB pages */
-          madvise (slab, SLAB_BYTES, MADV_HUGEPAGE);
-#endif
-        }
-      else
-        slab = g_malloc (page_bytes);
-      g_ptr_array_add (self->slabs, slab);
-      self->slab_next = slab;
-      self->slab_left = size / page_bytes;
-      self->slab_bytes += size;
-    }
-  page = (guint16 *) self->slab_next;
-  self->slab_next += page_bytes;
-  self->slab_left--;
-  return page;
-}
-
 /**
  * ss_message_log_append:
  * @flags: #SsMessageFlags but the kind, which is @record's
@@ -263,7 +214,7 @@ ss_message_log_append (SsMessageLog *self,
     }
   if ((position & (LENGTH_PAGE_SIZE - 1)) == 0)
     {
-      g_ptr_array_add (self->lengths, new_length_page (self));
+      g_ptr_array_add (self->lengths, g_new (guint16, LENGTH_PAGE_SIZE));
       if (self->checks != NULL)
         g_ptr_array_add (self->checks, g_new0 (guint8, LENGTH_PAGE_SIZE));
     }

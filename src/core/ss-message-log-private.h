@@ -73,11 +73,7 @@ struct _SsMessageLog
   SsFramerSpec  spec;
   GArray       *streams;      /* of Stream, by source * 2 + kind */
 
-  GPtrArray    *lengths;      /* pages of LENGTH_PAGE_SIZE guint16, cut from slabs */
-  GPtrArray    *slabs;        /* what owns the pages of lengths */
-  guint8       *slab_next;    /* the next page in the last slab */
-  guint         slab_left;    /* pages left there */
-  guint64       slab_bytes;
+  GPtrArray    *lengths;      /* pages of LENGTH_PAGE_SIZE guint16 */
   GPtrArray    *runs;         /* pages of RUN_PAGE_SIZE Run */
   guint         n_runs;
   guint64       run_end;      /* where the last message ends in the last run's record */
