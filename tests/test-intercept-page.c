@@ -13,11 +13,14 @@
 #include <unistd.h>
 
 #include "ss-composer.h"
+#include "ss-framing-box.h"
 #include "ss-held-edit-dialog.h"
 #include "ss-intercept-panel.h"
 #include "ss-reply-rule-row.h"
 #include "ss-reply-rules-panel.h"
+#include "ss-test-socket.h"
 #include "ss-test-window.h"
+#include "ss-traffic-view.h"
 
 typedef struct
 {
@@ -359,6 +362,55 @@ test_rewrite_and_inject (SsTestWindow  *f,
   relay_close (&r);
 }
 
+/* The relay's framing, chosen on its page as on a socket's, is what its
+ * rewrite rules see: "a c" and "at\n" in two reads are one message, which
+ * a rule containing "a cat" rewrites. */
+static void
+test_rewrite_messages (SsTestWindow  *f,
+                       gconstpointer  data)
+{
+  Relay r = { 0 };
+  SsReplyRulesPanel *rules;
+  GtkListBoxRow *row;
+  gpointer view;
+  g_autoptr(SsSocket) leg = NULL;
+
+  relay_open (&r, f);
+  leg = g_list_model_get_item (ss_socket_get_connections (r.relay), 0);
+  view = ss_test_page_child (r.page, "traffic_view");
+  g_assert_true (gtk_widget_activate_action (view, "traffic.messages", NULL));
+  gtk_drop_down_set_selected (ss_test_template_child (ss_test_template_child (view, SS_TYPE_TRAFFIC_VIEW, "framing_box"),
+                                                      SS_TYPE_FRAMING_BOX, "mode_dropdown"),
+                              SS_FRAMING_DELIMITER);
+  g_signal_emit_by_name (ss_test_template_child (ss_test_template_child (view, SS_TYPE_TRAFFIC_VIEW, "framing_box"),
+                                                 SS_TYPE_FRAMING_BOX, "apply_button"), "clicked");
+  g_assert_nonnull (ss_socket_get_framing (r.relay));
+  g_assert_cmpint (ss_socket_get_framing (leg)->mode, ==, SS_FRAMING_DELIMITER);
+
+  rules = panel_child (&r, "upstream_rules_panel");
+  {
+    g_autoptr(GPtrArray) expanders = g_ptr_array_new ();
+
+    ss_test_collect_widgets (GTK_WIDGET (r.panel), is_expander, NULL, expanders);
+    gtk_expander_set_expanded (g_ptr_array_index (expanders, 0), TRUE);
+  }
+  ss_test_wait_until (ss_test_widget_mapped, rules, SS_TEST_TIMEOUT_MS);
+  g_signal_emit_by_name (ss_test_template_child (rules, SS_TYPE_REPLY_RULES_PANEL, "add_button"), "clicked");
+  row = gtk_list_box_get_row_at_index (ss_test_template_child (rules, SS_TYPE_REPLY_RULES_PANEL, "rules_list"), 0);
+  gtk_editable_set_text (ss_test_template_child (row, SS_TYPE_REPLY_RULE_ROW, "pattern_entry"), "a cat");
+  gtk_editable_set_text (ss_test_template_child (row, SS_TYPE_REPLY_RULE_ROW, "reply_entry"), "a dog");
+  gtk_switch_set_active (ss_test_template_child (row, SS_TYPE_REPLY_RULE_ROW, "enabled_switch"), TRUE);
+
+  ss_test_raw_send_all (r.client, "a c", 3, SS_TEST_TIMEOUT_MS);
+  ss_test_wait_bytes_in (leg, 3);
+  /* the start of a message waits for its end */
+  ss_test_raw_expect_nothing (r.server);
+  ss_test_raw_send_all (r.client, "at\n", 3, SS_TEST_TIMEOUT_MS);
+  ss_test_raw_expect (r.server, "a dog\n");
+  ss_test_wait_event (leg, "Rewrite rule 1 (contains “a cat”), client → server: “a cat\\n” → “a dog\\n”");
+  relay_close (&r);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,6 +420,7 @@ main (int   argc,
   ss_test_window_init (&argc, &argv);
   ss_test_window_add ("/intercept-page/hold-edit-drop-forward", test_hold_edit_drop_forward);
   ss_test_window_add ("/intercept-page/rewrite-and-inject", test_rewrite_and_inject);
+  ss_test_window_add ("/intercept-page/rewrite-messages", test_rewrite_messages);
   status = g_test_run ();
   ss_test_window_shutdown ();
   return status;

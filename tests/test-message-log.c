@@ -254,7 +254,8 @@ test_idle_messages (void)
 
 /* A random stream of short and long lines, in random chunks: the
  * messages are its lines, whatever the chunking (a one-byte delimiter
- * takes the log's own path for whole lines, a longer one the framer's) */
+ * takes the log's own path for whole lines, a block of 64 bytes at a
+ * time, a longer one the framer's) */
 static void
 test_random_chunkings (void)
 {
@@ -264,7 +265,8 @@ test_random_chunkings (void)
     {
       g_autoptr(SsTrafficLog) log = ss_traffic_log_new ();
       g_autoptr(SsMessageLog) messages = NULL;
-      gsize len = g_rand_int_range (rand, 1, 40000);
+      /* the first rounds long enough for pages of lengths to fill */
+      gsize len = g_rand_int_range (rand, 1, round < 4 ? 400000 : 40000);
       g_autofree guint8 *data = g_malloc (len);
       gsize at = 0, start = 0;
       guint n = 0;
@@ -333,6 +335,21 @@ test_index_cost (void)
     assert_message (G_LIST_MODEL (messages), i, SS_TRAFFIC_RECEIVED, "x\n", 0);
   assert_message (G_LIST_MODEL (messages), n - 1, SS_TRAFFIC_RECEIVED, "x\n", 0);
   g_test_message ("lines: %.2f bytes a message", (double) ss_message_log_get_memory (messages) / n);
+  g_assert_cmpuint (ss_message_log_get_memory (messages), <=, 2 * n + 64 * 1024);
+
+  /* past a million (40 pages of lengths, the fast path's room checked
+   * at each page's end): every message reads the same */
+  for (guint i = 0; i < 30; i++)
+    ss_traffic_log_append (log, SS_TRAFFIC_RECEIVED, chunk, 65536);
+  ss_traffic_log_flush (log);
+  n = ss_message_log_get_count (messages, SS_TRAFFIC_RECEIVED);
+  g_assert_cmpuint (n, ==, 40 * 32768);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (messages)), ==, n);
+  for (guint i = 32 * 32768 - 3; i < 32 * 32768 + 3; i++)
+    assert_message (G_LIST_MODEL (messages), i, SS_TRAFFIC_RECEIVED, "x\n", 0);
+  for (guint i = 0; i < n; i += 40009)
+    assert_message (G_LIST_MODEL (messages), i, SS_TRAFFIC_RECEIVED, "x\n", 0);
+  assert_message (G_LIST_MODEL (messages), n - 1, SS_TRAFFIC_RECEIVED, "x\n", 0);
   g_assert_cmpuint (ss_message_log_get_memory (messages), <=, 2 * n + 64 * 1024);
 
   /* one message a chunk, the two directions in turn: a run each */

@@ -418,17 +418,21 @@ test_verify_checksum (SsTestWindow  *f,
   ss_test_conn_close (&conn);
 }
 
+/* The framing kept first, for @key; *verify: its checksum ("" none) */
 static char *
-first_kept_framing (const char **key)
+first_kept_framing (const char  *key,
+                    char       **verify)
 {
   g_autoptr(GSettings) settings = g_settings_new ("io.github.sockscope.Sockscope");
   g_autoptr(GVariant) kept = g_settings_get_value (settings, "framings");
-  const char *name, *text;
+  const char *name, *text, *checksum;
 
   if (g_variant_n_children (kept) == 0)
     return NULL;
-  g_variant_get_child (kept, 0, "(&s&s)", &name, &text);
-  g_assert_cmpstr (name, ==, *key);
+  g_variant_get_child (kept, 0, "(&s&s&s)", &name, &text, &checksum);
+  g_assert_cmpstr (name, ==, key);
+  if (verify != NULL)
+    *verify = g_strdup (checksum);
   return g_strdup (text);
 }
 
@@ -445,15 +449,13 @@ test_kept_for_address (SsTestWindow  *f,
   g_autoptr(GBytes) reply = NULL;
   g_autofree char *key = NULL;
   g_autofree char *kept = NULL;
-  const char *key_ref;
   guint16 port;
   SsTestConn conn;
 
   conn.listener = ss_test_raw_listener (AF_INET, 0, &port);
   key = g_strdup_printf ("stream connect 127.0.0.1:%u", port);
-  key_ref = key;
   g_settings_set_value (settings, "framings",
-                        g_variant_new_parsed ("[(%s, 'delimiter:\\\\n'), ('stream listen 127.0.0.1:1', 'fixed:2')]", key));
+                        g_variant_new_parsed ("[(%s, 'delimiter:\\\\n', ''), ('stream listen 127.0.0.1:1', 'fixed:2', '')]", key));
   conn.page = ss_test_new_tcp_page (f, &conn.socket);
   /* nothing is kept for a socket with no address yet */
   g_assert_null (ss_socket_get_framing (conn.socket));
@@ -475,7 +477,7 @@ test_kept_for_address (SsTestWindow  *f,
   choose_framing (&conn, SS_FRAMING_FIXED);
   gtk_spin_button_set_value (box_child (&conn, "fixed_spin"), 4);
   apply (&conn);
-  kept = first_kept_framing (&key_ref);
+  kept = first_kept_framing (key, NULL);
   g_assert_cmpstr (kept, ==, "fixed:4");
   g_assert_cmpint (ss_socket_get_framing (conn.socket)->mode, ==, SS_FRAMING_FIXED);
   g_clear_pointer (&kept, g_free);
@@ -494,6 +496,78 @@ test_kept_for_address (SsTestWindow  *f,
   ss_test_conn_close (&conn);
 }
 
+static gboolean
+has_two_rows (gpointer user_data)
+{
+  return g_list_model_get_n_items (ss_test_sidebar_model (user_data)) >= 2;
+}
+
+/* The checksum messages are verified with is kept with the framing: a
+ * new page for the same address shows it and verifies with it at once */
+static void
+test_verify_kept (SsTestWindow  *f,
+                  gconstpointer  data)
+{
+  g_autoptr(SsChecksum) crc = ss_checksum_parse ("crc16-modbus,from=1", NULL);
+  g_autoptr(SsChecksum) shown = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *kept_verify = NULL;
+  g_autofree char *crc_text = ss_checksum_to_string (crc);
+  SsTestConn conn, again;
+  guint events;
+
+  g_assert_nonnull (crc);
+  ss_test_conn_open (f, &conn);
+  key = g_strdup_printf ("stream connect %s", ss_socket_get_peer_address (conn.socket));
+  /* the delimiter as it is: "\n" */
+  choose_framing (&conn, SS_FRAMING_DELIMITER);
+  ss_checksum_chooser_set_checksum (box_child (&conn, "verify_chooser"), crc);
+  apply (&conn);
+  kept = first_kept_framing (key, &kept_verify);
+  g_assert_cmpstr (kept, ==, "delimiter:\\n");
+  g_assert_cmpstr (kept_verify, ==, crc_text);
+
+  /* a new page at the same address (the popover's entry, focused when
+   * it opened, lets its focus go first) */
+  gtk_window_set_focus (GTK_WINDOW (f->window), NULL);
+  again.listener = conn.listener;
+  ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
+  ss_test_wait_until (has_two_rows, f, SS_TEST_TIMEOUT_MS);
+  again.socket = ss_test_sidebar_socket (f, 1, NULL);
+  again.page = ss_test_wait_page (f, again.socket);
+  again.peer = ss_test_page_connect (again.page, conn.listener);
+  g_assert_nonnull (ss_traffic_view_get_verify (ss_test_conn_view (&again)));
+  g_assert_true (ss_checksum_equal (ss_traffic_view_get_verify (ss_test_conn_view (&again)), crc));
+  shown = ss_checksum_chooser_dup_checksum (box_child (&again, "verify_chooser"), NULL);
+  g_assert_true (ss_checksum_equal (shown, crc));
+  events = n_rows (&again);
+  /* CRC-16/MODBUS of "123456789" is 0x4b37, sent low byte first; the
+   * first byte is outside the range */
+  peer_says (&again, "#123456789\x37\x4b\n");
+  peer_says (&again, "#123456789\x4b\x37\n");
+  wait_row (&again, events + 1, "#123456789\x4b\x37\n");
+  {
+    SsMessageLog *messages = ss_traffic_view_get_messages (ss_test_conn_view (&again));
+
+    g_assert_cmpuint (ss_message_log_get_flags (messages, events) & (SS_MESSAGE_GOOD | SS_MESSAGE_BAD), ==, SS_MESSAGE_GOOD);
+    g_assert_cmpuint (ss_message_log_get_flags (messages, events + 1) & (SS_MESSAGE_GOOD | SS_MESSAGE_BAD), ==, SS_MESSAGE_BAD);
+  }
+
+  /* none chosen: none kept */
+  choose_framing (&again, SS_FRAMING_DELIMITER);
+  ss_checksum_chooser_set_checksum (box_child (&again, "verify_chooser"), NULL);
+  apply (&again);
+  g_clear_pointer (&kept, g_free);
+  g_clear_pointer (&kept_verify, g_free);
+  kept = first_kept_framing (key, &kept_verify);
+  g_assert_cmpstr (kept_verify, ==, "");
+  g_assert_null (ss_traffic_view_get_verify (ss_test_conn_view (&again)));
+  linger (f);
+  g_assert_no_errno (close (again.peer));
+  ss_test_conn_close (&conn);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -507,6 +581,7 @@ main (int   argc,
   ss_test_window_add ("/messages-view/hex-and-text", test_hex_and_text);
   ss_test_window_add ("/messages-view/verify-checksum", test_verify_checksum);
   ss_test_window_add ("/messages-view/kept-for-address", test_kept_for_address);
+  ss_test_window_add ("/messages-view/verify-kept", test_verify_kept);
   status = g_test_run ();
   ss_test_window_shutdown ();
   return status;

@@ -537,6 +537,9 @@ test_run_missing_payload (void)
   g_assert_cmpint (ss_sequence_run_get_step_status (run, 1), ==, SS_STEP_FAILED);
   g_assert_cmpstr (ss_sequence_run_get_step_message (run, 1), ==,
                    "failed: there is no saved payload named “NOPE”");
+  /* the device's "OK\n" to INIT read first: closing with it unread
+   * would reset the connection, and the device would fail */
+  ss_test_wait_bytes_in (bench.client, 3);
   received = bench_clear (&bench);
   g_assert_cmpstr (received, ==, "INIT");
 }

@@ -213,6 +213,25 @@ add_lines (SsMessageLog *self,
                        (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 (block + 2), needle)) << 32 |
                        (guint64) (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 (block + 3), needle)) << 48;
 
+        if (mask == 0)
+          continue;
+        /* room for the block's lines (64 at most) and a first line short
+         * enough are checked once, not at each line: the lines after the
+         * first are shorter than the block */
+        if (G_LIKELY (at + __builtin_ctzll (mask) + 1 - start < fast_limit && page_end - next >= 64))
+          {
+            do
+              {
+                gsize end = at + __builtin_ctzll (mask) + 1;
+
+                *next++ = end - start;
+                start = end;
+                lines++;
+                mask &= mask - 1;
+              }
+            while (mask != 0);
+            continue;
+          }
         while (mask != 0)
           {
             gsize end = at + __builtin_ctzll (mask) + 1;

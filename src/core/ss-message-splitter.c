@@ -68,6 +68,16 @@ ss_message_splitter_get_pending (SsMessageSplitter *self)
   return ss_framer_get_pending (self->framer);
 }
 
+/* The bytes of the message still growing, themselves: valid until the
+ * splitter is fed, reset or freed */
+const guint8 *
+ss_message_splitter_peek_pending (SsMessageSplitter *self,
+                                  gsize             *len)
+{
+  *len = self->pending->len;
+  return self->pending->data;
+}
+
 /* Back to the start of a message, what was read of one forgotten: after
  * a gap in what is known of the stream */
 void

@@ -39,6 +39,8 @@ gboolean            ss_message_splitter_close_idle (SsMessageSplitter  *self,
                                                     gpointer            user_data);
 void                ss_message_splitter_reset      (SsMessageSplitter  *self);
 guint64             ss_message_splitter_get_pending (SsMessageSplitter *self);
+const guint8       *ss_message_splitter_peek_pending (SsMessageSplitter *self,
+                                                     gsize             *len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsMessageSplitter, ss_message_splitter_free)
 

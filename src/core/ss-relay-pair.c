@@ -123,6 +123,9 @@ start_stages (SsRelayPair *self)
                                              label, stage_forward_cb, stage_settled_cb, self);
   self->downstream.stage = ss_relay_stage_new (intercept, SS_INTERCEPT_DOWNSTREAM, self->client->traffic,
                                                label, stage_forward_cb, stage_settled_cb, self);
+  /* the rewrite rules see messages as the relay's framing cuts them */
+  ss_relay_stage_follow_framing (self->upstream.stage, self->client);
+  ss_relay_stage_follow_framing (self->downstream.stage, self->client);
 }
 
 /* Bytes of the person's: @direction says which leg gets them, after
@@ -471,6 +474,8 @@ ss_relay_pair_peer_closed (SsRelayPair *self,
   SsRelayDirection *direction = direction_from (self, leg);
 
   direction->from_ended = TRUE;
+  /* a message still growing will not end: it goes before the end */
+  ss_relay_stage_end (direction->stage);
   end_when_released (self, direction);
 }
 

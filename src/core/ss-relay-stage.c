@@ -10,6 +10,14 @@
  * order never changes: an item forwarded while older ones still wait is
  * marked and goes when they have gone. What leaves goes to the pair's
  * forward function, behind which the fault chain sits.
+ *
+ * A stream pair's stage follows its relay's framing (the one the relay's
+ * page sets, as a socket's page does for its auto-reply rules): the rules
+ * then match whole messages, as auto-reply rules do. A message spanning
+ * reads waits here until it ends, counted as held; two in one read are
+ * matched one by one, each its own held item. Without rules the bytes go
+ * as they come and the splitter only follows the stream, so rules added
+ * later find the messages where the message log shows them.
  */
 #define G_LOG_DOMAIN "sockscope-core"
 
@@ -19,12 +27,19 @@
 #include <inttypes.h>
 
 #include "ss-escape.h"
+#include "ss-message-splitter.h"
+#include "ss-relay-pair.h"
 #include "ss-relay-stage.h"
 #include "ss-reply-rule.h"
 #include "ss-traffic-log.h"
 
 /* How many bytes of a chunk a log line shows before and after a change. */
 #define SHOWN_BYTES 256
+
+/* The longest message that waits to be matched whole: the framer ends one
+ * there (as the message log caps one at its budget), so what waits stays
+ * below the direction's limit and reading goes on. */
+#define MAX_MESSAGE (SS_RELAY_PAIR_MAX_BUFFERED / 4)
 
 struct _SsRelayStage
 {
@@ -37,6 +52,13 @@ struct _SsRelayStage
   gpointer              user_data;
   GQueue                held;        /* of SsHeldItem, oldest first */
   gsize                 held_bytes;
+
+  /* rules on whole messages, with the relay's framing */
+  SsSocket             *framing_from; /* whose framing: the pair's client leg; not owned */
+  SsMessageSplitter    *splitter;
+  gsize                 passed;       /* bytes of its growing message already let go */
+  guint                 idle_id;
+  gboolean              stopped;
 };
 
 /**
@@ -84,6 +106,25 @@ ss_relay_stage_stop (SsRelayStage *self)
 
   if (self == NULL)
     return;
+  self->stopped = TRUE;
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+  if (self->splitter != NULL)
+    {
+      gsize len;
+      guint64 waiting;
+
+      ss_message_splitter_peek_pending (self->splitter, &len);
+      waiting = len - self->passed;
+      g_clear_pointer (&self->splitter, ss_message_splitter_free);
+      self->passed = 0;
+      if (waiting > 0)
+        ss_traffic_log_append_event (self->log,
+                                     g_dngettext (GETTEXT_PACKAGE,
+                                                  "The pair closed inside a message, %s: its %" PRIu64 " byte so far was not forwarded",
+                                                  "The pair closed inside a message, %s: its %" PRIu64 " bytes so far were not forwarded",
+                                                  waiting),
+                                     ss_intercept_direction_name (self->direction), waiting);
+    }
   n_bytes = self->held_bytes;
   while ((item = g_queue_pop_head (&self->held)) != NULL)
     {
@@ -194,11 +235,213 @@ hold (SsRelayStage *self,
                                (guint64) g_bytes_get_size (bytes));
 }
 
+/* What the stage lets go: held while the relay holds this direction */
+static void
+pass_on (SsRelayStage *self,
+         GBytes       *bytes,
+         gboolean      holding)
+{
+  if (holding)
+    hold (self, bytes);
+  else if (g_bytes_get_size (bytes) > 0)
+    self->forward (self->user_data, self, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static guint
+n_rules (SsRelayStage *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (ss_relay_intercept_get_rules (self->intercept,
+                                                                               self->direction)));
+}
+
+/**
+ * ss_relay_stage_follow_framing:
+ * @socket: (transfer none): whose framing (ss_socket_get_framing()) the
+ *   rules see: a stream pair's client leg, whose framing is its relay's;
+ *   it outlives the stage
+ *
+ * Rewrite rules then match whole messages. Not for datagrams: a datagram
+ * is one already, and two must not become one.
+ */
+void
+ss_relay_stage_follow_framing (SsRelayStage *self,
+                               SsSocket     *socket)
+{
+  if (self != NULL)
+    self->framing_from = socket;
+}
+
+/* The growing message's bytes not let go yet go now, as they are: its
+ * start is gone then, so it can no longer be matched whole.
+ * Returns: how many went */
+static gsize
+let_growing_go (SsRelayStage *self,
+                gboolean      holding)
+{
+  g_autoptr(GBytes) rest = NULL;
+  const guint8 *data;
+  gsize len;
+
+  data = ss_message_splitter_peek_pending (self->splitter, &len);
+  if (len <= self->passed)
+    return 0;
+  rest = g_bytes_new (data + self->passed, len - self->passed);
+  self->passed = len;
+  pass_on (self, rest, holding);
+  return g_bytes_get_size (rest);
+}
+
+/* The splitter for the framing the rules see now, or NULL: made anew
+ * when the person chose another, what its growing message held going on
+ * as it was. */
+static SsMessageSplitter *
+get_splitter (SsRelayStage *self,
+              gboolean      holding)
+{
+  const SsFramerSpec *spec = NULL;
+
+  if (self->framing_from != NULL && !self->stopped)
+    spec = ss_socket_get_framing (self->framing_from);
+  if (self->splitter != NULL && spec != NULL &&
+      ss_framer_spec_equal (spec, ss_message_splitter_get_spec (self->splitter)))
+    return self->splitter;
+  if (self->splitter != NULL)
+    {
+      let_growing_go (self, holding);
+      g_clear_handle_id (&self->idle_id, g_source_remove);
+      g_clear_pointer (&self->splitter, ss_message_splitter_free);
+      self->passed = 0;
+    }
+  if (spec != NULL && !self->stopped)
+    self->splitter = ss_message_splitter_new (spec, MAX_MESSAGE);
+  return self->splitter;
+}
+
+static void
+collect_cb (const guint8 *data,
+            gsize         len,
+            gpointer      user_data)
+{
+  g_ptr_array_add (user_data, g_bytes_new (data, len));
+}
+
+/* Messages that ended, in order, acted on once the splitter is done with
+ * them (what is forwarded may stop the stage). The first one's start went
+ * already when @passed is not 0 (it began before there were rules): the
+ * rest goes as it is. */
+static void
+pass_messages (SsRelayStage *self,
+               GPtrArray    *ended,
+               gsize         passed,
+               gboolean      holding)
+{
+  for (guint i = 0; i < ended->len && !self->stopped; i++)
+    {
+      GBytes *message = g_ptr_array_index (ended, i);
+      gsize len = g_bytes_get_size (message);
+
+      if (i == 0 && passed > 0)
+        {
+          g_autoptr(GBytes) rest = NULL;
+
+          if (len <= passed)
+            continue;
+          rest = g_bytes_new_from_bytes (message, passed, len - passed);
+          pass_on (self, rest, holding);
+        }
+      else
+        {
+          g_autoptr(GBytes) rewritten = rewrite (self, message);
+
+          pass_on (self, rewritten, holding);
+        }
+    }
+}
+
+static gboolean idle_cb (gpointer user_data);
+
+/* An idle gap ends a message only when nothing more comes */
+static void
+watch_idle (SsRelayStage *self)
+{
+  const SsFramerSpec *spec;
+  gsize len;
+
+  if (self->splitter == NULL || self->idle_id != 0)
+    return;
+  spec = ss_message_splitter_get_spec (self->splitter);
+  ss_message_splitter_peek_pending (self->splitter, &len);
+  if (spec->mode == SS_FRAMING_IDLE && len > self->passed)
+    self->idle_id = g_timeout_add (MAX (spec->idle_ms, 1), idle_cb, self);
+}
+
+static gboolean
+idle_cb (gpointer user_data)
+{
+  SsRelayStage *self = user_data;
+  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  gsize passed = self->passed;
+
+  self->idle_id = 0;
+  if (self->splitter == NULL)
+    return G_SOURCE_REMOVE;
+  if (!ss_message_splitter_close_idle (self->splitter, g_get_monotonic_time (), collect_cb, ended))
+    {
+      watch_idle (self);
+      return G_SOURCE_REMOVE;
+    }
+  self->passed = 0;
+  pass_messages (self, ended, passed, ss_relay_intercept_get_hold (self->intercept, self->direction));
+  ss_traffic_log_flush_soon (self->log);
+  /* what waited has gone: the reading side may read again */
+  self->settled (self->user_data, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+take_framed (SsRelayStage      *self,
+             SsMessageSplitter *splitter,
+             const guint8      *data,
+             gsize              len,
+             gboolean           holding)
+{
+  g_autoptr(GPtrArray) ended = NULL;
+  gsize passed;
+
+  if (n_rules (self) == 0)
+    {
+      /* the rules were taken off while a message grew: it goes first */
+      let_growing_go (self, holding);
+      if (self->stopped)
+        return;
+      ss_message_splitter_feed (splitter, g_get_monotonic_time (), data, len, NULL, NULL);
+      ss_message_splitter_peek_pending (splitter, &self->passed);
+      if (holding)
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new (data, len);
+
+          hold (self, bytes);
+        }
+      else
+        self->forward (self->user_data, self, data, len);
+      return;
+    }
+
+  ended = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  passed = self->passed;
+  ss_message_splitter_feed (splitter, g_get_monotonic_time (), data, len, collect_cb, ended);
+  if (ended->len > 0)
+    self->passed = 0;
+  pass_messages (self, ended, passed, holding);
+  watch_idle (self);
+}
+
 /**
  * ss_relay_stage_take:
  * @data: one chunk read from the leg this direction starts at
  *
- * Rewrites the chunk, then holds it or lets it through.
+ * Rewrites the chunk (or the messages it ends, with a framing), then
+ * holds it or lets it through.
  */
 void
 ss_relay_stage_take (SsRelayStage *self,
@@ -206,13 +449,17 @@ ss_relay_stage_take (SsRelayStage *self,
                      gsize         len)
 {
   g_autoptr(GBytes) bytes = NULL;
+  SsMessageSplitter *splitter;
   gboolean holding;
 
   holding = ss_relay_intercept_get_hold (self->intercept, self->direction);
+  if (self->framing_from != NULL && (splitter = get_splitter (self, holding)) != NULL)
+    {
+      take_framed (self, splitter, data, len, holding);
+      return;
+    }
   /* the common case costs no copy */
-  if (!holding && g_queue_is_empty (&self->held) &&
-      g_list_model_get_n_items (G_LIST_MODEL (ss_relay_intercept_get_rules (self->intercept,
-                                                                            self->direction))) == 0)
+  if (!holding && g_queue_is_empty (&self->held) && n_rules (self) == 0)
     {
       self->forward (self->user_data, self, data, len);
       return;
@@ -225,17 +472,55 @@ ss_relay_stage_take (SsRelayStage *self,
     g_bytes_unref (bytes);
     bytes = g_steal_pointer (&rewritten);
   }
-  if (holding)
-    hold (self, bytes);
-  else if (g_bytes_get_size (bytes) > 0)
-    self->forward (self->user_data, self, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  pass_on (self, bytes, holding);
+}
+
+/**
+ * ss_relay_stage_end:
+ *
+ * The stream this direction reads ended: a message still growing will
+ * not end, and goes on as it is, not rewritten (the log says so), before
+ * the end.
+ */
+void
+ss_relay_stage_end (SsRelayStage *self)
+{
+  guint64 n;
+
+  if (self == NULL || self->splitter == NULL)
+    return;
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+  n = let_growing_go (self, ss_relay_intercept_get_hold (self->intercept, self->direction));
+  if (self->splitter == NULL)
+    return;
+  ss_message_splitter_reset (self->splitter);
+  self->passed = 0;
+  if (n == 0)
+    return;
+  ss_traffic_log_append_event (self->log,
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "The stream ended inside a message, %s: its last %" PRIu64 " byte went on as it was, not rewritten",
+                                            "The stream ended inside a message, %s: its last %" PRIu64 " bytes went on as they were, not rewritten",
+                                            n),
+                               ss_intercept_direction_name (self->direction), n);
+  ss_traffic_log_flush_soon (self->log);
 }
 
 /* Bytes waiting here, which count against the direction's limit. */
 gsize
 ss_relay_stage_get_held_bytes (SsRelayStage *self)
 {
-  return self != NULL ? self->held_bytes : 0;
+  gsize growing = 0;
+
+  if (self == NULL)
+    return 0;
+  /* a message growing until it can be matched whole waits here too */
+  if (self->splitter != NULL)
+    {
+      ss_message_splitter_peek_pending (self->splitter, &growing);
+      growing -= self->passed;
+    }
+  return self->held_bytes + growing;
 }
 
 /* Bytes of the person's own, sent on in this direction after what was

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ss-relay-intercept.h"
+#include "ss-socket.h"
 
 G_BEGIN_DECLS
 
@@ -28,9 +29,12 @@ SsRelayStage *ss_relay_stage_new            (SsRelayIntercept     *intercept,
                                              gpointer              user_data);
 void          ss_relay_stage_stop           (SsRelayStage         *self);
 void          ss_relay_stage_free           (SsRelayStage         *self);
+void          ss_relay_stage_follow_framing (SsRelayStage         *self,
+                                             SsSocket             *socket);
 void          ss_relay_stage_take           (SsRelayStage         *self,
                                              const guint8         *data,
                                              gsize                 len);
+void          ss_relay_stage_end            (SsRelayStage         *self);
 gsize         ss_relay_stage_get_held_bytes (SsRelayStage         *self);
 void          ss_relay_stage_inject         (SsRelayStage         *self,
                                              GBytes               *bytes);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "ss-message-expect.h"
 #include "ss-sequence-run.h"
 
 /* Nothing here waits: a wait is a main-loop timer, an expect step reads
@@ -22,8 +23,8 @@
  * the first step, since the run started): a reply that comes between a
  * send and the idle that begins the expect after it is the send's reply.
  * With a framing on the socket (the Messages popover), it waits for a
- * whole message that matches, each message tried alone, as the socket's
- * auto-reply rules do; without, for the bytes since to match.
+ * whole message that matches (ss-message-expect.c); without, for the
+ * bytes since to match.
  *
  * A round stops at its first step that times out or fails, and so does
  * the run: the later steps would act on a device in a state the sequence
@@ -55,9 +56,7 @@ struct _SsSequenceRun
   guint           cursor;      /* log entries already read */
   guint64         mark;        /* bytes received when the last step ended */
   GByteArray     *received;    /* since the expect step began */
-  gulong          message_handler;
-  GPtrArray      *messages_since; /* of GBytes: messages since the last step ended */
-  gboolean        by_message;  /* the expect step reads messages */
+  SsMessageExpect *expect;     /* whole messages, while running */
   SsReplyRule    *rule;
   gint64          step_start;
 };
@@ -130,7 +129,7 @@ end_step_work (SsSequenceRun *self)
   g_clear_signal_handler (&self->log_handler, self->log);
   g_clear_pointer (&self->received, g_byte_array_unref);
   g_clear_object (&self->rule);
-  self->by_message = FALSE;
+  ss_message_expect_cancel (self->expect);
 }
 
 static void
@@ -140,7 +139,7 @@ ss_sequence_run_dispose (GObject *object)
 
   end_step_work (self);
   g_clear_handle_id (&self->next_id, g_source_remove);
-  g_clear_signal_handler (&self->message_handler, self->socket);
+  g_clear_pointer (&self->expect, ss_message_expect_free);
   G_OBJECT_CLASS (ss_sequence_run_parent_class)->dispose (object);
 }
 
@@ -155,7 +154,6 @@ ss_sequence_run_finalize (GObject *object)
   g_clear_object (&self->library);
   g_array_unref (self->statuses);
   g_ptr_array_unref (self->messages);
-  g_ptr_array_unref (self->messages_since);
   G_OBJECT_CLASS (ss_sequence_run_parent_class)->finalize (object);
 }
 
@@ -222,7 +220,6 @@ ss_sequence_run_init (SsSequenceRun *self)
 {
   self->statuses = g_array_new (FALSE, TRUE, sizeof (SsStepStatus));
   self->messages = g_ptr_array_new_with_free_func (g_free);
-  self->messages_since = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 }
 
 /**
@@ -296,8 +293,7 @@ finish (SsSequenceRun *self,
 {
   end_step_work (self);
   g_clear_handle_id (&self->next_id, g_source_remove);
-  g_clear_signal_handler (&self->message_handler, self->socket);
-  g_ptr_array_set_size (self->messages_since, 0);
+  g_clear_pointer (&self->expect, ss_message_expect_free);
   self->running = FALSE;
   if (status == SS_STEP_OK)
     ss_traffic_log_append_event (self->log, _("Sequence %s: passed"), sequence_name (self));
@@ -334,7 +330,7 @@ end_step (SsSequenceRun *self,
   /* what arrives from now on may answer the next step, even before the
    * idle begins it: the poller's reads come first */
   self->mark = ss_traffic_log_get_bytes (self->log, SS_TRAFFIC_RECEIVED);
-  g_ptr_array_set_size (self->messages_since, 0);
+  ss_message_expect_mark (self->expect);
   self->step++;
   self->next_id = g_idle_add (next_cb, self);
 }
@@ -471,30 +467,11 @@ matched (SsSequenceRun *self,
                                                (guint) len, (guint) elapsed));
 }
 
-static gboolean
-message_matches (SsSequenceRun *self,
-                 GBytes        *message)
-{
-  g_autoptr(GBytes) reply = ss_reply_rule_match (self->rule, g_bytes_get_data (message, NULL),
-                                                 g_bytes_get_size (message));
-
-  return reply != NULL;
-}
-
-/* A whole message received: kept for the next expect step, or tried by
- * the one waiting */
 static void
-message_received_cb (SsSocket      *socket,
-                     GBytes        *message,
-                     SsSequenceRun *self)
+message_matched_cb (gsize    len,
+                    gpointer user_data)
 {
-  if (self->by_message && self->rule != NULL)
-    {
-      if (message_matches (self, message))
-        matched (self, g_bytes_get_size (message));
-      return;
-    }
-  g_ptr_array_add (self->messages_since, g_bytes_ref (message));
+  matched (user_data, len);
 }
 
 static void
@@ -504,17 +481,13 @@ expect_step (SsSequenceRun *self,
   if (ss_socket_get_framing (self->socket) != NULL)
     {
       g_autoptr(SsPayload) nothing = ss_payload_new (NULL, SS_ENCODING_TEXT, "", SS_LINE_ENDING_NONE);
+      gsize len;
 
       self->rule = ss_reply_rule_new (step->match, step->encoding, step->pattern, nothing);
-      self->by_message = TRUE;
-      self->timeout_id = g_timeout_add (step->ms, wait_done_cb, self);
-      for (guint i = 0; i < self->messages_since->len; i++)
-        if (message_matches (self, g_ptr_array_index (self->messages_since, i)))
-          {
-            matched (self, g_bytes_get_size (g_ptr_array_index (self->messages_since, i)));
-            return;
-          }
-      g_ptr_array_set_size (self->messages_since, 0);
+      if (ss_message_expect_begin (self->expect, self->rule, &len))
+        matched (self, len);
+      else
+        self->timeout_id = g_timeout_add (step->ms, wait_done_cb, self);
       return;
     }
 
@@ -630,10 +603,7 @@ ss_sequence_run_start (SsSequenceRun  *self,
 
   self->running = TRUE;
   self->mark = ss_traffic_log_get_bytes (self->log, SS_TRAFFIC_RECEIVED);
-  g_ptr_array_set_size (self->messages_since, 0);
-  if (self->message_handler == 0)
-    self->message_handler = g_signal_connect (self->socket, "message-received",
-                                              G_CALLBACK (message_received_cb), self);
+  self->expect = ss_message_expect_new (self->socket, message_matched_cb, self);
   self->rounds = rounds;
   self->round = 0;
   self->step = ss_sequence_get_n_steps (self->sequence);

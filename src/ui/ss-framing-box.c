@@ -191,6 +191,15 @@ ss_framing_box_dup_verify (SsFramingBox *self)
   return verify;
 }
 
+/* Shows @verify (NULL: none) as the checksum each message should end with */
+void
+ss_framing_box_set_verify (SsFramingBox     *self,
+                           const SsChecksum *verify)
+{
+  g_return_if_fail (SS_IS_FRAMING_BOX (self));
+  ss_checksum_chooser_set_checksum (self->verify_chooser, verify);
+}
+
 static void
 ss_framing_box_dispose (GObject *object)
 {

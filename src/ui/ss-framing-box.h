@@ -20,5 +20,7 @@ char *ss_framing_box_dup_spec_text (SsFramingBox       *self);
 void  ss_framing_box_set_spec      (SsFramingBox       *self,
                                     const SsFramerSpec *spec);
 SsChecksum *ss_framing_box_dup_verify (SsFramingBox    *self);
+void        ss_framing_box_set_verify (SsFramingBox     *self,
+                                       const SsChecksum *verify);
 
 G_END_DECLS

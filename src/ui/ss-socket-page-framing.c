@@ -62,47 +62,61 @@ dup_key (SsSocket *socket)
     }
 }
 
+/* @key's framing, and the checksum its messages are verified with
+ * (*verify NULL: none) */
 static gboolean
-lookup (SsSocketPage *self,
-        const char   *key,
-        SsFramerSpec *spec)
+lookup (SsSocketPage  *self,
+        const char    *key,
+        SsFramerSpec  *spec,
+        SsChecksum   **verify)
 {
   g_autoptr(GVariant) kept = g_settings_get_value (self->settings, "framings");
   GVariantIter iter;
-  const char *name, *text;
+  const char *name, *text, *checksum;
 
+  *verify = NULL;
   g_variant_iter_init (&iter, kept);
-  while (g_variant_iter_next (&iter, "(&s&s)", &name, &text))
+  while (g_variant_iter_next (&iter, "(&s&s&s)", &name, &text, &checksum))
     if (g_str_equal (name, key))
-      return ss_framer_spec_parse (text, spec, NULL) && spec->mode != SS_FRAMING_NONE;
+      {
+        if (!ss_framer_spec_parse (text, spec, NULL) || spec->mode == SS_FRAMING_NONE)
+          return FALSE;
+        /* one that cannot be read (a newer version's) is none */
+        if (checksum[0] != '\0')
+          *verify = ss_checksum_parse (checksum, NULL);
+        return TRUE;
+      }
   return FALSE;
 }
 
-/* @key's framing first, the others after it; none: @key forgotten */
+/* @key's framing (and checksum) first, the others after it; none: @key
+ * forgotten */
 static void
 store (SsSocketPage       *self,
        const char         *key,
-       const SsFramerSpec *spec)
+       const SsFramerSpec *spec,
+       const SsChecksum   *verify)
 {
   g_autoptr(GVariant) kept = g_settings_get_value (self->settings, "framings");
   g_autoptr(GVariant) old = NULL;
   GVariantBuilder builder;
   GVariantIter iter;
-  const char *name, *text;
+  const char *name, *text, *checksum;
   guint n = 0;
 
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
   if (spec->mode != SS_FRAMING_NONE)
     {
       g_autofree char *spec_text = ss_framer_spec_to_string (spec);
+      g_autofree char *verify_text = verify != NULL ? ss_checksum_to_string (verify) : NULL;
 
-      g_variant_builder_add (&builder, "(ss)", key, spec_text);
+      g_variant_builder_add (&builder, "(sss)", key, spec_text, verify_text != NULL ? verify_text : "");
       n++;
     }
   g_variant_iter_init (&iter, kept);
-  while (g_variant_iter_next (&iter, "(&s&s)", &name, &text))
+  while (g_variant_iter_next (&iter, "(&s&s&s)", &name, &text, &checksum))
     if (!g_str_equal (name, key) && n++ < MAX_KEPT)
-      g_variant_builder_add (&builder, "(ss)", name, text);
+      g_variant_builder_add (&builder, "(sss)", name, text, checksum);
   g_settings_set_value (self->settings, "framings", g_variant_builder_end (&builder));
 }
 
@@ -112,6 +126,7 @@ static void
 address_changed_cb (SsSocketPage *self)
 {
   g_autofree char *key = dup_key (self->socket);
+  g_autoptr(SsChecksum) verify = NULL;
   SsFramerSpec spec;
 
   if (key == NULL || self->settings == NULL || g_strcmp0 (key, self->framing_key) == 0)
@@ -119,9 +134,12 @@ address_changed_cb (SsSocketPage *self)
   g_free (self->framing_key);
   self->framing_key = g_steal_pointer (&key);
   if (self->framing_chosen)
-    store (self, self->framing_key, ss_traffic_view_get_framing (self->traffic_view));
-  else if (lookup (self, self->framing_key, &spec))
+    store (self, self->framing_key, ss_traffic_view_get_framing (self->traffic_view),
+           ss_traffic_view_get_verify (self->traffic_view));
+  else if (lookup (self, self->framing_key, &spec, &verify))
     {
+      /* before the framing: the messages are framed once, verified */
+      ss_traffic_view_set_verify (self->traffic_view, verify);
       ss_traffic_view_set_framing (self->traffic_view, &spec);
       ss_socket_set_framing (self->socket, &spec);
     }
@@ -135,7 +153,7 @@ framing_chosen_cb (SsSocketPage *self)
   self->framing_chosen = TRUE;
   ss_socket_set_framing (self->socket, spec);
   if (self->framing_key != NULL && self->settings != NULL)
-    store (self, self->framing_key, spec);
+    store (self, self->framing_key, spec, ss_traffic_view_get_verify (self->traffic_view));
 }
 
 void

@@ -176,6 +176,42 @@ ss_traffic_view_get_framing (SsTrafficView *self)
   return &self->framing;
 }
 
+/**
+ * ss_traffic_view_set_verify:
+ * @verify: (nullable): the checksum each message should end with
+ *
+ * Messages are marked good or bad by @verify, as if chosen in the
+ * Messages popover (with the framing shown).
+ */
+void
+ss_traffic_view_set_verify (SsTrafficView    *self,
+                            const SsChecksum *verify)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
+
+  if (verify != NULL && ss_checksum_is_none (verify))
+    verify = NULL;
+  if (verify == NULL ? self->verify == NULL
+                     : self->verify != NULL && ss_checksum_equal (verify, self->verify))
+    return;
+  g_clear_pointer (&self->verify, ss_checksum_free);
+  if (verify != NULL)
+    self->verify = ss_checksum_copy (verify);
+  ss_framing_box_set_verify (self->framing_box, verify);
+  if (self->framing.mode == SS_FRAMING_NONE)
+    return;
+  ss_traffic_view_frame (self);
+  ss_traffic_view_show_rows (self);
+}
+
+/* (nullable): the checksum each message is verified with */
+const SsChecksum *
+ss_traffic_view_get_verify (SsTrafficView *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
+  return self->verify;
+}
+
 static void
 framing_apply_cb (SsTrafficView *self,
                   const char    *text)

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "ss-checksum.h"
 #include "ss-framer.h"
 #include "ss-message-log.h"
 #include "ss-socket.h"
@@ -36,6 +37,9 @@ SsSocket *ss_traffic_view_get_entry_connection (SsTrafficView  *self,
 void          ss_traffic_view_set_framing  (SsTrafficView      *self,
                                             const SsFramerSpec *spec);
 const SsFramerSpec *ss_traffic_view_get_framing (SsTrafficView *self);
+void          ss_traffic_view_set_verify   (SsTrafficView      *self,
+                                            const SsChecksum   *verify);
+const SsChecksum *ss_traffic_view_get_verify (SsTrafficView   *self);
 SsMessageLog *ss_traffic_view_get_messages (SsTrafficView      *self);
 const char *ss_traffic_view_direction_label (SsTrafficKind kind,
                                              gboolean      relayed);
