@@ -75,7 +75,7 @@ struct _SsTrafficLog
   Block      *spare;           /* an evicted block, to be filled again */
   /* evicted blocks a view's entries still held when they went, with a
    * reference of the log's own: their payload counts in the budget until
-   * only the log holds them */
+   * only the log holds them (NULL until one is) */
   GPtrArray  *pinned;
   guint64     pinned_payload;
   gsize       next_block_size;

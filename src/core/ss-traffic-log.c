@@ -107,7 +107,7 @@ ss_traffic_log_finalize (GObject *object)
   ss_traffic_log_unmerge (self);
   g_free (self->records);
   g_ptr_array_unref (self->blocks);
-  g_ptr_array_unref (self->pinned);
+  g_clear_pointer (&self->pinned, g_ptr_array_unref);
   g_clear_pointer (&self->spare, ss_traffic_block_unref);
   g_byte_array_unref (self->event_text);
   g_ptr_array_unref (self->peers);
@@ -190,7 +190,6 @@ static void
 ss_traffic_log_init (SsTrafficLog *self)
 {
   self->blocks = g_ptr_array_new_with_free_func (ss_traffic_block_unref);
-  self->pinned = g_ptr_array_new_with_free_func (ss_traffic_block_unref);
   self->event_text = g_byte_array_new ();
   self->budget = SS_TRAFFIC_LOG_DEFAULT_BUDGET;
   self->next_block_size = FIRST_BLOCK_SIZE;
@@ -229,7 +228,7 @@ ss_traffic_log_clear (SsTrafficLog *self)
   /* block numbers go on from here, as after an eviction */
   self->first_block += self->blocks->len;
   g_ptr_array_set_size (self->blocks, 0);
-  g_ptr_array_set_size (self->pinned, 0);
+  g_clear_pointer (&self->pinned, g_ptr_array_unref);
   self->pinned_payload = 0;
   self->kept_size = 0;
   self->kept_payload = 0;
@@ -272,6 +271,9 @@ evict_oldest (SsTrafficLog *self)
 
   if (!g_atomic_ref_count_compare (&block->ref, 1))
     {
+      /* made when first needed: ten thousand quiet logs need none */
+      if (self->pinned == NULL)
+        self->pinned = g_ptr_array_new_with_free_func (ss_traffic_block_unref);
       self->pinned_payload += ss_traffic_block_payload (block);
       g_ptr_array_add (self->pinned, block);
     }
@@ -369,7 +371,7 @@ reserve (SsTrafficLog *self,
 
   /* evict first, so the payload kept never exceeds the budget; the block
    * about to take the chunk stays */
-  if (self->pinned->len > 0)
+  if (self->pinned != NULL && self->pinned->len > 0)
     ss_traffic_log_release_pinned (self);
   while (self->blocks->len > (block ? 1 : 0) &&
          self->kept_payload + self->pinned_payload + len > self->budget)
