@@ -51,7 +51,8 @@ struct _SsTlsSession
   gboolean          has_held_ret;
   /* records read ahead of GnuTLS's asking (pull_ahead()) */
   gboolean          read_ahead;
-  guint8           *ahead;
+  guint8           *ahead;         /* NULL when nothing is read ahead */
+  guint8           *ahead_spare;   /* an emptied one, while reading goes on */
   gsize             ahead_len;
   gsize             ahead_pos;
 };

@@ -1,4 +1,5 @@
-/* ss-tls-session-transport.c — a TLS session's own push and pull on the socket's descriptor
+/* ss-tls-session-transport.c — a TLS session's own push and pull on the socket's descriptor, and the
+ * bytes of its first flight read before STARTTLS began
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -40,12 +41,39 @@ ss_tls_session_push (gnutls_transport_ptr_t  ptr,
   return n;
 }
 
+/**
+ * ss_tls_session_feed:
+ *
+ * Bytes already read from the descriptor that belong to the session: a
+ * ClientHello that arrived, and was read as plaintext, before STARTTLS
+ * made the connection a TLS server. The handshake reads them first.
+ */
+void
+ss_tls_session_feed (SsTlsSession *self,
+                     const guint8 *data,
+                     gsize         len)
+{
+  g_return_if_fail (SS_IS_TLS_SESSION (self));
+
+  if (self->early == NULL)
+    self->early = g_byte_array_new ();
+  g_byte_array_append (self->early, data, len);
+}
+
+/* whether fed bytes are still unread, so the next step needs no wakeup */
+gboolean
+ss_tls_session_has_early (SsTlsSession *self)
+{
+  return self->early != NULL && self->early->len > 0;
+}
+
 /* Once the session carries data, and only while a reader drains it
  * (ss_tls_session_set_read_ahead()), one recv() takes what the kernel
  * has (up to READ_AHEAD) and GnuTLS's reads (a record's header, then its
  * body) are served from it: a flood costs one recv() for four records,
- * not two for each. The buffer goes when it is empty, so a quiet
- * session holds none. */
+ * not two for each. An emptied buffer is kept for the next recv() while
+ * the reader goes on, and goes when it stops (or a recv() finds
+ * nothing), so a quiet session holds none. */
 static ssize_t
 pull_ahead (SsTlsSession *self,
             guint8       *data,
@@ -56,7 +84,8 @@ pull_ahead (SsTlsSession *self,
 
   if (self->ahead == NULL)
     {
-      self->ahead = g_malloc (READ_AHEAD);
+      /* the emptied buffer again, while the reader goes on */
+      self->ahead = self->ahead_spare != NULL ? g_steal_pointer (&self->ahead_spare) : g_malloc (READ_AHEAD);
       do
         n = recv (self->fd, self->ahead, READ_AHEAD, 0);
       while (n < 0 && errno == EINTR);
@@ -76,7 +105,7 @@ pull_ahead (SsTlsSession *self,
   memcpy (data, self->ahead + self->ahead_pos, take);
   self->ahead_pos += take;
   if (self->ahead_pos == self->ahead_len)
-    g_clear_pointer (&self->ahead, g_free);
+    self->ahead_spare = g_steal_pointer (&self->ahead);
   return take;
 }
 

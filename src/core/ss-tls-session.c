@@ -282,6 +282,7 @@ ss_tls_session_finalize (GObject *object)
   g_clear_pointer (&self->early, g_byte_array_unref);
   g_string_free (self->keylog, TRUE);
   g_free (self->ahead);
+  g_free (self->ahead_spare);
 
   G_OBJECT_CLASS (ss_tls_session_parent_class)->finalize (object);
 }
@@ -474,32 +475,6 @@ ss_tls_session_handshake (SsTlsSession *self,
   return self->state;
 }
 
-/**
- * ss_tls_session_feed:
- *
- * Bytes already read from the descriptor that belong to the session: a
- * ClientHello that arrived, and was read as plaintext, before STARTTLS
- * made the connection a TLS server. The handshake reads them first.
- */
-void
-ss_tls_session_feed (SsTlsSession *self,
-                     const guint8 *data,
-                     gsize         len)
-{
-  g_return_if_fail (SS_IS_TLS_SESSION (self));
-
-  if (self->early == NULL)
-    self->early = g_byte_array_new ();
-  g_byte_array_append (self->early, data, len);
-}
-
-/* whether fed bytes are still unread, so the next step needs no wakeup */
-gboolean
-ss_tls_session_has_early (SsTlsSession *self)
-{
-  return self->early != NULL && self->early->len > 0;
-}
-
 /* a timeout, or the person giving up on it */
 void
 ss_tls_session_fail (SsTlsSession *self,
@@ -670,6 +645,8 @@ ss_tls_session_set_read_ahead (SsTlsSession *self,
 {
   g_return_if_fail (SS_IS_TLS_SESSION (self));
   self->read_ahead = read_ahead;
+  if (!read_ahead)
+    g_clear_pointer (&self->ahead_spare, g_free);
 }
 
 /* decrypted bytes GnuTLS holds that the kernel no longer shows as readable */

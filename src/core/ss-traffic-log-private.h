@@ -52,6 +52,7 @@ G_STATIC_ASSERT (sizeof (Record) <= 24);
 typedef struct
 {
   gatomicrefcount ref;
+  gboolean        mapped;   /* mmap()ed, not g_malloc()ed */
   gsize           size;
   gsize           used;
   guint64         bytes[SS_TRAFFIC_EVENT];
@@ -72,6 +73,11 @@ struct _SsTrafficLog
   GPtrArray  *blocks;          /* kept, oldest first */
   guint32     first_block;     /* the number of blocks[0] */
   Block      *spare;           /* an evicted block, to be filled again */
+  /* evicted blocks a view's entries still held when they went, with a
+   * reference of the log's own: their payload counts in the budget until
+   * only the log holds them (NULL until one is) */
+  GPtrArray  *pinned;
+  guint64     pinned_payload;
   gsize       next_block_size;
   guint64     kept_size;       /* allocated size of blocks[] */
   guint64     kept_payload;    /* chunk bytes in blocks[] */
@@ -168,5 +174,13 @@ ss_traffic_log_record_data (SsTrafficLog *self,
   block = g_ptr_array_index (self->blocks, record->block - self->first_block);
   return block->data + record->offset;
 }
+
+Block   *ss_traffic_block_new          (gsize         size);
+Block   *ss_traffic_block_ref          (Block        *block);
+void     ss_traffic_block_unref        (gpointer      block);
+guint64  ss_traffic_block_payload      (const Block  *block);
+void     ss_traffic_log_recycle        (SsTrafficLog *self,
+                                        Block        *block);
+void     ss_traffic_log_release_pinned (SsTrafficLog *self);
 
 G_END_DECLS

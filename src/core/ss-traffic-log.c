@@ -22,34 +22,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static Block *
-block_new (gsize size)
-{
-  Block *block = g_malloc (sizeof (Block) + size);
-
-  g_atomic_ref_count_init (&block->ref);
-  block->size = size;
-  block->used = 0;
-  memset (block->bytes, 0, sizeof block->bytes);
-  return block;
-}
-
-static Block *
-block_ref (Block *block)
-{
-  g_atomic_ref_count_inc (&block->ref);
-  return block;
-}
-
-static void
-block_unref (gpointer data)
-{
-  Block *block = data;
-
-  if (g_atomic_ref_count_dec (&block->ref))
-    g_free (block);
-}
-
-static Block *
 last_block (SsTrafficLog *self)
 {
   return self->blocks->len ? g_ptr_array_index (self->blocks, self->blocks->len - 1) : NULL;
@@ -89,7 +61,7 @@ ss_traffic_log_make_entry (SsTrafficLog *self,
       Block *block = g_ptr_array_index (self->blocks, record->block - self->first_block);
 
       bytes = g_bytes_new_with_free_func (block->data + record->offset, record->length,
-                                          block_unref, block_ref (block));
+                                          ss_traffic_block_unref, ss_traffic_block_ref (block));
     }
 
   entry = bytes != NULL ? ss_traffic_entry_new (record->kind, record->time, bytes)
@@ -135,7 +107,8 @@ ss_traffic_log_finalize (GObject *object)
   ss_traffic_log_unmerge (self);
   g_free (self->records);
   g_ptr_array_unref (self->blocks);
-  g_clear_pointer (&self->spare, block_unref);
+  g_clear_pointer (&self->pinned, g_ptr_array_unref);
+  g_clear_pointer (&self->spare, ss_traffic_block_unref);
   g_byte_array_unref (self->event_text);
   g_ptr_array_unref (self->peers);
   g_hash_table_unref (self->peer_index);
@@ -216,7 +189,7 @@ ss_traffic_log_class_init (SsTrafficLogClass *klass)
 static void
 ss_traffic_log_init (SsTrafficLog *self)
 {
-  self->blocks = g_ptr_array_new_with_free_func (block_unref);
+  self->blocks = g_ptr_array_new_with_free_func (ss_traffic_block_unref);
   self->event_text = g_byte_array_new ();
   self->budget = SS_TRAFFIC_LOG_DEFAULT_BUDGET;
   self->next_block_size = FIRST_BLOCK_SIZE;
@@ -255,6 +228,8 @@ ss_traffic_log_clear (SsTrafficLog *self)
   /* block numbers go on from here, as after an eviction */
   self->first_block += self->blocks->len;
   g_ptr_array_set_size (self->blocks, 0);
+  g_clear_pointer (&self->pinned, g_ptr_array_unref);
+  self->pinned_payload = 0;
   self->kept_size = 0;
   self->kept_payload = 0;
   self->next_block_size = FIRST_BLOCK_SIZE;
@@ -267,6 +242,10 @@ ss_traffic_log_clear (SsTrafficLog *self)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
 }
 
+/* The oldest block goes. One that entries a view made still hold (the
+ * rows of a list that has not scrolled on yet: in a flood, up to a
+ * dozen megabytes) is pinned: its payload counts in the budget, which
+ * bounds the payload in memory, until only the log holds it. */
 static void
 evict_oldest (SsTrafficLog *self)
 {
@@ -290,18 +269,18 @@ evict_oldest (SsTrafficLog *self)
       self->first_kept++;
     }
 
-  /* In a flood every block is full-sized: reusing one saves the page
-   * faults of a fresh megabyte each time. Not one a view still holds. */
-  if (self->spare == NULL && block->size == BLOCK_SIZE &&
-      g_atomic_ref_count_compare (&block->ref, 1))
+  if (!g_atomic_ref_count_compare (&block->ref, 1))
     {
-      block->used = 0;
-      memset (block->bytes, 0, sizeof block->bytes);
-      self->spare = block;
+      /* made when first needed: ten thousand quiet logs need none */
+      if (self->pinned == NULL)
+        self->pinned = g_ptr_array_new_with_free_func (ss_traffic_block_unref);
+      self->pinned_payload += ss_traffic_block_payload (block);
+      g_ptr_array_add (self->pinned, block);
     }
   else
-    block_unref (block);
+    ss_traffic_log_recycle (self, block);
 }
+
 
 static Block *
 add_block (SsTrafficLog *self,
@@ -313,7 +292,7 @@ add_block (SsTrafficLog *self,
   if (size == BLOCK_SIZE && self->spare != NULL)
     block = g_steal_pointer (&self->spare);
   else
-    block = block_new (size);
+    block = ss_traffic_block_new (size);
   g_ptr_array_add (self->blocks, block);
   self->kept_size += block->size;
   self->next_block_size = MIN (self->next_block_size * 2, BLOCK_SIZE);
@@ -392,7 +371,10 @@ reserve (SsTrafficLog *self,
 
   /* evict first, so the payload kept never exceeds the budget; the block
    * about to take the chunk stays */
-  while (self->blocks->len > (block ? 1 : 0) && self->kept_payload + len > self->budget)
+  if (self->pinned != NULL && self->pinned->len > 0)
+    ss_traffic_log_release_pinned (self);
+  while (self->blocks->len > (block ? 1 : 0) &&
+         self->kept_payload + self->pinned_payload + len > self->budget)
     evict_oldest (self);
 
   if (block == NULL)
@@ -630,7 +612,7 @@ ss_traffic_log_set_budget (SsTrafficLog *self,
   /* the block being written stays */
   while (self->blocks->len > 1 && self->kept_payload > self->budget)
     evict_oldest (self);
-  g_clear_pointer (&self->spare, block_unref);
+  g_clear_pointer (&self->spare, ss_traffic_block_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUDGET]);
 }
 

@@ -28,6 +28,10 @@ struct _SsTextCell
   PangoEllipsizeMode ellipsize;
   /* made when first drawn; dropped when the style may change the font */
   PangoLayout *layout;
+  /* the cell width the layout was fitted to (-1: none), and where it sits */
+  int          laid_width;
+  int          laid_x;
+  int          laid_height;
 };
 
 G_DEFINE_FINAL_TYPE (SsTextCell, ss_text_cell, GTK_TYPE_WIDGET)
@@ -101,11 +105,70 @@ ensure_layout (SsTextCell *self)
 {
   if (self->layout == NULL)
     {
-      self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->text);
+      self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
       pango_layout_set_ellipsize (self->layout, self->ellipsize);
       pango_layout_set_single_paragraph_mode (self->layout, TRUE);
+      self->laid_width = -1;
     }
   return self->layout;
+}
+
+/* Of a long text cut at its end only the start shows: a flood's rows
+ * (escaped payload, hundreds of characters) are shaped as far as twice
+ * what the cell holds at the font's average width, not to the end. A
+ * start that turns out to fit (narrow characters) is laid out whole. */
+static gboolean
+set_shown_text (SsTextCell *self,
+                int         width,
+                gboolean    whole)
+{
+  const FontSize *size = get_font_size (self);
+  glong limit = 2 * ((glong) width * PANGO_SCALE / MAX (size->char_width, 1)) + 8;
+  const char *end;
+
+  /* a character is at most 4 bytes: past limit characters, or the end */
+  if (whole || self->ellipsize != PANGO_ELLIPSIZE_END || g_utf8_strlen (self->text, (limit + 1) * 4) <= limit)
+    {
+      pango_layout_set_text (self->layout, self->text, -1);
+      return FALSE;
+    }
+  end = g_utf8_offset_to_pointer (self->text, limit);
+  pango_layout_set_text (self->layout, self->text, end - self->text);
+  return TRUE;
+}
+
+/* The layout fitted to @width: the text whole when it fits, else cut
+ * short with an ellipsis filling the cell. Done again only when the
+ * text or the width changed, not on every redraw. */
+static void
+fit_layout (SsTextCell *self,
+            int         width)
+{
+  PangoLayout *layout = self->layout;
+  PangoRectangle logical;
+  gboolean cut = set_shown_text (self, width, FALSE);
+
+  pango_layout_set_width (layout, -1);
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  if (cut && logical.width <= width)
+    {
+      set_shown_text (self, width, TRUE);
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+    }
+  if (logical.width > width)
+    {
+      pango_layout_set_width (layout, width * PANGO_SCALE);
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      self->laid_x = 0;
+    }
+  else
+    {
+      self->laid_x = (int) (self->xalign * (width - logical.width)) - logical.x;
+      if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
+        self->laid_x = width - logical.width - self->laid_x;
+    }
+  self->laid_height = logical.height;
+  self->laid_width = width;
 }
 
 static void
@@ -115,33 +178,17 @@ ss_text_cell_snapshot (GtkWidget   *widget,
   SsTextCell *self = SS_TEXT_CELL (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  PangoLayout *layout;
-  PangoRectangle logical;
-  int x;
 
   if (self->text == NULL || self->text[0] == '\0' || width <= 0)
     return;
 
-  layout = ensure_layout (self);
-  pango_layout_set_width (layout, -1);
-  pango_layout_get_pixel_extents (layout, NULL, &logical);
-  if (logical.width > width)
-    {
-      /* cut short with an ellipsis, filling the cell */
-      pango_layout_set_width (layout, width * PANGO_SCALE);
-      pango_layout_get_pixel_extents (layout, NULL, &logical);
-      x = 0;
-    }
-  else
-    {
-      x = (int) (self->xalign * (width - logical.width)) - logical.x;
-      if (gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL)
-        x = width - logical.width - x;
-    }
+  ensure_layout (self);
+  if (self->laid_width != width)
+    fit_layout (self, width);
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gtk_snapshot_render_layout (snapshot, gtk_widget_get_style_context (widget),
-                              x, MAX (0, (int) (self->yalign * (height - logical.height))), layout);
+  gtk_snapshot_render_layout (snapshot, gtk_widget_get_style_context (widget), self->laid_x,
+                              MAX (0, (int) (self->yalign * (height - self->laid_height))), self->layout);
   gtk_snapshot_pop (snapshot);
 }
 
@@ -200,6 +247,7 @@ ss_text_cell_init (SsTextCell *self)
 {
   self->ellipsize = PANGO_ELLIPSIZE_END;
   self->yalign = 0.5;
+  self->laid_width = -1;
 }
 
 /**
@@ -234,8 +282,7 @@ ss_text_cell_set_text (SsTextCell *self,
     return;
   g_free (self->text);
   self->text = g_strdup (text);
-  if (self->layout != NULL)
-    pango_layout_set_text (self->layout, text, -1);
+  self->laid_width = -1;
   /* what a screen reader reads of the row */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -257,6 +304,7 @@ ss_text_cell_set_ellipsize (SsTextCell         *self,
   g_return_if_fail (SS_IS_TEXT_CELL (self));
 
   self->ellipsize = mode;
+  self->laid_width = -1;
   if (self->layout != NULL)
     pango_layout_set_ellipsize (self->layout, mode);
   gtk_widget_queue_draw (GTK_WIDGET (self));

@@ -47,9 +47,13 @@ struct _SsTlsPanel
   GtkLabel       *facts_label;
   GtkWidget      *save_cert_button;
   GtkLabel       *save_error_label;
+  guint           counters_id;   /* the record counters' next showing */
 };
 
 G_DEFINE_FINAL_TYPE (SsTlsPanel, ss_tls_panel, GTK_TYPE_WIDGET)
+
+/* how often a flood's record counters are shown at most */
+#define COUNTERS_MS 250
 
 static const int versions[] = { 0, SS_TLS_VERSION_1_2, SS_TLS_VERSION_1_3 };
 
@@ -185,6 +189,26 @@ update (SsTlsPanel *self)
       g_autofree char *facts = g_strdup_printf (_("The certificate its connections show:\n%s"), description);
       gtk_label_set_text (self->facts_label, facts);
     }
+}
+
+static gboolean
+counters_due_cb (gpointer user_data)
+{
+  SsTlsPanel *self = user_data;
+
+  self->counters_id = 0;
+  update (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The record counters move with every read of a flood: the facts are
+ * written again at most every COUNTERS_MS, not once a read (each new
+ * text lays the page out again). */
+static void
+counters_changed_cb (SsTlsPanel *self)
+{
+  if (self->counters_id == 0)
+    self->counters_id = g_timeout_add (COUNTERS_MS, counters_due_cb, self);
 }
 
 /* the host typed by Connect: SNI and the name the certificate must have */
@@ -432,8 +456,8 @@ ss_tls_panel_set_socket (SsTlsPanel *self,
   self->socket = g_object_ref (socket);
   g_signal_connect_object (socket, "notify::state", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   /* the record counters move with the application bytes */
-  g_signal_connect_object (socket, "notify::bytes-in", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (socket, "notify::bytes-out", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (socket, "notify::bytes-in", G_CALLBACK (counters_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (socket, "notify::bytes-out", G_CALLBACK (counters_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (socket, "notify::failure", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (socket, "notify::peer-closed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (socket, "notify::tls-session", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
@@ -444,7 +468,8 @@ ss_tls_panel_set_socket (SsTlsPanel *self,
 
       g_signal_connect_object (server, "notify::tls-session", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (server, "notify::failure", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (server, "notify::bytes-out", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (server, "notify::bytes-out", G_CALLBACK (counters_changed_cb), self,
+                               G_CONNECT_SWAPPED);
     }
   update (self);
 }
@@ -467,6 +492,7 @@ ss_tls_panel_dispose (GObject *object)
 
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_handle_id (&self->counters_id, g_source_remove);
   g_clear_object (&self->session);
   g_clear_object (&self->socket);
   self->host_entry = NULL;
