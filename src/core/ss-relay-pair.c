@@ -268,9 +268,9 @@ ss_relay_pair_start (SsSocket        *client,
       return self;
     }
   /* The pair's conversation is the client's leg's log: the server's leg
-   * logs the same bytes again, so it counts them but keeps none (a budget
-   * of 0 keeps only the newest chunk), and the pair costs one budget. */
-  ss_traffic_log_set_budget (self->server->traffic, 0);
+   * logs the same bytes again, so it counts them but keeps none, not
+   * even a copy of the newest chunk, and the pair costs one budget. */
+  ss_traffic_log_set_counts_only (self->server->traffic);
   self->server->relay_pair = self;
   self->upstream.to = self->server;
   self->downstream.from = self->server;

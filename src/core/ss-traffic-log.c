@@ -427,6 +427,33 @@ commit (SsTrafficLog  *self,
     ss_traffic_log_forward (self, record);
 }
 
+/* A chunk of a log that keeps no payload: its record, its count, and
+ * its bytes evicted as they come (the record's block is one before the
+ * first kept, ss_traffic_log_set_counts_only()). */
+static void
+count_only (SsTrafficLog  *self,
+            SsTrafficKind  kind,
+            gsize          len,
+            guint          peer)
+{
+  Record *record;
+
+  g_assert (self->blocks->len == 0 && self->first_block > 0);
+
+  self->bytes[kind] += len;
+  self->evicted[kind] += len;
+  record = add_record (self, kind, 0, len);
+  if (record == NULL)
+    return;
+  record->peer_high = peer >> 16;
+  record->peer_low = peer & 0xffff;
+  /* no payload record is kept: the events between them need no look */
+  self->first_kept = self->n_records;
+  ss_traffic_log_tell_framings (self);
+  if (self->merge_into != NULL)
+    ss_traffic_log_forward (self, record);
+}
+
 static void
 add_event (SsTrafficLog *self,
            const guint8 *text,
@@ -511,6 +538,11 @@ ss_traffic_log_append_from (SsTrafficLog    *self,
   if (kind == SS_TRAFFIC_EVENT)
     {
       add_event (self, data, len);
+      return;
+    }
+  if (self->counts_only)
+    {
+      count_only (self, kind, len, peer_index (self, peer));
       return;
     }
   /* an empty payload (sendall(b''), an empty datagram) may have no data */
@@ -623,7 +655,8 @@ ss_traffic_log_set_budget (SsTrafficLog *self,
 {
   g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
 
-  if (self->budget == bytes)
+  /* a log that keeps nothing stays so */
+  if (self->budget == bytes || self->counts_only)
     return;
 
   self->budget = bytes;
@@ -631,6 +664,34 @@ ss_traffic_log_set_budget (SsTrafficLog *self,
   while (self->blocks->len > 1 && self->kept_payload > self->budget)
     evict_oldest (self);
   g_clear_pointer (&self->spare, block_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUDGET]);
+}
+
+/**
+ * ss_traffic_log_set_counts_only:
+ *
+ * From now on the log keeps no payload, not even the newest chunk: each
+ * chunk is an entry (its time, kind and length) and counted, its bytes
+ * evicted as they come, without being copied. For a log whose bytes are
+ * kept elsewhere (a relayed pair's server leg: the pair's log has them).
+ * Events are kept as always.
+ */
+void
+ss_traffic_log_set_counts_only (SsTrafficLog *self)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
+
+  if (self->counts_only)
+    return;
+  self->counts_only = TRUE;
+  self->budget = 0;
+  while (self->blocks->len > 0)
+    evict_oldest (self);
+  g_clear_pointer (&self->spare, block_unref);
+  /* block numbers before the first kept are evicted: a new record's
+   * block (the one before) must be one */
+  if (self->first_block == 0)
+    self->first_block = 1;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUDGET]);
 }
 
