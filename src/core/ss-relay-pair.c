@@ -332,6 +332,16 @@ ss_relay_pair_get_server (SsRelayPair *self)
   return self->server;
 }
 
+/* (transfer full) (nullable): the leg that is not @leg */
+SsSocket *
+ss_relay_pair_get_other (SsRelayPair *self,
+                         SsSocket    *leg)
+{
+  SsSocket *other = leg == self->client ? self->server : self->client;
+
+  return other != NULL ? g_object_ref (other) : NULL;
+}
+
 const SsAddress *
 ss_relay_pair_get_target (SsRelayPair *self)
 {

@@ -267,6 +267,12 @@ ss_socket_receive_ready (SsSocket *self)
    * last bounded read; past that only what is held is read, and the
    * kernel tells of the rest at the next wakeup. Not for a relayed leg,
    * which stops when the other leg is full. */
+  /* A relayed leg's reads are sends on the other leg, each a notify of
+   * its bytes out: one for the batch, as for this leg's bytes in. */
+  g_autoptr(SsSocket) other = self->relay_pair != NULL ? ss_relay_pair_get_other (self->relay_pair, self) : NULL;
+
+  if (other != NULL)
+    g_object_freeze_notify (G_OBJECT (other));
   if (tls != NULL)
     ss_tls_session_set_read_ahead (tls, self->relay_pair == NULL);
   /* what GnuTLS already decrypted is read now: the kernel will not say so */
@@ -299,6 +305,8 @@ ss_socket_receive_ready (SsSocket *self)
   log_kernel_drops (self);
   if (ss_socket_get_bytes_in (self) != before)
     g_object_notify_by_pspec (G_OBJECT (self), ss_socket_properties[SS_SOCKET_PROP_BYTES_IN]);
+  if (other != NULL)
+    g_object_thaw_notify (G_OBJECT (other));
 }
 
 /**

@@ -117,21 +117,36 @@ ss_text_cell_snapshot (GtkWidget   *widget,
   int height = gtk_widget_get_height (widget);
   PangoLayout *layout;
   PangoRectangle logical;
+  gboolean cut;
   int x;
 
   if (self->text == NULL || self->text[0] == '\0' || width <= 0)
     return;
 
   layout = ensure_layout (self);
-  pango_layout_set_width (layout, -1);
-  pango_layout_get_pixel_extents (layout, NULL, &logical);
-  if (logical.width > width)
+  if (self->ellipsize != PANGO_ELLIPSIZE_NONE)
     {
-      /* cut short with an ellipsis, filling the cell */
+      /* Laid out once, at the cell's width: text that fits is as it would
+       * be unbounded, longer text is cut short with an ellipsis, filling
+       * the cell. (Measuring it unbounded first shaped every row's text
+       * twice a frame: a fifth of a flooded window's main loop.) */
       pango_layout_set_width (layout, width * PANGO_SCALE);
       pango_layout_get_pixel_extents (layout, NULL, &logical);
-      x = 0;
+      cut = pango_layout_is_ellipsized (layout);
     }
+  else
+    {
+      pango_layout_set_width (layout, -1);
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      cut = logical.width > width;
+      if (cut)
+        {
+          pango_layout_set_width (layout, width * PANGO_SCALE);
+          pango_layout_get_pixel_extents (layout, NULL, &logical);
+        }
+    }
+  if (cut)
+    x = 0;
   else
     {
       x = (int) (self->xalign * (width - logical.width)) - logical.x;
