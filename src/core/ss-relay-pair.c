@@ -386,18 +386,29 @@ ss_relay_pair_dup_faults (SsRelayPair *self)
   return describe_faults (self, "\n");
 }
 
+/* How many bytes read from @leg may wait on their way: none when they
+ * have nowhere to go. */
+gsize
+ss_relay_pair_get_room (SsRelayPair *self,
+                        SsSocket    *leg)
+{
+  SsRelayDirection *direction = direction_from (self, leg);
+  SsSocket *to = direction->to;
+  guint64 waiting;
+
+  if (to == NULL || to->state != SS_SOCKET_CONNECTED || to->failure != 0 || to->write_shut)
+    return 0;
+  waiting = to->queued + ss_relay_stage_get_held_bytes (direction->stage) +
+            ss_relay_output_get_pending (direction->output);
+  return waiting < SS_RELAY_PAIR_MAX_BUFFERED ? SS_RELAY_PAIR_MAX_BUFFERED - waiting : 0;
+}
+
 /* Whether @leg may be read now: its data has somewhere to go, and room. */
 gboolean
 ss_relay_pair_may_read (SsRelayPair *self,
                         SsSocket    *leg)
 {
-  SsRelayDirection *direction = direction_from (self, leg);
-  SsSocket *to = direction->to;
-
-  return to != NULL && to->state == SS_SOCKET_CONNECTED && to->failure == 0 &&
-         !to->write_shut &&
-         to->queued + ss_relay_stage_get_held_bytes (direction->stage) +
-         ss_relay_output_get_pending (direction->output) < SS_RELAY_PAIR_MAX_BUFFERED;
+  return ss_relay_pair_get_room (self, leg) > 0;
 }
 
 /* What @direction releases (after rewrite rules and held items) goes on

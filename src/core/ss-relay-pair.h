@@ -42,6 +42,8 @@ char        *ss_relay_pair_dup_faults     (SsRelayPair     *self);
 /* what a leg's socket tells its pair (ss-socket-*.c) */
 gboolean     ss_relay_pair_may_read       (SsRelayPair     *self,
                                            SsSocket        *leg);
+gsize        ss_relay_pair_get_room       (SsRelayPair     *self,
+                                           SsSocket        *leg);
 void         ss_relay_pair_received       (SsRelayPair     *self,
                                            SsSocket        *leg,
                                            const guint8    *data,
