@@ -262,6 +262,43 @@ test_relay_dropdown (SsTestWindow *f,
   ss_socket_close (second);
 }
 
+static gboolean
+error_bar_revealed (gpointer user_data)
+{
+  return gtk_info_bar_get_revealed (((SsTestWindow *) user_data)->error_bar);
+}
+
+/* a failed open leaves nothing open */
+static gboolean
+no_socket (gpointer user_data)
+{
+  SsTestWindow *f = user_data;
+  GListModel *sockets = ss_session_get_sockets (f->session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (sockets); i++)
+    {
+      g_autoptr(SsSocket) socket = g_list_model_get_item (sockets, i);
+
+      if (ss_socket_get_state (socket) != SS_SOCKET_CLOSED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  SsTestWindow *f;
+  guint         n;
+} SocketsWait;
+
+static gboolean
+has_n_sockets (gpointer user_data)
+{
+  SocketsWait *wait = user_data;
+
+  return g_list_model_get_n_items (ss_session_get_sockets (wait->f->session)) >= wait->n;
+}
+
 typedef struct
 {
   GtkWidget  *label;
@@ -277,15 +314,15 @@ label_says (gpointer user_data)
          strstr (gtk_label_get_text (GTK_LABEL (wait->label)), wait->needle) != NULL;
 }
 
-/* Start Relay makes the session's socket number @n, a plaintext client
- * sends it an HTTP request (*client_out), and the pair's page is shown:
- * its TLS panel's line on the target's certificate says @needle. */
+/* Start Relay makes a relay, a plaintext client sends it an HTTP
+ * request (*client_out), and the pair's page is shown: its TLS panel's
+ * line on the target's certificate says @needle. */
 static SsSocketPage *
 relay_and_request (SsTestWindow *f,
-                   guint         n,
                    int          *client_out,
                    const char   *needle)
 {
+  SocketsWait sockets = { f, g_list_model_get_n_items (ss_session_get_sockets (f->session)) + 1 };
   const char request[] = "GET / HTTP/1.0\r\n\r\n";
   g_autoptr(SsSocket) relay = NULL;
   SsSocket *pair;
@@ -294,9 +331,8 @@ relay_and_request (SsTestWindow *f,
 
   g_signal_emit_by_name (ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_button"),
                          "clicked");
-  while (g_list_model_get_n_items (ss_session_get_sockets (f->session)) < n)
-    g_main_context_iteration (NULL, TRUE);
-  relay = g_list_model_get_item (ss_session_get_sockets (f->session), n - 1);
+  ss_test_wait_until (has_n_sockets, &sockets, SS_TEST_TIMEOUT_MS);
+  relay = g_list_model_get_item (ss_session_get_sockets (f->session), sockets.n - 1);
   ss_test_wait_until (state_is_listening, relay, SS_TEST_TIMEOUT_MS);
   *client_out = ss_test_raw_connect (AF_INET, ss_test_relay_port (relay), SS_TEST_TIMEOUT_MS);
   ss_test_raw_send_all (*client_out, request, strlen (request), SS_TEST_TIMEOUT_MS);
@@ -349,9 +385,17 @@ test_relay_target_verify (SsTestWindow *f,
   gtk_editable_set_text (ss_test_template_child (box, SS_TYPE_NEW_SOCKET_BOX, "relay_listen_entry"), "127.0.0.1:0");
   gtk_editable_set_text (ss_test_template_child (box, SS_TYPE_NEW_SOCKET_BOX, "relay_target_entry"), target);
 
+  /* a CA file that is not one: said in the window, no relay made */
+  gtk_editable_set_text (cafile_entry, "/nonexistent/ca.pem");
+  g_signal_emit_by_name (ss_test_template_child (box, SS_TYPE_NEW_SOCKET_BOX, "relay_button"), "clicked");
+  ss_test_wait_until (error_bar_revealed, f, SS_TEST_TIMEOUT_MS);
+  g_assert_nonnull (strstr (gtk_label_get_text (f->error_label), "The CA file /nonexistent/ca.pem cannot be read"));
+  gtk_info_bar_set_revealed (f->error_bar, FALSE);
+  ss_test_wait_until (no_socket, f, SS_TEST_TIMEOUT_MS);
+
   /* verified by the CA file */
   gtk_editable_set_text (cafile_entry, ca->cert_path);
-  page = relay_and_request (f, 1, &client, "Target’s certificate: verified by the CA file");
+  page = relay_and_request (f, &client, "Target’s certificate: verified by the CA file");
   label = panel_child (page, "target_verify_label");
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), ca->cert_path));
   g_assert_false (gtk_widget_has_css_class (label, "error"));
@@ -362,7 +406,7 @@ test_relay_target_verify (SsTestWindow *f,
 
   /* without it: refused, and why */
   gtk_editable_set_text (cafile_entry, "");
-  page = relay_and_request (f, 2, &client, "Target’s certificate: not trusted (");
+  page = relay_and_request (f, &client, "Target’s certificate: not trusted (");
   label = panel_child (page, "target_verify_label");
   g_assert_true (gtk_widget_has_css_class (label, "error"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "the relay does not forward to it"));
@@ -372,7 +416,7 @@ test_relay_target_verify (SsTestWindow *f,
   gtk_switch_set_active (insecure, TRUE);
   g_assert_true (gtk_widget_get_visible (warning));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (cafile_entry)));
-  page = relay_and_request (f, 3, &client, "Target’s certificate: not verified (");
+  page = relay_and_request (f, &client, "Target’s certificate: not verified (");
   g_assert_nonnull (strstr (gtk_label_get_text (panel_child (page, "target_verify_label")),
                             "relayed anyway, as any certificate is accepted"));
   g_clear_pointer (&answer, g_bytes_unref);
@@ -383,7 +427,7 @@ test_relay_target_verify (SsTestWindow *f,
 
   gtk_switch_set_active (insecure, FALSE);
   ss_test_tls_stop_openssl (&server);
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (ss_session_get_sockets (f->session)); i++)
     {
       g_autoptr(SsSocket) relay = g_list_model_get_item (ss_session_get_sockets (f->session), i);
 

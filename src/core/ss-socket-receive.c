@@ -30,7 +30,8 @@
 #define BURST_GAP_US           (200 * 1000)
 
 /* Core runs on the main thread only, so one receive buffer serves every
- * socket: ten thousand idle connections must not cost 64 KiB each. */
+ * socket: ten thousand idle connections must not cost 64 KiB each. (Its
+ * pages past the first 64 KiB are touched by relayed legs only.) */
 static guint8 recv_buffer[RELAY_READ_SIZE];
 
 /* What an automatic read asks for: a relayed leg's more (TLS records are
@@ -278,17 +279,17 @@ ss_socket_receive_ready (SsSocket *self)
   guint64 before = ss_socket_get_bytes_in (self);
   g_autoptr(SsTlsSession) tls = self->tls != NULL ? g_object_ref (self->tls) : NULL;
 
+  /* a relayed leg's reads are sends on the other leg, each a notify of
+   * its bytes out: one for the batch, as for this leg's bytes in */
+  g_autoptr(SsSocket) other = self->relay_pair != NULL ? ss_relay_pair_get_other (self->relay_pair, self) : NULL;
+
+  if (other != NULL)
+    g_object_freeze_notify (G_OBJECT (other));
   /* This loop goes on while anything is held (GnuTLS's decrypted bytes,
    * records read ahead), so TLS records may be read ahead here up to its
    * last bounded read; past that only what is held is read, and the
    * kernel tells of the rest at the next wakeup. Not for a relayed leg,
    * which stops when the other leg is full. */
-  /* A relayed leg's reads are sends on the other leg, each a notify of
-   * its bytes out: one for the batch, as for this leg's bytes in. */
-  g_autoptr(SsSocket) other = self->relay_pair != NULL ? ss_relay_pair_get_other (self->relay_pair, self) : NULL;
-
-  if (other != NULL)
-    g_object_freeze_notify (G_OBJECT (other));
   if (tls != NULL)
     ss_tls_session_set_read_ahead (tls, self->relay_pair == NULL);
   /* what GnuTLS already decrypted is read now: the kernel will not say so */
