@@ -22,10 +22,12 @@
 #define RECV_BUFFER_SIZE       (64 * 1024)
 /* A relayed leg's reads: what it reads is sent on at once, so a larger
  * read is fewer calls each way for the same bytes (and what is sent is
- * still in the cache). Not larger: a window's log view holds its rows'
- * chunks, which may be evicted already in a flood, so its memory grows
- * with the chunk (256 KiB: +36 MiB peak in bench-window-relay) */
-#define RELAY_READ_SIZE        (128 * 1024)
+ * still in the cache): the core relay's CPU a byte fell by a quarter
+ * from 64 KiB (128 KiB: a twentieth). Its price is in a window showing a
+ * flood: the rows of its log view hold their chunks, evicted or not,
+ * so its peak RSS grows with the chunk (bench-window-relay: 205 MiB at
+ * 64 KiB, 242 at 256, the issue's bound 250). */
+#define RELAY_READ_SIZE        (256 * 1024)
 
 /* Automatic reads of one socket this close together are one burst: one
  * entry in the call log, however many reads a flood makes. */
