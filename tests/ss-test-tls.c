@@ -211,3 +211,48 @@ ss_test_tls_finish_listener (SsSession  *session,
   g_object_unref (listener);
   ss_test_finalize_session (session, NULL);
 }
+
+/* openssl s_server -www with @cert on a free port, once it accepts */
+gboolean
+ss_test_tls_start_openssl (OpensslServer *server,
+                           Cert          *cert,
+                           guint          n_accept)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *accept = NULL;
+  g_autofree char *naccept = g_strdup_printf ("%u", n_accept);
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return FALSE;
+    }
+  {
+    /* a port free now (another program may take it before openssl: rare) */
+    int fd = ss_test_raw_listener (AF_INET, 0, &server->port);
+
+    close (fd);
+  }
+  accept = g_strdup_printf ("127.0.0.1:%u", server->port);
+  server->process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                        (const char *const []) { openssl, "s_server", "-accept", accept,
+                                                                 "-cert", cert->cert_path, "-key", cert->key_path,
+                                                                 "-www", "-naccept", naccept, NULL });
+  server->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  for (;;)
+    {
+      g_autofree char *line = ss_test_peer_read_line (server->process, server->lines, PEER_TIMEOUT_MS);
+
+      if (g_str_equal (line, "ACCEPT"))
+        return TRUE;
+    }
+}
+
+void
+ss_test_tls_stop_openssl (OpensslServer *server)
+{
+  if (server->process != NULL)
+    g_subprocess_force_exit (server->process);
+  g_clear_object (&server->lines);
+  g_clear_object (&server->process);
+}

@@ -32,6 +32,14 @@ typedef struct
   char             *port;
 } Peer;
 
+/* openssl s_server -www with a certificate, on a free port */
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *lines;
+  guint16           port;
+} OpensslServer;
+
 /* a temporary folder of the test's files, made by its main() */
 extern char *ss_test_tls_dir;
 
@@ -61,6 +69,10 @@ gboolean  ss_test_tls_has_connection         (gpointer          user_data);
 guint16   ss_test_tls_port_of                (SsSocket         *socket);
 void      ss_test_tls_save_listener_pem      (SsSocket         *listener,
                                               const char       *path);
+gboolean  ss_test_tls_start_openssl          (OpensslServer    *server,
+                                              Cert             *cert,
+                                              guint             n_accept);
+void      ss_test_tls_stop_openssl           (OpensslServer    *server);
 void      ss_test_tls_finish_listener        (SsSession        *session,
                                               SsSocket         *listener,
                                               const char       *pem_path);

@@ -126,58 +126,6 @@ test_terminate (void)
 
 typedef struct
 {
-  GSubprocess      *process;
-  GDataInputStream *lines;
-  guint16           port;
-} OpensslServer;
-
-/* openssl s_server -www with @cert on a free port, once it accepts */
-static gboolean
-start_openssl (OpensslServer *server,
-               Cert          *cert,
-               guint          n_accept)
-{
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *accept = NULL;
-  g_autofree char *naccept = g_strdup_printf ("%u", n_accept);
-
-  if (openssl == NULL)
-    {
-      g_test_skip ("openssl is not installed");
-      return FALSE;
-    }
-  {
-    /* a port free now (another program may take it before openssl: rare) */
-    int fd = ss_test_raw_listener (AF_INET, 0, &server->port);
-
-    close (fd);
-  }
-  accept = g_strdup_printf ("127.0.0.1:%u", server->port);
-  server->process = ss_test_spawn_peer (G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                        (const char *const []) { openssl, "s_server", "-accept", accept,
-                                                                 "-cert", cert->cert_path, "-key", cert->key_path,
-                                                                 "-www", "-naccept", naccept, NULL });
-  server->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  for (;;)
-    {
-      g_autofree char *line = ss_test_peer_read_line (server->process, server->lines, PEER_TIMEOUT_MS);
-
-      if (g_str_equal (line, "ACCEPT"))
-        return TRUE;
-    }
-}
-
-static void
-stop_openssl (OpensslServer *server)
-{
-  if (server->process != NULL)
-    g_subprocess_force_exit (server->process);
-  g_clear_object (&server->lines);
-  g_clear_object (&server->process);
-}
-
-typedef struct
-{
   int         fd;
   GByteArray *received;
   gboolean    reset;
@@ -242,7 +190,7 @@ test_originate (void)
   SsSocket *relay;
   SsSocket *pair;
 
-  if (!start_openssl (&server, leaf, 2))
+  if (!ss_test_tls_start_openssl (&server, leaf, 2))
     return;
   g_assert_true (ss_tls_config_set_cafile (config, ca->cert_path, &error));
   ss_tls_config_set_servername (config, "localhost");
@@ -281,7 +229,7 @@ test_originate (void)
     "Server’s leg: TLS handshake done", "Server’s leg: The relay does not forward to a server whose certificate is not trusted",
     "The server’s connection failed", NULL });
 
-  stop_openssl (&server);
+  ss_test_tls_stop_openssl (&server);
   ss_socket_close (relay);
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }
@@ -304,7 +252,7 @@ test_both_legs (void)
       g_test_skip ("curl is not installed");
       return;
     }
-  if (!start_openssl (&server, leaf, 1))
+  if (!ss_test_tls_start_openssl (&server, leaf, 1))
     return;
   ss_tls_config_set_insecure (config, TRUE);
   session = ss_session_new ();
@@ -329,7 +277,7 @@ test_both_legs (void)
     "Server’s leg: TLS → ClientHello", "Server’s leg: TLS handshake done", NULL });
   assert_payload_starts (pair, SS_TRAFFIC_RECEIVED, "GET / HTTP/1.0\r\n");
   assert_payload_starts (pair, SS_TRAFFIC_SENT, "HTTP/1.0 200 ok\r\n");
-  stop_openssl (&server);
+  ss_test_tls_stop_openssl (&server);
   ss_socket_close (relay);
   ss_test_finalize_session (g_steal_pointer (&session), NULL);
 }

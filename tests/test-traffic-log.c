@@ -344,6 +344,61 @@ test_pinned_counts (void)
   g_assert_cmpuint (kept_received (log), <=, 4 * MiB);
 }
 
+/* A log that only counts (a relayed pair's server leg): every chunk is
+ * an entry with its length, none keeps bytes, the counters are exact,
+ * events stay; what it kept before goes at once, and a budget set later
+ * does not make it keep. */
+static void
+test_counts_only (void)
+{
+  g_autoptr(SsTrafficLog) log = ss_traffic_log_new ();
+  guint8 chunk[4096];
+  guint64 payload = 0, memory = 0;
+  GListModel *model = G_LIST_MODEL (log);
+
+  fill_pattern (chunk, SS_TRAFFIC_SENT, 0, sizeof chunk);
+  ss_traffic_log_append (log, SS_TRAFFIC_SENT, chunk, sizeof chunk);
+  ss_traffic_log_set_counts_only (log);
+  g_assert_cmpuint (ss_traffic_log_get_evicted_bytes (log, SS_TRAFFIC_SENT), ==, sizeof chunk);
+  ss_traffic_log_set_budget (log, SS_TRAFFIC_LOG_UNLIMITED);
+  for (guint i = 1; i < 5; i++)
+    {
+      fill_pattern (chunk, SS_TRAFFIC_SENT, i * sizeof chunk, sizeof chunk);
+      ss_traffic_log_append (log, i % 2 ? SS_TRAFFIC_SENT : SS_TRAFFIC_RECEIVED, chunk, sizeof chunk - i);
+      ss_traffic_log_append_event (log, "event %u", i);
+    }
+  ss_traffic_log_flush (log);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 9);
+  for (guint i = 0; i < 9; i++)
+    {
+      g_autoptr(SsTrafficEntry) entry = g_list_model_get_item (model, i);
+
+      /* the first chunk, then each chunk and its event */
+      if (i == 0 || i % 2 == 1)
+        {
+          g_assert_true (ss_traffic_entry_get_evicted (entry));
+          g_assert_cmpuint (ss_traffic_entry_get_length (entry), ==, sizeof chunk - (i + 1) / 2);
+        }
+      else
+        g_assert_cmpint (ss_traffic_entry_get_kind (entry), ==, SS_TRAFFIC_EVENT);
+    }
+  g_assert_cmpuint (ss_traffic_log_get_bytes (log, SS_TRAFFIC_SENT), ==, 3 * sizeof chunk - 4);
+  g_assert_cmpuint (ss_traffic_log_get_bytes (log, SS_TRAFFIC_RECEIVED), ==, 2 * sizeof chunk - 6);
+  g_assert_cmpuint (ss_traffic_log_get_chunks (log, SS_TRAFFIC_SENT), ==, 3);
+  for (guint kind = 0; kind < SS_TRAFFIC_EVENT; kind++)
+    {
+      g_autoptr(GBytes) tail = ss_traffic_log_dup_payload (log, kind);
+
+      g_assert_cmpuint (g_bytes_get_size (tail), ==, 0);
+      g_assert_cmpuint (ss_traffic_log_get_evicted_bytes (log, kind), ==,
+                        ss_traffic_log_get_bytes (log, kind));
+    }
+  g_assert_cmpuint (ss_traffic_log_get_budget (log), ==, 0);
+  ss_traffic_log_get_memory (log, &payload, &memory);
+  g_assert_cmpuint (payload, ==, 0);
+}
+
 static void
 test_budget_changes (void)
 {
@@ -650,6 +705,7 @@ main (int   argc,
   g_test_add_func ("/traffic-log/evict/entry-outlives", test_entry_outlives_eviction);
   g_test_add_func ("/traffic-log/evict/pinned-counts", test_pinned_counts);
   g_test_add_func ("/traffic-log/budget", test_budget_changes);
+  g_test_add_func ("/traffic-log/counts-only", test_counts_only);
   g_test_add_func ("/traffic-log/million", test_million);
   g_test_add_func ("/traffic-log/socket-flood", test_socket_flood);
   g_test_add_func ("/traffic-log/flush-soon", test_flush_soon);

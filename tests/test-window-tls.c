@@ -7,6 +7,7 @@
 
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -14,6 +15,7 @@
 #include "ss-test-process.h"
 #include "ss-test-socket.h"
 #include "ss-test-tls.h"
+#include "ss-relay-verify-box.h"
 #include "ss-test-window.h"
 #include "ss-tls-panel.h"
 #include "ss-tls-session.h"
@@ -260,6 +262,179 @@ test_relay_dropdown (SsTestWindow *f,
   ss_socket_close (second);
 }
 
+static gboolean
+error_bar_revealed (gpointer user_data)
+{
+  return gtk_info_bar_get_revealed (((SsTestWindow *) user_data)->error_bar);
+}
+
+/* a failed open leaves nothing open */
+static gboolean
+no_socket (gpointer user_data)
+{
+  SsTestWindow *f = user_data;
+  GListModel *sockets = ss_session_get_sockets (f->session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (sockets); i++)
+    {
+      g_autoptr(SsSocket) socket = g_list_model_get_item (sockets, i);
+
+      if (ss_socket_get_state (socket) != SS_SOCKET_CLOSED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  SsTestWindow *f;
+  guint         n;
+} SocketsWait;
+
+static gboolean
+has_n_sockets (gpointer user_data)
+{
+  SocketsWait *wait = user_data;
+
+  return g_list_model_get_n_items (ss_session_get_sockets (wait->f->session)) >= wait->n;
+}
+
+typedef struct
+{
+  GtkWidget  *label;
+  const char *needle;
+} LabelWait;
+
+static gboolean
+label_says (gpointer user_data)
+{
+  LabelWait *wait = user_data;
+
+  return gtk_widget_get_visible (wait->label) &&
+         strstr (gtk_label_get_text (GTK_LABEL (wait->label)), wait->needle) != NULL;
+}
+
+/* Start Relay makes a relay, a plaintext client sends it an HTTP
+ * request (*client_out), and the pair's page is shown: its TLS panel's
+ * line on the target's certificate says @needle. */
+static SsSocketPage *
+relay_and_request (SsTestWindow *f,
+                   int          *client_out,
+                   const char   *needle)
+{
+  SocketsWait sockets = { f, g_list_model_get_n_items (ss_session_get_sockets (f->session)) + 1 };
+  const char request[] = "GET / HTTP/1.0\r\n\r\n";
+  g_autoptr(SsSocket) relay = NULL;
+  SsSocket *pair;
+  SsSocketPage *page;
+  LabelWait wait = { NULL, needle };
+
+  g_signal_emit_by_name (ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_button"),
+                         "clicked");
+  ss_test_wait_until (has_n_sockets, &sockets, SS_TEST_TIMEOUT_MS);
+  relay = g_list_model_get_item (ss_session_get_sockets (f->session), sockets.n - 1);
+  ss_test_wait_until (state_is_listening, relay, SS_TEST_TIMEOUT_MS);
+  *client_out = ss_test_raw_connect (AF_INET, ss_test_relay_port (relay), SS_TEST_TIMEOUT_MS);
+  ss_test_raw_send_all (*client_out, request, strlen (request), SS_TEST_TIMEOUT_MS);
+  ss_test_wait_connections (relay, 1);
+  pair = ss_test_connection_at (relay, 0);
+  ss_window_select_socket (f->window, pair);
+  page = ss_test_wait_page (f, pair);
+  wait.label = panel_child (page, "target_verify_label");
+  ss_test_wait_until (label_says, &wait, PEER_TIMEOUT_MS);
+  return page;
+}
+
+/* New Socket's Relay section, TLS to the target: how the target leg
+ * verifies openssl s_server is chosen there. Verified by the CA file
+ * given, the pair forwards and its page says so; without it (the
+ * system's CAs do not know the test's CA) it refuses, with the reason;
+ * accepting any certificate is off until switched on, with a warning,
+ * and then it forwards, saying it did not verify. */
+static void
+test_relay_target_verify (SsTestWindow *f,
+                          gconstpointer data)
+{
+  g_autoptr(Cert) ca = ss_test_tls_make_cert ("window-relay-ca", NULL, -DAY, DAY, NULL, TRUE);
+  g_autoptr(Cert) leaf = ss_test_tls_make_cert ("window-relay-target", "localhost", -DAY, DAY, ca, FALSE);
+  g_autoptr(SsTlsConfig) config = ss_tls_config_new ();
+  g_autofree char *target = NULL;
+  gpointer box = f->new_socket_box;
+  GtkWidget *verify_box = ss_test_template_child (box, SS_TYPE_NEW_SOCKET_BOX, "relay_verify_box");
+  GtkEditable *cafile_entry = ss_test_template_child (verify_box, SS_TYPE_RELAY_VERIFY_BOX, "cafile_entry");
+  GtkSwitch *insecure = ss_test_template_child (verify_box, SS_TYPE_RELAY_VERIFY_BOX, "insecure_switch");
+  GtkWidget *warning = ss_test_template_child (verify_box, SS_TYPE_RELAY_VERIFY_BOX, "insecure_warning");
+  OpensslServer server = { 0 };
+  SsSocketPage *page;
+  g_autoptr(GBytes) answer = NULL;
+  GtkWidget *label;
+  int client;
+
+  if (!ss_test_tls_start_openssl (&server, leaf, 3))
+    return;
+  /* the rest of the target leg's TLS is the command line's: --servername localhost */
+  ss_tls_config_set_servername (config, "localhost");
+  ss_session_set_tls_config (f->session, config);
+
+  g_assert_false (gtk_widget_get_visible (verify_box));
+  gtk_drop_down_set_selected (ss_test_template_child (box, SS_TYPE_NEW_SOCKET_BOX, "relay_tls_dropdown"), 2);
+  g_assert_true (gtk_widget_get_visible (verify_box));
+  g_assert_false (gtk_switch_get_active (insecure));
+  g_assert_false (gtk_widget_get_visible (warning));
+  target = g_strdup_printf ("127.0.0.1:%u", server.port);
+  gtk_editable_set_text (ss_test_template_child (box, SS_TYPE_NEW_SOCKET_BOX, "relay_listen_entry"), "127.0.0.1:0");
+  gtk_editable_set_text (ss_test_template_child (box, SS_TYPE_NEW_SOCKET_BOX, "relay_target_entry"), target);
+
+  /* a CA file that is not one: said in the window, no relay made */
+  gtk_editable_set_text (cafile_entry, "/nonexistent/ca.pem");
+  g_signal_emit_by_name (ss_test_template_child (box, SS_TYPE_NEW_SOCKET_BOX, "relay_button"), "clicked");
+  ss_test_wait_until (error_bar_revealed, f, SS_TEST_TIMEOUT_MS);
+  g_assert_nonnull (strstr (gtk_label_get_text (f->error_label), "The CA file /nonexistent/ca.pem cannot be read"));
+  gtk_info_bar_set_revealed (f->error_bar, FALSE);
+  ss_test_wait_until (no_socket, f, SS_TEST_TIMEOUT_MS);
+
+  /* verified by the CA file */
+  gtk_editable_set_text (cafile_entry, ca->cert_path);
+  page = relay_and_request (f, &client, "Target’s certificate: verified by the CA file");
+  label = panel_child (page, "target_verify_label");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), ca->cert_path));
+  g_assert_false (gtk_widget_has_css_class (label, "error"));
+  answer = ss_test_raw_recv (client, strlen ("HTTP/1.0 200 ok\r\n"), FALSE, PEER_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer),
+                   "HTTP/1.0 200 ok\r\n", strlen ("HTTP/1.0 200 ok\r\n"));
+  close (client);
+
+  /* without it: refused, and why */
+  gtk_editable_set_text (cafile_entry, "");
+  page = relay_and_request (f, &client, "Target’s certificate: not trusted (");
+  label = panel_child (page, "target_verify_label");
+  g_assert_true (gtk_widget_has_css_class (label, "error"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "the relay does not forward to it"));
+  close (client);
+
+  /* any certificate: said before, and on the pair's page */
+  gtk_switch_set_active (insecure, TRUE);
+  g_assert_true (gtk_widget_get_visible (warning));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (cafile_entry)));
+  page = relay_and_request (f, &client, "Target’s certificate: not verified (");
+  g_assert_nonnull (strstr (gtk_label_get_text (panel_child (page, "target_verify_label")),
+                            "relayed anyway, as any certificate is accepted"));
+  g_clear_pointer (&answer, g_bytes_unref);
+  answer = ss_test_raw_recv (client, strlen ("HTTP/1.0 200 ok\r\n"), FALSE, PEER_TIMEOUT_MS);
+  g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer),
+                   "HTTP/1.0 200 ok\r\n", strlen ("HTTP/1.0 200 ok\r\n"));
+  close (client);
+
+  gtk_switch_set_active (insecure, FALSE);
+  ss_test_tls_stop_openssl (&server);
+  for (guint i = 0; i < g_list_model_get_n_items (ss_session_get_sockets (f->session)); i++)
+    {
+      g_autoptr(SsSocket) relay = g_list_model_get_item (ss_session_get_sockets (f->session), i);
+
+      ss_socket_close (relay);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,6 +448,7 @@ main (int   argc,
   ss_test_window_add ("/window-tls/client-connect-anyway", test_client_connect_anyway);
   ss_test_window_add ("/window-tls/start-tls", test_start_tls);
   ss_test_window_add ("/window-tls/relay-dropdown", test_relay_dropdown);
+  ss_test_window_add ("/window-tls/relay-target-verify", test_relay_target_verify);
 
   status = g_test_run ();
   ss_test_window_shutdown ();

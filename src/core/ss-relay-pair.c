@@ -271,9 +271,9 @@ ss_relay_pair_start (SsSocket        *client,
       return self;
     }
   /* The pair's conversation is the client's leg's log: the server's leg
-   * logs the same bytes again, so it counts them but keeps none (a budget
-   * of 0 keeps only the newest chunk), and the pair costs one budget. */
-  ss_traffic_log_set_budget (self->server->traffic, 0);
+   * logs the same bytes again, so it counts them but keeps none, not
+   * even a copy of the newest chunk, and the pair costs one budget. */
+  ss_traffic_log_set_counts_only (self->server->traffic);
   self->server->relay_pair = self;
   self->upstream.to = self->server;
   self->downstream.from = self->server;
@@ -335,6 +335,16 @@ ss_relay_pair_get_server (SsRelayPair *self)
   return self->server;
 }
 
+/* (transfer full) (nullable): the leg that is not @leg */
+SsSocket *
+ss_relay_pair_get_other (SsRelayPair *self,
+                         SsSocket    *leg)
+{
+  SsSocket *other = leg == self->client ? self->server : self->client;
+
+  return other != NULL ? g_object_ref (other) : NULL;
+}
+
 const SsAddress *
 ss_relay_pair_get_target (SsRelayPair *self)
 {
@@ -379,18 +389,29 @@ ss_relay_pair_dup_faults (SsRelayPair *self)
   return describe_faults (self, "\n");
 }
 
+/* How many bytes read from @leg may wait on their way: none when they
+ * have nowhere to go. */
+gsize
+ss_relay_pair_get_room (SsRelayPair *self,
+                        SsSocket    *leg)
+{
+  SsRelayDirection *direction = direction_from (self, leg);
+  SsSocket *to = direction->to;
+  guint64 waiting;
+
+  if (to == NULL || to->state != SS_SOCKET_CONNECTED || to->failure != 0 || to->write_shut)
+    return 0;
+  waiting = to->queued + ss_relay_stage_get_held_bytes (direction->stage) +
+            ss_relay_output_get_pending (direction->output);
+  return waiting < SS_RELAY_PAIR_MAX_BUFFERED ? SS_RELAY_PAIR_MAX_BUFFERED - waiting : 0;
+}
+
 /* Whether @leg may be read now: its data has somewhere to go, and room. */
 gboolean
 ss_relay_pair_may_read (SsRelayPair *self,
                         SsSocket    *leg)
 {
-  SsRelayDirection *direction = direction_from (self, leg);
-  SsSocket *to = direction->to;
-
-  return to != NULL && to->state == SS_SOCKET_CONNECTED && to->failure == 0 &&
-         !to->write_shut &&
-         to->queued + ss_relay_stage_get_held_bytes (direction->stage) +
-         ss_relay_output_get_pending (direction->output) < SS_RELAY_PAIR_MAX_BUFFERED;
+  return ss_relay_pair_get_room (self, leg) > 0;
 }
 
 /* What @direction releases (after rewrite rules and held items) goes on

@@ -26,6 +26,8 @@ SsRelayPair *ss_relay_pair_start          (SsSocket        *client,
 void         ss_relay_pair_free           (SsRelayPair     *self);
 SsSocket    *ss_relay_pair_get_client     (SsRelayPair     *self);
 SsSocket    *ss_relay_pair_get_server     (SsRelayPair     *self);
+SsSocket    *ss_relay_pair_get_other      (SsRelayPair     *self,
+                                           SsSocket        *leg);
 const SsAddress *ss_relay_pair_get_target (SsRelayPair     *self);
 gboolean     ss_relay_pair_inject         (SsRelayPair          *self,
                                            SsInterceptDirection  direction,
@@ -39,6 +41,8 @@ char        *ss_relay_pair_dup_faults     (SsRelayPair     *self);
 
 /* what a leg's socket tells its pair (ss-socket-*.c) */
 gboolean     ss_relay_pair_may_read       (SsRelayPair     *self,
+                                           SsSocket        *leg);
+gsize        ss_relay_pair_get_room       (SsRelayPair     *self,
                                            SsSocket        *leg);
 void         ss_relay_pair_received       (SsRelayPair     *self,
                                            SsSocket        *leg,

@@ -184,7 +184,19 @@ open_relay_tls (SsSession     *self,
   if (spec->tls && !ss_socket_set_tls (socket, self->tls_config, NULL, error))
     return FALSE;
   if (spec->target_tls && ss_address_split (spec->target, &host, &port, NULL))
-    ss_socket_set_relay_tls (socket, self->tls_config, host);
+    {
+      g_autoptr(SsTlsConfig) target = NULL;
+
+      /* the window's choice for this relay, the rest as the command line said */
+      if (spec->target_verify_chosen)
+        {
+          target = ss_tls_config_copy (self->tls_config);
+          ss_tls_config_set_insecure (target, spec->target_insecure);
+          if (spec->target_cafile != NULL && !ss_tls_config_set_cafile (target, spec->target_cafile, error))
+            return FALSE;
+        }
+      ss_socket_set_relay_tls (socket, target != NULL ? target : self->tls_config, host);
+    }
   return TRUE;
 }
 
@@ -339,6 +351,9 @@ spec_copy (const SsSpec *spec)
   copy->target = g_strdup (spec->target);
   copy->tls = spec->tls;
   copy->target_tls = spec->target_tls;
+  copy->target_verify_chosen = spec->target_verify_chosen;
+  copy->target_cafile = g_strdup (spec->target_cafile);
+  copy->target_insecure = spec->target_insecure;
   return copy;
 }
 

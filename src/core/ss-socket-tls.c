@@ -331,7 +331,7 @@ ss_socket_tls_ready (SsSocket *self)
   if (state == SS_TLS_STATE_UNTRUSTED && self->relay_pair != NULL)
     {
       /* no one is there to press Connect Anyway for a relay's leg */
-      tell (self, _("The relay does not forward to a server whose certificate is not trusted: give it --cafile, or --insecure"));
+      tell (self, _("The relay does not forward to a server whose certificate is not trusted: give it the target’s CA file (--cafile), or let it accept any certificate (--insecure)"));
       ss_tls_session_bye (self->tls);
       state = SS_TLS_STATE_FAILED;
       errsv = EPROTO;

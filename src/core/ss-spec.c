@@ -306,5 +306,6 @@ ss_spec_free (SsSpec *self)
     return;
   g_free (self->address);
   g_free (self->target);
+  g_free (self->target_cafile);
   g_free (self);
 }

@@ -28,6 +28,12 @@ typedef struct
   char       *target;   /* a relay's: "HOST:PORT" or a Unix path; NULL otherwise */
   gboolean    tls;      /* tls: and tls-listen:, TCP speaking TLS; a relay's clients speak TLS */
   gboolean    target_tls; /* a relay speaks TLS to its target */
+  /* how a relay's target leg verifies the target, when the window chose
+   * (the command line's --cafile and --insecure otherwise): a CA file
+   * (NULL: --cafile's, or the system's CAs), or any certificate */
+  gboolean    target_verify_chosen;
+  char       *target_cafile;
+  gboolean    target_insecure;
 } SsSpec;
 
 SsSpec  *ss_spec_parse        (const char    *text,

@@ -82,6 +82,8 @@ struct _SsTrafficLog
   guint64     kept_size;       /* allocated size of blocks[] */
   guint64     kept_payload;    /* chunk bytes in blocks[] */
   guint64     budget;
+  /* keeps no payload at all: each chunk is counted and at once evicted */
+  gboolean    counts_only;
 
   GByteArray *event_text;
   /* a relayed pair's: received is client → server, sent server → client */

@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <string.h>
+#if defined (__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "ss-traffic-log-private.h"
 
@@ -409,6 +412,71 @@ commit (SsTrafficLog  *self,
     ss_traffic_log_forward (self, record);
 }
 
+/* A flood's chunk goes where nothing reads it soon: stores that bypass
+ * the cache spare the memory the read of each line before its write, and
+ * the cache the bytes (a relay sends from its hot receive buffer). Not
+ * when framings read each chunk at once, nor for a person's small one. */
+static void
+store (SsTrafficLog *self,
+       guint8       *dest,
+       const guint8 *src,
+       gsize         len)
+{
+#if defined (__SSE2__)
+  if (len >= 16 * 1024 && self->framings == NULL)
+    {
+      gsize head = (16 - ((guintptr) dest & 15)) & 15;
+
+      memcpy (dest, src, head);
+      dest += head;
+      src += head;
+      len -= head;
+      for (; len >= 64; len -= 64, dest += 64, src += 64)
+        {
+          __m128i a = _mm_loadu_si128 ((const __m128i *) src);
+          __m128i b = _mm_loadu_si128 ((const __m128i *) (src + 16));
+          __m128i c = _mm_loadu_si128 ((const __m128i *) (src + 32));
+          __m128i d = _mm_loadu_si128 ((const __m128i *) (src + 48));
+
+          _mm_stream_si128 ((__m128i *) dest, a);
+          _mm_stream_si128 ((__m128i *) (dest + 16), b);
+          _mm_stream_si128 ((__m128i *) (dest + 32), c);
+          _mm_stream_si128 ((__m128i *) (dest + 48), d);
+        }
+      /* ordered before anything that reads them: a view, another thread */
+      _mm_sfence ();
+    }
+#endif
+  memcpy (dest, src, len);
+}
+
+/* A chunk of a log that keeps no payload: its record, its count, and
+ * its bytes evicted as they come (the record's block is one before the
+ * first kept, ss_traffic_log_set_counts_only()). */
+static void
+count_only (SsTrafficLog  *self,
+            SsTrafficKind  kind,
+            gsize          len,
+            guint          peer)
+{
+  Record *record;
+
+  g_assert (self->blocks->len == 0 && self->first_block > 0);
+
+  self->bytes[kind] += len;
+  self->evicted[kind] += len;
+  record = add_record (self, kind, 0, len);
+  if (record == NULL)
+    return;
+  record->peer_high = peer >> 16;
+  record->peer_low = peer & 0xffff;
+  /* no payload record is kept: the events between them need no look */
+  self->first_kept = self->n_records;
+  ss_traffic_log_tell_framings (self);
+  if (self->merge_into != NULL)
+    ss_traffic_log_forward (self, record);
+}
+
 static void
 add_event (SsTrafficLog *self,
            const guint8 *text,
@@ -495,9 +563,14 @@ ss_traffic_log_append_from (SsTrafficLog    *self,
       add_event (self, data, len);
       return;
     }
+  if (self->counts_only)
+    {
+      count_only (self, kind, len, peer_index (self, peer));
+      return;
+    }
   /* an empty payload (sendall(b''), an empty datagram) may have no data */
   if (len > 0)
-    memcpy (reserve (self, len), data, len);
+    store (self, reserve (self, len), data, len);
   commit (self, kind, len, peer_index (self, peer));
 }
 
@@ -605,7 +678,8 @@ ss_traffic_log_set_budget (SsTrafficLog *self,
 {
   g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
 
-  if (self->budget == bytes)
+  /* a log that keeps nothing stays so */
+  if (self->budget == bytes || self->counts_only)
     return;
 
   self->budget = bytes;
@@ -613,6 +687,34 @@ ss_traffic_log_set_budget (SsTrafficLog *self,
   while (self->blocks->len > 1 && self->kept_payload > self->budget)
     evict_oldest (self);
   g_clear_pointer (&self->spare, ss_traffic_block_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUDGET]);
+}
+
+/**
+ * ss_traffic_log_set_counts_only:
+ *
+ * From now on the log keeps no payload, not even the newest chunk: each
+ * chunk is an entry (its time, kind and length) and counted, its bytes
+ * evicted as they come, without being copied. For a log whose bytes are
+ * kept elsewhere (a relayed pair's server leg: the pair's log has them).
+ * Events are kept as always.
+ */
+void
+ss_traffic_log_set_counts_only (SsTrafficLog *self)
+{
+  g_return_if_fail (SS_IS_TRAFFIC_LOG (self));
+
+  if (self->counts_only)
+    return;
+  self->counts_only = TRUE;
+  self->budget = 0;
+  while (self->blocks->len > 0)
+    evict_oldest (self);
+  g_clear_pointer (&self->spare, ss_traffic_block_unref);
+  /* block numbers before the first kept are evicted: a new record's
+   * block (the one before) must be one */
+  if (self->first_block == 0)
+    self->first_block = 1;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUDGET]);
 }
 

@@ -51,6 +51,7 @@ GBytes       *ss_traffic_log_dup_payload_full  (SsTrafficLog  *self,
 guint64       ss_traffic_log_get_budget        (SsTrafficLog  *self);
 void          ss_traffic_log_set_budget        (SsTrafficLog  *self,
                                                 guint64        bytes);
+void          ss_traffic_log_set_counts_only   (SsTrafficLog  *self);
 void          ss_traffic_log_get_memory        (SsTrafficLog  *self,
                                                 guint64       *payload,
                                                 guint64       *overhead);

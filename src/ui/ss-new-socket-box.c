@@ -12,6 +12,7 @@
 #include "ss-accessible.h"
 #include "ss-constants.h"
 #include "ss-new-socket-box.h"
+#include "ss-relay-verify-box.h"
 #include "ss-spec.h"
 
 struct _SsNewSocketBox
@@ -28,6 +29,7 @@ struct _SsNewSocketBox
   GtkEntry    *relay_target_entry;
   GtkButton   *relay_button;
   GtkDropDown *relay_tls_dropdown;
+  SsRelayVerifyBox *relay_verify_box;
   GtkLabel    *error_label;
 };
 
@@ -210,8 +212,19 @@ relay_clicked_cb (SsNewSocketBox *self)
       ss_new_socket_box_show_error (self, error->message);
       return;
     }
+  if (spec->target_tls)
+    ss_relay_verify_box_apply (self->relay_verify_box, spec);
   ss_new_socket_box_show_error (self, NULL);
   g_signal_emit (self, signals[CREATE_RELAY], 0, spec);
+}
+
+/* the target's verification is asked for when the relay speaks TLS to it */
+static void
+relay_tls_changed_cb (SsNewSocketBox *self)
+{
+  guint tls = gtk_drop_down_get_selected (self->relay_tls_dropdown);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->relay_verify_box), tls == 2 || tls == 3);
 }
 
 /* socketpair() makes Unix sockets only (on Linux): offer it there. */
@@ -264,6 +277,7 @@ ss_new_socket_box_class_init (SsNewSocketBoxClass *klass)
   signals[CREATE_RELAY] = g_signal_new ("create-relay", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 
+  g_type_ensure (SS_TYPE_RELAY_VERIFY_BOX);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-new-socket-box.ui");
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, family_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, type_dropdown);
@@ -275,10 +289,12 @@ ss_new_socket_box_class_init (SsNewSocketBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_target_entry);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_button);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_tls_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, relay_verify_box);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, error_label);
   gtk_widget_class_bind_template_callback (widget_class, create_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pair_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, relay_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, relay_tls_changed_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -20,6 +20,7 @@ struct _SsTlsPanel
 
   SsSocket       *socket;
   SsTlsSession   *session;      /* watched for its state */
+  SsTlsSession   *server_session; /* a relayed pair's server leg's, watched too */
   GtkEditable    *host_entry;   /* the page's connect address (weak) */
   gboolean        updating;
 
@@ -43,6 +44,7 @@ struct _SsTlsPanel
   GtkWidget      *insecure_label;
   GtkWidget      *untrusted_box;
   GtkLabel       *untrusted_label;
+  GtkLabel       *target_verify_label;
   GtkExpander    *facts_expander;
   GtkLabel       *facts_label;
   GtkWidget      *save_cert_button;
@@ -107,17 +109,50 @@ relay_server_session (SsTlsPanel *self)
 }
 
 static void
-watch_session (SsTlsPanel *self)
+watch (SsTlsPanel    *self,
+       SsTlsSession **watched,
+       SsTlsSession  *session)
 {
-  SsTlsSession *session = ss_socket_get_tls_session (self->socket);
-
-  if (session == self->session)
+  if (session == *watched)
     return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
+  if (*watched != NULL)
+    g_signal_handlers_disconnect_by_data (*watched, self);
+  g_set_object (watched, session);
   if (session != NULL)
     g_signal_connect_swapped (session, "notify::state", G_CALLBACK (update), self);
+}
+
+static void
+watch_session (SsTlsPanel *self)
+{
+  watch (self, &self->session, ss_socket_get_tls_session (self->socket));
+  watch (self, &self->server_session, relay_server_session (self));
+}
+
+/* A relayed pair's server leg: whether the target's certificate passed,
+ * and why not, as a TLS client's page says; NULL before the handshake
+ * has said (or when it failed before verifying anything). */
+static char *
+dup_target_verification (SsTlsSession *leg,
+                         gboolean     *trusted)
+{
+  SsTlsState state = ss_tls_session_get_state (leg);
+  SsTlsConfig *config = ss_tls_session_get_config (leg);
+  const char *why = ss_tls_session_get_verification (leg);
+
+  *trusted = why == NULL;
+  if (why == NULL && (state == SS_TLS_STATE_ESTABLISHED || state == SS_TLS_STATE_CLOSED))
+    {
+      if (ss_tls_config_get_cafile (config) != NULL)
+        return g_strdup_printf (_("Target’s certificate: verified by the CA file %s"),
+                                ss_tls_config_get_cafile (config));
+      return g_strdup (_("Target’s certificate: verified by the system’s CAs"));
+    }
+  if (why == NULL)
+    return NULL;
+  if (ss_tls_config_get_insecure (config))
+    return g_strdup_printf (_("Target’s certificate: not verified (%s); relayed anyway, as any certificate is accepted"), why);
+  return g_strdup_printf (_("Target’s certificate: not trusted (%s); the relay does not forward to it"), why);
 }
 
 static void
@@ -163,6 +198,18 @@ update (SsTlsPanel *self)
   certificate = own_certificate (self);
   gtk_widget_set_visible (self->save_cert_button, certificate != NULL);
   server_leg = relay_server_session (self);
+  {
+    gboolean trusted = FALSE;
+    g_autofree char *verification = server_leg != NULL ? dup_target_verification (server_leg, &trusted) : NULL;
+
+    gtk_widget_set_visible (GTK_WIDGET (self->target_verify_label), verification != NULL);
+    if (verification != NULL)
+      gtk_label_set_text (self->target_verify_label, verification);
+    if (trusted)
+      gtk_widget_remove_css_class (GTK_WIDGET (self->target_verify_label), "error");
+    else
+      gtk_widget_add_css_class (GTK_WIDGET (self->target_verify_label), "error");
+  }
   gtk_widget_set_visible (GTK_WIDGET (self->facts_expander),
                           self->session != NULL || certificate != NULL || server_leg != NULL);
   if (server_leg != NULL)
@@ -490,10 +537,9 @@ ss_tls_panel_dispose (GObject *object)
 {
   SsTlsPanel *self = SS_TLS_PANEL (object);
 
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+  watch (self, &self->session, NULL);
+  watch (self, &self->server_session, NULL);
   g_clear_handle_id (&self->counters_id, g_source_remove);
-  g_clear_object (&self->session);
   g_clear_object (&self->socket);
   self->host_entry = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (object), SS_TYPE_TLS_PANEL);
@@ -533,6 +579,7 @@ ss_tls_panel_class_init (SsTlsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, insecure_label);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, untrusted_box);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, untrusted_label);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, target_verify_label);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, facts_expander);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, facts_label);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, save_cert_button);
