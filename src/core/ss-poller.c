@@ -161,6 +161,12 @@ poller_get (void)
        * floods, the window still draws and takes input between batches. */
       g_source_set_priority ((GSource *) self, G_PRIORITY_DEFAULT_IDLE);
       g_source_set_static_name ((GSource *) self, "[sockscope] sockets");
+      /* GLib blocks a source that cannot recurse while it dispatches: it
+       * takes the epoll descriptor out of its poll set and puts it back,
+       * and wakes the context to do so, three syscalls and an empty turn
+       * of the loop per dispatch. A nested dispatch is safe here (a watch
+       * freed meanwhile is only marked until the outermost one ends). */
+      g_source_set_can_recurse ((GSource *) self, TRUE);
       g_source_add_unix_fd ((GSource *) self, epoll_fd, G_IO_IN);
       g_source_attach ((GSource *) self, context);
       g_hash_table_insert (pollers, context, self);
