@@ -603,6 +603,61 @@ test_window_actions (SsTestWindow  *f,
   g_assert_false (ss_test_button_sensitive (page, "socket.close"));
 }
 
+/* Keyboard Shortcuts (Ctrl+?): made when first asked for, then the same
+ * window each time, over the main window. */
+static void
+test_shortcuts_window (SsTestWindow  *f,
+                       gconstpointer  data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *shortcuts = NULL;
+  guint n_before = g_list_model_get_n_items (toplevels);
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (gtk_window_get_application (GTK_WINDOW (f->window)),
+                                                                "win.show-help-overlay");
+
+  g_assert_cmpstrv (accels, ((const char *[]) { "<Control>question", NULL }));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-help-overlay", NULL));
+      g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, n_before + 1);
+      for (guint j = 0; j < g_list_model_get_n_items (toplevels); j++)
+        {
+          g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, j);
+
+          if (GTK_IS_SHORTCUTS_WINDOW (window))
+            {
+              g_assert_true (shortcuts == NULL || shortcuts == window);
+              shortcuts = window;
+            }
+        }
+      g_assert_nonnull (shortcuts);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+      g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (f->window));
+      gtk_window_close (shortcuts);
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+    }
+}
+
+/* The main menu's popover is made when it first opens, with every item. */
+static void
+test_main_menu (SsTestWindow  *f,
+                gconstpointer  data)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (ss_test_template_child (GTK_WIDGET (f->window), SS_TYPE_WINDOW,
+                                                                   "primary_menu_button"));
+  GMenuModel *menu;
+
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
+  g_assert_true (gtk_menu_button_get_primary (button));
+  gtk_menu_button_popup (button);
+  menu = gtk_menu_button_get_menu_model (button);
+  g_assert_nonnull (menu);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), >, 0);
+  g_assert_nonnull (gtk_menu_button_get_popover (button));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
+  gtk_menu_button_popdown (button);
+}
+
 /* ------------------------------------------------------------------ */
 
 int
@@ -621,6 +676,8 @@ main (int   argc,
   ss_test_window_add ("/window/open-spec", test_open_spec);
   ss_test_window_add ("/window/call-notation", test_call_notation);
   ss_test_window_add ("/window/window-actions", test_window_actions);
+  ss_test_window_add ("/window/shortcuts-window", test_shortcuts_window);
+  ss_test_window_add ("/window/main-menu", test_main_menu);
 
 
   status = g_test_run ();

@@ -310,6 +310,7 @@ ss_application_startup (GApplication *app)
   static const char *show_calls_accels[] = { "F9", NULL };
   static const char *show_call_log_accels[] = { "<Shift>F9", NULL };
   static const char *system_accels[] = { "<Primary><Shift>s", NULL };
+  static const char *help_overlay_accels[] = { "<Primary>question", NULL };
   g_autoptr(GtkCssProvider) provider = NULL;
 
   G_APPLICATION_CLASS (ss_application_parent_class)->startup (app);
@@ -323,10 +324,11 @@ ss_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-calls", show_calls_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-call-log", show_call_log_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.system-sockets", system_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", help_overlay_accels);
   gtk_window_set_default_icon_name (APP_ID);
 
-  /* GtkApplication loads menus and the shortcuts window from the
-   * resource base path, but not a style sheet */
+  /* GtkApplication loads menus from the resource base path, but not a
+   * style sheet (and the shortcuts window is the window's, when asked) */
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),

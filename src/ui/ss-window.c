@@ -23,6 +23,10 @@ struct _SsWindow
 {
   GtkApplicationWindow  parent_instance;
 
+  GtkWindow            *shortcuts_window;  /* made when first shown */
+  GtkMenuButton        *primary_menu_button;
+  GMenuModel           *primary_menu;
+
   GtkInfoBar           *error_bar;
   GtkLabel             *error_label;
   GtkPaned             *main_paned;
@@ -521,10 +525,48 @@ ss_window_close_request (GtkWindow *window)
 /* Window actions that are GSettings keys, toggled from the main menu. */
 static const char *settings_actions[] = { "learner-mode", "show-calls", "show-call-log" };
 
+/* The shortcuts window, made the first time it is asked for. As
+ * gtk/help-overlay.ui, GtkApplication built it with every window, a
+ * tenth of the time to the window's first frame. */
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  SsWindow *self = SS_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/ss-shortcuts-window.ui");
+
+      /* weak: the window may go first (the test fixture closes them all) */
+      g_set_weak_pointer (&self->shortcuts_window, GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+    }
+  gtk_window_present (self->shortcuts_window);
+}
+
+/* The main menu's popover is made when it first opens (by click or F10):
+ * made with the window, it was a twentieth of the time to its first
+ * frame. */
+static void
+create_primary_menu (GtkMenuButton *button,
+                     gpointer       user_data)
+{
+  SsWindow *self = user_data;
+
+  gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 static void
 ss_window_dispose (GObject *object)
 {
   SsWindow *self = SS_WINDOW (object);
+
+  if (self->shortcuts_window != NULL)
+    gtk_window_destroy (self->shortcuts_window);
+  g_clear_weak_pointer (&self->shortcuts_window);
 
   g_clear_pointer (&self->page_for_socket, g_hash_table_unref);
   /* The settings action follows the key for as long as it lives, and the
@@ -563,6 +605,8 @@ ss_window_class_init (SsWindowClass *klass)
   g_type_ensure (SS_TYPE_NEW_SOCKET_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SsWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, SsWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, SsWindow, error_bar);
   gtk_widget_class_bind_template_child (widget_class, SsWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, SsWindow, main_paned);
@@ -577,6 +621,7 @@ ss_window_class_init (SsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, new_socket_box_create_relay_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-socket", NULL, new_socket_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
   gtk_widget_class_install_action (widget_class, "win.close-socket", NULL, close_socket_action);
   gtk_widget_class_install_action (widget_class, "win.show-in-listener-log", NULL, show_in_listener_log_action);
   gtk_widget_class_install_action (widget_class, "win.export-script", NULL, export_script_action);
@@ -610,6 +655,7 @@ ss_window_init (SsWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   ss_accessible_repair_names (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_menu, self, NULL);
 
   self->settings = g_settings_new (APP_ID);
   self->session = ss_session_new ();
