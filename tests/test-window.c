@@ -603,6 +603,20 @@ test_window_actions (SsTestWindow  *f,
   g_assert_false (ss_test_button_sensitive (page, "socket.close"));
 }
 
+static gboolean
+has_shortcut_label (GtkWidget  *widget,
+                    const char *accelerator)
+{
+  if (GTK_IS_SHORTCUT_LABEL (widget) &&
+      g_strcmp0 (gtk_shortcut_label_get_accelerator (GTK_SHORTCUT_LABEL (widget)), accelerator) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_shortcut_label (child, accelerator))
+      return TRUE;
+  return FALSE;
+}
+
 /* Keyboard Shortcuts (Ctrl+?): made when first asked for, then the same
  * window each time, over the main window. */
 static void
@@ -633,6 +647,9 @@ test_shortcuts_window (SsTestWindow  *f,
       g_assert_nonnull (shortcuts);
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
       g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (f->window));
+      /* with the keys of the application's accelerators */
+      g_assert_true (has_shortcut_label (GTK_WIDGET (shortcuts), "<Control>n"));
+      g_assert_true (has_shortcut_label (GTK_WIDGET (shortcuts), "<Control>question"));
       gtk_window_close (shortcuts);
       g_assert_false (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
     }

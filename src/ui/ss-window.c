@@ -23,7 +23,6 @@ struct _SsWindow
 {
   GtkApplicationWindow  parent_instance;
 
-  GtkWindow            *shortcuts_window;  /* made when first shown */
   GtkMenuButton        *primary_menu_button;
   GMenuModel           *primary_menu;
 
@@ -527,24 +526,25 @@ static const char *settings_actions[] = { "learner-mode", "show-calls", "show-ca
 
 /* The shortcuts window, made the first time it is asked for. As
  * gtk/help-overlay.ui, GtkApplication built it with every window, a
- * tenth of the time to the window's first frame. */
+ * tenth of the time to the window's first frame. Set as the window's
+ * help overlay, as GtkApplication sets it: over this window, showing the
+ * application's accelerators, and gone with the window. */
 static void
 show_help_overlay_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  SsWindow *self = SS_WINDOW (widget);
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (widget);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
 
-  if (self->shortcuts_window == NULL)
+  if (overlay == NULL)
     {
       g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/ss-shortcuts-window.ui");
 
-      /* weak: the window may go first (the test fixture closes them all) */
-      g_set_weak_pointer (&self->shortcuts_window, GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
-      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
-      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
     }
-  gtk_window_present (self->shortcuts_window);
+  gtk_window_present (GTK_WINDOW (overlay));
 }
 
 /* The main menu's popover is made when it first opens (by click or F10):
@@ -564,9 +564,6 @@ ss_window_dispose (GObject *object)
 {
   SsWindow *self = SS_WINDOW (object);
 
-  if (self->shortcuts_window != NULL)
-    gtk_window_destroy (self->shortcuts_window);
-  g_clear_weak_pointer (&self->shortcuts_window);
 
   g_clear_pointer (&self->page_for_socket, g_hash_table_unref);
   /* The settings action follows the key for as long as it lives, and the
