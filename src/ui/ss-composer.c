@@ -382,23 +382,11 @@ checksum_changed_cb (SsComposer *self)
 }
 
 static void
-file_chosen_cb (gpointer        user_data,
-                GFile          *file,
-                GtkFileChooser *chooser)
-{
-  SsComposer *self = user_data;
-  g_autofree char *path = g_file_get_path (file);
-
-  if (path != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->file_entry), path);
-}
-
-static void
 choose_file_cb (SsComposer *self)
 {
-  ss_file_chooser_show (ss_file_chooser_new (GTK_WIDGET (self), _("Choose a File to Send"),
-                                             GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), NULL),
-                        file_chosen_cb, self);
+  ss_file_chooser_show_for_entry (ss_file_chooser_new (GTK_WIDGET (self), _("Choose a File to Send"),
+                                                       GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), NULL),
+                                  GTK_EDITABLE (self->file_entry));
 }
 
 /* GObject --------------------------------------------------------------- */

@@ -14,6 +14,7 @@ typedef struct
 {
   SsFileChosenFunc chosen;
   gpointer         user_data;
+  GDestroyNotify   destroy;   /* of user_data, once answered */
 } Chosen;
 
 static void
@@ -28,6 +29,8 @@ response_cb (GtkNativeDialog *dialog,
       if (file != NULL)
         chosen->chosen (chosen->user_data, file, GTK_FILE_CHOOSER (dialog));
     }
+  if (chosen->destroy != NULL)
+    chosen->destroy (chosen->user_data);
   g_free (chosen);
   g_object_unref (dialog);
 }
@@ -58,15 +61,49 @@ ss_file_chooser_new (GtkWidget            *widget,
   return GTK_FILE_CHOOSER (chooser);
 }
 
-void
-ss_file_chooser_show (GtkFileChooser   *chooser,
-                      SsFileChosenFunc  chosen,
-                      gpointer          user_data)
+static void
+show (GtkFileChooser   *chooser,
+      SsFileChosenFunc  chosen,
+      gpointer          user_data,
+      GDestroyNotify    destroy)
 {
   Chosen *closure = g_new (Chosen, 1);
 
   closure->chosen = chosen;
   closure->user_data = user_data;
+  closure->destroy = destroy;
   g_signal_connect (chooser, "response", G_CALLBACK (response_cb), closure);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+void
+ss_file_chooser_show (GtkFileChooser   *chooser,
+                      SsFileChosenFunc  chosen,
+                      gpointer          user_data)
+{
+  show (chooser, chosen, user_data, NULL);
+}
+
+static void
+fill_entry (gpointer        user_data,
+            GFile          *file,
+            GtkFileChooser *chooser)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  if (path != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (user_data), path);
+}
+
+/**
+ * ss_file_chooser_show_for_entry:
+ * @entry: where the chosen file's path goes
+ *
+ * As ss_file_chooser_show(), for the "Choose…" button beside an entry.
+ */
+void
+ss_file_chooser_show_for_entry (GtkFileChooser *chooser,
+                                GtkEditable    *entry)
+{
+  show (chooser, fill_entry, g_object_ref (entry), g_object_unref);
 }

@@ -22,5 +22,7 @@ GtkFileChooser *ss_file_chooser_new  (GtkWidget            *widget,
 void            ss_file_chooser_show (GtkFileChooser       *chooser,
                                       SsFileChosenFunc      chosen,
                                       gpointer              user_data);
+void            ss_file_chooser_show_for_entry (GtkFileChooser *chooser,
+                                                GtkEditable    *entry);
 
 G_END_DECLS

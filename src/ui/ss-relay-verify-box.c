@@ -28,18 +28,6 @@ struct _SsRelayVerifyBox
 G_DEFINE_FINAL_TYPE (SsRelayVerifyBox, ss_relay_verify_box, GTK_TYPE_WIDGET)
 
 static void
-cafile_chosen_cb (gpointer        user_data,
-                  GFile          *file,
-                  GtkFileChooser *chooser)
-{
-  SsRelayVerifyBox *self = user_data;
-  g_autofree char *path = g_file_get_path (file);
-
-  if (path != NULL)
-    gtk_editable_set_text (self->cafile_entry, path);
-}
-
-static void
 choose_clicked_cb (SsRelayVerifyBox *self)
 {
   GtkFileChooser *chooser = ss_file_chooser_new (GTK_WIDGET (self), _("Choose the Target’s CA File"),
@@ -57,7 +45,7 @@ choose_clicked_cb (SsRelayVerifyBox *self)
   gtk_file_chooser_add_filter (chooser, all);
   g_object_unref (pem);
   g_object_unref (all);
-  ss_file_chooser_show (chooser, cafile_chosen_cb, self);
+  ss_file_chooser_show_for_entry (chooser, self->cafile_entry);
 }
 
 static void
