@@ -14,7 +14,8 @@ typedef struct
   gboolean       following;
   guint          scroll_id;   /* a scroll to the end, pending */
   double         scroll_from; /* the value when it was asked for */
-  double         last_value;
+  double         last_value;  /* as value_changed_cb() last saw it */
+  double         last_upper;  /* as size_changed_cb() last saw it */
 } FollowTail;
 
 static void
@@ -55,9 +56,20 @@ size_changed_cb (GtkAdjustment *adjustment,
                  GParamSpec    *pspec,
                  FollowTail    *state)
 {
+  double value = gtk_adjustment_get_value (adjustment);
+
+  /* Scrolled to the end just now, and the list grew in its own handler of
+   * that scroll (GTK 4.8's list view measures the rows it had estimated),
+   * before value_changed_cb() heard of the scroll: that is still the end
+   * the person went to, not 31 px short of it. */
+  if (!state->following && value != state->last_value &&
+      value + gtk_adjustment_get_page_size (adjustment) >= state->last_upper - 2)
+    state->following = TRUE;
+  state->last_upper = gtk_adjustment_get_upper (adjustment);
+
   if (state->following && state->scroll_id == 0)
     {
-      state->scroll_from = gtk_adjustment_get_value (adjustment);
+      state->scroll_from = value;
       state->scroll_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, scroll_to_end_cb, state, NULL);
     }
 }
@@ -94,6 +106,7 @@ ss_follow_tail_attach (GtkScrolledWindow *scrolled_window)
   state->adjustment = adjustment;
   state->following = TRUE;
   state->last_value = gtk_adjustment_get_value (adjustment);
+  state->last_upper = gtk_adjustment_get_upper (adjustment);
   g_object_set_data_full (G_OBJECT (adjustment), "ss-follow-tail", state, follow_tail_free);
   g_signal_connect (adjustment, "notify::upper", G_CALLBACK (size_changed_cb), state);
   g_signal_connect (adjustment, "notify::page-size", G_CALLBACK (size_changed_cb), state);
