@@ -21,6 +21,24 @@
 #include "ss-tls-resumption.h"
 #include "ss-tls-sniff.h"
 
+/* The client's "hello\n" arrives decrypted; then the client ends and its
+ * end reaches the connection. */
+static void
+send_hello_and_end (GOutputStream *input,
+                    GSubprocess   *client,
+                    SsSocket      *connection)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_output_stream_write_all (input, "hello\n", 6, NULL, NULL, &error));
+  g_assert_no_error (error);
+  ss_test_wait_bytes_in (connection, 6);
+  ss_test_assert_payload (connection, SS_TRAFFIC_RECEIVED, "hello\n", 6);
+  g_output_stream_close (input, NULL, NULL);
+  ss_test_peer_wait_exit_ok (client, PEER_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_tls_peer_closed, connection, PEER_TIMEOUT_MS);
+}
+
 /* tls-listen: with the generated certificate saved as PEM: curl trusts
  * it with --cacert, and the request is read decrypted. */
 static void
@@ -342,13 +360,7 @@ test_openssl_client (void)
   g_assert_nonnull (strstr (facts, "Subject: CN=client"));
   g_assert_nonnull (strstr (facts, "Verification: the certificate is self-signed"));
   ss_test_assert_event (connection, "The client's certificate is not trusted: the certificate is self-signed");
-  g_assert_true (g_output_stream_write_all (input, "hello\n", 6, NULL, NULL, &error));
-  g_assert_no_error (error);
-  ss_test_wait_bytes_in (connection, 6);
-  ss_test_assert_payload (connection, SS_TRAFFIC_RECEIVED, "hello\n", 6);
-  g_output_stream_close (input, NULL, NULL);
-  ss_test_peer_wait_exit_ok (client, PEER_TIMEOUT_MS);
-  ss_test_wait_until (ss_test_tls_peer_closed, connection, PEER_TIMEOUT_MS);
+  send_hello_and_end (input, client, connection);
   ss_test_tls_assert_events_in_order (connection, (const char *const []) {
                                         "TLS ← ClientHello", "TLS → ServerHello", "TLS → Certificate",
                                         "TLS → ServerKeyExchange", "TLS → CertificateRequest",
@@ -533,13 +545,7 @@ test_gnutls_cli (void)
     g_autofree char *sni = ss_tls_session_dup_servername (ss_socket_get_tls_session (connection));
     g_assert_cmpstr (sni, ==, "localhost");
   }
-  g_assert_true (g_output_stream_write_all (input, "hello\n", 6, NULL, NULL, &error));
-  g_assert_no_error (error);
-  ss_test_wait_bytes_in (connection, 6);
-  ss_test_assert_payload (connection, SS_TRAFFIC_RECEIVED, "hello\n", 6);
-  g_output_stream_close (input, NULL, NULL);
-  ss_test_peer_wait_exit_ok (client, PEER_TIMEOUT_MS);
-  ss_test_wait_until (ss_test_tls_peer_closed, connection, PEER_TIMEOUT_MS);
+  send_hello_and_end (input, client, connection);
   ss_test_assert_event (connection, "close_notify: the peer ended the TLS session cleanly");
   ss_test_tls_finish_listener (g_steal_pointer (&session), g_steal_pointer (&listener), pem_path);
 }

@@ -181,6 +181,10 @@ Block   *ss_traffic_block_new          (gsize         size);
 Block   *ss_traffic_block_ref          (Block        *block);
 void     ss_traffic_block_unref        (gpointer      block);
 guint64  ss_traffic_block_payload      (const Block  *block);
+void     ss_traffic_block_store        (guint8       *dest,
+                                        const guint8 *src,
+                                        gsize         len,
+                                        gboolean      bypass_cache);
 void     ss_traffic_log_recycle        (SsTrafficLog *self,
                                         Block        *block);
 void     ss_traffic_log_release_pinned (SsTrafficLog *self);

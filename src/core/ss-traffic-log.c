@@ -7,9 +7,6 @@
 #include "config.h"
 
 #include <string.h>
-#if defined (__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "ss-traffic-log-private.h"
 
@@ -412,44 +409,6 @@ commit (SsTrafficLog  *self,
     ss_traffic_log_forward (self, record);
 }
 
-/* A flood's chunk goes where nothing reads it soon: stores that bypass
- * the cache spare the memory the read of each line before its write, and
- * the cache the bytes (a relay sends from its hot receive buffer). Not
- * when framings read each chunk at once, nor for a person's small one. */
-static void
-store (SsTrafficLog *self,
-       guint8       *dest,
-       const guint8 *src,
-       gsize         len)
-{
-#if defined (__SSE2__)
-  if (len >= 16 * 1024 && self->framings == NULL)
-    {
-      gsize head = (16 - ((guintptr) dest & 15)) & 15;
-
-      memcpy (dest, src, head);
-      dest += head;
-      src += head;
-      len -= head;
-      for (; len >= 64; len -= 64, dest += 64, src += 64)
-        {
-          __m128i a = _mm_loadu_si128 ((const __m128i *) src);
-          __m128i b = _mm_loadu_si128 ((const __m128i *) (src + 16));
-          __m128i c = _mm_loadu_si128 ((const __m128i *) (src + 32));
-          __m128i d = _mm_loadu_si128 ((const __m128i *) (src + 48));
-
-          _mm_stream_si128 ((__m128i *) dest, a);
-          _mm_stream_si128 ((__m128i *) (dest + 16), b);
-          _mm_stream_si128 ((__m128i *) (dest + 32), c);
-          _mm_stream_si128 ((__m128i *) (dest + 48), d);
-        }
-      /* ordered before anything that reads them: a view, another thread */
-      _mm_sfence ();
-    }
-#endif
-  memcpy (dest, src, len);
-}
-
 /* A chunk of a log that keeps no payload: its record, its count, and
  * its bytes evicted as they come (the record's block is one before the
  * first kept, ss_traffic_log_set_counts_only()). */
@@ -570,7 +529,7 @@ ss_traffic_log_append_from (SsTrafficLog    *self,
     }
   /* an empty payload (sendall(b''), an empty datagram) may have no data */
   if (len > 0)
-    store (self, reserve (self, len), data, len);
+    ss_traffic_block_store (reserve (self, len), data, len, self->framings == NULL);
   commit (self, kind, len, peer_index (self, peer));
 }
 
