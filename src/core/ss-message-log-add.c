@@ -273,7 +273,8 @@ done:
 
 static void
 add_record (SsMessageLog *self,
-            guint         position)
+            guint         position,
+            const guint8 *arriving)
 {
   const Record *record = &self->log->records[position];
   const guint8 *data;
@@ -289,7 +290,7 @@ add_record (SsMessageLog *self,
 
   self->bytes[record->kind] += record->length;
   stream = get_stream (self, ss_message_log_record_source (self->log, record), record->kind);
-  data = ss_traffic_log_record_data (self->log, record);
+  data = arriving != NULL ? arriving : ss_traffic_log_record_data (self->log, record);
   if (data == NULL)
     {
       add_evicted (self, stream, position, record);
@@ -344,7 +345,8 @@ add_record (SsMessageLog *self,
 /* Called by the log for each record it adds, before views see it */
 void
 ss_message_log_add_record (SsMessageLog *self,
-                           guint         position)
+                           guint         position,
+                           const guint8 *arriving)
 {
-  add_record (self, position);
+  add_record (self, position, arriving);
 }

@@ -310,7 +310,7 @@ log_items_changed_cb (SsTrafficLog *log,
       g_clear_handle_id (&self->idle_id, g_source_remove);
       reset (self);
       for (guint i = 0; i < log->n_records; i++)
-        ss_message_log_add_record (self, i);
+        ss_message_log_add_record (self, i, NULL);
     }
   publish (self);
 }
@@ -341,7 +341,7 @@ ss_message_log_new (SsTrafficLog       *log,
     log->framings = g_ptr_array_new ();
   g_ptr_array_add (log->framings, self);
   for (guint i = 0; i < log->n_records; i++)
-    ss_message_log_add_record (self, i);
+    ss_message_log_add_record (self, i, NULL);
   /* what the log shows is shown at once; its unpublished tail waits */
   self->n_published = 0;
   if (self->n_messages > 0)

@@ -112,17 +112,16 @@ ss_traffic_log_release_pinned (SsTrafficLog *self)
 
 /* A flood's chunk goes where nothing reads it soon: stores that bypass
  * the cache spare the memory the read of each line before its write, and
- * the cache the bytes (a relay sends from its hot receive buffer). Not
- * when framings read each chunk at once (@bypass_cache FALSE), nor for a
- * person's small one. */
+ * the cache the bytes (a relay sends from its hot receive buffer, and
+ * framings scan the chunk as it came, ss_traffic_log_tell_framings()).
+ * Not for a person's small chunk. */
 void
 ss_traffic_block_store (guint8       *dest,
                         const guint8 *src,
-                        gsize         len,
-                        gboolean      bypass_cache)
+                        gsize         len)
 {
 #if defined (__SSE2__)
-  if (len >= 16 * 1024 && bypass_cache)
+  if (len >= 16 * 1024)
     {
       gsize head = (16 - ((guintptr) dest & 15)) & 15;
 

@@ -107,7 +107,7 @@ ss_traffic_log_add_source (SsTrafficLog *self,
   if (existing)
     {
       for (guint i = 0; i < source->n_records; i++)
-        ss_traffic_log_forward (source, &source->records[i]);
+        ss_traffic_log_forward (source, &source->records[i], NULL);
       ss_traffic_log_flush (self);
     }
   return source->merge_source;

@@ -137,17 +137,23 @@ SsTrafficEntry *ss_traffic_log_make_entry         (SsTrafficLog *self,
 SsTrafficEntry *ss_traffic_log_merged_entry       (SsTrafficLog *self,
                                                    const Record *record);
 void            ss_traffic_log_forward            (SsTrafficLog *self,
-                                                   const Record *record);
+                                                   const Record *record,
+                                                   const guint8 *arriving);
 void            ss_traffic_log_unmerge            (SsTrafficLog *self);
 void            ss_message_log_add_record         (SsMessageLog *self,
-                                                   guint         position);
+                                                   guint         position,
+                                                   const guint8 *arriving);
 
+/* @arriving: the newest record's payload as it came, still hot in the
+ * cache (the log's own copy of a flood's chunk went around it), or NULL
+ * to read the log's copy */
 static inline void
-ss_traffic_log_tell_framings (SsTrafficLog *self)
+ss_traffic_log_tell_framings (SsTrafficLog *self,
+                              const guint8 *arriving)
 {
   if (G_UNLIKELY (self->framings != NULL))
     for (guint i = 0; i < self->framings->len; i++)
-      ss_message_log_add_record (g_ptr_array_index (self->framings, i), self->n_records - 1);
+      ss_message_log_add_record (g_ptr_array_index (self->framings, i), self->n_records - 1, arriving);
 }
 
 /* The payload of a record that is kept, or NULL */
@@ -183,8 +189,7 @@ void     ss_traffic_block_unref        (gpointer      block);
 guint64  ss_traffic_block_payload      (const Block  *block);
 void     ss_traffic_block_store        (guint8       *dest,
                                         const guint8 *src,
-                                        gsize         len,
-                                        gboolean      bypass_cache);
+                                        gsize         len);
 void     ss_traffic_log_recycle        (SsTrafficLog *self,
                                         Block        *block);
 void     ss_traffic_log_release_pinned (SsTrafficLog *self);

@@ -333,7 +333,8 @@ add_record (SsTrafficLog  *self,
  * as it happens, so the merged log is in time order across its sources. */
 void
 ss_traffic_log_forward (SsTrafficLog *self,
-                        const Record *record)
+                        const Record *record,
+                        const guint8 *arriving)
 {
   SsTrafficLog *merged = self->merge_into;
   Record *reference;
@@ -351,7 +352,7 @@ ss_traffic_log_forward (SsTrafficLog *self,
    * changes at once */
   if (record->kind != SS_TRAFFIC_EVENT)
     merged->bytes[record->kind] += record->length;
-  ss_traffic_log_tell_framings (merged);
+  ss_traffic_log_tell_framings (merged, arriving);
 }
 
 /* Room for a chunk of @len bytes at the end of the newest block, after
@@ -386,6 +387,7 @@ reserve (SsTrafficLog *self,
 static void
 commit (SsTrafficLog  *self,
         SsTrafficKind  kind,
+        const guint8  *data,
         gsize          len,
         guint          peer)
 {
@@ -404,9 +406,9 @@ commit (SsTrafficLog  *self,
       block->bytes[kind] += len;
       self->kept_payload += len;
     }
-  ss_traffic_log_tell_framings (self);
+  ss_traffic_log_tell_framings (self, data);
   if (self->merge_into != NULL)
-    ss_traffic_log_forward (self, record);
+    ss_traffic_log_forward (self, record, data);
 }
 
 /* A chunk of a log that keeps no payload: its record, its count, and
@@ -431,9 +433,9 @@ count_only (SsTrafficLog  *self,
   record->peer_low = peer & 0xffff;
   /* no payload record is kept: the events between them need no look */
   self->first_kept = self->n_records;
-  ss_traffic_log_tell_framings (self);
+  ss_traffic_log_tell_framings (self, NULL);
   if (self->merge_into != NULL)
-    ss_traffic_log_forward (self, record);
+    ss_traffic_log_forward (self, record, NULL);
 }
 
 static void
@@ -450,9 +452,9 @@ add_event (SsTrafficLog *self,
     return;
   g_byte_array_append (self->event_text, text, len);
   self->event_pending = TRUE;
-  ss_traffic_log_tell_framings (self);
+  ss_traffic_log_tell_framings (self, NULL);
   if (self->merge_into != NULL)
-    ss_traffic_log_forward (self, record);
+    ss_traffic_log_forward (self, record, NULL);
 }
 
 /**
@@ -529,8 +531,8 @@ ss_traffic_log_append_from (SsTrafficLog    *self,
     }
   /* an empty payload (sendall(b''), an empty datagram) may have no data */
   if (len > 0)
-    ss_traffic_block_store (reserve (self, len), data, len, self->framings == NULL);
-  commit (self, kind, len, peer_index (self, peer));
+    ss_traffic_block_store (reserve (self, len), data, len);
+  commit (self, kind, data, len, peer_index (self, peer));
 }
 
 void
