@@ -3,7 +3,8 @@
  * (1 GiB unless SOCKSCOPE_BENCH_BYTES says otherwise) into Sockscope's
  * core, first as chunks only ("unframed"), then split into messages by
  * "\n" as they arrive ("framed"), each in its own forked child, rounds
- * alternating (5 unless SOCKSCOPE_BENCH_ROUNDS says otherwise).
+ * alternating (11 unless SOCKSCOPE_BENCH_ROUNDS says otherwise: a round
+ * is half a second, and this machine's rounds of the same work differ by 2×).
  *
  * Targets (issue 14): framed at least 0.8× the unframed stream's rate;
  * the message index at most 16 bytes a message beyond the records. It
@@ -174,7 +175,7 @@ main (int   argc,
 
   unframed.n_bytes = bench_env_size ("SOCKSCOPE_BENCH_BYTES", (guint64) 1 << 30);
   unframed.framed = FALSE;
-  n_rounds = g_getenv ("SOCKSCOPE_BENCH_ROUNDS") ? bench_env_rounds () : 5;
+  n_rounds = g_getenv ("SOCKSCOPE_BENCH_ROUNDS") ? bench_env_rounds () : 11;
   fill_lines ();
   unframed.n_lines = count_lines (unframed.n_bytes);
   framed = unframed;
