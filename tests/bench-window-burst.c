@@ -6,6 +6,13 @@
  * once. Nothing paces them: a full accept queue drops SYNs, and the
  * client waits for the kernel's 1 s retry.
  *
+ * The client runs in a session of its own (setsid()), as a load test
+ * started from a terminal does: the kernel shares the CPU between
+ * sessions (autogroup; on a GNOME desktop, between the terminal's and the
+ * app's cgroups), so 8 busy client threads get the CPU a terminal's
+ * command gets, not 8 times the window's share. SOCKSCOPE_BENCH_SAME_SESSION=1
+ * keeps it in the benchmark's session, one thread among the window's.
+ *
  * The window's listener is opened from "tcp-listen:127.0.0.1:0" as the
  * command line opens it, with the listener selected and on screen. It
  * should listen with the system's maximum backlog (somaxconn); where the
@@ -220,6 +227,8 @@ client_start (const Config *config,
     {
       close (go[1]);
       close (report[0]);
+      if (g_getenv ("SOCKSCOPE_BENCH_SAME_SESSION") == NULL)
+        setsid ();
       client_main (config, port, fds, go[0], report[1]);
     }
   close (go[0]);
@@ -578,9 +587,10 @@ run_shape (Config *config,
                                              : "8 threads connecting at once";
 
   printf ("window-burst (%s): %u unpaced TCP connections over loopback, one line each, "
-          "backlog %d, %u rounds, accessibility bus %s\n",
+          "backlog %d, %u rounds, accessibility bus %s, client in %s\n",
           shape, config->n_connections, config->backlog, rounds,
-          g_getenv ("AT_SPI_BUS_ADDRESS") != NULL ? "up" : "NOT up (run through atspi_session.py)");
+          g_getenv ("AT_SPI_BUS_ADDRESS") != NULL ? "up" : "NOT up (run through atspi_session.py)",
+          g_getenv ("SOCKSCOPE_BENCH_SAME_SESSION") != NULL ? "the same session" : "a session of its own");
   for (guint i = 0; i < rounds; i++)
     {
       BenchResult result;

@@ -28,6 +28,13 @@
  * draws between batches however many are ready. */
 #define MAX_EVENTS         256
 #define DISPATCH_BUDGET_US 8000
+/* The poller waits for the window's layout and drawing (it is below
+ * their priority), but never longer than this while sockets are ready: a
+ * list laying out a thousand new rows frame after frame took the main
+ * loop for half a second of a burst of connections, and their lines
+ * waited in the kernel meanwhile. Then the guard, above the window's
+ * priorities, runs a batch. */
+#define STARVED_MS         24
 
 typedef struct
 {
@@ -37,6 +44,8 @@ typedef struct
   guint         n_watches;
   guint         dispatching;
   GPtrArray    *freed;      /* watches freed while dispatching */
+  gint64        last_run;   /* monotonic µs: the last batch's start */
+  GSource      *guard;      /* while sockets were ready at the last batch */
 } SsPoller;
 
 struct _SsPollerWatch
@@ -72,12 +81,12 @@ epoll_from_condition (GIOCondition condition)
          ((condition & G_IO_PRI) ? EPOLLPRI : 0);
 }
 
+static gboolean guard_cb (gpointer user_data);
+
+/* Takes a batch of what is ready; FALSE when nothing was */
 static gboolean
-poller_dispatch (GSource     *source,
-                 GSourceFunc  callback,
-                 gpointer     user_data)
+poller_run (SsPoller *self)
 {
-  SsPoller *self = (SsPoller *) source;
   struct epoll_event events[MAX_EVENTS];
   gint64 start;
   int n;
@@ -93,7 +102,7 @@ poller_dispatch (GSource     *source,
    * its accept queue, and each SYN the kernel then drops costs a client a
    * second); the others until the budget is spent. */
   self->dispatching++;
-  start = g_get_monotonic_time ();
+  start = self->last_run = g_get_monotonic_time ();
   for (int pass = 0; pass < 2; pass++)
     for (int i = 0; i < n; i++)
       {
@@ -112,7 +121,53 @@ poller_dispatch (GSource     *source,
       }
   if (--self->dispatching == 0)
     g_ptr_array_set_size (self->freed, 0);
+  return n > 0;
+}
+
+static gboolean
+poller_dispatch (GSource     *source,
+                 GSourceFunc  callback,
+                 gpointer     user_data)
+{
+  SsPoller *self = (SsPoller *) source;
+
+  if (poller_run (self) && self->guard == NULL)
+    {
+      self->guard = g_timeout_source_new (STARVED_MS);
+      g_source_set_priority (self->guard, G_PRIORITY_HIGH_IDLE);
+      g_source_set_static_name (self->guard, "[sockscope] sockets, starved");
+      g_source_set_callback (self->guard, guard_cb, self, NULL);
+      g_source_attach (self->guard, self->context);
+    }
   return G_SOURCE_CONTINUE;
+}
+
+static void
+guard_stop (SsPoller *self)
+{
+  if (self->guard == NULL)
+    return;
+  g_source_destroy (self->guard);
+  g_clear_pointer (&self->guard, g_source_unref);
+}
+
+/* Runs a batch if the poller has not for STARVED_MS; ends once a batch
+ * finds nothing ready, so an idle window sleeps. */
+static gboolean
+guard_cb (gpointer user_data)
+{
+  SsPoller *self = user_data;
+  gboolean more;
+
+  if (g_get_monotonic_time () - self->last_run < STARVED_MS * 1000)
+    return G_SOURCE_CONTINUE;
+  /* a callback may release the poller's last watch */
+  g_source_ref ((GSource *) self);
+  more = poller_run (self);
+  if (!more)
+    guard_stop (self);
+  g_source_unref ((GSource *) self);
+  return more ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void
@@ -120,6 +175,7 @@ poller_finalize (GSource *source)
 {
   SsPoller *self = (SsPoller *) source;
 
+  guard_stop (self);
   close (self->epoll_fd);
   g_ptr_array_unref (self->freed);
 }
@@ -189,6 +245,7 @@ poller_release (SsPoller *self)
 
   if (last)
     {
+      guard_stop (self);
       g_source_destroy ((GSource *) self);
       g_source_unref ((GSource *) self);
     }
