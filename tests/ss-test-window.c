@@ -523,28 +523,17 @@ ss_test_set_send_text (SsSocketPage *page,
 /* ------------------------------------------------------------------ */
 /* the traffic and call views                                          */
 
-/* The list inside the traffic table: its children are the rows. */
+/* The traffic table: its children are the rows. */
 GtkWidget *
 ss_test_table_list (SsSocketPage *page)
 {
-  GtkWidget *column_view = ss_test_template_child (ss_test_page_child (page, "traffic_view"),
-                                                   SS_TYPE_TRAFFIC_VIEW, "column_view");
-
-  for (GtkWidget *child = gtk_widget_get_first_child (column_view);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      return child;
-  g_assert_not_reached ();
+  return ss_test_template_child (ss_test_page_child (page, "traffic_view"), SS_TYPE_TRAFFIC_VIEW, "table_view");
 }
 
 GListModel *
 ss_test_traffic_model (SsSocketPage *page)
 {
-  GtkColumnView *column_view = ss_test_template_child (ss_test_page_child (page, "traffic_view"),
-                                                       SS_TYPE_TRAFFIC_VIEW, "column_view");
-
-  return G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (ss_test_table_list (page))));
 }
 
 /* Returns: (transfer full) (nullable): the first entry of @kind holding

@@ -303,7 +303,7 @@ hexdump_fits (gpointer user_data)
   CellExpect *expect = user_data;
   g_autoptr(GPtrArray) cells = g_ptr_array_new ();
 
-  collect_hexdump (ss_test_conn_view_child (expect->conn, "column_view"), cells);
+  collect_hexdump (ss_test_conn_view_child (expect->conn, "table_view"), cells);
   for (guint i = 0; i < cells->len; i++)
     {
       GtkWidget *cell = cells->pdata[i];

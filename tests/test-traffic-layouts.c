@@ -297,7 +297,7 @@ test_conversation (SsTestWindow  *f,
   ss_test_choose (layout, "Conversation");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "conversation");
   ss_test_wait_until (ss_test_widget_mapped, conversation, SS_TEST_TIMEOUT_MS);
-  g_assert_false (gtk_widget_get_mapped (ss_test_conn_view_child (&conn, "column_view")));
+  g_assert_false (gtk_widget_get_mapped (ss_test_conn_view_child (&conn, "table_view")));
 
   /* each direction in its colour; the newline is escaped and kept */
   g_assert_true (text_tagged (buffer, "hello from the peer\\n\n", "received"));
@@ -355,7 +355,7 @@ test_conversation (SsTestWindow  *f,
   wait_frames (conversation);
 
   ss_test_choose (layout, "Table");
-  ss_test_wait_until (ss_test_widget_mapped, ss_test_conn_view_child (&conn, "column_view"), SS_TEST_TIMEOUT_MS);
+  ss_test_wait_until (ss_test_widget_mapped, ss_test_conn_view_child (&conn, "table_view"), SS_TEST_TIMEOUT_MS);
   gtk_single_selection_set_selected (table_selection (&conn),
                                      row_of (&conn, SS_TRAFFIC_RECEIVED, hello, sizeof hello - 1));
   {
@@ -995,7 +995,7 @@ add_rows (SsTestConn *conn,
 
   /* a shown table and conversation add what came in batches: until the
    * last row */
-  if (gtk_widget_get_mapped (ss_test_conn_view_child (conn, "column_view")))
+  if (gtk_widget_get_mapped (ss_test_conn_view_child (conn, "table_view")))
     ss_test_wait_until (table_shows_log, conn, SS_TEST_TIMEOUT_MS);
   if (gtk_widget_get_mapped (ss_test_conn_view_child (conn, "conversation_view")))
     {

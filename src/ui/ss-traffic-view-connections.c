@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ss-connection-dropdown.h"
+#include "ss-text-cell.h"
 #include "ss-traffic-view-private.h"
 
 /* Picking a connection shows its own log, so that Find, Save Log and
@@ -42,8 +43,8 @@ ss_traffic_view_set_connections (SsTrafficView *self,
     return;
   g_set_object (&self->connections, connections);
   gtk_widget_set_visible (GTK_WIDGET (self->connection_dropdown), connections != NULL);
-  gtk_column_view_column_set_title (self->peer_column,
-                                    connections != NULL ? _("Connection") : _("Peer"));
+  ss_text_cell_set_text (SS_TEXT_CELL (ss_traffic_row_get_cell (self->table_header, SS_TRAFFIC_COLUMN_PEER)),
+                         connections != NULL ? _("Connection") : _("Peer"));
   if (connections != NULL)
     ss_connection_dropdown_setup (self->connection_dropdown, connections);
   else

@@ -52,23 +52,12 @@ dup_needle (SsTrafficView *self)
   return needle;
 }
 
-/* The table's own list view: it has the scroll-to action */
-static GtkWidget *
-get_list_view (SsTrafficView *self)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      return child;
-  return NULL;
-}
-
 static gboolean
 find_in_table (SsTrafficView *self,
                GBytes        *needle,
                gboolean       backward)
 {
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->table_view));
   guint kinds = ss_traffic_view_get_kinds (self);
   guint n = g_list_model_get_n_items (ss_traffic_view_get_rows (self));
   guint selected = gtk_single_selection_get_selected (selection);
@@ -112,14 +101,13 @@ void
 ss_traffic_view_select_row (SsTrafficView *self,
                             guint          position)
 {
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->table_view));
 
   if (selection == NULL)
     return;
   ss_throttled_model_flush (SS_THROTTLED_MODEL (gtk_filter_list_model_get_model (ss_traffic_view_get_filter_model (self))));
   gtk_single_selection_set_selected (selection, position);
-  if (get_list_view (self) != NULL)
-    gtk_widget_activate_action (get_list_view (self), "list.scroll-to-item", "u", position);
+  gtk_widget_activate_action (GTK_WIDGET (self->table_view), "list.scroll-to-item", "u", position);
 }
 
 static void

@@ -347,49 +347,30 @@ dup_hexdump (SsTrafficView  *self,
   return g_strconcat (note, "\n", dump, NULL);
 }
 
-static void
-setup_hexdump_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  SsTrafficView            *self)
-{
-  GtkWidget *cell = gtk_inscription_new (NULL);
-
-  /* the column's width comes from the room left, not from its text */
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 20);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 40);
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_CLIP);
-  gtk_widget_add_css_class (cell, "traffic-data");
-  gtk_widget_add_css_class (cell, "traffic-hexdump");
-  gtk_list_item_set_child (item, cell);
-}
-
-static void
-bind_hexdump_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 SsTrafficView            *self)
+/* A row's Hex and Text: as many lines as the dump has */
+void
+ss_traffic_view_bind_hexdump (SsTrafficView *self,
+                              GtkListItem   *item)
 {
   SsTrafficEntry *entry = gtk_list_item_get_item (item);
-  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (item));
+  GtkInscription *cell;
   g_autofree char *text = NULL;
   guint n_lines;
 
   if (entry == NULL)
     return;
+  cell = GTK_INSCRIPTION (ss_traffic_row_get_cell (SS_TRAFFIC_ROW (gtk_list_item_get_child (item)),
+                                                   SS_TRAFFIC_COLUMN_HEXDUMP));
   text = dup_hexdump (self, entry, &n_lines);
   gtk_inscription_set_min_lines (cell, n_lines);
   gtk_inscription_set_nat_lines (cell, n_lines);
   gtk_inscription_set_text (cell, text);
-  if (self->hexdump_cells != NULL)
-    g_hash_table_add (self->hexdump_cells, item);
 }
 
-static void
-unbind_hexdump_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   SsTrafficView            *self)
+static GtkWidget *
+hexdump_cell (GtkListItem *item)
 {
-  if (self->hexdump_cells != NULL)
-    g_hash_table_remove (self->hexdump_cells, item);
+  return ss_traffic_row_get_cell (SS_TRAFFIC_ROW (gtk_list_item_get_child (item)), SS_TRAFFIC_COLUMN_HEXDUMP);
 }
 
 /* Each frame while shown: the bytes a line follow the column's width */
@@ -406,10 +387,10 @@ hexdump_tick_cb (GtkWidget     *widget,
   int char_width;
   guint per_line;
 
-  g_hash_table_iter_init (&iter, self->hexdump_cells);
+  g_hash_table_iter_init (&iter, self->bound_items);
   while (cell == NULL && g_hash_table_iter_next (&iter, &item, NULL))
-    if (gtk_widget_get_width (gtk_list_item_get_child (item)) > 0)
-      cell = gtk_list_item_get_child (item);
+    if (gtk_widget_get_width (hexdump_cell (item)) > 0)
+      cell = hexdump_cell (item);
   if (cell == NULL)
     return G_SOURCE_CONTINUE;
 
@@ -419,11 +400,11 @@ hexdump_tick_cb (GtkWidget     *widget,
   per_line = ss_hexdump_bytes_per_line (gtk_widget_get_width (cell) / char_width);
   if (per_line != self->hexdump_per_line)
     {
-      g_autoptr(GList) items = g_hash_table_get_keys (self->hexdump_cells);
+      g_autoptr(GList) items = g_hash_table_get_keys (self->bound_items);
 
       self->hexdump_per_line = per_line;
       for (GList *l = items; l != NULL; l = l->next)
-        bind_hexdump_cb (NULL, l->data, self);
+        ss_traffic_view_bind_hexdump (self, l->data);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -433,13 +414,13 @@ void
 ss_traffic_view_set_side_by_side (SsTrafficView *self,
                                   gboolean       side_by_side)
 {
-  gtk_column_view_column_set_visible (self->data_column, !side_by_side);
-  gtk_column_view_column_set_visible (self->hexdump_column, side_by_side);
+  self->side_by_side = side_by_side;
+  ss_traffic_view_update_columns (self);
   if (side_by_side && self->hexdump_tick == 0)
-    self->hexdump_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), hexdump_tick_cb, self, NULL);
+    self->hexdump_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->table_view), hexdump_tick_cb, self, NULL);
   else if (!side_by_side && self->hexdump_tick != 0)
     {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->hexdump_tick);
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->table_view), self->hexdump_tick);
       self->hexdump_tick = 0;
     }
 }
@@ -447,18 +428,7 @@ ss_traffic_view_set_side_by_side (SsTrafficView *self,
 void
 ss_traffic_view_init_messages (SsTrafficView *self)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-
   self->hexdump_per_line = DEFAULT_PER_LINE;
-  self->hexdump_cells = g_hash_table_new (NULL, NULL);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_hexdump_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_hexdump_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_hexdump_cb), self);
-  self->hexdump_column = gtk_column_view_column_new (_("Hex and Text"), g_object_ref (factory));
-  gtk_column_view_column_set_expand (self->hexdump_column, TRUE);
-  gtk_column_view_column_set_visible (self->hexdump_column, FALSE);
-  gtk_column_view_append_column (self->column_view, self->hexdump_column);
-  g_object_unref (self->hexdump_column);  /* the column view holds it */
   update_button (self);
   g_signal_connect_swapped (self->framing_box, "apply", G_CALLBACK (framing_apply_cb), self);
   g_signal_connect (self, "notify::selected-entry", G_CALLBACK (selected_entry_cb), NULL);
@@ -470,7 +440,6 @@ ss_traffic_view_dispose_messages (SsTrafficView *self)
 {
   g_clear_object (&self->messages);
   g_clear_pointer (&self->verify, ss_checksum_free);
-  g_clear_pointer (&self->hexdump_cells, g_hash_table_unref);
 }
 
 void

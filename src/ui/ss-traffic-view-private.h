@@ -9,6 +9,7 @@
 #include "ss-framing-box.h"
 #include "ss-message-log.h"
 #include "ss-time-format.h"
+#include "ss-traffic-row.h"
 #include "ss-traffic-view.h"
 
 G_BEGIN_DECLS
@@ -22,10 +23,11 @@ struct _SsTrafficView
 
   GtkWidget         *content;
   GtkScrolledWindow *scrolled_window;
-  GtkColumnView     *column_view;
-  GtkColumnViewColumn *peer_column;
+  SsTrafficRow      *table_header;  /* the titles, a row like the table's */
+  GtkListView       *table_view;
+  guint              columns;       /* shown: a mask of 1 << SsTrafficColumn */
+  GHashTable        *bound_items;   /* the table's bound GtkListItems */
   SsTimeFormat      *time_format;
-  GHashTable        *time_cells;   /* the bound GtkListItems of the time column */
   GtkDropDown       *direction_dropdown;
   GtkDropDown       *format_dropdown;
   GtkTextView       *details_view;
@@ -53,9 +55,7 @@ struct _SsTrafficView
   SsFramerSpec       framing;
   SsMessageLog      *messages;    /* the rows, when framed */
   SsChecksum        *verify;      /* each message's, or NULL */
-  GtkColumnViewColumn *data_column;
-  GtkColumnViewColumn *hexdump_column;
-  GHashTable        *hexdump_cells;  /* the bound GtkListItems of hexdump_column */
+  gboolean           side_by_side;  /* the data as a hex dump */
   guint              hexdump_per_line;
   guint              hexdump_tick;
 };
@@ -71,6 +71,9 @@ void ss_traffic_view_only_connection_action  (GtkWidget     *widget,
                                               GVariant      *parameter);
 
 void ss_traffic_view_show_rows               (SsTrafficView *self);
+void ss_traffic_view_update_columns          (SsTrafficView *self);
+void ss_traffic_view_bind_hexdump            (SsTrafficView *self,
+                                              GtkListItem   *item);
 void ss_traffic_view_select_row              (SsTrafficView *self,
                                               guint          position);
 

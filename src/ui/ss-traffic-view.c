@@ -17,6 +17,7 @@
 #include "ss-payload-format.h"
 #include "ss-throttled-model.h"
 #include "ss-time-format.h"
+#include "ss-traffic-row.h"
 #include "ss-traffic-view-private.h"
 
 /* A row shows the start of a chunk; the rest is one selection away. A
@@ -34,18 +35,6 @@ typedef enum
   DIRECTION_FAILED_CHECKS,
 } Direction;
 
-typedef enum
-{
-  COLUMN_TIME,
-  COLUMN_DIRECTION,
-  COLUMN_LENGTH,
-  COLUMN_PEER,
-  COLUMN_DATA,
-  N_COLUMNS
-} Column;
-
-
-
 G_DEFINE_FINAL_TYPE (SsTrafficView, ss_traffic_view, GTK_TYPE_WIDGET)
 
 enum { PROP_0, PROP_SELECTED_ENTRY, N_PROPS };
@@ -62,22 +51,6 @@ static const char *direction_classes[] = {
  * person can follow one client among many at a glance. */
 static const char *connection_classes[] = {
   "connection-1", "connection-2", "connection-3", "connection-4", "connection-5", "connection-6",
-};
-
-/* Each column's width in characters. Every cell is an SsTextCell: its
- * size is set, not measured from its text, so the rows a flood (or ten
- * thousand connections) brings cost no text layout and no re-measure of
- * the column, only a redraw. */
-static const struct
-{
-  int   chars;
-  float xalign;
-} cell_shape[N_COLUMNS] = {
-  [COLUMN_TIME] = { 15, 0 },
-  [COLUMN_DIRECTION] = { 15, 0 },  /* "client → server" in a relayed pair */
-  [COLUMN_LENGTH] = { 6, 1 },
-  [COLUMN_PEER] = { 17, 0 },
-  [COLUMN_DATA] = { 40, 0 },
 };
 
 /* Gives @widget @wanted (or none) of @classes. A class that stays is not
@@ -113,42 +86,72 @@ ss_traffic_view_direction_label (SsTrafficKind kind,
     }
 }
 
-static void
-setup_cb (GtkSignalListItemFactory *factory,
-          GtkListItem              *item,
-          gpointer                  user_data)
+/* The columns a row shows now: the peer in a listener's or a datagram
+ * socket's log, the data as text or as a hex dump */
+static guint
+shown_columns (SsTrafficView *self)
 {
-  Column column = GPOINTER_TO_INT (user_data);
-  GtkWidget *cell = ss_text_cell_new (column == COLUMN_DATA ? 3 : cell_shape[column].chars,
-                                      cell_shape[column].chars, cell_shape[column].xalign);
+  guint shown = 1u << SS_TRAFFIC_COLUMN_TIME | 1u << SS_TRAFFIC_COLUMN_DIRECTION | 1u << SS_TRAFFIC_COLUMN_LENGTH;
 
-  /* a Hex and Text row is many lines: its time and length on the first */
-  ss_text_cell_set_yalign (SS_TEXT_CELL (cell), 0);
-  gtk_widget_add_css_class (cell, column == COLUMN_DATA ? "traffic-data" : "numeric");
-  gtk_list_item_set_child (item, cell);
+  if (self->show_peer || (self->log != NULL && ss_traffic_log_is_merged (self->log)))
+    shown |= 1u << SS_TRAFFIC_COLUMN_PEER;
+  shown |= 1u << (self->side_by_side ? SS_TRAFFIC_COLUMN_HEXDUMP : SS_TRAFFIC_COLUMN_DATA);
+  return shown;
+}
+
+static SsTrafficRow *
+item_row (GtkListItem *item)
+{
+  return SS_TRAFFIC_ROW (gtk_list_item_get_child (item));
 }
 
 static void
-bind_cb (GtkSignalListItemFactory *factory,
-         GtkListItem              *item,
-         gpointer                  user_data)
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          SsTrafficView            *self)
 {
-  Column column = GPOINTER_TO_INT (user_data);
-  SsTrafficEntry *entry = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
+  GtkWidget *row = ss_traffic_row_new ();
+
+  ss_traffic_row_set_columns (SS_TRAFFIC_ROW (row), self->columns);
+  gtk_list_item_set_child (item, row);
+}
+
+/* The time as the person chose to read it (Preferences): the clock, since
+ * the log's first entry, or since the row above. */
+static void
+bind_time (SsTrafficView *self,
+           GtkListItem   *item)
+{
+  g_autofree char *text = NULL;
+
+  text = ss_time_format_format_item (self->time_format,
+                                     ss_traffic_entry_get_time (gtk_list_item_get_item (item)),
+                                     G_LIST_MODEL (self->log),
+                                     G_LIST_MODEL (gtk_list_view_get_model (self->table_view)),
+                                     gtk_list_item_get_position (item),
+                                     (SsTimeOf) ss_traffic_entry_get_time);
+  ss_text_cell_set_text (SS_TEXT_CELL (ss_traffic_row_get_cell (item_row (item), SS_TRAFFIC_COLUMN_TIME)), text);
+}
+
+static void
+bind_cell (SsTrafficRow    *row,
+           SsTrafficColumn  column,
+           SsTrafficEntry  *entry)
+{
   SsTrafficKind kind = ss_traffic_entry_get_kind (entry);
+  GtkWidget *label = ss_traffic_row_get_cell (row, column);
   g_autofree char *text = NULL;
 
   switch (column)
     {
-    case COLUMN_DIRECTION:
+    case SS_TRAFFIC_COLUMN_DIRECTION:
       text = g_strdup (ss_traffic_view_direction_label (kind, ss_traffic_entry_get_relayed (entry)));
       break;
-    case COLUMN_LENGTH:
+    case SS_TRAFFIC_COLUMN_LENGTH:
       if (kind != SS_TRAFFIC_EVENT)
         text = g_strdup_printf ("%" G_GSIZE_FORMAT, ss_traffic_entry_get_length (entry));
       break;
-    case COLUMN_PEER:
+    case SS_TRAFFIC_COLUMN_PEER:
       /* addresses are ASCII, but a Unix path is any bytes */
       if (ss_traffic_entry_get_peer (entry) != NULL)
         text = g_utf8_make_valid (ss_traffic_entry_get_peer (entry), -1);
@@ -158,106 +161,111 @@ bind_cb (GtkSignalListItemFactory *factory,
                      ? connection_classes[(ss_traffic_entry_get_source (entry) - 1) % G_N_ELEMENTS (connection_classes)]
                      : NULL);
       break;
-    case COLUMN_DATA:
+    case SS_TRAFFIC_COLUMN_DATA:
       /* events too: they quote addresses, and a Unix path is any bytes */
       text = ss_traffic_entry_dup_text (entry, PREVIEW_BYTES);
       break;
-    case COLUMN_TIME:  /* bind_time_cb */
-    case N_COLUMNS:
+    case SS_TRAFFIC_COLUMN_TIME:     /* bind_time() */
+    case SS_TRAFFIC_COLUMN_HEXDUMP:  /* ss_traffic_view_bind_hexdump() */
+    case SS_TRAFFIC_N_COLUMNS:
     default:
       g_assert_not_reached ();
     }
 
   ss_text_cell_set_text (SS_TEXT_CELL (label), text);
-  if (column == COLUMN_DIRECTION || column == COLUMN_DATA)
+  if (column == SS_TRAFFIC_COLUMN_DIRECTION || column == SS_TRAFFIC_COLUMN_DATA)
     set_one_class (label, direction_classes, G_N_ELEMENTS (direction_classes), direction_classes[kind]);
-  if (column == COLUMN_DATA)
+  if (column == SS_TRAFFIC_COLUMN_DATA)
     set_one_class (label, (const char *[]) { "message-bad" }, 1,
                    ss_traffic_entry_get_message_flags (entry) & SS_MESSAGE_BAD ? "message-bad" : NULL);
 }
 
-/* Marked: GTK orders the cells of a row its own way, and a test looks
- * for the time among them. */
+/* Only the cells shown: a hidden hex dump costs no formatting */
 static void
-setup_time_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         SsTrafficView            *self)
 {
-  setup_cb (factory, item, GINT_TO_POINTER (COLUMN_TIME));
-  gtk_widget_add_css_class (gtk_list_item_get_child (item), "traffic-time");
-}
+  SsTrafficRow *row = item_row (item);
+  SsTrafficEntry *entry = gtk_list_item_get_item (item);
 
-/* The time as the person chose to read it (Preferences): the clock, since
- * the log's first entry, or since the row above. */
-static void
-bind_time_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              SsTrafficView            *self)
-{
-  g_autofree char *text = NULL;
-
-  text = ss_time_format_format_item (self->time_format,
-                                     ss_traffic_entry_get_time (gtk_list_item_get_item (item)),
-                                     G_LIST_MODEL (self->log),
-                                     G_LIST_MODEL (gtk_column_view_get_model (self->column_view)),
-                                     gtk_list_item_get_position (item),
-                                     (SsTimeOf) ss_traffic_entry_get_time);
-  ss_text_cell_set_text (SS_TEXT_CELL (gtk_list_item_get_child (item)), text);
-  if (self->time_cells != NULL)
-    g_hash_table_add (self->time_cells, item);
+  if (entry == NULL)
+    return;
+  ss_traffic_row_set_columns (row, self->columns);
+  bind_time (self, item);
+  for (SsTrafficColumn column = SS_TRAFFIC_COLUMN_DIRECTION; column < SS_TRAFFIC_COLUMN_HEXDUMP; column++)
+    if (self->columns & (1u << column))
+      bind_cell (row, column, entry);
+  if (self->columns & (1u << SS_TRAFFIC_COLUMN_HEXDUMP))
+    ss_traffic_view_bind_hexdump (self, item);
+  if (self->bound_items != NULL)
+    g_hash_table_add (self->bound_items, item);
 }
 
 static void
-unbind_time_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                SsTrafficView            *self)
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           SsTrafficView            *self)
 {
   /* the table may let its rows go after the view's dispose */
-  if (self->time_cells != NULL)
-    g_hash_table_remove (self->time_cells, item);
+  if (self->bound_items != NULL)
+    g_hash_table_remove (self->bound_items, item);
 }
 
-/* GTK 4.8 keeps a column's cells when its factory is set again: the
- * bound ones are told the new format one by one. */
+/* GTK 4.8 keeps its rows when told nothing changed: the bound ones are
+ * told the new format one by one. */
 static void
 time_format_changed_cb (SsTrafficView *self)
 {
-  g_autoptr(GList) items = g_hash_table_get_keys (self->time_cells);
+  g_autoptr(GList) items = g_hash_table_get_keys (self->bound_items);
 
   for (GList *l = items; l != NULL; l = l->next)
-    bind_time_cb (NULL, l->data, self);
+    bind_time (self, l->data);
+}
+
+/**
+ * ss_traffic_view_update_columns:
+ *
+ * Shows the columns that apply now, in the heading and in every row.
+ */
+void
+ss_traffic_view_update_columns (SsTrafficView *self)
+{
+  guint columns = shown_columns (self);
+  g_autoptr(GList) items = NULL;
+
+  if (columns == self->columns)
+    return;
+  self->columns = columns;
+  ss_traffic_row_set_columns (self->table_header, columns);
+  items = g_hash_table_get_keys (self->bound_items);
+  for (GList *l = items; l != NULL; l = l->next)
+    bind_cb (NULL, l->data, self);
 }
 
 static void
-add_time_column (SsTrafficView *self)
+setup_table (SsTrafficView *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) view_column = NULL;
+  const char *titles[] = {
+    [SS_TRAFFIC_COLUMN_TIME] = _("Time"),
+    [SS_TRAFFIC_COLUMN_DIRECTION] = _("Direction"),
+    [SS_TRAFFIC_COLUMN_LENGTH] = _("Bytes"),
+    [SS_TRAFFIC_COLUMN_PEER] = _("Peer"),
+    [SS_TRAFFIC_COLUMN_DATA] = _("Data"),
+  };
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_time_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_time_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_time_cb), self);
-  view_column = gtk_column_view_column_new (_("Time"), g_object_ref (factory));
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  gtk_column_view_append_column (self->column_view, view_column);
-}
-
-static GtkColumnViewColumn *
-add_column (SsTrafficView *self,
-            Column         column,
-            const char    *title,
-            gboolean       expand)
-{
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) view_column = NULL;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GINT_TO_POINTER (column));
-  view_column = gtk_column_view_column_new (title, g_object_ref (factory));
-  gtk_column_view_column_set_expand (view_column, expand);
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  gtk_column_view_append_column (self->column_view, view_column);
-  return view_column;
+  for (SsTrafficColumn column = 0; column < SS_TRAFFIC_COLUMN_HEXDUMP; column++)
+    ss_text_cell_set_text (SS_TEXT_CELL (ss_traffic_row_get_cell (self->table_header, column)), titles[column]);
+  gtk_inscription_set_text (GTK_INSCRIPTION (ss_traffic_row_get_cell (self->table_header, SS_TRAFFIC_COLUMN_HEXDUMP)),
+                            _("Hex and Text"));
+  self->bound_items = g_hash_table_new (NULL, NULL);
+  self->columns = shown_columns (self);
+  ss_traffic_row_set_columns (self->table_header, self->columns);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
+  gtk_list_view_set_factory (self->table_view, factory);
 }
 
 /* Events (connected, closed, errors) stay whatever the direction. */
@@ -303,7 +311,7 @@ ss_traffic_view_get_kinds (SsTrafficView *self)
 GtkFilterListModel *
 ss_traffic_view_get_filter_model (SsTrafficView *self)
 {
-  GtkSelectionModel *selection = gtk_column_view_get_model (self->column_view);
+  GtkSelectionModel *selection = gtk_list_view_get_model (self->table_view);
 
   if (selection == NULL)
     return NULL;
@@ -344,7 +352,7 @@ dup_details (SsTrafficView  *self,
 static void
 update_details (SsTrafficView *self)
 {
-  GtkSelectionModel *selection = gtk_column_view_get_model (self->column_view);
+  GtkSelectionModel *selection = gtk_list_view_get_model (self->table_view);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->details_view);
   SsTrafficEntry *entry = NULL;
   g_autofree char *text = NULL;
@@ -378,7 +386,7 @@ ss_traffic_view_get_selected_entry (SsTrafficView *self)
 
   g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
 
-  selection = gtk_column_view_get_model (self->column_view);
+  selection = gtk_list_view_get_model (self->table_view);
   if (selection == NULL)
     return NULL;
   return gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
@@ -447,14 +455,6 @@ copy_action (GtkWidget  *widget,
  *
  * Shows who sent each datagram (or where it went): for datagram sockets.
  */
-/* A datagram's peer, or in a listener's log the connection: a merged log
- * always shows whose each entry is */
-static void
-update_peer_column (SsTrafficView *self)
-{
-  gtk_column_view_column_set_visible (self->peer_column,
-                                      self->show_peer || (self->log != NULL && ss_traffic_log_is_merged (self->log)));
-}
 
 void
 ss_traffic_view_set_show_peer (SsTrafficView *self,
@@ -462,7 +462,7 @@ ss_traffic_view_set_show_peer (SsTrafficView *self,
 {
   g_return_if_fail (SS_IS_TRAFFIC_VIEW (self));
   self->show_peer = show_peer;
-  update_peer_column (self);
+  ss_traffic_view_update_columns (self);
 }
 
 /* Makes the table's model anew: the rows (the log's entries, or its
@@ -485,7 +485,7 @@ ss_traffic_view_show_rows (SsTrafficView *self)
       g_signal_connect_object (selection, "notify::selected-item",
                                G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
     }
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  gtk_list_view_set_model (self->table_view, GTK_SELECTION_MODEL (selection));
   direction_changed_cb (self);
   selection_changed_cb (self);
 }
@@ -500,7 +500,7 @@ ss_traffic_view_show_log (SsTrafficView *self,
   g_set_object (&self->log, log);
   ss_traffic_view_frame (self);
   ss_conversation_view_set_log (self->conversation_view, log);
-  update_peer_column (self);
+  ss_traffic_view_update_columns (self);
   ss_traffic_view_show_rows (self);
 }
 
@@ -527,7 +527,7 @@ ss_traffic_view_dispose (GObject *object)
   g_clear_object (&self->all_log);
   g_clear_object (&self->connections);
   g_clear_object (&self->time_format);
-  g_clear_pointer (&self->time_cells, g_hash_table_unref);
+  g_clear_pointer (&self->bound_items, g_hash_table_unref);
   ss_traffic_view_dispose_messages (self);
   G_OBJECT_CLASS (ss_traffic_view_parent_class)->dispose (object);
 }
@@ -566,7 +566,8 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-traffic-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, content);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, scrolled_window);
-  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, table_header);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, table_view);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, direction_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, format_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, details_view);
@@ -593,6 +594,7 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "traffic.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "traffic.copy", NULL);
   g_type_ensure (SS_TYPE_CONVERSATION_VIEW);
+  g_type_ensure (SS_TYPE_TRAFFIC_ROW);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -606,13 +608,7 @@ ss_traffic_view_init (SsTrafficView *self)
   self->time_format = ss_time_format_new ();
   g_signal_connect_object (self->time_format, "changed", G_CALLBACK (time_format_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  self->time_cells = g_hash_table_new (NULL, NULL);
-  add_time_column (self);
-  add_column (self, COLUMN_DIRECTION, _("Direction"), FALSE);
-  add_column (self, COLUMN_LENGTH, _("Bytes"), FALSE);
-  self->peer_column = add_column (self, COLUMN_PEER, _("Peer"), FALSE);
-  gtk_column_view_column_set_visible (self->peer_column, FALSE);
-  self->data_column = add_column (self, COLUMN_DATA, _("Data"), TRUE);
+  setup_table (self);
   ss_traffic_view_init_messages (self);
   ss_follow_tail_attach (self->scrolled_window);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.only-connection", FALSE);
