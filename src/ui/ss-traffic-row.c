@@ -101,7 +101,9 @@ static void
 ss_traffic_row_init (SsTrafficRow *self)
 {
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), CELL_SPACING);
-  for (guint i = 0; i < SS_TRAFFIC_N_COLUMNS; i++)
+  /* the hex dump's cell is made when first shown: a GtkInscription a
+   * row is a widget more to make for 200 rows on each new model */
+  for (guint i = 0; i < SS_TRAFFIC_COLUMN_HEXDUMP; i++)
     {
       self->cells[i] = make_cell (i);
       gtk_widget_set_parent (self->cells[i], GTK_WIDGET (self));
@@ -129,6 +131,13 @@ ss_traffic_row_get_cell (SsTrafficRow    *self,
 {
   g_return_val_if_fail (SS_IS_TRAFFIC_ROW (self), NULL);
   g_return_val_if_fail (column < SS_TRAFFIC_N_COLUMNS, NULL);
+
+  if (self->cells[column] == NULL)
+    {
+      self->cells[column] = make_cell (column);
+      gtk_widget_set_visible (self->cells[column], FALSE);
+      gtk_widget_insert_before (self->cells[column], GTK_WIDGET (self), NULL);
+    }
   return self->cells[column];
 }
 
@@ -140,5 +149,6 @@ ss_traffic_row_set_columns (SsTrafficRow *self,
   g_return_if_fail (SS_IS_TRAFFIC_ROW (self));
 
   for (guint i = 0; i < SS_TRAFFIC_N_COLUMNS; i++)
-    gtk_widget_set_visible (self->cells[i], (shown & (1u << i)) != 0);
+    if (self->cells[i] != NULL || (shown & (1u << i)))
+      gtk_widget_set_visible (ss_traffic_row_get_cell (self, i), (shown & (1u << i)) != 0);
 }
