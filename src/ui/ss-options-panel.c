@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <sys/socket.h>
 
+#include "ss-tooltip.h"
 #include "ss-options-panel.h"
 #include "ss-socket-options.h"
 
@@ -148,7 +149,7 @@ add_row (SsOptionsPanel *self,
   g_ptr_array_add (self->rows, row);
 
   gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_widget_set_tooltip_text (name, _(option->help));
+  ss_tooltip_set_text (name, _(option->help));
   gtk_widget_set_hexpand (name, TRUE);
   gtk_label_set_xalign (GTK_LABEL (kernel), 0);
   gtk_widget_add_css_class (kernel, "dim-label");
@@ -171,7 +172,7 @@ add_row (SsOptionsPanel *self,
 
       row->control = gtk_spin_button_new_with_range (option->kind == SS_OPTION_LINGER ? -1 : 0,
                                                      G_MAXINT, 1);
-      gtk_widget_set_tooltip_text (set, _("Call setsockopt() with this value"));
+      ss_tooltip_set_text (set, _("Call setsockopt() with this value"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (set),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, set_name,
                                       -1);
@@ -181,7 +182,7 @@ add_row (SsOptionsPanel *self,
       gtk_grid_attach (self->grid, row->control, 1, line, 1, 1);
       gtk_grid_attach (self->grid, set, 2, line, 1, 1);
     }
-  gtk_widget_set_tooltip_text (row->control, _(option->help));
+  ss_tooltip_set_text (row->control, _(option->help));
   gtk_accessible_update_relation (GTK_ACCESSIBLE (row->control),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL,
                                   -1);
@@ -290,14 +291,14 @@ ss_options_panel_init (SsOptionsPanel *self)
   self->multicast_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   self->group_entry = GTK_ENTRY (gtk_entry_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->group_entry), TRUE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->group_entry), _("A multicast group address"));
+  ss_tooltip_set_text (GTK_WIDGET (self->group_entry), _("A multicast group address"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->group_entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Multicast group"),
                                   -1);
   join = gtk_button_new_with_label (_("Join"));
   leave = gtk_button_new_with_label (_("Leave"));
-  gtk_widget_set_tooltip_text (join, _("Join the multicast group (IP_ADD_MEMBERSHIP)"));
-  gtk_widget_set_tooltip_text (leave, _("Leave the multicast group (IP_DROP_MEMBERSHIP)"));
+  ss_tooltip_set_text (join, _("Join the multicast group (IP_ADD_MEMBERSHIP)"));
+  ss_tooltip_set_text (leave, _("Leave the multicast group (IP_DROP_MEMBERSHIP)"));
   g_signal_connect_swapped (join, "clicked", G_CALLBACK (join_clicked_cb), self);
   g_signal_connect_swapped (leave, "clicked", G_CALLBACK (leave_clicked_cb), self);
   gtk_box_append (GTK_BOX (self->multicast_box), GTK_WIDGET (self->group_entry));

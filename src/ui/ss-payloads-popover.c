@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-tooltip.h"
 #include "ss-file-chooser.h"
 #include "ss-payloads-popover.h"
 
@@ -241,7 +242,7 @@ make_icon_button (const char        *icon,
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, tooltip);
+  ss_tooltip_set_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   g_signal_connect (button, "clicked", clicked, self);
   return button;
@@ -264,7 +265,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (name, TRUE);
   gtk_widget_add_css_class (encoding, "dim-label");
-  gtk_widget_set_tooltip_text (quick_send, _("Show as a quick-send button on the socket pages"));
+  ss_tooltip_set_text (quick_send, _("Show as a quick-send button on the socket pages"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (quick_send),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Quick-send button"),
                                   -1);
@@ -302,7 +303,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   g_autofree char *kind = NULL;
 
   gtk_label_set_text (GTK_LABEL (name), ss_payload_get_name (payload));
-  gtk_widget_set_tooltip_text (name, preview);
+  ss_tooltip_set_text (name, preview);
   if (ss_checksum_is_none (checksum))
     kind = g_strdup (ss_encoding_to_string (ss_payload_get_encoding (payload)));
   else

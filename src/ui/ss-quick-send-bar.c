@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-tooltip.h"
 #include "ss-application.h"
 #include "ss-quick-send-bar.h"
 
@@ -65,7 +66,7 @@ make_button (SsQuickSendBar *self,
     tooltip = g_strdup_printf (_("Send “%s” (Alt+%u)"), name, position + 1);
   else
     tooltip = g_strdup_printf (_("Send “%s”"), name);
-  gtk_widget_set_tooltip_text (button, tooltip);
+  ss_tooltip_set_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   g_object_set_data (G_OBJECT (button), "position", GUINT_TO_POINTER (position));
   g_signal_connect (button, "clicked", G_CALLBACK (button_clicked_cb), self);

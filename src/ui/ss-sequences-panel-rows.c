@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-tooltip.h"
 #include "ss-sequences-panel-private.h"
 
 /* The steps are few (a person writes them), so a change of their number,
@@ -191,7 +192,7 @@ new_dropdown (const char *const *strings,
   gtk_drop_down_set_selected (dropdown, selected);
   gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   name, -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (dropdown), name);
+  ss_tooltip_set_text (GTK_WIDGET (dropdown), name);
   return dropdown;
 }
 
@@ -206,7 +207,7 @@ new_icon_button (SsSequencesPanel *self,
   g_autofree char *name = g_strdup_printf (label, index + 1);
 
   gtk_widget_add_css_class (GTK_WIDGET (button), "flat");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (button), name);
+  ss_tooltip_set_text (GTK_WIDGET (button), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   name, -1);
   g_object_set_data (G_OBJECT (button), "delta", GINT_TO_POINTER (delta));
@@ -225,7 +226,7 @@ new_ms_spin (guint       value,
   gtk_spin_button_set_value (spin, value);
   gtk_spin_button_set_numeric (spin, TRUE);
   gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (spin), name);
+  ss_tooltip_set_text (GTK_WIDGET (spin), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   name, -1);
   return spin;
