@@ -16,10 +16,12 @@
 /* GDK's drawing priority (GDK_PRIORITY_REDRAW), above the poller's */
 #define REDRAW_PRIORITY (G_PRIORITY_HIGH_IDLE + 20)
 
+/* A socket pair whose reading end the poller watches */
 typedef struct
 {
-  int   fd;
-  guint calls;
+  int            pair[2];
+  SsPollerWatch *watch;
+  guint          calls;
 } Reader;
 
 static void
@@ -30,8 +32,38 @@ read_cb (GIOCondition revents,
   char buf[64];
 
   g_assert_true (revents & G_IO_IN);
-  g_assert_cmpint (read (reader->fd, buf, sizeof buf), >, 0);
+  g_assert_cmpint (read (reader->pair[0], buf, sizeof buf), >, 0);
   reader->calls++;
+}
+
+static void
+reader_open (Reader *reader)
+{
+  g_assert_no_errno (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, reader->pair));
+  reader->calls = 0;
+  reader->watch = ss_poller_watch_new (reader->pair[0], read_cb, reader);
+  ss_poller_watch_set_condition (reader->watch, G_IO_IN);
+}
+
+/* A byte sent, and the main loop run until the watch has read it */
+static void
+reader_send (Reader *reader)
+{
+  guint wanted = reader->calls + 1;
+  gint64 deadline = g_get_monotonic_time () + BOUND_US;
+
+  g_assert_cmpint (write (reader->pair[1], "x", 1), ==, 1);
+  while (reader->calls < wanted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (reader->calls, ==, wanted);
+}
+
+static void
+reader_close (Reader *reader)
+{
+  ss_poller_watch_free (reader->watch);
+  close (reader->pair[0]);
+  close (reader->pair[1]);
 }
 
 /* A window laying out frame after frame: always ready, above the poller */
@@ -50,57 +82,31 @@ busy_frames_cb (gpointer user_data)
 static void
 test_not_starved (void)
 {
-  int pair[2];
-  Reader reader = { 0 };
-  SsPollerWatch *watch;
+  Reader reader;
   guint frames = 0, busy_id;
-  gint64 deadline = g_get_monotonic_time () + BOUND_US;
 
-  g_assert_no_errno (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair));
-  reader.fd = pair[0];
-  watch = ss_poller_watch_new (pair[0], read_cb, &reader);
-  ss_poller_watch_set_condition (watch, G_IO_IN);
-
+  reader_open (&reader);
   /* the poller runs once while nothing is busy: it is ready at first */
-  g_assert_cmpint (write (pair[1], "1", 1), ==, 1);
-  while (reader.calls < 1 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (reader.calls, ==, 1);
+  reader_send (&reader);
 
   busy_id = g_idle_add_full (REDRAW_PRIORITY, busy_frames_cb, &frames, NULL);
-  for (guint i = 2; i <= 4; i++)
-    {
-      g_assert_cmpint (write (pair[1], "x", 1), ==, 1);
-      while (reader.calls < i && g_get_monotonic_time () < deadline)
-        g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpuint (reader.calls, ==, i);
-    }
+  for (guint i = 0; i < 3; i++)
+    reader_send (&reader);
   /* the frames went on meanwhile */
   g_assert_cmpuint (frames, >, 0);
 
   g_source_remove (busy_id);
-  ss_poller_watch_free (watch);
-  close (pair[0]);
-  close (pair[1]);
+  reader_close (&reader);
 }
 
 /* Once nothing is ready, the guard stops: an idle window sleeps. */
 static void
 test_idle_sleeps (void)
 {
-  int pair[2];
-  Reader reader = { 0 };
-  SsPollerWatch *watch;
-  gint64 deadline = g_get_monotonic_time () + BOUND_US;
+  Reader reader;
 
-  g_assert_no_errno (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair));
-  reader.fd = pair[0];
-  watch = ss_poller_watch_new (pair[0], read_cb, &reader);
-  ss_poller_watch_set_condition (watch, G_IO_IN);
-  g_assert_cmpint (write (pair[1], "1", 1), ==, 1);
-  while (reader.calls < 1 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (reader.calls, ==, 1);
+  reader_open (&reader);
+  reader_send (&reader);
 
   /* the guard's last look finds nothing: no timer is left to wake the
    * loop (a timeout of -1: sleep until a descriptor is ready) */
@@ -123,9 +129,7 @@ test_idle_sleeps (void)
   }
   g_assert_cmpuint (reader.calls, ==, 1);
 
-  ss_poller_watch_free (watch);
-  close (pair[0]);
-  close (pair[1]);
+  reader_close (&reader);
 }
 
 int
