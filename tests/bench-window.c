@@ -208,7 +208,7 @@ typedef struct _RowsWait RowsWait;
 typedef struct
 {
   GtkWidget     *view;
-  GtkListView   *table_view;
+  GtkGridView   *table_view;
   GtkAdjustment *adjustment;
   GtkDropDown   *connection_dropdown;
   GtkWidget     *search_entry;
@@ -231,7 +231,7 @@ struct _RowsWait
 static GListModel *
 table_model (Table *table)
 {
-  return G_LIST_MODEL (gtk_list_view_get_model (table->table_view));
+  return G_LIST_MODEL (gtk_grid_view_get_model (table->table_view));
 }
 
 static char *
@@ -503,7 +503,7 @@ find_table (BenchWindow *bench)
     g_error ("the listener's page is not shown");
   table.view = GTK_WIDGET (gtk_widget_get_template_child (page, SS_TYPE_SOCKET_PAGE, "traffic_view"));
 #define VIEW_CHILD(name) gtk_widget_get_template_child (table.view, SS_TYPE_TRAFFIC_VIEW, name)
-  table.table_view = GTK_LIST_VIEW (VIEW_CHILD ("table_view"));
+  table.table_view = GTK_GRID_VIEW (VIEW_CHILD ("table_view"));
   table.adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (VIEW_CHILD ("scrolled_window")));
   table.connection_dropdown = GTK_DROP_DOWN (VIEW_CHILD ("connection_dropdown"));
   table.search_entry = GTK_WIDGET (VIEW_CHILD ("search_entry"));

@@ -533,7 +533,7 @@ ss_test_table_list (SsSocketPage *page)
 GListModel *
 ss_test_traffic_model (SsSocketPage *page)
 {
-  return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (ss_test_table_list (page))));
+  return G_LIST_MODEL (gtk_grid_view_get_model (GTK_GRID_VIEW (ss_test_table_list (page))));
 }
 
 /* Returns: (transfer full) (nullable): the first entry of @kind holding

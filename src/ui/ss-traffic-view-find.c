@@ -57,7 +57,7 @@ find_in_table (SsTrafficView *self,
                GBytes        *needle,
                gboolean       backward)
 {
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->table_view));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_grid_view_get_model (self->table_view));
   guint kinds = ss_traffic_view_get_kinds (self);
   guint n = g_list_model_get_n_items (ss_traffic_view_get_rows (self));
   guint selected = gtk_single_selection_get_selected (selection);
@@ -101,7 +101,7 @@ void
 ss_traffic_view_select_row (SsTrafficView *self,
                             guint          position)
 {
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->table_view));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_grid_view_get_model (self->table_view));
 
   if (selection == NULL)
     return;

@@ -24,7 +24,7 @@ struct _SsTrafficView
   GtkWidget         *content;
   GtkScrolledWindow *scrolled_window;
   SsTrafficRow      *table_header;  /* the titles, a row like the table's */
-  GtkListView       *table_view;
+  GtkGridView       *table_view;
   guint              columns;       /* shown: a mask of 1 << SsTrafficColumn */
   GHashTable        *bound_items;   /* the table's bound GtkListItems */
   SsTimeFormat      *time_format;

@@ -127,7 +127,7 @@ bind_time (SsTrafficView *self,
   text = ss_time_format_format_item (self->time_format,
                                      ss_traffic_entry_get_time (gtk_list_item_get_item (item)),
                                      G_LIST_MODEL (self->log),
-                                     G_LIST_MODEL (gtk_list_view_get_model (self->table_view)),
+                                     G_LIST_MODEL (gtk_grid_view_get_model (self->table_view)),
                                      gtk_list_item_get_position (item),
                                      (SsTimeOf) ss_traffic_entry_get_time);
   ss_text_cell_set_text (SS_TEXT_CELL (ss_traffic_row_get_cell (item_row (item), SS_TRAFFIC_COLUMN_TIME)), text);
@@ -265,7 +265,7 @@ setup_table (SsTrafficView *self)
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
-  gtk_list_view_set_factory (self->table_view, factory);
+  gtk_grid_view_set_factory (self->table_view, factory);
 }
 
 /* Events (connected, closed, errors) stay whatever the direction. */
@@ -311,7 +311,7 @@ ss_traffic_view_get_kinds (SsTrafficView *self)
 GtkFilterListModel *
 ss_traffic_view_get_filter_model (SsTrafficView *self)
 {
-  GtkSelectionModel *selection = gtk_list_view_get_model (self->table_view);
+  GtkSelectionModel *selection = gtk_grid_view_get_model (self->table_view);
 
   if (selection == NULL)
     return NULL;
@@ -352,7 +352,7 @@ dup_details (SsTrafficView  *self,
 static void
 update_details (SsTrafficView *self)
 {
-  GtkSelectionModel *selection = gtk_list_view_get_model (self->table_view);
+  GtkSelectionModel *selection = gtk_grid_view_get_model (self->table_view);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->details_view);
   SsTrafficEntry *entry = NULL;
   g_autofree char *text = NULL;
@@ -386,7 +386,7 @@ ss_traffic_view_get_selected_entry (SsTrafficView *self)
 
   g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
 
-  selection = gtk_list_view_get_model (self->table_view);
+  selection = gtk_grid_view_get_model (self->table_view);
   if (selection == NULL)
     return NULL;
   return gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
@@ -485,7 +485,7 @@ ss_traffic_view_show_rows (SsTrafficView *self)
       g_signal_connect_object (selection, "notify::selected-item",
                                G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
     }
-  gtk_list_view_set_model (self->table_view, GTK_SELECTION_MODEL (selection));
+  gtk_grid_view_set_model (self->table_view, GTK_SELECTION_MODEL (selection));
   direction_changed_cb (self);
   selection_changed_cb (self);
 }
