@@ -674,10 +674,10 @@ ss_test_wait_label_shown (gpointer    root,
 GListModel *
 ss_test_call_model (SsTestWindow *f)
 {
-  GtkListView *list_view = ss_test_template_child (f->call_view, SS_TYPE_CALL_VIEW,
-                                                   "list_view");
+  GtkGridView *call_rows = ss_test_template_child (f->call_view, SS_TYPE_CALL_VIEW,
+                                                   "call_rows");
 
-  return G_LIST_MODEL (gtk_list_view_get_model (list_view));
+  return G_LIST_MODEL (gtk_grid_view_get_model (call_rows));
 }
 
 /* "socket bind listen": the call log view's rows by name. */

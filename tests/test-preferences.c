@@ -107,7 +107,7 @@ call_log_matches (gpointer user_data)
 {
   TimeExpect *expect = user_data;
   SsTestWindow *f = (SsTestWindow *) expect->page;
-  GtkWidget *list = ss_test_template_child (f->call_view, SS_TYPE_CALL_VIEW, "list_view");
+  GtkWidget *list = ss_test_template_child (f->call_view, SS_TYPE_CALL_VIEW, "call_rows");
 
   for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
     {

@@ -24,7 +24,7 @@ G_BEGIN_DECLS
  * socket. */
 #define BLOCK_SIZE       (1024 * 1024)
 /* a log that only ever sees a few small messages stays small */
-#define FIRST_BLOCK_SIZE (4 * 1024)
+#define FIRST_BLOCK_SIZE 512
 /* In a flood the model changes PUBLISH_RATE times a second, after a burst
  * of PUBLISH_BURST changes at once: a person's exchanges and a test's
  * steps are shown at once, a flood's reads are not each a relayout. */

@@ -27,7 +27,7 @@ struct _SsCallView
 
   GtkDropDown       *notation_dropdown;
   GtkScrolledWindow *scrolled_window;
-  GtkListView       *list_view;
+  GtkGridView       *call_rows;
 
   SsTimeFormat      *time_format;
 };
@@ -41,7 +41,7 @@ format_row (SsCallView *self,
             SsCall     *call,
             guint       position)
 {
-  GListModel *calls = G_LIST_MODEL (gtk_list_view_get_model (self->list_view));
+  GListModel *calls = G_LIST_MODEL (gtk_grid_view_get_model (self->call_rows));
   g_autofree char *time_text = NULL;
   g_autofree char *body = NULL;
   g_autofree char *outcome = ss_call_dup_outcome (call);
@@ -146,14 +146,14 @@ bind_cb (GtkSignalListItemFactory *factory,
 static void
 notation_changed_cb (SsCallView *self)
 {
-  GtkSelectionModel *model = gtk_list_view_get_model (self->list_view);
+  GtkSelectionModel *model = gtk_grid_view_get_model (self->call_rows);
   g_autoptr(GtkListItemFactory) factory = NULL;
 
   if (model == NULL)
     return;
-  factory = g_object_ref (gtk_list_view_get_factory (self->list_view));
-  gtk_list_view_set_factory (self->list_view, NULL);
-  gtk_list_view_set_factory (self->list_view, factory);
+  factory = g_object_ref (gtk_grid_view_get_factory (self->call_rows));
+  gtk_grid_view_set_factory (self->call_rows, NULL);
+  gtk_grid_view_set_factory (self->call_rows, factory);
 }
 
 void
@@ -167,7 +167,7 @@ ss_call_view_set_calls (SsCallView *self,
   if (calls != NULL)
     selection = GTK_SELECTION_MODEL (gtk_no_selection_new (
                   G_LIST_MODEL (ss_throttled_model_new (g_object_ref (G_LIST_MODEL (calls))))));
-  gtk_list_view_set_model (self->list_view, selection);
+  gtk_grid_view_set_model (self->call_rows, selection);
 }
 
 static void
@@ -192,7 +192,7 @@ ss_call_view_class_init (SsCallViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-call-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SsCallView, notation_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsCallView, scrolled_window);
-  gtk_widget_class_bind_template_child (widget_class, SsCallView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, SsCallView, call_rows);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -206,7 +206,7 @@ ss_call_view_init (SsCallView *self)
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
-  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_grid_view_set_factory (self->call_rows, factory);
   g_signal_connect_swapped (self->notation_dropdown, "notify::selected",
                             G_CALLBACK (notation_changed_cb), self);
   self->time_format = ss_time_format_new ();
