@@ -196,7 +196,7 @@ run_window (gconstpointer  data,
   socket_list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), SS_TYPE_WINDOW,
                                                            "socket_list"));
   pages = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), SS_TYPE_WINDOW, "pages"));
-  rows = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (socket_list)));
+  rows = G_LIST_MODEL (gtk_grid_view_get_model (GTK_GRID_VIEW (socket_list)));
   connections = ss_socket_get_connections (listener);
   g_signal_connect (listener, "accepted", G_CALLBACK (accepted_cb), &watch);
 

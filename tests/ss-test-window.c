@@ -142,7 +142,7 @@ ss_test_window_create_socket (SsTestWindow *f,
 GListModel *
 ss_test_sidebar_model (SsTestWindow *f)
 {
-  return G_LIST_MODEL (gtk_list_view_get_model (f->socket_list));
+  return G_LIST_MODEL (gtk_grid_view_get_model (f->socket_list));
 }
 
 /* Returns: (transfer none): the socket of the sidebar's @position row;

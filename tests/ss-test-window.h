@@ -25,7 +25,7 @@ typedef struct
   SsWindow       *window;   /* weak: GTK owns a toplevel */
   SsSession      *session;  /* weak, to see it go with the window */
   SsNewSocketBox *new_socket_box;
-  GtkListView    *socket_list;
+  GtkGridView    *socket_list;
   GtkStack       *pages;
   SsCallView     *call_view;
   GtkInfoBar     *error_bar;

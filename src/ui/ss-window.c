@@ -29,7 +29,7 @@ struct _SsWindow
   GtkPaned             *main_paned;
   GtkPaned             *call_log_paned;
   SsNewSocketBox       *new_socket_box;
-  GtkListView          *socket_list;
+  GtkGridView          *socket_list;
   GtkStack             *pages;
   SsCallView           *call_view;
 
@@ -615,8 +615,8 @@ ss_window_init (SsWindow *self)
   g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (row_bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind_cb), NULL);
-  gtk_list_view_set_factory (self->socket_list, factory);
-  gtk_list_view_set_model (self->socket_list, GTK_SELECTION_MODEL (self->selection));
+  gtk_grid_view_set_factory (self->socket_list, factory);
+  gtk_grid_view_set_model (self->socket_list, GTK_SELECTION_MODEL (self->selection));
 
   ss_call_view_set_calls (self->call_view, ss_session_get_calls (self->session));
 
