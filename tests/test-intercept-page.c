@@ -379,10 +379,10 @@ test_rewrite_messages (SsTestWindow  *f,
   leg = g_list_model_get_item (ss_socket_get_connections (r.relay), 0);
   view = ss_test_page_child (r.page, "traffic_view");
   g_assert_true (gtk_widget_activate_action (view, "traffic.messages", NULL));
-  gtk_drop_down_set_selected (ss_test_template_child (ss_test_template_child (view, SS_TYPE_TRAFFIC_VIEW, "framing_box"),
+  gtk_drop_down_set_selected (ss_test_template_child (ss_traffic_view_get_framing_box (view),
                                                       SS_TYPE_FRAMING_BOX, "mode_dropdown"),
                               SS_FRAMING_DELIMITER);
-  g_signal_emit_by_name (ss_test_template_child (ss_test_template_child (view, SS_TYPE_TRAFFIC_VIEW, "framing_box"),
+  g_signal_emit_by_name (ss_test_template_child (ss_traffic_view_get_framing_box (view),
                                                  SS_TYPE_FRAMING_BOX, "apply_button"), "clicked");
   g_assert_nonnull (ss_socket_get_framing (r.relay));
   g_assert_cmpint (ss_socket_get_framing (leg)->mode, ==, SS_FRAMING_DELIMITER);

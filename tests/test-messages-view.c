@@ -34,11 +34,17 @@ linger (SsTestWindow *f)
     ss_test_iterate_for (atoi (ms));
 }
 
+/* The Messages popover's box is made when the popover first opens, as
+ * a person opens it (Ctrl+M) */
 static gpointer
 box_child (SsTestConn *conn,
            const char *name)
 {
-  return ss_test_template_child (ss_test_conn_view_child (conn, "framing_box"), SS_TYPE_FRAMING_BOX, name);
+  SsTrafficView *view = SS_TRAFFIC_VIEW (ss_test_conn_view (conn));
+
+  if (ss_traffic_view_get_framing_box (view) == NULL)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "traffic.messages", NULL));
+  return ss_test_template_child (ss_traffic_view_get_framing_box (view), SS_TYPE_FRAMING_BOX, name);
 }
 
 /* The peer sends @text as a chunk of its own: the page has it before

@@ -162,7 +162,8 @@ ss_traffic_view_set_framing (SsTrafficView      *self,
   g_return_if_fail (spec != NULL && spec->mode < SS_N_FRAMINGS);
 
   self->framing = *spec;
-  ss_framing_box_set_spec (self->framing_box, spec);
+  if (self->framing_box != NULL)
+    ss_framing_box_set_spec (self->framing_box, spec);
   update_button (self);
   ss_traffic_view_frame (self);
   ss_traffic_view_show_rows (self);
@@ -197,7 +198,8 @@ ss_traffic_view_set_verify (SsTrafficView    *self,
   g_clear_pointer (&self->verify, ss_checksum_free);
   if (verify != NULL)
     self->verify = ss_checksum_copy (verify);
-  ss_framing_box_set_verify (self->framing_box, verify);
+  if (self->framing_box != NULL)
+    ss_framing_box_set_verify (self->framing_box, verify);
   if (self->framing.mode == SS_FRAMING_NONE)
     return;
   ss_traffic_view_frame (self);
@@ -301,6 +303,38 @@ show_chunks_action (GtkWidget  *widget,
   ss_traffic_view_set_framing (self, &none);
   shown = ss_traffic_log_count_kinds (self->log, ss_traffic_view_get_kinds (self), first);
   ss_traffic_view_select_row (self, shown);
+}
+
+/* The Messages popover's box, made when the popover first opens: a
+ * page is made when its socket is first selected, and the box (a form for
+ * five framings and a checksum) was a fifth of the making of a page that
+ * most people never split into messages. */
+static void
+create_framing_box_cb (GtkMenuButton *button,
+                       gpointer       user_data)
+{
+  SsTrafficView *self = user_data;
+
+  if (self->framing_box != NULL)
+    return;
+  self->framing_box = g_object_new (SS_TYPE_FRAMING_BOX, NULL);
+  ss_framing_box_set_spec (self->framing_box, &self->framing);
+  ss_framing_box_set_verify (self->framing_box, self->verify);
+  g_signal_connect_swapped (self->framing_box, "apply", G_CALLBACK (framing_apply_cb), self);
+  gtk_popover_set_child (gtk_menu_button_get_popover (button), GTK_WIDGET (self->framing_box));
+}
+
+/**
+ * ss_traffic_view_get_framing_box:
+ *
+ * Returns: (transfer none) (nullable): the Messages popover's box, once
+ *   the popover has opened
+ */
+SsFramingBox *
+ss_traffic_view_get_framing_box (SsTrafficView *self)
+{
+  g_return_val_if_fail (SS_IS_TRAFFIC_VIEW (self), NULL);
+  return self->framing_box;
 }
 
 /* Ctrl+M: the Messages popover */
@@ -430,7 +464,7 @@ ss_traffic_view_init_messages (SsTrafficView *self)
 {
   self->hexdump_per_line = DEFAULT_PER_LINE;
   update_button (self);
-  g_signal_connect_swapped (self->framing_box, "apply", G_CALLBACK (framing_apply_cb), self);
+  gtk_menu_button_set_create_popup_func (self->messages_button, create_framing_box_cb, self, NULL);
   g_signal_connect (self, "notify::selected-entry", G_CALLBACK (selected_entry_cb), NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.show-chunks", FALSE);
 }
@@ -456,7 +490,6 @@ ss_traffic_view_install_messages (GtkWidgetClass *widget_class)
   framing_chosen_signal = g_signal_new ("framing-chosen", G_TYPE_FROM_CLASS (widget_class), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, messages_button);
-  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, framing_box);
   gtk_widget_class_install_action (widget_class, "traffic.show-chunks", NULL, show_chunks_action);
   gtk_widget_class_install_action (widget_class, "traffic.messages", NULL, messages_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "traffic.messages", NULL);

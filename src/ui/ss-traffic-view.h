@@ -8,6 +8,7 @@
 
 #include "ss-checksum.h"
 #include "ss-framer.h"
+#include "ss-framing-box.h"
 #include "ss-message-log.h"
 #include "ss-socket.h"
 #include "ss-traffic-log.h"
@@ -40,6 +41,7 @@ const SsFramerSpec *ss_traffic_view_get_framing (SsTrafficView *self);
 void          ss_traffic_view_set_verify   (SsTrafficView      *self,
                                             const SsChecksum   *verify);
 const SsChecksum *ss_traffic_view_get_verify (SsTrafficView   *self);
+SsFramingBox *ss_traffic_view_get_framing_box (SsTrafficView   *self);
 SsMessageLog *ss_traffic_view_get_messages (SsTrafficView      *self);
 const char *ss_traffic_view_direction_label (SsTrafficKind kind,
                                              gboolean      relayed);
