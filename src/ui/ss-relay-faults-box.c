@@ -23,8 +23,9 @@ struct _SsRelayFaultsBox
 
   SsSocket      *socket;
   GtkExpander   *expander;
+  GtkBox        *content;
   GtkLabel      *udp_label;
-  SsToxicsPanel *panel;
+  SsToxicsPanel *panel;     /* a stream relay's, made when first shown */
   GtkLabel      *pair_label;
   gboolean       loaded;   /* the panel shows the relay's faults */
   /* edits not given to the relay yet, a direction each (or NULL) */
@@ -75,6 +76,32 @@ panel_changed_cb (SsRelayFaultsBox *self,
   self->apply_id = g_timeout_add (APPLY_DELAY_MS, apply_cb, self);
 }
 
+/* Only a stream relay's page edits faults: the panel (six kinds of fault,
+ * two directions) was made with every page, an eighth of the making of
+ * a connection's page. */
+static void
+ensure_panel (SsRelayFaultsBox *self)
+{
+  if (self->panel != NULL)
+    return;
+  self->panel = g_object_new (SS_TYPE_TOXICS_PANEL, NULL);
+  g_signal_connect_swapped (self->panel, "changed", G_CALLBACK (panel_changed_cb), self);
+  gtk_box_insert_child_after (self->content, GTK_WIDGET (self->panel), GTK_WIDGET (self->udp_label));
+}
+
+/**
+ * ss_relay_faults_box_get_panel:
+ *
+ * Returns: (transfer none) (nullable): a stream relay's faults panel,
+ *   once shown
+ */
+SsToxicsPanel *
+ss_relay_faults_box_get_panel (SsRelayFaultsBox *self)
+{
+  g_return_val_if_fail (SS_IS_RELAY_FAULTS_BOX (self), NULL);
+  return self->panel;
+}
+
 static void
 update_pair (SsRelayFaultsBox *self)
 {
@@ -98,7 +125,10 @@ update (SsRelayFaultsBox *self)
   pair = ss_socket_get_relay_server (self->socket) != NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->udp_label), relay && !stream);
-  gtk_widget_set_visible (GTK_WIDGET (self->panel), relay && stream);
+  if (relay && stream)
+    ensure_panel (self);
+  if (self->panel != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->panel), relay && stream);
   gtk_widget_set_visible (GTK_WIDGET (self->pair_label), pair);
   /* the box itself stays visible (and empty): it is mapped with its page */
   gtk_widget_set_visible (GTK_WIDGET (self->expander), relay || pair);
@@ -178,13 +208,11 @@ ss_relay_faults_box_class_init (SsRelayFaultsBoxClass *klass)
   G_OBJECT_CLASS (klass)->dispose = ss_relay_faults_box_dispose;
   widget_class->map = ss_relay_faults_box_map;
 
-  g_type_ensure (SS_TYPE_TOXICS_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-relay-faults-box.ui");
   gtk_widget_class_bind_template_child (widget_class, SsRelayFaultsBox, expander);
+  gtk_widget_class_bind_template_child (widget_class, SsRelayFaultsBox, content);
   gtk_widget_class_bind_template_child (widget_class, SsRelayFaultsBox, udp_label);
-  gtk_widget_class_bind_template_child (widget_class, SsRelayFaultsBox, panel);
   gtk_widget_class_bind_template_child (widget_class, SsRelayFaultsBox, pair_label);
-  gtk_widget_class_bind_template_callback (widget_class, panel_changed_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "ss-socket.h"
+#include "ss-toxics-panel.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +15,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SsRelayFaultsBox, ss_relay_faults_box, SS, RELAY_FAULTS_BOX, GtkWidget)
 
-void ss_relay_faults_box_set_socket (SsRelayFaultsBox *self,
-                                     SsSocket         *socket);
+void           ss_relay_faults_box_set_socket (SsRelayFaultsBox *self,
+                                               SsSocket         *socket);
+SsToxicsPanel *ss_relay_faults_box_get_panel  (SsRelayFaultsBox *self);
 
 G_END_DECLS
