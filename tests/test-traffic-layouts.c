@@ -659,6 +659,25 @@ read_clipboard (GtkWidget *widget)
   return text;
 }
 
+/* Whether @menu (or a section of it) has an item for @action */
+static gboolean
+menu_has_action (GMenuModel *menu,
+                 const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_strcmp0 (name, action) == 0)
+        return TRUE;
+      if (section != NULL && menu_has_action (section, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 test_copy (SsTestWindow  *f,
            gconstpointer  data)
@@ -676,6 +695,17 @@ test_copy (SsTestWindow  *f,
   ss_test_conn_open (f, &conn);
   format = ss_test_conn_view_child (&conn, "format_dropdown");
   peer_says (&conn, received, sizeof received - 1);
+
+  /* the ⋮ menu, given when it first opens, has Copy Entry */
+  {
+    GtkMenuButton *menu_button = ss_test_conn_view_child (&conn, "entry_menu_button");
+
+    gtk_menu_button_popup (menu_button);
+    g_assert_nonnull (gtk_menu_button_get_menu_model (menu_button));
+    g_assert_true (menu_has_action (gtk_menu_button_get_menu_model (menu_button), "traffic.copy"));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (menu_button))));
+    gtk_menu_button_popdown (menu_button);
+  }
   page_says_str (&conn, "the reply");
 
   /* the whole entry, as shown */

@@ -50,6 +50,8 @@ struct _SsTrafficView
   gboolean           show_peer;
 
   /* messages (ss-traffic-view-messages.c) */
+  GtkMenuButton     *entry_menu_button;
+  GMenuModel        *entry_menu;
   GtkMenuButton     *messages_button;
   SsFramingBox      *framing_box;
   SsFramerSpec       framing;

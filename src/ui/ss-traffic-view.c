@@ -565,6 +565,8 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-traffic-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, content);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, entry_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, SsTrafficView, entry_menu);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, table_header);
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, table_view);
@@ -598,6 +600,19 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* A menu button given a menu makes the whole popover menu there and then
+ * (GTK 4.8), a few milliseconds of each page's making for a menu most
+ * pages never open: it is given when the button first opens. */
+static void
+give_entry_menu_cb (GtkMenuButton *button,
+                    gpointer       user_data)
+{
+  SsTrafficView *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->entry_menu);
+}
+
 static void
 ss_traffic_view_init (SsTrafficView *self)
 {
@@ -609,6 +624,7 @@ ss_traffic_view_init (SsTrafficView *self)
   g_signal_connect_object (self->time_format, "changed", G_CALLBACK (time_format_changed_cb),
                            self, G_CONNECT_SWAPPED);
   setup_table (self);
+  gtk_menu_button_set_create_popup_func (self->entry_menu_button, give_entry_menu_cb, self, NULL);
   ss_traffic_view_init_messages (self);
   ss_follow_tail_attach (self->scrolled_window);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.only-connection", FALSE);
