@@ -92,13 +92,13 @@ run_sockscope (gconstpointer  data,
   listener = bench_session_socket (session, SOCK_STREAM, BACKLOG, &port);
   ss_socket_set_auto_accept (listener, TRUE);
   g_signal_connect (listener, "accepted", G_CALLBACK (accepted_cb), &accepted);
-  client = bench_client_start (port, ss_socket_get_fd (listener), config->n_connections, client_fds);
+  client = bench_client_start (config->n_connections, client_fds);
   bench_pin_thread (0);
 
   cpu = bench_thread_cpu ();
   start = bench_now ();
   timeout_id = g_timeout_add_seconds (TIME_LIMIT, time_limit_cb, &timed_out);
-  bench_client_go (&client);
+  bench_client_go (&client, port, ss_socket_get_fd (listener));
   while (accepted < config->n_connections && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   result->seconds = bench_now () - start;

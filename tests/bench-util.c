@@ -488,24 +488,46 @@ listener_queue (int    listener,
  * makes the kernel drop the SYN and the client retry a second later, which
  * would measure the retry timer rather than the accepting side. Syscalls
  * only: the parent may have threads. */
-static void
-client_main (guint16  port,
-             int      listener,
-             guint    n,
-             int     *fds,
-             int      go,
-             int      report_fd)
+/* The go: the port, with the listener's descriptor (SCM_RIGHTS) */
+static gboolean
+receive_go (int      go,
+            guint16 *port,
+            int     *listener)
 {
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (port),
-                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  char control[CMSG_SPACE (sizeof (int))];
+  struct iovec iov = { port, sizeof *port };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                        .msg_controllen = sizeof control };
+  struct cmsghdr *cmsg;
+
+  if (recvmsg (go, &msg, 0) != sizeof *port)
+    return FALSE;
+  cmsg = CMSG_FIRSTHDR (&msg);
+  if (cmsg == NULL || cmsg->cmsg_type != SCM_RIGHTS)
+    return FALSE;
+  memcpy (listener, CMSG_DATA (cmsg), sizeof *listener);
+  return TRUE;
+}
+
+static void
+client_main (guint  n,
+             int   *fds,
+             int    go,
+             int    report_fd)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
   /* closed with a reset: no TIME_WAIT left behind from round to round */
   struct linger linger = { 1, 0 };
   BenchClientReport report = { 0, 0 };
   char byte;
 
+  guint16 port;
+  int listener;
+
   bench_pin_thread (1);
-  if (read (go, &byte, 1) != 1)
+  if (!receive_go (go, &port, &listener))
     _exit (1);
+  sin.sin_port = htons (port);
 
   for (guint i = 0; i < n; i++)
     {
@@ -535,16 +557,14 @@ client_main (guint16  port,
 }
 
 BenchClient
-bench_client_start (guint16  port,
-                    int      listener,
-                    guint    n,
-                    int     *fds)
+bench_client_start (guint  n,
+                    int   *fds)
 {
   int go[2], report[2];
   BenchClient client;
 
-  if (pipe2 (go, O_CLOEXEC) != 0 || pipe2 (report, O_CLOEXEC) != 0)
-    g_error ("pipe: %s", g_strerror (errno));
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) != 0 || pipe2 (report, O_CLOEXEC) != 0)
+    g_error ("socketpair: %s", g_strerror (errno));
   fflush (stdout);
   client.pid = fork ();
   if (client.pid < 0)
@@ -553,7 +573,7 @@ bench_client_start (guint16  port,
     {
       close (go[1]);
       close (report[0]);
-      client_main (port, listener, n, fds, go[0], report[1]);
+      client_main (n, fds, go[0], report[1]);
     }
   close (go[0]);
   close (report[1]);
@@ -563,10 +583,31 @@ bench_client_start (guint16  port,
 }
 
 void
-bench_client_go (BenchClient *client)
+bench_client_go (BenchClient *client,
+                 guint16      port,
+                 int          listener)
 {
-  if (write (client->go, "g", 1) != 1)
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
+  struct iovec iov = { &port, sizeof port };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                        .msg_controllen = sizeof control };
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
+
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &listener, sizeof listener);
+  if (sendmsg (client->go, &msg, 0) != sizeof port)
     g_error ("client: %s", g_strerror (errno));
+}
+
+void
+bench_client_cancel (BenchClient *client)
+{
+  close (client->go);
+  close (client->report);
+  while (waitpid (client->pid, NULL, 0) < 0 && errno == EINTR)
+    ;
 }
 
 BenchClientReport
@@ -645,14 +686,15 @@ bench_accept_reference (guint        n,
   guint accepted = 0;
   guint16 port;
   double start, cpu;
-  int listener = bench_loopback_socket (SOCK_STREAM | SOCK_NONBLOCK, backlog, &port);
+  int listener;
 
-  client = bench_client_start (port, listener, n, client_fds);
+  client = bench_client_start (n, client_fds);
+  listener = bench_loopback_socket (SOCK_STREAM | SOCK_NONBLOCK, backlog, &port);
   bench_pin_thread (0);
 
   cpu = bench_thread_cpu ();
   start = bench_now ();
-  bench_client_go (&client);
+  bench_client_go (&client, port, listener);
   while (accepted < n && bench_now () < start + time_limit)
     {
       struct pollfd pfd = { listener, POLLIN, 0 };

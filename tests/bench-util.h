@@ -175,19 +175,24 @@ typedef struct
 typedef struct
 {
   pid_t pid;
-  int   go;        /* write a byte to start; close to end the client */
+  int   go;        /* bench_client_go() starts it; close to end the client */
   int   report;    /* the BenchClientReport comes here */
 } BenchClient;
 
 /* Forks a client that, on bench_client_go(), connect()s @n times to
  * 127.0.0.1:@port without waiting for any to complete, but paced by the
  * accept queue of @listener so that it never overflows, into @fds (made
- * before the fork: the child allocates nothing), and holds them. */
-BenchClient       bench_client_start  (guint16            port,
-                                       int                listener,
-                                       guint              n,
+ * before the fork: the child allocates nothing), and holds them. Fork it
+ * first, while the process is small: each page a big process writes
+ * after a fork is first copied for it (copy-on-write), a cost no client
+ * a person starts puts on the app; the go hands it the listener. */
+BenchClient       bench_client_start  (guint              n,
                                        int               *fds);
-void              bench_client_go     (BenchClient       *client);
+void              bench_client_go     (BenchClient       *client,
+                                       guint16            port,
+                                       int                listener);
+/* Ends a client that was never told to go */
+void              bench_client_cancel (BenchClient       *client);
 /* Ends the client (its connections reset) and returns what it reported. */
 BenchClientReport bench_client_finish (BenchClient       *client);
 /* A note in @result if the client failed. */

@@ -189,8 +189,12 @@ run_window (gconstpointer  data,
   double start, cpu;
   gboolean scrolled, shown;
 
+  client = bench_client_start (config->n_connections, client_fds);
   if (!bench_window_open (&bench, result))
-    return;
+    {
+      bench_client_cancel (&client);
+      return;
+    }
   window = bench.window;
   listener = bench.listener;
   socket_list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), SS_TYPE_WINDOW,
@@ -208,8 +212,6 @@ run_window (gconstpointer  data,
   if (!ss_socket_get_auto_accept (listener))
     g_error ("the listener does not accept by itself");
 
-  client = bench_client_start (ss_test_port_of (ss_socket_get_local_address (listener)),
-                               ss_socket_get_fd (listener), config->n_connections, client_fds);
   bench_pin_thread (0);
 
   bench_gaps_attach (&watch.gaps, GTK_WIDGET (window), FALSE);
@@ -221,7 +223,7 @@ run_window (gconstpointer  data,
   start = bench_now ();
   bench_gaps_start (&watch.gaps);
   limit_id = g_timeout_add_seconds (TIME_LIMIT, time_limit_cb, &watch);
-  bench_client_go (&client);
+  bench_client_go (&client, ss_test_port_of (ss_socket_get_local_address (listener)), ss_socket_get_fd (listener));
   while (!all_accepted (&watch))
     g_main_context_iteration (NULL, TRUE);
   result->seconds = bench_now () - start;
