@@ -76,7 +76,8 @@ relay_open (Relay        *r,
   ss_test_wait_until (has_server_leg, r->relay, SS_TEST_TIMEOUT_MS);
 
   g_assert_true (gtk_widget_get_visible (ss_test_page_child (r->page, "intercept_expander")));
-  r->panel = ss_test_page_child (r->page, "intercept_panel");
+  r->panel = SS_INTERCEPT_PANEL (gtk_expander_get_child (ss_test_page_child (r->page, "intercept_expander")));
+  g_assert_true (SS_IS_INTERCEPT_PANEL (r->panel));
   ss_test_wait_until (ss_test_widget_mapped, r->panel, SS_TEST_TIMEOUT_MS);
 }
 
@@ -337,7 +338,7 @@ test_rewrite_and_inject (SsTestWindow  *f,
     other.client = ss_test_raw_connect (AF_INET, ss_test_port_of (ss_socket_get_local_address (r.relay)),
                                         SS_TEST_TIMEOUT_MS);
     other.server = ss_test_raw_accept (r.target, SS_TEST_TIMEOUT_MS);
-    r.panel = ss_test_page_child (pair_page, "intercept_panel");
+    r.panel = SS_INTERCEPT_PANEL (gtk_expander_get_child (ss_test_page_child (pair_page, "intercept_expander")));
     ss_relay_intercept_set_hold (intercept, SS_INTERCEPT_UPSTREAM, TRUE);
     ss_test_raw_send_all (other.client, "theirs", 6, SS_TEST_TIMEOUT_MS);
     ss_test_wait_until (held_in_core, intercept, SS_TEST_TIMEOUT_MS);

@@ -74,9 +74,16 @@ ss_socket_page_setup_intercept (SsSocketPage *self)
   GtkWidget *expander = child (self, "intercept_expander");
 
   gtk_widget_set_visible (expander, intercept != NULL);
+  /* made only here: the panel (switches, held items, rules, each
+   * direction) was a twentieth of the making of every page */
   if (intercept != NULL)
-    ss_intercept_panel_set_intercept (SS_INTERCEPT_PANEL (child (self, "intercept_panel")), intercept,
-                                      is_pair (self) ? self->socket : NULL);
+    {
+      GtkWidget *panel = g_object_new (SS_TYPE_INTERCEPT_PANEL, "margin-top", 6, NULL);
+
+      gtk_expander_set_child (GTK_EXPANDER (expander), panel);
+      ss_intercept_panel_set_intercept (SS_INTERCEPT_PANEL (panel), intercept,
+                                        is_pair (self) ? self->socket : NULL);
+    }
   g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (update_inject),
                            self, G_CONNECT_SWAPPED);
   update_inject (self);
@@ -85,8 +92,6 @@ ss_socket_page_setup_intercept (SsSocketPage *self)
 void
 ss_socket_page_install_intercept (GtkWidgetClass *widget_class)
 {
-  g_type_ensure (SS_TYPE_INTERCEPT_PANEL);
   gtk_widget_class_bind_template_child_full (widget_class, "intercept_expander", FALSE, 0);
-  gtk_widget_class_bind_template_child_full (widget_class, "intercept_panel", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "inject_dropdown", FALSE, 0);
 }
