@@ -785,7 +785,7 @@ test_library (SsTestWindow  *f,
 
   g_assert_no_error (error);
   page = connected_client (f, 0, &listener, &peer);
-  popover = ss_test_composer_child (page, "payloads_popover");
+  popover = ss_composer_get_payloads_popover (ss_test_page_child (page, "composer"));
   list_view = popover_child (popover, "list_view");
   error_label = popover_child (popover, "error_label");
   empty_label = popover_child (popover, "empty_label");

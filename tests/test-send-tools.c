@@ -357,7 +357,7 @@ test_quick_send (SsTestWindow  *f,
   assert_peer_quiet (peer);
 
   /* the Payloads popover: Read up, Hidden shown */
-  popover = ss_test_composer_child (page, "payloads_popover");
+  popover = ss_composer_get_payloads_popover (ss_test_page_child (page, "composer"));
   gtk_menu_button_popup (ss_test_composer_child (page, "payloads_button"));
   ss_test_wait_until (ss_test_widget_mapped, popover, SS_TEST_TIMEOUT_MS);
   ss_test_drain_main_context ();

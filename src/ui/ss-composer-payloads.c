@@ -109,6 +109,45 @@ ss_composer_remember (SsComposer *self)
 
 /* The library ----------------------------------------------------------- */
 
+static void
+create_payloads_popover_cb (GtkMenuButton *button,
+                            gpointer       user_data)
+{
+  ss_composer_get_payloads_popover (user_data);
+}
+
+/**
+ * ss_composer_get_payloads_popover:
+ *
+ * The saved payloads' popover, made when first needed (it opens, or Save
+ * as Payload fills its name): a list, a search and a form, made with
+ * every page, were a tenth of the making of a page.
+ *
+ * Returns: (transfer none): the Payloads button's popover
+ */
+SsPayloadsPopover *
+ss_composer_get_payloads_popover (SsComposer *self)
+{
+  g_return_val_if_fail (SS_IS_COMPOSER (self), NULL);
+
+  if (self->payloads_popover == NULL)
+    {
+      self->payloads_popover = g_object_new (SS_TYPE_PAYLOADS_POPOVER, NULL);
+      g_signal_connect_swapped (self->payloads_popover, "chosen", G_CALLBACK (ss_composer_payload_chosen_cb), self);
+      g_signal_connect_swapped (self->payloads_popover, "save", G_CALLBACK (ss_composer_payload_save_cb), self);
+      if (self->library != NULL)
+        ss_payloads_popover_set_store (self->payloads_popover, self->library);
+      gtk_menu_button_set_popover (self->payloads_button, GTK_WIDGET (self->payloads_popover));
+    }
+  return self->payloads_popover;
+}
+
+void
+ss_composer_init_payloads (SsComposer *self)
+{
+  gtk_menu_button_set_create_popup_func (self->payloads_button, create_payloads_popover_cb, self, NULL);
+}
+
 void
 ss_composer_payload_chosen_cb (SsComposer *self,
                                SsPayload  *payload)
@@ -126,7 +165,7 @@ ss_composer_payload_save_cb (SsComposer *self,
   g_autoptr(GError) error = NULL;
 
   if (!ss_composer_save_payload (self, payload, name, &error))
-    ss_payloads_popover_show_error (self->payloads_popover, error->message);
+    ss_payloads_popover_show_error (ss_composer_get_payloads_popover (self), error->message);
 }
 
 /* Keeps @payload in the library under @name (replacing one of that name). */
@@ -172,5 +211,5 @@ ss_composer_save_as (SsComposer *self)
   g_return_if_fail (SS_IS_COMPOSER (self));
 
   gtk_menu_button_popup (self->payloads_button);
-  ss_payloads_popover_focus_name (self->payloads_popover);
+  ss_payloads_popover_focus_name (ss_composer_get_payloads_popover (self));
 }

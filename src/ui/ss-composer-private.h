@@ -46,6 +46,7 @@ gboolean ss_composer_text_key_pressed_cb (SsComposer            *self,
                                           GdkModifierType        state,
                                           GtkEventControllerKey *controller);
 void     ss_composer_text_edited_cb      (SsComposer            *self);
+void     ss_composer_init_payloads       (SsComposer            *self);
 void     ss_composer_payload_chosen_cb   (SsComposer            *self,
                                           SsPayload             *payload);
 void     ss_composer_payload_save_cb     (SsComposer            *self,

@@ -451,7 +451,6 @@ ss_composer_class_init (SsComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsComposer, checksum_chooser);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, status_label);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, payloads_button);
-  gtk_widget_class_bind_template_child (widget_class, SsComposer, payloads_popover);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, input_stack);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, text_view);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, file_entry);
@@ -461,10 +460,6 @@ ss_composer_class_init (SsComposerClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, checksum_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, schedule_preview);
   gtk_widget_class_bind_template_callback (widget_class, choose_file_cb);
-  gtk_widget_class_bind_template_callback_full (widget_class, "payload_chosen_cb",
-                                                G_CALLBACK (ss_composer_payload_chosen_cb));
-  gtk_widget_class_bind_template_callback_full (widget_class, "payload_save_cb",
-                                                G_CALLBACK (ss_composer_payload_save_cb));
 }
 
 static void
@@ -483,6 +478,7 @@ ss_composer_init (SsComposer *self)
   self->valid = TRUE;
   self->history_position = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
+  ss_composer_init_payloads (self);
   ss_accessible_repair_names (GTK_WIDGET (self));
 
   buffer = gtk_text_view_get_buffer (self->text_view);
@@ -503,7 +499,6 @@ ss_composer_init (SsComposer *self)
     {
       self->history = g_object_ref (ss_application_get_history (SS_APPLICATION (app)));
       self->library = g_object_ref (ss_application_get_library (SS_APPLICATION (app)));
-      ss_payloads_popover_set_store (self->payloads_popover, self->library);
     }
 
   self->settings = g_settings_new (APP_ID);

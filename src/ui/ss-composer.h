@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "ss-payload.h"
+#include "ss-payloads-popover.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,7 @@ gboolean    ss_composer_save_payload   (SsComposer   *self,
                                         const char   *name,
                                         GError      **error);
 void        ss_composer_save_as        (SsComposer   *self);
+SsPayloadsPopover *ss_composer_get_payloads_popover (SsComposer *self);
 gboolean    ss_composer_get_valid      (SsComposer   *self);
 GtkWidget  *ss_composer_get_text_view  (SsComposer   *self);
 

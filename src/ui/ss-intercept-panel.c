@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "ss-accessible.h"
 #include "ss-held-edit-dialog.h"
 #include "ss-intercept-panel.h"
 #include "ss-reply-rules-panel.h"
@@ -325,6 +326,8 @@ ss_intercept_panel_init (SsInterceptPanel *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* made by itself, not within a page's template: its own names */
+  ss_accessible_repair_names (GTK_WIDGET (self));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);

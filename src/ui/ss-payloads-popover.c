@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ss-accessible.h"
 #include "ss-tooltip.h"
 #include "ss-file-chooser.h"
 #include "ss-payloads-popover.h"
@@ -361,6 +362,8 @@ ss_payloads_popover_init (SsPayloadsPopover *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* made by itself, not within a page's template: its own names */
+  ss_accessible_repair_names (GTK_WIDGET (self));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
