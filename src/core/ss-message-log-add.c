@@ -156,8 +156,9 @@ block_mask (const guint8 *data,
 /* The hot loop of add_lines, 64 bytes a turn (a line of about that
  * length is about one turn): the lines of whole blocks from @at, each
  * length written at *next. It is a function of its own so that its few
- * variables stay in registers; in add_lines they spilled to the stack
- * and framing cost half as much again. A block is taken when its first
+ * variables stay in registers: inside add_lines they spilled to the
+ * stack, and the loop's bound and the page's room were read from memory
+ * on every block. A block is taken when its first
  * line is shorter than @fast_limit and the page has room for 64 lengths:
  * the lines after the first are shorter than the block, so each line
  * needs no check of its own. Returns the first block not taken. */

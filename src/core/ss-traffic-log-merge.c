@@ -14,6 +14,32 @@
  * budget). The merged log holds its sources, so a connection's traffic
  * stays readable there after the connection itself is gone. */
 
+/* A merged log's reference to @record, just added to @self: appended
+ * as it happens, so the merged log is in time order across its sources. */
+void
+ss_traffic_log_forward (SsTrafficLog *self,
+                        const Record *record,
+                        const guint8 *arriving)
+{
+  SsTrafficLog *merged = self->merge_into;
+  Record *reference;
+
+  g_assert (merged->sources != NULL);
+
+  reference = ss_traffic_log_add_record (merged, record->kind, 0, record->length);
+  if (reference == NULL)
+    return;
+  reference->time = record->time;
+  reference->block = self->merge_source;
+  reference->offset = self->cleared + (guint32) (record - self->records);
+  /* a connection's events (accepted, closed) wait for the merged log's
+   * pace like its bytes: ten thousand clients are not ten thousand
+   * changes at once */
+  if (record->kind != SS_TRAFFIC_EVENT)
+    merged->bytes[record->kind] += record->length;
+  ss_traffic_log_tell_framings (merged, arriving);
+}
+
 static void
 merge_source_free (gpointer data)
 {

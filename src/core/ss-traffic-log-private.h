@@ -136,6 +136,10 @@ SsTrafficEntry *ss_traffic_log_make_entry         (SsTrafficLog *self,
                                                    guint         position);
 SsTrafficEntry *ss_traffic_log_merged_entry       (SsTrafficLog *self,
                                                    const Record *record);
+Record         *ss_traffic_log_add_record         (SsTrafficLog  *self,
+                                                   SsTrafficKind  kind,
+                                                   guint32        offset,
+                                                   guint32        length);
 void            ss_traffic_log_forward            (SsTrafficLog *self,
                                                    const Record *record,
                                                    const guint8 *arriving);

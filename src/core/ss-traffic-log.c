@@ -299,11 +299,12 @@ add_block (SsTrafficLog *self,
   return block;
 }
 
-static Record *
-add_record (SsTrafficLog  *self,
-            SsTrafficKind  kind,
-            guint32        offset,
-            guint32        length)
+/* A new record at the log's end, in its newest block */
+Record *
+ss_traffic_log_add_record (SsTrafficLog  *self,
+                           SsTrafficKind  kind,
+                           guint32        offset,
+                           guint32        length)
 {
   Record *record;
 
@@ -327,32 +328,6 @@ add_record (SsTrafficLog  *self,
   record->peer_low = 0;
   self->chunks[kind]++;
   return record;
-}
-
-/* A merged log's reference to @record, just added to @self: appended
- * as it happens, so the merged log is in time order across its sources. */
-void
-ss_traffic_log_forward (SsTrafficLog *self,
-                        const Record *record,
-                        const guint8 *arriving)
-{
-  SsTrafficLog *merged = self->merge_into;
-  Record *reference;
-
-  g_assert (merged->sources != NULL);
-
-  reference = add_record (merged, record->kind, 0, record->length);
-  if (reference == NULL)
-    return;
-  reference->time = record->time;
-  reference->block = self->merge_source;
-  reference->offset = self->cleared + (guint32) (record - self->records);
-  /* a connection's events (accepted, closed) wait for the merged log's
-   * pace like its bytes: ten thousand clients are not ten thousand
-   * changes at once */
-  if (record->kind != SS_TRAFFIC_EVENT)
-    merged->bytes[record->kind] += record->length;
-  ss_traffic_log_tell_framings (merged, arriving);
 }
 
 /* Room for a chunk of @len bytes at the end of the newest block, after
@@ -395,7 +370,7 @@ commit (SsTrafficLog  *self,
   Record *record;
 
   self->bytes[kind] += len;
-  record = add_record (self, kind, block ? block->used : 0, len);
+  record = ss_traffic_log_add_record (self, kind, block ? block->used : 0, len);
   if (record == NULL)
     return;
   record->peer_high = peer >> 16;
@@ -426,7 +401,7 @@ count_only (SsTrafficLog  *self,
 
   self->bytes[kind] += len;
   self->evicted[kind] += len;
-  record = add_record (self, kind, 0, len);
+  record = ss_traffic_log_add_record (self, kind, 0, len);
   if (record == NULL)
     return;
   record->peer_high = peer >> 16;
@@ -447,7 +422,7 @@ add_event (SsTrafficLog *self,
 
   g_return_if_fail (len <= G_MAXUINT32 - self->event_text->len);
 
-  record = add_record (self, SS_TRAFFIC_EVENT, self->event_text->len, len);
+  record = ss_traffic_log_add_record (self, SS_TRAFFIC_EVENT, self->event_text->len, len);
   if (record == NULL)
     return;
   g_byte_array_append (self->event_text, text, len);

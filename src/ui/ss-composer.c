@@ -442,7 +442,6 @@ ss_composer_class_init (SsComposerClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (SS_TYPE_PAYLOADS_POPOVER);
   g_type_ensure (SS_TYPE_CHECKSUM_CHOOSER);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-composer.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

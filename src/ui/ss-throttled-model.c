@@ -8,9 +8,10 @@
  * came meanwhile. Other changes (a clear, entries changed in place) show
  * at once. The wrapped model itself stays exact: only the view waits.
  *
- * A list view makes a row widget for each of up to 200 items around
- * what it shows (GTK 4.8's GTK_LIST_VIEW_MAX_LIST_ITEMS), all in the
- * handler of one change, and later changes only rebind them. So the
+ * A view makes a row widget for each item around what it shows (up to
+ * 200 in GTK 4.8's list view, 30 in the one-column grid views the window
+ * uses for its growing lists), all in the handler of one change, and
+ * later changes only rebind them. So the
  * first FILL_ROWS items show FILL_STEP at a time, a frame apart: an empty
  * log that gets a thousand lines at once was one 300 ms stall making 200
  * rows; now it is a dozen short steps.

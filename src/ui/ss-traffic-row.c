@@ -2,11 +2,12 @@
  *
  * The traffic table was a GtkColumnView, which makes each cell of a row a
  * list item of its own: a widget with its own gestures, focus controller,
- * CSS node and accessible object around ours. A list keeps 200 rows, so
- * a burst of connections (a listener's log following its end) made and
+ * CSS node and accessible object around ours. It kept 200 rows, so a
+ * burst of connections (a listener's log following its end) made and
  * laid out 1,200 of GTK's widgets a change, and the window spent more on
- * them than on the sockets. Now a row is one list item holding this: our
- * cells in a box, each sized in characters, none measured from its text.
+ * them than on the sockets. Now a row is one item of a one-column grid
+ * view (which keeps 30, ss-traffic-view.ui) holding this: our cells in a
+ * box, each sized in characters, none measured from its text.
  * The table's heading is a row too (ss_traffic_view's header), so the
  * titles sit over their columns at any font size.
  *

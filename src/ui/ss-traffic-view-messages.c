@@ -479,7 +479,6 @@ ss_traffic_view_dispose_messages (SsTrafficView *self)
 void
 ss_traffic_view_install_messages (GtkWidgetClass *widget_class)
 {
-  g_type_ensure (SS_TYPE_FRAMING_BOX);
   /**
    * SsTrafficView::framing-chosen:
    *
