@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bench-window.h"
+#include "ss-drop-down.h"
 #include "ss-socket-page.h"
 #include "ss-test-util.h"
 #include "ss-text-cell.h"
@@ -210,7 +211,7 @@ typedef struct
   GtkWidget     *view;
   GtkGridView   *table_view;
   GtkAdjustment *adjustment;
-  GtkDropDown   *connection_dropdown;
+  SsDropDown   *connection_dropdown;
   GtkWidget     *search_entry;
   RowsWait      *waiting;    /* looked for at the end of each frame */
 } Table;
@@ -413,10 +414,10 @@ rows_clear (Rows *rows)
 
 /* The row in the connection filter that is @connection */
 static guint
-dropdown_position (GtkDropDown *dropdown,
+dropdown_position (SsDropDown *dropdown,
                    SsSocket    *connection)
 {
-  GListModel *model = gtk_drop_down_get_model (dropdown);
+  GListModel *model = ss_drop_down_get_model (dropdown);
   guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
 
   /* the connections follow "All Connections" in order: the last is last */
@@ -433,16 +434,10 @@ dropdown_position (GtkDropDown *dropdown,
 /* The dropdown's list opened (or closed) as a click on it does: a
  * closed one holds a burst's connections back. */
 static void
-show_dropdown_list (GtkDropDown *dropdown,
-                    gboolean     shown)
+show_dropdown_list (SsDropDown *dropdown,
+                    gboolean    shown)
 {
-  GtkWidget *popover = gtk_widget_get_last_child (GTK_WIDGET (dropdown));
-
-  g_return_if_fail (GTK_IS_POPOVER (popover));
-  if (shown)
-    gtk_popover_popup (GTK_POPOVER (popover));
-  else
-    gtk_popover_popdown (GTK_POPOVER (popover));
+  ss_drop_down_set_open (dropdown, shown);
 }
 
 /* the steps, in order, as BenchPageTimes.gap_step numbers them */
@@ -505,7 +500,7 @@ find_table (BenchWindow *bench)
 #define VIEW_CHILD(name) gtk_widget_get_template_child (table.view, SS_TYPE_TRAFFIC_VIEW, name)
   table.table_view = GTK_GRID_VIEW (VIEW_CHILD ("table_view"));
   table.adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (VIEW_CHILD ("scrolled_window")));
-  table.connection_dropdown = GTK_DROP_DOWN (VIEW_CHILD ("connection_dropdown"));
+  table.connection_dropdown = SS_DROP_DOWN (VIEW_CHILD ("connection_dropdown"));
   table.search_entry = GTK_WIDGET (VIEW_CHILD ("search_entry"));
 #undef VIEW_CHILD
   return table;
@@ -597,7 +592,7 @@ bench_listener_page_measure (BenchWindow    *bench,
   if (position != GTK_INVALID_LIST_POSITION)
     {
       start = bench_now ();
-      gtk_drop_down_set_selected (table.connection_dropdown, position);
+      ss_drop_down_set_selected (table.connection_dropdown, position);
       times->only_last_call_ms = (bench_now () - start) * 1e3;
       wait = (RowsWait) { &table, g_list_model_get_n_items (G_LIST_MODEL (ss_socket_get_traffic (last))),
                           rows.last_text, GTK_INVALID_LIST_POSITION, .only = rows.last_previews };
@@ -606,7 +601,7 @@ bench_listener_page_measure (BenchWindow    *bench,
     }
   note_gap (gaps, times, STEP_ONLY_LAST);
   start = bench_now ();
-  gtk_drop_down_set_selected (table.connection_dropdown, 0);
+  ss_drop_down_set_selected (table.connection_dropdown, 0);
   times->all_call_ms = (bench_now () - start) * 1e3;
   wait = (RowsWait) { &table, n_rows, .selected = GTK_INVALID_LIST_POSITION,
                       .besides = rows.last_previews };

@@ -98,10 +98,10 @@ ss_test_click (gpointer    root,
 
 /* Picks the item of a string-list dropdown that starts with @prefix. */
 void
-ss_test_choose (GtkDropDown *dropdown,
+ss_test_choose (SsDropDown *dropdown,
                 const char  *prefix)
 {
-  GListModel *model = gtk_drop_down_get_model (dropdown);
+  GListModel *model = ss_drop_down_get_model (dropdown);
   guint n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
@@ -110,8 +110,8 @@ ss_test_choose (GtkDropDown *dropdown,
 
       if (g_str_has_prefix (gtk_string_object_get_string (item), prefix))
         {
-          gtk_drop_down_set_selected (dropdown, i);
-          g_assert_true (gtk_drop_down_get_selected_item (dropdown) == (gpointer) item);
+          ss_drop_down_set_selected (dropdown, i);
+          g_assert_true (ss_drop_down_get_selected_item (dropdown) == (gpointer) item);
           return;
         }
     }
@@ -351,7 +351,7 @@ ss_test_send_text (SsSocketPage *page)
   return GTK_TEXT_VIEW (ss_composer_get_text_view (ss_test_page_child (page, "composer")));
 }
 
-GtkDropDown *
+SsDropDown *
 ss_test_line_ending (SsSocketPage *page)
 {
   return ss_test_template_child (ss_test_page_child (page, "composer"), SS_TYPE_COMPOSER,
@@ -597,20 +597,11 @@ typedef struct
 
 /* Opens (or closes) @dropdown's list, as a click on it does. */
 void
-ss_test_dropdown_popup (GtkDropDown *dropdown,
-                        gboolean     open)
+ss_test_dropdown_popup (SsDropDown *dropdown,
+                        gboolean    open)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_POPOVER (child))
-      {
-        if (open)
-          gtk_popover_popup (GTK_POPOVER (child));
-        else
-          gtk_popover_popdown (GTK_POPOVER (child));
-        return;
-      }
-  g_assert_not_reached ();
+  ss_drop_down_set_open (dropdown, open);
+  g_assert_true (ss_drop_down_get_open (dropdown) == open);
 }
 
 /* The text a label shows, or a cell's (an SsTextCell, or the inscription

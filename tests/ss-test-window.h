@@ -11,6 +11,7 @@
 #include "ss-application.h"
 #include "ss-call-view.h"
 #include "ss-composer.h"
+#include "ss-drop-down.h"
 #include "ss-new-socket-box.h"
 #include "ss-socket-page.h"
 #include "ss-socket-row.h"
@@ -63,7 +64,7 @@ gboolean        ss_test_button_sensitive     (gpointer        root,
                                               const char     *action);
 void            ss_test_click                (gpointer        root,
                                               const char     *action);
-void            ss_test_choose               (GtkDropDown    *dropdown,
+void            ss_test_choose               (SsDropDown    *dropdown,
                                               const char     *prefix);
 void            ss_test_window_create_socket (SsTestWindow   *f,
                                               const char     *family,
@@ -101,7 +102,7 @@ gpointer        ss_test_page_child           (SsSocketPage   *page,
 gpointer        ss_test_tls_panel_child      (SsSocketPage   *page,
                                               const char     *name);
 GtkTextView    *ss_test_send_text            (SsSocketPage   *page);
-GtkDropDown    *ss_test_line_ending          (SsSocketPage   *page);
+SsDropDown    *ss_test_line_ending          (SsSocketPage   *page);
 const char     *ss_test_page_title           (SsSocketPage   *page);
 const char     *ss_test_info_value           (SsSocketPage   *page,
                                               const char     *key);
@@ -149,7 +150,7 @@ SsTrafficEntry *ss_test_wait_entry           (SsSocketPage   *page,
                                               const void     *data,
                                               gsize           len);
 const char     *ss_test_widget_text          (GtkWidget      *widget);
-void            ss_test_dropdown_popup       (GtkDropDown    *dropdown,
+void            ss_test_dropdown_popup       (SsDropDown    *dropdown,
                                               gboolean        open);
 void            ss_test_wait_label_shown     (gpointer        root,
                                               const char     *css_class,

@@ -63,13 +63,13 @@ composer_valid (SsSocketPage *page)
 static guint
 selected_encoding (SsSocketPage *page)
 {
-  return gtk_drop_down_get_selected (ss_test_composer_child (page, "encoding_dropdown"));
+  return ss_drop_down_get_selected (ss_test_composer_child (page, "encoding_dropdown"));
 }
 
 static guint
 selected_line_ending (SsSocketPage *page)
 {
-  return gtk_drop_down_get_selected (ss_test_line_ending (page));
+  return ss_drop_down_get_selected (ss_test_line_ending (page));
 }
 
 typedef struct
@@ -488,7 +488,7 @@ test_convert (SsTestWindow  *f,
 {
   /* not connected: enough for what the box shows */
   SsSocketPage *page = ss_test_new_tcp_page (f, NULL);
-  GtkDropDown *encoding = ss_test_composer_child (page, "encoding_dropdown");
+  SsDropDown *encoding = ss_test_composer_child (page, "encoding_dropdown");
 
   ss_test_choose (encoding, "Text");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
@@ -540,7 +540,7 @@ test_convert_not_text (SsTestWindow  *f,
 {
   /* not connected: enough for what the box shows */
   SsSocketPage *page = ss_test_new_tcp_page (f, NULL);
-  GtkDropDown *encoding = ss_test_composer_child (page, "encoding_dropdown");
+  SsDropDown *encoding = ss_test_composer_child (page, "encoding_dropdown");
 
   ss_test_choose (encoding, "Hex");
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
@@ -548,12 +548,12 @@ test_convert_not_text (SsTestWindow  *f,
   wait_byte_count (page, 1);
   g_assert_true (composer_valid (page));
 
-  gtk_drop_down_set_selected (encoding, SS_ENCODING_TEXT);
+  ss_drop_down_set_selected (encoding, SS_ENCODING_TEXT);
   /* not "2 bytes" of "ff" as text: the one byte 0xff cannot be Text, so
    * the box stays in Hex and says why */
   ss_test_drain_main_context ();
   assert_send_text (page, "ff");
-  g_assert_cmpuint (gtk_drop_down_get_selected (encoding), ==, SS_ENCODING_HEX);
+  g_assert_cmpuint (ss_drop_down_get_selected (encoding), ==, SS_ENCODING_HEX);
   g_assert_true (gtk_widget_has_css_class (ss_test_composer_child (page, "status_label"), "warning-message"));
   g_assert_nonnull (strstr (gtk_label_get_text (ss_test_composer_child (page, "status_label")), "not text"));
   g_assert_true (composer_valid (page));
@@ -901,7 +901,7 @@ test_library (SsTestWindow  *f,
 typedef struct
 {
   SsSocket    *listener;
-  GtkDropDown *targets;
+  SsDropDown *targets;
   guint        n;
 } TargetsExpect;
 
@@ -911,7 +911,7 @@ targets_listed (gpointer user_data)
   TargetsExpect *expect = user_data;
 
   return g_list_model_get_n_items (ss_socket_get_connections (expect->listener)) == expect->n &&
-         g_list_model_get_n_items (gtk_drop_down_get_model (expect->targets)) == expect->n + 1;
+         g_list_model_get_n_items (ss_drop_down_get_model (expect->targets)) == expect->n + 1;
 }
 
 /* The connections listed when the person opens the list: a closed list
@@ -927,10 +927,10 @@ wait_targets_listed (TargetsExpect *expect)
 /* Returns: (transfer full): the dropdown's row @position: "All
  * Connections" (a GtkStringObject), or a connection */
 static GObject *
-target_item (GtkDropDown *targets,
+target_item (SsDropDown *targets,
              guint        position)
 {
-  GObject *item = g_list_model_get_item (gtk_drop_down_get_model (targets), position);
+  GObject *item = g_list_model_get_item (ss_drop_down_get_model (targets), position);
 
   g_assert_nonnull (item);
   return item;
@@ -947,7 +947,7 @@ test_listener_targets (SsTestWindow  *f,
   TargetsExpect expect;
   SsSocketPage *page;
   SsSocket *listener;
-  GtkDropDown *targets;
+  SsDropDown *targets;
   guint16 port;
 
   page = ss_test_new_tcp_page (f, &listener);
@@ -960,21 +960,21 @@ test_listener_targets (SsTestWindow  *f,
 
   /* listening: "All Connections", and nothing else yet */
   ss_test_wait_until (ss_test_widget_mapped, targets, SS_TEST_TIMEOUT_MS);
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (targets)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (ss_drop_down_get_model (targets)), ==, 1);
   {
     g_autoptr(GObject) all = target_item (targets, 0);
 
     g_assert_true (GTK_IS_STRING_OBJECT (all));
     g_assert_cmpstr (gtk_string_object_get_string (GTK_STRING_OBJECT (all)), ==, "All Connections");
   }
-  g_assert_cmpuint (gtk_drop_down_get_selected (targets), ==, 0);
+  g_assert_cmpuint (ss_drop_down_get_selected (targets), ==, 0);
   wait_label_shown (targets, "All Connections");
 
   for (guint i = 0; i < 3; i++)
     peers[i] = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
   expect = (TargetsExpect) { listener, targets, 3 };
   wait_targets_listed (&expect);
-  g_assert_cmpuint (gtk_drop_down_get_selected (targets), ==, 0);
+  g_assert_cmpuint (ss_drop_down_get_selected (targets), ==, 0);
   wait_label_shown (targets, "All Connections");
 
   /* each connection in the order it came, shown by its name and its
@@ -1017,7 +1017,7 @@ test_listener_targets (SsTestWindow  *f,
     ss_test_peer_quiet (peers[j]);
 
   /* one connection chosen: only its peer gets it */
-  gtk_drop_down_set_selected (targets, 2);
+  ss_drop_down_set_selected (targets, 2);
   wait_label_shown (targets, names[1]);
   ss_test_set_send_text (page, only_you);
   ss_test_click (page, "socket.send");
@@ -1035,7 +1035,7 @@ test_listener_targets (SsTestWindow  *f,
 
     expect.n = 4;
     wait_targets_listed (&expect);
-    g_assert_cmpuint (gtk_drop_down_get_selected (targets), ==, 2);
+    g_assert_cmpuint (ss_drop_down_get_selected (targets), ==, 2);
     wait_label_shown (targets, names[1]);
     ss_test_click (page, "socket.send");
     for (guint j = 0; j < 3; j++)
@@ -1300,7 +1300,7 @@ test_listener_send_file (SsTestWindow  *f,
   TargetsExpect expect;
   SsSocketPage *page;
   SsSocket *listener;
-  GtkDropDown *targets;
+  SsDropDown *targets;
   gsize received;
   guint16 port;
   int peer;
@@ -1333,7 +1333,7 @@ test_listener_send_file (SsTestWindow  *f,
   ss_test_iterate_for (QUIET_MS);
   ss_test_peer_quiet (peer);
 
-  gtk_drop_down_set_selected (targets, 1);
+  ss_drop_down_set_selected (targets, 1);
   ss_test_click (page, "socket.send");
   g_assert_false (error_revealed (page));
   g_assert_cmpuint (ss_socket_get_queued (connection), >, 0);

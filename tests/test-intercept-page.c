@@ -318,12 +318,12 @@ test_rewrite_and_inject (SsTestWindow  *f,
   inject = ss_test_page_child (pair_page, "inject_dropdown");
   g_assert_true (gtk_widget_get_visible (inject));
   ss_test_choose (ss_test_line_ending (pair_page), "No Line Ending");
-  ss_test_choose (GTK_DROP_DOWN (inject), "To the Server");
+  ss_test_choose (SS_DROP_DOWN (inject), "To the Server");
   ss_test_set_send_text (pair_page, "to server");
   ss_test_click (pair_page, "socket.send");
   ss_test_raw_expect (r.server, "to server");
   ss_test_raw_expect_nothing (r.client);
-  ss_test_choose (GTK_DROP_DOWN (inject), "To the Client");
+  ss_test_choose (SS_DROP_DOWN (inject), "To the Client");
   ss_test_set_send_text (pair_page, "to client");
   ss_test_click (pair_page, "socket.send-once");
   ss_test_raw_expect (r.client, "to client");
@@ -380,7 +380,7 @@ test_rewrite_messages (SsTestWindow  *f,
   leg = g_list_model_get_item (ss_socket_get_connections (r.relay), 0);
   view = ss_test_page_child (r.page, "traffic_view");
   g_assert_true (gtk_widget_activate_action (view, "traffic.messages", NULL));
-  gtk_drop_down_set_selected (ss_test_template_child (ss_traffic_view_get_framing_box (view),
+  ss_drop_down_set_selected (ss_test_template_child (ss_traffic_view_get_framing_box (view),
                                                       SS_TYPE_FRAMING_BOX, "mode_dropdown"),
                               SS_FRAMING_DELIMITER);
   g_signal_emit_by_name (ss_test_template_child (ss_traffic_view_get_framing_box (view),

@@ -76,7 +76,7 @@ test_listener_shows_all (SsTestWindow  *f,
 {
   SsSocket *socket = NULL;
   SsSocketPage *page = ss_test_new_tcp_page (f, &socket);
-  GtkDropDown *connections;
+  SsDropDown *connections;
   GtkSingleSelection *selection;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("sockscope-listener-page-XXXXXX", &error);
@@ -118,10 +118,10 @@ test_listener_shows_all (SsTestWindow  *f,
   /* one connection, from the dropdown: only its rows. Its list holds
    * them back while closed (a burst made rows nobody saw), and has them
    * all when opened. */
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (connections)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (ss_drop_down_get_model (connections)), ==, 1);
   ss_test_dropdown_popup (connections, TRUE);
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (connections)), ==, N_CLIENTS + 1);
-  gtk_drop_down_set_selected (connections, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (ss_drop_down_get_model (connections)), ==, N_CLIENTS + 1);
+  ss_drop_down_set_selected (connections, 2);
   ss_test_dropdown_popup (connections, FALSE);
   selection = GTK_SINGLE_SELECTION (ss_test_traffic_model (page));
   g_assert_cmpuint (received_position (page, texts[1]), !=, G_MAXUINT);
@@ -134,7 +134,7 @@ test_listener_shows_all (SsTestWindow  *f,
   g_assert_cmpmem (g_bytes_get_data (saved, NULL), g_bytes_get_size (saved), texts[1], strlen (texts[1]));
 
   /* all again */
-  gtk_drop_down_set_selected (connections, 0);
+  ss_drop_down_set_selected (connections, 0);
   {
     RowsWait wait = { page, all_rows };
 
@@ -158,7 +158,7 @@ test_listener_shows_all (SsTestWindow  *f,
   gtk_single_selection_set_selected (selection, received_position (page, texts[0]));
   gtk_widget_activate_action (GTK_WIDGET (ss_test_page_child (page, "traffic_view")),
                               "traffic.only-connection", NULL);
-  g_assert_cmpuint (gtk_drop_down_get_selected (connections), ==, 1);
+  g_assert_cmpuint (ss_drop_down_get_selected (connections), ==, 1);
   g_assert_cmpuint (received_position (page, texts[0]), !=, G_MAXUINT);
   g_assert_cmpuint (received_position (page, texts[1]), ==, G_MAXUINT);
 
@@ -168,12 +168,12 @@ test_listener_shows_all (SsTestWindow  *f,
 
     /* on the listener itself it does nothing */
     gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-in-listener-log", NULL);
-    g_assert_cmpuint (gtk_drop_down_get_selected (connections), ==, 1);
+    g_assert_cmpuint (ss_drop_down_get_selected (connections), ==, 1);
     ss_window_select_socket (f->window, third);
     ss_test_wait_page (f, third);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-in-listener-log", NULL));
     g_assert_true (ss_test_visible_page (f) == page);
-    g_assert_cmpuint (gtk_drop_down_get_selected (connections), ==, 3);
+    g_assert_cmpuint (ss_drop_down_get_selected (connections), ==, 3);
     g_assert_cmpuint (received_position (page, texts[2]), !=, G_MAXUINT);
     g_assert_cmpuint (received_position (page, texts[0]), ==, G_MAXUINT);
     g_object_unref (third);

@@ -114,7 +114,7 @@ choose_framing (SsTestConn    *conn,
   /* Ctrl+M */
   g_assert_true (gtk_widget_activate_action (ss_test_conn_view (conn), "traffic.messages", NULL));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (ss_test_conn_view_child (conn, "messages_button")))));
-  gtk_drop_down_set_selected (box_child (conn, "mode_dropdown"), mode);
+  ss_drop_down_set_selected (box_child (conn, "mode_dropdown"), mode);
 }
 
 static void
@@ -181,9 +181,9 @@ test_delimiter (SsTestWindow  *f,
   g_assert_true (g_str_has_prefix (details, "A message from 2 chunks"));
 
   /* the direction filter keeps whole messages */
-  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 2);
+  ss_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 2);
   wait_row (&conn, n_rows (&conn) - 1, "ok\n");
-  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 0);
+  ss_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 0);
 
   /* Show Chunks: the log's own rows, the message's first chunk selected */
   selection = GTK_SINGLE_SELECTION (ss_test_traffic_model (conn.page));
@@ -216,7 +216,7 @@ test_length_field (SsTestWindow  *f,
   choose_framing (&conn, SS_FRAMING_LENGTH);
   g_assert_true (gtk_widget_get_visible (box_child (&conn, "offset_spin")));
   gtk_spin_button_set_value (box_child (&conn, "offset_spin"), 1);
-  gtk_drop_down_set_selected (box_child (&conn, "size_dropdown"), 0);
+  ss_drop_down_set_selected (box_child (&conn, "size_dropdown"), 0);
   apply (&conn);
   g_assert_cmpstr (gtk_menu_button_get_label (ss_test_conn_view_child (&conn, "messages_button")), ==,
                    "Messages: length");
@@ -251,7 +251,7 @@ test_wrong_delimiter (SsTestWindow  *f,
 
   ss_test_conn_open (f, &conn);
   choose_framing (&conn, SS_FRAMING_DELIMITER);
-  gtk_drop_down_set_selected (box_child (&conn, "delimiter_encoding_dropdown"), 1);
+  ss_drop_down_set_selected (box_child (&conn, "delimiter_encoding_dropdown"), 1);
   gtk_editable_set_text (box_child (&conn, "delimiter_entry"), "7");
   apply (&conn);
   error_label = box_child (&conn, "error_label");
@@ -353,7 +353,7 @@ test_hex_and_text (SsTestWindow  *f,
   peer_says (&conn, "hello\n");
   /* the calls column folded away (F9): room for the table */
   g_action_group_change_action_state (G_ACTION_GROUP (f->window), "show-calls", g_variant_new_boolean (FALSE));
-  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "layout_dropdown"), 2);
+  ss_drop_down_set_selected (ss_test_conn_view_child (&conn, "layout_dropdown"), 2);
   ss_test_wait_until (hexdump_fits, &hello, SS_TEST_TIMEOUT_MS);
 
   /* 100 bytes: as many a line as the column holds */
@@ -373,7 +373,7 @@ test_hex_and_text (SsTestWindow  *f,
   g_test_message ("%u bytes a line, then %u", wide, alphabet.per_line);
 
   /* back to the table: the text column again */
-  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "layout_dropdown"), 0);
+  ss_drop_down_set_selected (ss_test_conn_view_child (&conn, "layout_dropdown"), 0);
   ss_test_conn_close (&conn);
 }
 
@@ -416,10 +416,10 @@ test_verify_checksum (SsTestWindow  *f,
   ss_test_wait_label_shown (conn.page, "message-bad", preview);
 
   /* the filter: the bad message alone */
-  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 3);
+  ss_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 3);
   wait_row (&conn, 0, "AB\x01\n");
   g_assert_cmpuint (n_rows (&conn), ==, 1);
-  gtk_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 0);
+  ss_drop_down_set_selected (ss_test_conn_view_child (&conn, "direction_dropdown"), 0);
   linger (f);
   ss_test_conn_close (&conn);
 }

@@ -209,7 +209,7 @@ test_checksum (SsTestWindow  *f,
     g_assert_cmpstr (text, ==, "fixed:7e");
     ss_composer_set_payload (ss_test_composer (page), saved);
   }
-  g_assert_cmpuint (gtk_drop_down_get_selected (chooser_child (page, "kind_dropdown")), ==, SS_CHECKSUM_FIXED);
+  g_assert_cmpuint (ss_drop_down_get_selected (chooser_child (page, "kind_dropdown")), ==, SS_CHECKSUM_FIXED);
   g_assert_cmpstr (gtk_editable_get_text (chooser_child (page, "fixed_entry")), ==, "7e");
   wait_status (page, "9 bytes, checksum 7e", FALSE);
 

@@ -274,7 +274,7 @@ test_conversation (SsTestWindow  *f,
 {
   static const char hello[] = "hello from the peer\n";
   static const char ping[] = "ping from sockscope";
-  GtkDropDown *layout, *direction, *format;
+  SsDropDown *layout, *direction, *format;
   GtkStack *stack;
   GtkTextBuffer *buffer;
   gpointer conversation;
@@ -499,7 +499,7 @@ test_find (SsTestWindow  *f,
            gconstpointer  data)
 {
   static const char bytes[] = "\x00\xde\xad\xbe\xef";
-  GtkDropDown *direction;
+  SsDropDown *direction;
   g_autoptr(GArray) offsets = NULL;
   guint one, sent, two, binary;
   SsTestConn conn;
@@ -687,7 +687,7 @@ test_copy (SsTestWindow  *f,
                                             SS_PAYLOAD_HEX_DUMP, 0);
   g_autofree char *python = ss_payload_format ((const guint8 *) received, sizeof received - 1,
                                                SS_PAYLOAD_PYTHON, 0);
-  GtkDropDown *format;
+  SsDropDown *format;
   GtkTextBuffer *buffer;
   GtkTextIter start, end;
   SsTestConn conn;

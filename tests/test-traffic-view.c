@@ -88,7 +88,7 @@ test_details_and_filter (SsTestWindow  *f,
                                                SS_PAYLOAD_PYTHON, 0);
   g_autoptr(SsTrafficEntry) entry = NULL;
   g_autoptr(SsTrafficEntry) sent_entry = NULL;
-  GtkDropDown *direction, *format;
+  SsDropDown *direction, *format;
   GtkSingleSelection *selection;
   SsSocketPage *page;
   guint events;

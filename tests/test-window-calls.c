@@ -179,7 +179,7 @@ test_udp_reply (SsTestWindow  *f,
   /* "pong", no line ending, Reply to Sender: the raw socket gets exactly it */
   ss_test_set_send_text (page, pong);
   ss_test_choose (ss_test_line_ending (page), "No Line Ending");
-  g_assert_cmpuint (gtk_drop_down_get_selected (ss_test_line_ending (page)),
+  g_assert_cmpuint (ss_drop_down_get_selected (ss_test_line_ending (page)),
                     ==, 0);
   ss_test_click (page, "socket.reply-to-sender");
 
@@ -416,7 +416,7 @@ test_shutdown_write (SsTestWindow  *f,
   page = connected_client (f, &client, &listener, &peer);
   g_assert_true (ss_test_button_sensitive (page, "socket.shutdown"));
 
-  gtk_drop_down_set_selected (ss_test_page_child (page, "shutdown_dropdown"), 0);
+  ss_drop_down_set_selected (ss_test_page_child (page, "shutdown_dropdown"), 0);
   ss_test_click (page, "socket.shutdown");
 
   /* the peer reads the end of the stream, and nothing before it */
@@ -543,7 +543,7 @@ test_socket_pair (SsTestWindow  *f,
                   gconstpointer  data)
 {
   static const char hello[] = "over the pair";
-  GtkDropDown *family = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX,
+  SsDropDown *family = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX,
                                                 "family_dropdown");
   GtkWidget *pair_button = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX,
                                                    "pair_button");

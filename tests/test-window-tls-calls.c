@@ -40,7 +40,7 @@ static void
 test_client_rows (SsTestWindow *f,
                   gconstpointer data)
 {
-  GtkDropDown *notation = ss_test_template_child (f->call_view, SS_TYPE_CALL_VIEW, "notation_dropdown");
+  SsDropDown *notation = ss_test_template_child (f->call_view, SS_TYPE_CALL_VIEW, "notation_dropdown");
   SsCallLog *calls = ss_session_get_calls (f->session);
   SsSocket *client = NULL;
   SsSocketPage *page = ss_test_new_tcp_page (f, &client);

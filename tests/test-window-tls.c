@@ -229,7 +229,7 @@ test_relay_dropdown (SsTestWindow *f,
 {
   GtkEditable *listen_entry = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_listen_entry");
   GtkEditable *target_entry = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_target_entry");
-  GtkDropDown *tls = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_tls_dropdown");
+  SsDropDown *tls = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_tls_dropdown");
   GtkButton *button = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "relay_button");
   GtkLabel *error_label = ss_test_template_child (f->new_socket_box, SS_TYPE_NEW_SOCKET_BOX, "error_label");
   g_autoptr(SsSocket) relay = NULL;
@@ -237,7 +237,7 @@ test_relay_dropdown (SsTestWindow *f,
 
   gtk_editable_set_text (listen_entry, "/tmp/sockscope-tls-relay-test.sock");
   gtk_editable_set_text (target_entry, "127.0.0.1:1");
-  gtk_drop_down_set_selected (tls, 1);
+  ss_drop_down_set_selected (tls, 1);
   g_signal_emit_by_name (button, "clicked");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_nonnull (strstr (gtk_label_get_text (error_label), "A relay with TLS listens on TCP"));
@@ -251,7 +251,7 @@ test_relay_dropdown (SsTestWindow *f,
   g_assert_nonnull (ss_socket_get_tls_config (relay));
   g_assert_null (ss_socket_get_relay_tls (relay));
 
-  gtk_drop_down_set_selected (tls, 3);
+  ss_drop_down_set_selected (tls, 3);
   g_signal_emit_by_name (button, "clicked");
   ss_test_wait_until (has_two_sockets, f->session, SS_TEST_TIMEOUT_MS);
   second = g_list_model_get_item (ss_session_get_sockets (f->session), 1);
@@ -377,7 +377,7 @@ test_relay_target_verify (SsTestWindow *f,
   ss_session_set_tls_config (f->session, config);
 
   g_assert_false (gtk_widget_get_visible (verify_box));
-  gtk_drop_down_set_selected (ss_test_template_child (box, SS_TYPE_NEW_SOCKET_BOX, "relay_tls_dropdown"), 2);
+  ss_drop_down_set_selected (ss_test_template_child (box, SS_TYPE_NEW_SOCKET_BOX, "relay_tls_dropdown"), 2);
   g_assert_true (gtk_widget_get_visible (verify_box));
   g_assert_false (gtk_switch_get_active (insecure));
   g_assert_false (gtk_widget_get_visible (warning));

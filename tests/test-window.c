@@ -206,7 +206,7 @@ test_accept_by_hand (SsTestWindow  *f,
   ss_test_assert_calls (f, "socket listen accept4");
 
   /* non-blocking, with nothing waiting: accept() fails at once, and says why */
-  gtk_drop_down_set_selected (ss_test_page_child (page, "mode_dropdown"), 2);
+  ss_drop_down_set_selected (ss_test_page_child (page, "mode_dropdown"), 2);
   ss_test_click (page, "socket.accept");
   ss_test_wait_page_error (page, "EAGAIN", NULL);
   ss_test_assert_calls (f, "socket listen accept4 setblocking accept4");
@@ -493,7 +493,7 @@ static void
 test_call_notation (SsTestWindow  *f,
                     gconstpointer  data)
 {
-  GtkDropDown *notation = ss_test_template_child (f->call_view, SS_TYPE_CALL_VIEW,
+  SsDropDown *notation = ss_test_template_child (f->call_view, SS_TYPE_CALL_VIEW,
                                                   "notation_dropdown");
   g_autoptr(SsCall) created = NULL;
   g_autoptr(SsCall) refused = NULL;

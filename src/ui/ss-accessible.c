@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "ss-accessible.h"
+#include "ss-drop-down.h"
 
 static gboolean
 uses_underline (GtkWidget *widget)
@@ -28,12 +29,12 @@ repair_name (GtkWidget *widget)
   if (uses_underline (widget))
     gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
 
-  /* GTK 4.8 exposes the toggle button inside a GtkDropDown or a
+  /* GTK 4.8 exposes the toggle button inside a SsDropDown or a
    * GtkMenuButton as a control of its own, named after its type
    * ("GtkToggleButton"): the name of the outer widget never reaches it.
    * A name only goes one relation deep, so a dropdown named by its
    * mnemonic label passes on the label, not itself. */
-  if (GTK_IS_DROP_DOWN (widget) || GTK_IS_MENU_BUTTON (widget))
+  if (SS_IS_DROP_DOWN (widget) || GTK_IS_MENU_BUTTON (widget))
     {
       GList *labels = gtk_widget_list_mnemonic_labels (widget);
       GtkWidget *name_from = labels != NULL ? labels->data : widget;

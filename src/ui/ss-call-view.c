@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "ss-accessible.h"
+#include "ss-drop-down.h"
 #include "ss-text-cell.h"
 #include "ss-call-view.h"
 #include "ss-constants.h"
@@ -25,7 +26,7 @@ struct _SsCallView
 {
   GtkWidget          parent_instance;
 
-  GtkDropDown       *notation_dropdown;
+  SsDropDown       *notation_dropdown;
   GtkScrolledWindow *scrolled_window;
   GtkGridView       *call_rows;
 
@@ -54,7 +55,7 @@ format_row (SsCallView *self,
     time_text = ss_time_format_format_item (self->time_format, ss_call_get_time (call),
                                             calls, calls, position, (SsTimeOf) ss_call_get_time);
 
-  if (gtk_drop_down_get_selected (self->notation_dropdown) == NOTATION_PYTHON)
+  if (ss_drop_down_get_selected (self->notation_dropdown) == NOTATION_PYTHON)
     {
       if (outcome != NULL)
         /* a burst of automatic calls: how many, and what they got */
@@ -188,6 +189,8 @@ ss_call_view_class_init (SsCallViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = ss_call_view_dispose;
+
+  g_type_ensure (SS_TYPE_DROP_DOWN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-call-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SsCallView, notation_dropdown);

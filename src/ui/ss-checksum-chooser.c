@@ -10,16 +10,17 @@
 #include <glib/gi18n.h>
 
 #include "ss-checksum-chooser.h"
+#include "ss-drop-down.h"
 
 struct _SsChecksumChooser
 {
   GtkWidget       parent_instance;
 
-  GtkDropDown    *kind_dropdown;
+  SsDropDown    *kind_dropdown;
   GtkMenuButton  *options_button;
   GtkSpinButton  *from_spin;
   GtkSpinButton  *skip_end_spin;
-  GtkDropDown    *order_dropdown;
+  SsDropDown    *order_dropdown;
   GtkWidget      *range_grid;
   GtkWidget      *fixed_box;
   GtkEntry       *fixed_entry;
@@ -39,7 +40,7 @@ static guint signals[N_SIGNALS];
 static SsChecksumKind
 get_kind (SsChecksumChooser *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->kind_dropdown);
+  guint selected = ss_drop_down_get_selected (self->kind_dropdown);
 
   return selected < SS_N_CHECKSUMS ? (SsChecksumKind) selected : SS_CHECKSUM_NONE;
 }
@@ -81,7 +82,7 @@ kind_changed_cb (SsChecksumChooser *self)
   if (!self->loading)
     {
       self->loading = TRUE;
-      gtk_drop_down_set_selected (self->order_dropdown, ss_checksum_kind_get_order (kind));
+      ss_drop_down_set_selected (self->order_dropdown, ss_checksum_kind_get_order (kind));
       self->loading = FALSE;
     }
   update_options (self);
@@ -115,6 +116,8 @@ ss_checksum_chooser_class_init (SsChecksumChooserClass *klass)
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (SS_TYPE_DROP_DOWN);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-checksum-chooser.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, SsChecksumChooser, kind_dropdown);
@@ -140,8 +143,8 @@ ss_checksum_chooser_init (SsChecksumChooser *self)
 
   self->loading = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_drop_down_set_model (self->kind_dropdown, G_LIST_MODEL (kinds));
-  gtk_drop_down_set_selected (self->kind_dropdown, SS_CHECKSUM_NONE);
+  ss_drop_down_set_model (self->kind_dropdown, G_LIST_MODEL (kinds));
+  ss_drop_down_set_selected (self->kind_dropdown, SS_CHECKSUM_NONE);
   update_options (self);
   self->loading = FALSE;
 }
@@ -174,7 +177,7 @@ ss_checksum_chooser_dup_checksum (SsChecksumChooser  *self,
   checksum->skip_start = gtk_spin_button_get_value_as_int (self->from_spin);
   checksum->skip_end = gtk_spin_button_get_value_as_int (self->skip_end_spin);
   if (ss_checksum_kind_get_width (kind) > 1)
-    checksum->order = gtk_drop_down_get_selected (self->order_dropdown) == SS_CHECKSUM_ORDER_LITTLE
+    checksum->order = ss_drop_down_get_selected (self->order_dropdown) == SS_CHECKSUM_ORDER_LITTLE
                       ? SS_CHECKSUM_ORDER_LITTLE : SS_CHECKSUM_ORDER_BIG;
   return checksum;
 }
@@ -190,7 +193,7 @@ ss_checksum_chooser_set_checksum (SsChecksumChooser *self,
 
   kind = checksum != NULL ? checksum->kind : SS_CHECKSUM_NONE;
   self->loading = TRUE;
-  gtk_drop_down_set_selected (self->kind_dropdown, kind);
+  ss_drop_down_set_selected (self->kind_dropdown, kind);
   if (kind == SS_CHECKSUM_FIXED)
     {
       g_autofree char *text = ss_checksum_to_string (checksum);
@@ -201,7 +204,7 @@ ss_checksum_chooser_set_checksum (SsChecksumChooser *self,
     {
       gtk_spin_button_set_value (self->from_spin, checksum->skip_start);
       gtk_spin_button_set_value (self->skip_end_spin, checksum->skip_end);
-      gtk_drop_down_set_selected (self->order_dropdown, checksum->order);
+      ss_drop_down_set_selected (self->order_dropdown, checksum->order);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->fixed_error_label), FALSE);
   update_options (self);

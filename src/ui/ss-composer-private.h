@@ -7,6 +7,7 @@
 
 #include "ss-checksum-chooser.h"
 #include "ss-composer.h"
+#include "ss-drop-down.h"
 #include "ss-payloads-popover.h"
 
 G_BEGIN_DECLS
@@ -15,8 +16,8 @@ struct _SsComposer
 {
   GtkWidget          parent_instance;
 
-  GtkDropDown       *encoding_dropdown;
-  GtkDropDown       *line_ending_dropdown;
+  SsDropDown       *encoding_dropdown;
+  SsDropDown       *line_ending_dropdown;
   SsChecksumChooser *checksum_chooser;
   GtkLabel          *status_label;
   GtkMenuButton     *payloads_button;

@@ -44,7 +44,7 @@ dup_text (SsComposer *self)
 static SsLineEnding
 get_line_ending (SsComposer *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->line_ending_dropdown);
+  guint selected = ss_drop_down_get_selected (self->line_ending_dropdown);
 
   return selected < SS_N_LINE_ENDINGS ? (SsLineEnding) selected : SS_LINE_ENDING_NONE;
 }
@@ -324,7 +324,7 @@ select_encoding (SsComposer *self,
 static void
 encoding_changed_cb (SsComposer *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->encoding_dropdown);
+  guint selected = ss_drop_down_get_selected (self->encoding_dropdown);
   SsEncoding encoding = selected < SS_N_ENCODINGS ? (SsEncoding) selected : SS_ENCODING_TEXT;
 
   if (encoding == self->encoding)
@@ -345,7 +345,7 @@ encoding_changed_cb (SsComposer *self)
             {
               /* back to the encoding the text is in; this handler then
                * sees no change */
-              gtk_drop_down_set_selected (self->encoding_dropdown, self->encoding);
+              ss_drop_down_set_selected (self->encoding_dropdown, self->encoding);
               show_notice (self, _("These bytes are not text (not UTF-8, or a NUL byte): the box stays as it is"));
               return;
             }
@@ -443,6 +443,7 @@ ss_composer_class_init (SsComposerClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SS_TYPE_CHECKSUM_CHOOSER);
+  g_type_ensure (SS_TYPE_DROP_DOWN);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-composer.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, SsComposer, encoding_dropdown);
@@ -510,8 +511,8 @@ ss_composer_init (SsComposer *self)
   ss_encoding_from_string (encoding_name, &encoding);
   ss_line_ending_from_string (ending_name, &ending);
   self->encoding = encoding;
-  gtk_drop_down_set_selected (self->encoding_dropdown, encoding);
-  gtk_drop_down_set_selected (self->line_ending_dropdown, ending);
+  ss_drop_down_set_selected (self->encoding_dropdown, encoding);
+  ss_drop_down_set_selected (self->line_ending_dropdown, ending);
   select_encoding (self, encoding);
 }
 
@@ -602,14 +603,14 @@ ss_composer_load_payload (SsComposer *self,
   self->loading = TRUE;
   /* select first, so the text is not converted from the old encoding */
   self->encoding = encoding;
-  gtk_drop_down_set_selected (self->encoding_dropdown, encoding);
+  ss_drop_down_set_selected (self->encoding_dropdown, encoding);
   select_encoding (self, encoding);
   if (encoding == SS_ENCODING_FILE)
     gtk_editable_set_text (GTK_EDITABLE (self->file_entry), ss_payload_get_content (payload));
   else
     {
       set_text (self, ss_payload_get_content (payload));
-      gtk_drop_down_set_selected (self->line_ending_dropdown, ss_payload_get_line_ending (payload));
+      ss_drop_down_set_selected (self->line_ending_dropdown, ss_payload_get_line_ending (payload));
     }
   /* not kept in the settings: the box's own choice comes back next start */
   ss_checksum_chooser_set_checksum (self->checksum_chooser, ss_payload_get_checksum (payload));

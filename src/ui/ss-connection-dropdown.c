@@ -14,48 +14,29 @@
 
 /* The rows: "All Connections", then each connection. The model is the
  * listener's own list behind one fixed row, so ten thousand connections
- * cost no rebuild each. A closed popup's list makes its rows all the
- * same, as the connections come: the connections wait while it is
- * closed, and show when it opens. */
-static void
-setup_cb (GtkSignalListItemFactory *factory,
-          GtkListItem              *item)
+ * cost no rebuild each. A closed list makes its rows all the same, as
+ * the connections come: the connections wait while it is closed, and
+ * show when it opens. */
+static char *
+connection_name (gpointer target)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cb (GtkSignalListItemFactory *factory,
-         GtkListItem              *item)
-{
-  gpointer target = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  g_autofree char *python = NULL;
+  const char *peer;
 
   if (GTK_IS_STRING_OBJECT (target))
-    gtk_label_set_text (label, gtk_string_object_get_string (target));
-  else
-    {
-      g_autofree char *python = ss_socket_dup_python_name (target);
-      const char *peer = ss_socket_get_peer_address (target);
-      g_autofree char *name = g_strdup_printf ("%s (%s)", python, peer ? peer : "?");
-
-      gtk_label_set_text (label, name);
-    }
+    return g_strdup (gtk_string_object_get_string (target));
+  python = ss_socket_dup_python_name (target);
+  peer = ss_socket_get_peer_address (target);
+  return g_strdup_printf ("%s (%s)", python, peer ? peer : "?");
 }
 
 static void
-popup_shown_cb (GtkWidget   *popover,
-                GParamSpec  *pspec,
-                GtkDropDown *dropdown)
+open_cb (SsDropDown *dropdown)
 {
   SsThrottledModel *shown = g_object_get_data (G_OBJECT (dropdown), "ss-connections-shown");
 
   if (shown != NULL)
-    ss_throttled_model_set_held (shown, !gtk_widget_get_visible (popover));
+    ss_throttled_model_set_held (shown, !ss_drop_down_get_open (dropdown));
 }
 
 /**
@@ -66,36 +47,28 @@ popup_shown_cb (GtkWidget   *popover,
  * as the list changes; "All Connections" is selected.
  */
 void
-ss_connection_dropdown_setup (GtkDropDown *dropdown,
+ss_connection_dropdown_setup (SsDropDown *dropdown,
                               GListModel  *connections)
 {
   g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
   g_autoptr(GtkStringList) all = gtk_string_list_new ((const char *[]) { _("All Connections"), NULL });
   g_autoptr(GtkFlattenListModel) targets = NULL;
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   SsThrottledModel *shown;
 
-  g_return_if_fail (GTK_IS_DROP_DOWN (dropdown));
+  g_return_if_fail (SS_IS_DROP_DOWN (dropdown));
   g_return_if_fail (G_IS_LIST_MODEL (connections));
 
   shown = ss_throttled_model_new (g_object_ref (connections));
   g_object_set_data_full (G_OBJECT (dropdown), "ss-connections-shown", shown, g_object_unref);
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_POPOVER (child))
-      {
-        if (g_signal_handler_find (child, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, popup_shown_cb, NULL) == 0)
-          g_signal_connect (child, "notify::visible", G_CALLBACK (popup_shown_cb), dropdown);
-        popup_shown_cb (child, NULL, dropdown);
-      }
+  if (g_signal_handler_find (dropdown, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, open_cb, NULL) == 0)
+    g_signal_connect (dropdown, "notify::open", G_CALLBACK (open_cb), NULL);
+  open_cb (dropdown);
   g_list_store_append (parts, all);
   g_list_store_append (parts, shown);
   targets = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
-  gtk_drop_down_set_factory (dropdown, factory);
-  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (targets));
-  gtk_drop_down_set_selected (dropdown, 0);
+  ss_drop_down_set_label_func (dropdown, connection_name);
+  ss_drop_down_set_model (dropdown, G_LIST_MODEL (targets));
+  ss_drop_down_set_selected (dropdown, 0);
 }
 
 /**
@@ -105,10 +78,10 @@ ss_connection_dropdown_setup (GtkDropDown *dropdown,
  *   all of them
  */
 SsSocket *
-ss_connection_dropdown_dup_selected (GtkDropDown *dropdown)
+ss_connection_dropdown_dup_selected (SsDropDown *dropdown)
 {
-  guint selected = gtk_drop_down_get_selected (dropdown);
-  GListModel *model = gtk_drop_down_get_model (dropdown);
+  guint selected = ss_drop_down_get_selected (dropdown);
+  GListModel *model = ss_drop_down_get_model (dropdown);
   gpointer item;
 
   if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || model == NULL)
@@ -126,11 +99,11 @@ ss_connection_dropdown_dup_selected (GtkDropDown *dropdown)
  * Returns: whether @connection is in the list (and now selected)
  */
 gboolean
-ss_connection_dropdown_select (GtkDropDown *dropdown,
+ss_connection_dropdown_select (SsDropDown *dropdown,
                                SsSocket    *connection)
 {
   SsThrottledModel *shown = g_object_get_data (G_OBJECT (dropdown), "ss-connections-shown");
-  GListModel *model = gtk_drop_down_get_model (dropdown);
+  GListModel *model = ss_drop_down_get_model (dropdown);
   guint n;
 
   if (shown != NULL)
@@ -138,7 +111,7 @@ ss_connection_dropdown_select (GtkDropDown *dropdown,
   n = model != NULL ? g_list_model_get_n_items (model) : 0;
   if (connection == NULL)
     {
-      gtk_drop_down_set_selected (dropdown, 0);
+      ss_drop_down_set_selected (dropdown, 0);
       return TRUE;
     }
   for (guint i = 1; i < n; i++)
@@ -147,7 +120,7 @@ ss_connection_dropdown_select (GtkDropDown *dropdown,
 
       if (item == G_OBJECT (connection))
         {
-          gtk_drop_down_set_selected (dropdown, i);
+          ss_drop_down_set_selected (dropdown, i);
           return TRUE;
         }
     }

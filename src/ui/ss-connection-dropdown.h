@@ -6,14 +6,15 @@
 
 #include <gtk/gtk.h>
 
+#include "ss-drop-down.h"
 #include "ss-socket.h"
 
 G_BEGIN_DECLS
 
-void      ss_connection_dropdown_setup        (GtkDropDown *dropdown,
+void      ss_connection_dropdown_setup        (SsDropDown *dropdown,
                                                GListModel  *connections);
-SsSocket *ss_connection_dropdown_dup_selected (GtkDropDown *dropdown);
-gboolean  ss_connection_dropdown_select       (GtkDropDown *dropdown,
+SsSocket *ss_connection_dropdown_dup_selected (SsDropDown *dropdown);
+gboolean  ss_connection_dropdown_select       (SsDropDown *dropdown,
                                                SsSocket    *connection);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ss-accessible.h"
+#include "ss-drop-down.h"
 #include "ss-encoding.h"
 #include "ss-escape.h"
 #include "ss-checksum-chooser.h"
@@ -26,14 +27,14 @@ struct _SsFramingBox
   GtkWidget       parent_instance;
 
   GtkWidget      *content;
-  GtkDropDown    *mode_dropdown;
+  SsDropDown    *mode_dropdown;
   GtkStack       *options_stack;
   GtkEntry       *delimiter_entry;
-  GtkDropDown    *delimiter_encoding_dropdown;
+  SsDropDown    *delimiter_encoding_dropdown;
   GtkSpinButton  *fixed_spin;
   GtkSpinButton  *offset_spin;
-  GtkDropDown    *size_dropdown;
-  GtkDropDown    *order_dropdown;
+  SsDropDown    *size_dropdown;
+  SsDropDown    *order_dropdown;
   GtkCheckButton *counts_header_check;
   GtkSpinButton  *adjustment_spin;
   GtkSpinButton  *idle_spin;
@@ -59,7 +60,7 @@ show_error (SsFramingBox *self,
 static void
 mode_changed_cb (SsFramingBox *self)
 {
-  guint mode = gtk_drop_down_get_selected (self->mode_dropdown);
+  guint mode = ss_drop_down_get_selected (self->mode_dropdown);
 
   gtk_stack_set_visible_child_name (self->options_stack, mode_pages[MIN (mode, SS_N_FRAMINGS - 1)]);
   show_error (self, NULL);
@@ -81,10 +82,10 @@ ss_framing_box_dup_spec_text (SsFramingBox *self)
 
   g_return_val_if_fail (SS_IS_FRAMING_BOX (self), NULL);
 
-  switch (gtk_drop_down_get_selected (self->mode_dropdown))
+  switch (ss_drop_down_get_selected (self->mode_dropdown))
     {
     case SS_FRAMING_DELIMITER:
-      text = g_strconcat (gtk_drop_down_get_selected (self->delimiter_encoding_dropdown) == 1
+      text = g_strconcat (ss_drop_down_get_selected (self->delimiter_encoding_dropdown) == 1
                           ? "delimiter-hex:" : "delimiter:",
                           gtk_editable_get_text (GTK_EDITABLE (self->delimiter_entry)), NULL);
       break;
@@ -94,8 +95,8 @@ ss_framing_box_dup_spec_text (SsFramingBox *self)
     case SS_FRAMING_LENGTH:
       text = g_strdup_printf ("length:offset=%d,size=%u,%s%s,adjust=%d",
                               gtk_spin_button_get_value_as_int (self->offset_spin),
-                              length_sizes[MIN (gtk_drop_down_get_selected (self->size_dropdown), 2)],
-                              gtk_drop_down_get_selected (self->order_dropdown) == 1 ? "little" : "big",
+                              length_sizes[MIN (ss_drop_down_get_selected (self->size_dropdown), 2)],
+                              ss_drop_down_get_selected (self->order_dropdown) == 1 ? "little" : "big",
                               gtk_check_button_get_active (self->counts_header_check) ? ",counts-header" : "",
                               gtk_spin_button_get_value_as_int (self->adjustment_spin));
       break;
@@ -129,7 +130,7 @@ ss_framing_box_set_spec (SsFramingBox       *self,
       {
         g_autofree char *text = ss_escape_bytes (spec->delimiter, spec->delimiter_len, 0, FALSE);
 
-        gtk_drop_down_set_selected (self->delimiter_encoding_dropdown, 0);
+        ss_drop_down_set_selected (self->delimiter_encoding_dropdown, 0);
         gtk_editable_set_text (GTK_EDITABLE (self->delimiter_entry), text);
       }
       break;
@@ -138,8 +139,8 @@ ss_framing_box_set_spec (SsFramingBox       *self,
       break;
     case SS_FRAMING_LENGTH:
       gtk_spin_button_set_value (self->offset_spin, spec->length_offset);
-      gtk_drop_down_set_selected (self->size_dropdown, spec->length_size == 1 ? 0 : spec->length_size == 2 ? 1 : 2);
-      gtk_drop_down_set_selected (self->order_dropdown, spec->big_endian ? 0 : 1);
+      ss_drop_down_set_selected (self->size_dropdown, spec->length_size == 1 ? 0 : spec->length_size == 2 ? 1 : 2);
+      ss_drop_down_set_selected (self->order_dropdown, spec->big_endian ? 0 : 1);
       gtk_check_button_set_active (self->counts_header_check, spec->counts_header);
       gtk_spin_button_set_value (self->adjustment_spin, spec->adjustment);
       break;
@@ -151,7 +152,7 @@ ss_framing_box_set_spec (SsFramingBox       *self,
     default:
       break;
     }
-  gtk_drop_down_set_selected (self->mode_dropdown, spec->mode);
+  ss_drop_down_set_selected (self->mode_dropdown, spec->mode);
 }
 
 static void
@@ -222,6 +223,7 @@ ss_framing_box_class_init (SsFramingBoxClass *klass)
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (SS_TYPE_CHECKSUM_CHOOSER);
+  g_type_ensure (SS_TYPE_DROP_DOWN);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-framing-box.ui");
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, content);
   gtk_widget_class_bind_template_child (widget_class, SsFramingBox, mode_dropdown);

@@ -11,6 +11,7 @@
 
 #include "ss-accessible.h"
 #include "ss-constants.h"
+#include "ss-drop-down.h"
 #include "ss-new-socket-box.h"
 #include "ss-relay-verify-box.h"
 #include "ss-spec.h"
@@ -19,16 +20,16 @@ struct _SsNewSocketBox
 {
   GtkWidget    parent_instance;
 
-  GtkDropDown *family_dropdown;
-  GtkDropDown *type_dropdown;
-  GtkDropDown *protocol_dropdown;
+  SsDropDown *family_dropdown;
+  SsDropDown *type_dropdown;
+  SsDropDown *protocol_dropdown;
   GtkButton   *create_button;
   GtkButton   *pair_button;
   GtkExpander *relay_expander;
   GtkEntry    *relay_listen_entry;
   GtkEntry    *relay_target_entry;
   GtkButton   *relay_button;
-  GtkDropDown *relay_tls_dropdown;
+  SsDropDown *relay_tls_dropdown;
   SsRelayVerifyBox *relay_verify_box;
   GtkLabel    *error_label;
 };
@@ -64,11 +65,11 @@ model_for (const SsConstant *table,
 }
 
 static const SsConstant *
-selected (GtkDropDown      *dropdown,
+selected (SsDropDown      *dropdown,
           const SsConstant *table,
           guint             n)
 {
-  guint position = gtk_drop_down_get_selected (dropdown);
+  guint position = ss_drop_down_get_selected (dropdown);
 
   return &table[MIN (position, n - 1)];
 }
@@ -94,14 +95,14 @@ ss_new_socket_box_get_type_name (SsNewSocketBox *self)
 }
 
 static void
-select_by_name (GtkDropDown      *dropdown,
+select_by_name (SsDropDown      *dropdown,
                 const SsConstant *table,
                 guint             n,
                 const char       *name)
 {
   for (guint i = 0; i < n; i++)
     if (g_strcmp0 (table[i].name, name) == 0)
-      gtk_drop_down_set_selected (dropdown, i);
+      ss_drop_down_set_selected (dropdown, i);
 }
 
 /**
@@ -185,7 +186,7 @@ relay_clicked_cb (SsNewSocketBox *self)
   gboolean datagram = selected (self->type_dropdown, types, n_types)->value == SOCK_DGRAM;
   /* the dropdown's items, in order: what the clients and the target speak */
   static const char *const tcp_kinds[] = { "tcp-relay", "tls-tcp-relay", "tcp-tls-relay", "tls-relay" };
-  guint tls = MIN (gtk_drop_down_get_selected (self->relay_tls_dropdown), G_N_ELEMENTS (tcp_kinds) - 1);
+  guint tls = MIN (ss_drop_down_get_selected (self->relay_tls_dropdown), G_N_ELEMENTS (tcp_kinds) - 1);
   gboolean unix_path = *listen == '/' || *listen == '@';
 
   if (*listen == '\0' || *target == '\0')
@@ -222,7 +223,7 @@ relay_clicked_cb (SsNewSocketBox *self)
 static void
 relay_tls_changed_cb (SsNewSocketBox *self)
 {
-  guint tls = gtk_drop_down_get_selected (self->relay_tls_dropdown);
+  guint tls = ss_drop_down_get_selected (self->relay_tls_dropdown);
 
   gtk_widget_set_visible (GTK_WIDGET (self->relay_verify_box), tls == 2 || tls == 3);
 }
@@ -278,6 +279,7 @@ ss_new_socket_box_class_init (SsNewSocketBoxClass *klass)
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 
   g_type_ensure (SS_TYPE_RELAY_VERIFY_BOX);
+  g_type_ensure (SS_TYPE_DROP_DOWN);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-new-socket-box.ui");
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, family_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SsNewSocketBox, type_dropdown);
@@ -314,9 +316,9 @@ ss_new_socket_box_init (SsNewSocketBox *self)
   ss_accessible_repair_names (GTK_WIDGET (self));
   /* a collapsed expander does not hold its child in the tree yet */
   ss_accessible_repair_names (GTK_WIDGET (self->relay_tls_dropdown));
-  gtk_drop_down_set_model (self->family_dropdown, family_model);
-  gtk_drop_down_set_model (self->type_dropdown, type_model);
-  gtk_drop_down_set_model (self->protocol_dropdown, protocol_model);
+  ss_drop_down_set_model (self->family_dropdown, family_model);
+  ss_drop_down_set_model (self->type_dropdown, type_model);
+  ss_drop_down_set_model (self->protocol_dropdown, protocol_model);
   g_signal_connect_swapped (self->family_dropdown, "notify::selected",
                             G_CALLBACK (family_changed_cb), self);
   family_changed_cb (self);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "ss-drop-down.h"
 #include "ss-preferences-window.h"
 
 struct _SsPreferencesWindow
@@ -14,8 +15,8 @@ struct _SsPreferencesWindow
   GtkWindow      parent_instance;
 
   GtkSpinButton *budget_spin;
-  GtkDropDown   *time_format_dropdown;
-  GtkDropDown   *time_precision_dropdown;
+  SsDropDown   *time_format_dropdown;
+  SsDropDown   *time_precision_dropdown;
   GtkEntry      *bind_host_entry;
   GtkSwitch     *close_on_peer_close_switch;
   GtkSpinButton *retention_spin;
@@ -64,7 +65,7 @@ selected_to_choice (const GValue       *value,
 static void
 bind_choice (SsPreferencesWindow *self,
              const char          *key,
-             GtkDropDown         *dropdown,
+             SsDropDown         *dropdown,
              const char         **choices)
 {
   g_settings_bind_with_mapping (self->settings, key, dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
@@ -86,6 +87,8 @@ ss_preferences_window_class_init (SsPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = ss_preferences_window_finalize;
+
+  g_type_ensure (SS_TYPE_DROP_DOWN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SsPreferencesWindow, budget_spin);

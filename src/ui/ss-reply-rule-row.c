@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "ss-accessible.h"
+#include "ss-drop-down.h"
 #include "ss-reply-rule-row.h"
 
 /* An error quotes the pattern: a pasted megabyte must not become a label
@@ -37,12 +38,12 @@ struct _SsReplyRuleRow
   GtkSwitch     *enabled_switch;
   GtkLabel      *number_label;
   GtkLabel      *fired_label;
-  GtkDropDown   *match_dropdown;
+  SsDropDown   *match_dropdown;
   GtkEntry      *pattern_entry;
-  GtkDropDown   *pattern_encoding_dropdown;
+  SsDropDown   *pattern_encoding_dropdown;
   GtkEntry      *reply_entry;
-  GtkDropDown   *reply_encoding_dropdown;
-  GtkDropDown   *line_ending_dropdown;
+  SsDropDown   *reply_encoding_dropdown;
+  SsDropDown   *line_ending_dropdown;
   GtkLabel      *error_label;
   GtkLabel      *when_label;
   GtkLabel      *reply_label;
@@ -95,11 +96,11 @@ show_text (GtkEntry   *entry,
 }
 
 static void
-show_selected (GtkDropDown *dropdown,
+show_selected (SsDropDown *dropdown,
                guint        position)
 {
-  if (gtk_drop_down_get_selected (dropdown) != position)
-    gtk_drop_down_set_selected (dropdown, position);
+  if (ss_drop_down_get_selected (dropdown) != position)
+    ss_drop_down_set_selected (dropdown, position);
 }
 
 static void
@@ -254,7 +255,7 @@ enabled_changed_cb (SsReplyRuleRow *self)
 static void
 match_changed_cb (SsReplyRuleRow *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->match_dropdown);
+  guint selected = ss_drop_down_get_selected (self->match_dropdown);
 
   if (self->rule == NULL || self->showing || selected >= SS_N_MATCHES)
     return;
@@ -272,7 +273,7 @@ pattern_changed_cb (SsReplyRuleRow *self)
 static void
 pattern_encoding_changed_cb (SsReplyRuleRow *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->pattern_encoding_dropdown);
+  guint selected = ss_drop_down_get_selected (self->pattern_encoding_dropdown);
 
   if (self->rule == NULL || self->showing || selected >= G_N_ELEMENTS (pattern_encodings))
     return;
@@ -285,8 +286,8 @@ reply_changed_cb (SsReplyRuleRow *self)
 {
   SsPayload *old;
   g_autoptr(SsPayload) reply = NULL;
-  guint encoding = gtk_drop_down_get_selected (self->reply_encoding_dropdown);
-  guint line_ending = gtk_drop_down_get_selected (self->line_ending_dropdown);
+  guint encoding = ss_drop_down_get_selected (self->reply_encoding_dropdown);
+  guint line_ending = ss_drop_down_get_selected (self->line_ending_dropdown);
 
   if (self->rule == NULL || self->showing)
     return;
@@ -398,6 +399,8 @@ ss_reply_rule_row_class_init (SsReplyRuleRowClass *klass)
    */
   signals[REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (SS_TYPE_DROP_DOWN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-reply-rule-row.ui");
   gtk_widget_class_bind_template_child (widget_class, SsReplyRuleRow, enabled_switch);

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "ss-drop-down.h"
 #include "ss-sequences-panel.h"
 
 G_BEGIN_DECLS
@@ -15,11 +16,11 @@ typedef struct
   GtkWidget *row;
   GtkImage  *icon;
   GtkLabel  *status;
-  GtkDropDown *kind;
-  GtkDropDown *payload;
+  SsDropDown *kind;
+  SsDropDown *payload;
   GtkSpinButton *ms;
-  GtkDropDown *match;
-  GtkDropDown *encoding;
+  SsDropDown *match;
+  SsDropDown *encoding;
   GtkEntry  *pattern;
 } SsStepRow;
 
@@ -29,7 +30,7 @@ struct _SsSequencesPanel
 
   GtkMenuButton  *button;
   GtkPopover     *popover;
-  GtkDropDown    *sequence_dropdown;
+  SsDropDown    *sequence_dropdown;
   GtkStringList  *sequence_names;
   GtkEntry       *name_entry;
   GtkButton      *new_button;

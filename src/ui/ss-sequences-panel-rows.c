@@ -71,9 +71,9 @@ ss_sequences_panel_show_step_status (SsSequencesPanel *self,
 }
 
 static const char *
-selected_string (GtkDropDown *dropdown)
+selected_string (SsDropDown *dropdown)
 {
-  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+  GtkStringObject *item = ss_drop_down_get_selected_item (dropdown);
 
   return item != NULL ? gtk_string_object_get_string (item) : "";
 }
@@ -82,7 +82,7 @@ selected_string (GtkDropDown *dropdown)
 static SsStep *
 row_step (SsStepRow *row)
 {
-  switch (gtk_drop_down_get_selected (row->kind))
+  switch (ss_drop_down_get_selected (row->kind))
     {
     case SS_STEP_SEND:
       return ss_step_new_send (selected_string (row->payload));
@@ -93,9 +93,9 @@ row_step (SsStepRow *row)
       {
         static const SsEncoding encodings[] = { SS_ENCODING_TEXT, SS_ENCODING_ESCAPED,
                                                 SS_ENCODING_HEX };
-        guint encoding = MIN (gtk_drop_down_get_selected (row->encoding), 2);
+        guint encoding = MIN (ss_drop_down_get_selected (row->encoding), 2);
 
-        return ss_step_new_expect (MIN (gtk_drop_down_get_selected (row->match), SS_N_MATCHES - 1),
+        return ss_step_new_expect (MIN (ss_drop_down_get_selected (row->match), SS_N_MATCHES - 1),
                                    encodings[encoding],
                                    gtk_editable_get_text (GTK_EDITABLE (row->pattern)),
                                    gtk_spin_button_get_value_as_int (row->ms));
@@ -180,16 +180,16 @@ move_clicked_cb (GtkButton        *button,
   ss_sequences_panel_save (self);
 }
 
-static GtkDropDown *
+static SsDropDown *
 new_dropdown (const char *const *strings,
               guint              selected,
               const char        *label,
               guint              index)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (strings));
+  SsDropDown *dropdown = SS_DROP_DOWN (ss_drop_down_new_from_strings (strings));
   g_autofree char *name = g_strdup_printf (label, index + 1);
 
-  gtk_drop_down_set_selected (dropdown, selected);
+  ss_drop_down_set_selected (dropdown, selected);
   gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   name, -1);
   ss_tooltip_set_text (GTK_WIDGET (dropdown), name);
@@ -279,8 +279,8 @@ build_row (SsSequencesPanel *self,
           selected = g_list_model_get_n_items (G_LIST_MODEL (names));
           gtk_string_list_append (names, step->payload);
         }
-      row->payload = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL));
-      gtk_drop_down_set_selected (row->payload, selected);
+      row->payload = SS_DROP_DOWN (ss_drop_down_new (G_LIST_MODEL (g_object_ref (names))));
+      ss_drop_down_set_selected (row->payload, selected);
       gtk_widget_set_hexpand (GTK_WIDGET (row->payload), TRUE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (row->payload),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);

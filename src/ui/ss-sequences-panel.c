@@ -80,7 +80,7 @@ fill_names (SsSequencesPanel *self)
                           g_list_model_get_n_items (G_LIST_MODEL (self->sequence_names)),
                           (const char *const *) names->pdata);
   if (n > 0)
-    gtk_drop_down_set_selected (self->sequence_dropdown, selected);
+    ss_drop_down_set_selected (self->sequence_dropdown, selected);
   self->updating = FALSE;
 }
 
@@ -120,7 +120,7 @@ show_sequence (SsSequencesPanel *self,
 static void
 sequence_selected_cb (SsSequencesPanel *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->sequence_dropdown);
+  guint selected = ss_drop_down_get_selected (self->sequence_dropdown);
   g_autoptr(SsSequence) sequence = NULL;
 
   if (self->updating || self->sequences == NULL)
@@ -417,6 +417,8 @@ ss_sequences_panel_class_init (SsSequencesPanelClass *klass)
     g_param_spec_object ("socket", NULL, NULL, SS_TYPE_SOCKET,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SS_TYPE_DROP_DOWN);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ss-sequences-panel.ui");

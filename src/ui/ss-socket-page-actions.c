@@ -232,7 +232,7 @@ shutdown_action (GtkWidget  *widget,
   static const int how[] = { SHUT_WR, SHUT_RD, SHUT_RDWR };
   SsSocketPage *self = SS_SOCKET_PAGE (widget);
   g_autoptr(GError) error = NULL;
-  guint selected = gtk_drop_down_get_selected (self->shutdown_dropdown);
+  guint selected = ss_drop_down_get_selected (self->shutdown_dropdown);
 
   ss_socket_page_dismiss_message (self);
   if (!ss_socket_shutdown (self->socket, how[MIN (selected, G_N_ELEMENTS (how) - 1)], &error))

@@ -46,14 +46,14 @@ gboolean
 ss_socket_page_inject (SsSocketPage *self,
                        GBytes       *payload)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (child (self, "inject_dropdown"));
+  SsDropDown *dropdown = SS_DROP_DOWN (child (self, "inject_dropdown"));
   SsInterceptDirection direction;
   g_autoptr(GError) error = NULL;
 
   if (!gtk_widget_get_visible (GTK_WIDGET (dropdown)))
     return FALSE;
   /* the dropdown's order: to the client, to the server */
-  direction = gtk_drop_down_get_selected (dropdown) == 1 ? SS_INTERCEPT_UPSTREAM : SS_INTERCEPT_DOWNSTREAM;
+  direction = ss_drop_down_get_selected (dropdown) == 1 ? SS_INTERCEPT_UPSTREAM : SS_INTERCEPT_DOWNSTREAM;
   if (!ss_socket_relay_inject (self->socket, direction, payload, &error))
     ss_socket_page_show_error (self, error);
   ss_composer_remember (self->composer);

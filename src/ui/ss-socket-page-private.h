@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ss-composer.h"
+#include "ss-drop-down.h"
 #include "ss-error.h"
 #include "ss-options-panel.h"
 #include "ss-repeat.h"
@@ -41,8 +42,8 @@ struct _SsSocketPage
   GtkLabel      *explanation_label;
   GtkSwitch     *auto_receive_switch;
   GtkSpinButton *recv_size_spin;
-  GtkDropDown   *shutdown_dropdown;
-  GtkDropDown   *mode_dropdown;
+  SsDropDown   *shutdown_dropdown;
+  SsDropDown   *mode_dropdown;
   GtkSpinButton *timeout_spin;
   GCancellable  *wait_cancellable;
   GtkWidget     *destination_box;
@@ -71,7 +72,7 @@ struct _SsSocketPage
   GtkExpander   *reply_rules_expander;
   SsTrafficView *traffic_view;
   SsComposer    *composer;
-  GtkDropDown   *target_dropdown;
+  SsDropDown   *target_dropdown;
   GtkPopover    *repeat_popover;
   GtkSpinButton *repeat_interval_spin;
   GtkSpinButton *repeat_count_spin;

@@ -264,7 +264,7 @@ enum { MODE_BLOCKING, MODE_TIMEOUT, MODE_NONBLOCKING };
 static void
 mode_changed_cb (SsSocketPage *self)
 {
-  guint mode = gtk_drop_down_get_selected (self->mode_dropdown);
+  guint mode = ss_drop_down_get_selected (self->mode_dropdown);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeout_spin), mode == MODE_TIMEOUT);
   ss_socket_set_timeout (self->socket,
@@ -280,7 +280,7 @@ show_mode (SsSocketPage *self)
 
   if (timeout > 0)
     gtk_spin_button_set_value (self->timeout_spin, timeout);
-  gtk_drop_down_set_selected (self->mode_dropdown,
+  ss_drop_down_set_selected (self->mode_dropdown,
                               timeout < 0 ? MODE_BLOCKING : timeout == 0 ? MODE_NONBLOCKING : MODE_TIMEOUT);
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeout_spin), timeout > 0);
 }
@@ -537,6 +537,8 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   g_type_ensure (SS_TYPE_TCP_PLOTS);
   g_type_ensure (SS_TYPE_TLS_PANEL);
   g_type_ensure (SS_TYPE_RELAY_FAULTS_BOX);
+
+  g_type_ensure (SS_TYPE_DROP_DOWN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, error_revealer);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "ss-address.h"
+#include "ss-drop-down.h"
 #include "ss-file-chooser.h"
 #include "ss-tls-panel.h"
 #include "ss-tls-session.h"
@@ -33,8 +34,8 @@ struct _SsTlsPanel
   GtkCheckButton *sni_check;
   GtkEditable    *sni_entry;
   GtkEditable    *alpn_entry;
-  GtkDropDown    *min_dropdown;
-  GtkDropDown    *max_dropdown;
+  SsDropDown    *min_dropdown;
+  SsDropDown    *max_dropdown;
   GtkEditable    *cafile_entry;
   GtkEditable    *cert_entry;
   GtkEditable    *key_entry;
@@ -276,8 +277,8 @@ make_config (SsTlsPanel  *self,
              GError     **error)
 {
   g_autoptr(SsTlsConfig) config = ss_tls_config_new ();
-  guint min = gtk_drop_down_get_selected (self->min_dropdown);
-  guint max = gtk_drop_down_get_selected (self->max_dropdown);
+  guint min = ss_drop_down_get_selected (self->min_dropdown);
+  guint max = ss_drop_down_get_selected (self->max_dropdown);
   const char *sni = gtk_editable_get_text (self->sni_entry);
 
   if (!ss_tls_config_set_cafile (config, gtk_editable_get_text (self->cafile_entry), error) ||
@@ -557,6 +558,8 @@ ss_tls_panel_class_init (SsTlsPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ss_tls_panel_dispose;
+
+  g_type_ensure (SS_TYPE_DROP_DOWN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-tls-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, switch_box);

@@ -48,7 +48,7 @@ ss_traffic_view_set_connections (SsTrafficView *self,
   if (connections != NULL)
     ss_connection_dropdown_setup (self->connection_dropdown, connections);
   else
-    gtk_drop_down_set_model (self->connection_dropdown, NULL);
+    ss_drop_down_set_model (self->connection_dropdown, NULL);
   ss_traffic_view_connection_changed (self);
 }
 

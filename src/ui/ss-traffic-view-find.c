@@ -120,7 +120,7 @@ find (SsTrafficView *self,
   if (self->log == NULL || (needle = dup_needle (self)) == NULL)
     return;
 
-  if (gtk_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION)
+  if (ss_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION)
     {
       gsize len;
       const char *data = g_bytes_get_data (needle, &len);

@@ -276,7 +276,7 @@ direction_filter_func (gpointer item,
   SsTrafficView *self = user_data;
   SsTrafficKind kind = ss_traffic_entry_get_kind (item);
 
-  switch (gtk_drop_down_get_selected (self->direction_dropdown))
+  switch (ss_drop_down_get_selected (self->direction_dropdown))
     {
     case DIRECTION_RECEIVED:
       return kind != SS_TRAFFIC_SENT;
@@ -294,7 +294,7 @@ direction_filter_func (gpointer item,
 guint
 ss_traffic_view_get_kinds (SsTrafficView *self)
 {
-  switch (gtk_drop_down_get_selected (self->direction_dropdown))
+  switch (ss_drop_down_get_selected (self->direction_dropdown))
     {
     case DIRECTION_RECEIVED:
       return 1u << SS_TRAFFIC_RECEIVED | 1u << SS_TRAFFIC_EVENT;
@@ -322,7 +322,7 @@ static void
 direction_changed_cb (SsTrafficView *self)
 {
   GtkFilterListModel *filter_model = ss_traffic_view_get_filter_model (self);
-  gboolean both = gtk_drop_down_get_selected (self->direction_dropdown) == DIRECTION_BOTH;
+  gboolean both = ss_drop_down_get_selected (self->direction_dropdown) == DIRECTION_BOTH;
 
   ss_conversation_view_set_kinds (self->conversation_view, ss_traffic_view_get_kinds (self));
   if (filter_model == NULL)
@@ -337,7 +337,7 @@ static char *
 dup_details (SsTrafficView  *self,
              SsTrafficEntry *entry)
 {
-  SsPayloadFormat format = gtk_drop_down_get_selected (self->format_dropdown);
+  SsPayloadFormat format = ss_drop_down_get_selected (self->format_dropdown);
   const guint8 *data;
   gsize len;
 
@@ -359,7 +359,7 @@ update_details (SsTrafficView *self)
 
   /* a hex dump or source code keeps its columns; text wraps */
   gtk_text_view_set_wrap_mode (self->details_view,
-                               gtk_drop_down_get_selected (self->format_dropdown) == SS_PAYLOAD_TEXT
+                               ss_drop_down_get_selected (self->format_dropdown) == SS_PAYLOAD_TEXT
                                ? GTK_WRAP_CHAR : GTK_WRAP_NONE);
   if (selection != NULL)
     entry = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
@@ -403,16 +403,16 @@ static void
 format_changed_cb (SsTrafficView *self)
 {
   update_details (self);
-  ss_conversation_view_set_format (self->conversation_view, gtk_drop_down_get_selected (self->format_dropdown));
+  ss_conversation_view_set_format (self->conversation_view, ss_drop_down_get_selected (self->format_dropdown));
 }
 
 static void
 layout_changed_cb (SsTrafficView *self)
 {
-  gboolean conversation = gtk_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION;
+  gboolean conversation = ss_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION;
 
   gtk_stack_set_visible_child_name (self->layout_stack, conversation ? "conversation" : "table");
-  ss_traffic_view_set_side_by_side (self, gtk_drop_down_get_selected (self->layout_dropdown) == LAYOUT_SIDE_BY_SIDE);
+  ss_traffic_view_set_side_by_side (self, ss_drop_down_get_selected (self->layout_dropdown) == LAYOUT_SIDE_BY_SIDE);
 }
 
 /* Copy: the whole entry as shown, or the conversation's selection */
@@ -425,7 +425,7 @@ copy_action (GtkWidget  *widget,
   SsTrafficEntry *entry = ss_traffic_view_get_selected_entry (self);
   g_autofree char *text = NULL;
 
-  if (gtk_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION)
+  if (ss_drop_down_get_selected (self->layout_dropdown) == LAYOUT_CONVERSATION)
     {
       GtkTextView *view = ss_conversation_view_get_text_view (self->conversation_view);
 
@@ -441,7 +441,7 @@ copy_action (GtkWidget  *widget,
       gsize len;
       const guint8 *data = g_bytes_get_data (ss_traffic_entry_get_bytes (entry), &len);
 
-      text = ss_payload_format (data, len, gtk_drop_down_get_selected (self->format_dropdown), 0);
+      text = ss_payload_format (data, len, ss_drop_down_get_selected (self->format_dropdown), 0);
     }
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
 }
@@ -512,7 +512,7 @@ ss_traffic_view_set_log (SsTrafficView *self,
 
   g_set_object (&self->all_log, log);
   if (self->connections != NULL)
-    gtk_drop_down_set_selected (self->connection_dropdown, 0);
+    ss_drop_down_set_selected (self->connection_dropdown, 0);
   ss_traffic_view_show_log (self, log);
 }
 
@@ -562,6 +562,8 @@ ss_traffic_view_class_init (SsTrafficViewClass *klass)
     g_param_spec_object ("selected-entry", NULL, NULL, SS_TYPE_TRAFFIC_ENTRY,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
+
+  g_type_ensure (SS_TYPE_DROP_DOWN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-traffic-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SsTrafficView, content);
