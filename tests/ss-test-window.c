@@ -336,12 +336,22 @@ ss_test_page_child (SsSocketPage *page,
   return ss_test_template_child (page, SS_TYPE_SOCKET_PAGE, name);
 }
 
-/* A widget of the page's TLS panel (its switch, options, facts) */
+/* A widget of the page's TLS panel (its switch, facts) */
 gpointer
 ss_test_tls_panel_child (SsSocketPage *page,
                          const char   *name)
 {
   return ss_test_template_child (ss_test_page_child (page, "tls_panel"), SS_TYPE_TLS_PANEL, name);
+}
+
+/* A widget of the TLS panel's options popover (made if not yet) */
+gpointer
+ss_test_tls_option (SsSocketPage *page,
+                    const char   *name)
+{
+  SsTlsOptions *options = ss_tls_panel_get_options (ss_test_page_child (page, "tls_panel"));
+
+  return ss_test_template_child (options, SS_TYPE_TLS_OPTIONS, name);
 }
 
 /* The send box's text and its line ending, inside the page's composer */

@@ -56,7 +56,7 @@ test_client_rows (SsTestWindow *f,
   g_assert_no_error (error);
   address = g_strdup_printf ("127.0.0.1:%s", strrchr (ss_socket_get_local_address (listener), ':') + 1);
   gtk_editable_set_text (ss_test_page_child (page, "connect_entry"), address);
-  gtk_check_button_set_active (ss_test_tls_panel_child (page, "insecure_check"), TRUE);
+  gtk_check_button_set_active (ss_test_tls_option (page, "insecure_check"), TRUE);
   gtk_switch_set_active (ss_test_tls_panel_child (page, "tls_switch"), TRUE);
   ss_test_click (page, "socket.connect");
   ss_test_wait_until (tls_established, client, SS_TEST_TIMEOUT_MS);

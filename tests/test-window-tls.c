@@ -62,22 +62,27 @@ test_listener_switch (SsTestWindow *f,
   g_assert_cmpstr (gtk_label_get_text (panel_child (page, "switch_label")), ==, "TLS on connections");
   g_assert_false (gtk_widget_get_visible (panel_child (page, "facts_expander")));
 
+  /* switched on with the options never opened: those a new popover
+   * shows, and the popover still not made */
   gtk_switch_set_active (panel_child (page, "tls_switch"), TRUE);
   g_assert_nonnull (ss_socket_get_tls_config (socket));
+  g_assert_null (gtk_menu_button_get_popover (panel_child (page, "options_button")));
   g_assert_true (gtk_widget_get_visible (panel_child (page, "facts_expander")));
   g_assert_true (gtk_widget_get_visible (panel_child (page, "save_cert_button")));
   g_assert_nonnull (strstr (gtk_label_get_text (panel_child (page, "facts_label")),
                             "Names: localhost, 127.0.0.1, ::1"));
 
   /* a CA file that is not one is said in the options, and TLS stays as it was */
-  gtk_editable_set_text (panel_child (page, "cafile_entry"), "/nonexistent/ca.pem");
+  gtk_editable_set_text (ss_test_tls_option (page, "cafile_entry"), "/nonexistent/ca.pem");
+  g_assert_true (gtk_menu_button_get_popover (panel_child (page, "options_button")) ==
+                 GTK_POPOVER (ss_tls_panel_get_options (ss_test_page_child (page, "tls_panel"))));
   gtk_switch_set_active (panel_child (page, "tls_switch"), FALSE);
   g_assert_null (ss_socket_get_tls_config (socket));
   gtk_switch_set_active (panel_child (page, "tls_switch"), TRUE);
   g_assert_null (ss_socket_get_tls_config (socket));
   g_assert_false (gtk_switch_get_active (panel_child (page, "tls_switch")));
-  g_assert_true (gtk_widget_get_visible (panel_child (page, "options_error_label")));
-  g_assert_nonnull (strstr (gtk_label_get_text (panel_child (page, "options_error_label")),
+  g_assert_true (gtk_widget_get_visible (ss_test_tls_option (page, "options_error_label")));
+  g_assert_nonnull (strstr (gtk_label_get_text (ss_test_tls_option (page, "options_error_label")),
                             "The CA file /nonexistent/ca.pem cannot be read"));
 }
 
@@ -172,7 +177,7 @@ test_start_tls (SsTestWindow *f,
   g_assert_true (gtk_widget_get_visible (start_button));
   g_assert_true (gtk_widget_get_visible (panel_child (page, "switch_box")));
   g_assert_false (gtk_widget_get_visible (panel_child (page, "tls_switch")));
-  gtk_editable_set_text (panel_child (page, "cafile_entry"), ca->cert_path);
+  gtk_editable_set_text (ss_test_tls_option (page, "cafile_entry"), ca->cert_path);
 
   ss_test_send_ok (socket, "STARTTLS\n", 9);
   ss_test_peer_wait (server, is_readable, socket, PEER_TIMEOUT_MS, "the server's OK");

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 
 #include "ss-address.h"
-#include "ss-drop-down.h"
+#include "ss-accessible.h"
 #include "ss-file-chooser.h"
 #include "ss-tls-panel.h"
 #include "ss-tls-session.h"
@@ -30,18 +30,8 @@ struct _SsTlsPanel
   GtkSwitch      *tls_switch;
   GtkWidget      *start_button;
   GtkLabel       *start_error_label;
-  GtkPopover     *options_popover;
-  GtkCheckButton *sni_check;
-  GtkEditable    *sni_entry;
-  GtkEditable    *alpn_entry;
-  SsDropDown    *min_dropdown;
-  SsDropDown    *max_dropdown;
-  GtkEditable    *cafile_entry;
-  GtkEditable    *cert_entry;
-  GtkEditable    *key_entry;
-  GtkCheckButton *insecure_check;
-  GtkCheckButton *request_cert_check;
-  GtkLabel       *options_error_label;
+  GtkMenuButton  *options_button;
+  SsTlsOptions   *options;       /* made when first needed */
   GtkWidget      *insecure_label;
   GtkWidget      *untrusted_box;
   GtkLabel       *untrusted_label;
@@ -57,8 +47,6 @@ G_DEFINE_FINAL_TYPE (SsTlsPanel, ss_tls_panel, GTK_TYPE_WIDGET)
 
 /* how often a flood's record counters are shown at most */
 #define COUNTERS_MS 250
-
-static const int versions[] = { 0, SS_TLS_VERSION_1_2, SS_TLS_VERSION_1_3 };
 
 static gboolean
 is_tcp (SsSocket *socket)
@@ -272,41 +260,55 @@ dup_host (SsTlsPanel *self)
   return g_steal_pointer (&host);
 }
 
+static void apply_clicked_cb (SsTlsPanel *self);
+
+/**
+ * ss_tls_panel_get_options:
+ *
+ * The options' popover, made when first needed: it opens, or says why
+ * the options cannot be used.
+ *
+ * Returns: (transfer none): the TLS options
+ */
+SsTlsOptions *
+ss_tls_panel_get_options (SsTlsPanel *self)
+{
+  g_return_val_if_fail (SS_IS_TLS_PANEL (self), NULL);
+
+  if (self->options == NULL)
+    {
+      self->options = ss_tls_options_new ();
+      g_signal_connect_swapped (self->options, "apply", G_CALLBACK (apply_clicked_cb), self);
+      gtk_menu_button_set_popover (self->options_button, GTK_WIDGET (self->options));
+      ss_accessible_repair_names (GTK_WIDGET (self->options));
+    }
+  return self->options;
+}
+
+static void
+create_options_cb (GtkMenuButton *button,
+                   gpointer       self)
+{
+  ss_tls_panel_get_options (self);
+}
+
 static SsTlsConfig *
 make_config (SsTlsPanel  *self,
              GError     **error)
 {
-  g_autoptr(SsTlsConfig) config = ss_tls_config_new ();
-  guint min = ss_drop_down_get_selected (self->min_dropdown);
-  guint max = ss_drop_down_get_selected (self->max_dropdown);
-  const char *sni = gtk_editable_get_text (self->sni_entry);
-
-  if (!ss_tls_config_set_cafile (config, gtk_editable_get_text (self->cafile_entry), error) ||
-      !ss_tls_config_set_certificate (config, gtk_editable_get_text (self->cert_entry),
-                                      gtk_editable_get_text (self->key_entry), error))
-    return NULL;
-  if (!gtk_check_button_get_active (self->sni_check))
-    ss_tls_config_set_servername (config, "");
-  else if (*sni != '\0')
-    ss_tls_config_set_servername (config, sni);
-  ss_tls_config_set_alpn (config, gtk_editable_get_text (self->alpn_entry));
-  ss_tls_config_set_versions (config, versions[MIN (min, 2)], versions[MIN (max, 2)]);
-  ss_tls_config_set_insecure (config, gtk_check_button_get_active (self->insecure_check));
-  ss_tls_config_set_request_client_cert (config, gtk_check_button_get_active (self->request_cert_check));
-  return g_steal_pointer (&config);
+  return ss_tls_options_make_config (self->options, error);
 }
 
 static void
 show_options_error (SsTlsPanel   *self,
                     const GError *error)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->options_error_label), error != NULL);
-  if (error == NULL)
+  if (error == NULL && self->options == NULL)
     return;
-  gtk_label_set_text (self->options_error_label, error->message);
+  ss_tls_options_show_error (ss_tls_panel_get_options (self), error);
   /* said where the file was chosen */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_popover_popup (self->options_popover);
+  if (error != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_menu_button_popup (self->options_button);
 }
 
 /* TLS on with the options as they are, or off */
@@ -559,26 +561,13 @@ ss_tls_panel_class_init (SsTlsPanelClass *klass)
 
   object_class->dispose = ss_tls_panel_dispose;
 
-  g_type_ensure (SS_TYPE_DROP_DOWN);
-
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-tls-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, switch_box);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, switch_label);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, tls_switch);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, start_button);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, start_error_label);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, options_popover);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, sni_check);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, sni_entry);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, alpn_entry);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, min_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, max_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, cafile_entry);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, cert_entry);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, key_entry);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, insecure_check);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, request_cert_check);
-  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, options_error_label);
+  gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, options_button);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, insecure_label);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, untrusted_box);
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, untrusted_label);
@@ -589,8 +578,6 @@ ss_tls_panel_class_init (SsTlsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsTlsPanel, save_error_label);
   /* for the tests */
   gtk_widget_class_bind_template_child_full (widget_class, "connect_anyway_button", FALSE, 0);
-  gtk_widget_class_bind_template_child_full (widget_class, "options_button", FALSE, 0);
-  gtk_widget_class_bind_template_callback (widget_class, apply_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, connect_anyway_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_keys_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_cert_clicked_cb);
@@ -604,6 +591,7 @@ ss_tls_panel_init (SsTlsPanel *self)
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->options_button, create_options_cb, self, NULL);
   g_signal_connect_swapped (self->tls_switch, "notify::active", G_CALLBACK (switch_changed_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tls.start", FALSE);
   /* the page's shortcut, wherever its focus is: a hidden page's panel is

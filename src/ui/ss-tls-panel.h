@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "ss-socket.h"
+#include "ss-tls-options.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,6 @@ void ss_tls_panel_set_socket     (SsTlsPanel  *self,
                                   SsSocket    *socket);
 void ss_tls_panel_set_host_entry (SsTlsPanel  *self,
                                   GtkEditable *entry);
+SsTlsOptions *ss_tls_panel_get_options (SsTlsPanel *self);
 
 G_END_DECLS
