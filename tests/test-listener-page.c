@@ -199,6 +199,98 @@ test_client_has_no_filter (SsTestWindow  *f,
   g_assert_no_errno (close (listener));
 }
 
+static gboolean
+has_two_connections (gpointer listener)
+{
+  return g_list_model_get_n_items (ss_socket_get_connections (listener)) == 2;
+}
+
+static gboolean
+is_selected (SsTestWindow *f,
+             SsSocket     *socket)
+{
+  g_autoptr(SsSocket) selected = ss_window_get_selected_socket (f->window);
+
+  return selected == socket;
+}
+
+/* The row of @socket in the sidebar, by looking at every row */
+static guint
+sidebar_position (SsTestWindow *f,
+                  SsSocket     *socket)
+{
+  GListModel *rows = ss_test_sidebar_model (f);
+  guint n = g_list_model_get_n_items (rows);
+
+  for (guint i = 0; i < n; i++)
+    if (ss_test_sidebar_socket (f, i, NULL) == socket)
+      return i;
+  return G_MAXUINT;
+}
+
+/* Selecting a socket selects its own row: a listener's, or a connection
+ * of the first or the second listener (whose rows come after the first's
+ * connections); a connection of a collapsed listener shows it again. */
+static void
+test_select_connection_rows (SsTestWindow  *f,
+                             gconstpointer  data)
+{
+  SsSocket *listeners[2] = { NULL, NULL };
+  int clients[4];
+
+  for (guint l = 0; l < 2; l++)
+    {
+      GListModel *sockets = ss_session_get_sockets (ss_window_get_session (f->window));
+      SsSocketPage *page;
+      guint16 port;
+
+      /* the new socket is the session's last */
+      ss_test_window_create_socket (f, "AF_INET", "SOCK_STREAM");
+      g_assert_cmpuint (g_list_model_get_n_items (sockets), ==, l + 1);
+      listeners[l] = g_list_model_get_item (sockets, l);
+      g_object_unref (listeners[l]);
+      page = ss_test_wait_page (f, listeners[l]);
+
+      ss_test_page_bind (page, "127.0.0.1:0");
+      port = ss_test_page_listen (page);
+      for (guint c = 0; c < 2; c++)
+        clients[l * 2 + c] = ss_test_raw_connect (AF_INET, port, SS_TEST_TIMEOUT_MS);
+      ss_test_wait_until (has_two_connections, listeners[l], SS_TEST_TIMEOUT_MS);
+    }
+
+  for (guint l = 0; l < 2; l++)
+    {
+      GListModel *connections = ss_socket_get_connections (listeners[l]);
+
+      ss_window_select_socket (f->window, listeners[l]);
+      g_assert_true (is_selected (f, listeners[l]));
+      for (guint c = 0; c < 2; c++)
+        {
+          g_autoptr(SsSocket) connection = g_list_model_get_item (connections, c);
+
+          ss_window_select_socket (f->window, connection);
+          g_assert_true (is_selected (f, connection));
+          ss_test_wait_page (f, connection);
+        }
+    }
+
+  /* the first listener collapsed: its connection's row comes back */
+  {
+    g_autoptr(GtkTreeListRow) row = g_list_model_get_item (ss_test_sidebar_model (f),
+                                                           sidebar_position (f, listeners[0]));
+    g_autoptr(SsSocket) second = g_list_model_get_item (ss_socket_get_connections (listeners[0]), 1);
+
+    gtk_tree_list_row_set_expanded (row, FALSE);
+    g_assert_cmpuint (sidebar_position (f, second), ==, G_MAXUINT);
+    ss_window_select_socket (f->window, second);
+    g_assert_cmpuint (sidebar_position (f, second), !=, G_MAXUINT);
+    g_assert_true (is_selected (f, second));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    g_assert_no_errno (close (clients[i]));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -208,6 +300,7 @@ main (int   argc,
   ss_test_window_init (&argc, &argv);
   ss_test_window_add ("/listener-page/shows-all", test_listener_shows_all);
   ss_test_window_add ("/listener-page/client-has-no-filter", test_client_has_no_filter);
+  ss_test_window_add ("/listener-page/select-connection-rows", test_select_connection_rows);
   status = g_test_run ();
   ss_test_window_shutdown ();
   return status;

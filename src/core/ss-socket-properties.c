@@ -379,6 +379,22 @@ ss_socket_get_connections (SsSocket *self)
 }
 
 /**
+ * ss_socket_find_connection:
+ * @connection: one of @self's connections, maybe
+ * @position: (out): where it is in ss_socket_get_connections()
+ *
+ * Returns: whether @connection is one of @self's
+ */
+gboolean
+ss_socket_find_connection (SsSocket *self,
+                           SsSocket *connection,
+                           guint    *position)
+{
+  g_return_val_if_fail (SS_IS_SOCKET (self), FALSE);
+  return g_list_store_find (self->connections, connection, position);
+}
+
+/**
  * ss_socket_get_traffic:
  *
  * Returns: (transfer none): every chunk and event of this socket

@@ -62,6 +62,9 @@ void           ss_socket_set_auto_accept   (SsSocket       *self,
                                             gboolean        auto_accept);
 SsSocket      *ss_socket_get_listener      (SsSocket       *self);
 GListModel    *ss_socket_get_connections   (SsSocket       *self);
+gboolean       ss_socket_find_connection   (SsSocket       *self,
+                                            SsSocket       *connection,
+                                            guint          *position);
 GPtrArray     *ss_socket_dup_open_connections (SsSocket     *self);
 guint          ss_socket_send_to_connections (SsSocket      *self,
                                               GBytes        *bytes,
