@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ss-options-panel.h"
 #include "ss-test-window.h"
 
 /* What a page shows: each call by its action, and the controls that go
@@ -159,6 +160,57 @@ test_client (SsTestWindow  *f,
   close (listener);
 }
 
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The Options expander's panel is made when it first opens, for the
+ * page's socket: its SO_REUSEADDR switch calls setsockopt(). */
+static void
+test_options_on_expand (SsTestWindow  *f,
+                        gconstpointer  data)
+{
+  SsSocket *socket = NULL;
+  SsSocketPage *page = ss_test_new_tcp_page (f, &socket);
+  GtkExpander *expander = ss_test_page_child (page, "options_expander");
+  GtkWidget *panel, *name, *grid;
+  int row, value = 0;
+  socklen_t len = sizeof value;
+  g_autoptr(SsCall) last = NULL;
+
+  g_assert_null (gtk_expander_get_child (expander));
+  gtk_expander_set_expanded (expander, TRUE);
+  panel = gtk_expander_get_child (expander);
+  g_assert_true (SS_IS_OPTIONS_PANEL (panel));
+
+  name = find_label (panel, "SO_REUSEADDR");
+  g_assert_nonnull (name);
+  grid = gtk_widget_get_parent (name);
+  gtk_grid_query_child (GTK_GRID (grid), name, NULL, &row, NULL, NULL);
+  gtk_switch_set_active (GTK_SWITCH (gtk_grid_get_child_at (GTK_GRID (grid), 1, row)), TRUE);
+  g_assert_no_errno (getsockopt (ss_socket_get_fd (socket), SOL_SOCKET, SO_REUSEADDR, &value, &len));
+  g_assert_cmpint (value, ==, 1);
+  last = ss_test_call_at (f, g_list_model_get_n_items (ss_test_call_model (f)) - 1);
+  g_assert_cmpstr (ss_call_get_name (last), ==, "setsockopt");
+
+  /* closed again and opened: the same panel */
+  gtk_expander_set_expanded (expander, FALSE);
+  gtk_expander_set_expanded (expander, TRUE);
+  g_assert_true (gtk_expander_get_child (expander) == panel);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -170,6 +222,7 @@ main (int   argc,
   ss_test_window_add ("/page-calls/datagram", test_datagram_socket);
   ss_test_window_add ("/page-calls/listener-and-connection", test_listener_and_connection);
   ss_test_window_add ("/page-calls/client", test_client);
+  ss_test_window_add ("/page-calls/options-on-expand", test_options_on_expand);
   status = g_test_run ();
   ss_test_window_shutdown ();
   return status;

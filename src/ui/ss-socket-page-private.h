@@ -68,7 +68,8 @@ struct _SsSocketPage
   gboolean       was_connected;
   char          *bind_prefill;   /* what the bind address started with */
   GtkGrid       *info_grid;
-  SsOptionsPanel *options_panel;
+  GtkExpander   *options_expander;
+  SsOptionsPanel *options_panel;   /* made when first expanded */
   GtkExpander   *reply_rules_expander;
   SsTrafficView *traffic_view;
   SsComposer    *composer;
@@ -94,6 +95,7 @@ struct _SsSocketPage
   gboolean       framing_chosen;
 };
 
+SsOptionsPanel *ss_socket_page_get_options_panel (SsSocketPage *self);
 void          ss_socket_page_install_actions  (GtkWidgetClass *widget_class);
 /* ss-socket-page-intercept.c */
 void          ss_socket_page_install_intercept (GtkWidgetClass *widget_class);

@@ -110,6 +110,35 @@ option_failed_cb (SsSocketPage   *self,
   ss_socket_page_show_error (self, error);
 }
 
+/**
+ * ss_socket_page_get_options_panel:
+ *
+ * The Options expander's panel, made when the expander first opens: with
+ * a row and a spin button for each of a TCP socket's many options, it
+ * was a large part of making every page.
+ *
+ * Returns: (transfer none): the socket's options panel
+ */
+SsOptionsPanel *
+ss_socket_page_get_options_panel (SsSocketPage *self)
+{
+  g_return_val_if_fail (SS_IS_SOCKET_PAGE (self), NULL);
+
+  if (self->options_panel == NULL)
+    {
+      self->options_panel = g_object_new (SS_TYPE_OPTIONS_PANEL, "margin-top", 6, NULL);
+      g_signal_connect_object (self->options_panel, "failed", G_CALLBACK (option_failed_cb),
+                               self, G_CONNECT_SWAPPED);
+      ss_options_panel_set_socket (self->options_panel, self->socket);
+      /* bind, connect and close change what applies and what the kernel holds */
+      g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (ss_options_panel_refresh),
+                               self->options_panel, G_CONNECT_SWAPPED);
+      gtk_expander_set_child (self->options_expander, GTK_WIDGET (self->options_panel));
+      ss_accessible_repair_names (GTK_WIDGET (self->options_panel));
+    }
+  return self->options_panel;
+}
+
 static gboolean
 is_stream (SsSocket *socket)
 {
@@ -204,7 +233,8 @@ ss_socket_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (ss_socket_page_parent_class)->map (widget);
   ss_socket_page_refresh_kernel_view (self);
-  ss_options_panel_refresh (self->options_panel);
+  if (self->options_panel != NULL)
+    ss_options_panel_refresh (self->options_panel);
   self->kernel_view_id = g_timeout_add (500, ss_socket_page_refresh_kernel_view, self);
 }
 
@@ -394,10 +424,8 @@ ss_socket_page_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
   show_all_traffic (self);
   ss_socket_page_setup_framing (self);
-  ss_options_panel_set_socket (self->options_panel, self->socket);
-  /* bind, connect and close change what applies and what the kernel holds */
-  g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (ss_options_panel_refresh),
-                           self->options_panel, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->options_expander, "notify::expanded",
+                           G_CALLBACK (ss_socket_page_get_options_panel), self, G_CONNECT_SWAPPED);
   ss_reply_rules_panel_set_rules (SS_REPLY_RULES_PANEL (gtk_expander_get_child (self->reply_rules_expander)),
                                   ss_socket_get_reply_rules (self->socket));
   g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (update_reply_rules),
@@ -566,7 +594,7 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, calls_grid);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, calls_column);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, info_grid);
-  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, options_panel);
+  gtk_widget_class_bind_template_child (widget_class, SsSocketPage, options_expander);
   gtk_widget_class_bind_template_child (widget_class, SsSocketPage, reply_rules_expander);
   gtk_widget_class_bind_template_child_full (widget_class, "reply_rules_panel", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "plots_expander", FALSE, 0);
@@ -583,7 +611,6 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
                                                 G_CALLBACK (ss_socket_page_dismiss_message));
   ss_socket_page_install_actions (widget_class);
   ss_socket_page_install_intercept (widget_class);
-  gtk_widget_class_bind_template_callback (widget_class, option_failed_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, connect_entry_activate_cb);
 
