@@ -15,6 +15,7 @@
 #include "ss-escape.h"
 #include "ss-framing-box.h"
 #include "ss-hexdump.h"
+#include "ss-tooltip.h"
 #include "ss-traffic-view-private.h"
 
 /* A row shows this many lines of a long message; the rest is in the
@@ -145,7 +146,7 @@ update_button (SsTrafficView *self)
   else
     /* Translators: %s is the framing, e.g. "length:offset=0,size=2,big,adjust=0" */
     tooltip = g_strdup_printf (_("One row a message, split by %s (Ctrl+M)"), spec);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->messages_button), tooltip);
+  ss_tooltip_set_text (GTK_WIDGET (self->messages_button), tooltip);
 }
 
 /**
