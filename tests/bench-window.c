@@ -211,7 +211,7 @@ typedef struct
   GtkWidget     *view;
   GtkGridView   *table_view;
   GtkAdjustment *adjustment;
-  SsDropDown   *connection_dropdown;
+  SsDropDown    *connection_dropdown;
   GtkWidget     *search_entry;
   RowsWait      *waiting;    /* looked for at the end of each frame */
 } Table;
@@ -414,7 +414,7 @@ rows_clear (Rows *rows)
 
 /* The row in the connection filter that is @connection */
 static guint
-dropdown_position (SsDropDown *dropdown,
+dropdown_position (SsDropDown  *dropdown,
                    SsSocket    *connection)
 {
   GListModel *model = ss_drop_down_get_model (dropdown);

@@ -98,7 +98,7 @@ ss_test_click (gpointer    root,
 
 /* Picks the item of a string-list dropdown that starts with @prefix. */
 void
-ss_test_choose (SsDropDown *dropdown,
+ss_test_choose (SsDropDown  *dropdown,
                 const char  *prefix)
 {
   GListModel *model = ss_drop_down_get_model (dropdown);

@@ -104,7 +104,7 @@ gpointer        ss_test_tls_panel_child      (SsSocketPage   *page,
 gpointer        ss_test_tls_option           (SsSocketPage   *page,
                                               const char     *name);
 GtkTextView    *ss_test_send_text            (SsSocketPage   *page);
-SsDropDown    *ss_test_line_ending          (SsSocketPage   *page);
+SsDropDown     *ss_test_line_ending          (SsSocketPage   *page);
 const char     *ss_test_page_title           (SsSocketPage   *page);
 const char     *ss_test_info_value           (SsSocketPage   *page,
                                               const char     *key);

@@ -928,7 +928,7 @@ wait_targets_listed (TargetsExpect *expect)
  * Connections" (a GtkStringObject), or a connection */
 static GObject *
 target_item (SsDropDown *targets,
-             guint        position)
+             guint       position)
 {
   GObject *item = g_list_model_get_item (ss_drop_down_get_model (targets), position);
 

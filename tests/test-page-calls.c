@@ -160,20 +160,11 @@ test_client (SsTestWindow  *f,
   close (listener);
 }
 
-static GtkWidget *
-find_label (GtkWidget  *root,
-            const char *text)
+static gboolean
+is_label_of (GtkWidget     *widget,
+             gconstpointer  text)
 {
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
 /* The Options expander's panel is made when it first opens, for the
@@ -185,6 +176,7 @@ test_options_on_expand (SsTestWindow  *f,
   SsSocket *socket = NULL;
   SsSocketPage *page = ss_test_new_tcp_page (f, &socket);
   GtkExpander *expander = ss_test_page_child (page, "options_expander");
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
   GtkWidget *panel, *name, *grid;
   int row, value = 0;
   socklen_t len = sizeof value;
@@ -195,8 +187,9 @@ test_options_on_expand (SsTestWindow  *f,
   panel = gtk_expander_get_child (expander);
   g_assert_true (SS_IS_OPTIONS_PANEL (panel));
 
-  name = find_label (panel, "SO_REUSEADDR");
-  g_assert_nonnull (name);
+  ss_test_collect_widgets (panel, is_label_of, "SO_REUSEADDR", names);
+  g_assert_cmpuint (names->len, ==, 1);
+  name = names->pdata[0];
   grid = gtk_widget_get_parent (name);
   gtk_grid_query_child (GTK_GRID (grid), name, NULL, &row, NULL, NULL);
   gtk_switch_set_active (GTK_SWITCH (gtk_grid_get_child_at (GTK_GRID (grid), 1, row)), TRUE);

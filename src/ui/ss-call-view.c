@@ -26,7 +26,7 @@ struct _SsCallView
 {
   GtkWidget          parent_instance;
 
-  SsDropDown       *notation_dropdown;
+  SsDropDown        *notation_dropdown;
   GtkScrolledWindow *scrolled_window;
   GtkGridView       *call_rows;
 

@@ -16,11 +16,11 @@ struct _SsChecksumChooser
 {
   GtkWidget       parent_instance;
 
-  SsDropDown    *kind_dropdown;
+  SsDropDown     *kind_dropdown;
   GtkMenuButton  *options_button;
   GtkSpinButton  *from_spin;
   GtkSpinButton  *skip_end_spin;
-  SsDropDown    *order_dropdown;
+  SsDropDown     *order_dropdown;
   GtkWidget      *range_grid;
   GtkWidget      *fixed_box;
   GtkEntry       *fixed_entry;

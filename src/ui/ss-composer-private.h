@@ -16,8 +16,8 @@ struct _SsComposer
 {
   GtkWidget          parent_instance;
 
-  SsDropDown       *encoding_dropdown;
-  SsDropDown       *line_ending_dropdown;
+  SsDropDown        *encoding_dropdown;
+  SsDropDown        *line_ending_dropdown;
   SsChecksumChooser *checksum_chooser;
   GtkLabel          *status_label;
   GtkMenuButton     *payloads_button;

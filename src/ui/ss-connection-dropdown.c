@@ -47,7 +47,7 @@ open_cb (SsDropDown *dropdown)
  * as the list changes; "All Connections" is selected.
  */
 void
-ss_connection_dropdown_setup (SsDropDown *dropdown,
+ss_connection_dropdown_setup (SsDropDown  *dropdown,
                               GListModel  *connections)
 {
   g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
@@ -99,7 +99,7 @@ ss_connection_dropdown_dup_selected (SsDropDown *dropdown)
  * Returns: whether @connection is in the list (and now selected)
  */
 gboolean
-ss_connection_dropdown_select (SsDropDown *dropdown,
+ss_connection_dropdown_select (SsDropDown  *dropdown,
                                SsSocket    *connection)
 {
   SsThrottledModel *shown = g_object_get_data (G_OBJECT (dropdown), "ss-connections-shown");

@@ -11,10 +11,10 @@
 
 G_BEGIN_DECLS
 
-void      ss_connection_dropdown_setup        (SsDropDown *dropdown,
+void      ss_connection_dropdown_setup        (SsDropDown  *dropdown,
                                                GListModel  *connections);
 SsSocket *ss_connection_dropdown_dup_selected (SsDropDown *dropdown);
-gboolean  ss_connection_dropdown_select       (SsDropDown *dropdown,
+gboolean  ss_connection_dropdown_select       (SsDropDown  *dropdown,
                                                SsSocket    *connection);
 
 G_END_DECLS

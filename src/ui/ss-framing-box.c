@@ -27,14 +27,14 @@ struct _SsFramingBox
   GtkWidget       parent_instance;
 
   GtkWidget      *content;
-  SsDropDown    *mode_dropdown;
+  SsDropDown     *mode_dropdown;
   GtkStack       *options_stack;
   GtkEntry       *delimiter_entry;
-  SsDropDown    *delimiter_encoding_dropdown;
+  SsDropDown     *delimiter_encoding_dropdown;
   GtkSpinButton  *fixed_spin;
   GtkSpinButton  *offset_spin;
-  SsDropDown    *size_dropdown;
-  SsDropDown    *order_dropdown;
+  SsDropDown     *size_dropdown;
+  SsDropDown     *order_dropdown;
   GtkCheckButton *counts_header_check;
   GtkSpinButton  *adjustment_spin;
   GtkSpinButton  *idle_spin;

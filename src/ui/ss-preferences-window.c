@@ -15,8 +15,8 @@ struct _SsPreferencesWindow
   GtkWindow      parent_instance;
 
   GtkSpinButton *budget_spin;
-  SsDropDown   *time_format_dropdown;
-  SsDropDown   *time_precision_dropdown;
+  SsDropDown    *time_format_dropdown;
+  SsDropDown    *time_precision_dropdown;
   GtkEntry      *bind_host_entry;
   GtkSwitch     *close_on_peer_close_switch;
   GtkSpinButton *retention_spin;
@@ -65,7 +65,7 @@ selected_to_choice (const GValue       *value,
 static void
 bind_choice (SsPreferencesWindow *self,
              const char          *key,
-             SsDropDown         *dropdown,
+             SsDropDown          *dropdown,
              const char         **choices)
 {
   g_settings_bind_with_mapping (self->settings, key, dropdown, "selected", G_SETTINGS_BIND_DEFAULT,

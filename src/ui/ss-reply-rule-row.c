@@ -38,12 +38,12 @@ struct _SsReplyRuleRow
   GtkSwitch     *enabled_switch;
   GtkLabel      *number_label;
   GtkLabel      *fired_label;
-  SsDropDown   *match_dropdown;
+  SsDropDown    *match_dropdown;
   GtkEntry      *pattern_entry;
-  SsDropDown   *pattern_encoding_dropdown;
+  SsDropDown    *pattern_encoding_dropdown;
   GtkEntry      *reply_entry;
-  SsDropDown   *reply_encoding_dropdown;
-  SsDropDown   *line_ending_dropdown;
+  SsDropDown    *reply_encoding_dropdown;
+  SsDropDown    *line_ending_dropdown;
   GtkLabel      *error_label;
   GtkLabel      *when_label;
   GtkLabel      *reply_label;
@@ -97,7 +97,7 @@ show_text (GtkEntry   *entry,
 
 static void
 show_selected (SsDropDown *dropdown,
-               guint        position)
+               guint       position)
 {
   if (ss_drop_down_get_selected (dropdown) != position)
     ss_drop_down_set_selected (dropdown, position);

@@ -30,7 +30,7 @@ struct _SsSequencesPanel
 
   GtkMenuButton  *button;
   GtkPopover     *popover;
-  SsDropDown    *sequence_dropdown;
+  SsDropDown     *sequence_dropdown;
   GtkStringList  *sequence_names;
   GtkEntry       *name_entry;
   GtkButton      *new_button;

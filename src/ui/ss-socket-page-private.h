@@ -42,8 +42,8 @@ struct _SsSocketPage
   GtkLabel      *explanation_label;
   GtkSwitch     *auto_receive_switch;
   GtkSpinButton *recv_size_spin;
-  SsDropDown   *shutdown_dropdown;
-  SsDropDown   *mode_dropdown;
+  SsDropDown    *shutdown_dropdown;
+  SsDropDown    *mode_dropdown;
   GtkSpinButton *timeout_spin;
   GCancellable  *wait_cancellable;
   GtkWidget     *destination_box;
@@ -73,7 +73,7 @@ struct _SsSocketPage
   GtkExpander   *reply_rules_expander;
   SsTrafficView *traffic_view;
   SsComposer    *composer;
-  SsDropDown   *target_dropdown;
+  SsDropDown    *target_dropdown;
   GtkPopover    *repeat_popover;
   GtkSpinButton *repeat_interval_spin;
   GtkSpinButton *repeat_count_spin;

@@ -311,7 +311,7 @@ show_mode (SsSocketPage *self)
   if (timeout > 0)
     gtk_spin_button_set_value (self->timeout_spin, timeout);
   ss_drop_down_set_selected (self->mode_dropdown,
-                              timeout < 0 ? MODE_BLOCKING : timeout == 0 ? MODE_NONBLOCKING : MODE_TIMEOUT);
+                             timeout < 0 ? MODE_BLOCKING : timeout == 0 ? MODE_NONBLOCKING : MODE_TIMEOUT);
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeout_spin), timeout > 0);
 }
 
@@ -565,7 +565,6 @@ ss_socket_page_class_init (SsSocketPageClass *klass)
   g_type_ensure (SS_TYPE_TCP_PLOTS);
   g_type_ensure (SS_TYPE_TLS_PANEL);
   g_type_ensure (SS_TYPE_RELAY_FAULTS_BOX);
-
   g_type_ensure (SS_TYPE_DROP_DOWN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ss-socket-page.ui");

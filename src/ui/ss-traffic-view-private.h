@@ -29,11 +29,11 @@ struct _SsTrafficView
   guint              columns;       /* shown: a mask of 1 << SsTrafficColumn */
   GHashTable        *bound_items;   /* the table's bound GtkListItems */
   SsTimeFormat      *time_format;
-  SsDropDown       *direction_dropdown;
-  SsDropDown       *format_dropdown;
+  SsDropDown        *direction_dropdown;
+  SsDropDown        *format_dropdown;
   GtkTextView       *details_view;
   GtkWidget         *details_pane;
-  SsDropDown       *layout_dropdown;
+  SsDropDown        *layout_dropdown;
   GtkStack          *layout_stack;
   SsConversationView *conversation_view;
   GtkToggleButton   *find_button;
@@ -42,7 +42,7 @@ struct _SsTrafficView
   GtkCheckButton    *hex_check;
   GtkLabel          *find_status;
 
-  SsDropDown       *connection_dropdown;
+  SsDropDown        *connection_dropdown;
 
   GtkFilter         *direction_filter;
   SsTrafficLog      *log;        /* shown */
