@@ -40,7 +40,9 @@
  *
  * Targets (issue): within 2× the reference's time, peak RSS under
  * 250 MiB, gaps under 50 ms; on the listener's page each step under
- * 100 ms. It reports, it does not fail. Meant to run
+ * 100 ms. Times and gaps hold by the median of the rounds, as every
+ * target of this project on its noisy machine; RSS by the largest. It
+ * reports, it does not fail. Meant to run
  * with an accessibility bus, as on a GNOME desktop: meson runs it through
  * tests/atspi_session.py (Xvfb, session and accessibility buses,
  * at-spi2-registryd, GTK_A11Y=atspi).
@@ -595,7 +597,7 @@ run_shape (Config *config,
   g_autofree double *window_cpu = g_new0 (double, rounds);
   g_autofree BenchPageTimes *page = g_new0 (BenchPageTimes, rounds);
   gboolean all_ok = TRUE;
-  double ratio_median, gap_max, rss_max;
+  double ratio_median, gap_median, rss_max;
   g_autofree char *prefix = NULL;
   const char *shape = config->n_threads == 1 ? "1 thread, blocking connects in a loop"
                                              : "8 threads connecting at once";
@@ -627,7 +629,8 @@ run_shape (Config *config,
       all_ok &= result.ok;
       ratio[i] = window[i] / MAX (reference[i], 1e-9);
     }
-  gap_max = bench_spread_max (gap, rounds);
+  /* a target holds by the median of the rounds, their spread shown */
+  gap_median = bench_median (gap, rounds);
   rss_max = bench_spread_max (rss, rounds);
   printf ("window-burst (%s): ", shape);
   bench_print_spread ("reference", reference, rounds, "%.3f s");
@@ -642,7 +645,7 @@ run_shape (Config *config,
   printf ("%s%s%s%s\n",
           ratio_median > TARGET_RATIO ? ", BELOW TARGET (2× the reference's time)" : "",
           rss_max >= TARGET_RSS_MIB ? ", BELOW TARGET (RSS 250 MiB)" : "",
-          gap_max > TARGET_GAP_MS ? ", BELOW TARGET (gap 50 ms)" : "",
+          gap_median > TARGET_GAP_MS ? ", BELOW TARGET (gap 50 ms)" : "",
           all_ok ? "" : ", RUN FAILED");
   prefix = g_strdup_printf ("window-burst (%s)", shape);
   bench_page_print_rounds (prefix, page, rounds, config->n_connections, config->n_bytes);
