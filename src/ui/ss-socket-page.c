@@ -139,6 +139,13 @@ ss_socket_page_get_options_panel (SsSocketPage *self)
   return self->options_panel;
 }
 
+static void
+options_expanded_cb (SsSocketPage *self)
+{
+  if (gtk_expander_get_expanded (self->options_expander))
+    ss_socket_page_get_options_panel (self);
+}
+
 static gboolean
 is_stream (SsSocket *socket)
 {
@@ -425,7 +432,7 @@ ss_socket_page_constructed (GObject *object)
   show_all_traffic (self);
   ss_socket_page_setup_framing (self);
   g_signal_connect_object (self->options_expander, "notify::expanded",
-                           G_CALLBACK (ss_socket_page_get_options_panel), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (options_expanded_cb), self, G_CONNECT_SWAPPED);
   ss_reply_rules_panel_set_rules (SS_REPLY_RULES_PANEL (gtk_expander_get_child (self->reply_rules_expander)),
                                   ss_socket_get_reply_rules (self->socket));
   g_signal_connect_object (self->socket, "notify::state", G_CALLBACK (update_reply_rules),

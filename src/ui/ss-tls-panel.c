@@ -292,13 +292,6 @@ create_options_cb (GtkMenuButton *button,
   ss_tls_panel_get_options (self);
 }
 
-static SsTlsConfig *
-make_config (SsTlsPanel  *self,
-             GError     **error)
-{
-  return ss_tls_options_make_config (self->options, error);
-}
-
 static void
 show_options_error (SsTlsPanel   *self,
                     const GError *error)
@@ -322,7 +315,7 @@ apply (SsTlsPanel *self,
 
   if (on)
     {
-      config = make_config (self, &error);
+      config = ss_tls_options_make_config (self->options, &error);
       host = dup_host (self);
       if (config == NULL || !ss_socket_set_tls (self->socket, config, host, &error))
         {
@@ -357,7 +350,7 @@ apply_clicked_cb (SsTlsPanel *self)
       apply (self, TRUE);
       return;
     }
-  config = make_config (self, &error);
+  config = ss_tls_options_make_config (self->options, &error);
   show_options_error (self, error);
 }
 
@@ -404,7 +397,7 @@ start_action (GtkWidget  *widget,
   if (self->socket == NULL || !can_start (self))
     return;
   server = ss_socket_get_accepted (self->socket);
-  config = make_config (self, &error);
+  config = ss_tls_options_make_config (self->options, &error);
   if (config == NULL)
     {
       show_options_error (self, error);

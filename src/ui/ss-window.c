@@ -191,7 +191,9 @@ find_row (SsWindow *self,
 
       if (item == socket)
         return gtk_tree_list_row_get_position (row);
-      if (item == NULL || item != listener)
+      /* a top row that is not the connection's listener (a top socket
+       * has none: it was found above, or is not in the sidebar) */
+      if (listener == NULL || item != listener)
         continue;
       gtk_tree_list_row_set_expanded (row, TRUE);
       children = gtk_tree_list_row_get_children (row);
