@@ -24,7 +24,9 @@
  * Measured: from the go to all connections held and every line in the
  * connections' traffic logs, against the reference's time to accept and
  * read them all; the window's peak RSS (VmHWM); the main loop's largest
- * gap. Rounds alternate (SOCKSCOPE_BENCH_ROUNDS, default 5 here), each run
+ * gap, and how long of it the main thread was ready to run but waited
+ * for a CPU (the kernel's schedstat: on this 2-core machine the client's
+ * threads, Xvfb and the window share the cores). Rounds alternate (SOCKSCOPE_BENCH_ROUNDS, default 5 here), each run
  * in its own forked child; medians with the spread (min–max).
  *
  * Then, with every connection still held, whether the listener's page
@@ -84,7 +86,7 @@
 
 /* BenchResult.values: [0] is the RSS before; from PAGE, the listener's
  * page's BenchPageTimes */
-enum { CLIENT_S = 1, TICK_GAP_MS, TIMER_GAP_MS, BACKLOG_BEFORE, OVERFLOWS, MAIN_CPU_S, PAGE };
+enum { CLIENT_S = 1, TICK_GAP_MS, TIMER_GAP_MS, GAP_WAIT_MS, BACKLOG_BEFORE, OVERFLOWS, MAIN_CPU_S, PAGE };
 G_STATIC_ASSERT (PAGE + BENCH_PAGE_N_VALUES <= G_N_ELEMENTS (((BenchResult *) NULL)->values));
 
 typedef struct
@@ -539,6 +541,7 @@ run_window (gconstpointer  data,
   bench_gaps_stop (&gaps);
   result->values[TICK_GAP_MS] = gaps.max_tick_gap / 1000.0;
   result->values[TIMER_GAP_MS] = gaps.max_timer_gap / 1000.0;
+  result->values[GAP_WAIT_MS] = gaps.max_gap_wait / 1000.0;
   result->maxrss_kib = bench_vm_hwm_kib ();
   result->count = watch.accepted;
   result->bytes = watch.logged;
@@ -570,9 +573,9 @@ print_run (const char        *name,
           result->values[OVERFLOWS], result->maxrss_kib / 1024);
   printf ("  main thread CPU %.3f s", result->values[MAIN_CPU_S]);
   if (g_str_equal (name, "window"))
-    printf ("  backlog %.0f before  max gap: frame clock %.1f ms, timer %.1f ms",
-            result->values[BACKLOG_BEFORE], result->values[TICK_GAP_MS],
-            result->values[TIMER_GAP_MS]);
+    printf ("  backlog %.0f before  max gap: frame clock %.1f ms, timer %.1f ms (%.1f ms of the largest "
+            "waiting for a CPU)", result->values[BACKLOG_BEFORE], result->values[TICK_GAP_MS],
+            result->values[TIMER_GAP_MS], result->values[GAP_WAIT_MS]);
   bench_print_end (result);
   if (g_str_equal (name, "window") && result->ok)
     {
@@ -595,6 +598,7 @@ run_shape (Config *config,
   g_autofree double *overflows = g_new0 (double, rounds);
   g_autofree double *reference_cpu = g_new0 (double, rounds);
   g_autofree double *window_cpu = g_new0 (double, rounds);
+  g_autofree double *gap_wait = g_new0 (double, rounds);
   g_autofree BenchPageTimes *page = g_new0 (BenchPageTimes, rounds);
   gboolean all_ok = TRUE;
   double ratio_median, gap_median, rss_max;
@@ -620,6 +624,7 @@ run_shape (Config *config,
       window[i] = result.ok ? result.seconds : G_MAXDOUBLE;
       window_cpu[i] = result.values[MAIN_CPU_S];
       gap[i] = MAX (result.values[TICK_GAP_MS], result.values[TIMER_GAP_MS]);
+      gap_wait[i] = result.values[GAP_WAIT_MS];
       rss[i] = result.maxrss_kib / 1024.0;
       overflows[i] = result.values[OVERFLOWS];
       memcpy (&page[i], &result.values[PAGE], sizeof page[i]);
@@ -641,6 +646,8 @@ run_shape (Config *config,
   bench_print_spread (", window", window_cpu, rounds, "%.3f s");
   bench_print_spread (", peak RSS", rss, rounds, "%.0f MiB");
   bench_print_spread (", max main-loop gap", gap, rounds, "%.1f ms");
+  /* what of it was the machine's: the main thread ready, and no CPU free */
+  bench_print_spread (", of it waiting for a CPU", gap_wait, rounds, "%.1f ms");
   bench_print_spread (", SYNs dropped (window)", overflows, rounds, "%.0f");
   printf ("%s%s%s%s\n",
           ratio_median > TARGET_RATIO ? ", BELOW TARGET (2× the reference's time)" : "",

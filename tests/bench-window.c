@@ -4,8 +4,10 @@
  */
 #define G_LOG_DOMAIN "sockscope-bench"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench-window.h"
 #include "ss-drop-down.h"
@@ -109,20 +111,54 @@ bench_window_close (BenchWindow *bench)
 
 /* ------------------------------------------------------------------ */
 
+/* The main thread's time so far waiting on a run queue, in µs, or -1 */
+static gint64
+run_delay_us (BenchGaps *gaps)
+{
+  char buf[128];
+  gssize n;
+  guint64 cpu_ns, wait_ns;
+
+  if (gaps->schedstat_fd < 0)
+    return -1;
+  n = pread (gaps->schedstat_fd, buf, sizeof buf - 1, 0);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  if (sscanf (buf, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &cpu_ns, &wait_ns) != 2)
+    return -1;
+  return (gint64) (wait_ns / 1000);
+}
+
+/* A gap from @last to now: the largest so far takes its wait from @last_wait */
+static void
+note_interval (BenchGaps *gaps,
+               gint64     last,
+               gint64    *max_gap,
+               gint64    *last_wait)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait = run_delay_us (gaps);
+
+  if (gaps->measuring)
+    {
+      if (now - last > MAX (gaps->max_tick_gap, gaps->max_timer_gap))
+        gaps->max_gap_wait = wait >= 0 && *last_wait >= 0 ? wait - *last_wait : -1;
+      *max_gap = MAX (*max_gap, now - last);
+    }
+  *last_wait = wait;
+}
+
 static gboolean
 tick_cb (GtkWidget     *widget,
          GdkFrameClock *clock,
          gpointer       user_data)
 {
   BenchGaps *gaps = user_data;
-  gint64 now = g_get_monotonic_time ();
 
-  if (gaps->measuring)
-    {
-      gaps->max_tick_gap = MAX (gaps->max_tick_gap, now - gaps->last_tick);
-      gaps->n_ticks++;
-    }
-  gaps->last_tick = now;
+  note_interval (gaps, gaps->last_tick, &gaps->max_tick_gap, &gaps->last_tick_wait);
+  gaps->n_ticks += gaps->measuring;
+  gaps->last_tick = g_get_monotonic_time ();
   return G_SOURCE_CONTINUE;
 }
 
@@ -138,11 +174,9 @@ static gboolean
 timer_cb (gpointer user_data)
 {
   BenchGaps *gaps = user_data;
-  gint64 now = g_get_monotonic_time ();
 
-  if (gaps->measuring)
-    gaps->max_timer_gap = MAX (gaps->max_timer_gap, now - gaps->last_timer);
-  gaps->last_timer = now;
+  note_interval (gaps, gaps->last_timer, &gaps->max_timer_gap, &gaps->last_timer_wait);
+  gaps->last_timer = g_get_monotonic_time ();
   return G_SOURCE_CONTINUE;
 }
 
@@ -152,6 +186,8 @@ bench_gaps_attach (BenchGaps *gaps,
                    gboolean   count_frames)
 {
   gaps->widget = widget;
+  /* attached on the main thread: its own schedstat */
+  gaps->schedstat_fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
   gaps->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, gaps, NULL);
   if (count_frames)
     {
@@ -168,13 +204,18 @@ bench_gaps_detach (BenchGaps *gaps)
   if (gaps->clock != NULL)
     g_clear_signal_handler (&gaps->paint_id, gaps->clock);
   g_clear_handle_id (&gaps->timer_id, g_source_remove);
+  if (gaps->schedstat_fd >= 0)
+    close (gaps->schedstat_fd);
+  gaps->schedstat_fd = -1;
 }
 
 void
 bench_gaps_start (BenchGaps *gaps)
 {
   gaps->max_tick_gap = gaps->max_timer_gap = 0;
+  gaps->max_gap_wait = -1;
   gaps->last_tick = gaps->last_timer = g_get_monotonic_time ();
+  gaps->last_tick_wait = gaps->last_timer_wait = run_delay_us (gaps);
   gaps->measuring = TRUE;
 }
 

@@ -59,6 +59,14 @@ typedef struct
   gint64         last_timer;
   gint64         max_tick_gap;
   gint64         max_timer_gap;
+  /* Of the largest gap so far (tick or timer), how long the main thread
+   * was ready to run but waited for a CPU (the kernel's schedstat), -1
+   * where the kernel does not say: the share of a gap that is the
+   * machine's, not the app's work */
+  gint64         max_gap_wait;
+  gint64         last_tick_wait;
+  gint64         last_timer_wait;
+  int            schedstat_fd;
   guint          n_ticks;
   guint          n_frames;
 
