@@ -130,10 +130,11 @@ run_delay_us (BenchGaps *gaps)
   return (gint64) (wait_ns / 1000);
 }
 
-/* A gap from @last to now: the largest so far takes its wait from @last_wait */
+/* The gap since *@last (a tick or a timer's run): the largest so far
+ * takes its wait for a CPU from *@last_wait; both move to now */
 static void
 note_interval (BenchGaps *gaps,
-               gint64     last,
+               gint64    *last,
                gint64    *max_gap,
                gint64    *last_wait)
 {
@@ -142,10 +143,11 @@ note_interval (BenchGaps *gaps,
 
   if (gaps->measuring)
     {
-      if (now - last > MAX (gaps->max_tick_gap, gaps->max_timer_gap))
+      if (now - *last > MAX (gaps->max_tick_gap, gaps->max_timer_gap))
         gaps->max_gap_wait = wait >= 0 && *last_wait >= 0 ? wait - *last_wait : -1;
-      *max_gap = MAX (*max_gap, now - last);
+      *max_gap = MAX (*max_gap, now - *last);
     }
+  *last = now;
   *last_wait = wait;
 }
 
@@ -156,9 +158,8 @@ tick_cb (GtkWidget     *widget,
 {
   BenchGaps *gaps = user_data;
 
-  note_interval (gaps, gaps->last_tick, &gaps->max_tick_gap, &gaps->last_tick_wait);
+  note_interval (gaps, &gaps->last_tick, &gaps->max_tick_gap, &gaps->last_tick_wait);
   gaps->n_ticks += gaps->measuring;
-  gaps->last_tick = g_get_monotonic_time ();
   return G_SOURCE_CONTINUE;
 }
 
@@ -175,8 +176,7 @@ timer_cb (gpointer user_data)
 {
   BenchGaps *gaps = user_data;
 
-  note_interval (gaps, gaps->last_timer, &gaps->max_timer_gap, &gaps->last_timer_wait);
-  gaps->last_timer = g_get_monotonic_time ();
+  note_interval (gaps, &gaps->last_timer, &gaps->max_timer_gap, &gaps->last_timer_wait);
   return G_SOURCE_CONTINUE;
 }
 
