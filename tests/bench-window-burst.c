@@ -26,8 +26,9 @@
  * read them all; the window's peak RSS (VmHWM); the main loop's largest
  * gap, and how long of it the main thread was ready to run but waited
  * for a CPU (the kernel's schedstat: on this 2-core machine the client's
- * threads, Xvfb and the window share the cores). Rounds alternate (SOCKSCOPE_BENCH_ROUNDS, default 5 here), each run
- * in its own forked child; medians with the spread (min–max).
+ * threads, Xvfb and the window share the cores). Rounds alternate
+ * (SOCKSCOPE_BENCH_ROUNDS, default 5 here), each run in its own forked
+ * child; medians with the spread (min–max).
  *
  * Then, with every connection still held, whether the listener's page
  * answers with all their traffic in its one merged log (issue 11, part 1;

@@ -139,6 +139,25 @@ ss_test_count_changes_cb (GListModel *model,
   (*count)++;
 }
 
+SsSystemRow *
+ss_test_find_system_row (GListModel *rows,
+                         guint32     inode,
+                         guint      *position)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(SsSystemRow) row = g_list_model_get_item (rows, i);
+
+      if (ss_system_row_get_entry (row)->record.inode == inode)
+        {
+          if (position != NULL)
+            *position = i;
+          return row;
+        }
+    }
+  return NULL;
+}
+
 void
 ss_test_drain_main_context (void)
 {

@@ -7,6 +7,8 @@
 #include <gio/gio.h>
 #include <sys/socket.h>
 
+#include "ss-system-row.h"
+
 G_BEGIN_DECLS
 
 /* Every wait in the tests is bounded by one of these; they are generous
@@ -53,6 +55,13 @@ void      ss_test_count_changes_cb     (GListModel    *model,
                                         guint          removed,
                                         guint          added,
                                         guint         *count);
+
+/* The row of @rows (SsSystemRow items) for the socket of @inode, and its
+ * position if @position is not NULL; NULL when it is not there. The
+ * list holds the row (transfer none). */
+SsSystemRow *ss_test_find_system_row   (GListModel    *rows,
+                                        guint32        inode,
+                                        guint         *position);
 
 /* A GAsyncReadyCallback storing a ref on the result into
  * (GAsyncResult **) @user_data. */

@@ -564,21 +564,6 @@ test_query (void)
   sockets_close (&s);
 }
 
-/* The model's row for the socket of @inode, or NULL */
-static SsSystemRow *
-find_row (SsSystemModel *model,
-          guint32        inode)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
-    {
-      g_autoptr(SsSystemRow) row = g_list_model_get_item (G_LIST_MODEL (model), i);
-
-      if (ss_system_row_get_entry (row)->record.inode == inode)
-        return g_steal_pointer (&row);
-    }
-  return NULL;
-}
-
 /* The model changes in one items-changed a refresh, over the rows that
  * moved, and a row stays the same object for the same socket */
 static void
@@ -605,8 +590,10 @@ test_model (void)
   }
   g_assert_cmpuint (n_changes, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
-  row = find_row (model, inode_of (held));
+  row = ss_test_find_system_row (G_LIST_MODEL (model), inode_of (held), NULL);
   g_assert_nonnull (row);
+  /* kept: the same object after the refresh, not one at its address */
+  g_object_ref (row);
 
   fd = ss_test_raw_udp_socket (AF_INET, &udp_port);
   second = ss_system_snapshot_take (first, NULL);
@@ -619,7 +606,7 @@ test_model (void)
   /* a socket still open keeps its row object, now showing the second
    * snapshot's entry */
   {
-    g_autoptr(SsSystemRow) again = find_row (model, inode_of (held));
+    SsSystemRow *again = ss_test_find_system_row (G_LIST_MODEL (model), inode_of (held), NULL);
     const SsSystemEntry *entry = ss_system_row_get_entry (again);
     guint n_live = 0;
 

@@ -105,20 +105,7 @@ find_row (System  *s,
           guint32  inode,
           guint   *position)
 {
-  GListModel *rows = ss_system_window_get_rows (s->sw);
-
-  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
-    {
-      g_autoptr(SsSystemRow) row = g_list_model_get_item (rows, i);
-
-      if (ss_system_row_get_entry (row)->record.inode == inode)
-        {
-          if (position != NULL)
-            *position = i;
-          return row;
-        }
-    }
-  return NULL;
+  return ss_test_find_system_row (ss_system_window_get_rows (s->sw), inode, position);
 }
 
 static gboolean

@@ -15,12 +15,11 @@
  * first FILL_ROWS items show FILL_STEP at a time, a frame apart: an empty
  * log that gets a thousand lines at once was one 300 ms stall making 200
  * rows; now it is short steps. A step is small because the lists of a
- * window step in the same turn (publish_later()), and during a burst of
- * connections that turn shares the CPU with the clients: 24 rows a list
- * were a turn of 10 ms of work and up to 24 ms waiting for the CPU,
- * between a frame and a batch of sockets, and the main loop's largest
- * gap in bench-window-burst fell from 45 to 36 ms (medians of 3 runs)
- * with 8.
+ * window step in the same turn (publish_later()), between a frame and a
+ * batch of sockets: with 24 rows a list, one such turn in a burst of
+ * connections took 24 ms (17 of them the main thread running, 10 making
+ * rows), and the main loop's largest gap in bench-window-burst fell from
+ * 45 to 36 ms (medians of 3 runs) with 8.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
